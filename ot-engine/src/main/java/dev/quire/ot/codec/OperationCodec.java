@@ -1,0 +1,125 @@
+package dev.quire.ot.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.quire.ot.operation.Component;
+import dev.quire.ot.operation.MalformedOperationException;
+import dev.quire.ot.operation.TextOperation;
+import java.util.Objects;
+
+/**
+ * The JSON form of a {@link TextOperation}, exactly as ot.js and Firepad write it: an array where a
+ * positive integer retains, a string inserts and a negative integer deletes, e.g. {@code [5, "abc",
+ * -3, 2]}. Decoding is strict: anything else is refused with a {@link MalformedOperationException}
+ * that names the offending element.
+ */
+public final class OperationCodec {
+  // Without FAIL_ON_TRAILING_TOKENS, readTree stops after the first value and "[1] [2]" decodes.
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private OperationCodec() {}
+
+  /** The JSON text of {@code op}. */
+  public static String toJson(TextOperation op) {
+    return toTree(op).toString();
+  }
+
+  /** The JSON tree of {@code op}. */
+  public static ArrayNode toTree(TextOperation op) {
+    ArrayNode array = JsonNodeFactory.instance.arrayNode(op.componentCount());
+    for (int i = 0, n = op.componentCount(); i < n; i++) {
+      Component c = op.component(i);
+      if (c instanceof Component.Retain r) {
+        array.add(r.count());
+      } else if (c instanceof Component.Insert ins) {
+        array.add(ins.text());
+      } else {
+        array.add(-c.length());
+      }
+    }
+    return array;
+  }
+
+  /** Parses JSON text into an operation. */
+  public static TextOperation fromJson(String json) {
+    Objects.requireNonNull(json, "json == null");
+    JsonNode tree;
+    try {
+      tree = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new MalformedOperationException(
+          "operation is not valid JSON: " + e.getOriginalMessage());
+    }
+    return fromTree(tree);
+  }
+
+  /**
+   * Reads an operation from a JSON tree. Adjacent components of one kind are merged, as ot.js does;
+   * anything that is not a component is refused.
+   */
+  public static TextOperation fromTree(JsonNode tree) {
+    if (tree == null || !tree.isArray()) {
+      throw new MalformedOperationException(
+          "operation must be a JSON array, was " + describe(tree));
+    }
+    TextOperation.Builder b = TextOperation.builder();
+    for (int i = 0; i < tree.size(); i++) {
+      JsonNode e = tree.get(i);
+      if (e.isTextual()) {
+        String text = e.textValue();
+        if (text.isEmpty()) {
+          throw new MalformedOperationException("operation element " + i + " is an empty insert");
+        }
+        try {
+          b.insert(text);
+        } catch (MalformedOperationException bad) {
+          throw new MalformedOperationException("operation element " + i + ": " + bad.getMessage());
+        }
+      } else if (e.isIntegralNumber() && e.canConvertToInt()) {
+        int n = e.intValue();
+        if (n == 0) {
+          throw new MalformedOperationException("operation element " + i + " is 0");
+        } else if (n > 0) {
+          b.retain(n);
+        } else if (n == Integer.MIN_VALUE) {
+          throw new MalformedOperationException(
+              "operation element " + i + " is out of range: " + n);
+        } else {
+          b.delete(-n);
+        }
+      } else if (e.isIntegralNumber()) {
+        throw new MalformedOperationException(
+            "operation element " + i + " is out of range: " + e.asText());
+      } else {
+        throw new MalformedOperationException(
+            "operation element "
+                + i
+                + " must be a non-zero integer or a non-empty string, was "
+                + describe(e));
+      }
+    }
+    return b.build();
+  }
+
+  private static String describe(JsonNode node) {
+    if (node == null || node.isMissingNode()) {
+      return "nothing";
+    }
+    String type =
+        switch (node.getNodeType()) {
+          case ARRAY -> "an array";
+          case OBJECT, POJO -> "an object";
+          case BOOLEAN -> "a boolean";
+          case NULL -> "null";
+          case NUMBER -> "the number " + node.asText();
+          case STRING -> "a string";
+          default -> node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
+    return type;
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The JSON wire forms shared by the relay and the editor. Jackson is the engine's only runtime
+ * dependency, and only this package uses it.
+ */
+package dev.quire.ot.codec;

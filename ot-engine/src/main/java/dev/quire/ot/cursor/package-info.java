@@ -1,0 +1,5 @@
+/**
+ * Carets and selections moved through operations, with the rule for text inserted exactly at a
+ * caret documented on {@link dev.quire.ot.cursor.CursorTransform}.
+ */
+package dev.quire.ot.cursor;

@@ -1,0 +1,40 @@
+package dev.quire.ot.sync;
+
+import dev.quire.ot.operation.TextOperation;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a {@link ClientSync} needs to continue after a restart, besides the canonical log:
+ * persist it with the log and restore both together.
+ *
+ * @param revision the log head this state goes with
+ * @param nextBatchSeq the sequence number the next new batch gets
+ * @param inFlight the batch sent and not yet acknowledged, exactly as sent, or null
+ * @param inFlightOperations the in-flight operations transformed past the revisions received since
+ *     it was sent; empty when nothing is in flight
+ * @param queued local operations made after the in-flight batch, not yet sent
+ */
+public record ClientState(
+    String clientId,
+    long revision,
+    long nextBatchSeq,
+    Batch inFlight,
+    List<TextOperation> inFlightOperations,
+    List<TextOperation> queued) {
+
+  public ClientState {
+    Objects.requireNonNull(clientId, "clientId == null");
+    inFlightOperations = List.copyOf(inFlightOperations);
+    queued = List.copyOf(queued);
+    if (revision < 0 || nextBatchSeq < 1) {
+      throw new IllegalArgumentException(
+          "revision " + revision + " or nextBatchSeq " + nextBatchSeq + " out of range");
+    }
+    if (inFlight == null
+        ? !inFlightOperations.isEmpty()
+        : inFlightOperations.size() != inFlight.size()) {
+      throw new IllegalArgumentException("in-flight operations do not match the in-flight batch");
+    }
+  }
+}

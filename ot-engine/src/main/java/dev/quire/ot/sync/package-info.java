@@ -1,0 +1,6 @@
+/**
+ * Sync as pure state machines, no threads and no I/O: the {@link dev.quire.ot.sync.Canonicaliser}
+ * every replica runs to agree on each revision, the client side ({@link
+ * dev.quire.ot.sync.ClientSync}), an in-memory reference sequencer, and undo of one's own edits.
+ */
+package dev.quire.ot.sync;

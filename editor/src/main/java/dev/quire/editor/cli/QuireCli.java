@@ -15,8 +15,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = QuireCli.Version.class,
     description = "Quire, a local-first collaborative editor.",
-    // Register subcommands here, e.g. TraceCommand.class (`quire trace`).
-    subcommands = {})
+    subcommands = {TraceCommand.class})
 public final class QuireCli implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -9,9 +9,15 @@ public final class CodePoints {
     return Character.codePointCount(s, 0, s.length());
   }
 
-  /** The UTF-16 index of code point {@code cp} in {@code s}. */
+  /**
+   * The UTF-16 index of code point {@code cp} in {@code s}.
+   *
+   * @throws IndexOutOfBoundsException when {@code s} has fewer than {@code cp} code points
+   */
   public static int charIndex(String s, int cp) {
-    return s.length() == cp ? cp : s.offsetByCodePoints(0, cp);
+    // No shortcut for cp == s.length(): "a\uD83D\uDE00" is 3 units long but has only 2 code points,
+    // so code point 3 does not exist and must be refused, not mapped to index 3.
+    return s.offsetByCodePoints(0, cp);
   }
 
   /** The first {@code n} code points of {@code s}. */

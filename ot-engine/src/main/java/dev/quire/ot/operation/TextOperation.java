@@ -22,11 +22,58 @@ public final class TextOperation {
   private final Component[] components;
   private final int baseLength;
   private final int targetLength;
+  // The shape of most edits, [retain p] [insert] [delete d] [retain], known at construction so that
+  // transform can take a short path: editPosition is p, or -1 for any other shape.
+  private final int editPosition;
+  private final Insert editInsert;
+  private final int editDelete;
 
   private TextOperation(Component[] components, int baseLength, int targetLength) {
     this.components = components;
     this.baseLength = baseLength;
     this.targetLength = targetLength;
+    int i = 0;
+    int position = 0;
+    if (i < components.length && components[i] instanceof Retain r) {
+      position = r.count();
+      i++;
+    }
+    Insert insert = null;
+    if (i < components.length && components[i] instanceof Insert ins) {
+      insert = ins;
+      i++;
+    }
+    int delete = 0;
+    if (i < components.length && components[i] instanceof Delete d) {
+      delete = d.count();
+      i++;
+    }
+    if (i < components.length && components[i] instanceof Retain) {
+      i++;
+    }
+    boolean singleEdit = i == components.length && (insert != null || delete > 0);
+    this.editPosition = singleEdit ? position : -1;
+    this.editInsert = insert;
+    this.editDelete = delete;
+  }
+
+  /** Where this operation's single edit is, or -1 when it is not a single edit. */
+  int editPosition() {
+    return editPosition;
+  }
+
+  /** The single edit's insert, or null. */
+  Insert editInsert() {
+    return editInsert;
+  }
+
+  int editInsertLength() {
+    return editInsert == null ? 0 : editInsert.length();
+  }
+
+  /** The single edit's delete count. */
+  int editDelete() {
+    return editDelete;
   }
 
   /** A builder for an operation; see {@link Builder} for the normalisation it applies. */
@@ -46,7 +93,10 @@ public final class TextOperation {
    */
   public static TextOperation splice(
       int documentLength, int position, int deleteCount, String text) {
-    if (position < 0 || deleteCount < 0 || position > documentLength - deleteCount) {
+    if (documentLength < 0
+        || position < 0
+        || deleteCount < 0
+        || position > documentLength - deleteCount) {
       throw new OperationMismatchException(
           "splice at "
               + position

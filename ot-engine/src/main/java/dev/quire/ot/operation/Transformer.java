@@ -12,6 +12,18 @@ final class Transformer {
               + " and "
               + b.baseLength());
     }
+    if (a.editPosition() >= 0 && b.editPosition() >= 0) {
+      TextOperation aPrime = SingleEditTransform.past(a, b, true);
+      TextOperation bPrime = aPrime == null ? null : SingleEditTransform.past(b, a, false);
+      if (bPrime != null) {
+        return new TransformedPair(aPrime, bPrime);
+      }
+    }
+    return general(a, b);
+  }
+
+  /** The component-by-component algorithm, for operations of any shape. */
+  static TransformedPair general(TextOperation a, TextOperation b) {
     TextOperation.Builder aPrime = TextOperation.builder();
     TextOperation.Builder bPrime = TextOperation.builder();
     ComponentScanner x = new ComponentScanner(a);

@@ -25,6 +25,10 @@ public record ClientState(
 
   public ClientState {
     Objects.requireNonNull(clientId, "clientId == null");
+    if (clientId.isBlank()) {
+      // Refused here, not only when the first batch is built: by then edits are queued.
+      throw new IllegalArgumentException("clientId must not be blank");
+    }
     inFlightOperations = List.copyOf(inFlightOperations);
     queued = List.copyOf(queued);
     if (revision < 0 || nextBatchSeq < 1) {

@@ -47,6 +47,16 @@ public final class MemoryLog implements CanonicalLog {
     return List.copyOf(batches);
   }
 
+  /** Number of sequenced batches. */
+  public int batchCount() {
+    return batches.size();
+  }
+
+  /** The {@code index}-th sequenced batch, from 0. */
+  public SequencedBatch batch(int index) {
+    return batches.get(index);
+  }
+
   /** The sequenced batch that holds {@code revision}. */
   public SequencedBatch batchContaining(long revision) {
     if (revision < 1 || revision > head()) {

@@ -27,12 +27,14 @@ public final class ConcurrentReplay {
   private final Trace trace;
   private final Version[] versions;
   private final Agent[] agents;
+  private final int[] ownIndex; // for each transaction, its index among its author's
   private final MemorySequencer sequencer = new MemorySequencer();
 
   private ConcurrentReplay(Trace trace) {
     this.trace = trace;
     this.versions = Version.computeAll(trace);
     this.agents = new Agent[trace.numAgents()];
+    this.ownIndex = new int[trace.txns().size()];
     for (int a = 0; a < agents.length; a++) {
       agents[a] = new Agent(a);
     }
@@ -42,6 +44,7 @@ public final class ConcurrentReplay {
         throw new TraceFormatException(
             "txns[" + t + "].agent is " + agent + " but numAgents is " + agents.length);
       }
+      ownIndex[t] = agents[agent].own.size();
       agents[agent].own.add(t);
     }
   }
@@ -68,7 +71,7 @@ public final class ConcurrentReplay {
     int n = trace.txns().size();
     for (int t = 0; t < n; t++) {
       Agent a = agents[trace.txns().get(t).agent()];
-      while (a.typed <= indexInOwn(a, t)) {
+      while (a.typed <= ownIndex[t]) {
         typeNext(a);
       }
       Optional<Batch> batch = a.sync.nextBatch();
@@ -96,7 +99,7 @@ public final class ConcurrentReplay {
   private void deliver(Agent a, long upTo) {
     while (a.delivered < upTo) {
       typeReady(a);
-      SequencedBatch next = sequencer.log().batchContaining(a.delivered + 1);
+      SequencedBatch next = sequencer.log().batch(a.deliveredBatches++);
       Delivery d = a.sync.receive(next);
       if (d.status() != Delivery.Status.APPLIED) {
         throw new IllegalStateException("delivery out of order: " + d.status());
@@ -149,14 +152,6 @@ public final class ConcurrentReplay {
     a.typed++;
   }
 
-  private int indexInOwn(Agent a, int t) {
-    int i = java.util.Collections.binarySearch(a.own, t);
-    if (i < 0) {
-      throw new IllegalStateException("txn " + t + " is not agent " + a.id + "'s");
-    }
-    return i;
-  }
-
   private TraceFormatException unfit(int t, String why) {
     return new TraceFormatException(
         "txns["
@@ -175,6 +170,7 @@ public final class ConcurrentReplay {
     int typed; // own transactions typed so far
     int sent; // own transactions sent so far
     long delivered; // server revisions received
+    int deliveredBatches; // server batches received
 
     Agent(int id) {
       this.id = id;

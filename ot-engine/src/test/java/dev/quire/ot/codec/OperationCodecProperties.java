@@ -1,0 +1,42 @@
+package dev.quire.ot.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quire.ot.operation.OperationArbitraries;
+import dev.quire.ot.operation.OperationArbitraries.DocOp;
+import dev.quire.ot.operation.TextOperation;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+class OperationCodecProperties {
+
+  @Provide
+  Arbitrary<DocOp> docAndOp() {
+    return OperationArbitraries.docAndOp();
+  }
+
+  @Property
+  void json_roundTrips(@ForAll("docAndOp") DocOp d) {
+    String json = OperationCodec.toJson(d.op());
+    TextOperation back = OperationCodec.fromJson(json);
+    assertThat(back).isEqualTo(d.op());
+    assertThat(back.apply(d.doc())).isEqualTo(d.op().apply(d.doc()));
+    assertThat(OperationCodec.toJson(back)).isEqualTo(json);
+  }
+
+  @Property
+  void tree_roundTrips(@ForAll("docAndOp") DocOp d) throws Exception {
+    assertThat(OperationCodec.fromTree(OperationCodec.toTree(d.op()))).isEqualTo(d.op());
+    // The text form is plain JSON that any parser reads back into the same tree.
+    assertThat(new ObjectMapper().readTree(OperationCodec.toJson(d.op())))
+        .isEqualTo(OperationCodec.toTree(d.op()));
+  }
+
+  @Property
+  void json_hasOneElementPerComponent(@ForAll("docAndOp") DocOp d) {
+    assertThat(OperationCodec.toTree(d.op()).size()).isEqualTo(d.op().componentCount());
+  }
+}

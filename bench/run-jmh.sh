@@ -26,7 +26,14 @@ fi
 java=java
 if [[ -n "${JAVA_HOME:-}" ]]; then java="$JAVA_HOME/bin/java"; fi
 
+# Run from a private copy of the classes, so a build started meanwhile (which rewrites
+# target/classes and target/test-classes) cannot pull them from under a running benchmark.
+snapshot="$(mktemp -d "${TMPDIR:-/tmp}/quire-jmh.XXXXXX")"
+trap 'rm -rf "$snapshot"' EXIT
+cp -r "$engine/target/classes" "$snapshot/classes"
+cp -r "$engine/target/test-classes" "$snapshot/test-classes"
+
 # shellcheck disable=SC2086  # JMH_JAVA_OPTS is a list of options
-exec "$java" ${JMH_JAVA_OPTS:-} \
-  -cp "$engine/target/test-classes:$engine/target/classes:$(cat "$cp_file")" \
+"$java" ${JMH_JAVA_OPTS:-} \
+  -cp "$snapshot/test-classes:$snapshot/classes:$(cat "$cp_file")" \
   org.openjdk.jmh.Main "$@"

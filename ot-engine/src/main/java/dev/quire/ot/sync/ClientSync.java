@@ -52,6 +52,7 @@ public final class ClientSync {
     this.inFlightOps = new ArrayList<>(state.inFlightOperations());
     this.queued = new ArrayList<>(state.queued());
     this.resendInFlight = inFlight != null; // a restarted client has no connection yet
+    requireChained(log.lengthAt(log.head()));
     this.localLength = computeLocalLength();
   }
 
@@ -131,8 +132,11 @@ public final class ClientSync {
     }
     int n = Math.min(maxBatchOperations, queued.size());
     List<TextOperation> ops = new ArrayList<>(queued.subList(0, n));
+    Batch batch =
+        new Batch(clientId, nextBatchSeq, log.head(), ops); // may throw: change nothing yet
     queued = new ArrayList<>(queued.subList(n, queued.size()));
-    inFlight = new Batch(clientId, nextBatchSeq++, log.head(), ops);
+    nextBatchSeq++;
+    inFlight = batch;
     inFlightOps = ops;
     return Optional.of(inFlight);
   }
@@ -207,6 +211,25 @@ public final class ClientSync {
       remote = pair.bPrime();
     }
     return remote;
+  }
+
+  /** Refuses a restored state whose unacknowledged operations do not fit the log's head. */
+  private void requireChained(int headLength) {
+    int length = headLength;
+    List<TextOperation> pending = new ArrayList<>(inFlightOps);
+    pending.addAll(queued);
+    for (int i = 0; i < pending.size(); i++) {
+      if (pending.get(i).baseLength() != length) {
+        throw new IllegalStateException(
+            "restored unacknowledged operation "
+                + i
+                + " expects a document of "
+                + pending.get(i).baseLength()
+                + " code points but has "
+                + length);
+      }
+      length = pending.get(i).targetLength();
+    }
   }
 
   private int computeLocalLength() {

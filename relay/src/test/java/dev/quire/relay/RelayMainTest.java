@@ -2,33 +2,106 @@ package dev.quire.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.ot.protocol.Role;
+import dev.quire.relay.store.RelayStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class RelayMainTest {
+  @TempDir Path dir;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private StringWriter out = new StringWriter();
+  private StringWriter err = new StringWriter();
 
   private int run(String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
     CommandLine cmd = RelayMain.commandLine();
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     return cmd.execute(args);
   }
 
-  @Test
-  void helpExitsZeroAndDescribesTheRelay() {
-    assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("Usage: quire relay").contains("--version");
-    assertThat(err.toString()).isEmpty();
+  private String data() {
+    return dir.resolve("data").toString();
   }
 
   @Test
-  void placeholderSaysNotImplementedAndExitsTwo() {
-    assertThat(run()).isEqualTo(2);
-    assertThat(err.toString()).contains("quire relay: not implemented yet");
+  void help_explainsEveryOptionAndItsEnvironmentVariable() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString())
+        .contains("Usage: quire relay")
+        .contains("--port", "QUIRE_RELAY_PORT", "--bind", "QUIRE_RELAY_BIND")
+        .contains("--data", "QUIRE_RELAY_DATA", "--metrics-port", "--checkpoint-interval")
+        .contains("--max-message-bytes", "--max-batch-operations", "--opaque", "--open")
+        .contains("user", "grant");
+  }
+
+  @Test
+  void defaults_areLoopbackPort7070AndADirectoryUnderHome() {
+    RelayMain main = new RelayMain();
+    new CommandLine(main).parseArgs();
+    RelayConfig config = main.config();
+    assertThat(config.bind()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(7070);
+    assertThat(config.openMode()).isFalse();
+    assertThat(config.dataDir().toString()).startsWith(System.getProperty("user.home"));
+  }
+
+  @Test
+  void openMode_onANetworkAddress_isRefusedUnlessAllowed() {
+    assertThat(run("--open", "--bind", "0.0.0.0", "--data", data())).isEqualTo(2);
+    assertThat(err.toString()).contains("--allow-open-on-network");
+    RelayMain main = new RelayMain();
+    new CommandLine(main)
+        .parseArgs("--open", "--bind", "0.0.0.0", "--allow-open-on-network", "--data", data());
+    assertThat(main.config().openMode()).isTrue();
+  }
+
+  @Test
+  void userAdd_printsATokenOnce_andListAndRevokeWork() {
+    assertThat(run("user", "add", "alice", "--data", data())).isZero();
+    String token = out.toString().trim();
+    assertThat(token).matches("[A-Za-z0-9_-]{43}");
+    assertThat(err.toString()).contains("shown only now");
+    assertThat(run("user", "list", "--data", data())).isZero();
+    assertThat(out.toString()).contains("alice").contains("1 active token").doesNotContain(token);
+    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+      assertThat(store.users().authenticate(token)).contains("alice");
+    }
+    assertThat(run("user", "revoke", "alice", "--data", data())).isZero();
+    assertThat(run("user", "list", "--data", data())).isZero();
+    assertThat(out.toString()).contains("REVOKED");
+    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+      assertThat(store.users().authenticate(token)).isEmpty();
+    }
+  }
+
+  @Test
+  void userAdd_ofAnExistingName_fails() {
+    assertThat(run("user", "add", "alice", "--data", data())).isZero();
+    assertThat(run("user", "add", "alice", "--data", data())).isEqualTo(1);
+    assertThat(err.toString()).contains("exists already");
+  }
+
+  @Test
+  void grant_givesARoleOnADocument() {
+    run("user", "add", "alice", "--data", data());
+    run("user", "add", "bob", "--data", data());
+    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+      store.documents().create("doc", "T", "alice", 1);
+    }
+    assertThat(run("grant", "doc", "bob", "viewer", "--data", data())).isZero();
+    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+      assertThat(store.documents().role("doc", "bob")).contains(Role.VIEWER);
+    }
+    assertThat(run("grant", "doc", "alice", "viewer", "--data", data())).isEqualTo(1);
+    assertThat(err.toString()).contains("owner");
+    assertThat(run("grant", "nodoc", "bob", "viewer", "--data", data())).isEqualTo(1);
+    assertThat(run("grant", "doc", "bob", "admin", "--data", data())).isEqualTo(1);
   }
 }

@@ -1,0 +1,165 @@
+package dev.quire.ot.protocol;
+
+import dev.quire.ot.cursor.Selection;
+import java.util.Objects;
+
+/**
+ * A message from a client to the relay. Each record validates its fields when built, so a decoded
+ * message is always well-formed; whether it fits the relay's state (the document exists, the base
+ * revision is known, ...) is the relay's to check. {@code docs/protocol.md} describes each one.
+ */
+public sealed interface ClientMessage {
+
+  /** The wire {@code type}. */
+  String type();
+
+  /** The document the message is about, or null. */
+  default String doc() {
+    return null;
+  }
+
+  /** First message on a connection: the protocol version and the user's credentials. */
+  record Hello(int protocol, String token, String clientId) implements ClientMessage {
+    public Hello {
+      Objects.requireNonNull(token, "token == null");
+      Ids.requireText("clientId", clientId, Ids.MAX_NAME);
+    }
+
+    @Override
+    public String type() {
+      return "hello";
+    }
+
+    @Override
+    public String toString() {
+      return "Hello[protocol=" + protocol + ", clientId=" + clientId + "]"; // never the token
+    }
+  }
+
+  /** Creates a document; {@code doc} is the id the client chose, or null for the relay to pick. */
+  record Create(String doc, String title) implements ClientMessage {
+    public Create {
+      if (doc != null) {
+        Ids.requireDocumentId(doc);
+      }
+      Ids.requireTitle(title);
+    }
+
+    @Override
+    public String type() {
+      return "create";
+    }
+  }
+
+  /** Lists the documents the user may see. */
+  record ListDocuments() implements ClientMessage {
+    @Override
+    public String type() {
+      return "list";
+    }
+  }
+
+  /** Gives a document a new title (owner and editors). */
+  record Rename(String doc, String title) implements ClientMessage {
+    public Rename {
+      Ids.requireDocumentId(doc);
+      Ids.requireTitle(title);
+    }
+
+    @Override
+    public String type() {
+      return "rename";
+    }
+  }
+
+  /** Deletes a document (owner only). */
+  record Delete(String doc) implements ClientMessage {
+    public Delete {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "delete";
+    }
+  }
+
+  /** Gives {@code user} a role on a document, or takes it away when {@code role} is null. */
+  record Share(String doc, String user, Role role) implements ClientMessage {
+    public Share {
+      Ids.requireDocumentId(doc);
+      Ids.requireUserName(user);
+      if (role == Role.OWNER) {
+        throw new IllegalArgumentException("role must be editor, viewer or none");
+      }
+    }
+
+    @Override
+    public String type() {
+      return "share";
+    }
+  }
+
+  /**
+   * Subscribes to a document from {@code fromRevision}: history pages follow, the last with {@code
+   * complete: true}, then live {@code sequenced} messages. {@code snapshot} allows the relay to
+   * start with a checkpoint instead of the whole history.
+   */
+  record Open(String doc, long fromRevision, boolean snapshot) implements ClientMessage {
+    public Open {
+      Ids.requireDocumentId(doc);
+      if (fromRevision < 0) {
+        throw new IllegalArgumentException("fromRevision must not be negative");
+      }
+    }
+
+    @Override
+    public String type() {
+      return "open";
+    }
+  }
+
+  /** Stops receiving a document's live messages. */
+  record Unsubscribe(String doc) implements ClientMessage {
+    public Unsubscribe {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "unsubscribe";
+    }
+  }
+
+  /** Submits a batch of operations to be sequenced. */
+  record Submit(String doc, WireBatch batch) implements ClientMessage {
+    public Submit {
+      Ids.requireDocumentId(doc);
+      Objects.requireNonNull(batch, "batch == null");
+    }
+
+    @Override
+    public String type() {
+      return "submit";
+    }
+  }
+
+  /** The sender's caret or selection at {@code revision}; relayed to others, never stored. */
+  record Presence(String doc, long revision, Selection selection, String name, String colour)
+      implements ClientMessage {
+    public Presence {
+      Ids.requireDocumentId(doc);
+      if (revision < 0) {
+        throw new IllegalArgumentException("revision must not be negative");
+      }
+      Objects.requireNonNull(selection, "selection == null");
+      Ids.requireText("name", name, Ids.MAX_NAME);
+      Ids.requireColour(colour);
+    }
+
+    @Override
+    public String type() {
+      return "presence";
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.quire.ot.protocol;
+
+import java.util.Objects;
+
+/**
+ * A document as {@code list} and {@code created} describe it to one user.
+ *
+ * @param doc the document id
+ * @param title its title
+ * @param createdMillis when it was created, epoch milliseconds
+ * @param head its latest revision, 0 when empty
+ * @param lastChangeMillis when its last batch was sequenced (or it was created or renamed)
+ * @param role the requesting user's role
+ */
+public record DocumentInfo(
+    String doc, String title, long createdMillis, long head, long lastChangeMillis, Role role) {
+
+  public DocumentInfo {
+    Ids.requireDocumentId(doc);
+    Ids.requireTitle(title);
+    Objects.requireNonNull(role, "role == null");
+    if (head < 0) {
+      throw new IllegalArgumentException("head must not be negative, was " + head);
+    }
+  }
+}

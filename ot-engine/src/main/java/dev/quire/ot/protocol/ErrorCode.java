@@ -1,0 +1,88 @@
+package dev.quire.ot.protocol;
+
+import java.util.Locale;
+
+/**
+ * Why the relay refused something. Each code says whether retrying the same request later can help
+ * ({@link #retry()}) and whether the relay closes the connection after sending it ({@link
+ * #closes()}). On the wire a code is its name in upper case, e.g. {@code "BASE_AHEAD"}.
+ */
+public enum ErrorCode {
+  /** The first message was not {@code hello}, or {@code hello} came twice. */
+  HELLO_REQUIRED(false, true),
+  /** The client speaks another protocol version. */
+  PROTOCOL_VERSION(false, true),
+  /** The token is missing, unknown or revoked. */
+  UNAUTHORIZED(false, true),
+  /** Not one JSON object, or a field missing, of the wrong type, or out of range. */
+  MALFORMED(false, false),
+  /** A {@code type} this relay does not know. */
+  UNKNOWN_TYPE(false, false),
+  /** A message over the {@code maxMessageBytes} limit. */
+  MESSAGE_TOO_LARGE(false, true),
+  /** A batch with more operations than the {@code maxBatchOperations} limit; split it. */
+  BATCH_TOO_LARGE(false, false),
+  /** Too many messages too fast; the message was dropped. */
+  RATE_LIMITED(true, false),
+  /** No such document, or one the user may not see. */
+  UNKNOWN_DOCUMENT(false, false),
+  /** The user's role on the document does not allow this. */
+  FORBIDDEN(false, false),
+  /** A document with this id exists already (and the user does not own it). */
+  DOCUMENT_EXISTS(false, false),
+  /** {@code share} names a user the relay does not know. */
+  UNKNOWN_USER(false, false),
+  /** A batch's base revision, or an open's from revision, is beyond the document's head. */
+  BASE_AHEAD(false, false),
+  /** A batch's operations do not apply to the document at its base revision. */
+  OPERATION_MISMATCH(false, false),
+  /** A batch reuses (client id, batch seq) of an earlier batch with other content. */
+  BATCH_CONFLICT(false, false),
+  /** {@code presence} for a document the connection has not opened. */
+  NOT_SUBSCRIBED(false, false),
+  /** The document's stored history cannot be read as operations by this relay. */
+  UNREADABLE_DOCUMENT(false, false),
+  /** The relay is stopping; reconnect later. */
+  SHUTTING_DOWN(true, true),
+  /** The connection does not read what it is sent and its queue is full. */
+  TOO_SLOW(true, true),
+  /** Something failed inside the relay; nothing was stored. Retrying may help. */
+  INTERNAL(true, false);
+
+  private final boolean retry;
+  private final boolean closes;
+
+  ErrorCode(boolean retry, boolean closes) {
+    this.retry = retry;
+    this.closes = closes;
+  }
+
+  /** Whether sending the same request again later can succeed. */
+  public boolean retry() {
+    return retry;
+  }
+
+  /** Whether the relay closes the connection after this error. */
+  public boolean closes() {
+    return closes;
+  }
+
+  /** The wire form. */
+  public String wireName() {
+    return name();
+  }
+
+  /** The code for a wire name, or null when unknown. */
+  static ErrorCode fromWire(String name) {
+    try {
+      return valueOf(name);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

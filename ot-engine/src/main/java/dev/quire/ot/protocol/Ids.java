@@ -1,0 +1,77 @@
+package dev.quire.ot.protocol;
+
+import dev.quire.ot.operation.CodePoints;
+import dev.quire.ot.operation.MalformedOperationException;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** The shapes of identifiers and names the protocol accepts. */
+public final class Ids {
+  /** Document ids: 1 to 64 of {@code A-Z a-z 0-9 . _ -}, starting with a letter or digit. */
+  public static final Pattern DOCUMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  /** User names: 1 to 32 of {@code a-z 0-9 . _ -}, starting with a letter or digit. */
+  public static final Pattern USER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,31}");
+
+  /** Presence colours: {@code #rrggbb}. */
+  public static final Pattern COLOUR = Pattern.compile("#[0-9a-fA-F]{6}");
+
+  /** The longest title, in UTF-16 units. */
+  public static final int MAX_TITLE = 200;
+
+  /** The longest client id or presence name, in UTF-16 units. */
+  public static final int MAX_NAME = 128;
+
+  private Ids() {}
+
+  public static String requireDocumentId(String doc) {
+    return requireMatch("document id", doc, DOCUMENT_ID);
+  }
+
+  public static String requireUserName(String user) {
+    return requireMatch("user name", user, USER_NAME);
+  }
+
+  public static String requireColour(String colour) {
+    return requireMatch("colour", colour, COLOUR);
+  }
+
+  public static String requireTitle(String title) {
+    return requireText("title", title, MAX_TITLE);
+  }
+
+  /** A non-blank, well-formed string of at most {@code max} UTF-16 units. */
+  public static String requireText(String what, String value, int max) {
+    Objects.requireNonNull(value, what + " == null");
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(what + " must not be blank");
+    }
+    if (value.length() > max) {
+      throw new IllegalArgumentException(
+          what + " must be at most " + max + " characters, was " + value.length());
+    }
+    try {
+      CodePoints.requireWellFormed(value);
+    } catch (MalformedOperationException e) {
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+    }
+    return value;
+  }
+
+  private static String requireMatch(String what, String value, Pattern pattern) {
+    Objects.requireNonNull(value, what + " == null");
+    if (!pattern.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          what + " \"" + abbreviate(value) + "\" does not match " + pattern.pattern());
+    }
+    return value;
+  }
+
+  static String abbreviate(String s) {
+    if (s.length() <= 40) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(39)) ? 39 : 40;
+    return s.substring(0, end) + "...";
+  }
+}

@@ -1,0 +1,221 @@
+package dev.quire.ot.protocol;
+
+import dev.quire.ot.cursor.Selection;
+import java.util.List;
+import java.util.Objects;
+
+/** A message from the relay to a client. {@code docs/protocol.md} describes each one. */
+public sealed interface ServerMessage {
+
+  /** The wire {@code type}. */
+  String type();
+
+  /** Answer to {@code hello}: who the user is, this connection's session id, the limits. */
+  record Welcome(int protocol, String user, String session, boolean opaque, Limits limits)
+      implements ServerMessage {
+    public Welcome {
+      Objects.requireNonNull(user, "user == null");
+      Objects.requireNonNull(session, "session == null");
+      Objects.requireNonNull(limits, "limits == null");
+    }
+
+    @Override
+    public String type() {
+      return "welcome";
+    }
+  }
+
+  /**
+   * A refusal. {@code doc} and {@code request} (the refused message's type) are null when unknown.
+   */
+  record Error(ErrorCode code, String message, boolean retry, String doc, String request)
+      implements ServerMessage {
+    public Error {
+      Objects.requireNonNull(code, "code == null");
+      Objects.requireNonNull(message, "message == null");
+    }
+
+    /** An error with the code's own retry flag. */
+    public static Error of(ErrorCode code, String message, String doc, String request) {
+      return new Error(code, message, code.retry(), doc, request);
+    }
+
+    @Override
+    public String type() {
+      return "error";
+    }
+  }
+
+  /** A document was created (or it existed already and is the requester's own). */
+  record Created(DocumentInfo document) implements ServerMessage {
+    public Created {
+      Objects.requireNonNull(document, "document == null");
+    }
+
+    @Override
+    public String type() {
+      return "created";
+    }
+  }
+
+  /** Answer to {@code list}. */
+  record Documents(List<DocumentInfo> documents) implements ServerMessage {
+    public Documents {
+      documents = List.copyOf(documents);
+    }
+
+    @Override
+    public String type() {
+      return "documents";
+    }
+  }
+
+  /** A document's title changed; sent to the requester and the document's subscribers. */
+  record Renamed(String doc, String title) implements ServerMessage {
+    public Renamed {
+      Ids.requireDocumentId(doc);
+      Ids.requireTitle(title);
+    }
+
+    @Override
+    public String type() {
+      return "renamed";
+    }
+  }
+
+  /** A document was deleted; subscribers are unsubscribed. */
+  record Deleted(String doc) implements ServerMessage {
+    public Deleted {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "deleted";
+    }
+  }
+
+  /** Answer to {@code share}; {@code role} null means the user's role was removed. */
+  record Shared(String doc, String user, Role role) implements ServerMessage {
+    public Shared {
+      Ids.requireDocumentId(doc);
+      Ids.requireUserName(user);
+    }
+
+    @Override
+    public String type() {
+      return "shared";
+    }
+  }
+
+  /** The document's text at {@code revision}, sent before the history that follows it. */
+  record Snapshot(String doc, long revision, String text) implements ServerMessage {
+    public Snapshot {
+      Ids.requireDocumentId(doc);
+      Objects.requireNonNull(text, "text == null");
+      if (revision < 0) {
+        throw new IllegalArgumentException("revision must not be negative");
+      }
+    }
+
+    @Override
+    public String type() {
+      return "snapshot";
+    }
+  }
+
+  /**
+   * A page of history: whole sequenced batches in order. When {@code complete}, the connection is
+   * subscribed and live {@code sequenced} messages follow; otherwise the client asks for the next
+   * page with {@code open} from the last revision it got.
+   */
+  record History(String doc, List<WireSequenced> batches, long head, boolean complete)
+      implements ServerMessage {
+    public History {
+      Ids.requireDocumentId(doc);
+      batches = List.copyOf(batches);
+    }
+
+    @Override
+    public String type() {
+      return "history";
+    }
+  }
+
+  /** A batch another connection submitted, just sequenced and committed. */
+  record Sequenced(String doc, WireSequenced sequenced) implements ServerMessage {
+    public Sequenced {
+      Ids.requireDocumentId(doc);
+      Objects.requireNonNull(sequenced, "sequenced == null");
+    }
+
+    @Override
+    public String type() {
+      return "sequenced";
+    }
+  }
+
+  /** The submitter's batch {@code batchSeq} holds revisions from {@code firstRevision}. */
+  record Ack(String doc, long batchSeq, long firstRevision, long timestampMillis)
+      implements ServerMessage {
+    public Ack {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "ack";
+    }
+  }
+
+  /** Someone else's caret or selection in a document, from their session. */
+  record PresenceOf(
+      String doc,
+      String session,
+      String user,
+      long revision,
+      Selection selection,
+      String name,
+      String colour)
+      implements ServerMessage {
+    public PresenceOf {
+      Ids.requireDocumentId(doc);
+      Objects.requireNonNull(session, "session == null");
+      Objects.requireNonNull(user, "user == null");
+      Objects.requireNonNull(selection, "selection == null");
+      Objects.requireNonNull(name, "name == null");
+      Objects.requireNonNull(colour, "colour == null");
+    }
+
+    @Override
+    public String type() {
+      return "presence";
+    }
+  }
+
+  /** A session left a document (unsubscribed or disconnected). */
+  record Leave(String doc, String session, String user) implements ServerMessage {
+    public Leave {
+      Ids.requireDocumentId(doc);
+      Objects.requireNonNull(session, "session == null");
+      Objects.requireNonNull(user, "user == null");
+    }
+
+    @Override
+    public String type() {
+      return "leave";
+    }
+  }
+
+  /** Answer to {@code unsubscribe}. */
+  record Unsubscribed(String doc) implements ServerMessage {
+    public Unsubscribed {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "unsubscribed";
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.quire.ot.protocol;
+
+import dev.quire.ot.codec.MalformedMessageException;
+import dev.quire.ot.codec.OperationCodec;
+import dev.quire.ot.operation.MalformedOperationException;
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.sync.Batch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@link Batch} as it travels: the same header, with each operation kept as the JSON text it was
+ * sent as. The relay sequences, stores and serves these texts without reading them ({@code
+ * --opaque}); {@link #toBatch()} reads them as {@link TextOperation}s for anyone who wants to.
+ *
+ * @param operations one JSON text per operation, each one whole JSON value (the codec guarantees
+ *     this for decoded batches; whoever builds one by hand must too)
+ */
+public record WireBatch(
+    String clientId, long batchSeq, long baseRevision, List<String> operations) {
+
+  public WireBatch {
+    Ids.requireText("clientId", clientId, Ids.MAX_NAME);
+    if (batchSeq < 1) {
+      throw new IllegalArgumentException("batchSeq must be at least 1, was " + batchSeq);
+    }
+    if (baseRevision < 0) {
+      throw new IllegalArgumentException("baseRevision must not be negative, was " + baseRevision);
+    }
+    operations = List.copyOf(operations);
+    if (operations.isEmpty()) {
+      throw new IllegalArgumentException("a batch needs at least one operation");
+    }
+  }
+
+  /** The wire form of a batch of operations. */
+  public static WireBatch of(Batch batch) {
+    Objects.requireNonNull(batch, "batch == null");
+    List<String> ops = new ArrayList<>(batch.size());
+    for (TextOperation op : batch.operations()) {
+      ops.add(OperationCodec.toJson(op));
+    }
+    return new WireBatch(batch.clientId(), batch.batchSeq(), batch.baseRevision(), ops);
+  }
+
+  public int size() {
+    return operations.size();
+  }
+
+  /**
+   * Reads the operations.
+   *
+   * @throws MalformedMessageException naming {@code batch.operations[i]} when one is not an
+   *     operation, or when they do not chain (each must apply to the result of the one before)
+   */
+  public Batch toBatch() {
+    List<TextOperation> ops = new ArrayList<>(operations.size());
+    for (int i = 0; i < operations.size(); i++) {
+      try {
+        ops.add(OperationCodec.fromJson(operations.get(i)));
+      } catch (MalformedOperationException e) {
+        throw new MalformedMessageException("batch.operations[" + i + "]: " + e.getMessage(), e);
+      }
+    }
+    try {
+      return new Batch(clientId, batchSeq, baseRevision, ops);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("batch.operations: " + e.getMessage(), e);
+    }
+  }
+}

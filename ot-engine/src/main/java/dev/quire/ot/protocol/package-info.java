@@ -1,0 +1,13 @@
+/**
+ * The relay protocol: the messages that travel between the editor and the relay over a WebSocket,
+ * as immutable records ({@link dev.quire.ot.protocol.ClientMessage}, {@link
+ * dev.quire.ot.protocol.ServerMessage}), and their strict JSON codec ({@link
+ * dev.quire.ot.protocol.ProtocolCodec}). {@code docs/protocol.md} is the reference for every
+ * message, field, error code and limit.
+ *
+ * <p>Batches travel as {@link dev.quire.ot.protocol.WireBatch}: the header of {@link
+ * dev.quire.ot.sync.Batch} with each operation kept as its JSON text, so that a relay can sequence
+ * payloads it does not read. {@link dev.quire.ot.protocol.WireBatch#toBatch()} reads them as
+ * operations when the reader wants to.
+ */
+package dev.quire.ot.protocol;

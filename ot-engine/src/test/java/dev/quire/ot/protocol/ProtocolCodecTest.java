@@ -1,0 +1,207 @@
+package dev.quire.ot.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quire.ot.codec.MalformedMessageException;
+import dev.quire.ot.cursor.Selection;
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.sync.Batch;
+import dev.quire.ot.sync.SequencedBatch;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ProtocolCodecTest {
+
+  private static final WireBatch BATCH =
+      WireBatch.of(
+          new Batch(
+              "c1",
+              3,
+              0,
+              List.of(
+                  TextOperation.builder().insert("h😀").build(),
+                  TextOperation.splice(2, 2, 0, "!"))));
+
+  static Stream<ClientMessage> clientMessages() {
+    return Stream.of(
+        new ClientMessage.Hello(1, "tok", "c1"),
+        new ClientMessage.Create("notes-1", "Notes"),
+        new ClientMessage.Create(null, "Untitled"),
+        new ClientMessage.ListDocuments(),
+        new ClientMessage.Rename("d", "New title"),
+        new ClientMessage.Delete("d"),
+        new ClientMessage.Share("d", "bob", Role.VIEWER),
+        new ClientMessage.Share("d", "bob", null),
+        new ClientMessage.Open("d", 17, false),
+        new ClientMessage.Unsubscribe("d"),
+        new ClientMessage.Submit("d", BATCH),
+        new ClientMessage.Presence("d", 4, new Selection(1, 3), "Alice", "#a0b1c2"));
+  }
+
+  static Stream<ServerMessage> serverMessages() {
+    WireSequenced seq = new WireSequenced(5, "alice", 1_700_000_000_000L, BATCH);
+    DocumentInfo info = new DocumentInfo("d", "T", 1, 7, 2, Role.EDITOR);
+    return Stream.of(
+        new ServerMessage.Welcome(1, "alice", "s1", false, new Limits(1000, 10, 100, 50, 100)),
+        ServerMessage.Error.of(ErrorCode.BASE_AHEAD, "too far", "d", "submit"),
+        ServerMessage.Error.of(ErrorCode.MALFORMED, "bad", null, null),
+        new ServerMessage.Created(info),
+        new ServerMessage.Documents(List.of(info, info)),
+        new ServerMessage.Renamed("d", "T2"),
+        new ServerMessage.Deleted("d"),
+        new ServerMessage.Shared("d", "bob", Role.EDITOR),
+        new ServerMessage.Shared("d", "bob", null),
+        new ServerMessage.Snapshot("d", 100, "text 😀"),
+        new ServerMessage.History("d", List.of(seq), 6, true),
+        new ServerMessage.Sequenced("d", seq),
+        new ServerMessage.Ack("d", 3, 5, 99),
+        new ServerMessage.PresenceOf("d", "s2", "bob", 3, Selection.caret(2), "Bob", "#000000"),
+        new ServerMessage.Leave("d", "s2", "bob"),
+        new ServerMessage.Unsubscribed("d"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("clientMessages")
+  void clientMessage_roundTrips(ClientMessage m) {
+    assertThat(ProtocolCodec.decodeClient(ProtocolCodec.encode(m))).isEqualTo(m);
+  }
+
+  @ParameterizedTest
+  @MethodSource("serverMessages")
+  void serverMessage_roundTrips(ServerMessage m) {
+    assertThat(ProtocolCodec.decodeServer(ProtocolCodec.encode(m))).isEqualTo(m);
+  }
+
+  @Test
+  void submit_keepsOperationsAsTextAndReadsThemOnRequest() {
+    ClientMessage.Submit s =
+        (ClientMessage.Submit)
+            ProtocolCodec.decodeClient(
+                "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
+                    + "\"baseRevision\":0,\"operations\":[[\"ab\"], [1, 2, \"x\"]]}}");
+    assertThat(s.batch().operations()).containsExactly("[\"ab\"]", "[1,2,\"x\"]");
+    assertThatThrownBy(() -> s.batch().toBatch())
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("batch.operations");
+  }
+
+  @Test
+  void submit_opaqueOperationsNeedNotBeOperations() {
+    ClientMessage.Submit s =
+        (ClientMessage.Submit)
+            ProtocolCodec.decodeClient(
+                "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
+                    + "\"baseRevision\":0,\"operations\":[\"c2VjcmV0\", {\"k\": 1}]}}");
+    assertThat(s.batch().operations()).containsExactly("\"c2VjcmV0\"", "{\"k\":1}");
+    assertThat(ProtocolCodec.encode(s)).contains("\"operations\":[\"c2VjcmV0\",{\"k\":1}]");
+  }
+
+  @Test
+  void wireBatch_readsBackTheEngineBatch() {
+    assertThat(BATCH.toBatch().operations()).hasSize(2);
+    SequencedBatch sb = new SequencedBatch(4, "a", 9, BATCH.toBatch());
+    assertThat(WireSequenced.of(sb).toSequencedBatch()).isEqualTo(sb);
+  }
+
+  static Stream<Arguments> badClientMessages() {
+    return Stream.of(
+        Arguments.of("not json", "not valid JSON"),
+        Arguments.of("[1]", "must be a JSON object"),
+        Arguments.of("{\"type\":\"list\"} {}", "not valid JSON"),
+        Arguments.of("{}", "message.type is missing"),
+        Arguments.of("{\"type\":7}", "message.type must be a string"),
+        Arguments.of("{\"type\":\"list\",\"extra\":1}", "list.extra is not a known field"),
+        Arguments.of("{\"type\":\"list\",\"type\":\"list\"}", "not valid JSON"),
+        Arguments.of(
+            "{\"type\":\"hello\",\"protocol\":\"1\",\"token\":\"t\",\"clientId\":\"c\"}",
+            "hello.protocol must be an integer, was a string"),
+        Arguments.of(
+            "{\"type\":\"hello\",\"protocol\":1.0,\"token\":\"t\",\"clientId\":\"c\"}",
+            "hello.protocol must be an integer"),
+        Arguments.of(
+            "{\"type\":\"hello\",\"protocol\":1,\"token\":null,\"clientId\":\"c\"}",
+            "hello.token must not be null"),
+        Arguments.of(
+            "{\"type\":\"hello\",\"protocol\":1,\"token\":{},\"clientId\":\"c\"}",
+            "hello.token must be a string, was an object"),
+        Arguments.of(
+            "{\"type\":\"hello\",\"protocol\":1,\"token\":\"t\"}", "hello.clientId is missing"),
+        Arguments.of(
+            "{\"type\":\"hello\",\"protocol\":1,\"token\":\"t\",\"clientId\":\" \"}",
+            "clientId must not be blank"),
+        Arguments.of("{\"type\":\"create\",\"doc\":\"bad id!\",\"title\":\"t\"}", "document id"),
+        Arguments.of(
+            "{\"type\":\"create\",\"doc\":null,\"title\":\"t\"}", "create.doc must not be null"),
+        Arguments.of("{\"type\":\"create\",\"title\":\"\"}", "title must not be blank"),
+        Arguments.of("{\"type\":\"open\",\"doc\":\"d\",\"fromRevision\":-1}", "at least 0"),
+        Arguments.of(
+            "{\"type\":\"open\",\"doc\":\"d\",\"fromRevision\":99999999999999999999}",
+            "out of range"),
+        Arguments.of(
+            "{\"type\":\"open\",\"doc\":\"d\",\"fromRevision\":0,\"snapshot\":\"yes\"}",
+            "open.snapshot must be true or false"),
+        Arguments.of(
+            "{\"type\":\"share\",\"doc\":\"d\",\"user\":\"bob\",\"role\":\"owner\"}",
+            "role must be editor, viewer or none"),
+        Arguments.of(
+            "{\"type\":\"share\",\"doc\":\"d\",\"user\":\"bob\",\"role\":\"admin\"}",
+            "share.role must be one of"),
+        Arguments.of(
+            "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":[]}",
+            "submit.batch must be a JSON object"),
+        Arguments.of(
+            "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":0,"
+                + "\"baseRevision\":0,\"operations\":[[\"a\"]]}}",
+            "submit.batch.batchSeq must be at least 1"),
+        Arguments.of(
+            "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
+                + "\"baseRevision\":0,\"operations\":[]}}",
+            "submit.batch.operations must not be empty"),
+        Arguments.of(
+            "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
+                + "\"baseRevision\":0,\"operations\":\"x\"}}",
+            "submit.batch.operations must be an array"),
+        Arguments.of(
+            "{\"type\":\"presence\",\"doc\":\"d\",\"revision\":0,\"selection\":{\"anchor\":1},"
+                + "\"name\":\"n\",\"colour\":\"#000000\"}",
+            "presence.selection.head is missing"),
+        Arguments.of(
+            "{\"type\":\"presence\",\"doc\":\"d\",\"revision\":0,"
+                + "\"selection\":{\"anchor\":1,\"head\":1},\"name\":\"n\",\"colour\":\"red\"}",
+            "colour"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badClientMessages")
+  void decodeClient_refusesWithThePath(String json, String expected) {
+    assertThatThrownBy(() -> ProtocolCodec.decodeClient(json))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"type\":\"fly\"}", "{\"type\":\"welcome\"}", "{\"type\":\"\"}"})
+  void decodeClient_unknownTypeIsItsOwnException(String json) {
+    assertThatThrownBy(() -> ProtocolCodec.decodeClient(json))
+        .isInstanceOf(UnknownTypeException.class);
+  }
+
+  @Test
+  void hello_toStringHidesTheToken() {
+    assertThat(new ClientMessage.Hello(1, "secret-token", "c").toString())
+        .doesNotContain("secret-token");
+  }
+
+  @Test
+  void errorCodes_sayWhetherRetryHelps() {
+    assertThat(ErrorCode.RATE_LIMITED.retry()).isTrue();
+    assertThat(ErrorCode.OPERATION_MISMATCH.retry()).isFalse();
+    assertThat(ErrorCode.UNAUTHORIZED.closes()).isTrue();
+  }
+}

@@ -1,0 +1,255 @@
+package dev.quire.relay;
+
+import dev.quire.ot.codec.MalformedMessageException;
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.protocol.UnknownTypeException;
+import dev.quire.relay.store.StoreException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes each message off the network thread: rate limit, size limit, strict decoding, hello and
+ * authentication there (all quick), then hands the request to its document's actor, or to the pool
+ * for requests about no single document. Nothing blocks a network thread for long.
+ */
+final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final RelayContext ctx;
+  private final ConcurrentHashMap<String, DocumentActor> actors = new ConcurrentHashMap<>();
+  private volatile boolean shuttingDown;
+
+  Dispatcher(RelayContext ctx) {
+    this.ctx = ctx;
+  }
+
+  void opened(Session s) {
+    ctx.metrics().connections.inc();
+    ctx.timer()
+        .schedule(
+            () -> {
+              if (s.user() == null && !s.isClosing()) {
+                s.error(
+                    ErrorCode.HELLO_REQUIRED,
+                    "no hello within " + ctx.config().helloTimeoutMillis() + " ms",
+                    null,
+                    null);
+              }
+            },
+            ctx.config().helloTimeoutMillis(),
+            TimeUnit.MILLISECONDS);
+  }
+
+  void closed(Session s) {
+    ctx.metrics().connections.dec();
+    for (String doc : s.subscriptions) {
+      DocumentActor actor = actors.get(doc);
+      if (actor != null) {
+        try {
+          actor.run(s, "leave", actor::sessionClosed);
+        } catch (RejectedExecutionException e) {
+          // stopping: nobody is left to tell
+        }
+      }
+    }
+  }
+
+  void shutDown() {
+    shuttingDown = true;
+  }
+
+  /** A text message from {@code s}, on a network thread. */
+  void received(Session s, String text) {
+    if (s.isClosing()) {
+      return;
+    }
+    if (!s.bucket.tryTake(System.nanoTime())) {
+      rateLimited(s);
+      return;
+    }
+    s.droppedInARow = 0;
+    int max = ctx.config().limits().maxMessageBytes();
+    if (text.length() > max || Utf8.length(text) > max) {
+      s.error(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          "message has more than " + max + " bytes; split large edits into several batches",
+          null,
+          null);
+      return;
+    }
+    ClientMessage m;
+    try {
+      m = ProtocolCodec.decodeClient(text);
+    } catch (UnknownTypeException e) {
+      refuseBeforeHello(s, ErrorCode.UNKNOWN_TYPE, e.getMessage());
+      return;
+    } catch (MalformedMessageException e) {
+      refuseBeforeHello(s, ErrorCode.MALFORMED, e.getMessage());
+      return;
+    }
+    if (shuttingDown) {
+      s.error(ErrorCode.SHUTTING_DOWN, "the relay is stopping", m.doc(), m.type());
+      return;
+    }
+    try {
+      if (s.user() == null) {
+        hello(s, m);
+      } else {
+        dispatch(s, m);
+      }
+    } catch (RejectedExecutionException e) {
+      s.error(ErrorCode.SHUTTING_DOWN, "the relay is stopping", m.doc(), m.type());
+    }
+  }
+
+  private void refuseBeforeHello(Session s, ErrorCode code, String message) {
+    if (s.user() == null) {
+      s.error(code, message, null, null);
+      s.close(org.java_websocket.framing.CloseFrame.POLICY_VALIDATION, code.wireName());
+    } else {
+      s.error(code, message, null, null);
+    }
+  }
+
+  private void rateLimited(Session s) {
+    s.droppedInARow++;
+    long now = System.nanoTime();
+    if (s.droppedInARow > ctx.config().limits().rateBurst()) {
+      log.warn("Closing session {} of {}: kept flooding past the rate limit", s.id(), s.user());
+      s.error(ErrorCode.RATE_LIMITED, "kept sending past the rate limit", null, null);
+      s.close(org.java_websocket.framing.CloseFrame.POLICY_VALIDATION, "RATE_LIMITED");
+    } else if (now - s.lastRateErrorNanos > 100_000_000L || s.droppedInARow == 1) {
+      s.lastRateErrorNanos = now;
+      s.error(
+          ErrorCode.RATE_LIMITED,
+          "more than "
+              + ctx.config().limits().ratePerSecond()
+              + " messages a second; the message was dropped, send it again later",
+          null,
+          null);
+    }
+  }
+
+  private void hello(Session s, ClientMessage m) {
+    if (!(m instanceof ClientMessage.Hello hello)) {
+      s.error(ErrorCode.HELLO_REQUIRED, "the first message must be hello", m.doc(), m.type());
+      return;
+    }
+    if (hello.protocol() != ProtocolCodec.VERSION) {
+      s.error(
+          ErrorCode.PROTOCOL_VERSION,
+          "this relay speaks protocol "
+              + ProtocolCodec.VERSION
+              + ", the client "
+              + hello.protocol(),
+          null,
+          "hello");
+      return;
+    }
+    Optional<String> user;
+    if (ctx.config().openMode()) {
+      user = Optional.of(RelayContext.GUEST);
+    } else {
+      try {
+        user = ctx.store().users().authenticate(hello.token());
+      } catch (StoreException e) {
+        log.error("Checking a token failed", e);
+        s.error(ErrorCode.INTERNAL, "the relay could not check the token", null, "hello");
+        return;
+      }
+    }
+    if (user.isEmpty()) {
+      s.error(ErrorCode.UNAUTHORIZED, "unknown or revoked token", null, "hello");
+      return;
+    }
+    s.authenticated(user.get(), hello.clientId());
+    log.debug("Session {} is {} ({})", s.id(), user.get(), hello.clientId());
+    s.send(
+        new ServerMessage.Welcome(
+            ProtocolCodec.VERSION,
+            user.get(),
+            s.id(),
+            ctx.config().opaque(),
+            ctx.config().limits()));
+  }
+
+  private void dispatch(Session s, ClientMessage m) {
+    if (m instanceof ClientMessage.Hello) {
+      s.error(ErrorCode.HELLO_REQUIRED, "hello was already said", null, "hello");
+    } else if (m instanceof ClientMessage.ListDocuments) {
+      ctx.pool().execute(() -> list(s));
+    } else if (m instanceof ClientMessage.Create c) {
+      String doc = c.doc() != null ? c.doc() : UUID.randomUUID().toString();
+      actor(doc).run(s, m.type(), x -> actor(doc).create(x, c));
+    } else if (m instanceof ClientMessage.Rename r) {
+      actor(r.doc()).run(s, m.type(), x -> actor(r.doc()).rename(x, r));
+    } else if (m instanceof ClientMessage.Delete d) {
+      actor(d.doc()).run(s, m.type(), x -> actor(d.doc()).delete(x, d));
+    } else if (m instanceof ClientMessage.Share sh) {
+      actor(sh.doc()).run(s, m.type(), x -> actor(sh.doc()).share(x, sh));
+    } else if (m instanceof ClientMessage.Open o) {
+      actor(o.doc()).run(s, m.type(), x -> actor(o.doc()).open(x, o));
+    } else if (m instanceof ClientMessage.Unsubscribe u) {
+      actor(u.doc()).run(s, m.type(), x -> actor(u.doc()).unsubscribeRequest(x));
+    } else if (m instanceof ClientMessage.Submit sub) {
+      actor(sub.doc()).run(s, m.type(), x -> actor(sub.doc()).submit(x, sub));
+    } else if (m instanceof ClientMessage.Presence p) {
+      actor(p.doc()).run(s, m.type(), x -> actor(p.doc()).presence(x, p));
+    }
+  }
+
+  private void list(Session s) {
+    try {
+      s.send(
+          new ServerMessage.Documents(
+              ctx.store().documents().list(s.user(), ctx.config().openMode())));
+    } catch (StoreException e) {
+      log.error("Listing documents failed", e);
+      s.error(ErrorCode.INTERNAL, "the relay could not list documents", null, "list");
+    }
+  }
+
+  private DocumentActor actor(String doc) {
+    return actors.computeIfAbsent(doc, d -> new DocumentActor(d, ctx));
+  }
+
+  /** Bytes queued unsent across {@code sessions}. */
+  static long queuedBytes(Iterable<Session> sessions) {
+    long sum = 0;
+    for (Session s : sessions) {
+      sum += s.queuedBytes();
+    }
+    return sum;
+  }
+
+  /** UTF-8 length of a string. */
+  static final class Utf8 {
+    private Utf8() {}
+
+    static int length(String s) {
+      int n = 0;
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+          n++;
+        } else if (c < 0x800) {
+          n += 2;
+        } else if (Character.isHighSurrogate(c)) {
+          n += 4;
+          i++;
+        } else {
+          n += 3;
+        }
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,421 @@
+package dev.quire.relay;
+
+import dev.quire.ot.codec.MalformedMessageException;
+import dev.quire.ot.codec.OperationCodec;
+import dev.quire.ot.operation.OperationMismatchException;
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.ot.sync.Batch;
+import dev.quire.ot.sync.Canonicaliser;
+import dev.quire.relay.store.DocumentStore.DocumentRow;
+import dev.quire.relay.store.HistoryStore;
+import dev.quire.relay.store.StoreException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One document's sequencer. Every request about the document runs on its own {@link
+ * SerialExecutor}, one at a time, so sequence, commit, acknowledge and broadcast happen in one
+ * order for everyone, while other documents proceed in parallel. All fields are confined to that
+ * executor.
+ */
+final class DocumentActor {
+  private static final Logger log = LoggerFactory.getLogger(DocumentActor.class);
+
+  private final String id;
+  private final RelayContext ctx;
+  private final SerialExecutor executor;
+  private final Set<Session> subscribers = new LinkedHashSet<>();
+  private final Map<String, Optional<Role>> roles = new HashMap<>();
+  private boolean loaded;
+  private DocumentRow row; // null when the document does not exist
+  private DocumentText text; // readable mode only
+  private String unreadable; // why the history cannot be read, or null
+
+  DocumentActor(String id, RelayContext ctx) {
+    this.id = id;
+    this.ctx = ctx;
+    this.executor = new SerialExecutor(ctx.pool(), ctx.pendingTasks());
+  }
+
+  /** Runs {@code work} for {@code session} on this document's executor, reporting refusals. */
+  void run(Session session, String request, Consumer<Session> work) {
+    executor.execute(
+        () -> {
+          try {
+            work.accept(session);
+          } catch (Refusal r) {
+            session.error(r.code(), r.getMessage(), id, request);
+          } catch (StoreException e) {
+            log.error("Document {}: {} failed", id, request, e);
+            loaded = false; // re-read the stored state before the next request
+            session.error(
+                ErrorCode.INTERNAL,
+                "the relay could not store or read: " + e.getMessage(),
+                id,
+                request);
+          }
+        });
+  }
+
+  // ---- documents ----
+
+  void create(Session s, ClientMessage.Create m) {
+    load();
+    String user = s.user();
+    if (row != null) {
+      if (!row.deleted() && row.owner().equals(user)) {
+        s.send(new ServerMessage.Created(row.info(Role.OWNER))); // a retried create
+        return;
+      }
+      throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
+    }
+    long now = System.currentTimeMillis();
+    if (!ctx.store().documents().create(id, m.title(), user, now)) {
+      loaded = false;
+      throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
+    }
+    loaded = false;
+    load();
+    s.send(new ServerMessage.Created(row.info(Role.OWNER)));
+  }
+
+  void rename(Session s, ClientMessage.Rename m) {
+    requireRole(s, Role.EDITOR);
+    long now = System.currentTimeMillis();
+    ctx.store().documents().rename(id, m.title(), now);
+    row = ctx.store().documents().find(id).orElse(null);
+    ServerMessage.Renamed renamed = new ServerMessage.Renamed(id, m.title());
+    sendToAll(renamed, s);
+  }
+
+  void delete(Session s, ClientMessage.Delete m) {
+    requireRole(s, Role.OWNER);
+    ctx.store().documents().markDeleted(id, System.currentTimeMillis());
+    ServerMessage.Deleted deleted = new ServerMessage.Deleted(id);
+    sendToAll(deleted, s);
+    for (Session sub : List.copyOf(subscribers)) {
+      unsubscribe(sub);
+    }
+    loaded = false;
+    roles.clear();
+  }
+
+  void share(Session s, ClientMessage.Share m) {
+    requireRole(s, Role.OWNER);
+    if (ctx.config().openMode()) {
+      throw new Refusal(ErrorCode.FORBIDDEN, "roles do not apply in open mode");
+    }
+    if (m.user().equals(row.owner())) {
+      throw new Refusal(ErrorCode.FORBIDDEN, "the owner's role cannot change");
+    }
+    if (!ctx.store().users().isActive(m.user())) {
+      throw new Refusal(ErrorCode.UNKNOWN_USER, "no user named " + m.user());
+    }
+    ctx.store().documents().setRole(id, m.user(), m.role());
+    roles.put(m.user(), Optional.ofNullable(m.role()));
+    if (m.role() == null) {
+      for (Session sub : List.copyOf(subscribers)) {
+        if (sub.user().equals(m.user())) {
+          unsubscribe(sub);
+          sub.send(new ServerMessage.Unsubscribed(id));
+        }
+      }
+    }
+    s.send(new ServerMessage.Shared(id, m.user(), m.role()));
+  }
+
+  // ---- history ----
+
+  void open(Session s, ClientMessage.Open m) {
+    requireRole(s, Role.VIEWER);
+    long head = row.head();
+    if (m.fromRevision() > head) {
+      throw new Refusal(
+          ErrorCode.BASE_AHEAD,
+          "fromRevision " + m.fromRevision() + " is beyond the head revision " + head);
+    }
+    long after = m.fromRevision();
+    if (m.snapshot()) {
+      OptionalLong snap = snapshotRevision(after, head);
+      if (snap.isPresent()) {
+        long c = snap.getAsLong();
+        String snapText = ctx.store().history().checkpoint(id, c).orElseThrow().text();
+        s.send(new ServerMessage.Snapshot(id, c, snapText));
+        after = c;
+      }
+    }
+    List<WireSequenced> page =
+        ctx.store().history().page(id, after, ctx.config().limits().pageSize());
+    long last = page.isEmpty() ? after : page.get(page.size() - 1).lastRevision();
+    boolean complete = last >= head;
+    if (complete) {
+      subscribe(s);
+    }
+    s.send(new ServerMessage.History(id, page, head, complete));
+  }
+
+  /**
+   * A checkpoint to start a reader at instead of {@code from}: one that skips at least a page, and
+   * such that every batch after it was based on it or later, so the reader can canonicalise them
+   * all without the revisions before it.
+   */
+  private OptionalLong snapshotRevision(long from, long head) {
+    HistoryStore history = ctx.store().history();
+    OptionalLong c = history.checkpointAtOrBefore(id, head);
+    while (c.isPresent() && c.getAsLong() - from >= ctx.config().limits().pageSize()) {
+      long cp = c.getAsLong();
+      OptionalLong minBase = history.minBaseAfter(id, cp);
+      if (minBase.isEmpty() || minBase.getAsLong() >= cp) {
+        return c;
+      }
+      c = history.checkpointAtOrBefore(id, minBase.getAsLong());
+    }
+    return OptionalLong.empty();
+  }
+
+  void unsubscribeRequest(Session s) {
+    unsubscribe(s);
+    s.send(new ServerMessage.Unsubscribed(id));
+  }
+
+  void sessionClosed(Session s) {
+    unsubscribe(s);
+  }
+
+  void presence(Session s, ClientMessage.Presence m) {
+    if (!subscribers.contains(s)) {
+      throw new Refusal(ErrorCode.NOT_SUBSCRIBED, "open document " + id + " before presence");
+    }
+    ServerMessage.PresenceOf p =
+        new ServerMessage.PresenceOf(
+            id, s.id(), s.user(), m.revision(), m.selection(), m.name(), m.colour());
+    broadcast(ProtocolCodec.encode(p), s);
+  }
+
+  // ---- sequencing ----
+
+  void submit(Session s, ClientMessage.Submit m) {
+    WireBatch wb = m.batch();
+    int size = wb.size();
+    try {
+      requireRole(s, Role.EDITOR);
+      if (size > ctx.config().limits().maxBatchOperations()) {
+        throw new Refusal(
+            ErrorCode.BATCH_TOO_LARGE,
+            "batch has "
+                + size
+                + " operations; the limit is "
+                + ctx.config().limits().maxBatchOperations()
+                + ": split it");
+      }
+      byte[] digest = BatchDigest.of(wb);
+      Optional<HistoryStore.StoredBatch> earlier =
+          ctx.store().history().findBatch(id, s.user(), wb.clientId(), wb.batchSeq());
+      if (earlier.isPresent()) {
+        answerResend(s, wb, digest, earlier.get());
+        return;
+      }
+      sequence(s, wb, digest);
+    } catch (Refusal r) {
+      ctx.metrics().rejected(r.code(), size);
+      throw r;
+    }
+  }
+
+  private void answerResend(
+      Session s, WireBatch wb, byte[] digest, HistoryStore.StoredBatch earlier) {
+    if (!Arrays.equals(digest, earlier.digest())) {
+      throw new Refusal(
+          ErrorCode.BATCH_CONFLICT,
+          "batch "
+              + wb.batchSeq()
+              + " of client "
+              + wb.clientId()
+              + " was sequenced before with other content");
+    }
+    ctx.metrics().batchesDeduplicated.inc();
+    s.send(
+        new ServerMessage.Ack(
+            id, wb.batchSeq(), earlier.firstRevision(), earlier.timestampMillis()));
+  }
+
+  private void sequence(Session s, WireBatch wb, byte[] digest) {
+    long head = row.head();
+    if (wb.baseRevision() > head) {
+      throw new Refusal(
+          ErrorCode.BASE_AHEAD,
+          "batch base revision " + wb.baseRevision() + " is beyond the head revision " + head);
+    }
+    List<TextOperation> canonical = null;
+    List<String> canonicalJson = null;
+    String checkpoint = null;
+    if (!ctx.config().opaque()) {
+      if (unreadable != null) {
+        throw new Refusal(ErrorCode.UNREADABLE_DOCUMENT, unreadable);
+      }
+      canonical = canonicalise(wb);
+      canonicalJson = new ArrayList<>(canonical.size());
+      for (TextOperation op : canonical) {
+        canonicalJson.add(OperationCodec.toJson(op));
+      }
+      long last = head + wb.size();
+      int every = ctx.config().checkpointInterval();
+      if (last / every > head / every) {
+        checkpoint = text.textAfter(canonical);
+      }
+    }
+    WireSequenced entry = new WireSequenced(head + 1, s.user(), System.currentTimeMillis(), wb);
+    long t0 = System.nanoTime();
+    ctx.store()
+        .history()
+        .append(new HistoryStore.Append(id, entry, canonicalJson, digest, checkpoint));
+    ctx.metrics().commitSeconds.observe((System.nanoTime() - t0) / 1e9);
+    // Committed: only now change memory, acknowledge and broadcast.
+    row =
+        new DocumentRow(
+            row.id(),
+            row.title(),
+            row.owner(),
+            row.createdMillis(),
+            entry.lastRevision(),
+            entry.timestampMillis(),
+            null);
+    if (canonical != null) {
+      text.applied(canonical);
+    }
+    ctx.metrics().operationsAccepted.inc(wb.size());
+    s.send(
+        new ServerMessage.Ack(id, wb.batchSeq(), entry.firstRevision(), entry.timestampMillis()));
+    broadcast(ProtocolCodec.encode(new ServerMessage.Sequenced(id, entry)), s);
+  }
+
+  private List<TextOperation> canonicalise(WireBatch wb) {
+    Batch batch;
+    try {
+      batch = wb.toBatch();
+    } catch (MalformedMessageException e) {
+      throw new Refusal(ErrorCode.MALFORMED, e.getMessage());
+    }
+    try {
+      return Canonicaliser.canonicalise(text, batch);
+    } catch (OperationMismatchException e) {
+      throw new Refusal(ErrorCode.OPERATION_MISMATCH, e.getMessage());
+    }
+  }
+
+  // ---- state ----
+
+  /** The document's stored state, read once and again after anything that may have changed it. */
+  private void load() {
+    if (loaded) {
+      return;
+    }
+    row = ctx.store().documents().find(id).orElse(null);
+    text = null;
+    unreadable = null;
+    if (row != null && !row.deleted() && !ctx.config().opaque()) {
+      loadText();
+    }
+    loaded = true;
+  }
+
+  private void loadText() {
+    int keep = Math.max(1000, 2 * ctx.config().checkpointInterval());
+    try {
+      if (ctx.store().history().missingCanonical(id) > 0) {
+        DocumentRebuild.run(
+            id, ctx.store().history(), row.head(), ctx.config().checkpointInterval());
+      }
+      text = DocumentText.load(id, ctx.store().history(), row.head(), keep);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      unreadable =
+          "the stored history of " + id + " cannot be read as operations: " + e.getMessage();
+      log.warn("Document {}: {}", id, unreadable);
+    }
+  }
+
+  /** Refuses unless the session's user has at least {@code needed} on a live document. */
+  private void requireRole(Session s, Role needed) {
+    load();
+    Role role = roleOf(s.user());
+    if (role == null) {
+      throw new Refusal(ErrorCode.UNKNOWN_DOCUMENT, "no document " + id);
+    }
+    boolean allowed =
+        switch (needed) {
+          case VIEWER -> true;
+          case EDITOR -> role.canEdit();
+          case OWNER -> role.canManage();
+        };
+    if (!allowed) {
+      throw new Refusal(
+          ErrorCode.FORBIDDEN,
+          s.user() + " is " + role.wireName() + " of " + id + "; this needs " + needed.wireName());
+    }
+  }
+
+  private Role roleOf(String user) {
+    if (row == null || row.deleted()) {
+      return null;
+    }
+    if (ctx.config().openMode()) {
+      return row.owner().equals(user) ? Role.OWNER : Role.EDITOR;
+    }
+    return roles.computeIfAbsent(user, u -> ctx.store().documents().role(id, u)).orElse(null);
+  }
+
+  private void subscribe(Session s) {
+    if (s.isClosing()) {
+      return;
+    }
+    if (subscribers.add(s)) {
+      s.subscriptions.add(id);
+      if (subscribers.size() == 1) {
+        ctx.openDocuments().incrementAndGet();
+      }
+    }
+  }
+
+  private void unsubscribe(Session s) {
+    if (subscribers.remove(s)) {
+      s.subscriptions.remove(id);
+      if (subscribers.isEmpty()) {
+        ctx.openDocuments().decrementAndGet();
+      }
+      broadcast(ProtocolCodec.encode(new ServerMessage.Leave(id, s.id(), s.user())), s);
+    }
+  }
+
+  /** Sends to every subscriber except {@code except}. */
+  private void broadcast(String json, Session except) {
+    for (Session sub : subscribers) {
+      if (sub != except) {
+        sub.sendJson(json);
+      }
+    }
+  }
+
+  /** Sends to {@code requester} and every subscriber. */
+  private void sendToAll(ServerMessage m, Session requester) {
+    String json = ProtocolCodec.encode(m);
+    requester.sendJson(json);
+    broadcast(json, requester);
+  }
+}

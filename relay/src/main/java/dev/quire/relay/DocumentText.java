@@ -1,0 +1,122 @@
+package dev.quire.relay;
+
+import dev.quire.ot.codec.OperationCodec;
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.sync.CanonicalLog;
+import dev.quire.ot.sync.SequencedBatch;
+import dev.quire.ot.text.GapBuffer;
+import dev.quire.relay.store.HistoryStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a relay that reads payloads keeps of a document: the head text and a window of recent
+ * canonical operations, backed by the stored log for older ones. It is the {@link CanonicalLog} the
+ * relay canonicalises submitted batches against. Confined to the document's executor.
+ */
+final class DocumentText implements CanonicalLog {
+  private final String doc;
+  private final HistoryStore history;
+  private final int keep;
+  private final GapBuffer text;
+  private final List<TextOperation> window = new ArrayList<>();
+  private long windowStart; // revision of window.get(0)
+  private long head;
+
+  private DocumentText(String doc, HistoryStore history, int keep, String text, long revision) {
+    this.doc = doc;
+    this.history = history;
+    this.keep = keep;
+    this.text = new GapBuffer(text);
+    this.head = revision;
+    this.windowStart = revision + 1;
+  }
+
+  /**
+   * Loads the text at {@code head}: the latest checkpoint plus the canonical operations after it.
+   *
+   * @throws IllegalStateException when a revision lacks its canonical operation
+   */
+  static DocumentText load(String doc, HistoryStore history, long head, int keep) {
+    long from = history.checkpointAtOrBefore(doc, head).orElse(0);
+    String start = from == 0 ? "" : history.checkpoint(doc, from).orElseThrow().text();
+    DocumentText t = new DocumentText(doc, history, keep, start, from);
+    List<TextOperation> ops = t.readCanonical(from + 1, head);
+    for (TextOperation op : ops) {
+      t.text.apply(op);
+      t.window.add(op);
+    }
+    t.head = head;
+    return t;
+  }
+
+  @Override
+  public long head() {
+    return head;
+  }
+
+  @Override
+  public TextOperation operation(long revision) {
+    if (revision < 1 || revision > head) {
+      throw new IndexOutOfBoundsException("revision " + revision + " outside 1.." + head);
+    }
+    if (revision < windowStart) {
+      List<TextOperation> older = readCanonical(revision, windowStart - 1);
+      window.addAll(0, older);
+      windowStart = revision;
+    }
+    return window.get((int) (revision - windowStart));
+  }
+
+  @Override
+  public void append(SequencedBatch sequenced, List<TextOperation> canonical) {
+    throw new UnsupportedOperationException("use applied(...) after the batch is committed");
+  }
+
+  /** The batch's canonical operations were committed at revisions head + 1 onwards. */
+  void applied(List<TextOperation> canonical) {
+    for (TextOperation op : canonical) {
+      text.apply(op);
+      window.add(op);
+    }
+    head += canonical.size();
+    if (window.size() > 2 * keep) {
+      int drop = window.size() - keep;
+      window.subList(0, drop).clear();
+      windowStart += drop;
+    }
+  }
+
+  /** The text at {@link #head()} followed by {@code canonical}, without changing anything. */
+  String textAfter(List<TextOperation> canonical) {
+    String s = text.toString();
+    for (TextOperation op : canonical) {
+      s = op.apply(s);
+    }
+    return s;
+  }
+
+  String text() {
+    return text.toString();
+  }
+
+  private List<TextOperation> readCanonical(long from, long to) {
+    if (from > to) {
+      return List.of();
+    }
+    List<String> json = history.canonical(doc, from, to);
+    if (json.size() != to - from + 1) {
+      throw new IllegalStateException(
+          "document " + doc + " has " + json.size() + " log rows in " + from + ".." + to);
+    }
+    List<TextOperation> ops = new ArrayList<>(json.size());
+    for (int i = 0; i < json.size(); i++) {
+      if (json.get(i) == null) {
+        throw new IllegalStateException(
+            "document " + doc + " revision " + (from + i) + " has no canonical operation");
+      }
+      ops.add(OperationCodec.fromJson(json.get(i)));
+    }
+    return ops;
+  }
+}

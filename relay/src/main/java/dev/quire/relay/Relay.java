@@ -1,0 +1,218 @@
+package dev.quire.relay;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.quire.relay.store.RelayStore;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.java_websocket.framing.CloseFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running relay: the WebSocket server, the documents' executors, the database and the metrics
+ * endpoint. {@link #start} returns once it listens (port 0 picks a free port, see {@link #port()});
+ * {@link #close} stops it cleanly: refuses new requests, finishes the queued ones (their commits,
+ * acks and broadcasts), closes the connections, then the database.
+ */
+public final class Relay implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+  private final RelayContext ctx;
+  private final Dispatcher dispatcher;
+  private final RelayServer server;
+  private final HTTPServer http;
+  private volatile boolean closed;
+
+  private Relay(RelayContext ctx, Dispatcher dispatcher, RelayServer server, HTTPServer http) {
+    this.ctx = ctx;
+    this.dispatcher = dispatcher;
+    this.server = server;
+    this.http = http;
+  }
+
+  /**
+   * Opens the data directory and starts listening.
+   *
+   * @throws IllegalStateException when the port cannot be bound or the data cannot be opened
+   */
+  public static Relay start(RelayConfig config) {
+    RelayStore store = RelayStore.open(config.dataDir(), config.workerThreads() + 4);
+    ExecutorService pool = Executors.newFixedThreadPool(config.workerThreads(), named("quire-doc"));
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(named("quire-relay-timer"));
+    AtomicInteger pending = new AtomicInteger();
+    AtomicInteger openDocs = new AtomicInteger();
+    RelayServer[] serverRef = new RelayServer[1];
+    RelayMetrics metrics =
+        new RelayMetrics(
+            pending::get,
+            () -> serverRef[0] == null ? 0 : Dispatcher.queuedBytes(serverRef[0].sessions()));
+    metrics.documentsOpen.set(0);
+    RelayContext ctx = new RelayContext(config, store, metrics, pool, timer, pending, openDocs);
+    Dispatcher dispatcher = new Dispatcher(ctx);
+    HTTPServer http = null;
+    try {
+      if (config.openMode()) {
+        store.users().ensure(RelayContext.GUEST);
+      }
+      RelayServer server = new RelayServer(ctx, dispatcher);
+      serverRef[0] = server;
+      server.start();
+      server.started.get(10, TimeUnit.SECONDS);
+      timer.scheduleAtFixedRate(
+          () -> metrics.documentsOpen.set(openDocs.get()), 1, 1, TimeUnit.SECONDS);
+      if (config.metricsPort() >= 0) {
+        http = startHttp(config, metrics, store);
+      }
+      Relay relay = new Relay(ctx, dispatcher, server, http);
+      log.info(
+          "Quire relay listening on ws://{}:{} ({} mode{}), data in {}{}",
+          config.bind(),
+          relay.port(),
+          config.opaque() ? "opaque" : "readable",
+          config.openMode() ? ", OPEN: no authentication" : "",
+          store.dir(),
+          http == null
+              ? ""
+              : ", metrics on http://" + config.bind() + ":" + http.getPort() + "/metrics");
+      return relay;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      shutDownQuietly(serverRef[0], http, pool, timer, store);
+      throw new IllegalStateException("interrupted while starting", e);
+    } catch (ExecutionException | TimeoutException | IOException | RuntimeException e) {
+      shutDownQuietly(serverRef[0], http, pool, timer, store);
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new IllegalStateException(
+          "cannot start the relay on " + config.bind() + ":" + config.port() + ": " + cause, cause);
+    }
+  }
+
+  private static HTTPServer startHttp(RelayConfig config, RelayMetrics metrics, RelayStore store)
+      throws IOException {
+    return HTTPServer.builder()
+        .hostname(config.bind())
+        .port(config.metricsPort())
+        .registry(metrics.registry)
+        .defaultHandler(exchange -> health(exchange, store))
+        .buildAndStart();
+  }
+
+  /** {@code GET /health}: 200 "ok" when the database answers, 503 otherwise; 404 elsewhere. */
+  private static void health(HttpExchange exchange, RelayStore store) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    int status;
+    String body;
+    if (path.equals("/health")) {
+      boolean healthy = store.isHealthy();
+      status = healthy ? 200 : 503;
+      body = healthy ? "ok\n" : "database unavailable\n";
+    } else {
+      status = 404;
+      body = "not found: try /health or /metrics\n";
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** The WebSocket port it listens on. */
+  public int port() {
+    return server.getPort() != 0 ? server.getPort() : server.getAddress().getPort();
+  }
+
+  /** The metrics port, or -1 when there is none. */
+  public int metricsPort() {
+    return http == null ? -1 : http.getPort();
+  }
+
+  public RelayConfig config() {
+    return ctx.config();
+  }
+
+  Iterable<Session> serverSessions() {
+    return server.sessions();
+  }
+
+  RelayMetrics metrics() {
+    return ctx.metrics();
+  }
+
+  /** The store, for tests and admin commands run in the same process. */
+  public RelayStore store() {
+    return ctx.store();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("Quire relay stopping: finishing queued requests");
+    dispatcher.shutDown();
+    ctx.pool().shutdown();
+    try {
+      if (!ctx.pool().awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("Requests still running after 30 s; stopping anyway");
+      }
+      for (Session s : server.sessions()) {
+        s.close(CloseFrame.GOING_AWAY, "SHUTTING_DOWN: the relay is stopping");
+      }
+      server.stop(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    shutDownQuietly(null, http, ctx.pool(), ctx.timer(), ctx.store());
+    log.info("Quire relay stopped; data in {} closed", ctx.store().dir());
+  }
+
+  private static void shutDownQuietly(
+      RelayServer server,
+      HTTPServer http,
+      ExecutorService pool,
+      ScheduledExecutorService timer,
+      RelayStore store) {
+    try {
+      if (server != null) {
+        server.stop(500);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (http != null) {
+      http.close();
+    }
+    pool.shutdownNow();
+    timer.shutdownNow();
+    store.close();
+  }
+
+  private static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "Relay[" + new InetSocketAddress(ctx.config().bind(), port()) + "]";
+  }
+}

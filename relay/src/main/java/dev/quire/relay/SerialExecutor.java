@@ -1,0 +1,70 @@
+package dev.quire.relay;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in the order given, on a shared pool: each document's work is
+ * serialised while different documents run in parallel. After a few tasks it yields its thread so
+ * that one busy document cannot starve the others.
+ */
+final class SerialExecutor implements Executor {
+  private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+  private static final int TASKS_PER_TURN = 32;
+
+  private final Executor pool;
+  private final AtomicInteger pending;
+  private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+  private boolean scheduled;
+
+  /** {@code pending} counts queued tasks across all executors sharing it, for metrics. */
+  SerialExecutor(Executor pool, AtomicInteger pending) {
+    this.pool = pool;
+    this.pending = pending;
+  }
+
+  /**
+   * Queues {@code task}.
+   *
+   * @throws RejectedExecutionException when the pool is shut down and this executor is idle
+   */
+  @Override
+  public void execute(Runnable task) {
+    synchronized (tasks) {
+      if (!scheduled) {
+        pool.execute(this::runSome); // throws before anything is queued when shut down
+        scheduled = true;
+      }
+      tasks.add(task);
+      pending.incrementAndGet();
+    }
+  }
+
+  private void runSome() {
+    for (int i = 0; i < TASKS_PER_TURN; i++) {
+      Runnable task;
+      synchronized (tasks) {
+        task = tasks.poll();
+        if (task == null) {
+          scheduled = false;
+          return;
+        }
+      }
+      pending.decrementAndGet();
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.error("Task failed", e);
+      }
+    }
+    try {
+      pool.execute(this::runSome);
+    } catch (RejectedExecutionException e) {
+      runSome(); // shutting down: finish what was queued on this thread
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.quire.relay;
+
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.ServerMessage;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.framing.CloseFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: who it is once it said hello, what it is subscribed to, its rate limit,
+ * and a bounded outgoing queue. Messages to it may be sent from any thread.
+ */
+final class Session {
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+  private final WebSocket conn;
+  private final String id;
+  private final long maxOutgoingBytes;
+  private final RelayMetrics metrics;
+  final TokenBucket bucket;
+  final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+
+  private volatile String user;
+  private volatile String clientId;
+  private volatile boolean closing;
+  int droppedInARow; // network thread only
+  long lastRateErrorNanos; // network thread only
+  private long queuedEstimate; // guarded by this
+
+  Session(WebSocket conn, String id, RelayConfig config, RelayMetrics metrics) {
+    this.conn = conn;
+    this.id = id;
+    this.maxOutgoingBytes = config.maxOutgoingBytes();
+    this.metrics = metrics;
+    this.bucket =
+        new TokenBucket(
+            config.limits().ratePerSecond(), config.limits().rateBurst(), System.nanoTime());
+  }
+
+  String id() {
+    return id;
+  }
+
+  /** The authenticated user, or null before hello. */
+  String user() {
+    return user;
+  }
+
+  String clientId() {
+    return clientId;
+  }
+
+  void authenticated(String user, String clientId) {
+    this.clientId = clientId;
+    this.user = user;
+  }
+
+  boolean isClosing() {
+    return closing || !conn.isOpen();
+  }
+
+  void send(ServerMessage message) {
+    sendJson(ProtocolCodec.encode(message));
+  }
+
+  /**
+   * Queues a message, unless this connection already has more than {@code maxOutgoingBytes} unsent:
+   * then it is closed instead ({@code TOO_SLOW}), so a client that stops reading cannot make the
+   * relay's memory grow.
+   */
+  synchronized void sendJson(String json) {
+    if (isClosing()) {
+      return;
+    }
+    if (!conn.hasBufferedData()) {
+      queuedEstimate = 0;
+    }
+    queuedEstimate += json.length();
+    if (queuedEstimate > maxOutgoingBytes) {
+      queuedEstimate = queuedBytes(); // exact, and only when the estimate says it may be needed
+      if (queuedEstimate + json.length() > maxOutgoingBytes) {
+        tooSlow();
+        return;
+      }
+      queuedEstimate += json.length();
+    }
+    conn.send(json);
+  }
+
+  /** Sends an error and, for codes that close, closes the connection with the code as reason. */
+  void error(ErrorCode code, String message, String doc, String request) {
+    metrics.error(code);
+    send(ServerMessage.Error.of(code, message, doc, request));
+    if (code.closes()) {
+      int closeCode =
+          code == ErrorCode.MESSAGE_TOO_LARGE
+              ? CloseFrame.TOOBIG
+              : code == ErrorCode.SHUTTING_DOWN
+                  ? CloseFrame.GOING_AWAY
+                  : CloseFrame.POLICY_VALIDATION;
+      close(closeCode, code.wireName() + ": " + message);
+    }
+  }
+
+  void close(int code, String reason) {
+    closing = true;
+    conn.close(code, reason.length() > 120 ? reason.substring(0, 120) : reason);
+  }
+
+  /** Bytes queued in the socket's outgoing queue, exactly. */
+  long queuedBytes() {
+    if (!(conn instanceof WebSocketImpl impl)) {
+      return 0;
+    }
+    long sum = 0;
+    for (ByteBuffer b : impl.outQueue) {
+      sum += b.remaining();
+    }
+    return sum;
+  }
+
+  private void tooSlow() {
+    log.warn("Closing session {} of {}: over {} bytes queued unsent", id, user, maxOutgoingBytes);
+    metrics.error(ErrorCode.TOO_SLOW);
+    closing = true;
+    // The close frame waits behind the queue; the network layer drops the connection if the
+    // client does not complete the close handshake. Nothing more is queued meanwhile.
+    conn.close(
+        CloseFrame.POLICY_VALIDATION,
+        "TOO_SLOW: more than " + maxOutgoingBytes + " bytes queued unread");
+  }
+
+  /** Drops the TCP connection without a close handshake. */
+  void abort() {
+    closing = true;
+    conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "TOO_SLOW");
+  }
+
+  @Override
+  public String toString() {
+    return "Session[" + id + ", " + user + "]";
+  }
+}

@@ -1,0 +1,412 @@
+package dev.quire.relay.store;
+
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Each document's history: the log (one row per revision), the sequenced batches (for deduplication
+ * and whole-batch paging) and the checkpoints. Appends are one transaction each.
+ */
+public final class HistoryStore {
+
+  /**
+   * One batch to append at revisions {@code entry.firstRevision()} onwards.
+   *
+   * @param canonical the canonical operation (JSON) of each revision, or null when the relay does
+   *     not read payloads
+   * @param digest identifies the batch's content, to tell a resend from a conflicting reuse
+   * @param checkpoint the text after the batch to keep as a checkpoint at its last revision, or
+   *     null
+   */
+  public record Append(
+      String doc, WireSequenced entry, List<String> canonical, byte[] digest, String checkpoint) {
+    public Append {
+      Objects.requireNonNull(doc, "doc == null");
+      Objects.requireNonNull(entry, "entry == null");
+      Objects.requireNonNull(digest, "digest == null");
+      if (canonical != null) {
+        canonical = List.copyOf(canonical);
+        if (canonical.size() != entry.batch().size()) {
+          throw new IllegalArgumentException("one canonical operation per batch operation");
+        }
+      }
+    }
+  }
+
+  /** Where an earlier batch was placed. */
+  public record StoredBatch(long firstRevision, int size, long timestampMillis, byte[] digest) {}
+
+  /** The document's text at {@code revision}. */
+  public record Checkpoint(long revision, String text) {}
+
+  private final Database db;
+
+  HistoryStore(Database db) {
+    this.db = db;
+  }
+
+  /**
+   * Appends and commits a batch; when this returns, the batch is durable.
+   *
+   * @throws StoreException when the write fails or the document's head is not the revision before
+   *     the batch (nothing is stored then)
+   */
+  public void append(Append a) {
+    WireSequenced e = a.entry();
+    WireBatch b = e.batch();
+    db.inTransaction(
+        "appending to " + a.doc(),
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE documents SET head = ?, last_change = ?"
+                      + " WHERE id = ? AND head = ? AND deleted_at IS NULL")) {
+            s.setLong(1, e.lastRevision());
+            s.setLong(2, e.timestampMillis());
+            s.setString(3, a.doc());
+            s.setLong(4, e.firstRevision() - 1);
+            if (s.executeUpdate() != 1) {
+              throw new StoreException(
+                  "document " + a.doc() + " is not at revision " + (e.firstRevision() - 1));
+            }
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO log (doc_id, revision, base_revision, author, client_id, batch_seq,"
+                      + " created_at, payload, canonical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < b.size(); i++) {
+              s.setString(1, a.doc());
+              s.setLong(2, e.firstRevision() + i);
+              s.setLong(3, b.baseRevision());
+              s.setString(4, e.author());
+              s.setString(5, b.clientId());
+              s.setLong(6, b.batchSeq());
+              s.setLong(7, e.timestampMillis());
+              s.setString(8, b.operations().get(i));
+              s.setString(9, a.canonical() == null ? null : a.canonical().get(i));
+              s.addBatch();
+            }
+            s.executeBatch();
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO batches (doc_id, author, client_id, batch_seq, first_revision,"
+                      + " op_count, base_revision, created_at, digest)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, a.doc());
+            s.setString(2, e.author());
+            s.setString(3, b.clientId());
+            s.setLong(4, b.batchSeq());
+            s.setLong(5, e.firstRevision());
+            s.setInt(6, b.size());
+            s.setLong(7, b.baseRevision());
+            s.setLong(8, e.timestampMillis());
+            s.setBytes(9, a.digest());
+            s.executeUpdate();
+          }
+          if (a.checkpoint() != null) {
+            putCheckpoint(c, a.doc(), e.lastRevision(), a.checkpoint());
+          }
+          return null;
+        });
+  }
+
+  /** The batch {@code author} sent as ({@code clientId}, {@code batchSeq}), if sequenced. */
+  public Optional<StoredBatch> findBatch(String doc, String author, String clientId, long seq) {
+    return db.read(
+        "looking up a batch of " + doc,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT first_revision, op_count, created_at, digest FROM batches"
+                      + " WHERE doc_id = ? AND author = ? AND client_id = ? AND batch_seq = ?")) {
+            s.setString(1, doc);
+            s.setString(2, author);
+            s.setString(3, clientId);
+            s.setLong(4, seq);
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(
+                      new StoredBatch(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getBytes(4)))
+                  : Optional.empty();
+            }
+          }
+        });
+  }
+
+  /**
+   * Whole batches holding the revisions after {@code afterRevision}, in order, about {@code
+   * pageSize} revisions: batches are added while the page stays within it, and there is always at
+   * least one batch when there is any history after {@code afterRevision}. The first batch may
+   * start at or before {@code afterRevision} when that revision is inside it.
+   */
+  public List<WireSequenced> page(String doc, long afterRevision, int pageSize) {
+    return db.read(
+        "reading the history of " + doc,
+        c -> {
+          long start = batchStart(c, doc, afterRevision + 1);
+          if (start < 0) {
+            return List.of();
+          }
+          long end = pageEnd(c, doc, start, pageSize);
+          return readBatches(c, doc, start, end);
+        });
+  }
+
+  /** The latest checkpoint revision at or before {@code revision}, if any. */
+  public OptionalLong checkpointAtOrBefore(String doc, long revision) {
+    return db.read(
+        "finding a checkpoint of " + doc,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT MAX(revision) FROM checkpoints WHERE doc_id = ? AND revision <= ?")) {
+            s.setString(1, doc);
+            s.setLong(2, revision);
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next();
+              long r = rs.getLong(1);
+              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(r);
+            }
+          }
+        });
+  }
+
+  /** The checkpoint at exactly {@code revision}. */
+  public Optional<Checkpoint> checkpoint(String doc, long revision) {
+    return db.read(
+        "reading a checkpoint of " + doc,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT text FROM checkpoints WHERE doc_id = ? AND revision = ?")) {
+            s.setString(1, doc);
+            s.setLong(2, revision);
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(new Checkpoint(revision, rs.getString(1)))
+                  : Optional.empty();
+            }
+          }
+        });
+  }
+
+  /**
+   * The smallest base revision of the batches placed after {@code revision}, if any: a reader who
+   * starts from a checkpoint at {@code revision} can canonicalise them all only if it is at least
+   * {@code revision}.
+   */
+  public OptionalLong minBaseAfter(String doc, long revision) {
+    return db.read(
+        "reading the history of " + doc,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT MIN(base_revision) FROM batches WHERE doc_id = ? AND first_revision > ?")) {
+            s.setString(1, doc);
+            s.setLong(2, revision);
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next();
+              long r = rs.getLong(1);
+              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(r);
+            }
+          }
+        });
+  }
+
+  /** The canonical operations (JSON, null where not computed) of revisions {@code from..to}. */
+  public List<String> canonical(String doc, long from, long to) {
+    return db.read(
+        "reading the history of " + doc,
+        c -> {
+          List<String> out = new ArrayList<>((int) Math.max(0, to - from + 1));
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT canonical FROM log WHERE doc_id = ? AND revision BETWEEN ? AND ?"
+                      + " ORDER BY revision")) {
+            s.setString(1, doc);
+            s.setLong(2, from);
+            s.setLong(3, to);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /** Number of revisions whose canonical operation was not computed (written in opaque mode). */
+  public long missingCanonical(String doc) {
+    return db.read(
+        "reading the history of " + doc,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM log WHERE doc_id = ? AND canonical IS NULL")) {
+            s.setString(1, doc);
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+  }
+
+  /**
+   * Fills in derived data for revisions written in opaque mode: their canonical operations from
+   * {@code firstRevision} on, and checkpoints. Payloads are never changed.
+   */
+  public void fillDerived(
+      String doc, long firstRevision, List<String> canonical, List<Checkpoint> checkpoints) {
+    db.inTransaction(
+        "filling in derived history of " + doc,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE log SET canonical = ? WHERE doc_id = ? AND revision = ?"
+                      + " AND canonical IS NULL")) {
+            for (int i = 0; i < canonical.size(); i++) {
+              s.setString(1, canonical.get(i));
+              s.setString(2, doc);
+              s.setLong(3, firstRevision + i);
+              s.addBatch();
+            }
+            s.executeBatch();
+          }
+          for (Checkpoint cp : checkpoints) {
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "MERGE INTO checkpoints (doc_id, revision, text) KEY (doc_id, revision)"
+                        + " VALUES (?, ?, ?)")) {
+              s.setString(1, doc);
+              s.setLong(2, cp.revision());
+              s.setString(3, cp.text());
+              s.executeUpdate();
+            }
+          }
+          return null;
+        });
+  }
+
+  private static void putCheckpoint(Connection c, String doc, long revision, String text)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?)")) {
+      s.setString(1, doc);
+      s.setLong(2, revision);
+      s.setString(3, text);
+      s.executeUpdate();
+    }
+  }
+
+  /** First revision of the batch holding {@code revision}, or -1 when there is none. */
+  private static long batchStart(Connection c, String doc, long revision) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT first_revision, op_count FROM batches WHERE doc_id = ? AND first_revision <= ?"
+                + " ORDER BY first_revision DESC LIMIT 1")) {
+      s.setString(1, doc);
+      s.setLong(2, revision);
+      try (ResultSet rs = s.executeQuery()) {
+        if (rs.next() && rs.getLong(1) + rs.getInt(2) > revision) {
+          return rs.getLong(1);
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** Last revision of a page of whole batches from {@code start}. */
+  private static long pageEnd(Connection c, String doc, long start, int pageSize)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT first_revision, op_count FROM batches WHERE doc_id = ? AND first_revision >= ?"
+                + " AND first_revision < ? ORDER BY first_revision")) {
+      s.setString(1, doc);
+      s.setLong(2, start);
+      s.setLong(3, start + pageSize);
+      long end = -1;
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          long last = rs.getLong(1) + rs.getInt(2) - 1;
+          if (end >= 0 && last - start + 1 > pageSize) {
+            break;
+          }
+          end = last;
+        }
+      }
+      return end;
+    }
+  }
+
+  private static List<WireSequenced> readBatches(Connection c, String doc, long start, long end)
+      throws SQLException {
+    List<WireSequenced> out = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT revision, base_revision, author, client_id, batch_seq, created_at, payload"
+                + " FROM log WHERE doc_id = ? AND revision BETWEEN ? AND ? ORDER BY revision")) {
+      s.setString(1, doc);
+      s.setLong(2, start);
+      s.setLong(3, end);
+      try (ResultSet rs = s.executeQuery()) {
+        BatchCollector current = null;
+        while (rs.next()) {
+          if (current == null || !current.sameBatch(rs)) {
+            if (current != null) {
+              out.add(current.build());
+            }
+            current = new BatchCollector(rs);
+          }
+          current.ops.add(rs.getString(7));
+        }
+        if (current != null) {
+          out.add(current.build());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Gathers consecutive log rows of one batch. */
+  private static final class BatchCollector {
+    final long first;
+    final long base;
+    final String author;
+    final String clientId;
+    final long seq;
+    final long timestamp;
+    final List<String> ops = new ArrayList<>();
+
+    BatchCollector(ResultSet rs) throws SQLException {
+      first = rs.getLong(1);
+      base = rs.getLong(2);
+      author = rs.getString(3);
+      clientId = rs.getString(4);
+      seq = rs.getLong(5);
+      timestamp = rs.getLong(6);
+    }
+
+    boolean sameBatch(ResultSet rs) throws SQLException {
+      return rs.getLong(5) == seq
+          && rs.getString(4).equals(clientId)
+          && rs.getString(3).equals(author);
+    }
+
+    WireSequenced build() {
+      return new WireSequenced(first, author, timestamp, new WireBatch(clientId, seq, base, ops));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.quire.relay.store;
+
+import java.nio.file.Path;
+
+/**
+ * The relay's persistent state in a data directory: users and tokens, documents and roles, and each
+ * document's history. Thread-safe; every method runs in its own transaction.
+ */
+public final class RelayStore implements AutoCloseable {
+  private final Database db;
+  private final UserStore users;
+  private final DocumentStore documents;
+  private final HistoryStore history;
+
+  private RelayStore(Database db) {
+    this.db = db;
+    this.users = new UserStore(db);
+    this.documents = new DocumentStore(db);
+    this.history = new HistoryStore(db);
+  }
+
+  /**
+   * Opens (creating if needed) the store in {@code dataDir} and migrates its schema.
+   *
+   * @throws StoreException when the directory is in use, unreadable, or has a newer schema
+   */
+  public static RelayStore open(Path dataDir, int maxConnections) {
+    return new RelayStore(Database.open(dataDir, maxConnections));
+  }
+
+  public Path dir() {
+    return db.dir();
+  }
+
+  public UserStore users() {
+    return users;
+  }
+
+  public DocumentStore documents() {
+    return documents;
+  }
+
+  public HistoryStore history() {
+    return history;
+  }
+
+  /** True when the database answers a trivial query. */
+  public boolean isHealthy() {
+    try {
+      return db.read("health check", c -> c.isValid(1));
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+}

@@ -1,0 +1,163 @@
+package dev.quire.relay;
+
+import static dev.quire.relay.RelayFixture.append;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.protocol.WireSequenced;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every kind of bad input gets its error code; the relay keeps serving another client, and the
+ * stored history does not change. One relay serves all cases, as it would in production.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class BadInputTest {
+  @TempDir static Path dir;
+  Relay relay;
+  String aliceToken;
+  String malloryToken;
+  TestClient alice;
+  long aliceSeq = 1;
+
+  @BeforeAll
+  void start() throws Exception {
+    relay = RelayFixture.start(dir);
+    aliceToken = relay.store().users().add("alice");
+    malloryToken = relay.store().users().add("mallory");
+    alice = TestClient.login(relay.port(), aliceToken, "ca");
+    RelayFixture.create(alice, "doc");
+    alice.send(new ClientMessage.Share("doc", "mallory", Role.EDITOR));
+    alice.expect(ServerMessage.Shared.class);
+    alice.send(new ClientMessage.Submit("doc", append("ca", aliceSeq++, 0, 0, "hello")));
+    alice.expect(ServerMessage.Ack.class);
+  }
+
+  @AfterAll
+  void stop() {
+    relay.close();
+  }
+
+  static String submit(String batchJson) {
+    return "{\"type\":\"submit\",\"doc\":\"doc\",\"batch\":" + batchJson + "}";
+  }
+
+  static String batch(String seq, String base, String ops) {
+    return "{\"clientId\":\"cm\",\"batchSeq\":"
+        + seq
+        + ",\"baseRevision\":"
+        + base
+        + ",\"operations\":"
+        + ops
+        + "}";
+  }
+
+  static Stream<Arguments> badMessages() {
+    List<String> tooMany = new ArrayList<>();
+    for (int i = 0; i < RelayFixture.TEST_LIMITS.maxBatchOperations() + 1; i++) {
+      tooMany.add("[" + (5 + i) + ",\"x\"]");
+    }
+    return Stream.of(
+        Arguments.of("malformed JSON", "{\"type\":", ErrorCode.MALFORMED),
+        Arguments.of("not an object", "[\"submit\"]", ErrorCode.MALFORMED),
+        Arguments.of(
+            "unknown type", "{\"type\":\"teleport\",\"doc\":\"doc\"}", ErrorCode.UNKNOWN_TYPE),
+        Arguments.of("server type from a client", "{\"type\":\"ack\"}", ErrorCode.UNKNOWN_TYPE),
+        Arguments.of(
+            "number as string", submit(batch("\"1\"", "1", "[[5,\"x\"]]")), ErrorCode.MALFORMED),
+        Arguments.of(
+            "float revision", submit(batch("1", "1.5", "[[5,\"x\"]]")), ErrorCode.MALFORMED),
+        Arguments.of(
+            "null doc",
+            "{\"type\":\"submit\",\"doc\":null,\"batch\":" + batch("1", "1", "[[5]]") + "}",
+            ErrorCode.MALFORMED),
+        Arguments.of(
+            "object as doc",
+            "{\"type\":\"open\",\"doc\":{},\"fromRevision\":0}",
+            ErrorCode.MALFORMED),
+        Arguments.of("missing field", "{\"type\":\"open\",\"doc\":\"doc\"}", ErrorCode.MALFORMED),
+        Arguments.of("unknown field", "{\"type\":\"list\",\"all\":true}", ErrorCode.MALFORMED),
+        Arguments.of(
+            "operation not an array",
+            submit(batch("1", "1", "[{\"retain\":5}]")),
+            ErrorCode.MALFORMED),
+        Arguments.of(
+            "operation with a float",
+            submit(batch("1", "1", "[[5.0,\"x\"]]")),
+            ErrorCode.MALFORMED),
+        Arguments.of(
+            "operations that do not chain",
+            submit(batch("1", "1", "[[5,\"x\"],[5,\"y\"]]")),
+            ErrorCode.MALFORMED),
+        Arguments.of(
+            "operation that does not apply",
+            submit(batch("1", "1", "[[99,\"x\"]]")),
+            ErrorCode.OPERATION_MISMATCH),
+        Arguments.of(
+            "base revision in the future",
+            submit(batch("1", "1000000", "[[5,\"x\"]]")),
+            ErrorCode.BASE_AHEAD),
+        Arguments.of(
+            "unknown document",
+            "{\"type\":\"submit\",\"doc\":\"nowhere\",\"batch\":"
+                + batch("1", "0", "[[\"x\"]]")
+                + "}",
+            ErrorCode.UNKNOWN_DOCUMENT),
+        Arguments.of(
+            "oversized batch",
+            submit(batch("1", "1", "[" + String.join(",", tooMany) + "]")),
+            ErrorCode.BATCH_TOO_LARGE));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badMessages")
+  void badInput_getsItsErrorCode_othersAreStillServed_andNothingIsStored(
+      String name, String json, ErrorCode code) throws Exception {
+    List<WireSequenced> before = RelayFixture.openAll(alice, "doc", 0);
+    alice.send(new ClientMessage.Unsubscribe("doc"));
+    alice.expect(ServerMessage.Unsubscribed.class);
+
+    TestClient mallory = TestClient.login(relay.port(), malloryToken, "cm");
+    mallory.send(json);
+    ServerMessage.Error e = mallory.expectError(code);
+    assertThat(e.message()).isNotBlank();
+    assertThat(mallory.isOpen()).isTrue(); // these errors do not close the connection
+    mallory.closeBlocking();
+
+    assertThat(RelayFixture.openAll(alice, "doc", 0)).isEqualTo(before);
+    alice.send(new ClientMessage.Unsubscribe("doc"));
+    alice.expect(ServerMessage.Unsubscribed.class);
+    long head = before.get(before.size() - 1).lastRevision();
+    int length = 5 + (int) head - 1;
+    alice.send(new ClientMessage.Submit("doc", append("ca", aliceSeq++, head, length, "!")));
+    assertThat(alice.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(head + 1);
+  }
+
+  @ParameterizedTest(name = "binary frame")
+  @MethodSource("binary")
+  void binaryMessage_isMalformed(byte[] bytes) throws Exception {
+    TestClient mallory = TestClient.login(relay.port(), malloryToken, "cm");
+    mallory.send(bytes);
+    mallory.expectError(ErrorCode.MALFORMED);
+  }
+
+  static Stream<byte[]> binary() {
+    return Stream.of(new byte[] {1, 2, 3});
+  }
+}

@@ -1,0 +1,126 @@
+package dev.quire.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.ServerMessage;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.java_websocket.framing.CloseFrame;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class HandshakeTest {
+  @TempDir Path dir;
+  Relay relay;
+  String aliceToken;
+
+  @BeforeEach
+  void start() {
+    relay = RelayFixture.start(dir, b -> b.helloTimeoutMillis(500));
+    aliceToken = relay.store().users().add("alice");
+  }
+
+  @AfterEach
+  void stop() {
+    relay.close();
+  }
+
+  @Test
+  void hello_withValidToken_isWelcomedWithUserSessionAndLimits() throws Exception {
+    TestClient c = TestClient.connect(relay.port());
+    c.send(new ClientMessage.Hello(ProtocolCodec.VERSION, aliceToken, "c1"));
+    ServerMessage.Welcome w = c.expect(ServerMessage.Welcome.class);
+    assertThat(w.user()).isEqualTo("alice");
+    assertThat(w.protocol()).isEqualTo(ProtocolCodec.VERSION);
+    assertThat(w.session()).isNotBlank();
+    assertThat(w.opaque()).isFalse();
+    assertThat(w.limits()).isEqualTo(RelayFixture.TEST_LIMITS);
+    c.closeBlocking();
+  }
+
+  @Test
+  void hello_withUnknownToken_isRefusedAndClosed() throws Exception {
+    TestClient c = TestClient.connect(relay.port());
+    c.send(new ClientMessage.Hello(ProtocolCodec.VERSION, "not-a-token", "c1"));
+    c.expectError(ErrorCode.UNAUTHORIZED);
+    assertThat(c.awaitClosed()).isTrue();
+    assertThat(c.closeCode).isEqualTo(CloseFrame.POLICY_VALIDATION);
+    assertThat(c.closeReason).startsWith("UNAUTHORIZED");
+  }
+
+  @Test
+  void hello_withRevokedToken_isRefused() throws Exception {
+    relay.store().users().revoke("alice");
+    TestClient c = TestClient.connect(relay.port());
+    c.send(new ClientMessage.Hello(ProtocolCodec.VERSION, aliceToken, "c1"));
+    c.expectError(ErrorCode.UNAUTHORIZED);
+    assertThat(c.awaitClosed()).isTrue();
+  }
+
+  @Test
+  void hello_withOtherProtocolVersion_isRefusedAndClosed() throws Exception {
+    TestClient c = TestClient.connect(relay.port());
+    c.send(new ClientMessage.Hello(ProtocolCodec.VERSION + 1, aliceToken, "c1"));
+    ServerMessage.Error e = c.expectError(ErrorCode.PROTOCOL_VERSION);
+    assertThat(e.message()).contains("protocol " + ProtocolCodec.VERSION);
+    assertThat(c.awaitClosed()).isTrue();
+  }
+
+  @Test
+  void anyRequestBeforeHello_isRefusedAndNothingIsRead() throws Exception {
+    TestClient owner = TestClient.login(relay.port(), aliceToken, "c0");
+    RelayFixture.create(owner, "secret");
+    TestClient c = TestClient.connect(relay.port());
+    c.send(new ClientMessage.Open("secret", 0, false));
+    c.expectError(ErrorCode.HELLO_REQUIRED);
+    assertThat(c.awaitClosed()).isTrue();
+    TestClient lister = TestClient.connect(relay.port());
+    lister.send(new ClientMessage.ListDocuments());
+    lister.expectError(ErrorCode.HELLO_REQUIRED);
+    assertThat(lister.awaitClosed()).isTrue();
+  }
+
+  @Test
+  void malformedFirstMessage_isRefusedAndClosed() throws Exception {
+    TestClient c = TestClient.connect(relay.port());
+    c.send("{\"type\":\"hello\",\"protocol\":\"1\",\"token\":\"x\",\"clientId\":\"c\"}");
+    c.expectError(ErrorCode.MALFORMED);
+    assertThat(c.awaitClosed()).isTrue();
+  }
+
+  @Test
+  void secondHello_isRefused() throws Exception {
+    TestClient c = TestClient.login(relay.port(), aliceToken, "c1");
+    c.send(new ClientMessage.Hello(ProtocolCodec.VERSION, aliceToken, "c1"));
+    c.expectError(ErrorCode.HELLO_REQUIRED);
+  }
+
+  @Test
+  void silentConnection_isClosedAfterTheHelloTimeout() throws Exception {
+    TestClient c = TestClient.connect(relay.port());
+    c.expectError(ErrorCode.HELLO_REQUIRED);
+    assertThat(c.awaitClosed()).isTrue();
+  }
+
+  @Test
+  void upgradeRequestWithBadBearerToken_isRejectedBeforeTheSocketOpens() throws Exception {
+    TestClient c = new TestClient(relay.port(), Map.of("Authorization", "Bearer wrong"));
+    assertThat(c.connectBlocking(10, TimeUnit.SECONDS)).isFalse();
+  }
+
+  @Test
+  void upgradeRequestWithGoodBearerToken_isAccepted() throws Exception {
+    TestClient c = new TestClient(relay.port(), Map.of("Authorization", "Bearer " + aliceToken));
+    assertThat(c.connectBlocking(10, TimeUnit.SECONDS)).isTrue();
+    c.send(new ClientMessage.Hello(ProtocolCodec.VERSION, aliceToken, "c1"));
+    c.expect(ServerMessage.Welcome.class);
+  }
+}

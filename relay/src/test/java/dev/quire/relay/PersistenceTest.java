@@ -1,0 +1,154 @@
+package dev.quire.relay;
+
+import static dev.quire.relay.RelayFixture.append;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.StoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PersistenceTest {
+  @TempDir Path dir;
+
+  private String url() {
+    return "jdbc:h2:file:" + dir.resolve("data").resolve("relay");
+  }
+
+  @Test
+  void restart_onTheSameDataDirectory_keepsUsersDocumentsHistoryAndDedupe() throws Exception {
+    String aliceToken;
+    String bobToken;
+    WireBatch batch = append("ca", 3, 2, 2, "!");
+    List<WireSequenced> before;
+    try (Relay relay = RelayFixture.start(dir)) {
+      aliceToken = relay.store().users().add("alice");
+      bobToken = relay.store().users().add("bob");
+      TestClient alice = TestClient.login(relay.port(), aliceToken, "ca");
+      RelayFixture.create(alice, "doc");
+      alice.send(new ClientMessage.Share("doc", "bob", Role.VIEWER));
+      alice.expect(ServerMessage.Shared.class);
+      for (int i = 0; i < 2; i++) {
+        alice.send(
+            new ClientMessage.Submit("doc", append("ca", i + 1, i, i, "ab".substring(i, i + 1))));
+        alice.expect(ServerMessage.Ack.class);
+      }
+      alice.send(new ClientMessage.Submit("doc", batch));
+      alice.expect(ServerMessage.Ack.class);
+      before = RelayFixture.openAll(alice, "doc", 0);
+    }
+    try (Relay relay = RelayFixture.start(dir)) {
+      TestClient bob = TestClient.login(relay.port(), bobToken, "cb");
+      assertThat(RelayFixture.openAll(bob, "doc", 0)).isEqualTo(before);
+      bob.send(new ClientMessage.Submit("doc", append("cb", 1, 3, 3, "x")));
+      bob.expectError(ErrorCode.FORBIDDEN); // roles survived too
+      TestClient alice = TestClient.login(relay.port(), aliceToken, "ca");
+      alice.send(new ClientMessage.Submit("doc", batch)); // resent after the restart
+      assertThat(alice.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(3);
+      // The relay's head text survived: the next edit is validated against "ab!".
+      alice.send(new ClientMessage.Submit("doc", append("ca", 4, 3, 3, "?")));
+      alice.expect(ServerMessage.Ack.class);
+      alice.send(new ClientMessage.Submit("doc", append("ca", 5, 4, 3, "?")));
+      alice.expectError(ErrorCode.OPERATION_MISMATCH);
+    }
+  }
+
+  @Test
+  void tokens_areStoredOnlyAsHashes() throws Exception {
+    String token;
+    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+      token = store.users().add("alice");
+    }
+    try (Connection c = DriverManager.getConnection(url(), "quire", "");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT hash FROM tokens")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getBytes(1)).hasSize(32);
+    }
+    assertThat(Files.readAllBytes(dir.resolve("data").resolve("relay.mv.db")))
+        .asString(java.nio.charset.StandardCharsets.ISO_8859_1)
+        .doesNotContain(token);
+  }
+
+  @Test
+  void commits_areWrittenThroughBeforeTheyReturn() throws Exception {
+    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+      try (Connection c = DriverManager.getConnection(url(), "quire", "");
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                      + " WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("0");
+      }
+    }
+  }
+
+  @Test
+  void dataDirectoryWithANewerSchema_isRefusedAndLeftAlone() throws Exception {
+    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+      store.users().add("alice");
+    }
+    try (Connection c = DriverManager.getConnection(url(), "quire", "");
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\","
+              + " \"type\", \"script\", \"checksum\", \"installed_by\", \"execution_time\","
+              + " \"success\") VALUES (99, '99', 'from the future', 'SQL', 'V99__future.sql', 0,"
+              + " 'quire', 0, TRUE)");
+    }
+    assertThatThrownBy(() -> RelayStore.open(dir.resolve("data"), 2))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("schema version 99")
+        .hasMessageContaining("newer relay");
+    try (Connection c = DriverManager.getConnection(url(), "quire", "");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM users")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void readableRelay_takesOverHistoryWrittenInOpaqueMode() throws Exception {
+    String token;
+    try (Relay relay = RelayFixture.start(dir, b -> b.opaque(true))) {
+      token = relay.store().users().add("alice");
+      TestClient alice = TestClient.login(relay.port(), token, "ca");
+      RelayFixture.create(alice, "doc");
+      for (int i = 0; i < 25; i++) {
+        alice.send(new ClientMessage.Submit("doc", append("ca", i + 1, i, i, "x")));
+        alice.expect(ServerMessage.Ack.class);
+      }
+    }
+    try (Relay relay = RelayFixture.start(dir)) {
+      TestClient alice = TestClient.login(relay.port(), token, "ca");
+      alice.send(new ClientMessage.Submit("doc", append("ca", 26, 25, 24, "bad base length")));
+      alice.expectError(ErrorCode.OPERATION_MISMATCH);
+      alice.send(new ClientMessage.Submit("doc", append("ca", 26, 25, 25, "y")));
+      alice.expect(ServerMessage.Ack.class);
+      alice.send(new ClientMessage.Open("doc", 0, true));
+      ServerMessage.Snapshot snap = alice.expect(ServerMessage.Snapshot.class);
+      assertThat(snap.revision()).isEqualTo(20);
+      assertThat(snap.text()).isEqualTo("x".repeat(20));
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.quire.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.ServerMessage;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ServerHandshake;
+
+/**
+ * A WebSocket client for tests: records every message the relay sends, decoded strictly with the
+ * protocol codec (so the relay's output is checked too), and how the connection closed.
+ */
+final class TestClient extends WebSocketClient {
+  static final long WAIT_SECONDS = 10;
+
+  private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  volatile int closeCode;
+  volatile String closeReason;
+
+  TestClient(int port) {
+    this(port, Map.of());
+  }
+
+  TestClient(int port, Map<String, String> headers) {
+    super(URI.create("ws://127.0.0.1:" + port + "/"), headers);
+  }
+
+  /** Connects, or fails the test. */
+  static TestClient connect(int port) throws InterruptedException {
+    TestClient c = new TestClient(port);
+    assertThat(c.connectBlocking(WAIT_SECONDS, TimeUnit.SECONDS)).as("connected").isTrue();
+    return c;
+  }
+
+  /** Connects and says hello with {@code token}, expecting a welcome. */
+  static TestClient login(int port, String token, String clientId) throws InterruptedException {
+    TestClient c = connect(port);
+    c.send(new ClientMessage.Hello(ProtocolCodec.VERSION, token, clientId));
+    c.expect(ServerMessage.Welcome.class);
+    return c;
+  }
+
+  void send(ClientMessage m) {
+    send(ProtocolCodec.encode(m));
+  }
+
+  /** The next message, decoded. */
+  ServerMessage next() throws InterruptedException {
+    String json = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(json).as("a message from the relay within " + WAIT_SECONDS + " s").isNotNull();
+    return ProtocolCodec.decodeServer(json);
+  }
+
+  /** The next message, which must be a {@code type}. */
+  <T extends ServerMessage> T expect(Class<T> type) throws InterruptedException {
+    ServerMessage m = next();
+    assertThat(m).isInstanceOf(type);
+    return type.cast(m);
+  }
+
+  /** The next message, which must be an error with {@code code}. */
+  ServerMessage.Error expectError(ErrorCode code) throws InterruptedException {
+    ServerMessage.Error e = expect(ServerMessage.Error.class);
+    assertThat(e.code()).as(e.message()).isEqualTo(code);
+    assertThat(e.retry()).isEqualTo(code.retry());
+    return e;
+  }
+
+  /** Skips messages until one of {@code type} matching {@code test}. */
+  <T extends ServerMessage> T await(Class<T> type, Predicate<T> test) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (System.nanoTime() < deadline) {
+      String json = received.poll(100, TimeUnit.MILLISECONDS);
+      if (json != null) {
+        ServerMessage m = ProtocolCodec.decodeServer(json);
+        if (type.isInstance(m) && test.test(type.cast(m))) {
+          return type.cast(m);
+        }
+      }
+    }
+    throw new AssertionError(
+        "no matching " + type.getSimpleName() + " within " + WAIT_SECONDS + " s");
+  }
+
+  /** Asserts nothing arrives for {@code millis}. */
+  void expectSilence(long millis) throws InterruptedException {
+    String json = received.poll(millis, TimeUnit.MILLISECONDS);
+    assertThat(json).as("no message expected").isNull();
+  }
+
+  boolean awaitClosed() throws InterruptedException {
+    return closed.await(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  int pending() {
+    return received.size();
+  }
+
+  @Override
+  public void onOpen(ServerHandshake handshake) {}
+
+  @Override
+  public void onMessage(String message) {
+    received.add(message);
+  }
+
+  @Override
+  public void onClose(int code, String reason, boolean remote) {
+    closeCode = code;
+    closeReason = reason;
+    closed.countDown();
+  }
+
+  @Override
+  public void onError(Exception ex) {}
+}

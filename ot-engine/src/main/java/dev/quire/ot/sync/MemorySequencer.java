@@ -13,24 +13,36 @@ import java.util.Objects;
  * already gave, and keeps the head text.
  */
 public final class MemorySequencer {
-  private record BatchKey(String author, String clientId, long batchSeq) {}
+  private record ClientKey(String author, String clientId) {}
 
   private final MemoryLog log = new MemoryLog();
-  private final Map<BatchKey, SequencedBatch> seen = new HashMap<>();
+  // A client sends a batch only once the previous one is acknowledged, so only its latest batch
+  // can legitimately come again: that is all deduplication needs to remember.
+  private final Map<ClientKey, SequencedBatch> latest = new HashMap<>();
   private final GapBuffer text = new GapBuffer();
 
   /**
-   * Sequences {@code batch} from {@code author}, or returns its earlier placement when it was
-   * already sequenced.
+   * Sequences {@code batch} from {@code author}, or returns its earlier placement when it is the
+   * client's latest batch sent again.
    *
-   * @throws IllegalArgumentException when the batch does not apply, or reuses a sequenced batch's
-   *     identity with other content; nothing is stored then
+   * @throws IllegalArgumentException when the batch does not apply, reuses the latest batch's
+   *     identity with other content, or is older than the client's latest batch; nothing is stored
+   *     then
    */
   public SequencedBatch submit(String author, Batch batch, long timestampMillis) {
     Objects.requireNonNull(author, "author == null");
-    BatchKey key = new BatchKey(author, batch.clientId(), batch.batchSeq());
-    SequencedBatch earlier = seen.get(key);
-    if (earlier != null) {
+    ClientKey key = new ClientKey(author, batch.clientId());
+    SequencedBatch earlier = latest.get(key);
+    if (earlier != null && batch.batchSeq() <= earlier.batch().batchSeq()) {
+      if (batch.batchSeq() < earlier.batch().batchSeq()) {
+        throw new IllegalArgumentException(
+            "batch "
+                + batch.batchSeq()
+                + " of client "
+                + batch.clientId()
+                + " is older than its last sequenced batch "
+                + earlier.batch().batchSeq());
+      }
       if (!earlier.batch().equals(batch)) {
         throw new IllegalArgumentException(
             "batch " + batch.batchSeq() + " of client " + batch.clientId() + " was resent changed");
@@ -41,7 +53,7 @@ public final class MemorySequencer {
     SequencedBatch sequenced = new SequencedBatch(log.head() + 1, author, timestampMillis, batch);
     canonical.forEach(text::apply); // lengths were checked by canonicalise
     log.append(sequenced, canonical);
-    seen.put(key, sequenced);
+    latest.put(key, sequenced);
     return sequenced;
   }
 

@@ -44,8 +44,11 @@ public final class ConcurrentReplay {
         throw new TraceFormatException(
             "txns[" + t + "].agent is " + agent + " but numAgents is " + agents.length);
       }
-      ownIndex[t] = agents[agent].own.size();
-      agents[agent].own.add(t);
+      ownIndex[t] = agents[agent].ownList.size();
+      agents[agent].ownList.add(t);
+    }
+    for (Agent a : agents) {
+      a.own = a.ownList.stream().mapToInt(Integer::intValue).toArray();
     }
   }
 
@@ -77,10 +80,10 @@ public final class ConcurrentReplay {
       Optional<Batch> batch = a.sync.nextBatch();
       if (batch.isEmpty() && a.sent > 0) {
         // The previous own transaction is in flight: deliver up to its acknowledgement.
-        deliver(a, a.own.get(a.sent - 1) + 1);
+        deliver(a, a.own[a.sent - 1] + 1);
         batch = a.sync.nextBatch();
       }
-      if (batch.isEmpty() || a.own.get(a.sent) != t) {
+      if (batch.isEmpty() || a.own[a.sent] != t) {
         throw unfit(t, "its author could not send it when the server order places it");
       }
       a.sent++;
@@ -114,13 +117,13 @@ public final class ConcurrentReplay {
 
   /** Types the agent's next transactions whose version is exactly what it has received. */
   private void typeReady(Agent a) {
-    while (a.typed < a.own.size() && versions[a.own.get(a.typed)].prefix == a.delivered) {
-      type(a, a.own.get(a.typed));
+    while (a.typed < a.own.length && versions[a.own[a.typed]].prefix == a.delivered) {
+      type(a, a.own[a.typed]);
     }
   }
 
   private void typeNext(Agent a) {
-    int t = a.own.get(a.typed);
+    int t = a.own[a.typed];
     int prefix = versions[t].prefix;
     if (prefix < a.delivered) {
       throw unfit(t, "its author had already received revision " + a.delivered);
@@ -164,7 +167,8 @@ public final class ConcurrentReplay {
   /** One author: its client state machine and its local copy of the text. */
   private final class Agent {
     final int id;
-    final List<Integer> own = new ArrayList<>();
+    final List<Integer> ownList = new ArrayList<>();
+    int[] own; // its transactions, in order
     final ClientSync sync;
     final GapBuffer text = new GapBuffer();
     int typed; // own transactions typed so far

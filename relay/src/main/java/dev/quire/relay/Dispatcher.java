@@ -217,6 +217,18 @@ final class Dispatcher {
     }
   }
 
+  /** The relay's head text of {@code doc}, read on its executor (for tests). */
+  String headText(String doc) throws InterruptedException {
+    java.util.concurrent.CompletableFuture<String> f =
+        new java.util.concurrent.CompletableFuture<>();
+    actor(doc).run(null, "headText", x -> f.complete(actor(doc).headText()));
+    try {
+      return f.get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private DocumentActor actor(String doc) {
     return actors.computeIfAbsent(doc, d -> new DocumentActor(d, ctx));
   }

@@ -74,6 +74,12 @@ final class DocumentActor {
         });
   }
 
+  /** The head text, as the relay keeps it (readable mode; for tests). */
+  String headText() {
+    load();
+    return text == null ? null : text.text();
+  }
+
   // ---- documents ----
 
   void create(Session s, ClientMessage.Create m) {

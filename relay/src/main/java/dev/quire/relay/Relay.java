@@ -148,6 +148,11 @@ public final class Relay implements AutoCloseable {
     return server.sessions();
   }
 
+  /** The head text the relay keeps for {@code doc} (readable mode), for tests. */
+  String headText(String doc) throws InterruptedException {
+    return dispatcher.headText(doc);
+  }
+
   RelayMetrics metrics() {
     return ctx.metrics();
   }

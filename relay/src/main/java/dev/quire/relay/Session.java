@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,8 @@ final class Session {
   /**
    * Queues a message, unless this connection already has more than {@code maxOutgoingBytes} unsent:
    * then it is closed instead ({@code TOO_SLOW}), so a client that stops reading cannot make the
-   * relay's memory grow.
+   * relay's memory grow. Never throws: a connection that is gone is skipped, so one client cannot
+   * keep a broadcast from reaching the others.
    */
   synchronized void sendJson(String json) {
     if (isClosing()) {
@@ -90,7 +92,11 @@ final class Session {
       }
       queuedEstimate += json.length();
     }
-    conn.send(json);
+    try {
+      conn.send(json);
+    } catch (WebsocketNotConnectedException e) {
+      closing = true; // closed meanwhile; its close callback cleans up
+    }
   }
 
   /** Sends an error and, for codes that close, closes the connection with the code as reason. */

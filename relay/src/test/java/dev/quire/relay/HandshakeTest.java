@@ -24,7 +24,7 @@ class HandshakeTest {
 
   @BeforeEach
   void start() {
-    relay = RelayFixture.start(dir, b -> b.helloTimeoutMillis(500));
+    relay = RelayFixture.start(dir);
     aliceToken = relay.store().users().add("alice");
   }
 
@@ -105,9 +105,12 @@ class HandshakeTest {
 
   @Test
   void silentConnection_isClosedAfterTheHelloTimeout() throws Exception {
-    TestClient c = TestClient.connect(relay.port());
-    c.expectError(ErrorCode.HELLO_REQUIRED);
-    assertThat(c.awaitClosed()).isTrue();
+    try (Relay quick = RelayFixture.start(dir.resolve("quick"), b -> b.helloTimeoutMillis(300))) {
+      TestClient c = TestClient.connect(quick.port());
+      ServerMessage.Error e = c.expectError(ErrorCode.HELLO_REQUIRED);
+      assertThat(e.message()).contains("no hello within 300 ms");
+      assertThat(c.awaitClosed()).isTrue();
+    }
   }
 
   @Test

@@ -128,6 +128,26 @@ class SequencingTest {
   }
 
   @Test
+  void submitterGoneBeforeItsAck_stillBroadcastsToTheOthers() throws Exception {
+    bob.send(new ClientMessage.Open("doc", 0, false));
+    bob.expect(ServerMessage.History.class);
+    String token = relay.store().users().issueToken("alice");
+    for (int i = 0; i < 10; i++) {
+      TestClient hasty = TestClient.login(relay.port(), token, "hasty");
+      hasty.send(new ClientMessage.Submit("doc", append("hasty-" + i, 1, 0, 0, "h")));
+      Thread.sleep(i); // sometimes the submit gets through, sometimes not
+      hasty.closeConnection(1000, "gone"); // regression: a failed ack once skipped the broadcast
+    }
+    Thread.sleep(500);
+    long stored = head();
+    for (long r = 1; r <= stored; r++) {
+      assertThat(bob.expect(ServerMessage.Sequenced.class).sequenced().firstRevision())
+          .isEqualTo(r);
+    }
+    bob.expectSilence(200);
+  }
+
+  @Test
   void open_fromZero_pagesWholeBatchesThenSubscribes() throws Exception {
     typeLetters(0, 25);
     List<WireSequenced> all = RelayFixture.openAll(bob, "doc", 0);

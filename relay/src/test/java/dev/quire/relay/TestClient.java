@@ -62,6 +62,12 @@ final class TestClient extends WebSocketClient {
     return ProtocolCodec.decodeServer(json);
   }
 
+  /** The next message within {@code millis}, or null. */
+  ServerMessage poll(long millis) throws InterruptedException {
+    String json = received.poll(millis, TimeUnit.MILLISECONDS);
+    return json == null ? null : ProtocolCodec.decodeServer(json);
+  }
+
   /** The next message, which must be a {@code type}. */
   <T extends ServerMessage> T expect(Class<T> type) throws InterruptedException {
     ServerMessage m = next();

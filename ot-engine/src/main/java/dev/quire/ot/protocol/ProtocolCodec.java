@@ -133,7 +133,7 @@ public final class ProtocolCodec {
         JsonObjectReader r = reader(tree, type, "doc", "fromRevision", "snapshot");
         String doc = r.string("doc");
         long from = r.longValue("fromRevision", 0);
-        boolean snapshot = r.optionalBool("snapshot", true);
+        boolean snapshot = r.optionalBool("snapshot", false);
         yield build(type, () -> new ClientMessage.Open(doc, from, snapshot));
       }
       case "unsubscribe" -> {

@@ -193,6 +193,12 @@ class ProtocolCodecTest {
   }
 
   @Test
+  void open_withoutSnapshot_doesNotAllowOne() {
+    assertThat(ProtocolCodec.decodeClient("{\"type\":\"open\",\"doc\":\"d\",\"fromRevision\":3}"))
+        .isEqualTo(new ClientMessage.Open("d", 3, false));
+  }
+
+  @Test
   void hello_toStringHidesTheToken() {
     assertThat(new ClientMessage.Hello(1, "secret-token", "c").toString())
         .doesNotContain("secret-token");

@@ -1,0 +1,98 @@
+package dev.quire.relay;
+
+import static dev.quire.relay.RelayFixture.append;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.relay.store.RelayStore;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The relay as a separate process, as {@code ./quire relay} runs it: it prints where it listens,
+ * holds its data directory exclusively, and stops cleanly on SIGTERM with every acknowledged edit
+ * stored.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RelayProcessTest {
+  static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+  @TempDir Path dir;
+
+  /** Starts {@code RelayMain} in a new JVM with the test class path. */
+  static Process startRelay(Path data, Path log) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(
+            List.of(
+                java,
+                "-DQUIRE_TEST_LOG_LEVEL=INFO",
+                "-cp",
+                System.getProperty("java.class.path"),
+                RelayMain.class.getName(),
+                "--port",
+                "0",
+                "--metrics-port",
+                "-1",
+                "--data",
+                data.toString()))
+        .redirectError(log.toFile())
+        .start();
+  }
+
+  @Test
+  void processPrintsItsPort_holdsItsData_andStopsCleanlyOnSigterm() throws Exception {
+    Path data = dir.resolve("data");
+    String token;
+    try (RelayStore store = RelayStore.open(data, 2)) {
+      token = store.users().add("alice");
+    }
+    Path log = dir.resolve("relay.log");
+    Process relay = startRelay(data, log);
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
+      Matcher m = LISTENING.matcher(String.valueOf(out.readLine()));
+      assertThat(m.find()).as("first line names the port").isTrue();
+      int port = Integer.parseInt(m.group(1));
+
+      TestClient alice = TestClient.login(port, token, "ca");
+      RelayFixture.create(alice, "doc");
+      for (int i = 0; i < 20; i++) {
+        alice.send(new ClientMessage.Submit("doc", append("ca", i + 1, i, i, "x")));
+        alice.expect(ServerMessage.Ack.class);
+      }
+
+      StringWriter err = new StringWriter();
+      CommandLine admin = RelayMain.commandLine();
+      admin.setOut(new PrintWriter(new StringWriter(), true));
+      admin.setErr(new PrintWriter(err, true));
+      assertThat(admin.execute("user", "list", "--data", data.toString())).isEqualTo(1);
+      assertThat(err.toString()).contains("in use");
+
+      relay.destroy(); // SIGTERM
+      assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(alice.awaitClosed()).isTrue();
+    } finally {
+      relay.destroyForcibly();
+    }
+    assertThat(Files.readString(log)).contains("listening on").contains("Quire relay stopped");
+    try (RelayStore store = RelayStore.open(data, 2)) {
+      assertThat(store.documents().find("doc").orElseThrow().head()).isEqualTo(20);
+      assertThat(store.history().page("doc", 0, 100)).hasSize(20);
+    }
+  }
+}

@@ -44,6 +44,9 @@ public final class Canonicaliser {
               + " has "
               + lengthAtBase);
     }
+    if (base == head) {
+      return batch.operations(); // nothing was concurrent: the batch is canonical as sent
+    }
     List<TextOperation> concurrent = new ArrayList<>((int) (head - base));
     for (long r = base + 1; r <= head; r++) {
       concurrent.add(log.operation(r));

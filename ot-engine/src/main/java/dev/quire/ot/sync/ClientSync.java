@@ -164,6 +164,10 @@ public final class ClientSync {
       return receiveOwn(sequenced, canonical);
     }
     log.append(sequenced, canonical);
+    if (inFlightOps.isEmpty() && queued.isEmpty()) {
+      localLength = canonical.get(canonical.size() - 1).targetLength();
+      return new Delivery(Delivery.Status.APPLIED, canonical);
+    }
     List<TextOperation> toApply = new ArrayList<>(canonical.size());
     for (TextOperation remote : canonical) {
       remote = transformPast(inFlightOps, remote);

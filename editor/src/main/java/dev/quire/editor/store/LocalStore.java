@@ -1,0 +1,449 @@
+package dev.quire.editor.store;
+
+import dev.quire.ot.codec.SyncCodec;
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.protocol.Ids;
+import dev.quire.ot.sync.Batch;
+import dev.quire.ot.sync.ClientState;
+import dev.quire.ot.text.GapBuffer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A user profile's local store: one H2 file holding the client id, the settings, the documents,
+ * each document's canonical log with author and time of every revision, checkpoints, and the outbox
+ * of unacknowledged operations.
+ *
+ * <p><b>Threading.</b> Every database access runs on the store's own thread; every method returns
+ * at once with a {@link CompletableFuture} completed on that thread, so no caller (the Swing event
+ * thread included) ever waits for the disk. Callers continue on their own thread with {@code
+ * thenAcceptAsync(..., ownerExecutor)}. Writes are group-committed: a write is queued, and the
+ * store commits everything queued so far in one transaction as soon as it is free, so an edit is
+ * durable within one commit's time of being made, however fast edits arrive ({@link #durability()}
+ * measures it). Reads and writes run in the order they were called.
+ *
+ * <p>After a failed commit the store refuses every later write (fail-stop): an outbox with a hole
+ * in it would be worse than an error the user sees.
+ */
+public final class LocalStore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalStore.class);
+
+  /** A checkpoint of the text is kept every this many revisions. */
+  public static final int CHECKPOINT_INTERVAL = 1000;
+
+  private final ProfileDatabase db;
+  private final String clientId;
+  private final ExecutorService executor;
+  private final WriteQueue writes;
+
+  private LocalStore(ProfileDatabase db, String clientId, ExecutorService executor) {
+    this.db = db;
+    this.clientId = clientId;
+    this.executor = executor;
+    this.writes = new WriteQueue(db.connection(), executor);
+  }
+
+  /** The default profile directory: {@code ~/.quire/profiles/default}. */
+  public static Path defaultProfile() {
+    return Path.of(System.getProperty("user.home"), ".quire", "profiles", "default");
+  }
+
+  /**
+   * Opens (creating if needed) the profile in {@code dir}. Blocks while the file opens: call it
+   * before showing a window or from a background thread, never from the event thread.
+   *
+   * @throws StoreOpenException when the profile is in use, unreadable or from a newer Quire
+   */
+  public static LocalStore open(Path dir) {
+    ProfileDatabase db = ProfileDatabase.open(dir);
+    try {
+      String clientId = ensureClientId(db.connection());
+      ExecutorService executor =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "quire-store");
+                t.setDaemon(true);
+                return t;
+              });
+      return new LocalStore(db, clientId, executor);
+    } catch (SQLException | RuntimeException e) {
+      db.close();
+      throw new StoreOpenException(
+          StoreOpenException.Reason.IO, "cannot read profile " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String ensureClientId(Connection c) throws SQLException {
+    String id = Queries.settings(c).get("client.id");
+    if (id == null) {
+      id = "c-" + UUID.randomUUID();
+      Queries.putSetting(c, "client.id", id);
+      c.commit();
+    }
+    return id;
+  }
+
+  /** The profile directory. */
+  public Path dir() {
+    return db.dir();
+  }
+
+  /** This profile's client id, chosen when the profile was created. */
+  public String clientId() {
+    return clientId;
+  }
+
+  // ---- settings ----
+
+  public CompletableFuture<Settings> settings() {
+    return read(
+        c -> {
+          Map<String, String> m = Queries.settings(c);
+          Settings d = Settings.empty();
+          return new Settings(
+              m.getOrDefault("relay.url", d.relayUrl()),
+              m.getOrDefault("relay.token", d.token()),
+              m.getOrDefault("user.name", d.displayName()),
+              m.getOrDefault("user.colour", d.colour()));
+        });
+  }
+
+  public CompletableFuture<Void> saveSettings(Settings s) {
+    Objects.requireNonNull(s, "settings == null");
+    return writes.submit(
+        (c, skip) -> {
+          Queries.putSetting(c, "relay.url", s.relayUrl());
+          Queries.putSetting(c, "relay.token", s.token());
+          Queries.putSetting(c, "user.name", s.displayName());
+          Queries.putSetting(c, "user.colour", s.colour());
+        });
+  }
+
+  // ---- documents ----
+
+  public CompletableFuture<List<LocalDocument>> documents() {
+    return read(Queries::documents);
+  }
+
+  public CompletableFuture<Optional<LocalDocument>> document(String id) {
+    return read(c -> Queries.document(c, id));
+  }
+
+  /**
+   * Creates a document with {@code initial} local edits in its outbox; completes with false, and
+   * changes nothing, when the id is taken.
+   *
+   * @param onRelay true for a document that exists on the relay already (opened from there)
+   */
+  public CompletableFuture<Boolean> createDocument(
+      String id, String title, long createdMillis, boolean onRelay, List<TextOperation> initial) {
+    Ids.requireDocumentId(id);
+    Ids.requireTitle(title);
+    List<TextOperation> ops = List.copyOf(initial);
+    boolean[] created = new boolean[1];
+    return writes
+        .submit(
+            (c, skip) -> {
+              created[0] = Queries.insertDocument(c, id, title, createdMillis, onRelay);
+              if (created[0] && !ops.isEmpty()) {
+                List<Long> times = new ArrayList<>();
+                ops.forEach(op -> times.add(createdMillis));
+                Queries.insertPending(c, id, writes.takeSeqs(c, id, ops.size()), ops, times);
+              }
+            })
+        .thenApply(v -> created[0]);
+  }
+
+  /** Gives a document a new title, to be sent to the relay at the next sync. */
+  public CompletableFuture<Void> rename(String id, String title) {
+    Ids.requireTitle(title);
+    return writes.submit(
+        (c, skip) -> {
+          if (Queries.update(
+                  c, "UPDATE documents SET title = ?, title_synced = FALSE WHERE id = ?", title, id)
+              != 1) {
+            throw new StoreException("no document " + id);
+          }
+        });
+  }
+
+  /**
+   * Records what the relay said about a document: it has it, its title, its head; null leaves a
+   * value as it is.
+   */
+  public CompletableFuture<Void> relayState(
+      String id, Boolean onRelay, Boolean titleSynced, Long relayHead) {
+    return writes.submit(
+        (c, skip) -> {
+          Queries.update(
+              c,
+              "UPDATE documents SET on_relay = COALESCE(?, on_relay),"
+                  + " title_synced = COALESCE(?, title_synced),"
+                  + " relay_head = GREATEST(relay_head, COALESCE(?, relay_head)) WHERE id = ?",
+              onRelay,
+              titleSynced,
+              relayHead,
+              id);
+        });
+  }
+
+  /** Records that the document was synced (outbox empty and acknowledged) at {@code millis}. */
+  public CompletableFuture<Void> markSynced(String id, long millis) {
+    return writes.submit(
+        (c, skip) ->
+            Queries.update(
+                c,
+                "UPDATE documents SET last_synced_at = ?, sync_error = NULL WHERE id = ?",
+                millis,
+                id));
+  }
+
+  /** Records why sync stopped for a document (null clears it). */
+  public CompletableFuture<Void> syncError(String id, String error) {
+    String e = error == null || error.length() <= 1000 ? error : error.substring(0, 997) + "...";
+    return writes.submit(
+        (c, skip) -> Queries.update(c, "UPDATE documents SET sync_error = ? WHERE id = ?", e, id));
+  }
+
+  // ---- opening and reading ----
+
+  /** Everything needed to edit and sync a document; see {@link LoadedDocument}. */
+  public CompletableFuture<LoadedDocument> load(String id) {
+    return read(c -> load(c, id));
+  }
+
+  private LoadedDocument load(Connection c, String id) throws SQLException {
+    LocalDocument doc =
+        Queries.document(c, id).orElseThrow(() -> new StoreException("no document " + id));
+    Queries.SyncRow row = Queries.syncRow(c, id);
+    Queries.Checkpoint cp = Queries.checkpointAtOrBefore(c, id, row.head());
+    List<TextOperation> tail = Queries.operations(c, id, cp.revision() + 1, row.head());
+    GapBuffer text = new GapBuffer(cp.text());
+    int lengthBefore = text.length();
+    tail.forEach(text::apply);
+    List<Queries.PendingOp> pending = Queries.pending(c, id);
+    int inFlightCount = row.inFlight() == null ? 0 : row.inFlight().size();
+    if (inFlightCount > pending.size()) {
+      throw new StoreException(
+          "document " + id + ": in-flight batch has more operations than the outbox");
+    }
+    List<TextOperation> ops = new ArrayList<>(pending.size());
+    List<Long> madeAt = new ArrayList<>(pending.size());
+    for (Queries.PendingOp p : pending) {
+      ops.add(p.operation());
+      madeAt.add(p.madeAt());
+    }
+    ClientState state =
+        new ClientState(
+            clientId,
+            row.head(),
+            row.nextBatchSeq(),
+            row.inFlight(),
+            ops.subList(0, inFlightCount),
+            ops.subList(inFlightCount, ops.size()));
+    return new LoadedDocument(
+        doc, cp.revision() + 1, lengthBefore, tail, text.toString(), state, madeAt);
+  }
+
+  /** The text of a document at {@code revision} (0 to its head): a checkpoint plus a few edits. */
+  public CompletableFuture<String> textAt(String id, long revision) {
+    return read(
+        c -> {
+          long head = Queries.syncRow(c, id).head();
+          if (revision < 0 || revision > head) {
+            throw new StoreException(
+                "document " + id + " has revisions 0.." + head + ", not " + revision);
+          }
+          Queries.Checkpoint cp = Queries.checkpointAtOrBefore(c, id, revision);
+          GapBuffer text = new GapBuffer(cp.text());
+          Queries.operations(c, id, cp.revision() + 1, revision).forEach(text::apply);
+          return text.toString();
+        });
+  }
+
+  /** The local text: the head plus every unacknowledged local edit. */
+  public CompletableFuture<String> localText(String id) {
+    return read(
+        c -> {
+          LoadedDocument d = load(c, id);
+          GapBuffer text = new GapBuffer(d.headText());
+          d.state().inFlightOperations().forEach(text::apply);
+          d.state().queued().forEach(text::apply);
+          return text.toString();
+        });
+  }
+
+  /** Revisions {@code from..to} (inclusive, clipped to the log) with author, time and batch. */
+  public CompletableFuture<List<Revision>> revisions(String id, long from, long to) {
+    return read(c -> Queries.revisions(c, id, from, to));
+  }
+
+  /** Canonical operations {@code from..to} (inclusive), for a log loaded only from a checkpoint. */
+  public CompletableFuture<List<TextOperation>> operations(String id, long from, long to) {
+    return read(c -> Queries.operations(c, id, from, to));
+  }
+
+  /** The document's length in code points at {@code revision}. */
+  public CompletableFuture<Integer> lengthAt(String id, long revision) {
+    return read(c -> Queries.lengthAt(c, id, revision));
+  }
+
+  /** The outbox with when each operation was made. */
+  public CompletableFuture<List<Long>> pendingTimes(String id) {
+    return read(c -> Queries.pending(c, id).stream().map(Queries.PendingOp::madeAt).toList());
+  }
+
+  // ---- writes from the sync engine ----
+
+  /** Local edits made at {@code madeAt}, appended to the outbox. */
+  public CompletableFuture<Void> localEdits(String id, List<TextOperation> ops, List<Long> madeAt) {
+    List<TextOperation> o = List.copyOf(ops);
+    List<Long> t = List.copyOf(madeAt);
+    if (o.size() != t.size()) {
+      throw new IllegalArgumentException("one time per operation");
+    }
+    return writes.submit(
+        (c, skip) -> {
+          if (!skip.contains(id)) {
+            Queries.insertPending(c, id, writes.takeSeqs(c, id, o.size()), o, t);
+          }
+        });
+  }
+
+  /**
+   * A batch is about to be sent: it must be durable first, so that a restarted client resends the
+   * very same batch rather than forming another with the same sequence number.
+   */
+  public CompletableFuture<Void> batchSent(String id, Batch inFlight, long nextBatchSeq) {
+    String json = SyncCodec.toJson(inFlight);
+    return writes.submit(
+        (c, skip) ->
+            Queries.update(
+                c,
+                "UPDATE documents SET in_flight = ?, next_batch_seq = ? WHERE id = ?",
+                json,
+                nextBatchSeq,
+                id));
+  }
+
+  /**
+   * Revisions taken into the log, the checkpoints they reached, and what happened to the outbox, in
+   * one transaction (the log and the outbox always match).
+   */
+  public CompletableFuture<Void> received(
+      String id, List<Revision> revisions, List<Checkpoint> checkpoints, OutboxChange change) {
+    List<Revision> revs = List.copyOf(revisions);
+    List<Checkpoint> cps = List.copyOf(checkpoints);
+    OutboxChange ch = OutboxChange.requireNonNull(change);
+    return writes.submit(
+        (c, skip) -> writeReceived(c, id, revs, cps, ch, skip.contains(id)),
+        ch instanceof OutboxChange.Replaced ? id : null);
+  }
+
+  private void writeReceived(
+      Connection c,
+      String id,
+      List<Revision> revs,
+      List<Checkpoint> cps,
+      OutboxChange ch,
+      boolean skipOutbox)
+      throws SQLException {
+    if (!revs.isEmpty()) {
+      long first = revs.get(0).revision();
+      long last = revs.get(revs.size() - 1).revision();
+      if (Queries.update(
+              c,
+              "UPDATE documents SET head = ?, relay_head = GREATEST(relay_head, ?)"
+                  + " WHERE id = ? AND head = ?",
+              last,
+              last,
+              id,
+              first - 1)
+          != 1) {
+        throw new StoreException(
+            "document " + id + " is not at revision " + (first - 1) + "; refusing a gap");
+      }
+      Queries.insertRevisions(c, id, revs);
+    }
+    for (Checkpoint cp : cps) {
+      Queries.insertCheckpoint(c, id, cp.revision(), cp.text());
+    }
+    if (ch instanceof OutboxChange.Acknowledged a) {
+      Queries.update(c, "UPDATE documents SET in_flight = NULL WHERE id = ?", id);
+      if (!skipOutbox) {
+        Queries.dropPending(c, id, a.count());
+      }
+    } else if (ch instanceof OutboxChange.Replaced r) {
+      Queries.update(
+          c,
+          "UPDATE documents SET in_flight = ?, next_batch_seq = ? WHERE id = ?",
+          r.inFlight() == null ? null : SyncCodec.toJson(r.inFlight()),
+          r.nextBatchSeq(),
+          id);
+      if (skipOutbox) {
+        return; // a later write of this group replaces the outbox again
+      }
+      Queries.update(c, "DELETE FROM pending_ops WHERE doc_id = ?", id);
+      writes.resetSeqs(id);
+      Queries.insertPending(
+          c, id, writes.takeSeqs(c, id, r.operations().size()), r.operations(), r.madeAt());
+    }
+  }
+
+  /** The text of a document at a revision, kept so that any revision is quick to rebuild. */
+  public record Checkpoint(long revision, String text) {
+    public Checkpoint {
+      Objects.requireNonNull(text, "text == null");
+    }
+  }
+
+  // ---- plumbing ----
+
+  /** How long writes took to become durable, measured since the store opened. */
+  public DurabilityStats durability() {
+    return writes.stats();
+  }
+
+  /** Completes once everything written so far is committed. */
+  public CompletableFuture<Void> flush() {
+    return writes.submit((c, skip) -> {});
+  }
+
+  private <T> CompletableFuture<T> read(WriteQueue.SqlFunction<T> work) {
+    return writes.read(work);
+  }
+
+  /** Commits what is queued, then closes the file and releases the profile. */
+  @Override
+  public void close() {
+    try {
+      flush().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("Profile {}: last writes before closing failed: {}", dir(), e.toString());
+    }
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("Profile {}: store thread still busy after 30 s; closing anyway", dir());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    db.close();
+  }
+}

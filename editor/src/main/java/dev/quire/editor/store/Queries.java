@@ -1,0 +1,333 @@
+package dev.quire.editor.store;
+
+import dev.quire.ot.codec.OperationCodec;
+import dev.quire.ot.codec.SyncCodec;
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.sync.Batch;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The store's SQL, each method on a connection the caller owns (the store's thread). */
+final class Queries {
+  private Queries() {}
+
+  private static final String DOC_COLUMNS =
+      "d.id, d.title, d.created_at, d.head, d.on_relay, d.title_synced, d.relay_head,"
+          + " d.last_synced_at, d.sync_error,"
+          + " (SELECT COUNT(*) FROM pending_ops p WHERE p.doc_id = d.id)";
+
+  // ---- settings ----
+
+  static Map<String, String> settings(Connection c) throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT name, setting_value FROM settings");
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return out;
+  }
+
+  static void putSetting(Connection c, String name, String value) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("MERGE INTO settings (name, setting_value) KEY (name) VALUES (?, ?)")) {
+      s.setString(1, name);
+      s.setString(2, value);
+      s.executeUpdate();
+    }
+  }
+
+  // ---- documents ----
+
+  static List<LocalDocument> documents(Connection c) throws SQLException {
+    List<LocalDocument> out = new ArrayList<>();
+    try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT " + DOC_COLUMNS + " FROM documents d ORDER BY d.created_at, d.id");
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        out.add(document(rs));
+      }
+    }
+    return out;
+  }
+
+  static Optional<LocalDocument> document(Connection c, String id) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT " + DOC_COLUMNS + " FROM documents d WHERE d.id = ?")) {
+      s.setString(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.of(document(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private static LocalDocument document(ResultSet rs) throws SQLException {
+    return new LocalDocument(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getLong(3),
+        rs.getLong(4),
+        rs.getInt(10),
+        rs.getBoolean(5),
+        rs.getBoolean(6),
+        rs.getLong(7),
+        rs.getLong(8),
+        rs.getString(9));
+  }
+
+  static boolean insertDocument(
+      Connection c, String id, String title, long created, boolean onRelay) throws SQLException {
+    if (document(c, id).isPresent()) {
+      return false;
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO documents (id, title, created_at, head, next_batch_seq, on_relay,"
+                + " title_synced, relay_head) VALUES (?, ?, ?, 0, 1, ?, ?, 0)")) {
+      s.setString(1, id);
+      s.setString(2, title);
+      s.setLong(3, created);
+      s.setBoolean(4, onRelay);
+      s.setBoolean(5, onRelay);
+      s.executeUpdate();
+    }
+    return true;
+  }
+
+  static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        if (args[i] == null) {
+          s.setNull(i + 1, Types.VARCHAR);
+        } else {
+          s.setObject(i + 1, args[i]);
+        }
+      }
+      return s.executeUpdate();
+    }
+  }
+
+  /** The sync columns of a document: head, next batch seq, in-flight batch. */
+  record SyncRow(long head, long nextBatchSeq, Batch inFlight) {}
+
+  static SyncRow syncRow(Connection c, String id) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT head, next_batch_seq, in_flight FROM documents WHERE id = ?")) {
+      s.setString(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new StoreException("no document " + id);
+        }
+        String inFlight = rs.getString(3);
+        return new SyncRow(
+            rs.getLong(1),
+            rs.getLong(2),
+            inFlight == null ? null : SyncCodec.batchFromJson(inFlight));
+      }
+    }
+  }
+
+  // ---- log ----
+
+  static void insertRevisions(Connection c, String doc, List<Revision> revisions)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO revisions (doc_id, revision, base_revision, batch_first, author,"
+                + " client_id, batch_seq, created_at, text_length, operation, original)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (Revision r : revisions) {
+        s.setString(1, doc);
+        s.setLong(2, r.revision());
+        s.setLong(3, r.baseRevision());
+        s.setLong(4, r.batchFirst());
+        s.setString(5, r.author());
+        s.setString(6, r.clientId());
+        s.setLong(7, r.batchSeq());
+        s.setLong(8, r.timestampMillis());
+        s.setInt(9, r.length());
+        s.setString(10, OperationCodec.toJson(r.operation()));
+        if (r.original().equals(r.operation())) {
+          s.setNull(11, Types.VARCHAR);
+        } else {
+          s.setString(11, OperationCodec.toJson(r.original()));
+        }
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+
+  /** Revisions {@code from..to} (inclusive) of {@code doc}, in order. */
+  static List<Revision> revisions(Connection c, String doc, long from, long to)
+      throws SQLException {
+    List<Revision> out = new ArrayList<>((int) Math.max(0, Math.min(to - from + 1, 100_000)));
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT revision, base_revision, batch_first, author, client_id, batch_seq,"
+                + " created_at, operation, original FROM revisions"
+                + " WHERE doc_id = ? AND revision BETWEEN ? AND ? ORDER BY revision")) {
+      s.setString(1, doc);
+      s.setLong(2, from);
+      s.setLong(3, to);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          TextOperation op = OperationCodec.fromJson(rs.getString(8));
+          String original = rs.getString(9);
+          out.add(
+              new Revision(
+                  rs.getLong(1),
+                  rs.getLong(2),
+                  rs.getLong(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getLong(6),
+                  rs.getLong(7),
+                  op,
+                  original == null ? op : OperationCodec.fromJson(original)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Canonical operations {@code from..to} (inclusive), in order. */
+  static List<TextOperation> operations(Connection c, String doc, long from, long to)
+      throws SQLException {
+    List<TextOperation> out = new ArrayList<>((int) Math.max(0, Math.min(to - from + 1, 100_000)));
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT operation FROM revisions"
+                + " WHERE doc_id = ? AND revision BETWEEN ? AND ? ORDER BY revision")) {
+      s.setString(1, doc);
+      s.setLong(2, from);
+      s.setLong(3, to);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.add(OperationCodec.fromJson(rs.getString(1)));
+        }
+      }
+    }
+    return out;
+  }
+
+  static int lengthAt(Connection c, String doc, long revision) throws SQLException {
+    if (revision == 0) {
+      return 0;
+    }
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT text_length FROM revisions WHERE doc_id = ? AND revision = ?")) {
+      s.setString(1, doc);
+      s.setLong(2, revision);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new StoreException("document " + doc + " has no revision " + revision);
+        }
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  // ---- checkpoints ----
+
+  record Checkpoint(long revision, String text) {}
+
+  static void insertCheckpoint(Connection c, String doc, long revision, String text)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "MERGE INTO checkpoints (doc_id, revision, content) KEY (doc_id, revision)"
+                + " VALUES (?, ?, ?)")) {
+      s.setString(1, doc);
+      s.setLong(2, revision);
+      s.setString(3, text);
+      s.executeUpdate();
+    }
+  }
+
+  /** The latest checkpoint at or before {@code revision}, or the empty text at revision 0. */
+  static Checkpoint checkpointAtOrBefore(Connection c, String doc, long revision)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT revision, content FROM checkpoints WHERE doc_id = ? AND revision <= ?"
+                + " ORDER BY revision DESC LIMIT 1")) {
+      s.setString(1, doc);
+      s.setLong(2, revision);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? new Checkpoint(rs.getLong(1), rs.getString(2)) : new Checkpoint(0, "");
+      }
+    }
+  }
+
+  // ---- outbox ----
+
+  record PendingOp(TextOperation operation, long madeAt) {}
+
+  static List<PendingOp> pending(Connection c, String doc) throws SQLException {
+    List<PendingOp> out = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT operation, made_at FROM pending_ops WHERE doc_id = ? ORDER BY seq")) {
+      s.setString(1, doc);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.add(new PendingOp(OperationCodec.fromJson(rs.getString(1)), rs.getLong(2)));
+        }
+      }
+    }
+    return out;
+  }
+
+  static long nextPendingSeq(Connection c, String doc) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT COALESCE(MAX(seq) + 1, 0) FROM pending_ops WHERE doc_id = ?")) {
+      s.setString(1, doc);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  static void insertPending(
+      Connection c, String doc, long firstSeq, List<TextOperation> ops, List<Long> madeAt)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO pending_ops (doc_id, seq, operation, made_at) VALUES (?, ?, ?, ?)")) {
+      for (int i = 0; i < ops.size(); i++) {
+        s.setString(1, doc);
+        s.setLong(2, firstSeq + i);
+        s.setString(3, OperationCodec.toJson(ops.get(i)));
+        s.setLong(4, madeAt.get(i));
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+
+  /** Deletes the first {@code count} pending operations. */
+  static void dropPending(Connection c, String doc, int count) throws SQLException {
+    if (count <= 0) {
+      return;
+    }
+    update(
+        c,
+        "DELETE FROM pending_ops WHERE doc_id = ? AND seq IN"
+            + " (SELECT seq FROM pending_ops WHERE doc_id = ? ORDER BY seq LIMIT ?)",
+        doc,
+        doc,
+        count);
+  }
+}

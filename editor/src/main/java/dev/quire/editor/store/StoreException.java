@@ -1,0 +1,12 @@
+package dev.quire.editor.store;
+
+/** A local store operation failed; the message says what and why. Nothing was half-written. */
+public class StoreException extends RuntimeException {
+  public StoreException(String message) {
+    super(message);
+  }
+
+  public StoreException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

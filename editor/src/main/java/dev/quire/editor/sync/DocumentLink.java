@@ -1,0 +1,450 @@
+package dev.quire.editor.sync;
+
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.ot.sync.Batch;
+import dev.quire.ot.sync.Delivery;
+import dev.quire.ot.sync.SequencedBatch;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One document's conversation with the relay over the current connection: create it there if it was
+ * made offline, push a title changed offline, catch up page by page from the last known revision,
+ * then live: receive others' batches, send the outbox one batch at a time (each durable before it
+ * is sent), and presence. Owner thread only.
+ */
+final class DocumentLink {
+  private static final int MAX_SUBMIT_RETRIES = 8;
+  private static final int MAX_GAPS_IN_A_ROW = 3;
+
+  enum Phase {
+    IDLE,
+    CREATING,
+    CATCHING_UP,
+    LIVE,
+    FAILED
+  }
+
+  private final SyncEngine engine;
+  private final DocumentSession session;
+  private Phase phase = Phase.IDLE;
+  private RelayConnection conn;
+  private long catchUpFrom;
+  private long durableSeq;
+  private boolean awaitingDurable;
+  private int submitRetries;
+  private int gapsInARow;
+  private boolean fetchingLog;
+  private final ArrayDeque<ServerMessage> backlog = new ArrayDeque<>();
+
+  DocumentLink(SyncEngine engine, DocumentSession session) {
+    this.engine = engine;
+    this.session = session;
+    var st = session.sync().state();
+    this.durableSeq = st.inFlight() != null ? st.inFlight().batchSeq() : st.nextBatchSeq() - 1;
+    session.setEngineHook(this::localChange);
+  }
+
+  DocumentSession session() {
+    return session;
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  String id() {
+    return session.id();
+  }
+
+  // ---- connection events ----
+
+  /** The connection said welcome: start with this document. */
+  void connected(RelayConnection c) {
+    if (phase == Phase.FAILED) {
+      return;
+    }
+    conn = c;
+    gapsInARow = 0;
+    if (!session.document().onRelay()) {
+      phase = Phase.CREATING;
+      session.setStatus(SyncStatus.of(SyncStatus.State.CATCHING_UP, 0));
+      send(new ClientMessage.Create(id(), session.document().title()));
+      return;
+    }
+    if (!session.document().titleSynced()) {
+      send(new ClientMessage.Rename(id(), session.document().title()));
+    }
+    startCatchUp();
+  }
+
+  void disconnected(SyncStatus.State shown) {
+    conn = null;
+    backlog.clear();
+    session.sync().connectionLost();
+    session.presenceState().clear();
+    session.firePresence();
+    if (phase != Phase.FAILED) {
+      phase = Phase.IDLE;
+      session.setStatus(SyncStatus.of(shown, 0));
+    }
+  }
+
+  /** A message about this document, in the order the relay sent it. */
+  void message(ServerMessage m) {
+    if (phase == Phase.FAILED || conn == null) {
+      return;
+    }
+    if (fetchingLog) {
+      backlog.add(m);
+      return;
+    }
+    if (m instanceof ServerMessage.History h) {
+      history(h);
+    } else if (m instanceof ServerMessage.Sequenced s) {
+      sequenced(s.sequenced());
+    } else if (m instanceof ServerMessage.Ack a) {
+      ack(a);
+    } else if (m instanceof ServerMessage.Created c) {
+      created();
+    } else if (m instanceof ServerMessage.Renamed r) {
+      renamed(r);
+    } else if (m instanceof ServerMessage.PresenceOf p) {
+      if (session.presenceState().received(p, session.sync(), session.log())) {
+        session.firePresence();
+      }
+    } else if (m instanceof ServerMessage.Leave l) {
+      session.presenceState().leave(l.session());
+      session.firePresence();
+    } else if (m instanceof ServerMessage.Error e) {
+      error(e);
+    } else if (m instanceof ServerMessage.Deleted) {
+      fail("the document was deleted on the relay; the local copy is kept");
+    } else if (m instanceof ServerMessage.Unsubscribed) {
+      fail("the relay stopped sending this document (access removed?); the local copy is kept");
+    }
+  }
+
+  // ---- creating and catching up ----
+
+  private void created() {
+    if (phase != Phase.CREATING) {
+      return;
+    }
+    engine.documentOnRelay(session, true);
+    startCatchUp();
+  }
+
+  private void renamed(ServerMessage.Renamed r) {
+    if (r.title().equals(session.document().title())) {
+      engine.titleSynced(session);
+    }
+  }
+
+  private void startCatchUp() {
+    phase = Phase.CATCHING_UP;
+    catchUpFrom = session.revision();
+    session.setStatus(SyncStatus.of(SyncStatus.State.CATCHING_UP, 0));
+    send(new ClientMessage.Open(id(), session.revision(), false));
+  }
+
+  private void history(ServerMessage.History h) {
+    if (phase != Phase.CATCHING_UP) {
+      return;
+    }
+    if (h.head() < session.revision()) {
+      fail(
+          "the relay is behind: it has revisions up to "
+              + h.head()
+              + " but this copy has "
+              + session.revision()
+              + "; nothing was sent or changed");
+      return;
+    }
+    if (needsOlderLog(h.batches(), h)) {
+      return;
+    }
+    for (WireSequenced ws : h.batches()) {
+      if (!take(ws, true)) {
+        return;
+      }
+    }
+    session.save();
+    engine.relayHead(session, h.head());
+    if (!h.complete()) {
+      long received = session.revision() - catchUpFrom;
+      session.setStatus(
+          new SyncStatus(SyncStatus.State.CATCHING_UP, received, h.head() - catchUpFrom, 0, null));
+      send(new ClientMessage.Open(id(), session.revision(), false));
+      return;
+    }
+    if (session.revision() < h.head()) {
+      fail(
+          "the relay said the history was complete at "
+              + h.head()
+              + " but sent up to "
+              + session.revision());
+      return;
+    }
+    phase = Phase.LIVE;
+    gapsInARow = 0;
+    session.markSelectionDirty();
+    updateLiveStatus();
+    pump();
+  }
+
+  private void sequenced(WireSequenced ws) {
+    if (phase != Phase.LIVE) {
+      return; // while catching up, the pages bring it
+    }
+    if (needsOlderLog(List.of(ws), new ServerMessage.Sequenced(id(), ws))) {
+      return;
+    }
+    if (take(ws, false)) {
+      session.save();
+      updateLiveStatus();
+      pump();
+    }
+  }
+
+  /** Takes one sequenced batch; false when it stopped this document's sync. */
+  private boolean take(WireSequenced ws, boolean catchingUp) {
+    SequencedBatch sb;
+    try {
+      sb = ws.toSequencedBatch();
+    } catch (IllegalArgumentException e) { // MalformedMessageException included
+      return stop(
+          "revision " + ws.firstRevision() + " from the relay is malformed: " + e.getMessage());
+    }
+    Delivery d;
+    try {
+      d = session.receive(sb);
+    } catch (RuntimeException e) { // does not apply, or claims to be ours and is not
+      return stop(
+          "revision " + ws.firstRevision() + " from the relay does not apply: " + e.getMessage());
+    }
+    if (d.status() == Delivery.Status.GAP) {
+      return gap(ws.firstRevision());
+    }
+    if (d.status() == Delivery.Status.APPLIED) {
+      gapsInARow = 0;
+    }
+    return true;
+  }
+
+  private boolean gap(long first) {
+    session.save();
+    if (++gapsInARow > MAX_GAPS_IN_A_ROW) {
+      return stop("the relay keeps sending revisions with gaps (at " + first + ")");
+    }
+    startCatchUp(); // fetch what is missing
+    return false;
+  }
+
+  /**
+   * True when the messages' batches are based on revisions older than the log window: those are
+   * loaded from the store first and {@code m} is taken again afterwards.
+   */
+  private boolean needsOlderLog(List<WireSequenced> batches, ServerMessage m) {
+    long minBase = Long.MAX_VALUE;
+    for (WireSequenced ws : batches) {
+      if (ws.lastRevision() > session.revision()) {
+        minBase = Math.min(minBase, ws.batch().baseRevision());
+      }
+    }
+    LocalLog log = session.log();
+    if (minBase == Long.MAX_VALUE || log.covers(minBase) || minBase > session.revision()) {
+      return false;
+    }
+    fetchingLog = true;
+    backlog.addFirst(m);
+    long base = minBase;
+    long to = log.firstHeld() - 1;
+    engine
+        .store()
+        .operations(id(), base + 1, to)
+        .thenCombine(engine.store().lengthAt(id(), base), (ops, len) -> new Object[] {ops, len})
+        .whenCompleteAsync(
+            (r, e) -> {
+              fetchingLog = false;
+              if (e != null) {
+                stop("cannot read the local log: " + e.getMessage());
+                return;
+              }
+              @SuppressWarnings("unchecked")
+              List<dev.quire.ot.operation.TextOperation> ops =
+                  (List<dev.quire.ot.operation.TextOperation>) r[0];
+              if (log.firstHeld() - 1 == to) {
+                log.prepend(ops, (Integer) r[1]);
+              }
+              List<ServerMessage> again = List.copyOf(backlog);
+              backlog.clear();
+              again.forEach(this::message);
+            },
+            engine.owner());
+    return true;
+  }
+
+  // ---- sending ----
+
+  private void localChange() {
+    if (phase == Phase.LIVE) {
+      updateLiveStatus();
+      pump();
+    }
+  }
+
+  /** Sends the next batch if nothing is in flight, and the caret if it moved. */
+  void pump() {
+    if (phase != Phase.LIVE || conn == null) {
+      return;
+    }
+    session.takeSelection().ifPresent(this::sendPresence);
+    if (awaitingDurable || session.storeError() != null) {
+      return;
+    }
+    Optional<Batch> next = session.nextBatch();
+    if (next.isEmpty()) {
+      return;
+    }
+    Batch batch = next.get();
+    if (batch.batchSeq() <= durableSeq) {
+      send(new ClientMessage.Submit(id(), WireBatch.of(batch)));
+      return;
+    }
+    awaitingDurable = true;
+    RelayConnection sentOn = conn;
+    session
+        .batchFormed(batch)
+        .whenCompleteAsync(
+            (v, e) -> {
+              awaitingDurable = false;
+              if (e != null) {
+                stop("cannot save the outgoing batch: " + e.getMessage());
+                return;
+              }
+              durableSeq = Math.max(durableSeq, batch.batchSeq());
+              if (conn == sentOn && phase == Phase.LIVE) {
+                send(new ClientMessage.Submit(id(), WireBatch.of(batch)));
+              }
+              pump(); // after a reconnect meanwhile, this resends it
+            },
+            engine.owner());
+  }
+
+  private void sendPresence(dev.quire.ot.cursor.Selection s) {
+    send(
+        new ClientMessage.Presence(
+            id(), session.revision(), s, engine.displayName(), engine.colour()));
+  }
+
+  private void ack(ServerMessage.Ack a) {
+    if (phase != Phase.LIVE) {
+      return;
+    }
+    long head = session.revision();
+    Delivery d;
+    try {
+      d = session.acknowledge(a.batchSeq(), a.firstRevision(), engine.user(), a.timestampMillis());
+    } catch (RuntimeException e) {
+      stop("the relay's acknowledgement does not fit: " + e.getMessage());
+      return;
+    }
+    if (d.status() == Delivery.Status.GAP) {
+      gap(a.firstRevision());
+      return;
+    }
+    var inFlight = session.sync().inFlight();
+    if (d.status() == Delivery.Status.DUPLICATE
+        && inFlight.isPresent()
+        && inFlight.get().batchSeq() == a.batchSeq()) {
+      stop(
+          "the relay acknowledged batch "
+              + a.batchSeq()
+              + " at revision "
+              + a.firstRevision()
+              + ", which this copy already has from elsewhere (local head "
+              + head
+              + "): impossible revisions, not accepted");
+      return;
+    }
+    submitRetries = 0;
+    session.save();
+    updateLiveStatus();
+    pump();
+  }
+
+  private void error(ServerMessage.Error e) {
+    String what = e.code().wireName() + ": " + e.message();
+    if ("submit".equals(e.request()) && e.retry() && ++submitRetries <= MAX_SUBMIT_RETRIES) {
+      session.problem("the relay could not take a batch yet (" + what + "); retrying");
+      session.sync().connectionLost(); // send the same batch again
+      engine.later(this::pump);
+      return;
+    }
+    if ("presence".equals(e.request()) || e.code() == ErrorCode.RATE_LIMITED) {
+      session.problem(what);
+      return;
+    }
+    if ("open".equals(e.request()) && e.code() == ErrorCode.BASE_AHEAD) {
+      fail(
+          "the relay is behind: it does not have revision "
+              + session.revision()
+              + " that this copy has ("
+              + e.message()
+              + "); nothing was sent or changed");
+      return;
+    }
+    if ("rename".equals(e.request())) {
+      session.problem("the relay refused the new title: " + what);
+      return;
+    }
+    fail("the relay refused " + e.request() + ": " + what + "; the local text is kept");
+  }
+
+  // ---- state ----
+
+  void updateLiveStatus() {
+    if (phase != Phase.LIVE) {
+      return;
+    }
+    boolean synced = session.unacknowledged() == 0 && session.document().titleSynced();
+    session.setStatus(
+        SyncStatus.of(synced ? SyncStatus.State.SYNCED : SyncStatus.State.SENDING, 0));
+    if (synced) {
+      engine.synced(session);
+    }
+  }
+
+  private boolean stop(String why) {
+    fail(why);
+    return false;
+  }
+
+  /** Stops syncing this document until the engine starts again; the local copy stays as it is. */
+  void fail(String why) {
+    if (phase == Phase.FAILED) {
+      return;
+    }
+    session.save();
+    phase = Phase.FAILED;
+    backlog.clear();
+    session.setStatus(new SyncStatus(SyncStatus.State.ERROR, 0, 0, 0, why));
+    session.problem(why);
+    engine.failed(session, why);
+    if (conn != null) {
+      send(new ClientMessage.Unsubscribe(id()));
+    }
+  }
+
+  private void send(ClientMessage m) {
+    if (conn != null && !conn.send(m)) {
+      conn = null; // closed: the engine hears of it and reconnects
+    }
+  }
+}

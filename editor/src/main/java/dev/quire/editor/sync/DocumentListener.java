@@ -1,0 +1,26 @@
+package dev.quire.editor.sync;
+
+import dev.quire.ot.operation.TextOperation;
+import java.util.Map;
+
+/**
+ * What a {@link DocumentSession} tells its user interface. Every method is called on the owner
+ * thread (the Swing event thread in the editor), after the session's own state has changed.
+ */
+public interface DocumentListener {
+
+  /**
+   * Someone else's edit, already applied to {@link DocumentSession#text()}; apply it to the view.
+   * It is not a local edit: do not send it back, do not put it in the undo history.
+   */
+  default void remoteEdit(TextOperation op) {}
+
+  /** The sync status changed. */
+  default void statusChanged(SyncStatus status) {}
+
+  /** Collaborators' carets or selections changed (positions in the current local text). */
+  default void presenceChanged(Map<String, RemotePresence> bySession) {}
+
+  /** Something went wrong that the user should see; sync may have stopped for the document. */
+  default void problem(String message) {}
+}

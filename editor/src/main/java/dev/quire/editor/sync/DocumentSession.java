@@ -1,0 +1,361 @@
+package dev.quire.editor.sync;
+
+import dev.quire.editor.store.LoadedDocument;
+import dev.quire.editor.store.LocalDocument;
+import dev.quire.editor.store.LocalStore;
+import dev.quire.editor.store.OutboxChange;
+import dev.quire.ot.cursor.Selection;
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.sync.Batch;
+import dev.quire.ot.sync.ClientSync;
+import dev.quire.ot.sync.Delivery;
+import dev.quire.ot.sync.SequencedBatch;
+import dev.quire.ot.text.GapBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+/**
+ * One open document: its local text, its sync state machine ({@link ClientSync}) and log, its
+ * outbox, and its collaborators' carets. Edits are shown at once and handed to the store, which
+ * makes them durable within one group commit; a {@link SyncEngine}, when there is one, sends them.
+ *
+ * <p><b>Threading.</b> Owner thread only (the Swing event thread in the editor, a single-thread
+ * executor in headless mode): every method, and every listener call. Storage work goes to the
+ * store's thread and comes back through the owner executor.
+ */
+public final class DocumentSession {
+  /** Inserts longer than this (code points) are split into several edits by {@link #splice}. */
+  public static final int MAX_INSERT = 16 * 1024;
+
+  private final LocalStore store;
+  private final Executor owner;
+  private final LongSupplier clock;
+  private final String id;
+  private final LocalLog log;
+  private final GapBuffer text;
+  private final ArrayDeque<Long> madeAt;
+  private final Presences presences = new Presences();
+  private final List<DocumentListener> listeners = new CopyOnWriteArrayList<>();
+  private ClientSync sync;
+  private LocalDocument document;
+  private SyncStatus status;
+  private int ackedSinceSave;
+  private boolean outboxRebased;
+  private Selection localSelection;
+  private boolean selectionDirty;
+  private String storeError;
+
+  private DocumentSession(
+      LocalStore store, Executor owner, LongSupplier clock, LoadedDocument d, int maxBatch) {
+    this.store = store;
+    this.owner = owner;
+    this.clock = clock;
+    this.id = d.document().id();
+    this.document = d.document();
+    this.log = new LocalLog(d.tailFrom(), d.lengthBeforeTail(), d.tail(), d.headText());
+    this.sync = ClientSync.restore(d.state(), log, maxBatch);
+    this.text = new GapBuffer(d.headText());
+    d.state().inFlightOperations().forEach(text::apply);
+    d.state().queued().forEach(text::apply);
+    this.madeAt = new ArrayDeque<>(d.pendingMadeAt());
+    this.status =
+        d.document().syncError() != null
+            ? new SyncStatus(
+                SyncStatus.State.ERROR, 0, 0, sync.unacknowledgedCount(), d.document().syncError())
+            : SyncStatus.of(SyncStatus.State.OFFLINE, sync.unacknowledgedCount());
+  }
+
+  /**
+   * Loads document {@code id} from {@code store}; completes on the owner thread.
+   *
+   * @param maxBatch the most operations per batch sent (the relay's limit)
+   */
+  public static CompletableFuture<DocumentSession> open(
+      LocalStore store, String id, Executor owner, int maxBatch) {
+    return open(store, id, owner, maxBatch, System::currentTimeMillis);
+  }
+
+  static CompletableFuture<DocumentSession> open(
+      LocalStore store, String id, Executor owner, int maxBatch, LongSupplier clock) {
+    return store
+        .load(id)
+        .thenApplyAsync(d -> new DocumentSession(store, owner, clock, d, maxBatch), owner);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** The document as last read from or written to the store. */
+  public LocalDocument document() {
+    return document;
+  }
+
+  /** The local text: every revision received plus every local edit. */
+  public String text() {
+    return text.toString();
+  }
+
+  /** Length of the local text in code points. */
+  public int length() {
+    return sync.localLength();
+  }
+
+  /** The last revision in the local log. */
+  public long revision() {
+    return sync.revision();
+  }
+
+  /** Local edits the relay has not acknowledged. */
+  public int unacknowledged() {
+    return sync.unacknowledgedCount();
+  }
+
+  public SyncStatus status() {
+    return status;
+  }
+
+  public void addListener(DocumentListener l) {
+    listeners.add(Objects.requireNonNull(l, "listener == null"));
+  }
+
+  public void removeListener(DocumentListener l) {
+    listeners.remove(l);
+  }
+
+  /**
+   * A local edit, made by the user on the local text. Applied at once; durable within one group
+   * commit; sent when connected.
+   *
+   * @throws dev.quire.ot.operation.OperationMismatchException when it does not fit the local text
+   * @throws IllegalStateException when the store has failed and edits can no longer be saved
+   */
+  public void edit(TextOperation op) {
+    if (storeError != null) {
+      throw new IllegalStateException("edits cannot be saved: " + storeError);
+    }
+    sync.localEdit(op); // checks the length before anything changes
+    if (op.isNoop()) {
+      return;
+    }
+    text.apply(op);
+    long now = clock.getAsLong();
+    madeAt.addLast(now);
+    presences.localEdit(op);
+    if (localSelection != null) {
+      localSelection = localSelection.transform(op, true);
+    }
+    store.localEdits(id, List.of(op), List.of(now)).whenCompleteAsync(this::saved, owner);
+    if (status.state() == SyncStatus.State.SYNCED) {
+      setStatus(SyncStatus.of(SyncStatus.State.SENDING, unacknowledged()));
+    } else {
+      setStatus(status); // the unacknowledged count changed
+    }
+    if (engineHook != null) {
+      engineHook.run();
+    }
+  }
+
+  /** Deletes {@code deleteCount} code points at {@code position} and inserts {@code insert}. */
+  public void splice(int position, int deleteCount, String insert) {
+    if (insert.codePointCount(0, insert.length()) <= MAX_INSERT) {
+      edit(TextOperation.splice(length(), position, deleteCount, insert));
+      return;
+    }
+    edit(TextOperation.splice(length(), position, deleteCount, ""));
+    int at = position;
+    int i = 0;
+    while (i < insert.length()) {
+      int n = Math.min(MAX_INSERT, insert.codePointCount(i, insert.length()));
+      int end = insert.offsetByCodePoints(i, n);
+      edit(TextOperation.splice(length(), at, 0, insert.substring(i, end)));
+      at += n;
+      i = end;
+    }
+  }
+
+  /** The text at any revision of the log, from the store. */
+  public CompletableFuture<String> textAt(long revision) {
+    return store.textAt(id, revision);
+  }
+
+  // ---- presence ----
+
+  /** The local caret or selection, in code points of the local text; sent when connected. */
+  public void setSelection(Selection selection) {
+    localSelection = Objects.requireNonNull(selection, "selection == null");
+    selectionDirty = true;
+    if (engineHook != null) {
+      engineHook.run();
+    }
+  }
+
+  /** Collaborators' carets and selections by session, in the current local text. */
+  public Map<String, RemotePresence> presences() {
+    return presences.current();
+  }
+
+  // ---- for the sync engine ----
+
+  private Runnable engineHook;
+
+  void setEngineHook(Runnable hook) {
+    this.engineHook = hook;
+  }
+
+  ClientSync sync() {
+    return sync;
+  }
+
+  LocalLog log() {
+    return log;
+  }
+
+  /** Replaces the batch size limit (the relay told its limits). */
+  void setMaxBatch(int maxBatch) {
+    sync = ClientSync.restore(sync.state(), log, maxBatch);
+  }
+
+  /** Takes a sequenced batch from the relay; may throw if it does not fit (nothing changed). */
+  Delivery receive(SequencedBatch sequenced) {
+    int before = sync.unacknowledgedCount();
+    Delivery d = sync.receive(sequenced);
+    taken(d, before, sequenced.author());
+    return d;
+  }
+
+  /** The relay acknowledged the in-flight batch. */
+  Delivery acknowledge(long batchSeq, long firstRevision, String author, long timestamp) {
+    int before = sync.unacknowledgedCount();
+    Delivery d = sync.acknowledge(batchSeq, firstRevision, author, timestamp);
+    taken(d, before, author);
+    return d;
+  }
+
+  private void taken(Delivery d, int before, String author) {
+    int acked = before - sync.unacknowledgedCount();
+    for (int i = 0; i < acked; i++) {
+      madeAt.removeFirst();
+    }
+    ackedSinceSave += acked;
+    for (TextOperation op : d.toApply()) {
+      text.apply(op);
+      if (sync.unacknowledgedCount() > 0) {
+        outboxRebased = true;
+      }
+      presences.remoteEdit(op, author);
+      if (localSelection != null) {
+        localSelection = localSelection.transform(op, false);
+      }
+      for (DocumentListener l : listeners) {
+        l.remoteEdit(op);
+      }
+    }
+    if (!d.toApply().isEmpty()) {
+      presences.caughtUp(this);
+      firePresence();
+    }
+  }
+
+  /** Writes what was received since the last call, with the outbox change, in one commit. */
+  void save() {
+    if (!log.hasUnsaved() && ackedSinceSave == 0 && !outboxRebased) {
+      return;
+    }
+    OutboxChange change;
+    if (outboxRebased) {
+      var st = sync.state();
+      List<TextOperation> ops = new ArrayList<>(st.inFlightOperations());
+      ops.addAll(st.queued());
+      change =
+          new OutboxChange.Replaced(ops, List.copyOf(madeAt), st.inFlight(), st.nextBatchSeq());
+    } else if (ackedSinceSave > 0) {
+      change = new OutboxChange.Acknowledged(ackedSinceSave);
+    } else {
+      change = new OutboxChange.Unchanged();
+    }
+    ackedSinceSave = 0;
+    outboxRebased = false;
+    store
+        .received(id, log.drainRevisions(), log.drainCheckpoints(), change)
+        .whenCompleteAsync(this::saved, owner);
+  }
+
+  /** The next batch to send: the in-flight one again, or a new one (durable before it is sent). */
+  Optional<Batch> nextBatch() {
+    return sync.nextBatch();
+  }
+
+  CompletableFuture<Void> batchFormed(Batch b) {
+    return store.batchSent(id, b, sync.state().nextBatchSeq());
+  }
+
+  /** The local selection to announce, in head-revision coordinates, if it changed. */
+  Optional<Selection> takeSelection() {
+    if (!selectionDirty || localSelection == null) {
+      return Optional.empty();
+    }
+    selectionDirty = false;
+    return Optional.of(presences.toHead(localSelection, sync, log));
+  }
+
+  void markSelectionDirty() {
+    selectionDirty = localSelection != null;
+  }
+
+  Presences presenceState() {
+    return presences;
+  }
+
+  void firePresence() {
+    Map<String, RemotePresence> now = presences.current();
+    for (DocumentListener l : listeners) {
+      l.presenceChanged(now);
+    }
+  }
+
+  void setDocument(LocalDocument d) {
+    this.document = d;
+  }
+
+  void setStatus(SyncStatus s) {
+    SyncStatus next =
+        new SyncStatus(s.state(), s.caughtUp(), s.toCatchUp(), unacknowledged(), s.error());
+    boolean changed = !next.equals(status);
+    status = next;
+    if (changed) {
+      for (DocumentListener l : listeners) {
+        l.statusChanged(next);
+      }
+    }
+  }
+
+  void problem(String message) {
+    for (DocumentListener l : listeners) {
+      l.problem(message);
+    }
+  }
+
+  private void saved(Void v, Throwable failure) {
+    if (failure != null && storeError == null) {
+      Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+      storeError = String.valueOf(cause.getMessage());
+      setStatus(
+          new SyncStatus(SyncStatus.State.ERROR, 0, 0, 0, "the local store failed: " + storeError));
+      problem("Edits can no longer be saved locally: " + storeError);
+    }
+  }
+
+  /** Why the store refused to save, or null. */
+  String storeError() {
+    return storeError;
+  }
+}

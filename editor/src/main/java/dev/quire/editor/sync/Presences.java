@@ -1,0 +1,101 @@
+package dev.quire.editor.sync;
+
+import dev.quire.ot.cursor.Selection;
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.sync.ClientState;
+import dev.quire.ot.sync.ClientSync;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collaborators' carets kept in the coordinates of the current local text: each arrives with the
+ * revision it refers to and is transformed to the local text (through the revisions since, then
+ * this client's unacknowledged edits); after that every edit moves it. One that refers to a
+ * revision not received yet waits for it. Owner thread only.
+ */
+final class Presences {
+  private final Map<String, RemotePresence> current = new LinkedHashMap<>();
+  private final Map<String, ServerMessage.PresenceOf> waiting = new LinkedHashMap<>();
+
+  Map<String, RemotePresence> current() {
+    return Map.copyOf(current);
+  }
+
+  /** A collaborator's caret from the relay; true when what is shown changed. */
+  boolean received(ServerMessage.PresenceOf p, ClientSync sync, LocalLog log) {
+    if (p.revision() > sync.revision()) {
+      waiting.put(p.session(), p);
+      return false;
+    }
+    waiting.remove(p.session());
+    if (!log.covers(p.revision())) {
+      return false; // too old to place; the next one will do
+    }
+    Selection s = clamp(p.selection(), log.lengthAt(p.revision()));
+    for (long r = p.revision() + 1; r <= sync.revision(); r++) {
+      s = s.transform(log.operation(r), false);
+    }
+    for (TextOperation op : pending(sync.state())) {
+      s = s.transform(op, false);
+    }
+    current.put(p.session(), new RemotePresence(p.session(), p.user(), p.name(), p.colour(), s));
+    return true;
+  }
+
+  /** Places carets that were waiting for revisions now received. */
+  void caughtUp(DocumentSession session) {
+    for (Iterator<ServerMessage.PresenceOf> it = waiting.values().iterator(); it.hasNext(); ) {
+      ServerMessage.PresenceOf p = it.next();
+      if (p.revision() <= session.revision()) {
+        it.remove();
+        received(p, session.sync(), session.log());
+      }
+    }
+  }
+
+  void leave(String session) {
+    current.remove(session);
+    waiting.remove(session);
+  }
+
+  void clear() {
+    current.clear();
+    waiting.clear();
+  }
+
+  void localEdit(TextOperation op) {
+    current.replaceAll((k, p) -> p.at(p.selection().transform(op, false)));
+  }
+
+  void remoteEdit(TextOperation op, String author) {
+    current.replaceAll((k, p) -> p.at(p.selection().transform(op, p.user().equals(author))));
+  }
+
+  /** A local selection moved back to the head revision's text (before unacknowledged edits). */
+  Selection toHead(Selection local, ClientSync sync, LocalLog log) {
+    List<TextOperation> pending = pending(sync.state());
+    if (pending.isEmpty()) {
+      return local;
+    }
+    TextOperation all = pending.get(0);
+    for (int i = 1; i < pending.size(); i++) {
+      all = all.compose(pending.get(i));
+    }
+    TextOperation back = all.invert(log.headText());
+    return clamp(local, back.baseLength()).transform(back, false);
+  }
+
+  private static List<TextOperation> pending(ClientState st) {
+    List<TextOperation> ops = new ArrayList<>(st.inFlightOperations());
+    ops.addAll(st.queued());
+    return ops;
+  }
+
+  private static Selection clamp(Selection s, int length) {
+    return new Selection(Math.min(s.anchor(), length), Math.min(s.head(), length));
+  }
+}

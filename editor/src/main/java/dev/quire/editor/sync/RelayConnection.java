@@ -1,0 +1,113 @@
+package dev.quire.editor.sync;
+
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.ServerMessage;
+import java.net.URI;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.handshake.ServerHandshake;
+
+/**
+ * One WebSocket connection to the relay. Its network threads only decode each message strictly
+ * (with the shared protocol codec) and hand the result, or the decoding problem, to the owner
+ * executor; nothing else runs on them. Used once: a new connection is made for each attempt.
+ */
+final class RelayConnection {
+  /** Called on the owner thread. */
+  interface Handler {
+    void opened(RelayConnection c);
+
+    void message(RelayConnection c, ServerMessage m);
+
+    /** The relay sent something that is not a valid message. */
+    void malformed(RelayConnection c, String problem);
+
+    void closed(RelayConnection c, String reason);
+  }
+
+  private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+  private final Client ws;
+  private final Executor owner;
+  private final Handler handler;
+  private final int generation;
+
+  RelayConnection(URI uri, Executor owner, Handler handler, int generation) {
+    this.owner = owner;
+    this.handler = handler;
+    this.generation = generation;
+    this.ws = new Client(uri);
+    ws.setConnectionLostTimeout(30);
+    ws.setTcpNoDelay(true);
+  }
+
+  int generation() {
+    return generation;
+  }
+
+  /** Starts connecting (on the WebSocket library's own thread); returns at once. */
+  void connect() {
+    ws.connect();
+  }
+
+  /** Sends {@code m}; false when the connection is not open (the closed callback follows). */
+  boolean send(ClientMessage m) {
+    try {
+      ws.send(ProtocolCodec.encode(m));
+      return true;
+    } catch (WebsocketNotConnectedException e) {
+      return false;
+    }
+  }
+
+  /** Closes the connection; {@link Handler#closed} follows. */
+  void close() {
+    ws.close();
+  }
+
+  private void hand(Runnable r) {
+    try {
+      owner.execute(r);
+    } catch (RejectedExecutionException e) {
+      ws.close(); // the owner is shutting down: nobody is left to take messages
+    }
+  }
+
+  private final class Client extends WebSocketClient {
+    Client(URI uri) {
+      super(uri, new org.java_websocket.drafts.Draft_6455(), null, CONNECT_TIMEOUT_MILLIS);
+    }
+
+    @Override
+    public void onOpen(ServerHandshake handshake) {
+      hand(() -> handler.opened(RelayConnection.this));
+    }
+
+    @Override
+    public void onMessage(String text) {
+      ServerMessage m;
+      try {
+        m = ProtocolCodec.decodeServer(text);
+      } catch (RuntimeException e) { // MalformedMessageException, UnknownTypeException
+        String shown = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+        hand(() -> handler.malformed(RelayConnection.this, e.getMessage() + " in " + shown));
+        return;
+      }
+      hand(() -> handler.message(RelayConnection.this, m));
+    }
+
+    @Override
+    public void onClose(int code, String reason, boolean remote) {
+      String why = (reason == null || reason.isEmpty() ? "code " + code : reason);
+      hand(() -> handler.closed(RelayConnection.this, why));
+    }
+
+    @Override
+    public void onError(Exception ex) {
+      // onClose follows every error; it reports.
+    }
+  }
+}

@@ -1,0 +1,540 @@
+package dev.quire.editor.sync;
+
+import dev.quire.editor.store.LocalDocument;
+import dev.quire.editor.store.LocalStore;
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.DocumentInfo;
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.Ids;
+import dev.quire.ot.protocol.Limits;
+import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.ServerMessage;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Syncs a profile's open documents with one relay over one WebSocket connection: connects,
+ * authenticates, hands each document to its {@link DocumentLink} (create, catch up, send, live),
+ * and reconnects with exponential backoff and jitter whenever the connection is lost.
+ *
+ * <p><b>Threading contract.</b> The owner executor (the Swing event thread in the editor, a
+ * single-thread executor in headless mode) owns everything stateful: this engine, each {@link
+ * DocumentSession} with its {@code ClientSync} and text, and every listener call. The WebSocket
+ * library's threads only decode messages and hand them to the owner; the store works on its own
+ * thread and hands results back; reconnect timers run on a scheduler thread that only hands the
+ * reconnect to the owner. So every method here must be called on the owner thread, except {@link
+ * #close()}.
+ */
+public final class SyncEngine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+  static final int DEFAULT_MAX_BATCH = 1000;
+
+  /**
+   * How to reach the relay.
+   *
+   * @param relay the relay's address, {@code ws://host:port}
+   * @param token the user's token
+   * @param displayName shown to collaborators next to this user's caret
+   * @param colour this user's caret colour, {@code #rrggbb}
+   * @param backoffInitialMillis the first reconnect delay
+   * @param backoffMaxMillis the longest reconnect delay
+   */
+  public record Config(
+      URI relay,
+      String token,
+      String displayName,
+      String colour,
+      long backoffInitialMillis,
+      long backoffMaxMillis) {
+    public Config {
+      Objects.requireNonNull(relay, "relay == null");
+      Objects.requireNonNull(token, "token == null");
+      displayName = displayName == null || displayName.isBlank() ? "anonymous" : displayName;
+      colour = colour == null || !Ids.COLOUR.matcher(colour).matches() ? "#3b82f6" : colour;
+    }
+
+    public static Config of(URI relay, String token, String displayName, String colour) {
+      return new Config(relay, token, displayName, colour, 250, 30_000);
+    }
+  }
+
+  /** What the engine tells a user interface; called on the owner thread. */
+  public interface Listener {
+    default void statusChanged(SyncStatus status) {}
+
+    /** A document that exists on the relay was added to the local store. */
+    default void documentAdded(LocalDocument document) {}
+
+    default void problem(String doc, String message) {}
+  }
+
+  private final LocalStore store;
+  private final Executor owner;
+  private final Config config;
+  private final ScheduledExecutorService timer;
+  private final Backoff backoff;
+  private final Map<String, DocumentLink> links = new LinkedHashMap<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private RelayConnection conn;
+  private boolean welcomed;
+  private boolean running;
+  private boolean syncAll;
+  private boolean misbehaved;
+  private int generation;
+  private String user;
+  private Limits limits;
+  private String fatal;
+  private SyncStatus lastStatus = SyncStatus.of(SyncStatus.State.OFFLINE, 0);
+
+  public SyncEngine(LocalStore store, Executor owner, Config config) {
+    this.store = Objects.requireNonNull(store, "store == null");
+    this.owner = Objects.requireNonNull(owner, "owner == null");
+    this.config = Objects.requireNonNull(config, "config == null");
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "quire-sync-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    this.backoff =
+        new Backoff(config.backoffInitialMillis(), config.backoffMaxMillis(), new Random());
+  }
+
+  public void addListener(Listener l) {
+    listeners.add(Objects.requireNonNull(l, "listener == null"));
+  }
+
+  /**
+   * Opens a document for editing and sync; completes on the owner thread. Opening one already open
+   * gives the same session.
+   */
+  public CompletableFuture<DocumentSession> open(String id) {
+    DocumentLink existing = links.get(id);
+    if (existing != null) {
+      return CompletableFuture.completedFuture(existing.session());
+    }
+    int max = limits == null ? DEFAULT_MAX_BATCH : limits.maxBatchOperations();
+    return DocumentSession.open(store, id, owner, max)
+        .thenApply(
+            s -> {
+              DocumentLink again = links.get(id);
+              if (again != null) {
+                return again.session();
+              }
+              DocumentLink link = new DocumentLink(this, s);
+              links.put(id, link);
+              if (welcomed) {
+                link.connected(conn);
+              } else {
+                s.setStatus(SyncStatus.of(connectionState(), 0));
+              }
+              s.addListener(
+                  new DocumentListener() {
+                    @Override
+                    public void statusChanged(SyncStatus status) {
+                      fireStatus();
+                    }
+                  });
+              fireStatus();
+              return s;
+            });
+  }
+
+  /** Starts syncing: connects now and after every loss of the connection, until {@link #stop}. */
+  public void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    fatal = null;
+    connect();
+  }
+
+  /**
+   * Also syncs every document: opens each local one, and adds and opens those the relay has that
+   * this profile does not. Completes (on the owner thread) once the local ones are open.
+   */
+  public CompletableFuture<Void> syncAllDocuments() {
+    syncAll = true;
+    if (welcomed) {
+      conn.send(new ClientMessage.ListDocuments());
+    }
+    return store
+        .documents()
+        .thenComposeAsync(
+            docs ->
+                CompletableFuture.allOf(
+                    docs.stream().map(d -> open(d.id())).toArray(CompletableFuture[]::new)),
+            owner);
+  }
+
+  /** Disconnects and stops reconnecting; documents stay open for offline editing. */
+  public void stop() {
+    running = false;
+    if (conn != null) {
+      conn.close();
+    }
+    dropConnection(SyncStatus.State.OFFLINE);
+  }
+
+  /** The open sessions. */
+  public Collection<DocumentSession> sessions() {
+    List<DocumentSession> out = new ArrayList<>();
+    links.values().forEach(l -> out.add(l.session()));
+    return out;
+  }
+
+  /** The profile's status: the connection's, or the documents' combined. */
+  public SyncStatus status() {
+    if (fatal != null) {
+      return new SyncStatus(SyncStatus.State.ERROR, 0, 0, unacknowledged(), fatal);
+    }
+    if (!welcomed) {
+      return SyncStatus.of(connectionState(), unacknowledged());
+    }
+    long n = 0;
+    long m = 0;
+    boolean catching = false;
+    boolean sending = false;
+    String error = null;
+    for (DocumentLink l : links.values()) {
+      SyncStatus s = l.session().status();
+      switch (s.state()) {
+        case CATCHING_UP -> {
+          catching = true;
+          n += s.caughtUp();
+          m += s.toCatchUp();
+        }
+        case SENDING, OFFLINE, CONNECTING -> sending = true;
+        case ERROR -> error = error == null ? l.id() + ": " + s.error() : error;
+        default -> {}
+      }
+    }
+    SyncStatus.State st =
+        catching
+            ? SyncStatus.State.CATCHING_UP
+            : sending ? SyncStatus.State.SENDING : SyncStatus.State.SYNCED;
+    return new SyncStatus(st, n, m, unacknowledged(), error);
+  }
+
+  /** True when connected and every open document is synced or stopped with an error. */
+  public boolean isSettled() {
+    if (!welcomed) {
+      return false;
+    }
+    for (DocumentLink l : links.values()) {
+      SyncStatus.State s = l.session().status().state();
+      if (s != SyncStatus.State.SYNCED && s != SyncStatus.State.ERROR) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Why the engine stopped for good (bad token, another protocol), or null. */
+  public String fatalError() {
+    return fatal;
+  }
+
+  private int unacknowledged() {
+    int n = 0;
+    for (DocumentLink l : links.values()) {
+      n += l.session().unacknowledged();
+    }
+    return n;
+  }
+
+  private SyncStatus.State connectionState() {
+    return running && conn != null ? SyncStatus.State.CONNECTING : SyncStatus.State.OFFLINE;
+  }
+
+  // ---- the connection ----
+
+  private void connect() {
+    if (!running || conn != null) {
+      return;
+    }
+    conn = new RelayConnection(config.relay(), owner, handler, ++generation);
+    setAllStatus(SyncStatus.State.CONNECTING);
+    conn.connect();
+  }
+
+  private final RelayConnection.Handler handler =
+      new RelayConnection.Handler() {
+        @Override
+        public void opened(RelayConnection c) {
+          if (c == conn) {
+            c.send(
+                new ClientMessage.Hello(ProtocolCodec.VERSION, config.token(), store.clientId()));
+          }
+        }
+
+        @Override
+        public void message(RelayConnection c, ServerMessage m) {
+          if (c == conn) {
+            dispatch(m);
+          }
+        }
+
+        @Override
+        public void malformed(RelayConnection c, String problem) {
+          if (c == conn) {
+            misbehaved = true;
+            report(null, "the relay sent a malformed message; reconnecting: " + problem);
+            c.close();
+          }
+        }
+
+        @Override
+        public void closed(RelayConnection c, String reason) {
+          if (c != conn) {
+            return;
+          }
+          log.debug("Connection to {} closed: {}", config.relay(), reason);
+          dropConnection(SyncStatus.State.OFFLINE);
+          scheduleReconnect();
+        }
+      };
+
+  private void dispatch(ServerMessage m) {
+    if (!welcomed) {
+      if (m instanceof ServerMessage.Welcome w) {
+        welcome(w);
+      } else if (m instanceof ServerMessage.Error e) {
+        connectionError(e);
+      } else {
+        misbehaved = true;
+        report(null, "the relay sent " + m.type() + " before welcome; reconnecting");
+        conn.close();
+      }
+      return;
+    }
+    String doc = docOf(m);
+    if (doc != null) {
+      DocumentLink link = links.get(doc);
+      if (link != null) {
+        link.message(m);
+      }
+    } else if (m instanceof ServerMessage.Documents d) {
+      relayDocuments(d.documents());
+    } else if (m instanceof ServerMessage.Error e) {
+      connectionError(e);
+    }
+  }
+
+  private void welcome(ServerMessage.Welcome w) {
+    welcomed = true;
+    user = w.user();
+    limits = w.limits();
+    if (!misbehaved) {
+      backoff.reset();
+    }
+    misbehaved = false;
+    log.debug("Connected to {} as {}", config.relay(), user);
+    for (DocumentLink l : List.copyOf(links.values())) {
+      if (l.session().sync().state().inFlight() == null) {
+        l.session().setMaxBatch(limits.maxBatchOperations());
+      }
+      l.connected(conn);
+    }
+    if (syncAll) {
+      conn.send(new ClientMessage.ListDocuments());
+    }
+    fireStatus();
+  }
+
+  private void connectionError(ServerMessage.Error e) {
+    String what = e.code().wireName() + ": " + e.message();
+    if (e.code() == ErrorCode.UNAUTHORIZED
+        || e.code() == ErrorCode.PROTOCOL_VERSION
+        || e.code() == ErrorCode.HELLO_REQUIRED) {
+      fatal = "the relay refused this client (" + what + "); check the relay URL and token";
+      report(null, fatal);
+      running = false;
+      conn.close();
+      fireStatus();
+    } else {
+      report(e.doc(), "the relay reported " + what);
+    }
+  }
+
+  private void relayDocuments(List<DocumentInfo> docs) {
+    for (DocumentInfo d : docs) {
+      if (links.containsKey(d.doc())) {
+        continue;
+      }
+      store
+          .createDocument(d.doc(), d.title(), d.createdMillis(), true, List.of())
+          .thenCompose(created -> store.document(d.doc()))
+          .thenAcceptAsync(
+              found -> {
+                found.ifPresent(f -> listeners.forEach(l -> l.documentAdded(f)));
+                if (syncAll) {
+                  open(d.doc());
+                }
+              },
+              owner);
+    }
+  }
+
+  private void dropConnection(SyncStatus.State shown) {
+    conn = null;
+    welcomed = false;
+    for (DocumentLink l : links.values()) {
+      l.disconnected(shown);
+    }
+    fireStatus();
+  }
+
+  private void scheduleReconnect() {
+    if (!running) {
+      return;
+    }
+    long delay = backoff.nextDelayMillis();
+    log.debug("Reconnecting to {} in {} ms", config.relay(), delay);
+    timer.schedule(() -> owner.execute(this::connect), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private static String docOf(ServerMessage m) {
+    if (m instanceof ServerMessage.History h) {
+      return h.doc();
+    } else if (m instanceof ServerMessage.Sequenced s) {
+      return s.doc();
+    } else if (m instanceof ServerMessage.Ack a) {
+      return a.doc();
+    } else if (m instanceof ServerMessage.Created c) {
+      return c.document().doc();
+    } else if (m instanceof ServerMessage.Renamed r) {
+      return r.doc();
+    } else if (m instanceof ServerMessage.PresenceOf p) {
+      return p.doc();
+    } else if (m instanceof ServerMessage.Leave l) {
+      return l.doc();
+    } else if (m instanceof ServerMessage.Deleted d) {
+      return d.doc();
+    } else if (m instanceof ServerMessage.Unsubscribed u) {
+      return u.doc();
+    } else if (m instanceof ServerMessage.Error e) {
+      return e.doc();
+    }
+    return null;
+  }
+
+  // ---- for links ----
+
+  LocalStore store() {
+    return store;
+  }
+
+  Executor owner() {
+    return owner;
+  }
+
+  String user() {
+    return user;
+  }
+
+  String displayName() {
+    return config.displayName();
+  }
+
+  String colour() {
+    return config.colour();
+  }
+
+  /** Runs {@code r} on the owner thread after a backoff delay. */
+  void later(Runnable r) {
+    long delay = Math.min(config.backoffMaxMillis(), 4 * config.backoffInitialMillis());
+    timer.schedule(() -> owner.execute(r), delay, TimeUnit.MILLISECONDS);
+  }
+
+  void documentOnRelay(DocumentSession s, boolean titleSynced) {
+    store.relayState(s.id(), true, titleSynced, null);
+    s.setDocument(withRelay(s.document(), true, titleSynced || s.document().titleSynced()));
+  }
+
+  void titleSynced(DocumentSession s) {
+    store.relayState(s.id(), null, true, null);
+    s.setDocument(withRelay(s.document(), s.document().onRelay(), true));
+    links.get(s.id()).updateLiveStatus();
+  }
+
+  void relayHead(DocumentSession s, long head) {
+    store.relayState(s.id(), null, null, head);
+  }
+
+  void synced(DocumentSession s) {
+    store.markSynced(s.id(), System.currentTimeMillis());
+  }
+
+  void failed(DocumentSession s, String why) {
+    log.warn("Document {}: sync stopped: {}", s.id(), why);
+    store.syncError(s.id(), why);
+    listeners.forEach(l -> l.problem(s.id(), why));
+  }
+
+  private static LocalDocument withRelay(LocalDocument d, boolean onRelay, boolean titleSynced) {
+    return new LocalDocument(
+        d.id(),
+        d.title(),
+        d.createdMillis(),
+        d.head(),
+        d.pending(),
+        onRelay,
+        titleSynced,
+        d.relayHead(),
+        d.lastSyncedMillis(),
+        d.syncError());
+  }
+
+  private void report(String doc, String message) {
+    log.warn("{}", message);
+    listeners.forEach(l -> l.problem(doc, message));
+    if (doc == null) {
+      links.values().forEach(l -> l.session().problem(message));
+    }
+  }
+
+  private void setAllStatus(SyncStatus.State s) {
+    for (DocumentLink l : links.values()) {
+      if (l.phase() != DocumentLink.Phase.FAILED) {
+        l.session().setStatus(SyncStatus.of(s, 0));
+      }
+    }
+    fireStatus();
+  }
+
+  private void fireStatus() {
+    SyncStatus now = status();
+    if (!now.equals(lastStatus)) {
+      lastStatus = now;
+      listeners.forEach(l -> l.statusChanged(now));
+    }
+  }
+
+  /** Disconnects and stops the timer; may be called from any thread. */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    RelayConnection c = conn;
+    running = false;
+    if (c != null) {
+      c.close();
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.quire.editor.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.sync.Batch;
+import dev.quire.ot.sync.ClientState;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalStoreTest {
+  @TempDir Path dir;
+  private LocalStore store;
+
+  @BeforeEach
+  void open() {
+    store = LocalStore.open(dir);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private void reopen() {
+    store.close();
+    store = LocalStore.open(dir);
+  }
+
+  private static TextOperation append(int length, String text) {
+    return TextOperation.splice(length, length, 0, text);
+  }
+
+  private static Revision revision(long rev, long base, long first, TextOperation op) {
+    return new Revision(rev, base, first, "bob", "cb", rev, 1000 + rev, op, op);
+  }
+
+  @Test
+  void settings_roundTripAndStartEmpty() throws Exception {
+    assertThat(store.settings().get()).isEqualTo(Settings.empty());
+    Settings s = new Settings("ws://127.0.0.1:7070", "tok", "Alice", "#ff0000");
+    store.saveSettings(s).get();
+    reopen();
+    assertThat(store.settings().get()).isEqualTo(s);
+    assertThat(s.toString()).doesNotContain("tok");
+  }
+
+  @Test
+  void createDocument_withInitialTextPutsItInTheOutbox() throws Exception {
+    assertThat(store.createDocument("d1", "Notes", 5, false, List.of(append(0, "héllo 😀"))).get())
+        .isTrue();
+    assertThat(store.createDocument("d1", "Other", 6, false, List.of()).get()).isFalse();
+    reopen();
+    LocalDocument d = store.document("d1").get().orElseThrow();
+    assertThat(d.title()).isEqualTo("Notes");
+    assertThat(d.pending()).isEqualTo(1);
+    assertThat(d.syncState()).isEqualTo("local");
+    assertThat(store.localText("d1").get()).isEqualTo("héllo 😀");
+    LoadedDocument loaded = store.load("d1").get();
+    assertThat(loaded.headText()).isEmpty();
+    assertThat(loaded.state().queued()).containsExactly(append(0, "héllo 😀"));
+    assertThat(loaded.state().inFlight()).isNull();
+    assertThat(loaded.pendingMadeAt()).containsExactly(5L);
+  }
+
+  @Test
+  void outbox_localEditsBatchAndAcknowledgementSurviveRestarts() throws Exception {
+    store.createDocument("d", "D", 1, true, List.of()).get();
+    store.localEdits("d", List.of(append(0, "a"), append(1, "b")), List.of(10L, 11L));
+    store.localEdits("d", List.of(append(2, "c")), List.of(12L)).get();
+    Batch batch = new Batch(store.clientId(), 1, 0, List.of(append(0, "a"), append(1, "b")));
+    store.batchSent("d", batch, 2).get();
+    reopen();
+    ClientState state = store.load("d").get().state();
+    assertThat(state.inFlight()).isEqualTo(batch);
+    assertThat(state.inFlightOperations()).isEqualTo(batch.operations());
+    assertThat(state.queued()).containsExactly(append(2, "c"));
+    assertThat(state.nextBatchSeq()).isEqualTo(2);
+
+    List<Revision> revs =
+        List.of(
+            new Revision(1, 0, 1, "alice", store.clientId(), 1, 50, append(0, "a"), append(0, "a")),
+            new Revision(
+                2, 0, 1, "alice", store.clientId(), 1, 50, append(1, "b"), append(1, "b")));
+    store.received("d", revs, List.of(), new OutboxChange.Acknowledged(2)).get();
+    reopen();
+    LoadedDocument loaded = store.load("d").get();
+    assertThat(loaded.headText()).isEqualTo("ab");
+    assertThat(loaded.state().revision()).isEqualTo(2);
+    assertThat(loaded.state().inFlight()).isNull();
+    assertThat(loaded.state().queued()).containsExactly(append(2, "c"));
+    assertThat(loaded.pendingMadeAt()).containsExactly(12L);
+    assertThat(store.localText("d").get()).isEqualTo("abc");
+    assertThat(store.revisions("d", 1, 2).get()).isEqualTo(revs);
+  }
+
+  @Test
+  void received_refusesAGapAndStoresNothingOfIt() throws Exception {
+    store.createDocument("d", "D", 1, true, List.of()).get();
+    CompletableFuture<Void> f =
+        store.received(
+            "d", List.of(revision(2, 1, 2, append(1, "x"))), List.of(), OutboxChange.unchanged());
+    assertThatThrownBy(f::get)
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("not at revision 1");
+    // Fail-stop: later writes are refused too, and nothing was stored.
+    assertThatThrownBy(() -> store.localEdits("d", List.of(append(0, "a")), List.of(1L)).get())
+        .hasCauseInstanceOf(StoreException.class);
+    reopen();
+    assertThat(store.document("d").get().orElseThrow().head()).isZero();
+    assertThat(store.document("d").get().orElseThrow().pending()).isZero();
+  }
+
+  @Test
+  void replacedOutbox_supersedesEarlierOutboxChangesInTheSameGroup() throws Exception {
+    store.createDocument("d", "D", 1, true, List.of()).get();
+    // Queued without waiting, so they are likely to commit in one group; correct either way.
+    store.localEdits("d", List.of(append(0, "x")), List.of(1L));
+    store.localEdits("d", List.of(append(1, "y")), List.of(2L));
+    TextOperation remote = append(0, "R");
+    List<TextOperation> rebased = List.of(append(1, "x"), append(2, "y"));
+    store
+        .received(
+            "d",
+            List.of(revision(1, 0, 1, remote)),
+            List.of(),
+            new OutboxChange.Replaced(rebased, List.of(1L, 2L), null, 1))
+        .get();
+    store.localEdits("d", List.of(append(3, "z")), List.of(3L)).get();
+    reopen();
+    LoadedDocument loaded = store.load("d").get();
+    assertThat(loaded.state().queued())
+        .containsExactly(append(1, "x"), append(2, "y"), append(3, "z"));
+    assertThat(loaded.pendingMadeAt()).containsExactly(1L, 2L, 3L);
+    assertThat(store.localText("d").get()).isEqualTo("Rxyz");
+  }
+
+  @Test
+  void textAt_anyRevisionFromCheckpointsAndTheLog() throws Exception {
+    store.createDocument("d", "D", 1, true, List.of()).get();
+    int n = 2 * LocalStore.CHECKPOINT_INTERVAL + 17;
+    List<Revision> revs = new ArrayList<>();
+    List<LocalStore.Checkpoint> cps = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    List<String> texts = new ArrayList<>(List.of(""));
+    for (int r = 1; r <= n; r++) {
+      String ch = r % 10 == 0 ? "\n" : r % 7 == 0 ? "😀" : "a";
+      revs.add(revision(r, r - 1, r, append(text.codePointCount(0, text.length()), ch)));
+      text.append(ch);
+      texts.add(text.toString());
+      if (r % LocalStore.CHECKPOINT_INTERVAL == 0) {
+        cps.add(new LocalStore.Checkpoint(r, text.toString()));
+      }
+    }
+    store.received("d", revs, cps, OutboxChange.unchanged()).get();
+    reopen();
+    for (long r : new long[] {0, 1, 999, 1000, 1001, 2000, n}) {
+      assertThat(store.textAt("d", r).get()).as("revision %d", r).isEqualTo(texts.get((int) r));
+    }
+    LoadedDocument loaded = store.load("d").get();
+    assertThat(loaded.headText()).isEqualTo(text.toString());
+    assertThat(loaded.tailFrom()).isEqualTo(2 * LocalStore.CHECKPOINT_INTERVAL + 1);
+    assertThat(loaded.tail()).hasSize(17);
+    String at2000 = texts.get(2000);
+    assertThat(store.lengthAt("d", 2000).get())
+        .isEqualTo(at2000.codePointCount(0, at2000.length()));
+    assertThatThrownBy(() -> store.textAt("d", n + 1).get()).hasMessageContaining("revisions 0..");
+    assertThat(store.document("d").get().orElseThrow().relayHead()).isEqualTo(n);
+  }
+
+  @Test
+  void durability_isMeasuredAndWritesAreGrouped() throws Exception {
+    store.createDocument("d", "D", 1, false, List.of()).get();
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      all.add(store.localEdits("d", List.of(append(i, "x")), List.of((long) i)));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+    DurabilityStats stats = store.durability();
+    assertThat(stats.writes()).isGreaterThanOrEqualTo(501);
+    assertThat(stats.commits()).isLessThan(stats.writes());
+    assertThat(stats.maxMillis()).isPositive();
+    assertThat(store.localText("d").get()).hasSize(500);
+  }
+
+  @Test
+  void rename_marksTheTitleForTheNextSync() throws Exception {
+    store.createDocument("d", "Old", 1, true, List.of()).get();
+    assertThat(store.document("d").get().orElseThrow().syncState()).isEqualTo("synced");
+    store.rename("d", "New").get();
+    LocalDocument d = store.document("d").get().orElseThrow();
+    assertThat(d.title()).isEqualTo("New");
+    assertThat(d.titleSynced()).isFalse();
+    assertThat(d.syncState()).isEqualTo("unsent");
+  }
+
+  @Test
+  void closedStore_refusesWork() {
+    store.close();
+    assertThatThrownBy(() -> store.documents().get()).hasCauseInstanceOf(StoreException.class);
+    store = LocalStore.open(dir);
+  }
+}

@@ -1,0 +1,219 @@
+package dev.quire.editor.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.editor.store.LocalStore;
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.ot.sync.Batch;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad responses from the network are reported and never corrupt the local copy. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BadRelayTest {
+  @TempDir Path dir;
+  private FakeRelay fake;
+  private TestClient client;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (fake != null) {
+      fake.shutDown();
+    }
+  }
+
+  private static String welcome() {
+    return ProtocolCodec.encode(
+        new ServerMessage.Welcome(ProtocolCodec.VERSION, "alice", "s1", false, TestRelay.LIMITS));
+  }
+
+  private static WireSequenced entry(long first, long base, String client, TextOperation op) {
+    return WireSequenced.of(
+        new dev.quire.ot.sync.SequencedBatch(
+            first, "bob", 1000, new Batch(client, first, base, List.of(op))));
+  }
+
+  private DocumentSession clientWithLocalEdit() throws Exception {
+    client = new TestClient(dir.resolve("p"), fake.uri(), "t", "alice");
+    client.addRemoteDocument("doc");
+    DocumentSession s = client.open("doc");
+    client.edit(s, 0, 0, "mine");
+    return s;
+  }
+
+  @Test
+  void malformedMessage_isReportedAndTheClientReconnectsWithTheLocalCopyIntact() throws Exception {
+    fake =
+        FakeRelay.begin(
+            (m, conn) ->
+                m instanceof ClientMessage.Hello
+                    ? List.of(welcome(), "{\"type\":\"history\",\"doc\":42}", "not json at all")
+                    : List.of());
+    DocumentSession s = clientWithLocalEdit();
+    client.start();
+    TestClient.await("two connections", () -> fake.connections.size() >= 2);
+    assertThat(client.problems).anySatisfy(p -> assertThat(p).contains("malformed"));
+    assertThat(client.text(s)).isEqualTo("mine");
+    client.stop();
+    client.store.flush().get();
+    assertThat(client.store.localText("doc").get()).isEqualTo("mine");
+    assertThat(client.store.document("doc").get().orElseThrow().head()).isZero();
+  }
+
+  @Test
+  void entryThatDoesNotApply_stopsSyncAndKeepsWhatCameBeforeIt() throws Exception {
+    TextOperation good = TextOperation.splice(0, 0, 0, "ok ");
+    TextOperation bad = TextOperation.splice(99, 0, 0, "?"); // expects 99 code points
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(welcome());
+              }
+              if (m instanceof ClientMessage.Open) {
+                return List.of(
+                    FakeRelay.encode(
+                        new ServerMessage.History(
+                            "doc",
+                            List.of(entry(1, 0, "cb", good), entry(2, 1, "cb", bad)),
+                            2,
+                            true)));
+              }
+              return List.of();
+            });
+    DocumentSession s = clientWithLocalEdit();
+    client.start();
+    TestClient.await("error", () -> client.status(s).state() == SyncStatus.State.ERROR);
+    assertThat(client.status(s).error()).contains("revision 2").contains("does not apply");
+    assertThat(client.text(s)).isEqualTo("mineok "); // the unsent local edit goes first on a tie
+    assertThat(fake.count(ClientMessage.Submit.class)).isZero();
+    client.close();
+    client = null;
+    try (LocalStore store = LocalStore.open(dir.resolve("p"))) {
+      assertThat(store.document("doc").get().orElseThrow().head()).isEqualTo(1);
+      assertThat(store.document("doc").get().orElseThrow().syncError()).contains("does not apply");
+      assertThat(store.textAt("doc", 1).get()).isEqualTo("ok ");
+      assertThat(store.localText("doc").get()).isEqualTo("mineok ");
+    }
+  }
+
+  @Test
+  void relayThatIsBehind_isReportedNotAccepted() throws Exception {
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(welcome());
+              }
+              if (m instanceof ClientMessage.Open o) {
+                return List.of(
+                    FakeRelay.encode(new ServerMessage.History("doc", List.of(), 0, true)));
+              }
+              return List.of();
+            });
+    client = new TestClient(dir.resolve("p"), fake.uri(), "t", "alice");
+    client.addRemoteDocument("doc");
+    TextOperation op = TextOperation.splice(0, 0, 0, "abc");
+    client
+        .store
+        .received(
+            "doc",
+            List.of(new dev.quire.editor.store.Revision(1, 0, 1, "bob", "cb", 1, 5, op, op)),
+            List.of(),
+            new dev.quire.editor.store.OutboxChange.Unchanged())
+        .get();
+    DocumentSession s = client.open("doc");
+    client.start();
+    TestClient.await("error", () -> client.status(s).state() == SyncStatus.State.ERROR);
+    assertThat(client.status(s).error()).contains("relay is behind");
+    assertThat(client.text(s)).isEqualTo("abc");
+    assertThat(fake.count(ClientMessage.Submit.class)).isZero();
+  }
+
+  @Test
+  void refusedBatch_keepsTheTextSurfacesTheErrorAndDoesNotLoop() throws Exception {
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(welcome());
+              }
+              if (m instanceof ClientMessage.Open) {
+                return List.of(
+                    FakeRelay.encode(new ServerMessage.History("doc", List.of(), 0, true)));
+              }
+              if (m instanceof ClientMessage.Submit) {
+                return List.of(
+                    FakeRelay.encode(
+                        ServerMessage.Error.of(
+                            dev.quire.ot.protocol.ErrorCode.OPERATION_MISMATCH,
+                            "does not apply here",
+                            "doc",
+                            "submit")));
+              }
+              return List.of();
+            });
+    DocumentSession s = clientWithLocalEdit();
+    client.start();
+    TestClient.await("error", () -> client.status(s).state() == SyncStatus.State.ERROR);
+    Thread.sleep(300);
+    assertThat(fake.count(ClientMessage.Submit.class)).isEqualTo(1);
+    assertThat(client.status(s).error()).contains("OPERATION_MISMATCH");
+    assertThat(client.text(s)).isEqualTo("mine");
+    client.edit(s, 4, 0, "!"); // still editable, still saved
+    client.store.flush().get();
+    assertThat(client.store.localText("doc").get()).isEqualTo("mine!");
+    assertThat(fake.count(ClientMessage.Submit.class)).isEqualTo(1);
+  }
+
+  @Test
+  void retryableRefusal_resendsTheSameBatch() throws Exception {
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(welcome());
+              }
+              if (m instanceof ClientMessage.Open) {
+                return List.of(
+                    FakeRelay.encode(new ServerMessage.History("doc", List.of(), 0, true)));
+              }
+              if (m instanceof ClientMessage.Submit sub) {
+                return List.of(
+                    sub.batch().batchSeq() == 1 && fakeSubmits() < 3
+                        ? FakeRelay.encode(
+                            ServerMessage.Error.of(
+                                dev.quire.ot.protocol.ErrorCode.INTERNAL, "busy", "doc", "submit"))
+                        : FakeRelay.encode(
+                            new ServerMessage.Ack("doc", sub.batch().batchSeq(), 1, 77)));
+              }
+              return List.of();
+            });
+    DocumentSession s = clientWithLocalEdit();
+    client.start();
+    TestClient.await("synced", () -> client.status(s).isSynced());
+    List<WireBatch> sent =
+        fake.received.stream()
+            .filter(ClientMessage.Submit.class::isInstance)
+            .map(m -> ((ClientMessage.Submit) m).batch())
+            .toList();
+    assertThat(sent).hasSize(3).containsOnly(sent.get(0));
+  }
+
+  private int fakeSubmits() {
+    return (int) fake.count(ClientMessage.Submit.class);
+  }
+}

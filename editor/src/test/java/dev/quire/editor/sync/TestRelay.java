@@ -1,0 +1,77 @@
+package dev.quire.editor.sync;
+
+import dev.quire.ot.protocol.Limits;
+import dev.quire.ot.protocol.Role;
+import dev.quire.relay.Relay;
+import dev.quire.relay.RelayConfig;
+import java.net.URI;
+import java.nio.file.Path;
+
+/** A real relay, in-process on a free port, with its data in a test directory. */
+final class TestRelay implements AutoCloseable {
+  static final Limits LIMITS = new Limits(1 << 20, 500, 2000, 10_000, 10_000);
+
+  private final Path dataDir;
+  private Relay relay;
+  private int port;
+
+  private TestRelay(Path dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  static TestRelay start(Path dataDir) {
+    TestRelay r = new TestRelay(dataDir);
+    r.relay = Relay.start(r.config(0));
+    r.port = r.relay.port();
+    return r;
+  }
+
+  private RelayConfig config(int port) {
+    return RelayConfig.builder(dataDir)
+        .port(port)
+        .metricsPort(-1)
+        .limits(LIMITS)
+        .checkpointInterval(100)
+        .workerThreads(2)
+        .build();
+  }
+
+  URI uri() {
+    return URI.create("ws://127.0.0.1:" + port + "/");
+  }
+
+  /** Adds a user and returns a token. */
+  String user(String name) {
+    return relay.store().users().add(name);
+  }
+
+  /** Creates a document owned by {@code owner} that {@code editors} may edit too. */
+  void document(String id, String owner, String... editors) {
+    relay.store().documents().create(id, "Title of " + id, owner, System.currentTimeMillis());
+    for (String e : editors) {
+      relay.store().documents().setRole(id, e, Role.EDITOR);
+    }
+  }
+
+  /** Stops the relay (cleanly: clients see the connection close). */
+  void stop() {
+    relay.close();
+    relay = null;
+  }
+
+  /** Starts it again on the same port and data. */
+  void restart() {
+    relay = Relay.start(config(port));
+  }
+
+  Relay relay() {
+    return relay;
+  }
+
+  @Override
+  public void close() {
+    if (relay != null) {
+      relay.close();
+    }
+  }
+}

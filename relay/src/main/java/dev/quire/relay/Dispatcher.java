@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,13 +52,10 @@ final class Dispatcher {
   void closed(Session s) {
     ctx.metrics().connections.dec();
     for (String doc : s.subscriptions) {
-      DocumentActor actor = actors.get(doc);
-      if (actor != null) {
-        try {
-          actor.run(s, "leave", actor::sessionClosed);
-        } catch (RejectedExecutionException e) {
-          // stopping: nobody is left to tell
-        }
+      try {
+        onDocument(doc, s, "leave", DocumentActor::sessionClosed);
+      } catch (RejectedExecutionException e) {
+        // stopping: nobody is left to tell
       }
     }
   }
@@ -188,21 +186,21 @@ final class Dispatcher {
       ctx.pool().execute(() -> list(s));
     } else if (m instanceof ClientMessage.Create c) {
       String doc = c.doc() != null ? c.doc() : UUID.randomUUID().toString();
-      actor(doc).run(s, m.type(), x -> actor(doc).create(x, c));
+      onDocument(doc, s, m.type(), (a, x) -> a.create(x, c));
     } else if (m instanceof ClientMessage.Rename r) {
-      actor(r.doc()).run(s, m.type(), x -> actor(r.doc()).rename(x, r));
+      onDocument(r.doc(), s, m.type(), (a, x) -> a.rename(x, r));
     } else if (m instanceof ClientMessage.Delete d) {
-      actor(d.doc()).run(s, m.type(), x -> actor(d.doc()).delete(x, d));
+      onDocument(d.doc(), s, m.type(), (a, x) -> a.delete(x, d));
     } else if (m instanceof ClientMessage.Share sh) {
-      actor(sh.doc()).run(s, m.type(), x -> actor(sh.doc()).share(x, sh));
+      onDocument(sh.doc(), s, m.type(), (a, x) -> a.share(x, sh));
     } else if (m instanceof ClientMessage.Open o) {
-      actor(o.doc()).run(s, m.type(), x -> actor(o.doc()).open(x, o));
+      onDocument(o.doc(), s, m.type(), (a, x) -> a.open(x, o));
     } else if (m instanceof ClientMessage.Unsubscribe u) {
-      actor(u.doc()).run(s, m.type(), x -> actor(u.doc()).unsubscribeRequest(x));
+      onDocument(u.doc(), s, m.type(), (a, x) -> a.unsubscribeRequest(x));
     } else if (m instanceof ClientMessage.Submit sub) {
-      actor(sub.doc()).run(s, m.type(), x -> actor(sub.doc()).submit(x, sub));
+      onDocument(sub.doc(), s, m.type(), (a, x) -> a.submit(x, sub));
     } else if (m instanceof ClientMessage.Presence p) {
-      actor(p.doc()).run(s, m.type(), x -> actor(p.doc()).presence(x, p));
+      onDocument(p.doc(), s, m.type(), (a, x) -> a.presence(x, p));
     }
   }
 
@@ -221,7 +219,17 @@ final class Dispatcher {
   String headText(String doc) throws InterruptedException {
     java.util.concurrent.CompletableFuture<String> f =
         new java.util.concurrent.CompletableFuture<>();
-    actor(doc).run(null, "headText", x -> f.complete(actor(doc).headText()));
+    onDocument(
+        doc,
+        null,
+        "headText",
+        (a, x) -> {
+          try {
+            f.complete(a.headText());
+          } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+          }
+        });
     try {
       return f.get(10, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -229,8 +237,31 @@ final class Dispatcher {
     }
   }
 
-  private DocumentActor actor(String doc) {
-    return actors.computeIfAbsent(doc, d -> new DocumentActor(d, ctx));
+  /**
+   * Runs {@code work} on the document's actor, creating the actor if there is none. Queuing happens
+   * under the map's lock for that id, and so does {@link #evictIfIdle}: an actor is only dropped
+   * when nothing is queued on it and nobody follows it, and there is never more than one actor per
+   * document.
+   */
+  private void onDocument(
+      String doc, Session s, String request, BiConsumer<DocumentActor, Session> work) {
+    actors.compute(
+        doc,
+        (id, existing) -> {
+          DocumentActor a =
+              existing != null ? existing : new DocumentActor(id, ctx, this::evictIfIdle);
+          a.run(s, request, x -> work.accept(a, x));
+          return a;
+        });
+  }
+
+  private void evictIfIdle(DocumentActor a) {
+    actors.computeIfPresent(a.id(), (id, current) -> current == a && a.isIdle() ? null : current);
+  }
+
+  /** Number of document actors in memory (for tests). */
+  int actorCount() {
+    return actors.size();
   }
 
   /** Bytes queued unsent across {@code sessions}. */

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,9 @@ final class DocumentActor {
   private final String id;
   private final RelayContext ctx;
   private final SerialExecutor executor;
+  private final Consumer<DocumentActor> onIdle;
+  private final AtomicInteger queued = new AtomicInteger(); // requests queued or running
+  private volatile int subscriberCount;
   private final Set<Session> subscribers = new LinkedHashSet<>();
   private final Map<String, Optional<Role>> roles = new HashMap<>();
   private boolean loaded;
@@ -48,30 +52,57 @@ final class DocumentActor {
   private DocumentText text; // readable mode only
   private String unreadable; // why the history cannot be read, or null
 
-  DocumentActor(String id, RelayContext ctx) {
+  /** {@code onIdle} is told when the actor has nothing queued and nobody subscribed. */
+  DocumentActor(String id, RelayContext ctx, Consumer<DocumentActor> onIdle) {
     this.id = id;
     this.ctx = ctx;
+    this.onIdle = onIdle;
     this.executor = new SerialExecutor(ctx.pool(), ctx.pendingTasks());
   }
 
-  /** Runs {@code work} for {@code session} on this document's executor, reporting refusals. */
+  String id() {
+    return id;
+  }
+
+  /** True when nothing is queued and nobody is subscribed: the actor may be dropped. */
+  boolean isIdle() {
+    return queued.get() == 0 && subscriberCount == 0;
+  }
+
+  /**
+   * Queues {@code work} for {@code session} on this document's executor; refusals and failures are
+   * answered with an error.
+   */
   void run(Session session, String request, Consumer<Session> work) {
-    executor.execute(
-        () -> {
-          try {
-            work.accept(session);
-          } catch (Refusal r) {
-            session.error(r.code(), r.getMessage(), id, request);
-          } catch (StoreException e) {
-            log.error("Document {}: {} failed", id, request, e);
-            loaded = false; // re-read the stored state before the next request
-            session.error(
-                ErrorCode.INTERNAL,
-                "the relay could not store or read: " + e.getMessage(),
-                id,
-                request);
-          }
-        });
+    queued.incrementAndGet();
+    try {
+      executor.execute(() -> runNow(session, request, work));
+    } catch (RuntimeException e) {
+      queued.decrementAndGet();
+      throw e;
+    }
+  }
+
+  private void runNow(Session session, String request, Consumer<Session> work) {
+    try {
+      work.accept(session);
+    } catch (Refusal r) {
+      session.error(r.code(), r.getMessage(), id, request);
+    } catch (RuntimeException e) { // StoreException, or a bug: never leave a request unanswered
+      log.error("Document {}: {} failed", id, request, e);
+      loaded = false; // re-read the stored state before the next request
+      String what =
+          e instanceof StoreException
+              ? "the relay could not store or read: " + e.getMessage()
+              : "the relay failed: " + e;
+      if (session != null) {
+        session.error(ErrorCode.INTERNAL, what, id, request);
+      }
+    } finally {
+      if (queued.decrementAndGet() == 0 && subscriberCount == 0) {
+        onIdle.accept(this);
+      }
+    }
   }
 
   /** The head text, as the relay keeps it (readable mode; for tests). */
@@ -357,6 +388,17 @@ final class DocumentActor {
     }
   }
 
+  /**
+   * Forgets what is cached in memory (the head text, roles) once nobody follows the document; the
+   * next request reads it again from the latest checkpoint. Keeps memory to the open documents.
+   */
+  private void release() {
+    loaded = false;
+    text = null;
+    row = null;
+    roles.clear();
+  }
+
   /** Refuses unless the session's user has at least {@code needed} on a live document. */
   private void requireRole(Session s, Role needed) {
     load();
@@ -392,6 +434,7 @@ final class DocumentActor {
       return;
     }
     if (subscribers.add(s)) {
+      subscriberCount = subscribers.size();
       s.subscriptions.add(id);
       if (subscribers.size() == 1) {
         ctx.openDocuments().incrementAndGet();
@@ -401,9 +444,11 @@ final class DocumentActor {
 
   private void unsubscribe(Session s) {
     if (subscribers.remove(s)) {
+      subscriberCount = subscribers.size();
       s.subscriptions.remove(id);
       if (subscribers.isEmpty()) {
         ctx.openDocuments().decrementAndGet();
+        release();
       }
       broadcast(ProtocolCodec.encode(new ServerMessage.Leave(id, s.id(), s.user())), s);
     }

@@ -153,6 +153,11 @@ public final class Relay implements AutoCloseable {
     return dispatcher.headText(doc);
   }
 
+  /** Documents whose sequencer is in memory (for tests). */
+  int documentsInMemory() {
+    return dispatcher.actorCount();
+  }
+
   RelayMetrics metrics() {
     return ctx.metrics();
   }

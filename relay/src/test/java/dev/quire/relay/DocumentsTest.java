@@ -153,6 +153,31 @@ class DocumentsTest {
   }
 
   @Test
+  void documentsNobodyFollows_doNotStayInMemory() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      bob.send(new ClientMessage.Open("probe-" + i, 0, false));
+      bob.expectError(ErrorCode.UNKNOWN_DOCUMENT);
+    }
+    RelayFixture.create(alice, "d");
+    alice.send(new ClientMessage.Open("d", 0, false));
+    alice.expect(ServerMessage.History.class);
+    awaitDocumentsInMemory(1); // the one alice follows
+    alice.send(new ClientMessage.Unsubscribe("d"));
+    alice.expect(ServerMessage.Unsubscribed.class);
+    awaitDocumentsInMemory(0);
+    alice.send(new ClientMessage.Submit("d", append("ca", 1, 0, 0, "still works")));
+    alice.expect(ServerMessage.Ack.class);
+  }
+
+  private void awaitDocumentsInMemory(int expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (relay.documentsInMemory() != expected && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(relay.documentsInMemory()).isEqualTo(expected);
+  }
+
+  @Test
   void viewer_canReadButTheirSubmitIsRefusedAndStoresNothing() throws Exception {
     RelayFixture.create(alice, "d");
     alice.send(new ClientMessage.Share("d", "bob", Role.VIEWER));

@@ -60,6 +60,26 @@ class OperationsTest {
   }
 
   @Test
+  void close_stopsEveryThreadItStarted() throws Exception {
+    try (Relay relay = RelayFixture.start(dir)) {
+      TestClient alice = TestClient.login(relay.port(), relay.store().users().add("alice"), "ca");
+      RelayFixture.create(alice, "doc");
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline && !relayThreads().isEmpty()) {
+      Thread.sleep(50);
+    }
+    assertThat(relayThreads()).isEmpty();
+  }
+
+  private static java.util.List<String> relayThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("quire-doc") || n.startsWith("quire-relay-timer"))
+        .toList();
+  }
+
+  @Test
   void openMode_letsAnyoneInAsGuestEditor() throws Exception {
     try (Relay relay = RelayFixture.start(dir, b -> b.openMode(true))) {
       TestClient a = TestClient.connect(relay.port());

@@ -148,6 +148,19 @@ class SequencingTest {
   }
 
   @Test
+  void documentLeftByEveryone_isReadAgainFromItsCheckpoint() throws Exception {
+    alice.send(new ClientMessage.Open("doc", 0, false));
+    alice.expect(ServerMessage.History.class);
+    typeLetters(0, 15);
+    alice.send(new ClientMessage.Unsubscribe("doc"));
+    alice.expect(ServerMessage.Unsubscribed.class);
+    alice.send(new ClientMessage.Submit("doc", append("ca", 16, 15, 14, "wrong length")));
+    alice.expectError(ErrorCode.OPERATION_MISMATCH);
+    typeLetters(15, 1);
+    assertThat(relay.headText("doc")).isEqualTo("x".repeat(16));
+  }
+
+  @Test
   void open_fromZero_pagesWholeBatchesThenSubscribes() throws Exception {
     typeLetters(0, 25);
     List<WireSequenced> all = RelayFixture.openAll(bob, "doc", 0);

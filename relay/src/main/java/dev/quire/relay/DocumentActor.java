@@ -264,7 +264,7 @@ final class DocumentActor {
       }
       byte[] digest = BatchDigest.of(wb);
       Optional<HistoryStore.StoredBatch> earlier =
-          ctx.store().history().findBatch(id, s.user(), wb.clientId(), wb.batchSeq());
+          ctx.store().history().findBatchAtOrAfter(id, s.user(), wb.clientId(), wb.batchSeq());
       if (earlier.isPresent()) {
         answerResend(s, wb, digest, earlier.get());
         return;
@@ -278,6 +278,17 @@ final class DocumentActor {
 
   private void answerResend(
       Session s, WireBatch wb, byte[] digest, HistoryStore.StoredBatch earlier) {
+    if (earlier.batchSeq() != wb.batchSeq()) {
+      throw new Refusal(
+          ErrorCode.BATCH_CONFLICT,
+          "batch "
+              + wb.batchSeq()
+              + " of client "
+              + wb.clientId()
+              + " comes after its batch "
+              + earlier.batchSeq()
+              + ": batches must be sent in order");
+    }
     if (!Arrays.equals(digest, earlier.digest())) {
       throw new Refusal(
           ErrorCode.BATCH_CONFLICT,

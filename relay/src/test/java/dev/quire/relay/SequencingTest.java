@@ -307,6 +307,16 @@ class SequencingTest {
   }
 
   @Test
+  void batchOlderThanTheClientsLatest_isAConflictAndStoresNothing() throws Exception {
+    alice.send(new ClientMessage.Submit("doc", append("ca", 5, 0, 0, "five")));
+    alice.expect(ServerMessage.Ack.class);
+    alice.send(new ClientMessage.Submit("doc", append("ca", 4, 1, 4, "four")));
+    ServerMessage.Error e = alice.expectError(ErrorCode.BATCH_CONFLICT);
+    assertThat(e.message()).contains("in order");
+    assertThat(head()).isEqualTo(1);
+  }
+
+  @Test
   void concurrentBatch_isSequencedAfterAndEveryReplicaCanonicalisesIt() throws Exception {
     alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "abc")));
     alice.expect(ServerMessage.Ack.class);

@@ -43,7 +43,8 @@ public final class HistoryStore {
   }
 
   /** Where an earlier batch was placed. */
-  public record StoredBatch(long firstRevision, int size, long timestampMillis, byte[] digest) {}
+  public record StoredBatch(
+      long batchSeq, long firstRevision, int size, long timestampMillis, byte[] digest) {}
 
   /** The document's text at {@code revision}. */
   public record Checkpoint(long revision, String text) {}
@@ -120,15 +121,20 @@ public final class HistoryStore {
         });
   }
 
-  /** The batch {@code author} sent as ({@code clientId}, {@code batchSeq}), if sequenced. */
-  public Optional<StoredBatch> findBatch(String doc, String author, String clientId, long seq) {
+  /**
+   * The batch {@code author} sent as ({@code clientId}, {@code seq}) if it was sequenced, else the
+   * first later batch of that client, if any (which makes {@code seq} a batch sent out of order).
+   */
+  public Optional<StoredBatch> findBatchAtOrAfter(
+      String doc, String author, String clientId, long seq) {
     return db.read(
         "looking up a batch of " + doc,
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT first_revision, op_count, created_at, digest FROM batches"
-                      + " WHERE doc_id = ? AND author = ? AND client_id = ? AND batch_seq = ?")) {
+                  "SELECT batch_seq, first_revision, op_count, created_at, digest FROM batches"
+                      + " WHERE doc_id = ? AND author = ? AND client_id = ? AND batch_seq >= ?"
+                      + " ORDER BY batch_seq LIMIT 1")) {
             s.setString(1, doc);
             s.setString(2, author);
             s.setString(3, clientId);
@@ -136,7 +142,12 @@ public final class HistoryStore {
             try (ResultSet rs = s.executeQuery()) {
               return rs.next()
                   ? Optional.of(
-                      new StoredBatch(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getBytes(4)))
+                      new StoredBatch(
+                          rs.getLong(1),
+                          rs.getLong(2),
+                          rs.getInt(3),
+                          rs.getLong(4),
+                          rs.getBytes(5)))
                   : Optional.empty();
             }
           }

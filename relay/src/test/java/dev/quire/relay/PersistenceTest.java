@@ -71,6 +71,36 @@ class PersistenceTest {
   }
 
   @Test
+  void stop_duringAStreamOfSubmits_keepsEveryAcknowledgedBatch() throws Exception {
+    java.util.Set<Long> acked = new java.util.HashSet<>();
+    try (Relay relay = RelayFixture.start(dir)) {
+      TestClient alice = TestClient.login(relay.port(), relay.store().users().add("alice"), "ca");
+      RelayFixture.create(alice, "doc");
+      for (int i = 0; i < 200; i++) {
+        // Each batch inserts at the start of the document, so any base up to the head applies.
+        alice.send(
+            new ClientMessage.Submit("doc", append("c" + i, 1, 0, 0, "x"))); // base 0: always fits
+      }
+      relay.close(); // while most are still queued or in flight
+      for (ServerMessage m = alice.poll(2000); m != null; m = alice.poll(500)) {
+        if (m instanceof ServerMessage.Ack a) {
+          acked.add(a.firstRevision());
+        } else {
+          assertThat(m)
+              .isInstanceOfSatisfying(
+                  ServerMessage.Error.class,
+                  e -> assertThat(e.code()).isEqualTo(ErrorCode.SHUTTING_DOWN));
+        }
+      }
+    }
+    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+      long head = store.documents().find("doc").orElseThrow().head();
+      assertThat(acked).allSatisfy(r -> assertThat(r).isBetween(1L, head));
+      assertThat(store.history().page("doc", 0, 1000)).hasSize((int) head);
+    }
+  }
+
+  @Test
   void tokens_areStoredOnlyAsHashes() throws Exception {
     String token;
     try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {

@@ -33,24 +33,26 @@ class RelayProcessTest {
 
   @TempDir Path dir;
 
-  /** Starts {@code RelayMain} in a new JVM with the test class path. */
+  /**
+   * Starts {@code RelayMain} in a new JVM with the test class path, on a free port, with its data
+   * in {@code data} and its log in {@code log}; the first line of its output names the port.
+   */
   static Process startRelay(Path data, Path log) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
+    ProcessBuilder builder =
+        new ProcessBuilder(
             List.of(
                 java,
                 "-DQUIRE_TEST_LOG_LEVEL=INFO",
                 "-cp",
                 System.getProperty("java.class.path"),
                 RelayMain.class.getName(),
-                "--port",
-                "0",
                 "--metrics-port",
-                "-1",
-                "--data",
-                data.toString()))
-        .redirectError(log.toFile())
-        .start();
+                "-1"));
+    // Port and data directory come from the environment, as they may in a deployment.
+    builder.environment().put("QUIRE_RELAY_PORT", "0");
+    builder.environment().put("QUIRE_RELAY_DATA", data.toString());
+    return builder.redirectError(log.toFile()).start();
   }
 
   @Test

@@ -1,0 +1,116 @@
+package dev.quire.relay.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HistoryStoreTest {
+  @TempDir Path dir;
+  RelayStore store;
+  HistoryStore history;
+
+  @BeforeEach
+  void open() {
+    store = RelayStore.open(dir, 2);
+    store.users().add("alice");
+    store.documents().create("doc", "T", "alice", 1);
+    history = store.history();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  /** Appends a batch of {@code size} opaque operations at the head. */
+  private WireSequenced append(long seq, long base, int size, String checkpoint) {
+    long first = store.documents().find("doc").orElseThrow().head() + 1;
+    List<String> ops = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      ops.add("\"op" + seq + "." + i + "\"");
+    }
+    WireSequenced e =
+        new WireSequenced(first, "alice", 100 + seq, new WireBatch("c", seq, base, ops));
+    history.append(new HistoryStore.Append("doc", e, null, new byte[32], checkpoint));
+    return e;
+  }
+
+  @Test
+  void append_movesTheHeadAndIsReadBackAsWholeBatches() {
+    WireSequenced a = append(1, 0, 3, null);
+    WireSequenced b = append(2, 3, 1, null);
+    assertThat(store.documents().find("doc").orElseThrow().head()).isEqualTo(4);
+    assertThat(history.page("doc", 0, 100)).containsExactly(a, b);
+    assertThat(history.page("doc", 2, 100)).containsExactly(a, b); // revision 3 is inside a
+    assertThat(history.page("doc", 3, 100)).containsExactly(b);
+    assertThat(history.page("doc", 4, 100)).isEmpty();
+  }
+
+  @Test
+  void append_atAnyRevisionButTheNext_isRefusedAndStoresNothing() {
+    append(1, 0, 2, null);
+    WireSequenced stale = new WireSequenced(2, "alice", 5, new WireBatch("c", 2, 1, List.of("1")));
+    assertThatThrownBy(
+            () -> history.append(new HistoryStore.Append("doc", stale, null, new byte[32], null)))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("not at revision 1");
+    assertThat(history.page("doc", 0, 100)).hasSize(1);
+    assertThat(history.findBatchAtOrAfter("doc", "alice", "c", 2)).isEmpty();
+  }
+
+  @Test
+  void page_holdsWholeBatchesUpToAboutPageSize_andAtLeastOne() {
+    append(1, 0, 3, null);
+    append(2, 3, 3, null);
+    append(3, 6, 3, null);
+    assertThat(history.page("doc", 0, 6)).hasSize(2);
+    assertThat(history.page("doc", 0, 5)).hasSize(1);
+    assertThat(history.page("doc", 0, 1)).hasSize(1); // a batch bigger than a page still comes
+  }
+
+  @Test
+  void findBatchAtOrAfter_findsTheBatchOrTheClientsNextOne() {
+    append(1, 0, 1, null);
+    append(3, 1, 1, null);
+    assertThat(history.findBatchAtOrAfter("doc", "alice", "c", 1).orElseThrow().firstRevision())
+        .isEqualTo(1);
+    assertThat(history.findBatchAtOrAfter("doc", "alice", "c", 2).orElseThrow().batchSeq())
+        .isEqualTo(3);
+    assertThat(history.findBatchAtOrAfter("doc", "alice", "c", 4)).isEmpty();
+    assertThat(history.findBatchAtOrAfter("doc", "bob", "c", 1)).isEmpty();
+  }
+
+  @Test
+  void checkpoints_andTheBasesAfterThem() {
+    append(1, 0, 2, "ab");
+    append(2, 2, 2, "abcd");
+    append(3, 1, 1, null); // based on revision 1, placed at 5
+    assertThat(history.checkpointAtOrBefore("doc", 5)).hasValue(4);
+    assertThat(history.checkpointAtOrBefore("doc", 3)).hasValue(2);
+    assertThat(history.checkpointAtOrBefore("doc", 1)).isEmpty();
+    assertThat(history.checkpoint("doc", 4).orElseThrow().text()).isEqualTo("abcd");
+    assertThat(history.minBaseAfter("doc", 4)).hasValue(1);
+    assertThat(history.minBaseAfter("doc", 5)).isEmpty();
+  }
+
+  @Test
+  void fillDerived_addsCanonicalOperationsButNeverChangesPayloads() {
+    WireSequenced a = append(1, 0, 2, null);
+    assertThat(history.missingCanonical("doc")).isEqualTo(2);
+    history.fillDerived(
+        "doc", 1, List.of("[\"x\"]", "[1,\"y\"]"), List.of(new HistoryStore.Checkpoint(2, "xy")));
+    assertThat(history.missingCanonical("doc")).isZero();
+    assertThat(history.canonical("doc", 1, 2)).containsExactly("[\"x\"]", "[1,\"y\"]");
+    assertThat(history.page("doc", 0, 10)).containsExactly(a);
+    assertThat(history.checkpoint("doc", 2).orElseThrow().text()).isEqualTo("xy");
+  }
+}

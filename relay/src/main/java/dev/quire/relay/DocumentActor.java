@@ -87,7 +87,9 @@ final class DocumentActor {
     try {
       work.accept(session);
     } catch (Refusal r) {
-      session.error(r.code(), r.getMessage(), id, request);
+      if (session != null) {
+        session.error(r.code(), r.getMessage(), id, request);
+      }
     } catch (RuntimeException e) { // StoreException, or a bug: never leave a request unanswered
       log.error("Document {}: {} failed", id, request, e);
       loaded = false; // re-read the stored state before the next request

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,42 +32,50 @@ import org.junit.jupiter.api.io.TempDir;
  * type at random (astral characters included) while reconnecting now and then; once all is
  * delivered, every replica's text equals the relay's head text.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class ConvergenceTest {
-  static final int DOCUMENTS = 4;
-  static final int CLIENTS_PER_DOCUMENT = 3;
-  static final int EDITS = 40;
   static final String[] SNIPPETS = {"a", "bc", "😀", "é", "🇫🇷", "\n", "xyz"};
 
   @TempDir Path dir;
 
   @Test
   void concurrentClientsOnManyDocuments_convergeWithTheRelaysHeadText() throws Exception {
+    run(4, 3, 40);
+  }
+
+  @Test
+  @Tag("slow")
+  void manyMoreClientsAndEdits_convergeWithTheRelaysHeadText() throws Exception {
+    run(10, 5, 300);
+  }
+
+  private void run(int documents, int clientsPerDocument, int edits) throws Exception {
     try (Relay relay = RelayFixture.start(dir, b -> b.checkpointInterval(25))) {
       List<String> tokens = new ArrayList<>();
-      for (int c = 0; c < CLIENTS_PER_DOCUMENT; c++) {
+      for (int c = 0; c < clientsPerDocument; c++) {
         tokens.add(relay.store().users().add("user" + c));
       }
       TestClient owner = TestClient.login(relay.port(), tokens.get(0), "owner");
-      for (int d = 0; d < DOCUMENTS; d++) {
+      for (int d = 0; d < documents; d++) {
         RelayFixture.create(owner, "doc" + d);
-        for (int c = 1; c < CLIENTS_PER_DOCUMENT; c++) {
+        for (int c = 1; c < clientsPerDocument; c++) {
           owner.send(new ClientMessage.Share("doc" + d, "user" + c, Role.EDITOR));
           owner.expect(ServerMessage.Shared.class);
         }
       }
-      ExecutorService threads = Executors.newFixedThreadPool(DOCUMENTS * CLIENTS_PER_DOCUMENT);
+      ExecutorService threads = Executors.newFixedThreadPool(documents * clientsPerDocument);
       List<Future<Replica>> replicas = new ArrayList<>();
-      for (int d = 0; d < DOCUMENTS; d++) {
-        for (int c = 0; c < CLIENTS_PER_DOCUMENT; c++) {
+      for (int d = 0; d < documents; d++) {
+        for (int c = 0; c < clientsPerDocument; c++) {
           Replica r =
-              new Replica(relay.port(), tokens.get(c), "doc" + d, "c" + d + "-" + c, 31L * d + c);
+              new Replica(
+                  edits, relay.port(), tokens.get(c), "doc" + d, "c" + d + "-" + c, 31L * d + c);
           replicas.add(threads.submit(() -> r.run()));
         }
       }
       List<Replica> done = new ArrayList<>();
       for (Future<Replica> f : replicas) {
-        done.add(f.get(100, TimeUnit.SECONDS));
+        done.add(f.get(500, TimeUnit.SECONDS));
       }
       threads.shutdown();
       for (Replica r : done) {
@@ -82,6 +91,7 @@ class ConvergenceTest {
 
   /** One client of one document. Everything but the socket's own thread runs on {@link #run}. */
   static final class Replica {
+    final int edits;
     final int port;
     final String token;
     final String doc;
@@ -92,7 +102,8 @@ class ConvergenceTest {
     TestClient socket;
     String user;
 
-    Replica(int port, String token, String doc, String clientId, long seed) {
+    Replica(int edits, int port, String token, String doc, String clientId, long seed) {
+      this.edits = edits;
       this.port = port;
       this.token = token;
       this.doc = doc;
@@ -103,11 +114,11 @@ class ConvergenceTest {
 
     Replica run() throws Exception {
       connect();
-      for (int i = 0; i < EDITS; i++) {
+      for (int i = 0; i < edits; i++) {
         edit();
         sendNext();
         drain(random.nextInt(3));
-        if (i == EDITS / 2 && random.nextBoolean()) {
+        if (i == edits / 2 && random.nextBoolean()) {
           socket.closeBlocking(); // drop the connection with a batch perhaps in flight
           sync.connectionLost();
           connect();

@@ -101,6 +101,32 @@ class PersistenceTest {
   }
 
   @Test
+  void storeFailure_isAnInternalError_storesNothing_andTheRelayKeepsServing() throws Exception {
+    try (Relay relay = RelayFixture.start(dir)) {
+      TestClient alice = TestClient.login(relay.port(), relay.store().users().add("alice"), "ca");
+      RelayFixture.create(alice, "doc");
+      RelayFixture.create(alice, "other");
+      alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "a")));
+      alice.expect(ServerMessage.Ack.class);
+      // Sabotage: a stray batch row already claims revision 2, so the next append cannot commit.
+      try (Connection c = DriverManager.getConnection(url(), "quire", "");
+          Statement st = c.createStatement()) {
+        st.executeUpdate(
+            "INSERT INTO batches VALUES ('doc', 'alice', 'stray', 1, 2, 1, 0, 0, X'"
+                + "00".repeat(32)
+                + "')");
+      }
+      alice.send(new ClientMessage.Submit("doc", append("ca", 2, 1, 1, "b")));
+      ServerMessage.Error e = alice.expectError(ErrorCode.INTERNAL);
+      assertThat(e.retry()).isTrue();
+      assertThat(relay.store().documents().find("doc").orElseThrow().head()).isEqualTo(1);
+      assertThat(relay.store().history().canonical("doc", 1, 5)).hasSize(1);
+      alice.send(new ClientMessage.Submit("other", append("ca", 1, 0, 0, "fine")));
+      alice.expect(ServerMessage.Ack.class);
+    }
+  }
+
+  @Test
   void tokens_areStoredOnlyAsHashes() throws Exception {
     String token;
     try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {

@@ -36,11 +36,8 @@ final class SingleEditTransform {
     }
     int length = x.baseLength() + ly - dy;
     int position = lx > 0 ? insertAt : (deleteCount > 0 ? deleteAt : length);
-    TextOperation.Builder out = TextOperation.builder().retain(position);
-    if (lx > 0) {
-      out.add(x.editInsert());
-    }
-    return out.delete(deleteCount).retain(length - position - deleteCount).build();
+    return TextOperation.singleEdit(
+        position, lx > 0 ? x.editInsert() : null, deleteCount, length - position - deleteCount);
   }
 
   /** Where point {@code p} lands after the edit (py, ly, dy); {@code first} wins ties at py. */

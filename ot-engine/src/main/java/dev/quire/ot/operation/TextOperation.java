@@ -106,12 +106,38 @@ public final class TextOperation {
               + documentLength
               + " code points");
     }
-    return builder()
-        .retain(position)
-        .insert(text)
-        .delete(deleteCount)
-        .retain(documentLength - position - deleteCount)
-        .build();
+    Objects.requireNonNull(text, "text == null");
+    Insert insert = text.isEmpty() ? null : Insert.of(text);
+    return singleEdit(position, insert, deleteCount, documentLength - position - deleteCount);
+  }
+
+  /**
+   * The normalised operation {@code [retain position] [insert] [delete] [retain after]}, built
+   * directly: the shape of nearly every edit, made often enough (every keystroke, every transform
+   * of one) to skip the builder.
+   */
+  static TextOperation singleEdit(int position, Insert insert, int delete, int after) {
+    int n = (position > 0 ? 1 : 0) + (insert != null ? 1 : 0) + (delete > 0 ? 1 : 0);
+    if (n == 0 || (insert == null && delete == 0)) {
+      return identity(position + after);
+    }
+    Component[] components = new Component[n + (after > 0 ? 1 : 0)];
+    int i = 0;
+    if (position > 0) {
+      components[i++] = new Retain(position);
+    }
+    if (insert != null) {
+      components[i++] = insert;
+    }
+    if (delete > 0) {
+      components[i++] = new Delete(delete);
+    }
+    if (after > 0) {
+      components[i] = new Retain(after);
+    }
+    int base = Builder.grow(Builder.grow(position, delete), after);
+    int target = Builder.grow(Builder.grow(position, insert == null ? 0 : insert.length()), after);
+    return new TextOperation(components, base, target);
   }
 
   /** An operation made of exactly these components, normalised. */

@@ -13,12 +13,11 @@ import java.util.Objects;
  * already gave, and keeps the head text.
  */
 public final class MemorySequencer {
-  private record ClientKey(String author, String clientId) {}
-
   private final MemoryLog log = new MemoryLog();
   // A client sends a batch only once the previous one is acknowledged, so only its latest batch
   // can legitimately come again: that is all deduplication needs to remember.
-  private final Map<ClientKey, SequencedBatch> latest = new HashMap<>();
+  // Keyed by author, then client id: strings cache their hashes, a composite key would not.
+  private final Map<String, Map<String, SequencedBatch>> latest = new HashMap<>();
   private final GapBuffer text = new GapBuffer();
 
   /**
@@ -31,8 +30,8 @@ public final class MemorySequencer {
    */
   public SequencedBatch submit(String author, Batch batch, long timestampMillis) {
     Objects.requireNonNull(author, "author == null");
-    ClientKey key = new ClientKey(author, batch.clientId());
-    SequencedBatch earlier = latest.get(key);
+    Map<String, SequencedBatch> ofAuthor = latest.computeIfAbsent(author, a -> new HashMap<>());
+    SequencedBatch earlier = ofAuthor.get(batch.clientId());
     if (earlier != null && batch.batchSeq() <= earlier.batch().batchSeq()) {
       if (batch.batchSeq() < earlier.batch().batchSeq()) {
         throw new IllegalArgumentException(
@@ -53,7 +52,7 @@ public final class MemorySequencer {
     SequencedBatch sequenced = new SequencedBatch(log.head() + 1, author, timestampMillis, batch);
     canonical.forEach(text::apply); // lengths were checked by canonicalise
     log.append(sequenced, canonical);
-    latest.put(key, sequenced);
+    ofAuthor.put(batch.clientId(), sequenced);
     return sequenced;
   }
 

@@ -41,6 +41,13 @@ final class Version {
   }
 
   private static Version of(int t, Trace.Txn txn, Version[] versions) {
+    if (txn.parentCount() == 1) { // the usual case: typed on a prefix of the server order
+      int parent = txn.parent(0);
+      Version v = parent < t ? versions[parent] : null;
+      if (v != null && v.tail.length == 0 && v.prefix == parent) {
+        return new Version(parent + 1, v.tail);
+      }
+    }
     int prefix = 0;
     int count = 0;
     for (int i = 0; i < txn.parentCount(); i++) {

@@ -37,7 +37,7 @@ final class Dispatcher {
     ctx.timer()
         .schedule(
             () -> {
-              if (s.user() == null && !s.isClosing()) {
+              if (s.helloTimedOut()) {
                 s.error(
                     ErrorCode.HELLO_REQUIRED,
                     "no hello within " + ctx.config().helloTimeoutMillis() + " ms",
@@ -99,7 +99,9 @@ final class Dispatcher {
     }
     try {
       if (s.user() == null) {
-        hello(s, m);
+        if (s.helloArrived()) {
+          hello(s, m);
+        }
       } else {
         dispatch(s, m);
       }

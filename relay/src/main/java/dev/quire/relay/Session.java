@@ -6,6 +6,7 @@ import dev.quire.ot.protocol.ServerMessage;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
@@ -27,6 +28,10 @@ final class Session {
   final TokenBucket bucket;
   final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
 
+  private static final int HELLO_AWAITED = 0;
+  private static final int HELLO_ARRIVED = 1;
+  private static final int HELLO_TIMED_OUT = 2;
+  private final AtomicInteger helloState = new AtomicInteger(HELLO_AWAITED);
   private volatile String user;
   private volatile String clientId;
   private volatile boolean closing;
@@ -55,6 +60,17 @@ final class Session {
 
   String clientId() {
     return clientId;
+  }
+
+  /** True for the first message of the connection, unless the hello timeout came first. */
+  boolean helloArrived() {
+    return helloState.compareAndSet(HELLO_AWAITED, HELLO_ARRIVED)
+        || helloState.get() == HELLO_ARRIVED;
+  }
+
+  /** True when the hello timeout came before any first message: the connection must go. */
+  boolean helloTimedOut() {
+    return helloState.compareAndSet(HELLO_AWAITED, HELLO_TIMED_OUT);
   }
 
   void authenticated(String user, String clientId) {

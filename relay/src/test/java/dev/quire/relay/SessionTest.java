@@ -42,4 +42,17 @@ class SessionTest {
     s.sendJson("{}");
     assertThat(sends).hasValue(1); // nothing more is tried once it is known to be gone
   }
+
+  @Test
+  void helloAndItsTimeout_exactlyOneWins() {
+    RelayConfig config = RelayConfig.builder(Path.of("unused")).build();
+    RelayMetrics metrics = new RelayMetrics(() -> 0, () -> 0);
+    Session greeted = new Session(vanishing(new AtomicInteger()), "s1", config, metrics);
+    assertThat(greeted.helloArrived()).isTrue();
+    assertThat(greeted.helloTimedOut()).isFalse();
+    assertThat(greeted.helloArrived()).isTrue(); // later messages of a greeted connection
+    Session silent = new Session(vanishing(new AtomicInteger()), "s2", config, metrics);
+    assertThat(silent.helloTimedOut()).isTrue();
+    assertThat(silent.helloArrived()).isFalse();
+  }
 }

@@ -198,6 +198,59 @@ class ProtocolCodecTest {
         .isEqualTo(new ClientMessage.Open("d", 3, false));
   }
 
+  static Stream<Arguments> badServerMessages() {
+    String limits =
+        "{\"maxMessageBytes\":1,\"maxBatchOperations\":1,\"pageSize\":1,"
+            + "\"ratePerSecond\":1,\"rateBurst\":1}";
+    return Stream.of(
+        Arguments.of(
+            "{\"type\":\"welcome\",\"protocol\":1,\"user\":\"a\",\"session\":\"s\","
+                + "\"mode\":\"secret\",\"limits\":"
+                + limits
+                + "}",
+            "welcome.mode"),
+        Arguments.of(
+            "{\"type\":\"welcome\",\"protocol\":1,\"user\":\"a\",\"session\":\"s\","
+                + "\"mode\":\"opaque\",\"limits\":{}}",
+            "welcome.limits.maxMessageBytes is missing"),
+        Arguments.of(
+            "{\"type\":\"error\",\"code\":\"OOPS\",\"message\":\"m\",\"retry\":false}",
+            "not a known code"),
+        Arguments.of(
+            "{\"type\":\"ack\",\"doc\":\"d\",\"batchSeq\":1,\"firstRevision\":0,"
+                + "\"timestamp\":1}",
+            "ack.firstRevision must be at least 1"),
+        Arguments.of(
+            "{\"type\":\"history\",\"doc\":\"d\",\"head\":1,\"complete\":true,\"batches\":"
+                + "[{\"firstRevision\":1,\"author\":\"a\",\"timestamp\":1,\"batch\":"
+                + "{\"clientId\":\"c\",\"batchSeq\":1,\"baseRevision\":1,"
+                + "\"operations\":[[\"x\"]]}}]}",
+            "must precede"),
+        Arguments.of(
+            "{\"type\":\"documents\",\"documents\":[{\"doc\":\"d\",\"title\":\"t\","
+                + "\"created\":1,\"head\":0,\"lastChange\":1,\"role\":\"none\"}]}",
+            "documents.documents[0].role"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badServerMessages")
+  void decodeServer_isAsStrict(String json, String expected) {
+    assertThatThrownBy(() -> ProtocolCodec.decodeServer(json))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining(expected);
+  }
+
+  @Test
+  void ids_refuseWhatTheProtocolDoesNotAllow() {
+    assertThatThrownBy(() -> Ids.requireDocumentId("-lead")).hasMessageContaining("document id");
+    assertThatThrownBy(() -> Ids.requireDocumentId("a".repeat(65)))
+        .hasMessageContaining("document id");
+    assertThatThrownBy(() -> Ids.requireUserName("Alice")).hasMessageContaining("user name");
+    assertThatThrownBy(() -> Ids.requireTitle("x".repeat(201))).hasMessageContaining("at most 200");
+    assertThatThrownBy(() -> Ids.requireTitle("bad \uD800")).hasMessageContaining("title");
+    assertThat(Ids.requireDocumentId("notes_2026-11.v2")).isEqualTo("notes_2026-11.v2");
+  }
+
   @Test
   void hello_toStringHidesTheToken() {
     assertThat(new ClientMessage.Hello(1, "secret-token", "c").toString())

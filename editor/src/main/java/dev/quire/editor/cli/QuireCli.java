@@ -15,7 +15,17 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = QuireCli.Version.class,
     description = "Quire, a local-first collaborative editor.",
-    subcommands = {TraceCommand.class})
+    subcommands = {
+      DocsCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
+      ShowCommand.class,
+      HistoryCommand.class,
+      SyncCommand.class,
+      TypeCommand.class,
+      BenchCommand.class,
+      TraceCommand.class
+    })
 public final class QuireCli implements Callable<Integer> {
 
   @Spec CommandSpec spec;

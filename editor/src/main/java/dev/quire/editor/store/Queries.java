@@ -322,12 +322,22 @@ final class Queries {
     if (count <= 0) {
       return;
     }
-    update(
-        c,
-        "DELETE FROM pending_ops WHERE doc_id = ? AND seq IN"
-            + " (SELECT seq FROM pending_ops WHERE doc_id = ? ORDER BY seq LIMIT ?)",
-        doc,
-        doc,
-        count);
+    Long firstKept = null;
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT seq FROM pending_ops WHERE doc_id = ? ORDER BY seq LIMIT 1 OFFSET ?")) {
+      s.setString(1, doc);
+      s.setInt(2, count);
+      try (ResultSet rs = s.executeQuery()) {
+        if (rs.next()) {
+          firstKept = rs.getLong(1);
+        }
+      }
+    }
+    if (firstKept == null) {
+      update(c, "DELETE FROM pending_ops WHERE doc_id = ?", doc);
+    } else {
+      update(c, "DELETE FROM pending_ops WHERE doc_id = ? AND seq < ?", doc, firstKept);
+    }
   }
 }

@@ -169,10 +169,8 @@ final class DocumentLink {
     if (needsOlderLog(h.batches(), h)) {
       return;
     }
-    for (WireSequenced ws : h.batches()) {
-      if (!take(ws, true)) {
-        return;
-      }
+    if (!takeAll(h.batches())) {
+      return;
     }
     session.save();
     engine.relayHead(session, h.head());
@@ -205,15 +203,50 @@ final class DocumentLink {
     if (needsOlderLog(List.of(ws), new ServerMessage.Sequenced(id(), ws))) {
       return;
     }
-    if (take(ws, false)) {
+    if (take(ws)) {
       session.save();
       updateLiveStatus();
       pump();
     }
   }
 
+  /** Takes a page of sequenced batches; false when it stopped (a gap, or one that is bad). */
+  private boolean takeAll(List<WireSequenced> page) {
+    List<SequencedBatch> batches = new java.util.ArrayList<>(page.size());
+    String malformed = null;
+    for (WireSequenced ws : page) {
+      try {
+        batches.add(ws.toSequencedBatch());
+      } catch (IllegalArgumentException e) { // MalformedMessageException included
+        malformed =
+            "revision " + ws.firstRevision() + " from the relay is malformed: " + e.getMessage();
+        break;
+      }
+    }
+    int gapAt;
+    try {
+      gapAt = session.receiveAll(batches);
+    } catch (RuntimeException e) { // does not apply, or claims to be ours and is not
+      return stop(
+          "revision "
+              + (session.revision() + 1)
+              + " from the relay does not apply: "
+              + e.getMessage());
+    }
+    if (gapAt >= 0) {
+      return gap(batches.get(gapAt).firstRevision());
+    }
+    if (malformed != null) {
+      return stop(malformed);
+    }
+    if (!batches.isEmpty()) {
+      gapsInARow = 0;
+    }
+    return true;
+  }
+
   /** Takes one sequenced batch; false when it stopped this document's sync. */
-  private boolean take(WireSequenced ws, boolean catchingUp) {
+  private boolean take(WireSequenced ws) {
     SequencedBatch sb;
     try {
       sb = ws.toSequencedBatch();
@@ -389,6 +422,16 @@ final class DocumentLink {
     }
     if ("presence".equals(e.request()) || e.code() == ErrorCode.RATE_LIMITED) {
       session.problem(what);
+      return;
+    }
+    if (e.retry()) { // the relay is stopping or hit a passing failure: ask again later
+      RelayConnection asked = conn;
+      engine.later(
+          () -> {
+            if (conn == asked && conn != null && phase != Phase.LIVE && phase != Phase.FAILED) {
+              connected(conn);
+            }
+          });
       return;
     }
     if ("open".equals(e.request()) && e.code() == ErrorCode.BASE_AHEAD) {

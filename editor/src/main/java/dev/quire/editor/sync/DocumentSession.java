@@ -6,7 +6,10 @@ import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.OutboxChange;
 import dev.quire.ot.cursor.Selection;
 import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.operation.TransformedPair;
 import dev.quire.ot.sync.Batch;
+import dev.quire.ot.sync.Canonicaliser;
+import dev.quire.ot.sync.ClientState;
 import dev.quire.ot.sync.ClientSync;
 import dev.quire.ot.sync.Delivery;
 import dev.quire.ot.sync.SequencedBatch;
@@ -45,6 +48,7 @@ public final class DocumentSession {
   private final Presences presences = new Presences();
   private final List<DocumentListener> listeners = new CopyOnWriteArrayList<>();
   private ClientSync sync;
+  private int maxBatch;
   private LocalDocument document;
   private SyncStatus status;
   private int ackedSinceSave;
@@ -61,6 +65,7 @@ public final class DocumentSession {
     this.id = d.document().id();
     this.document = d.document();
     this.log = new LocalLog(d.tailFrom(), d.lengthBeforeTail(), d.tail(), d.headText());
+    this.maxBatch = maxBatch;
     this.sync = ClientSync.restore(d.state(), log, maxBatch);
     this.text = new GapBuffer(d.headText());
     d.state().inFlightOperations().forEach(text::apply);
@@ -221,6 +226,7 @@ public final class DocumentSession {
 
   /** Replaces the batch size limit (the relay told its limits). */
   void setMaxBatch(int maxBatch) {
+    this.maxBatch = maxBatch;
     sync = ClientSync.restore(sync.state(), log, maxBatch);
   }
 
@@ -230,6 +236,84 @@ public final class DocumentSession {
     Delivery d = sync.receive(sequenced);
     taken(d, before, sequenced.author());
     return d;
+  }
+
+  /**
+   * Takes sequenced batches in order, as {@link #receive} would one by one; returns the index of
+   * the first one that follows a gap (nothing from it on was taken), or -1. Throws, after keeping
+   * everything before it, at the first one that does not apply.
+   *
+   * <p>With many unsent local edits and nothing in flight (the usual state after working offline),
+   * {@code ClientSync} would transform every remote operation past every local one, O(remote x
+   * local). Instead the remote canonical operations are composed into one, the local queue is
+   * transformed past it one operation at a time, and the client state is restored on the new head:
+   * O(local x size of the composed remote edit). Only the local queue's form differs from the
+   * one-by-one result, and the queue is not sent yet, so nothing anyone else computes depends on
+   * it.
+   */
+  int receiveAll(List<SequencedBatch> batches) {
+    if (!bulkWorthIt(batches)) {
+      for (int i = 0; i < batches.size(); i++) {
+        if (receive(batches.get(i)).status() == Delivery.Status.GAP) {
+          return i;
+        }
+      }
+      return -1;
+    }
+    List<TextOperation> remote = new ArrayList<>();
+    String author = null;
+    try {
+      for (int i = 0; i < batches.size(); i++) {
+        SequencedBatch sb = batches.get(i);
+        if (sb.lastRevision() <= log.head()) {
+          continue;
+        }
+        if (sb.firstRevision() != log.head() + 1) {
+          return i;
+        }
+        List<TextOperation> canonical = Canonicaliser.canonicalise(log, sb.batch());
+        log.append(sb, canonical);
+        remote.addAll(canonical);
+        author = sb.author();
+      }
+      return -1;
+    } finally {
+      if (!remote.isEmpty()) {
+        rebaseQueue(remote, author);
+      }
+    }
+  }
+
+  private boolean bulkWorthIt(List<SequencedBatch> batches) {
+    if (batches.size() < 2 || sync.inFlight().isPresent() || sync.unacknowledgedCount() < 32) {
+      return false;
+    }
+    for (SequencedBatch sb : batches) {
+      if (sb.batch().clientId().equals(sync.clientId())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void rebaseQueue(List<TextOperation> remote, String author) {
+    TextOperation r = remote.get(0);
+    for (int i = 1; i < remote.size(); i++) {
+      r = r.compose(remote.get(i));
+    }
+    ClientState st = sync.state();
+    List<TextOperation> queued = new ArrayList<>(st.queued());
+    for (int i = 0; i < queued.size(); i++) {
+      TransformedPair pair = TextOperation.transform(queued.get(i), r);
+      queued.set(i, pair.aPrime());
+      r = pair.bPrime();
+    }
+    sync =
+        ClientSync.restore(
+            new ClientState(st.clientId(), log.head(), st.nextBatchSeq(), null, List.of(), queued),
+            log,
+            maxBatch);
+    taken(new Delivery(Delivery.Status.APPLIED, List.of(r)), unacknowledged(), author);
   }
 
   /** The relay acknowledged the in-flight batch. */

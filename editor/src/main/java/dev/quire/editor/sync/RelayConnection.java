@@ -40,7 +40,7 @@ final class RelayConnection {
     this.handler = handler;
     this.generation = generation;
     this.ws = new Client(uri);
-    ws.setConnectionLostTimeout(30);
+    ws.setConnectionLostTimeout(15);
     ws.setTcpNoDelay(true);
   }
 

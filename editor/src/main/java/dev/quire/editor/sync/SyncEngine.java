@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class SyncEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
   static final int DEFAULT_MAX_BATCH = 1000;
+  private static final long WELCOME_TIMEOUT_MILLIS = 10_000;
 
   /**
    * How to reach the relay.
@@ -94,6 +95,7 @@ public final class SyncEngine implements AutoCloseable {
   private boolean running;
   private boolean syncAll;
   private boolean misbehaved;
+  private int listingsPending;
   private int generation;
   private String user;
   private Limits limits;
@@ -172,6 +174,7 @@ public final class SyncEngine implements AutoCloseable {
   public CompletableFuture<Void> syncAllDocuments() {
     syncAll = true;
     if (welcomed) {
+      listingsPending++;
       conn.send(new ClientMessage.ListDocuments());
     }
     return store
@@ -234,7 +237,7 @@ public final class SyncEngine implements AutoCloseable {
 
   /** True when connected and every open document is synced or stopped with an error. */
   public boolean isSettled() {
-    if (!welcomed) {
+    if (!welcomed || listingsPending > 0) {
       return false;
     }
     for (DocumentLink l : links.values()) {
@@ -269,9 +272,24 @@ public final class SyncEngine implements AutoCloseable {
     if (!running || conn != null) {
       return;
     }
-    conn = new RelayConnection(config.relay(), owner, handler, ++generation);
+    RelayConnection c = new RelayConnection(config.relay(), owner, handler, ++generation);
+    conn = c;
     setAllStatus(SyncStatus.State.CONNECTING);
-    conn.connect();
+    c.connect();
+    // A relay that accepts the connection and then says nothing must not hold us forever.
+    timer.schedule(
+        () -> owner.execute(() -> giveUpWaiting(c)), WELCOME_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void giveUpWaiting(RelayConnection c) {
+    if (c != conn || welcomed) {
+      return;
+    }
+    log.debug(
+        "No welcome from {} within {} ms; reconnecting", config.relay(), WELCOME_TIMEOUT_MILLIS);
+    c.close();
+    dropConnection(SyncStatus.State.OFFLINE);
+    scheduleReconnect();
   }
 
   private final RelayConnection.Handler handler =
@@ -353,6 +371,7 @@ public final class SyncEngine implements AutoCloseable {
       l.connected(conn);
     }
     if (syncAll) {
+      listingsPending++;
       conn.send(new ClientMessage.ListDocuments());
     }
     fireStatus();
@@ -368,33 +387,50 @@ public final class SyncEngine implements AutoCloseable {
       running = false;
       conn.close();
       fireStatus();
+    } else if (e.retry()) {
+      log.debug("The relay reported {}; carrying on", what); // e.g. stopping: we reconnect
     } else {
       report(e.doc(), "the relay reported " + what);
     }
   }
 
   private void relayDocuments(List<DocumentInfo> docs) {
+    List<CompletableFuture<?>> opening = new ArrayList<>();
     for (DocumentInfo d : docs) {
       if (links.containsKey(d.doc())) {
         continue;
       }
-      store
-          .createDocument(d.doc(), d.title(), d.createdMillis(), true, List.of())
-          .thenCompose(created -> store.document(d.doc()))
-          .thenAcceptAsync(
-              found -> {
-                found.ifPresent(f -> listeners.forEach(l -> l.documentAdded(f)));
-                if (syncAll) {
-                  open(d.doc());
-                }
-              },
-              owner);
+      opening.add(
+          store
+              .createDocument(d.doc(), d.title(), d.createdMillis(), true, List.of())
+              .thenCombine(store.document(d.doc()), (created, found) -> created ? found : null)
+              .thenComposeAsync(
+                  found -> {
+                    if (found != null && found.isPresent()) {
+                      listeners.forEach(l -> l.documentAdded(found.get()));
+                    }
+                    return syncAll
+                        ? open(d.doc()).thenApply(s -> null)
+                        : CompletableFuture.completedFuture(null);
+                  },
+                  owner));
     }
+    CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new))
+        .whenCompleteAsync(
+            (v, e) -> {
+              listingsPending = Math.max(0, listingsPending - 1);
+              if (e != null) {
+                report(null, "cannot add the relay's documents: " + e.getMessage());
+              }
+              fireStatus();
+            },
+            owner);
   }
 
   private void dropConnection(SyncStatus.State shown) {
     conn = null;
     welcomed = false;
+    listingsPending = 0;
     for (DocumentLink l : links.values()) {
       l.disconnected(shown);
     }

@@ -1,0 +1,144 @@
+package dev.quire.editor.cli;
+
+import dev.quire.editor.store.LocalDocument;
+import dev.quire.editor.store.LocalStore;
+import dev.quire.editor.sync.OwnerThread;
+import dev.quire.editor.sync.SyncEngine;
+import dev.quire.editor.sync.SyncStatus;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code quire sync}: syncs every document with the relay, once or continuously. */
+@Command(
+    name = "sync",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Syncs every document of the profile with the relay: sends unsent edits and documents",
+      "made offline, receives what others did, and adds the relay's documents this profile lacks.",
+      "Without --watch it stops once everything is synced (or --timeout passes) and lists the",
+      "documents as 'quire docs' does. --relay, --token, --name and --colour are remembered."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every document is synced",
+      "1:some document could not be synced (stderr says why), or the timeout passed",
+      "2:a bad option (no relay known, a malformed URL)",
+      "3:the profile cannot be opened"
+    })
+final class SyncCommand extends ProfileCommand {
+  @Mixin RelayOptions relayOptions;
+
+  @Option(names = "--watch", description = "keep syncing until stopped, printing each change")
+  boolean watch;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description = "give up after this long without --watch (default: ${DEFAULT-VALUE})")
+  int timeoutSeconds;
+
+  @Override
+  int run(LocalStore store, PrintWriter out) {
+    SyncEngine.Config config = relayOptions.config(store, true);
+    PrintWriter err = spec.commandLine().getErr();
+    try (OwnerThread owner = OwnerThread.start("quire-owner")) {
+      SyncEngine engine = new SyncEngine(store, owner, config);
+      try {
+        owner.run(
+            () -> {
+              engine.addListener(listener(out, err));
+              engine.start();
+              engine.syncAllDocuments();
+            });
+        if (watch) {
+          watchForever(store);
+          return ExitCodes.OK;
+        }
+        boolean settled = waitSettled(owner, engine);
+        String fatal = owner.call(engine::fatalError);
+        String shown = owner.call(engine::status).describe();
+        owner.run(engine::stop);
+        await(store.flush());
+        if (fatal != null) {
+          throw new CliException(ExitCodes.FAILED, fatal);
+        }
+        int failed = 0;
+        for (LocalDocument d : await(store.documents())) {
+          out.println(
+              d.id()
+                  + "\t"
+                  + d.syncState()
+                  + "\t"
+                  + d.head()
+                  + "\t"
+                  + d.pending()
+                  + "\t"
+                  + d.title());
+          if (!d.syncState().equals("synced")) {
+            failed++;
+          }
+        }
+        if (!settled) {
+          err.println("quire sync: not synced after " + timeoutSeconds + " s: " + shown);
+          return ExitCodes.FAILED;
+        }
+        return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+      } finally {
+        engine.close();
+      }
+    }
+  }
+
+  private SyncEngine.Listener listener(PrintWriter out, PrintWriter err) {
+    return new SyncEngine.Listener() {
+      @Override
+      public void statusChanged(SyncStatus status) {
+        if (watch) {
+          out.println(Instant.now() + "\t" + status.describe());
+          out.flush();
+        }
+      }
+
+      @Override
+      public void problem(String doc, String message) {
+        err.println("quire sync: " + (doc == null ? "" : doc + ": ") + message);
+        err.flush();
+      }
+    };
+  }
+
+  private boolean waitSettled(OwnerThread owner, SyncEngine engine) {
+    long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (owner.call(engine::isSettled) || owner.call(engine::fatalError) != null) {
+        return owner.call(engine::fatalError) == null;
+      }
+      sleep(50);
+    }
+    return false;
+  }
+
+  private static void watchForever(LocalStore store) {
+    CountDownLatch never = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(store::close, "quire-store-close"));
+    try {
+      never.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.FAILED, "interrupted");
+    }
+  }
+}

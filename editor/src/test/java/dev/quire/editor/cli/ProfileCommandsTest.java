@@ -1,0 +1,107 @@
+package dev.quire.editor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.editor.store.LocalStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ProfileCommandsTest {
+  @TempDir Path dir;
+  private StringWriter out = new StringWriter();
+  private StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    CommandLine cmd = QuireCli.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    return cmd.execute(args);
+  }
+
+  private String profile() {
+    return dir.resolve("profile").toString();
+  }
+
+  private static Path sharedTrace(String name) {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path candidate = d.resolveSibling("shared").resolve("traces").resolve(name);
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("shared/traces/" + name + " not found above the project");
+  }
+
+  @Test
+  void importDocsShowExportHistory_workOfflineWithPlainOutput() throws Exception {
+    Path in = dir.resolve("notes.txt");
+    String text = "line one\nflag 🇫🇷 and é\n";
+    Files.writeString(in, text, StandardCharsets.UTF_8);
+
+    assertThat(run("import", "--profile", profile(), in.toString(), "--id", "notes")).isZero();
+    assertThat(out.toString()).isEqualTo("notes\n");
+
+    assertThat(run("docs", "--profile", profile())).isZero();
+    assertThat(out.toString()).isEqualTo("notes\tlocal\t0\t1\tnotes.txt\n");
+
+    assertThat(run("show", "--profile", profile(), "notes")).isZero();
+    assertThat(out.toString()).isEqualTo(text);
+    assertThat(run("show", "--profile", profile(), "notes", "--rev", "0")).isZero();
+    assertThat(out.toString()).isEmpty();
+
+    Path exported = dir.resolve("out.txt");
+    assertThat(run("export", "--profile", profile(), "notes", exported.toString())).isZero();
+    assertThat(Files.readString(exported, StandardCharsets.UTF_8)).isEqualTo(text);
+
+    assertThat(run("history", "--profile", profile(), "notes")).isZero();
+    assertThat(out.toString()).matches("-\\t\\S+\\t\\(unsent\\)\\tc-\\S+\\t@0 \\+23 -0\\n");
+  }
+
+  @Test
+  void errors_haveClearMessagesAndExitCodes() throws Exception {
+    assertThat(run("show", "--profile", profile(), "missing")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("no document missing");
+
+    assertThat(run("import", "--profile", profile(), dir.resolve("nope.txt").toString()))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("cannot read");
+
+    Files.writeString(dir.resolve("a.txt"), "abc");
+    run("import", "--profile", profile(), dir.resolve("a.txt").toString(), "--id", "a");
+    assertThat(run("show", "--profile", profile(), "a", "--rev", "5")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("revisions 0..0");
+
+    try (LocalStore held = LocalStore.open(dir.resolve("profile"))) {
+      assertThat(run("docs", "--profile", profile())).isEqualTo(ExitCodes.PROFILE);
+      assertThat(err.toString()).contains("in use by another running Quire");
+    }
+
+    assertThat(run("sync", "--profile", profile())).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("no relay");
+  }
+
+  @Test
+  void type_typesATraceIntoANewDocumentAndKeepsEveryEdit() throws Exception {
+    Path trace = sharedTrace("seph-blog1.json.gz");
+    assertThat(run("type", "--profile", profile(), "blog", trace.toString(), "--limit", "500"))
+        .isEqualTo(ExitCodes.OK);
+    assertThat(out.toString())
+        .contains("typed 500 edits")
+        .contains("local durability")
+        .contains("stopped after 500");
+    assertThat(run("docs", "--profile", profile())).isZero();
+    assertThat(out.toString()).startsWith("blog\tlocal\t0\t500\t");
+
+    assertThat(run("type", "--profile", profile(), "blog", trace.toString()))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("start text");
+  }
+}

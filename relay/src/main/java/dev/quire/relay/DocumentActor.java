@@ -453,6 +453,11 @@ final class DocumentActor {
         ctx.openDocuments().incrementAndGet();
       }
     }
+    if (s.isClosing()) {
+      // It closed meanwhile, perhaps before its close was seen to concern this document: the
+      // subscription must not outlive it.
+      unsubscribe(s);
+    }
   }
 
   private void unsubscribe(Session s) {

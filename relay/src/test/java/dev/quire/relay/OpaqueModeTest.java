@@ -76,6 +76,25 @@ class OpaqueModeTest {
   }
 
   @Test
+  void readableRelay_onOpaqueHistoryItCannotRead_servesItButRefusesSubmits() throws Exception {
+    String token;
+    try (Relay relay = RelayFixture.start(dir, b -> b.opaque(true))) {
+      token = relay.store().users().add("alice");
+      TestClient alice = TestClient.login(relay.port(), token, "ca");
+      RelayFixture.create(alice, "doc");
+      alice.send(new ClientMessage.Submit("doc", sealed("ca", 1, 0, "c2VhbGVk")));
+      alice.expect(ServerMessage.Ack.class);
+    }
+    try (Relay relay = RelayFixture.start(dir)) {
+      TestClient alice = TestClient.login(relay.port(), token, "ca");
+      alice.send(new ClientMessage.Submit("doc", RelayFixture.append("ca", 2, 1, 0, "x")));
+      alice.expectError(ErrorCode.UNREADABLE_DOCUMENT);
+      assertThat(RelayFixture.openAll(alice, "doc", 0)).hasSize(1);
+      assertThat(relay.store().documents().find("doc").orElseThrow().head()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void readableRelay_refusesTheSamePayloads() throws Exception {
     try (Relay relay = RelayFixture.start(dir)) {
       TestClient alice = TestClient.login(relay.port(), relay.store().users().add("alice"), "ca");

@@ -56,6 +56,11 @@ final class TypeCommand extends ProfileCommand {
   @Option(names = "--limit", paramLabel = "N", description = "type only the first N edits")
   Integer limit;
 
+  @Option(
+      names = "--progress",
+      description = "print 'typed N' to stderr after every edit typed (for tests and demos)")
+  boolean progress;
+
   @Mixin RelayOptions relayOptions;
 
   @Override
@@ -167,6 +172,10 @@ final class TypeCommand extends ProfileCommand {
             }
           });
       i = to;
+      if (progress) {
+        spec.commandLine().getErr().println("typed " + i);
+        spec.commandLine().getErr().flush();
+      }
     }
   }
 

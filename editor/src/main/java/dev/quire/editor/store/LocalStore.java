@@ -417,6 +417,19 @@ public final class LocalStore implements AutoCloseable {
     return writes.stats();
   }
 
+  /**
+   * Runs {@code work}, whose writes are committed together in one transaction (when the store is
+   * not already busy committing others): for example an acknowledgement and the next batch.
+   */
+  public void inOneCommit(Runnable work) {
+    writes.hold();
+    try {
+      work.run();
+    } finally {
+      writes.release();
+    }
+  }
+
   /** Completes once everything written so far is committed. */
   public CompletableFuture<Void> flush() {
     return writes.submit((c, skip) -> {});

@@ -50,6 +50,8 @@ final class WriteQueue {
   private final Executor executor;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicInteger holds =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Long> nextSeq = new HashMap<>(); // store thread only
   private volatile StoreException failed;
 
@@ -79,6 +81,25 @@ final class WriteQueue {
       return done;
     }
     queue.add(new Pending(w, replacesOutboxOf, done, System.nanoTime()));
+    scheduleFlush();
+    return done;
+  }
+
+  /** Writes submitted until {@link #release()} wait to be committed together. */
+  void hold() {
+    holds.incrementAndGet();
+  }
+
+  void release() {
+    if (holds.decrementAndGet() == 0 && !queue.isEmpty()) {
+      scheduleFlush();
+    }
+  }
+
+  private void scheduleFlush() {
+    if (holds.get() > 0) {
+      return; // release() schedules it
+    }
     if (flushScheduled.compareAndSet(false, true)) {
       try {
         executor.execute(this::flush);
@@ -86,7 +107,6 @@ final class WriteQueue {
         failAll(new StoreException("the local store is closed", e));
       }
     }
-    return done;
   }
 
   /** Runs {@code work} on the store's thread, after every write queued before it. */

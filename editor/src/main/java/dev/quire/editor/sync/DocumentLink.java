@@ -39,6 +39,7 @@ final class DocumentLink {
   private boolean awaitingDurable;
   private int submitRetries;
   private int gapsInARow;
+  private int unsavedPages;
   private boolean fetchingLog;
   private final ArrayDeque<ServerMessage> backlog = new ArrayDeque<>();
 
@@ -154,6 +155,10 @@ final class DocumentLink {
   }
 
   private void history(ServerMessage.History h) {
+    engine.store().inOneCommit(() -> historyPage(h)); // the last page's save and first batch
+  }
+
+  private void historyPage(ServerMessage.History h) {
     if (phase != Phase.CATCHING_UP) {
       return;
     }
@@ -172,7 +177,12 @@ final class DocumentLink {
     if (!takeAll(h.batches())) {
       return;
     }
-    session.save();
+    if (h.complete() || session.unacknowledged() < 1000 || ++unsavedPages >= 10) {
+      // Saving rewrites the whole outbox after a rebase: with a large one, once at the end.
+      // Until then the store keeps the old head and the outbox that goes with it.
+      unsavedPages = 0;
+      session.save();
+    }
     engine.relayHead(session, h.head());
     if (!h.complete()) {
       long received = session.revision() - catchUpFrom;
@@ -407,9 +417,14 @@ final class DocumentLink {
       return;
     }
     submitRetries = 0;
-    session.save();
-    updateLiveStatus();
-    pump();
+    engine
+        .store()
+        .inOneCommit(
+            () -> {
+              session.save();
+              updateLiveStatus();
+              pump();
+            });
   }
 
   private void error(ServerMessage.Error e) {

@@ -147,10 +147,14 @@ public final class DocumentSession {
     if (storeError != null) {
       throw new IllegalStateException("edits cannot be saved: " + storeError);
     }
-    sync.localEdit(op); // checks the length before anything changes
     if (op.isNoop()) {
+      sync.localEdit(op); // still checks the length
       return;
     }
+    // The store appends the edit to its outbox: first bring its log and outbox to where this
+    // edit was made (during a catch-up they may lag behind; see DocumentLink).
+    save();
+    sync.localEdit(op); // checks the length before anything changes
     text.apply(op);
     long now = clock.getAsLong();
     madeAt.addLast(now);
@@ -285,7 +289,7 @@ public final class DocumentSession {
   }
 
   private boolean bulkWorthIt(List<SequencedBatch> batches) {
-    if (batches.size() < 2 || sync.inFlight().isPresent() || sync.unacknowledgedCount() < 32) {
+    if (batches.isEmpty() || sync.inFlight().isPresent() || sync.unacknowledgedCount() < 32) {
       return false;
     }
     for (SequencedBatch sb : batches) {

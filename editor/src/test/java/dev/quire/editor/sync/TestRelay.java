@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /** A real relay, in-process on a free port, with its data in a test directory. */
 final class TestRelay implements AutoCloseable {
-  static final Limits LIMITS = new Limits(1 << 20, 500, 2000, 10_000, 10_000);
+  static final Limits LIMITS = new Limits(1 << 20, 1000, 2000, 10_000, 10_000);
 
   private final Path dataDir;
   private Relay relay;

@@ -72,6 +72,11 @@ public final class Relay implements AutoCloseable {
       server.started.get(10, TimeUnit.SECONDS);
       timer.scheduleAtFixedRate(
           () -> metrics.documentsOpen.set(openDocs.get()), 1, 1, TimeUnit.SECONDS);
+      if (config.backupDir() != null) {
+        long every = config.backupIntervalMillis();
+        timer.scheduleWithFixedDelay(
+            () -> backup(store, config), every, every, TimeUnit.MILLISECONDS);
+      }
       if (config.metricsPort() >= 0) {
         http = startHttp(config, metrics, store);
       }
@@ -96,6 +101,16 @@ public final class Relay implements AutoCloseable {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new IllegalStateException(
           "cannot start the relay on " + config.bind() + ":" + config.port() + ": " + cause, cause);
+    }
+  }
+
+  private static void backup(RelayStore store, RelayConfig config) {
+    try {
+      long t0 = System.nanoTime();
+      java.nio.file.Path file = store.backup(config.backupDir());
+      log.info("Backup written to {} in {} ms", file, (System.nanoTime() - t0) / 1_000_000);
+    } catch (RuntimeException e) {
+      log.warn("Backup to {} failed: {}", config.backupDir(), e.getMessage());
     }
   }
 

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param allowOpenOnNetwork allow {@code openMode} on an address other than loopback
  * @param workerThreads threads that run the documents' work
  * @param helloTimeoutMillis a connection that has not said hello by then is closed
+ * @param backupDir where to write online backups (H2 {@code BACKUP TO}), or null for none
+ * @param backupIntervalMillis how often to write one
  */
 public record RelayConfig(
     String bind,
@@ -36,7 +38,9 @@ public record RelayConfig(
     boolean openMode,
     boolean allowOpenOnNetwork,
     int workerThreads,
-    long helloTimeoutMillis) {
+    long helloTimeoutMillis,
+    Path backupDir,
+    long backupIntervalMillis) {
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_METRICS_PORT = 7071;
@@ -55,6 +59,9 @@ public record RelayConfig(
     }
     if (helloTimeoutMillis < 1) {
       throw new IllegalArgumentException("helloTimeoutMillis must be positive");
+    }
+    if (backupIntervalMillis < 1) {
+      throw new IllegalArgumentException("backupIntervalMillis must be positive");
     }
     if (openMode && !allowOpenOnNetwork && !isLoopback(bind)) {
       throw new IllegalArgumentException(
@@ -83,6 +90,8 @@ public record RelayConfig(
     b.allowOpenOnNetwork = allowOpenOnNetwork;
     b.workerThreads = workerThreads;
     b.helloTimeoutMillis = helloTimeoutMillis;
+    b.backupDir = backupDir;
+    b.backupIntervalMillis = backupIntervalMillis;
     return b;
   }
 
@@ -115,6 +124,8 @@ public record RelayConfig(
     private boolean allowOpenOnNetwork;
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private long helloTimeoutMillis = 10_000;
+    private Path backupDir;
+    private long backupIntervalMillis = 3_600_000;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir == null");
@@ -175,6 +186,13 @@ public record RelayConfig(
       return this;
     }
 
+    /** Writes an online backup into {@code dir} every {@code intervalMillis}; null for none. */
+    public Builder backups(Path dir, long intervalMillis) {
+      this.backupDir = dir;
+      this.backupIntervalMillis = intervalMillis;
+      return this;
+    }
+
     public RelayConfig build() {
       return new RelayConfig(
           bind,
@@ -188,7 +206,9 @@ public record RelayConfig(
           openMode,
           allowOpenOnNetwork,
           workerThreads,
-          helloTimeoutMillis);
+          helloTimeoutMillis,
+          backupDir,
+          backupIntervalMillis);
     }
   }
 }

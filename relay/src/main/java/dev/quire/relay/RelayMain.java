@@ -119,6 +119,21 @@ public final class RelayMain implements Callable<Integer> {
   int threads;
 
   @Option(
+      names = "--backup-dir",
+      defaultValue = "${env:QUIRE_RELAY_BACKUP_DIR}",
+      description =
+          "Write an online backup (a zip of the database, consistent while it runs) into this"
+              + " directory every --backup-minutes; none by default [QUIRE_RELAY_BACKUP_DIR].")
+  Path backupDir;
+
+  @Option(
+      names = "--backup-minutes",
+      defaultValue = "${env:QUIRE_RELAY_BACKUP_MINUTES:-60}",
+      description =
+          "Minutes between backups (default ${DEFAULT-VALUE}) [QUIRE_RELAY_BACKUP_MINUTES].")
+  long backupMinutes;
+
+  @Option(
       names = "--opaque",
       defaultValue = "${env:QUIRE_RELAY_OPAQUE:-false}",
       description =
@@ -181,6 +196,7 @@ public final class RelayMain implements Callable<Integer> {
         .opaque(opaque)
         .openMode(open)
         .allowOpenOnNetwork(allowOpenOnNetwork)
+        .backups(backupDir, Math.max(1, backupMinutes) * 60_000)
         .build();
   }
 

@@ -127,6 +127,58 @@ class PersistenceTest {
   }
 
   @Test
+  void onlineBackup_isWrittenWhileRunning_andRestoresToAWorkingDataDirectory() throws Exception {
+    Path backups = dir.resolve("backups");
+    String token;
+    try (Relay relay = RelayFixture.start(dir, b -> b.backups(backups, 100))) {
+      token = relay.store().users().add("alice");
+      TestClient alice = TestClient.login(relay.port(), token, "ca");
+      RelayFixture.create(alice, "doc");
+      alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "kept")));
+      alice.expect(ServerMessage.Ack.class);
+      long acked = System.currentTimeMillis();
+      long deadline = acked + 10_000;
+      while (newestBackup(backups, acked) == null && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+    }
+    Path zip = newestBackup(backups, 0);
+    assertThat(zip).isNotNull();
+    Path restored = dir.resolve("restored");
+    Files.createDirectories(restored);
+    try (java.util.zip.ZipInputStream in =
+        new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        Files.copy(in, restored.resolve(e.getName()));
+      }
+    }
+    try (Relay relay =
+        Relay.start(
+            RelayConfig.builder(restored)
+                .port(0)
+                .metricsPort(-1)
+                .limits(RelayFixture.TEST_LIMITS)
+                .build())) {
+      TestClient alice = TestClient.login(relay.port(), token, "ca");
+      assertThat(RelayFixture.openAll(alice, "doc", 0)).hasSize(1);
+    }
+  }
+
+  /** The newest backup file written at or after {@code sinceMillis}, or null. */
+  private static Path newestBackup(Path dir, long sinceMillis) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    try (var files = Files.list(dir)) {
+      return files
+          .filter(f -> f.toString().endsWith(".zip"))
+          .filter(f -> f.toFile().lastModified() >= sinceMillis)
+          .max(java.util.Comparator.comparing(Path::toString))
+          .orElse(null);
+    }
+  }
+
+  @Test
   void tokens_areStoredOnlyAsHashes() throws Exception {
     String token;
     try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {

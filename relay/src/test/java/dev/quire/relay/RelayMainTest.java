@@ -38,6 +38,7 @@ class RelayMainTest {
         .contains("--port", "QUIRE_RELAY_PORT", "--bind", "QUIRE_RELAY_BIND")
         .contains("--data", "QUIRE_RELAY_DATA", "--metrics-port", "--checkpoint-interval")
         .contains("--max-message-bytes", "--max-batch-operations", "--opaque", "--open")
+        .contains("--backup-dir", "QUIRE_RELAY_BACKUP_DIR")
         .contains("user", "grant");
   }
 
@@ -50,6 +51,7 @@ class RelayMainTest {
     assertThat(config.port()).isEqualTo(7070);
     assertThat(config.openMode()).isFalse();
     assertThat(config.dataDir().toString()).startsWith(System.getProperty("user.home"));
+    assertThat(config.backupDir()).isNull();
   }
 
   @Test

@@ -44,6 +44,36 @@ public final class RelayStore implements AutoCloseable {
     return history;
   }
 
+  /**
+   * Writes a consistent copy of the database, while it is in use, to a new zip file in {@code dir}
+   * (H2's {@code BACKUP TO}), named after the time; returns its path. Restore by unzipping it into
+   * an empty data directory.
+   */
+  public Path backup(Path dir) {
+    Path target =
+        dir.toAbsolutePath()
+            .resolve(
+                "relay-"
+                    + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
+                        .withZone(java.time.ZoneOffset.UTC)
+                        .format(java.time.Instant.now())
+                    + ".zip");
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new StoreException("cannot create backup directory " + dir + ": " + e.getMessage(), e);
+    }
+    db.read(
+        "backing up to " + target,
+        c -> {
+          try (java.sql.Statement s = c.createStatement()) {
+            s.execute("BACKUP TO '" + target.toString().replace("'", "''") + "'");
+          }
+          return null;
+        });
+    return target;
+  }
+
   /** True when the database answers a trivial query. */
   public boolean isHealthy() {
     try {

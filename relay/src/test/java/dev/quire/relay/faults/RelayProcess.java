@@ -46,6 +46,11 @@ public final class RelayProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
+    // Extra JVM options for the relay (profiling, for example): -Dquire.relay.jvmArgs="-XX:..."
+    String jvmArgs = System.getProperty("quire.relay.jvmArgs", "").trim();
+    if (!jvmArgs.isEmpty()) {
+      cmd.addAll(List.of(jvmArgs.split("\\s+")));
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(RelayMain.class.getName());
@@ -66,9 +71,22 @@ public final class RelayProcess implements AutoCloseable {
     starts++;
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String first = out.readLine();
-    Matcher m = LISTENING.matcher(String.valueOf(first));
-    if (!m.find()) {
+    // The JVM may print first (a flight recording started by quire.relay.jvmArgs, say).
+    String first = null;
+    Matcher m = null;
+    for (int lines = 0; lines < 20; lines++) {
+      String line = out.readLine();
+      if (line == null) {
+        break;
+      }
+      first = first == null ? line : first;
+      Matcher candidate = LISTENING.matcher(line);
+      if (candidate.find()) {
+        m = candidate;
+        break;
+      }
+    }
+    if (m == null) {
       process.destroyForcibly();
       throw new IOException(
           "relay did not say where it listens (first line: " + first + "), see " + log);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Load generator for the relay (relay/src/test/java/dev/quire/relay/load/LoadGenerator.java).
+# Builds what it needs, then runs it from any directory; all arguments go to the generator:
+#   bench/relay-load.sh                          every scenario against a relay process it starts
+#   bench/relay-load.sh --scenario latency       one of latency|throughput|hot|catchup
+#   bench/relay-load.sh --help                   options (--seconds, --docs, --authors, --url ...)
+# It starts its own relay (java -cp the test class path, free port on 127.0.0.1, data in a
+# temporary directory it deletes afterwards) unless given --url ws://127.0.0.1:PORT/ --token T.
+# Extra JVM options for the generator: LOAD_JAVA_OPTS.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+relay="$root/relay"
+cp_file="$relay/target/load.classpath"
+
+echo "building relay and its tests..." >&2
+mvn -B -q -f "$root/pom.xml" -pl relay -am -Dspotless.check.skip=true -DskipTests \
+  test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
+
+java=java
+if [[ -n "${JAVA_HOME:-}" ]]; then java="$JAVA_HOME/bin/java"; fi
+
+# Run from a private copy of the classes, so a build started meanwhile cannot pull them away.
+snapshot="$(mktemp -d "${TMPDIR:-/tmp}/quire-relay-load.XXXXXX")"
+trap 'rm -rf "$snapshot"' EXIT
+cp -r "$relay/target/classes" "$snapshot/classes"
+cp -r "$relay/target/test-classes" "$snapshot/test-classes"
+cp -r "$root/ot-engine/target/classes" "$snapshot/engine-classes"
+
+cd "$root" # the default trace path is relative to the project
+# shellcheck disable=SC2086  # LOAD_JAVA_OPTS is a list of options
+exec "$java" -Xmx3g ${LOAD_JAVA_OPTS:-} \
+  -cp "$snapshot/test-classes:$snapshot/classes:$snapshot/engine-classes:$(cat "$cp_file")" \
+  dev.quire.relay.load.LoadGenerator --trace "$root/../shared/traces/automerge-paper.json.gz" "$@"

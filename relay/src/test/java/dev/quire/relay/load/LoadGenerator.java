@@ -1,0 +1,905 @@
+package dev.quire.relay.load;
+
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.ot.sync.CanonicalLog;
+import dev.quire.ot.sync.ClientSync;
+import dev.quire.ot.sync.Delivery;
+import dev.quire.ot.sync.MemoryLog;
+import dev.quire.ot.sync.SequencedBatch;
+import dev.quire.ot.text.GapBuffer;
+import dev.quire.ot.trace.Trace;
+import dev.quire.ot.trace.TraceReader;
+import dev.quire.relay.faults.RelayProcess;
+import dev.quire.relay.store.RelayStore;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.java_websocket.WebSocket;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.ServerHandshake;
+import org.java_websocket.server.WebSocketServer;
+
+/**
+ * Load generator for the relay: latency, throughput, hot document and catch-up scenarios, each
+ * printing its figures. Starts its own relay process (free loopback port, temporary data directory,
+ * rate limit raised so the generator is not throttled) unless given {@code --url} and {@code
+ * --token}. All traffic goes to 127.0.0.1; every scenario is bounded in count and time.
+ *
+ * <pre>
+ * bench/relay-load.sh [--scenario all|latency|throughput|hot|catchup] [--seconds N]
+ *                     [--docs N] [--writers N] [--batch N] [--authors N] [--rate N]
+ *                     [--trace FILE] [--url ws://127.0.0.1:PORT/ --token TOKEN]
+ * </pre>
+ *
+ * <p>Every operation inserts one character at the start of the document, so the document at
+ * revision r has r code points and any client can build a valid operation for any base revision it
+ * knows without keeping the text (except in catch-up, which runs the real client state machine).
+ */
+public final class LoadGenerator {
+  private final Map<String, String> opts;
+  private String url;
+  private String token;
+  private final String runId = Long.toString(System.currentTimeMillis() % 100000, 36);
+
+  private LoadGenerator(Map<String, String> opts) {
+    this.opts = opts;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--help") || args[i].equals("-h")) {
+        System.out.println(
+            "usage: relay-load.sh [--scenario all|latency|throughput|hot|catchup] [--seconds N]"
+                + " [--docs 100] [--writers 2] [--batch 10] [--authors 300] [--rate 5]"
+                + " [--trace FILE] [--url ws://127.0.0.1:PORT/ --token TOKEN]");
+        return;
+      }
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --option value at " + args[i]);
+      }
+      opts.put(args[i].substring(2), args[++i]);
+    }
+    new LoadGenerator(opts).run();
+    System.exit(0);
+  }
+
+  private int intOpt(String name, int dflt) {
+    return opts.containsKey(name) ? Integer.parseInt(opts.get(name)) : dflt;
+  }
+
+  private void run() throws Exception {
+    String scenario = opts.getOrDefault("scenario", "all");
+    RelayProcess relay = null;
+    Path tmp = null;
+    if (opts.containsKey("url")) {
+      url = opts.get("url");
+      token = opts.getOrDefault("token", "");
+      if (!URI.create(url).getHost().equals("127.0.0.1")) {
+        throw new IllegalArgumentException("--url must be on 127.0.0.1");
+      }
+    } else {
+      tmp = Files.createTempDirectory("quire-relay-load");
+      Path data = tmp.resolve("data");
+      try (RelayStore store = RelayStore.open(data, 2)) {
+        token = store.users().add("bench");
+      }
+      relay =
+          RelayProcess.start(
+              data, tmp.resolve("relay.log"), "--rate", "1000000", "--burst", "1000000");
+      url = "ws://127.0.0.1:" + relay.port() + "/";
+      System.out.println("relay process " + relay.pid() + " on " + url + ", data in " + data);
+    }
+    System.out.printf(
+        "machine: %d cores, %s %s, java %s; load average at start: %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"),
+        System.getProperty("java.version"),
+        loadAverage());
+    try {
+      if (scenario.equals("all") || scenario.equals("latency")) {
+        latency();
+      }
+      if (scenario.equals("all") || scenario.equals("throughput")) {
+        throughput();
+      }
+      if (scenario.equals("all") || scenario.equals("hot")) {
+        hotDocument();
+      }
+      if (scenario.equals("all") || scenario.equals("catchup")) {
+        catchUp();
+      }
+    } finally {
+      if (relay != null) {
+        relay.stop();
+      }
+      if (tmp != null) {
+        deleteTree(tmp);
+      }
+    }
+    System.out.println("load average at end: " + loadAverage());
+  }
+
+  // ---------------------------------------------------------------- latency
+
+  private void latency() throws Exception {
+    int warmup = intOpt("warmup", 2000);
+    int count = intOpt("count", 10000);
+    System.out.println();
+    System.out.println("== latency: idle relay, one client, sequential submits ==");
+    String sample =
+        ProtocolCodec.encode(new ClientMessage.Submit("lat-" + runId, batch("echo", 1, 100, 1)));
+    // The floor: a Java-WebSocket echo server and client on loopback, same message size.
+    WebSocketServer echo =
+        new WebSocketServer(new InetSocketAddress("127.0.0.1", 0)) {
+          @Override
+          public void onOpen(WebSocket conn, ClientHandshake handshake) {}
+
+          @Override
+          public void onClose(WebSocket conn, int code, String reason, boolean remote) {}
+
+          @Override
+          public void onMessage(WebSocket conn, String message) {
+            conn.send(message);
+          }
+
+          @Override
+          public void onError(WebSocket conn, Exception ex) {}
+
+          @Override
+          public void onStart() {}
+        };
+    echo.setTcpNoDelay(true);
+    echo.setReuseAddr(true);
+    echo.start();
+    while (echo.getPort() == 0) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(200);
+    int echoPort = echo.getPort();
+    long[] floor = pingPong("ws://127.0.0.1:" + echoPort + "/", warmup, count, (c, i) -> sample);
+    echo.stop(1000);
+    report("echo round trip (Java-WebSocket, loopback floor)", floor);
+
+    Client c = Client.connect(url, token, "lat-" + runId);
+    String doc = "lat-" + runId;
+    c.request(new ClientMessage.Create(doc, "latency"), "created");
+    c.request(new ClientMessage.Open(doc, 0, false), "history");
+    c.close();
+    // Ping-pong on the socket's own thread: send the next submit as each ack arrives.
+    long[] lat =
+        pingPong(
+            url,
+            warmup,
+            count,
+            new PingSource() {
+              @Override
+              public String next(WebSocketClient ws, int i) {
+                return ProtocolCodec.encode(
+                    new ClientMessage.Submit(doc, batch("lat-" + runId, i + 1, i, 1)));
+              }
+
+              @Override
+              public String hello() {
+                return ProtocolCodec.encode(
+                    new ClientMessage.Hello(ProtocolCodec.VERSION, token, "lat-" + runId));
+              }
+            });
+    report("submit -> ack (1 operation per batch)", lat);
+  }
+
+  /** The next message for round trip {@code i}. */
+  interface PingSource {
+    String next(WebSocketClient ws, int i);
+
+    default String hello() {
+      return null;
+    }
+  }
+
+  /** Sequential round trips driven from the receiving thread; returns the measured ones (ns). */
+  private long[] pingPong(String target, int warmup, int count, PingSource source)
+      throws Exception {
+    long[] out = new long[count];
+    CountDownLatch done = new CountDownLatch(1);
+    int total = warmup + count;
+    WebSocketClient ws =
+        new WebSocketClient(URI.create(target)) {
+          int i = -1; // -1: waiting for welcome (if any)
+          long sentAt;
+
+          @Override
+          public void onOpen(ServerHandshake h) {
+            if (source.hello() != null) {
+              send(source.hello());
+            } else {
+              i = 0;
+              sentAt = System.nanoTime();
+              send(source.next(this, 0));
+            }
+          }
+
+          @Override
+          public void onMessage(String message) {
+            long now = System.nanoTime();
+            if (i < 0) {
+              i = 0;
+            } else {
+              if (message.startsWith("{\"type\":\"error\"")) {
+                System.out.println("relay error: " + message);
+                done.countDown();
+                return;
+              }
+              if (i >= warmup) {
+                out[i - warmup] = now - sentAt;
+              }
+              i++;
+            }
+            if (i >= total) {
+              done.countDown();
+              return;
+            }
+            String next = source.next(this, i);
+            sentAt = System.nanoTime();
+            send(next);
+          }
+
+          @Override
+          public void onClose(int code, String reason, boolean remote) {
+            done.countDown();
+          }
+
+          @Override
+          public void onError(Exception ex) {}
+        };
+    ws.setTcpNoDelay(true);
+    ws.connectBlocking(10, TimeUnit.SECONDS);
+    if (!done.await(300, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("round trips did not finish within 300 s");
+    }
+    ws.close();
+    return out;
+  }
+
+  // ---------------------------------------------------------------- throughput
+
+  private void throughput() throws Exception {
+    int docs = intOpt("docs", 100);
+    int writers = intOpt("writers", 2);
+    int batchSize = intOpt("batch", 10);
+    int seconds = intOpt("seconds", 10);
+    int warmupSeconds = 3;
+    System.out.println();
+    System.out.printf(
+        "== throughput: %d documents x %d writers, batches of %d operations, one batch in flight"
+            + " per writer, %d s measured after %d s warm-up ==%n",
+        docs, writers, batchSize, seconds, warmupSeconds);
+    Client admin = Client.connect(url, token, "tp-admin-" + runId);
+    for (int d = 0; d < docs; d++) {
+      admin.request(new ClientMessage.Create(doc("tp", d), "throughput " + d), "created");
+    }
+    admin.close();
+    AtomicLong acked = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    List<Writer> all = new ArrayList<>();
+    for (int d = 0; d < docs; d++) {
+      for (int w = 0; w < writers; w++) {
+        Writer wr =
+            new Writer(doc("tp", d), "tp-" + runId + "-" + d + "-" + w, batchSize, acked, errors);
+        all.add(wr);
+      }
+    }
+    for (Writer w : all) {
+      w.start(url, token);
+    }
+    for (Writer w : all) {
+      w.go();
+    }
+    Thread.sleep(warmupSeconds * 1000L);
+    long a0 = acked.get();
+    long t0 = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    long a1 = acked.get();
+    long t1 = System.nanoTime();
+    for (Writer w : all) {
+      w.stop();
+    }
+    double rate = (a1 - a0) / ((t1 - t0) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "acknowledged committed operations: %d in %.2f s = %.0f ops/s (%.0f batches/s); errors %d%n",
+        a1 - a0,
+        (t1 - t0) / 1e9,
+        rate,
+        rate / batchSize,
+        errors.get());
+    Thread.sleep(500);
+    for (Writer w : all) {
+      w.ws.close();
+    }
+  }
+
+  /** One writer of one document: pipelined batches, the next sent as soon as the last is acked. */
+  private static final class Writer {
+    final String doc;
+    final String clientId;
+    final int batchSize;
+    final AtomicLong acked;
+    final AtomicLong errors;
+    volatile boolean running = true;
+    long known; // latest revision seen (socket thread)
+    long seq;
+    Client ws;
+
+    Writer(String doc, String clientId, int batchSize, AtomicLong acked, AtomicLong errors) {
+      this.doc = doc;
+      this.clientId = clientId;
+      this.batchSize = batchSize;
+      this.acked = acked;
+      this.errors = errors;
+    }
+
+    void start(String url, String token) throws Exception {
+      ws = Client.connect(url, token, clientId);
+      ws.request(new ClientMessage.Open(doc, 0, false), "history");
+      ws.listener = this::onMessage;
+    }
+
+    void go() {
+      synchronized (this) {
+        sendNext();
+      }
+    }
+
+    void stop() {
+      running = false;
+    }
+
+    private void onMessage(String m) {
+      if (m.startsWith("{\"type\":\"ack\"")) {
+        known = Math.max(known, field(m, "firstRevision") + batchSize - 1);
+        acked.addAndGet(batchSize);
+        if (running) {
+          sendNext();
+        }
+      } else if (m.startsWith("{\"type\":\"sequenced\"")) {
+        known = Math.max(known, field(m, "firstRevision") + batchSize - 1);
+      } else if (m.startsWith("{\"type\":\"error\"")) {
+        errors.incrementAndGet();
+        System.out.println(clientId + ": " + m);
+      }
+    }
+
+    private void sendNext() {
+      seq++;
+      ws.send(
+          ProtocolCodec.encode(
+              new ClientMessage.Submit(doc, batch(clientId, seq, known, batchSize))));
+    }
+  }
+
+  // ---------------------------------------------------------------- hot document
+
+  private void hotDocument() throws Exception {
+    int authors = intOpt("authors", 300);
+    int perSecond = intOpt("rate", 5);
+    int seconds = intOpt("hot-seconds", 25);
+    int warmupSeconds = 5;
+    System.out.println();
+    System.out.printf(
+        "== hot document: %d authors typing %d edits/s each into one document, %d s measured"
+            + " after %d s warm-up ==%n",
+        authors, perSecond, seconds, warmupSeconds);
+    String doc = "hot-" + runId;
+    Client admin = Client.connect(url, token, "hot-admin-" + runId);
+    admin.request(new ClientMessage.Create(doc, "hot"), "created");
+    admin.close();
+    ConcurrentHashMap<Long, long[]> sent = new ConcurrentHashMap<>(); // key -> {submitted, typed}
+    List<Author> all = new ArrayList<>();
+    long connectStart = System.nanoTime();
+    for (int a = 0; a < authors; a++) {
+      Author au = new Author(a, doc, "h" + a + "-" + runId, sent);
+      au.start(url, token);
+      all.add(au);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%d authors connected and subscribed in %.1f s%n",
+        authors,
+        (System.nanoTime() - connectStart) / 1e9);
+    ScheduledExecutorService typing = Executors.newScheduledThreadPool(2);
+    long period = 1_000_000_000L / perSecond;
+    for (Author au : all) {
+      typing.scheduleAtFixedRate(
+          au::type, (long) (Math.random() * period), period, TimeUnit.NANOSECONDS);
+    }
+    Thread.sleep(warmupSeconds * 1000L);
+    long measureFrom = System.nanoTime();
+    for (Author au : all) {
+      au.measureFrom = measureFrom;
+    }
+    Thread.sleep(seconds * 1000L);
+    long measureTo = System.nanoTime();
+    for (Author au : all) {
+      au.measureTo = measureTo;
+    }
+    typing.shutdownNow();
+    Thread.sleep(3000); // let what is in flight arrive
+    // Per (batch, receiver): submit -> arrival; per batch: arrival at the last of the others.
+    long pairs = 0;
+    for (Author au : all) {
+      pairs += au.count;
+    }
+    long[] each = new long[(int) pairs];
+    long[] eachTyped = new long[(int) pairs];
+    Map<Long, long[]> perBatch = new HashMap<>(); // key -> {max latency, receivers}
+    int k = 0;
+    for (Author au : all) {
+      for (int i = 0; i < au.count; i++) {
+        long key = au.keys[i];
+        long[] times = sent.get(key);
+        long lat = au.arrivals[i] - times[0];
+        each[k] = lat;
+        eachTyped[k++] = au.arrivals[i] - times[1];
+        long[] agg = perBatch.computeIfAbsent(key, x -> new long[2]);
+        agg[0] = Math.max(agg[0], lat);
+        agg[1]++;
+      }
+    }
+    long[] allOthers =
+        perBatch.values().stream().filter(v -> v[1] == authors - 1).mapToLong(v -> v[0]).toArray();
+    long edits = 0;
+    long batches = 0;
+    for (Author au : all) {
+      edits += au.measuredEdits;
+      batches += au.measuredBatches;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "typed %d edits in %d batches in the measured window (%.0f edits/s, %.0f batches/s); errors %d%n",
+        edits,
+        batches,
+        edits / (double) seconds,
+        batches / (double) seconds,
+        all.stream().mapToLong(au -> au.errors).sum());
+    report("submit -> arrival at each other author", each);
+    report("submit -> arrival at every other author (last of them)", allOthers);
+    report(
+        "keystroke -> arrival at each other author (incl. waiting behind the in-flight batch)",
+        eachTyped);
+    System.out.printf(
+        "batches measured: %d, of which reached all %d other authors: %d%n",
+        perBatch.size(), authors - 1, allOthers.length);
+    for (Author au : all) {
+      au.ws.close();
+    }
+  }
+
+  /** One author in the hot document. */
+  private static final class Author {
+    final int index;
+    final String doc;
+    final String clientId;
+    final ConcurrentHashMap<Long, long[]> sent;
+    Client ws;
+    // guarded by this
+    long known;
+    long seq;
+    boolean inFlight;
+    int inFlightSize;
+    int queued;
+    long firstQueuedAt;
+    volatile long measureFrom = Long.MAX_VALUE;
+    volatile long measureTo = Long.MAX_VALUE;
+    long measuredEdits;
+    long measuredBatches;
+    long errors;
+    // socket thread only
+    long[] keys = new long[1 << 16];
+    long[] arrivals = new long[1 << 16];
+    int count;
+
+    Author(int index, String doc, String clientId, ConcurrentHashMap<Long, long[]> sent) {
+      this.index = index;
+      this.doc = doc;
+      this.clientId = clientId;
+      this.sent = sent;
+    }
+
+    void start(String url, String token) throws Exception {
+      ws = Client.connect(url, token, clientId);
+      long after = 0;
+      while (true) {
+        String h = ws.request(new ClientMessage.Open(doc, after, false), "history");
+        known = Math.max(known, field(h, "head"));
+        if (h.contains("\"complete\":true")) {
+          break;
+        }
+        after = known;
+      }
+      ws.listener = this::onMessage;
+    }
+
+    /** One keystroke (timer thread). */
+    synchronized void type() {
+      long now = System.nanoTime();
+      if (queued == 0) {
+        firstQueuedAt = now;
+      }
+      queued++;
+      if (now >= measureFrom && now < measureTo) {
+        measuredEdits++;
+      }
+      if (!inFlight) {
+        sendQueued();
+      }
+    }
+
+    private void sendQueued() {
+      long now = System.nanoTime();
+      seq++;
+      inFlight = true;
+      long key = ((long) index << 32) | seq;
+      boolean measured = now >= measureFrom && now < measureTo;
+      if (measured) {
+        sent.put(key, new long[] {now, firstQueuedAt});
+        measuredBatches++;
+      }
+      String m =
+          ProtocolCodec.encode(new ClientMessage.Submit(doc, batch(clientId, seq, known, queued)));
+      inFlightSize = queued;
+      queued = 0;
+      ws.send(m);
+    }
+
+    private void onMessage(String m) {
+      long now = System.nanoTime();
+      if (m.startsWith("{\"type\":\"sequenced\"")) {
+        int n = count(m, "\"x\"");
+        long first = field(m, "firstRevision");
+        String cid = string(m, "clientId");
+        int author = Integer.parseInt(cid.substring(1, cid.indexOf('-')));
+        long key = ((long) author << 32) | field(m, "batchSeq");
+        if (sent.containsKey(key)) {
+          if (count == keys.length) {
+            keys = Arrays.copyOf(keys, count * 2);
+            arrivals = Arrays.copyOf(arrivals, count * 2);
+          }
+          keys[count] = key;
+          arrivals[count++] = now;
+        }
+        synchronized (this) {
+          known = Math.max(known, first + n - 1);
+        }
+      } else if (m.startsWith("{\"type\":\"ack\"")) {
+        synchronized (this) {
+          known = Math.max(known, field(m, "firstRevision") + inFlightSize - 1);
+          inFlight = false;
+          if (queued > 0) {
+            sendQueued();
+          }
+        }
+      } else if (m.startsWith("{\"type\":\"error\"")) {
+        errors++;
+        System.out.println(clientId + ": " + m);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- catch-up
+
+  private void catchUp() throws Exception {
+    Path trace = Path.of(opts.getOrDefault("trace", "../shared/traces/automerge-paper.json.gz"));
+    System.out.println();
+    System.out.println(
+        "== catch-up: a fresh client opens a document with the "
+            + trace.getFileName()
+            + " history ==");
+    Trace t = TraceReader.read(trace);
+    List<TextOperation> ops = new ArrayList<>(t.patchCount());
+    int length = 0;
+    for (Trace.Txn txn : t.txns()) {
+      for (Trace.Patch p : txn.patches()) {
+        TextOperation op = TextOperation.splice(length, p.position(), p.deleteCount(), p.text());
+        if (!op.isNoop()) {
+          ops.add(op);
+          length = op.targetLength();
+        }
+      }
+    }
+    String doc = "catchup-" + runId;
+    Client c = Client.connect(url, token, "cu-writer-" + runId);
+    c.request(new ClientMessage.Create(doc, "automerge-paper"), "created");
+    // Subscribed, as an editor is: the relay drops an unfollowed document's state after each
+    // request and re-reads it (a full scan of its log) on the next one.
+    c.request(new ClientMessage.Open(doc, 0, false), "history");
+    long t0 = System.nanoTime();
+    // Batches of 100: the relay applies a checkpointing batch's operations to a String one by one
+    // (DocumentText.textAfter), which for 1000-operation batches on this 100 KB text costs minutes.
+    int per = intOpt("catchup-batch", 100);
+    long head = 0;
+    for (int i = 0, seq = 1; i < ops.size(); i += per, seq++) {
+      List<TextOperation> chunk = ops.subList(i, Math.min(ops.size(), i + per));
+      c.request(
+          new ClientMessage.Submit(
+              doc,
+              WireBatch.of(new dev.quire.ot.sync.Batch("cu-writer-" + runId, seq, head, chunk))),
+          "ack");
+      head += chunk.size();
+    }
+    c.close();
+    System.out.printf(
+        Locale.ROOT,
+        "submitted %d revisions in batches of %d in %.1f s%n",
+        head,
+        per,
+        (System.nanoTime() - t0) / 1e9);
+    int runs = intOpt("catchup-runs", 3);
+    for (boolean snapshot : new boolean[] {false, true}) {
+      long[] times = new long[runs];
+      for (int r = 0; r < runs; r++) {
+        times[r] = openFresh(doc, head, snapshot, t.endContent());
+        System.out.printf(
+            Locale.ROOT,
+            "  run %d%s: %.0f ms%n",
+            r + 1,
+            snapshot ? " (snapshot)" : "",
+            times[r] / 1e6);
+      }
+      Arrays.sort(times);
+      System.out.printf(
+          Locale.ROOT,
+          "open from revision 0%s to the head (%d), text checked: runs %s ms; median %.0f ms%n",
+          snapshot ? " allowing a snapshot" : ", whole history",
+          head,
+          Arrays.toString(Arrays.stream(times).map(x -> x / 1_000_000).toArray()),
+          times[runs / 2] / 1e6);
+    }
+  }
+
+  /** Connect, hello, open from 0 (paged), canonicalise and apply everything; returns ns. */
+  private long openFresh(String doc, long head, boolean snapshot, String expected)
+      throws Exception {
+    long t0 = System.nanoTime();
+    Client c = Client.connect(url, token, "cu-reader-" + System.nanoTime());
+    GapBuffer text = new GapBuffer();
+    ClientSync sync = null;
+    long after = 0;
+    boolean first = true;
+    while (true) {
+      c.send(ProtocolCodec.encode(new ClientMessage.Open(doc, after, snapshot && first)));
+      ServerMessage m = ProtocolCodec.decodeServer(c.take());
+      if (m instanceof ServerMessage.Snapshot s) {
+        text = new GapBuffer(s.text());
+        sync = new ClientSync("reader", new OffsetLog(s.revision(), text.length()), 1000);
+        m = ProtocolCodec.decodeServer(c.take());
+      }
+      if (sync == null) {
+        sync = new ClientSync("reader", new MemoryLog(), 1000);
+      }
+      first = false;
+      ServerMessage.History h = (ServerMessage.History) m;
+      for (WireSequenced w : h.batches()) {
+        Delivery d = sync.receive(w.toSequencedBatch());
+        if (d.status() == Delivery.Status.GAP) {
+          throw new IllegalStateException("gap at " + w.firstRevision());
+        }
+        for (TextOperation op : d.toApply()) {
+          text.apply(op);
+        }
+      }
+      if (h.complete()) {
+        break;
+      }
+      after = sync.revision();
+    }
+    long t1 = System.nanoTime();
+    c.close();
+    if (sync.revision() != head || !text.toString().equals(expected)) {
+      throw new IllegalStateException("catch-up did not reach the trace's end text");
+    }
+    return t1 - t0;
+  }
+
+  /** A canonical log that starts at a checkpoint instead of the empty document. */
+  private static final class OffsetLog implements CanonicalLog {
+    final long base;
+    final int baseLength;
+    final List<TextOperation> ops = new ArrayList<>();
+
+    OffsetLog(long base, int baseLength) {
+      this.base = base;
+      this.baseLength = baseLength;
+    }
+
+    @Override
+    public long head() {
+      return base + ops.size();
+    }
+
+    @Override
+    public TextOperation operation(long revision) {
+      if (revision <= base) {
+        throw new IndexOutOfBoundsException("revision " + revision + " is before the snapshot");
+      }
+      return ops.get((int) (revision - base - 1));
+    }
+
+    @Override
+    public int lengthAt(long revision) {
+      return revision == base ? baseLength : operation(revision).targetLength();
+    }
+
+    @Override
+    public void append(SequencedBatch sequenced, List<TextOperation> canonical) {
+      ops.addAll(canonical);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /**
+   * {@code size} operations each inserting "x" at 0 on a document of {@code base + i} code points.
+   */
+  static WireBatch batch(String clientId, long seq, long base, int size) {
+    List<String> ops = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      long len = base + i;
+      ops.add(len == 0 ? "[\"x\"]" : "[\"x\"," + len + "]");
+    }
+    return new WireBatch(clientId, seq, base, ops);
+  }
+
+  private static String doc(String prefix, int i) {
+    return prefix + "-" + i;
+  }
+
+  /** The integer after {@code "name":} in a JSON text (no escaping in the names we look for). */
+  static long field(String json, String name) {
+    int i = json.indexOf("\"" + name + "\":");
+    if (i < 0) {
+      throw new IllegalArgumentException("no " + name + " in " + json);
+    }
+    i += name.length() + 3;
+    long v = 0;
+    while (i < json.length() && Character.isDigit(json.charAt(i))) {
+      v = v * 10 + (json.charAt(i++) - '0');
+    }
+    return v;
+  }
+
+  static String string(String json, String name) {
+    int i = json.indexOf("\"" + name + "\":\"") + name.length() + 4;
+    return json.substring(i, json.indexOf('"', i));
+  }
+
+  static int count(String s, String what) {
+    int n = 0;
+    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + what.length())) {
+      n++;
+    }
+    return n;
+  }
+
+  private static void report(String what, long[] nanos) {
+    long[] s = nanos.clone();
+    Arrays.sort(s);
+    if (s.length == 0) {
+      System.out.println(what + ": no samples");
+      return;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%s: n=%d p50=%.3f ms p95=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms%n",
+        what,
+        s.length,
+        pct(s, 50) / 1e6,
+        pct(s, 95) / 1e6,
+        pct(s, 99) / 1e6,
+        pct(s, 99.9) / 1e6,
+        s[s.length - 1] / 1e6);
+  }
+
+  private static long pct(long[] sorted, double p) {
+    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+
+  private static void deleteTree(Path p) throws Exception {
+    try (var walk = Files.walk(p)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
+  /** A protocol client: hello on connect, then either a queue or a listener for messages. */
+  static final class Client extends WebSocketClient {
+    final BlockingQueue<String> in = new LinkedBlockingQueue<>();
+    volatile Consumer<String> listener;
+
+    private Client(URI uri) {
+      super(uri);
+      setTcpNoDelay(true);
+    }
+
+    static Client connect(String url, String token, String clientId) throws Exception {
+      Client c = new Client(URI.create(url));
+      if (!c.connectBlocking(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("cannot connect to " + url);
+      }
+      c.request(new ClientMessage.Hello(ProtocolCodec.VERSION, token, clientId), "welcome");
+      return c;
+    }
+
+    /** Sends and waits for a reply of {@code type}; refuses an error. */
+    String request(ClientMessage m, String type) throws InterruptedException {
+      send(ProtocolCodec.encode(m));
+      while (true) {
+        String r = take();
+        if (r.startsWith("{\"type\":\"" + type + "\"")) {
+          return r;
+        }
+        if (r.startsWith("{\"type\":\"error\"")) {
+          throw new IllegalStateException(m.type() + " refused: " + r);
+        }
+      }
+    }
+
+    String take() throws InterruptedException {
+      String r = in.poll(60, TimeUnit.SECONDS);
+      if (r == null) {
+        throw new IllegalStateException("no answer within 60 s");
+      }
+      return r;
+    }
+
+    @Override
+    public void onOpen(ServerHandshake handshake) {}
+
+    @Override
+    public void onMessage(String message) {
+      Consumer<String> l = listener;
+      if (l != null) {
+        l.accept(message);
+      } else {
+        in.add(message);
+      }
+    }
+
+    @Override
+    public void onClose(int code, String reason, boolean remote) {}
+
+    @Override
+    public void onError(Exception ex) {}
+  }
+}

@@ -351,7 +351,13 @@ final class DocumentLink {
     if (awaitingDurable || session.storeError() != null) {
       return;
     }
-    Optional<Batch> next = session.nextBatch();
+    Optional<Batch> next;
+    try {
+      next = session.nextBatch();
+    } catch (IllegalStateException e) {
+      fail(e.getMessage() + "; the local text is kept");
+      return;
+    }
     if (next.isEmpty()) {
       return;
     }

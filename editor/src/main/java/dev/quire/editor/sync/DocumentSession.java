@@ -49,6 +49,8 @@ public final class DocumentSession {
   private final List<DocumentListener> listeners = new CopyOnWriteArrayList<>();
   private ClientSync sync;
   private int maxBatch;
+  private int maxBytes = Integer.MAX_VALUE;
+  private int syncMax; // the batch limit the current ClientSync was made with
   private LocalDocument document;
   private SyncStatus status;
   private int ackedSinceSave;
@@ -66,6 +68,7 @@ public final class DocumentSession {
     this.document = d.document();
     this.log = new LocalLog(d.tailFrom(), d.lengthBeforeTail(), d.tail(), d.headText());
     this.maxBatch = maxBatch;
+    this.syncMax = maxBatch;
     this.sync = ClientSync.restore(d.state(), log, maxBatch);
     this.text = new GapBuffer(d.headText());
     d.state().inFlightOperations().forEach(text::apply);
@@ -231,7 +234,12 @@ public final class DocumentSession {
   /** Replaces the batch size limit (the relay told its limits). */
   void setMaxBatch(int maxBatch) {
     this.maxBatch = maxBatch;
-    sync = ClientSync.restore(sync.state(), log, maxBatch);
+    restoreSync(maxBatch);
+  }
+
+  private void restoreSync(int max) {
+    sync = ClientSync.restore(sync.state(), log, max);
+    syncMax = max;
   }
 
   /** Takes a sequenced batch from the relay; may throw if it does not fit (nothing changed). */
@@ -317,6 +325,7 @@ public final class DocumentSession {
             new ClientState(st.clientId(), log.head(), st.nextBatchSeq(), null, List.of(), queued),
             log,
             maxBatch);
+    syncMax = maxBatch;
     taken(new Delivery(Delivery.Status.APPLIED, List.of(r)), unacknowledged(), author);
   }
 
@@ -377,9 +386,59 @@ public final class DocumentSession {
         .whenCompleteAsync(this::saved, owner);
   }
 
-  /** The next batch to send: the in-flight one again, or a new one (durable before it is sent). */
+  /** Tells the relay's limits: operations per batch and bytes per message. */
+  void setLimits(int maxBatch, int maxMessageBytes) {
+    this.maxBytes = maxMessageBytes;
+    setMaxBatch(maxBatch);
+  }
+
+  /**
+   * The next batch to send: the in-flight one again, or a new one (durable before it is sent) of as
+   * many queued operations as fit both the relay's operation and byte limits.
+   *
+   * @throws IllegalStateException when the next operation alone is over the byte limit
+   */
   Optional<Batch> nextBatch() {
+    if (sync.inFlight().isEmpty() && sync.unacknowledgedCount() > 0) {
+      int fit = opsThatFit();
+      if (fit == 0) {
+        throw new IllegalStateException(
+            "the next edit is larger than the relay's message limit of " + maxBytes + " bytes");
+      }
+      if (Math.min(syncMax, sync.unacknowledgedCount()) != fit) {
+        // Nothing is in flight: a ClientSync restored with another limit is otherwise the same.
+        restoreSync(fit);
+      }
+    }
     return sync.nextBatch();
+  }
+
+  /** How many queued operations, up to the batch limit, fit in one message. */
+  private int opsThatFit() {
+    List<TextOperation> queued = sync.state().queued();
+    long budget = maxBytes - 1024L; // the envelope: type, document, client id, numbers
+    long used = 0;
+    int n = 0;
+    for (TextOperation op : queued) {
+      if (n == maxBatch) {
+        break;
+      }
+      used += utf8Length(dev.quire.ot.codec.OperationCodec.toJson(op)) + 1;
+      if (used > budget) {
+        break;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    return n;
   }
 
   CompletableFuture<Void> batchFormed(Batch b) {

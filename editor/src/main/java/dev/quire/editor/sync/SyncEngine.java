@@ -366,7 +366,7 @@ public final class SyncEngine implements AutoCloseable {
     log.debug("Connected to {} as {}", config.relay(), user);
     for (DocumentLink l : List.copyOf(links.values())) {
       if (l.session().sync().state().inFlight() == null) {
-        l.session().setMaxBatch(limits.maxBatchOperations());
+        l.session().setLimits(limits.maxBatchOperations(), limits.maxMessageBytes());
       }
       l.connected(conn);
     }

@@ -197,4 +197,33 @@ class LiveSyncTest {
     assertThat(alice.store.localText("d").get()).hasSize(200);
     assertThat(alice.store.durability().maxMillis()).isLessThan(2000);
   }
+
+  @Test
+  void largePaste_isSentInBatchesThatFitTheRelaysMessageLimit() throws Exception {
+    relay.close();
+    relay =
+        TestRelay.start(
+            dir.resolve("small-relay"),
+            new dev.quire.ot.protocol.Limits(64 * 1024, 1000, 2000, 10_000, 10_000));
+    aliceToken = relay.user("alice");
+    bobToken = relay.user("bob");
+    relay.document("doc", "alice", "bob");
+    clients();
+    alice.addRemoteDocument("doc");
+    bob.addRemoteDocument("doc");
+    DocumentSession a = alice.open("doc");
+    DocumentSession b = bob.open("doc");
+    alice.start();
+    bob.start();
+    alice.awaitSettled();
+    String paste = "päste 😀 ".repeat(30_000); // 270,000 code points, ~420 KB of JSON
+    alice.edit(a, 0, 0, paste);
+    for (int i = 0; i < 40; i++) {
+      alice.edit(a, i, 0, "k");
+    }
+    alice.awaitSettled();
+    TestClient.await("bob has it", () -> bob.text(b).length() == alice.text(a).length());
+    assertThat(bob.text(b)).isEqualTo(alice.text(a));
+    assertThat(alice.problems).isEmpty();
+  }
 }

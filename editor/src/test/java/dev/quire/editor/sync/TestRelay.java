@@ -12,6 +12,7 @@ final class TestRelay implements AutoCloseable {
   static final Limits LIMITS = new Limits(1 << 20, 1000, 2000, 10_000, 10_000);
 
   private final Path dataDir;
+  private Limits limits = LIMITS;
   private Relay relay;
   private int port;
 
@@ -20,7 +21,12 @@ final class TestRelay implements AutoCloseable {
   }
 
   static TestRelay start(Path dataDir) {
+    return start(dataDir, LIMITS);
+  }
+
+  static TestRelay start(Path dataDir, Limits limits) {
     TestRelay r = new TestRelay(dataDir);
+    r.limits = limits;
     r.relay = Relay.start(r.config(0));
     r.port = r.relay.port();
     return r;
@@ -30,7 +36,7 @@ final class TestRelay implements AutoCloseable {
     return RelayConfig.builder(dataDir)
         .port(port)
         .metricsPort(-1)
-        .limits(LIMITS)
+        .limits(limits)
         .checkpointInterval(100)
         .workerThreads(2)
         .build();

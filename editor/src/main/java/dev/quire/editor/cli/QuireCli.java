@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       DocsCommand.class,
       ImportCommand.class,
       ExportCommand.class,
+      RenameCommand.class,
       ShowCommand.class,
       HistoryCommand.class,
       SyncCommand.class,

@@ -49,6 +49,7 @@ final class DocumentLink {
     var st = session.sync().state();
     this.durableSeq = st.inFlight() != null ? st.inFlight().batchSeq() : st.nextBatchSeq() - 1;
     session.setEngineHook(this::localChange);
+    session.setRenameHook(this::renamedLocally);
   }
 
   DocumentSession session() {
@@ -144,7 +145,16 @@ final class DocumentLink {
   private void renamed(ServerMessage.Renamed r) {
     if (r.title().equals(session.document().title())) {
       engine.titleSynced(session);
+    } else if (session.document().titleSynced()) {
+      engine.titleFromRelay(session, r.title()); // someone else renamed it
     }
+  }
+
+  private void renamedLocally() {
+    if (conn != null && phase == Phase.LIVE) {
+      send(new ClientMessage.Rename(id(), session.document().title()));
+    }
+    updateLiveStatus();
   }
 
   private void startCatchUp() {

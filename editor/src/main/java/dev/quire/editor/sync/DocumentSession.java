@@ -194,6 +194,39 @@ public final class DocumentSession {
     }
   }
 
+  /**
+   * Gives the document a new title: saved at once, sent to the relay now when live, otherwise at
+   * the next connection.
+   *
+   * @throws IllegalArgumentException when the title is empty or too long
+   */
+  public void rename(String title) {
+    dev.quire.ot.protocol.Ids.requireTitle(title);
+    LocalDocument d = document;
+    document =
+        new LocalDocument(
+            d.id(),
+            title,
+            d.createdMillis(),
+            d.head(),
+            d.pending(),
+            d.onRelay(),
+            false,
+            d.relayHead(),
+            d.lastSyncedMillis(),
+            d.syncError());
+    store.rename(id, title).whenCompleteAsync(this::saved, owner);
+    if (renameHook != null) {
+      renameHook.run();
+    }
+  }
+
+  private Runnable renameHook;
+
+  void setRenameHook(Runnable hook) {
+    this.renameHook = hook;
+  }
+
   /** The text at any revision of the log, from the store. */
   public CompletableFuture<String> textAt(long revision) {
     return store.textAt(id, revision);

@@ -510,6 +510,24 @@ public final class SyncEngine implements AutoCloseable {
     links.get(s.id()).updateLiveStatus();
   }
 
+  void titleFromRelay(DocumentSession s, String title) {
+    store.rename(s.id(), title);
+    store.relayState(s.id(), null, true, null);
+    LocalDocument d = s.document();
+    s.setDocument(
+        new LocalDocument(
+            d.id(),
+            title,
+            d.createdMillis(),
+            d.head(),
+            d.pending(),
+            d.onRelay(),
+            true,
+            d.relayHead(),
+            d.lastSyncedMillis(),
+            d.syncError()));
+  }
+
   void relayHead(DocumentSession s, long head) {
     store.relayState(s.id(), null, null, head);
   }

@@ -226,4 +226,40 @@ class LiveSyncTest {
     assertThat(bob.text(b)).isEqualTo(alice.text(a));
     assertThat(alice.problems).isEmpty();
   }
+
+  @Test
+  void rename_offlineThenLive_reachesTheRelayAndOthers() throws Exception {
+    relay.document("doc", "alice", "bob");
+    clients();
+    alice.addRemoteDocument("doc");
+    bob.addRemoteDocument("doc");
+    DocumentSession a = alice.open("doc");
+    DocumentSession b = bob.open("doc");
+    bob.start();
+    alice.owner.run(() -> a.rename("Renamed offline"));
+    assertThat(alice.store.document("doc").get().orElseThrow().syncState()).isEqualTo("unsent");
+    alice.start();
+    alice.awaitSettled();
+    assertThat(alice.store.document("doc").get().orElseThrow().syncState()).isEqualTo("synced");
+    assertThat(relay.relay().store().documents().find("doc").orElseThrow().title())
+        .isEqualTo("Renamed offline");
+    alice.owner.run(() -> a.rename("Renamed live"));
+    TestClient.await(
+        "relay has the live title",
+        () ->
+            relay
+                .relay()
+                .store()
+                .documents()
+                .find("doc")
+                .orElseThrow()
+                .title()
+                .equals("Renamed live"));
+    alice.awaitSettled();
+    assertThat(alice.status(a).isSynced()).isTrue();
+    TestClient.await(
+        "bob sees the title", () -> bob.onOwner(() -> b.document().title()).equals("Renamed live"));
+    bob.store.flush().get();
+    assertThat(bob.store.document("doc").get().orElseThrow().title()).isEqualTo("Renamed live");
+  }
 }

@@ -49,7 +49,7 @@ final class SyncClient {
   /** batchSeq -> first revision, from every ack received (a resend's ack must agree). */
   final Map<Long, Long> acks = new TreeMap<>();
 
-  int editsMade;
+  volatile int editsMade;
   volatile int ackCount;
   int connects;
   int resends;

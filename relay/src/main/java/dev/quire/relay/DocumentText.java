@@ -89,11 +89,13 @@ final class DocumentText implements CanonicalLog {
 
   /** The text at {@link #head()} followed by {@code canonical}, without changing anything. */
   String textAfter(List<TextOperation> canonical) {
-    String s = text.toString();
+    // A scratch buffer keeps this linear in the text plus the edits; applying each operation to a
+    // String would copy the whole text once per operation.
+    GapBuffer scratch = new GapBuffer(text.toString());
     for (TextOperation op : canonical) {
-      s = op.apply(s);
+      scratch.apply(op);
     }
-    return s;
+    return scratch.toString();
   }
 
   String text() {

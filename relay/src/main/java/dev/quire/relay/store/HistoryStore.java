@@ -175,21 +175,11 @@ public final class HistoryStore {
 
   /** The latest checkpoint revision at or before {@code revision}, if any. */
   public OptionalLong checkpointAtOrBefore(String doc, long revision) {
-    return db.read(
+    return aggregate(
         "finding a checkpoint of " + doc,
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT MAX(revision) FROM checkpoints WHERE doc_id = ? AND revision <= ?")) {
-            s.setString(1, doc);
-            s.setLong(2, revision);
-            try (ResultSet rs = s.executeQuery()) {
-              rs.next();
-              long r = rs.getLong(1);
-              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(r);
-            }
-          }
-        });
+        "SELECT MAX(revision) FROM checkpoints WHERE doc_id = ? AND revision <= ?",
+        doc,
+        revision);
   }
 
   /** The checkpoint at exactly {@code revision}. */
@@ -217,12 +207,19 @@ public final class HistoryStore {
    * {@code revision}.
    */
   public OptionalLong minBaseAfter(String doc, long revision) {
-    return db.read(
+    return aggregate(
         "reading the history of " + doc,
+        "SELECT MIN(base_revision) FROM batches WHERE doc_id = ? AND first_revision > ?",
+        doc,
+        revision);
+  }
+
+  /** A one-value aggregate query on (doc, revision); empty when SQL gives NULL (no rows). */
+  private OptionalLong aggregate(String what, String sql, String doc, long revision) {
+    return db.read(
+        what,
         c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT MIN(base_revision) FROM batches WHERE doc_id = ? AND first_revision > ?")) {
+          try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, doc);
             s.setLong(2, revision);
             try (ResultSet rs = s.executeQuery()) {

@@ -10,7 +10,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import picocli.CommandLine.Command;
@@ -68,18 +67,7 @@ final class ImportCommand extends ProfileCommand {
     }
   }
 
-  /** The text as inserts of at most {@link DocumentSession#MAX_INSERT} code points each. */
   static List<TextOperation> ops(String text) {
-    List<TextOperation> ops = new ArrayList<>();
-    int length = 0;
-    int i = 0;
-    while (i < text.length()) {
-      int n = Math.min(DocumentSession.MAX_INSERT, text.codePointCount(i, text.length()));
-      int end = text.offsetByCodePoints(i, n);
-      ops.add(TextOperation.splice(length, length, 0, text.substring(i, end)));
-      length += n;
-      i = end;
-    }
-    return ops;
+    return DocumentSession.insertsOf(text);
   }
 }

@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
     versionProvider = QuireCli.Version.class,
     description = "Quire, a local-first collaborative editor.",
     subcommands = {
+      EditCommand.class,
+      DemoCommand.class,
       DocsCommand.class,
       ImportCommand.class,
       ExportCommand.class,

@@ -117,8 +117,14 @@ final class DocumentLink {
     } else if (m instanceof ServerMessage.Renamed r) {
       renamed(r);
     } else if (m instanceof ServerMessage.PresenceOf p) {
+      // The relay keeps no presence: someone new has never seen our caret, so announce it again.
+      boolean newcomer = !session.presenceState().knows(p.session());
       if (session.presenceState().received(p, session.sync(), session.log())) {
         session.firePresence();
+      }
+      if (newcomer) {
+        session.markSelectionDirty();
+        pump();
       }
     } else if (m instanceof ServerMessage.Leave l) {
       session.presenceState().leave(l.session());

@@ -15,6 +15,13 @@ public interface DocumentListener {
    */
   default void remoteEdit(TextOperation op) {}
 
+  /**
+   * A local edit made through {@link DocumentSession#edit}, already applied to {@link
+   * DocumentSession#text()}. A view that made the edit itself ignores it; another view of the same
+   * session (or a command such as restoring a revision) applies it.
+   */
+  default void localEdit(TextOperation op) {}
+
   /** The sync status changed. */
   default void statusChanged(SyncStatus status) {}
 

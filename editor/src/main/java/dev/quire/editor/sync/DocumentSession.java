@@ -171,6 +171,9 @@ public final class DocumentSession {
     } else {
       setStatus(status); // the unacknowledged count changed
     }
+    for (DocumentListener l : listeners) {
+      l.localEdit(op);
+    }
     if (engineHook != null) {
       engineHook.run();
     }
@@ -192,6 +195,24 @@ public final class DocumentSession {
       at += n;
       i = end;
     }
+  }
+
+  /**
+   * A text as the edits that create it from an empty document: inserts of at most {@link
+   * #MAX_INSERT} code points each (for imports and new documents).
+   */
+  public static List<TextOperation> insertsOf(String text) {
+    List<TextOperation> ops = new ArrayList<>();
+    int length = 0;
+    int i = 0;
+    while (i < text.length()) {
+      int n = Math.min(MAX_INSERT, text.codePointCount(i, text.length()));
+      int end = text.offsetByCodePoints(i, n);
+      ops.add(TextOperation.splice(length, length, 0, text.substring(i, end)));
+      length += n;
+      i = end;
+    }
+    return ops;
   }
 
   /**

@@ -25,6 +25,11 @@ final class Presences {
     return Map.copyOf(current);
   }
 
+  /** True for a collaborator's connection heard from before (and not gone since). */
+  boolean knows(String session) {
+    return current.containsKey(session) || waiting.containsKey(session);
+  }
+
   /** A collaborator's caret from the relay; true when what is shown changed. */
   boolean received(ServerMessage.PresenceOf p, ClientSync sync, LocalLog log) {
     if (p.revision() > sync.revision()) {

@@ -1,0 +1,98 @@
+package dev.quire.editor.cli;
+
+import dev.quire.editor.store.LocalStore;
+import dev.quire.editor.store.Settings;
+import dev.quire.editor.ui.EditorApp;
+import dev.quire.editor.ui.EditorWindow;
+import java.awt.Rectangle;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code quire edit [DOC]}: the editor window on a profile. */
+@Command(
+    name = "edit",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Opens the editor window on a profile. Options given here are remembered in the profile.",
+      "Without a relay it works offline; documents sync once one is set (Sync > Settings)."
+    })
+final class EditCommand extends ProfileCommand {
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DOC", description = "a document to open")
+  String doc;
+
+  @Option(names = "--relay", paramLabel = "URL", description = "the relay, ws://host:port")
+  String relay;
+
+  @Option(names = "--token", description = "your token on that relay")
+  String token;
+
+  @Option(names = "--name", description = "the name others see next to your caret")
+  String name;
+
+  @Option(names = "--colour", description = "your caret colour, #rrggbb")
+  String colour;
+
+  @Option(names = "--theme", description = "light or dark")
+  String theme;
+
+  @Option(names = "--bounds", paramLabel = "X,Y,W,H", description = "where to put the window")
+  String bounds;
+
+  @Override
+  int run(LocalStore store, PrintWriter out) {
+    String problem = EditorApp.cannotShowWindows();
+    if (problem != null) {
+      throw new CliException(ExitCodes.FAILED, problem);
+    }
+    if (relay != null && EditorApp.checkRelay(relay) != null) {
+      throw new CliException(ExitCodes.USAGE, EditorApp.checkRelay(relay));
+    }
+    if (colour != null && !colour.matches("#[0-9a-fA-F]{6}")) {
+      throw new CliException(ExitCodes.USAGE, "--colour is #rrggbb, not " + colour);
+    }
+    Boolean dark = theme == null ? null : parseTheme(theme);
+    Rectangle where = bounds == null ? null : parseBounds(bounds);
+    Settings s = await(store.settings());
+    Settings changed =
+        new Settings(
+            relay != null ? relay : s.relayUrl(),
+            token != null ? token : s.token(),
+            name != null ? name : s.displayName(),
+            colour != null ? colour : s.colour());
+    if (!changed.equals(s)) {
+      await(store.saveSettings(changed));
+    }
+    if (doc != null) {
+      document(store, doc);
+    }
+    EditorWindow w = EditorApp.show(store, changed, where, dark, doc);
+    try {
+      EditorApp.awaitClosed(w);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return ExitCodes.OK;
+  }
+
+  static boolean parseTheme(String theme) {
+    return switch (theme) {
+      case "dark" -> true;
+      case "light" -> false;
+      default -> throw new CliException(ExitCodes.USAGE, "--theme is light or dark, not " + theme);
+    };
+  }
+
+  static Rectangle parseBounds(String b) {
+    if (!b.matches("-?\\d{1,5},-?\\d{1,5},\\d{1,5},\\d{1,5}")) {
+      throw new CliException(ExitCodes.USAGE, "--bounds is X,Y,WIDTH,HEIGHT, not " + b);
+    }
+    String[] p = b.split(",");
+    return new Rectangle(
+        Integer.parseInt(p[0]),
+        Integer.parseInt(p[1]),
+        Integer.parseInt(p[2]),
+        Integer.parseInt(p[3]));
+  }
+}

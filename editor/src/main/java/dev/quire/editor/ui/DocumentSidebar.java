@@ -1,0 +1,169 @@
+package dev.quire.editor.ui;
+
+import dev.quire.editor.store.LocalDocument;
+import java.awt.BorderLayout;
+import java.awt.Color;
+import java.awt.Component;
+import java.awt.Dimension;
+import java.awt.Font;
+import java.awt.event.MouseAdapter;
+import java.awt.event.MouseEvent;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import javax.swing.BorderFactory;
+import javax.swing.DefaultListModel;
+import javax.swing.JButton;
+import javax.swing.JLabel;
+import javax.swing.JList;
+import javax.swing.JPanel;
+import javax.swing.JPopupMenu;
+import javax.swing.JScrollPane;
+import javax.swing.ListCellRenderer;
+import javax.swing.ListSelectionModel;
+import javax.swing.UIManager;
+
+/** The list of the profile's documents with each one's sync state; selecting one opens it. */
+final class DocumentSidebar extends JPanel {
+  private final DefaultListModel<LocalDocument> model = new DefaultListModel<>();
+  private final JList<LocalDocument> list = new JList<>(model);
+  private boolean updating;
+
+  DocumentSidebar(Consumer<LocalDocument> open, JPopupMenu menu, Runnable newDocument) {
+    super(new BorderLayout());
+    setPreferredSize(new Dimension(230, 400));
+    setBorder(
+        BorderFactory.createMatteBorder(0, 0, 0, 1, UIManager.getColor("Separator.foreground")));
+    JLabel header = new JLabel("Documents");
+    header.setFont(header.getFont().deriveFont(Font.BOLD));
+    JButton add = new JButton("+");
+    add.setToolTipText("New document (Ctrl+N)");
+    add.putClientProperty("JButton.buttonType", "toolBarButton");
+    add.addActionListener(e -> newDocument.run());
+    JPanel top = new JPanel(new BorderLayout());
+    top.setBorder(BorderFactory.createEmptyBorder(8, 10, 6, 6));
+    top.add(header, BorderLayout.WEST);
+    top.add(add, BorderLayout.EAST);
+    add(top, BorderLayout.NORTH);
+
+    list.setName("documents");
+    list.setSelectionMode(ListSelectionModel.SINGLE_SELECTION);
+    list.setCellRenderer(new Renderer());
+    list.addListSelectionListener(
+        e -> {
+          if (!e.getValueIsAdjusting() && !updating && list.getSelectedValue() != null) {
+            open.accept(list.getSelectedValue());
+          }
+        });
+    list.addMouseListener(
+        new MouseAdapter() {
+          @Override
+          public void mousePressed(MouseEvent e) {
+            popup(e);
+          }
+
+          @Override
+          public void mouseReleased(MouseEvent e) {
+            popup(e);
+          }
+
+          private void popup(MouseEvent e) {
+            if (e.isPopupTrigger()) {
+              int i = list.locationToIndex(e.getPoint());
+              if (i >= 0) {
+                list.setSelectedIndex(i);
+                menu.show(list, e.getX(), e.getY());
+              }
+            }
+          }
+        });
+    JScrollPane scroll = new JScrollPane(list);
+    scroll.setBorder(BorderFactory.createEmptyBorder());
+    add(scroll, BorderLayout.CENTER);
+  }
+
+  /** Replaces the list, keeping the selection on {@code selectedId} without reopening it. */
+  void show(List<LocalDocument> documents, String selectedId) {
+    updating = true;
+    try {
+      model.clear();
+      int selected = -1;
+      for (int i = 0; i < documents.size(); i++) {
+        model.addElement(documents.get(i));
+        if (documents.get(i).id().equals(selectedId)) {
+          selected = i;
+        }
+      }
+      if (selected >= 0) {
+        list.setSelectedIndex(selected);
+      } else {
+        list.clearSelection();
+      }
+    } finally {
+      updating = false;
+    }
+  }
+
+  List<LocalDocument> documents() {
+    return java.util.Collections.list(model.elements());
+  }
+
+  /** Selects a document as if the user clicked it (it opens). */
+  void select(String id) {
+    for (int i = 0; i < model.size(); i++) {
+      if (Objects.equals(model.get(i).id(), id)) {
+        list.setSelectedIndex(i);
+        return;
+      }
+    }
+  }
+
+  private static final class Renderer extends JPanel implements ListCellRenderer<LocalDocument> {
+    private final JLabel title = new JLabel();
+    private final JLabel state = new JLabel();
+
+    Renderer() {
+      super(new BorderLayout(0, 1));
+      setBorder(BorderFactory.createEmptyBorder(5, 10, 5, 8));
+      title.setFont(title.getFont().deriveFont(Font.PLAIN, title.getFont().getSize2D() + 1f));
+      state.setFont(state.getFont().deriveFont(state.getFont().getSize2D() - 1f));
+      add(title, BorderLayout.NORTH);
+      add(state, BorderLayout.SOUTH);
+    }
+
+    @Override
+    public Component getListCellRendererComponent(
+        JList<? extends LocalDocument> list,
+        LocalDocument d,
+        int index,
+        boolean selected,
+        boolean focused) {
+      title.setText(d.title());
+      String words =
+          switch (d.syncState()) {
+            case "synced" -> "synced · rev " + d.head();
+            case "unsent" -> d.pending() + " unsent · rev " + d.head();
+            case "error" -> "sync stopped";
+            default -> "only on this machine";
+          };
+      state.setText(words);
+      state.setIcon(new StatusBar.Dot(stateColour(d.syncState())));
+      setToolTipText(d.syncError() != null ? d.syncError() : d.id());
+      Color bg = selected ? list.getSelectionBackground() : list.getBackground();
+      Color fg = selected ? list.getSelectionForeground() : list.getForeground();
+      setBackground(bg);
+      title.setForeground(fg);
+      state.setForeground(selected ? fg : UIManager.getColor("Label.disabledForeground"));
+      return this;
+    }
+
+    private static Color stateColour(String state) {
+      return switch (state) {
+        case "synced" -> new Color(0x22c55e);
+        case "unsent" -> new Color(0xf59e0b);
+        case "error" -> new Color(0xef4444);
+        default -> new Color(0x9ca3af);
+      };
+    }
+  }
+}

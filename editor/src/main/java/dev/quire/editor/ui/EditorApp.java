@@ -1,0 +1,88 @@
+package dev.quire.editor.ui;
+
+import dev.quire.editor.store.LocalStore;
+import dev.quire.editor.store.Settings;
+import java.awt.GraphicsEnvironment;
+import java.awt.Rectangle;
+import java.lang.reflect.InvocationTargetException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.swing.SwingUtilities;
+
+/** Starting editor windows: the look, one window per profile, waiting until they close. */
+public final class EditorApp {
+  private EditorApp() {}
+
+  /** Why no window can be shown here, or null when it can. */
+  public static String cannotShowWindows() {
+    return GraphicsEnvironment.isHeadless()
+        ? "no display to show a window on (set DISPLAY, or run under xvfb-run)"
+        : null;
+  }
+
+  /** Why {@code url} is not a relay address, or null when it is one (or empty: offline). */
+  public static String checkRelay(String url) {
+    return SettingsDialog.checkRelay(url);
+  }
+
+  /**
+   * Opens a window on {@code store} (already open; the window closes it) and returns it once shown.
+   *
+   * @param bounds where to put it, or null for where it was last time
+   * @param dark the look for a profile that has none yet, or null for its own
+   * @param docId a document to open, or null for the last one
+   */
+  public static EditorWindow show(
+      LocalStore store, Settings settings, Rectangle bounds, Boolean dark, String docId) {
+    AtomicReference<EditorWindow> window = new AtomicReference<>();
+    onEventThread(
+        () -> {
+          UiPreferences prefs = new UiPreferences(store.dir());
+          if (dark != null) {
+            prefs.setDark(dark);
+          }
+          Themes.install(prefs.dark());
+          EditorWindow w = new EditorWindow(store, settings);
+          if (bounds != null) {
+            w.setBounds(bounds);
+          }
+          w.setVisible(true);
+          if (docId != null) {
+            w.openDocument(docId);
+          }
+          window.set(w);
+        });
+    return window.get();
+  }
+
+  /** Blocks until every given window has closed and released its profile. */
+  public static void awaitClosed(EditorWindow... windows) throws InterruptedException {
+    CountDownLatch closed = new CountDownLatch(windows.length);
+    onEventThread(
+        () -> {
+          for (EditorWindow w : windows) {
+            w.onClosed(closed::countDown);
+            if (!w.isDisplayable()) {
+              closed.countDown();
+            }
+          }
+        });
+    closed.await();
+  }
+
+  static void onEventThread(Runnable r) {
+    try {
+      if (SwingUtilities.isEventDispatchThread()) {
+        r.run();
+      } else {
+        SwingUtilities.invokeAndWait(r);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while opening the window", e);
+    } catch (InvocationTargetException e) {
+      Throwable c = e.getCause();
+      throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.quire.editor.ui;
+
+import dev.quire.editor.sync.RemotePresence;
+import java.awt.AlphaComposite;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics;
+import java.awt.Graphics2D;
+import java.awt.Rectangle;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.util.Collection;
+import java.util.List;
+import javax.swing.event.UndoableEditEvent;
+import javax.swing.text.BadLocationException;
+import org.fife.ui.rsyntaxtextarea.RSyntaxTextArea;
+import org.fife.ui.rtextarea.RUndoManager;
+
+/**
+ * The editing surface: RSyntaxTextArea with collaborators' carets and selections drawn over the
+ * text, each in its owner's colour with their name, and with undo and redo of the user's own edits
+ * only (RSyntaxTextArea's own undo would also undo what others typed).
+ */
+public final class QuireTextArea extends RSyntaxTextArea {
+  private SessionBinding binding;
+  private List<RemotePresence> carets = List.of();
+
+  public QuireTextArea() {
+    super(30, 100);
+    setCodeFoldingEnabled(true);
+    setAntiAliasingEnabled(true);
+    setTabSize(4);
+    setMarkOccurrences(true);
+  }
+
+  void bind(SessionBinding binding) {
+    this.binding = binding;
+    this.carets = List.of();
+    repaint();
+  }
+
+  SessionBinding binding() {
+    return binding;
+  }
+
+  /** Collaborators to draw (positions in code points of the session's text). */
+  void showPresences(Collection<RemotePresence> presences) {
+    carets = List.copyOf(presences);
+    repaint();
+  }
+
+  List<RemotePresence> shownPresences() {
+    return carets;
+  }
+
+  @Override
+  protected RUndoManager createUndoManager() {
+    // Swing's undo records every change to the document, others' included; ours is in the binding.
+    return new RUndoManager(this) {
+      @Override
+      public void undoableEditHappened(UndoableEditEvent e) {}
+    };
+  }
+
+  @Override
+  public boolean canUndo() {
+    return binding != null && binding.canUndo();
+  }
+
+  @Override
+  public boolean canRedo() {
+    return binding != null && binding.canRedo();
+  }
+
+  @Override
+  public void undoLastAction() {
+    if (binding != null) {
+      binding.undo();
+    }
+  }
+
+  @Override
+  public void redoLastAction() {
+    if (binding != null) {
+      binding.redo();
+    }
+  }
+
+  @Override
+  protected void paintComponent(Graphics g) {
+    super.paintComponent(g);
+    if (binding == null || carets.isEmpty()) {
+      return;
+    }
+    Graphics2D g2 = (Graphics2D) g.create();
+    try {
+      g2.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      g2.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      Rectangle clip = g2.getClipBounds();
+      for (RemotePresence p : carets) {
+        paintPresence(g2, p, clip);
+      }
+    } finally {
+      g2.dispose();
+    }
+  }
+
+  private void paintPresence(Graphics2D g, RemotePresence p, Rectangle clip) {
+    Color colour = Colours.parse(p.colour());
+    int length = getDocument().getLength();
+    int start = Math.min(length, binding.toOffset(p.selection().start()));
+    int end = Math.min(length, binding.toOffset(p.selection().end()));
+    int head = Math.min(length, binding.toOffset(p.selection().head()));
+    try {
+      if (start < end) {
+        g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.22f));
+        g.setColor(colour);
+        paintRange(g, start, end, clip);
+        g.setComposite(AlphaComposite.SrcOver);
+      }
+      Rectangle2D r = modelToView2D(head);
+      if (r == null || (clip != null && !clip.intersects(r.getBounds().union(flagBounds(r))))) {
+        return;
+      }
+      int x = (int) r.getX();
+      int y = (int) r.getY();
+      int h = (int) r.getHeight();
+      g.setColor(colour);
+      g.fillRect(x - 1, y, 2, h);
+      // A small name flag above the caret, like the carets of shared documents people know.
+      Font font = getFont().deriveFont(Font.BOLD, Math.max(9f, getFont().getSize2D() * 0.72f));
+      g.setFont(font);
+      FontMetrics fm = g.getFontMetrics();
+      String name = p.name();
+      int w = fm.stringWidth(name) + 8;
+      int fh = fm.getAscent() + 2;
+      int fy = y - fh >= 0 ? y - fh : y + h;
+      g.fillRoundRect(x - 1, fy, w, fh, 4, 4);
+      g.setColor(Colours.readableOn(colour));
+      g.drawString(name, x + 3, fy + fm.getAscent());
+    } catch (BadLocationException e) {
+      // a caret outside the text (it is being updated): skip it this frame
+    }
+  }
+
+  private Rectangle flagBounds(Rectangle2D caret) {
+    int fh = getFontMetrics(getFont()).getAscent() + 2;
+    return new Rectangle((int) caret.getX() - 1, (int) caret.getY() - fh, 200, fh);
+  }
+
+  /** Fills the rectangles a text range covers, line by line. */
+  private void paintRange(Graphics2D g, int start, int end, Rectangle clip)
+      throws BadLocationException {
+    int firstLine = getLineOfOffset(start);
+    int lastLine = getLineOfOffset(end);
+    for (int line = firstLine; line <= lastLine; line++) {
+      int from = Math.max(start, getLineStartOffset(line));
+      int to = Math.min(end, Math.max(from, getLineEndOffset(line) - 1));
+      Rectangle2D a = modelToView2D(from);
+      Rectangle2D b = modelToView2D(to);
+      if (a == null || b == null) {
+        continue;
+      }
+      int width = (int) (b.getX() - a.getX());
+      if (line < lastLine) {
+        width += getFontMetrics(getFont()).charWidth(' '); // show the selected line break
+      }
+      Rectangle box = new Rectangle((int) a.getX(), (int) a.getY(), width, (int) a.getHeight());
+      if (clip == null || clip.intersects(box)) {
+        g.fill(box);
+      }
+    }
+  }
+}

@@ -1,0 +1,513 @@
+package dev.quire.editor.ui;
+
+import dev.quire.editor.sync.DocumentListener;
+import dev.quire.editor.sync.DocumentSession;
+import dev.quire.editor.sync.RemotePresence;
+import dev.quire.ot.cursor.Selection;
+import dev.quire.ot.operation.Component;
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.sync.UndoStack;
+import java.awt.Point;
+import java.awt.Rectangle;
+import java.awt.geom.Rectangle2D;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import javax.swing.JViewport;
+import javax.swing.SwingUtilities;
+import javax.swing.event.CaretListener;
+import javax.swing.text.AbstractDocument;
+import javax.swing.text.AttributeSet;
+import javax.swing.text.BadLocationException;
+import javax.swing.text.DocumentFilter;
+import javax.swing.text.Segment;
+import javax.swing.text.StyleConstants;
+import org.fife.ui.rsyntaxtextarea.RSyntaxTextArea;
+
+/**
+ * Binds a {@link DocumentSession} to a text area: the user's changes to the Swing document become
+ * the session's edits (in code points), and the session's remote edits change the Swing document
+ * without being sent back or entering the user's undo history.
+ *
+ * <p>Every change to the Swing document passes a {@link DocumentFilter}, so typing, paste, drag and
+ * drop, find-and-replace and actions of any kind are caught in one place, with the text they remove
+ * still readable. Text an input method is still composing is not sent: it is held in the view until
+ * committed, and remote edits wait until then (a composition lasts a few keystrokes).
+ *
+ * <p>Swing counts UTF-16 units and the engine counts code points. While the text holds no surrogate
+ * pair the two agree and positions map for free; otherwise they are counted.
+ *
+ * <p>Event thread only, like the session.
+ */
+public final class SessionBinding {
+  /** Typing continued within this long joins the previous undo step. */
+  private static final long MERGE_MILLIS = 1000;
+
+  private final DocumentSession session;
+  private final RSyntaxTextArea area;
+  private final AbstractDocument doc;
+  private final UndoStack undo = new UndoStack(1000);
+  private final List<TextOperation> deferred = new ArrayList<>();
+  private final Consumer<String> problems;
+  private final DocumentListener sessionListener;
+  private final CaretListener caretListener;
+  private boolean applying; // changing the Swing document ourselves: let it through unsent
+  private boolean sending; // inside session.edit for a change made here
+  private int surrogatePairs;
+  private int composedStart = -1; // the input method's uncommitted text, in chars
+  private int composedEnd = -1;
+  private long lastTypedAt;
+  private int lastTypedEnd = -1;
+  private boolean undoing;
+
+  /**
+   * @param problems told, in words for the user, when an edit cannot be made
+   */
+  public SessionBinding(DocumentSession session, RSyntaxTextArea area, Consumer<String> problems) {
+    this.session = Objects.requireNonNull(session, "session == null");
+    this.area = Objects.requireNonNull(area, "area == null");
+    this.problems = Objects.requireNonNull(problems, "problems == null");
+    this.doc = (AbstractDocument) area.getDocument();
+    load(session.text());
+    doc.setDocumentFilter(new Filter());
+    sessionListener =
+        new DocumentListener() {
+          @Override
+          public void remoteEdit(TextOperation op) {
+            applyOther(op, true);
+          }
+
+          @Override
+          public void localEdit(TextOperation op) {
+            if (!sending) {
+              applyOther(op, false); // an edit made elsewhere, e.g. a restored revision
+            }
+          }
+        };
+    session.addListener(sessionListener);
+    caretListener = e -> announceSelection();
+    area.addCaretListener(caretListener);
+    announceSelection(); // others see where we are from the start, not from the first move
+  }
+
+  public DocumentSession session() {
+    return session;
+  }
+
+  /** Stops listening; the text area keeps its text. */
+  public void dispose() {
+    session.removeListener(sessionListener);
+    area.removeCaretListener(caretListener);
+    doc.setDocumentFilter(null);
+  }
+
+  public boolean canUndo() {
+    return undo.canUndo();
+  }
+
+  public boolean canRedo() {
+    return undo.canRedo();
+  }
+
+  /** Undoes the user's own latest step, leaving everyone else's edits in place. */
+  public void undo() {
+    if (undo.canUndo()) {
+      applyOwnStep(undo.peekUndo(), true);
+    }
+  }
+
+  public void redo() {
+    if (undo.canRedo()) {
+      applyOwnStep(undo.peekRedo(), false);
+    }
+  }
+
+  /** Code points before char offset {@code offset} of the view's text (composed text excluded). */
+  public int toCodePoint(int offset) {
+    int composed = 0;
+    if (composedStart >= 0 && offset > composedStart) {
+      composed = Math.min(offset, composedEnd) - composedStart;
+    }
+    if (surrogatePairs == 0) {
+      return offset - composed;
+    }
+    Segment s = text(0, offset);
+    int cps = Character.codePointCount(s, 0, s.length());
+    if (composed > 0) {
+      Segment c = text(composedStart, composed);
+      cps -= Character.codePointCount(c, 0, c.length());
+    }
+    return cps;
+  }
+
+  /** The char offset in the view of code point {@code cp} of the session's text. */
+  public int toOffset(int cp) {
+    int offset = surrogatePairs == 0 ? cp : charsFor(0, cp);
+    if (composedStart >= 0 && offset > composedStart) {
+      offset += composedEnd - composedStart;
+    }
+    return offset;
+  }
+
+  /** Collaborators' carets in view offsets, for drawing. */
+  public Map<String, RemotePresence> presences() {
+    return session.presences();
+  }
+
+  // ---- the session's text into the view ----
+
+  private void load(String text) {
+    applying = true;
+    try {
+      area.setText(text);
+    } finally {
+      applying = false;
+    }
+    surrogatePairs = countPairs(text);
+    area.setCaretPosition(0);
+    undo.clear();
+  }
+
+  /**
+   * Applies an edit that is already in the session's text: someone else's ({@code remote}), or a
+   * local one made elsewhere. Keeps the user's caret, selection and scroll position on the text
+   * they were on.
+   */
+  private void applyOther(TextOperation op, boolean remote) {
+    if (composedStart >= 0) {
+      deferred.add(op); // applied once the input method commits
+      return;
+    }
+    Selection before = selectionInCodePoints();
+    ScrollAnchor anchor = ScrollAnchor.capture(this);
+    // The view still has the text before op: the inverse of a local edit is read from it.
+    TextOperation inverse = remote ? null : invertOnView(op);
+    applyToView(op);
+    if (remote) {
+      undo.otherEdit(op);
+    } else {
+      undo.ownEdit(inverse, false);
+    }
+    Selection after = before.transform(op, false);
+    select(after);
+    if (anchor != null) {
+      anchor.restore(this, op);
+    }
+  }
+
+  private void applyOwnStep(TextOperation op, boolean isUndo) {
+    // The inverse of this step needs the text it removes: read it before changing anything.
+    TextOperation inverse = invertOnView(op);
+    try {
+      sending = true;
+      session.edit(op);
+    } catch (RuntimeException e) {
+      problems.accept(e.getMessage());
+      return;
+    } finally {
+      sending = false;
+    }
+    applyToView(op);
+    if (isUndo) {
+      undo.undone(inverse);
+    } else {
+      undo.redone(inverse);
+    }
+    lastTypedEnd = -1;
+    int caret = caretAfter(op);
+    select(Selection.caret(caret));
+  }
+
+  /** Applies {@code op}, already in the session, to the Swing document. */
+  private void applyToView(TextOperation op) {
+    applying = true;
+    try {
+      int offset = 0;
+      for (Component c : op.components()) {
+        if (c instanceof Component.Retain r) {
+          offset += charsFrom(offset, r.count());
+        } else if (c instanceof Component.Insert ins) {
+          doc.insertString(offset, ins.text(), null);
+          surrogatePairs += countPairs(ins.text());
+          offset += ins.text().length();
+        } else if (c instanceof Component.Delete d) {
+          int chars = charsFrom(offset, d.count());
+          surrogatePairs -= countPairs(text(offset, chars));
+          doc.remove(offset, chars);
+        }
+      }
+    } catch (BadLocationException e) {
+      // The view no longer matches the session: reload rather than show wrong text.
+      load(session.text());
+      problems.accept("the view was out of step with the document and was reloaded");
+    } finally {
+      applying = false;
+    }
+  }
+
+  /** The inverse of {@code op} on the view's current text (which equals the session's). */
+  private TextOperation invertOnView(TextOperation op) {
+    TextOperation.Builder b = TextOperation.builder();
+    int offset = 0;
+    for (Component c : op.components()) {
+      if (c instanceof Component.Retain r) {
+        offset += charsFrom(offset, r.count());
+        b.retain(r.count());
+      } else if (c instanceof Component.Insert ins) {
+        b.delete(ins.length());
+      } else if (c instanceof Component.Delete d) {
+        int chars = charsFrom(offset, d.count());
+        b.insert(text(offset, chars).toString());
+        offset += chars;
+      }
+    }
+    return b.build();
+  }
+
+  private static int caretAfter(TextOperation op) {
+    int pos = 0;
+    int caret = 0;
+    for (Component c : op.components()) {
+      if (c instanceof Component.Retain r) {
+        pos += r.count();
+      } else if (c instanceof Component.Insert ins) {
+        pos += ins.length();
+        caret = pos;
+      } else {
+        caret = pos;
+      }
+    }
+    return caret;
+  }
+
+  // ---- the view's changes into the session ----
+
+  private final class Filter extends DocumentFilter {
+    @Override
+    public void insertString(FilterBypass fb, int offset, String text, AttributeSet attrs)
+        throws BadLocationException {
+      replace(fb, offset, 0, text, attrs);
+    }
+
+    @Override
+    public void remove(FilterBypass fb, int offset, int length) throws BadLocationException {
+      replace(fb, offset, length, "", null);
+    }
+
+    @Override
+    public void replace(FilterBypass fb, int offset, int length, String text, AttributeSet attrs)
+        throws BadLocationException {
+      String insert = text == null ? "" : text;
+      if (applying) {
+        fb.replace(offset, length, insert, attrs);
+        return;
+      }
+      if (isComposed(attrs) || insideComposition(offset, length)) {
+        compose(fb, offset, length, insert, attrs);
+        return;
+      }
+      // Never split a surrogate pair: widen the range to whole code points.
+      if (surrogatePairs > 0) {
+        int end = offset + length;
+        if (length > 0 && isLowSurrogateAt(offset) && isHighSurrogateAt(offset - 1)) {
+          offset--;
+        }
+        if (length > 0 && isLowSurrogateAt(end) && isHighSurrogateAt(end - 1)) {
+          end++;
+        }
+        length = end - offset;
+      }
+      Segment removed = text(offset, length);
+      String removedText = removed.toString();
+      int position = toCodePoint(offset);
+      int deleted = removedText.codePointCount(0, removedText.length());
+      int before = session.length();
+      try {
+        sending = true;
+        session.splice(position, deleted, insert);
+      } catch (RuntimeException e) {
+        problems.accept(e.getMessage());
+        return; // the view stays as the session is
+      } finally {
+        sending = false;
+      }
+      fb.replace(offset, length, insert, attrs);
+      surrogatePairs += countPairs(insert) - countPairs(removedText);
+      int inserted = insert.codePointCount(0, insert.length());
+      TextOperation inverse =
+          TextOperation.splice(before - deleted + inserted, position, inserted, removedText);
+      long now = System.currentTimeMillis();
+      boolean typing = deleted == 0 && inserted == 1 && !insert.equals("\n");
+      boolean merge = typing && position == lastTypedEnd && now - lastTypedAt < MERGE_MILLIS;
+      undo.ownEdit(inverse, merge);
+      lastTypedEnd = typing ? position + 1 : -1;
+      lastTypedAt = now;
+    }
+  }
+
+  private static boolean isComposed(AttributeSet attrs) {
+    return attrs != null && attrs.getAttribute(StyleConstants.ComposedTextAttribute) != null;
+  }
+
+  private boolean insideComposition(int offset, int length) {
+    return composedStart >= 0
+        && offset >= composedStart
+        && offset + length <= composedEnd
+        && length > 0;
+  }
+
+  /** Input-method text being composed: shown, not sent; the commit arrives as a plain insert. */
+  private void compose(
+      DocumentFilter.FilterBypass fb, int offset, int length, String insert, AttributeSet attrs)
+      throws BadLocationException {
+    applying = true;
+    try {
+      fb.replace(offset, length, insert, attrs);
+    } finally {
+      applying = false;
+    }
+    if (composedStart < 0) {
+      composedStart = offset;
+      composedEnd = offset;
+    }
+    composedEnd += insert.length() - length;
+    if (composedEnd <= composedStart) {
+      composedStart = -1;
+      composedEnd = -1;
+      List<TextOperation> waiting = new ArrayList<>(deferred);
+      deferred.clear();
+      SwingUtilities.invokeLater(() -> waiting.forEach(op -> applyOther(op, true)));
+    }
+  }
+
+  // ---- carets ----
+
+  private void announceSelection() {
+    if (applying) {
+      return;
+    }
+    session.setSelection(selectionInCodePoints());
+  }
+
+  Selection selectionInCodePoints() {
+    return new Selection(
+        toCodePoint(area.getCaret().getMark()), toCodePoint(area.getCaret().getDot()));
+  }
+
+  private void select(Selection s) {
+    int length = doc.getLength();
+    int mark = Math.min(length, toOffset(s.anchor()));
+    int dot = Math.min(length, toOffset(s.head()));
+    applying = true; // moving the caret here is not the user's doing: no announce
+    try {
+      area.getCaret().setDot(mark);
+      area.getCaret().moveDot(dot);
+    } finally {
+      applying = false;
+    }
+    session.setSelection(s);
+  }
+
+  // ---- text access in chars ----
+
+  private Segment text(int offset, int length) {
+    Segment s = new Segment();
+    try {
+      doc.getText(offset, length, s);
+    } catch (BadLocationException e) {
+      throw new IllegalStateException("offset " + offset + "+" + length + " outside the text", e);
+    }
+    return s;
+  }
+
+  /** How many chars the {@code cps} code points starting at char {@code offset} take. */
+  private int charsFrom(int offset, int cps) {
+    if (surrogatePairs == 0) {
+      return cps;
+    }
+    return charsFor(offset, cps) - offset;
+  }
+
+  /** The char offset {@code cps} code points after char {@code from}. */
+  private int charsFor(int from, int cps) {
+    int length = doc.getLength();
+    Segment s = text(from, length - from);
+    int i = 0;
+    for (int n = 0; n < cps && i < s.length(); n++) {
+      i +=
+          Character.isHighSurrogate(s.charAt(i))
+                  && i + 1 < s.length()
+                  && Character.isLowSurrogate(s.charAt(i + 1))
+              ? 2
+              : 1;
+    }
+    return from + i;
+  }
+
+  private boolean isLowSurrogateAt(int offset) {
+    return offset >= 0
+        && offset < doc.getLength()
+        && Character.isLowSurrogate(text(offset, 1).charAt(0));
+  }
+
+  private boolean isHighSurrogateAt(int offset) {
+    return offset >= 0
+        && offset < doc.getLength()
+        && Character.isHighSurrogate(text(offset, 1).charAt(0));
+  }
+
+  private static int countPairs(CharSequence s) {
+    int n = 0;
+    for (int i = 0; i + 1 < s.length(); i++) {
+      if (Character.isHighSurrogate(s.charAt(i)) && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n++;
+        i++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Where the viewport's top edge is in the text, so that text inserted or removed above it by
+   * someone else does not move what the user is reading.
+   */
+  private record ScrollAnchor(int codePoint, int pixelsAbove) {
+    static ScrollAnchor capture(SessionBinding b) {
+      if (!(SwingUtilities.getAncestorOfClass(JViewport.class, b.area) instanceof JViewport v)) {
+        return null;
+      }
+      Point top = v.getViewPosition();
+      int offset = b.area.viewToModel2D(top);
+      try {
+        Rectangle2D r = b.area.modelToView2D(offset);
+        if (r == null) {
+          return null;
+        }
+        return new ScrollAnchor(b.toCodePoint(offset), top.y - (int) r.getY());
+      } catch (BadLocationException e) {
+        return null;
+      }
+    }
+
+    void restore(SessionBinding b, TextOperation op) {
+      if (!(SwingUtilities.getAncestorOfClass(JViewport.class, b.area) instanceof JViewport v)) {
+        return;
+      }
+      int moved = Selection.caret(codePoint).transform(op, false).head();
+      try {
+        Rectangle2D r = b.area.modelToView2D(b.toOffset(moved));
+        if (r == null) {
+          return;
+        }
+        int y = Math.max(0, (int) r.getY() + pixelsAbove);
+        Rectangle view = v.getViewRect();
+        int maxY = Math.max(0, b.area.getHeight() - view.height);
+        v.setViewPosition(new Point(view.x, Math.min(y, maxY)));
+      } catch (BadLocationException e) {
+        // leave the scroll position as Swing put it
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.quire.editor.ui;
+
+import java.awt.Rectangle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the window looks for one profile (theme, window bounds, a document's chosen syntax), kept in
+ * {@code editor.properties} beside the profile's database. Only looks: losing this file loses no
+ * work, so a damaged one is reported in the log and replaced by defaults.
+ */
+final class UiPreferences {
+  private static final Logger log = LoggerFactory.getLogger(UiPreferences.class);
+  private final Path file;
+  private final Properties props = new Properties();
+
+  UiPreferences(Path profileDir) {
+    this.file = profileDir.resolve("editor.properties");
+    if (Files.isRegularFile(file)) {
+      try (InputStream in = Files.newInputStream(file)) {
+        props.load(in);
+      } catch (IOException | IllegalArgumentException e) {
+        log.warn("Ignoring unreadable {}: {}", file, e.getMessage());
+        props.clear();
+      }
+    }
+  }
+
+  boolean dark() {
+    return "dark".equals(props.getProperty("theme"));
+  }
+
+  void setDark(boolean dark) {
+    props.setProperty("theme", dark ? "dark" : "light");
+    save();
+  }
+
+  /** The syntax style chosen for a document, or null to go by its title's extension. */
+  String syntax(String docId) {
+    return props.getProperty("syntax." + docId);
+  }
+
+  void setSyntax(String docId, String style) {
+    props.setProperty("syntax." + docId, style);
+    save();
+  }
+
+  Rectangle bounds() {
+    String b = props.getProperty("bounds");
+    if (b == null || !b.matches("-?\\d+,-?\\d+,\\d+,\\d+")) {
+      return null;
+    }
+    String[] p = b.split(",");
+    return new Rectangle(
+        Integer.parseInt(p[0]),
+        Integer.parseInt(p[1]),
+        Integer.parseInt(p[2]),
+        Integer.parseInt(p[3]));
+  }
+
+  void setBounds(Rectangle r) {
+    props.setProperty("bounds", r.x + "," + r.y + "," + r.width + "," + r.height);
+    save();
+  }
+
+  String lastDocument() {
+    return props.getProperty("last.document");
+  }
+
+  void setLastDocument(String id) {
+    props.setProperty("last.document", id);
+    save();
+  }
+
+  /** Written to a temporary file and moved into place, so a crash never leaves half a file. */
+  private void save() {
+    try {
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        props.store(out, "Quire editor preferences");
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      log.warn("Cannot save {}: {}", file, e.getMessage());
+    }
+  }
+}

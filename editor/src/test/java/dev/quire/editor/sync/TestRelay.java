@@ -8,8 +8,8 @@ import java.net.URI;
 import java.nio.file.Path;
 
 /** A real relay, in-process on a free port, with its data in a test directory. */
-final class TestRelay implements AutoCloseable {
-  static final Limits LIMITS = new Limits(1 << 20, 1000, 2000, 10_000, 10_000);
+public final class TestRelay implements AutoCloseable {
+  public static final Limits LIMITS = new Limits(1 << 20, 1000, 2000, 10_000, 10_000);
 
   private final Path dataDir;
   private Limits limits = LIMITS;
@@ -20,11 +20,11 @@ final class TestRelay implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
-  static TestRelay start(Path dataDir) {
+  public static TestRelay start(Path dataDir) {
     return start(dataDir, LIMITS);
   }
 
-  static TestRelay start(Path dataDir, Limits limits) {
+  public static TestRelay start(Path dataDir, Limits limits) {
     TestRelay r = new TestRelay(dataDir);
     r.limits = limits;
     r.relay = Relay.start(r.config(0));
@@ -42,17 +42,17 @@ final class TestRelay implements AutoCloseable {
         .build();
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("ws://127.0.0.1:" + port + "/");
   }
 
   /** Adds a user and returns a token. */
-  String user(String name) {
+  public String user(String name) {
     return relay.store().users().add(name);
   }
 
   /** Creates a document owned by {@code owner} that {@code editors} may edit too. */
-  void document(String id, String owner, String... editors) {
+  public void document(String id, String owner, String... editors) {
     relay.store().documents().create(id, "Title of " + id, owner, System.currentTimeMillis());
     for (String e : editors) {
       relay.store().documents().setRole(id, e, Role.EDITOR);
@@ -60,13 +60,13 @@ final class TestRelay implements AutoCloseable {
   }
 
   /** Stops the relay (cleanly: clients see the connection close). */
-  void stop() {
+  public void stop() {
     relay.close();
     relay = null;
   }
 
   /** Starts it again on the same port and data. */
-  void restart() {
+  public void restart() {
     relay = Relay.start(config(port));
   }
 

@@ -1,0 +1,187 @@
+package dev.quire.editor.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.editor.sync.RemotePresence;
+import dev.quire.editor.sync.SyncStatus;
+import java.awt.Color;
+import java.awt.event.InputEvent;
+import java.awt.event.KeyEvent;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two real editor windows on one relay, driven through their text areas' own key handling. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CoEditingWindowsTest {
+  @TempDir Path dir;
+  private TwoWindows w;
+
+  @BeforeEach
+  void open() {
+    Gui.requireDisplay();
+    w = new TwoWindows(dir, "first line\nsecond line\n");
+  }
+
+  @AfterEach
+  void close() {
+    if (w != null) {
+      w.close();
+    }
+  }
+
+  @Test
+  void typingInOneWindowAppearsInTheOther() {
+    Gui.run(() -> w.alice.textArea().setCaretPosition(5));
+    Gui.type(w.alice.textArea(), " typed");
+    Gui.await(
+        "Alice's typing at Bob's",
+        () -> TwoWindows.text(w.bob).equals("first typed line\nsecond line\n"));
+    assertThat(Gui.onEdt(() -> TwoWindows.text(w.alice)))
+        .isEqualTo("first typed line\nsecond line\n");
+    Gui.await("both synced", () -> TwoWindows.synced(w.alice) && TwoWindows.synced(w.bob));
+    assertThat(Gui.onEdt(() -> w.alice.statusBar().stateText())).isEqualTo("Synced");
+  }
+
+  @Test
+  void aRemoteCaretIsDrawnInItsOwnersColourAndGoesWhenTheyLeave() {
+    Gui.run(() -> w.bob.textArea().setCaretPosition(14)); // "second| line"
+    Gui.await(
+        "Bob's caret at Alice's",
+        () ->
+            w.alice.textArea().shownPresences().stream()
+                .anyMatch(p -> p.name().equals("Bob") && p.selection().head() == 14));
+    BufferedImage image =
+        Gui.onEdt(
+            () -> {
+              QuireTextArea a = w.alice.textArea();
+              BufferedImage img =
+                  new BufferedImage(a.getWidth(), a.getHeight(), BufferedImage.TYPE_INT_RGB);
+              a.paint(img.getGraphics());
+              return img;
+            });
+    Rectangle2D caret = Gui.onEdt(() -> w.alice.textArea().modelToView2D(14));
+    Color bob = Colours.parse("#2563eb");
+    int x = (int) caret.getX();
+    int y = (int) (caret.getY() + caret.getHeight() / 2);
+    boolean drawn = false;
+    for (int dx = -2; dx <= 1; dx++) {
+      drawn |= new Color(image.getRGB(x + dx, y)).equals(bob);
+    }
+    assertThat(drawn).as("a caret in Bob's colour at x=" + x + ", y=" + y).isTrue();
+    // Alice's status bar names Bob as present.
+    assertThat(
+            Gui.onEdt(
+                () ->
+                    w.alice.session().presences().values().stream()
+                        .map(RemotePresence::name)
+                        .toList()))
+        .containsExactly("Bob");
+
+    Gui.run(w.bob::close);
+    Gui.await("Bob's caret gone", () -> w.alice.textArea().shownPresences().isEmpty());
+  }
+
+  @Test
+  void undoInOneWindowUndoesOnlyThatPersonsEdits() {
+    Gui.run(() -> w.alice.textArea().setCaretPosition(10)); // end of "first line"
+    Gui.type(w.alice.textArea(), "!!");
+    Gui.await("Alice's edit at Bob's", () -> TwoWindows.text(w.bob).startsWith("first line!!"));
+    Gui.run(() -> w.bob.textArea().setCaretPosition(TwoWindows.text(w.bob).length()));
+    Gui.type(w.bob.textArea(), "bob was here");
+    Gui.await("Bob's edit at Alice's", () -> TwoWindows.text(w.alice).endsWith("bob was here"));
+
+    Gui.press(w.alice.textArea(), KeyEvent.VK_Z, InputEvent.CTRL_DOWN_MASK);
+    String expected = "first line\nsecond line\nbob was here";
+    Gui.await("Alice's undo at Bob's", () -> TwoWindows.text(w.bob).equals(expected));
+    assertThat(Gui.onEdt(() -> TwoWindows.text(w.alice))).isEqualTo(expected);
+
+    Gui.press(w.alice.textArea(), KeyEvent.VK_Y, InputEvent.CTRL_DOWN_MASK);
+    String redone = "first line!!\nsecond line\nbob was here";
+    Gui.await("Alice's redo at Bob's", () -> TwoWindows.text(w.bob).equals(redone));
+    // Bob's own undo history holds only his edit; Alice's undo never touched it.
+    Gui.press(w.bob.textArea(), KeyEvent.VK_Z, InputEvent.CTRL_DOWN_MASK);
+    Gui.await(
+        "Bob's undo at Alice's",
+        () -> TwoWindows.text(w.alice).equals("first line!!\nsecond line\n"));
+  }
+
+  @Test
+  void statusGoesOfflineWhenTheRelayStopsAndBackToSyncedWithNoEditLost() {
+    w.relay.stop();
+    Gui.await(
+        "Alice's window no longer synced",
+        Duration.ofSeconds(30),
+        () -> {
+          SyncStatus.State s = w.alice.session().status().state();
+          return s == SyncStatus.State.OFFLINE || s == SyncStatus.State.CONNECTING;
+        });
+    assertThat(Gui.onEdt(() -> w.alice.statusBar().stateText())).isIn("Offline", "Connecting…");
+    Gui.run(() -> w.alice.textArea().setCaretPosition(0));
+    Gui.type(w.alice.textArea(), "offline ");
+    Gui.run(() -> w.bob.textArea().setCaretPosition(TwoWindows.text(w.bob).length()));
+    Gui.type(w.bob.textArea(), "also offline");
+    Gui.await(
+        "Alice's unsent count shown", () -> w.alice.statusBar().unsentText().equals("8 unsent"));
+
+    w.relay.restart();
+    String expected = "offline first line\nsecond line\nalso offline";
+    Gui.await(
+        "both converged after the relay restarted",
+        Duration.ofSeconds(60),
+        () ->
+            TwoWindows.text(w.alice).equals(expected)
+                && TwoWindows.text(w.bob).equals(expected)
+                && TwoWindows.synced(w.alice)
+                && TwoWindows.synced(w.bob));
+    assertThat(Gui.onEdt(() -> w.alice.statusBar().stateText())).isEqualTo("Synced");
+    assertThat(Gui.onEdt(() -> w.bob.session().text())).isEqualTo(expected);
+  }
+
+  @Test
+  void othersEditsKeepTheCaretSelectionAndScrollWhereTheUserIs() {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      lines.append("line ").append(i).append('\n');
+    }
+    Gui.run(() -> w.alice.textArea().replaceRange(lines.toString(), 0, 0));
+    Gui.await("the lines at Bob's", () -> TwoWindows.text(w.bob).startsWith(lines.toString()));
+    int line100 = lines.indexOf("line 100\n");
+    Gui.run(
+        () -> {
+          QuireTextArea a = w.alice.textArea();
+          a.select(line100, line100 + 4); // "line" of line 100
+          try {
+            java.awt.Rectangle r = a.modelToView2D(line100).getBounds();
+            a.scrollRectToVisible(new java.awt.Rectangle(0, r.y, 1, a.getVisibleRect().height));
+          } catch (javax.swing.text.BadLocationException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    int topBefore = Gui.onEdt(() -> topVisibleOffset(w.alice.textArea()));
+    String topText = TwoWindows.text(w.alice).substring(topBefore, topBefore + 8);
+
+    String inserted = "inserted by Bob\n".repeat(30);
+    Gui.run(() -> w.bob.textArea().replaceRange(inserted, 0, 0));
+    Gui.await("Bob's lines at Alice's", () -> TwoWindows.text(w.alice).startsWith(inserted));
+
+    int shift = inserted.length();
+    assertThat(Gui.onEdt(() -> w.alice.textArea().getSelectionStart())).isEqualTo(line100 + shift);
+    assertThat(Gui.onEdt(() -> w.alice.textArea().getSelectedText())).isEqualTo("line");
+    int topAfter = Gui.onEdt(() -> topVisibleOffset(w.alice.textArea()));
+    assertThat(TwoWindows.text(w.alice).substring(topAfter, topAfter + 8)).isEqualTo(topText);
+  }
+
+  /** The offset of the text at the top left of the visible part. */
+  private static int topVisibleOffset(QuireTextArea a) {
+    java.awt.Rectangle v = a.getVisibleRect();
+    return a.viewToModel2D(new java.awt.Point(0, v.y + 2));
+  }
+}

@@ -1,0 +1,108 @@
+package dev.quire.editor.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.GraphicsEnvironment;
+import java.awt.event.KeyEvent;
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import javax.swing.JComponent;
+import javax.swing.SwingUtilities;
+
+/** Driving real Swing components from a test thread: the event thread does all the work. */
+final class Gui {
+  private Gui() {}
+
+  /** GUI tests need a display; CI runs them under xvfb-run, and so should anyone else. */
+  static void requireDisplay() {
+    assertThat(GraphicsEnvironment.isHeadless())
+        .as("GUI tests need a display: run the build under xvfb-run -a")
+        .isFalse();
+  }
+
+  static <T> T onEdt(Callable<T> c) {
+    AtomicReference<T> result = new AtomicReference<>();
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    try {
+      SwingUtilities.invokeAndWait(
+          () -> {
+            try {
+              result.set(c.call());
+            } catch (Exception e) {
+              failure.set(e);
+            }
+          });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException(failure.get());
+    }
+    return result.get();
+  }
+
+  static void run(Runnable r) {
+    onEdt(
+        () -> {
+          r.run();
+          return null;
+        });
+  }
+
+  /** Waits until {@code condition}, checked on the event thread, holds; fails after the timeout. */
+  static void await(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!onEdt(condition::getAsBoolean)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what);
+      }
+    }
+  }
+
+  static void await(String what, BooleanSupplier condition) {
+    await(what, Duration.ofSeconds(30), condition);
+  }
+
+  /** Types {@code text} as key presses would: one KEY_TYPED event per character. */
+  static void type(JComponent c, String text) {
+    run(
+        () -> {
+          for (char ch : text.toCharArray()) {
+            c.dispatchEvent(
+                new KeyEvent(
+                    c,
+                    KeyEvent.KEY_TYPED,
+                    System.currentTimeMillis(),
+                    0,
+                    KeyEvent.VK_UNDEFINED,
+                    ch));
+          }
+        });
+  }
+
+  /** Presses a key with modifiers, e.g. Ctrl+Z, through the component's key bindings. */
+  static void press(JComponent c, int keyCode, int modifiers) {
+    run(
+        () -> {
+          long now = System.currentTimeMillis();
+          c.dispatchEvent(
+              new KeyEvent(
+                  c, KeyEvent.KEY_PRESSED, now, modifiers, keyCode, KeyEvent.CHAR_UNDEFINED));
+          c.dispatchEvent(
+              new KeyEvent(
+                  c, KeyEvent.KEY_RELEASED, now, modifiers, keyCode, KeyEvent.CHAR_UNDEFINED));
+        });
+  }
+}

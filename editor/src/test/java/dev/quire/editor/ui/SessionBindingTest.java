@@ -1,0 +1,163 @@
+package dev.quire.editor.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.editor.store.LocalStore;
+import dev.quire.editor.store.Settings;
+import dev.quire.editor.sync.DocumentSession;
+import java.awt.Rectangle;
+import java.awt.event.InputEvent;
+import java.awt.event.KeyEvent;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.swing.text.SimpleAttributeSet;
+import javax.swing.text.StyleConstants;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One window, offline: what the user does in the text area becomes the session's edits. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SessionBindingTest {
+  @TempDir Path dir;
+  private EditorWindow window;
+  private QuireTextArea area;
+
+  @BeforeEach
+  void open() {
+    Gui.requireDisplay();
+    LocalStore store = LocalStore.open(dir.resolve("profile"));
+    store.createDocument("doc", "notes.md", 1, false, DocumentSession.insertsOf("a😀b\n")).join();
+    window = EditorApp.show(store, Settings.empty(), new Rectangle(0, 0, 800, 600), false, "doc");
+    Gui.await("doc open", () -> window.session() != null);
+    area = window.textArea();
+  }
+
+  @AfterEach
+  void close() throws InterruptedException {
+    if (window != null) {
+      CountDownLatch closed = new CountDownLatch(1);
+      Gui.run(
+          () -> {
+            window.onClosed(closed::countDown);
+            window.close();
+          });
+      closed.await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private String sessionText() {
+    return Gui.onEdt(() -> window.session().text());
+  }
+
+  @Test
+  void positionsAfterAnAstralCharacterAreCountedInCodePoints() {
+    Gui.run(() -> area.setCaretPosition(3)); // after "a😀": 3 chars, 2 code points
+    Gui.type(area, "X");
+    assertThat(sessionText()).isEqualTo("a😀Xb\n");
+    assertThat(Gui.onEdt(() -> window.session().length())).isEqualTo(5);
+    Gui.run(() -> area.replaceSelection("🇫🇷"));
+    assertThat(sessionText()).isEqualTo("a😀X🇫🇷b\n");
+    assertThat(Gui.onEdt(() -> area.getText())).isEqualTo(sessionText());
+  }
+
+  @Test
+  void backspaceRemovesAWholeEmojiNeverHalfOfIt() {
+    Gui.run(() -> area.setCaretPosition(3));
+    Gui.press(area, KeyEvent.VK_BACK_SPACE, 0);
+    assertThat(sessionText()).isEqualTo("ab\n");
+    assertThat(Gui.onEdt(() -> area.getText())).isEqualTo("ab\n");
+    // A range that would cut the pair in two is widened to the whole character.
+    Gui.run(() -> area.replaceRange("", 0, 0));
+    Gui.run(() -> area.replaceSelection("😀"));
+    Gui.run(() -> area.replaceRange("", 1, 2)); // the low half only
+    assertThat(sessionText()).isEqualTo(Gui.onEdt(() -> area.getText()));
+    assertThat(sessionText()).doesNotContain("\uDE00").doesNotContain("\uD83D");
+  }
+
+  @Test
+  void aVeryLargePasteArrivesWholeAsSeveralEdits() {
+    StringBuilder big = new StringBuilder();
+    while (big.length() < 300_000) {
+      big.append("line ").append(big.length()).append(" 😀 é\n");
+    }
+    Gui.run(
+        () -> {
+          area.selectAll();
+          area.replaceSelection(big.toString());
+        });
+    assertThat(sessionText()).isEqualTo(big.toString());
+    assertThat(Gui.onEdt(() -> window.session().unacknowledged())).isGreaterThan(10);
+  }
+
+  @Test
+  void textAnInputMethodIsComposingIsNotSentUntilCommitted() throws Exception {
+    SimpleAttributeSet composed = new SimpleAttributeSet();
+    composed.addAttribute(StyleConstants.ComposedTextAttribute, new Object());
+    Gui.run(
+        () -> {
+          try {
+            area.getDocument().insertString(1, "ni", composed); // composing "ni"...
+            area.getDocument().remove(1, 2);
+            area.getDocument().insertString(1, "に", composed); // ...becomes "に"
+          } catch (javax.swing.text.BadLocationException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertThat(sessionText()).isEqualTo("a😀b\n");
+    Gui.run(
+        () -> {
+          try {
+            area.getDocument().remove(1, 1); // the composition ends...
+            area.getDocument().insertString(1, "日", null); // ...and its text is committed
+          } catch (javax.swing.text.BadLocationException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertThat(sessionText()).isEqualTo("a日😀b\n");
+  }
+
+  @Test
+  void undoAndRedoOfOwnTypingAsOneStep() {
+    Gui.run(() -> area.setCaretPosition(0));
+    Gui.type(area, "hello");
+    assertThat(sessionText()).isEqualTo("helloa😀b\n");
+    Gui.press(area, KeyEvent.VK_Z, InputEvent.CTRL_DOWN_MASK);
+    assertThat(sessionText()).isEqualTo("a😀b\n");
+    assertThat(Gui.onEdt(() -> area.getText())).isEqualTo("a😀b\n");
+    Gui.press(area, KeyEvent.VK_Z, InputEvent.CTRL_DOWN_MASK | InputEvent.SHIFT_DOWN_MASK);
+    assertThat(sessionText()).isEqualTo("helloa😀b\n");
+  }
+
+  @Test
+  void ctrlSDoesNothingToTheTextAndSaysEditsAreSaved() {
+    Gui.type(area, "x");
+    String before = sessionText();
+    Gui.press(area, KeyEvent.VK_S, InputEvent.CTRL_DOWN_MASK);
+    Gui.await("the reassurance", () -> window.statusBar().hintText().contains("saved"));
+    assertThat(sessionText()).isEqualTo(before);
+  }
+
+  @Test
+  void anEditMadeElsewhereOnTheSessionReachesTheViewAndIsUndoable() {
+    Gui.run(() -> window.session().splice(0, 1, "Z"));
+    assertThat(Gui.onEdt(() -> area.getText())).isEqualTo("Z😀b\n");
+    Gui.run(area::undoLastAction);
+    assertThat(sessionText()).isEqualTo("a😀b\n");
+    assertThat(Gui.onEdt(() -> area.getText())).isEqualTo("a😀b\n");
+  }
+
+  @Test
+  void everyEditIsInTheProfileAfterTheWindowCloses() throws Exception {
+    Gui.run(() -> area.setCaretPosition(0));
+    Gui.type(area, "kept ");
+    close();
+    window = null;
+    try (LocalStore reopened = LocalStore.open(dir.resolve("profile"))) {
+      assertThat(reopened.localText("doc").get()).isEqualTo("kept a😀b\n");
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.quire.editor.ui;
+
+import dev.quire.editor.store.LocalStore;
+import dev.quire.editor.store.Settings;
+import dev.quire.editor.sync.DocumentSession;
+import dev.quire.editor.sync.TestRelay;
+import java.awt.Rectangle;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A relay in-process and two editor windows, Alice's and Bob's, each on its own profile, both
+ * showing document {@code doc}: two people co-editing, as in {@code quire demo}.
+ */
+final class TwoWindows implements AutoCloseable {
+  final TestRelay relay;
+  final EditorWindow alice;
+  final EditorWindow bob;
+
+  TwoWindows(Path dir, String initialText) {
+    relay = TestRelay.start(dir.resolve("relay"));
+    String aliceToken = relay.user("alice");
+    String bobToken = relay.user("bob");
+    relay.document("doc", "alice", "bob");
+    alice = window(dir.resolve("alice"), aliceToken, "Alice", "#e11d48", 0);
+    bob = window(dir.resolve("bob"), bobToken, "Bob", "#2563eb", 700);
+    Gui.await("both windows showing doc", () -> showing(alice) && showing(bob));
+    if (!initialText.isEmpty()) {
+      Gui.run(() -> alice.textArea().replaceRange(initialText, 0, 0));
+      Gui.await("the initial text at Bob's", () -> text(bob).equals(initialText));
+    }
+    Gui.await("both synced", () -> synced(alice) && synced(bob));
+  }
+
+  private EditorWindow window(Path profile, String token, String name, String colour, int x) {
+    LocalStore store = LocalStore.open(profile);
+    Settings s = new Settings(relay.uri().toString(), token, name, colour);
+    store.saveSettings(s).join();
+    return EditorApp.show(store, s, new Rectangle(x, 0, 680, 600), false, null);
+  }
+
+  private static boolean showing(EditorWindow w) {
+    DocumentSession s = w.session();
+    return s != null && s.id().equals("doc");
+  }
+
+  static String text(EditorWindow w) {
+    return w.textArea().getText();
+  }
+
+  static boolean synced(EditorWindow w) {
+    return w.session() != null && w.session().status().isSynced();
+  }
+
+  /** Closes both windows and waits until their stores are closed, then stops the relay. */
+  @Override
+  public void close() {
+    CountDownLatch closed = new CountDownLatch(2);
+    Gui.run(
+        () -> {
+          alice.onClosed(closed::countDown);
+          bob.onClosed(closed::countDown);
+          alice.close();
+          bob.close();
+        });
+    try {
+      closed.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    relay.close();
+  }
+}

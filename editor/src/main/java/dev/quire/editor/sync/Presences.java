@@ -25,13 +25,19 @@ final class Presences {
     return Map.copyOf(current);
   }
 
-  /** True for a collaborator's connection heard from before (and not gone since). */
+  private final java.util.Set<String> heard = new java.util.HashSet<>();
+
+  /**
+   * True for a collaborator's connection heard from before (and not gone since), even if its caret
+   * could not be placed: a newcomer is greeted once, never again on every caret it sends.
+   */
   boolean knows(String session) {
-    return current.containsKey(session) || waiting.containsKey(session);
+    return heard.contains(session);
   }
 
   /** A collaborator's caret from the relay; true when what is shown changed. */
   boolean received(ServerMessage.PresenceOf p, ClientSync sync, LocalLog log) {
+    heard.add(p.session());
     if (p.revision() > sync.revision()) {
       waiting.put(p.session(), p);
       return false;
@@ -65,11 +71,13 @@ final class Presences {
   void leave(String session) {
     current.remove(session);
     waiting.remove(session);
+    heard.remove(session);
   }
 
   void clear() {
     current.clear();
     waiting.clear();
+    heard.clear();
   }
 
   void localEdit(TextOperation op) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import javax.swing.JViewport;
 import javax.swing.SwingUtilities;
 import javax.swing.event.CaretListener;
@@ -55,12 +56,12 @@ public final class SessionBinding {
   private final CaretListener caretListener;
   private boolean applying; // changing the Swing document ourselves: let it through unsent
   private boolean sending; // inside session.edit for a change made here
-  private int surrogatePairs;
+  private final SurrogateIndex pairs = new SurrogateIndex();
   private int composedStart = -1; // the input method's uncommitted text, in chars
   private int composedEnd = -1;
   private long lastTypedAt;
   private int lastTypedEnd = -1;
-  private boolean undoing;
+  private LongConsumer remoteApplied = nanos -> {};
 
   /**
    * @param problems told, in words for the user, when an edit cannot be made
@@ -126,29 +127,23 @@ public final class SessionBinding {
 
   /** Code points before char offset {@code offset} of the view's text (composed text excluded). */
   public int toCodePoint(int offset) {
-    int composed = 0;
+    int cps = pairs.toCodePoint(offset);
     if (composedStart >= 0 && offset > composedStart) {
-      composed = Math.min(offset, composedEnd) - composedStart;
-    }
-    if (surrogatePairs == 0) {
-      return offset - composed;
-    }
-    Segment s = text(0, offset);
-    int cps = Character.codePointCount(s, 0, s.length());
-    if (composed > 0) {
-      Segment c = text(composedStart, composed);
-      cps -= Character.codePointCount(c, 0, c.length());
+      int end = Math.min(offset, composedEnd);
+      cps -= pairs.toCodePoint(end) - pairs.toCodePoint(composedStart);
     }
     return cps;
   }
 
   /** The char offset in the view of code point {@code cp} of the session's text. */
   public int toOffset(int cp) {
-    int offset = surrogatePairs == 0 ? cp : charsFor(0, cp);
-    if (composedStart >= 0 && offset > composedStart) {
-      offset += composedEnd - composedStart;
+    if (composedStart >= 0) {
+      int composedAt = pairs.toCodePoint(composedStart);
+      if (cp > composedAt) {
+        return pairs.toOffset(cp + pairs.toCodePoint(composedEnd) - composedAt);
+      }
     }
-    return offset;
+    return pairs.toOffset(cp);
   }
 
   /** Collaborators' carets in view offsets, for drawing. */
@@ -165,7 +160,7 @@ public final class SessionBinding {
     } finally {
       applying = false;
     }
-    surrogatePairs = countPairs(text);
+    pairs.reset(text);
     area.setCaretPosition(0);
     undo.clear();
   }
@@ -180,6 +175,7 @@ public final class SessionBinding {
       deferred.add(op); // applied once the input method commits
       return;
     }
+    long start = System.nanoTime();
     Selection before = selectionInCodePoints();
     ScrollAnchor anchor = ScrollAnchor.capture(this);
     // The view still has the text before op: the inverse of a local edit is read from it.
@@ -195,6 +191,14 @@ public final class SessionBinding {
     if (anchor != null) {
       anchor.restore(this, op);
     }
+    if (remote) {
+      remoteApplied.accept(System.nanoTime() - start);
+    }
+  }
+
+  /** Told how long each remote edit took to apply to the view, in nanoseconds (benchmarks). */
+  void onRemoteApplied(LongConsumer timer) {
+    this.remoteApplied = Objects.requireNonNull(timer, "timer == null");
   }
 
   private void applyOwnStep(TextOperation op, boolean isUndo) {
@@ -230,12 +234,12 @@ public final class SessionBinding {
           offset += charsFrom(offset, r.count());
         } else if (c instanceof Component.Insert ins) {
           doc.insertString(offset, ins.text(), null);
-          surrogatePairs += countPairs(ins.text());
+          pairs.inserted(offset, ins.text());
           offset += ins.text().length();
         } else if (c instanceof Component.Delete d) {
           int chars = charsFrom(offset, d.count());
-          surrogatePairs -= countPairs(text(offset, chars));
           doc.remove(offset, chars);
+          pairs.removed(offset, chars);
         }
       }
     } catch (BadLocationException e) {
@@ -309,7 +313,7 @@ public final class SessionBinding {
         return;
       }
       // Never split a surrogate pair: widen the range to whole code points.
-      if (surrogatePairs > 0) {
+      if (!pairs.isEmpty()) {
         int end = offset + length;
         if (length > 0 && isLowSurrogateAt(offset) && isHighSurrogateAt(offset - 1)) {
           offset--;
@@ -334,7 +338,8 @@ public final class SessionBinding {
         sending = false;
       }
       fb.replace(offset, length, insert, attrs);
-      surrogatePairs += countPairs(insert) - countPairs(removedText);
+      pairs.removed(offset, length);
+      pairs.inserted(offset, insert);
       int inserted = insert.codePointCount(0, insert.length());
       TextOperation inverse =
           TextOperation.splice(before - deleted + inserted, position, inserted, removedText);
@@ -368,6 +373,8 @@ public final class SessionBinding {
     } finally {
       applying = false;
     }
+    pairs.removed(offset, length);
+    pairs.inserted(offset, insert);
     if (composedStart < 0) {
       composedStart = offset;
       composedEnd = offset;
@@ -424,26 +431,10 @@ public final class SessionBinding {
 
   /** How many chars the {@code cps} code points starting at char {@code offset} take. */
   private int charsFrom(int offset, int cps) {
-    if (surrogatePairs == 0) {
+    if (pairs.isEmpty()) {
       return cps;
     }
-    return charsFor(offset, cps) - offset;
-  }
-
-  /** The char offset {@code cps} code points after char {@code from}. */
-  private int charsFor(int from, int cps) {
-    int length = doc.getLength();
-    Segment s = text(from, length - from);
-    int i = 0;
-    for (int n = 0; n < cps && i < s.length(); n++) {
-      i +=
-          Character.isHighSurrogate(s.charAt(i))
-                  && i + 1 < s.length()
-                  && Character.isLowSurrogate(s.charAt(i + 1))
-              ? 2
-              : 1;
-    }
-    return from + i;
+    return pairs.toOffset(pairs.toCodePoint(offset) + cps) - offset;
   }
 
   private boolean isLowSurrogateAt(int offset) {
@@ -456,17 +447,6 @@ public final class SessionBinding {
     return offset >= 0
         && offset < doc.getLength()
         && Character.isHighSurrogate(text(offset, 1).charAt(0));
-  }
-
-  private static int countPairs(CharSequence s) {
-    int n = 0;
-    for (int i = 0; i + 1 < s.length(); i++) {
-      if (Character.isHighSurrogate(s.charAt(i)) && Character.isLowSurrogate(s.charAt(i + 1))) {
-        n++;
-        i++;
-      }
-    }
-    return n;
   }
 
   /**

@@ -19,12 +19,16 @@ final class TwoWindows implements AutoCloseable {
   final EditorWindow bob;
 
   TwoWindows(Path dir, String initialText) {
+    this(dir, initialText, new Rectangle(0, 0, 680, 600), new Rectangle(700, 0, 680, 600));
+  }
+
+  TwoWindows(Path dir, String initialText, Rectangle aliceBounds, Rectangle bobBounds) {
     relay = TestRelay.start(dir.resolve("relay"));
     String aliceToken = relay.user("alice");
     String bobToken = relay.user("bob");
     relay.document("doc", "alice", "bob");
-    alice = window(dir.resolve("alice"), aliceToken, "Alice", "#e11d48", 0);
-    bob = window(dir.resolve("bob"), bobToken, "Bob", "#2563eb", 700);
+    alice = window(dir.resolve("alice"), aliceToken, "Alice", "#e11d48", aliceBounds);
+    bob = window(dir.resolve("bob"), bobToken, "Bob", "#2563eb", bobBounds);
     Gui.await("both windows showing doc", () -> showing(alice) && showing(bob));
     if (!initialText.isEmpty()) {
       Gui.run(() -> alice.textArea().replaceRange(initialText, 0, 0));
@@ -33,11 +37,12 @@ final class TwoWindows implements AutoCloseable {
     Gui.await("both synced", () -> synced(alice) && synced(bob));
   }
 
-  private EditorWindow window(Path profile, String token, String name, String colour, int x) {
+  private EditorWindow window(
+      Path profile, String token, String name, String colour, Rectangle bounds) {
     LocalStore store = LocalStore.open(profile);
     Settings s = new Settings(relay.uri().toString(), token, name, colour);
     store.saveSettings(s).join();
-    return EditorApp.show(store, s, new Rectangle(x, 0, 680, 600), false, null);
+    return EditorApp.show(store, s, bounds, false, null);
   }
 
   private static boolean showing(EditorWindow w) {

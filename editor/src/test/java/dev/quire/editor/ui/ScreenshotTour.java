@@ -1,0 +1,93 @@
+package dev.quire.editor.ui;
+
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.Toolkit;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import javax.swing.SwingUtilities;
+
+/**
+ * Takes the screenshots in docs/: two real windows co-editing the demo's document, in the light and
+ * the dark theme, and one working offline. Run under a 1600x900 display: {@code
+ * bench/screenshots.sh}.
+ */
+public final class ScreenshotTour {
+  private ScreenshotTour() {}
+
+  public static void main(String[] args) throws Exception {
+    Gui.requireDisplay();
+    Path out = Path.of(args.length > 0 ? args[0] : "docs/screenshots");
+    Files.createDirectories(out);
+    String welcome;
+    try (InputStream in = ScreenshotTour.class.getResourceAsStream("/demo/welcome.md")) {
+      welcome = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Rectangle screen = new Rectangle(Toolkit.getDefaultToolkit().getScreenSize());
+    int half = screen.width / 2;
+    Path dir = Files.createTempDirectory("quire-screenshots-");
+    try (TwoWindows w =
+        new TwoWindows(
+            dir,
+            welcome,
+            new Rectangle(0, 0, half, screen.height),
+            new Rectangle(half, 0, screen.width - half, screen.height))) {
+      // Alice selects a phrase; Bob types a line of his own.
+      int at = welcome.indexOf("watch the other follow");
+      Gui.run(() -> w.alice.textArea().select(at, at + "watch the other follow".length()));
+      int end = welcome.indexOf("## A little code");
+      Gui.run(() -> w.bob.textArea().setCaretPosition(end - 1));
+      Gui.type(w.bob.textArea(), "- Bob was here: typing in his own window.\n");
+      Gui.await(
+          "Bob's line and caret at Alice's",
+          () ->
+              TwoWindows.text(w.alice).contains("Bob was here")
+                  && !w.alice.textArea().shownPresences().isEmpty()
+                  && !w.bob.textArea().shownPresences().isEmpty());
+      settle();
+      shoot(out.resolve("co-editing-light.png"), screen);
+
+      Gui.run(
+          () -> {
+            Themes.switchTo(true);
+            Themes.apply(w.alice.textArea(), true);
+            Themes.apply(w.bob.textArea(), true);
+          });
+      settle();
+      shoot(out.resolve("co-editing-dark.png"), screen);
+
+      Gui.run(
+          () -> {
+            Themes.switchTo(false);
+            Themes.apply(w.alice.textArea(), false);
+            Themes.apply(w.bob.textArea(), false);
+          });
+      w.relay.stop();
+      Gui.await("offline", () -> !w.alice.statusBar().stateText().equals("Synced"));
+      Gui.run(() -> w.alice.textArea().setCaretPosition(0));
+      Gui.type(w.alice.textArea(), "Written offline. ");
+      settle();
+      shoot(out.resolve("offline.png"), new Rectangle(0, 0, half, screen.height));
+      w.relay.restart();
+      Gui.await(
+          "synced again",
+          java.time.Duration.ofSeconds(60),
+          () -> TwoWindows.synced(w.alice) && TwoWindows.synced(w.bob));
+    }
+    System.out.println("screenshots in " + out.toAbsolutePath());
+    System.exit(0);
+  }
+
+  private static void settle() throws Exception {
+    Thread.sleep(800);
+    SwingUtilities.invokeAndWait(() -> {});
+  }
+
+  private static void shoot(Path file, Rectangle area) throws Exception {
+    ImageIO.write(new Robot().createScreenCapture(area), "png", file.toFile());
+    System.out.println("wrote " + file);
+  }
+}

@@ -94,12 +94,29 @@ final class Presences {
     if (pending.isEmpty()) {
       return local;
     }
-    TextOperation all = pending.get(0);
-    for (int i = 1; i < pending.size(); i++) {
-      all = all.compose(pending.get(i));
+    // Map back through the pending edits, latest first, as past their inverses. Only the edits'
+    // shapes matter, so the inverses carry placeholder text instead of the deleted text (reading
+    // that meant copying the whole document on every caret move).
+    Selection s = clamp(local, pending.get(pending.size() - 1).targetLength());
+    for (int i = pending.size() - 1; i >= 0; i--) {
+      s = s.transform(shapeOfInverse(pending.get(i)), false);
     }
-    TextOperation back = all.invert(log.headText());
-    return clamp(local, back.baseLength()).transform(back, false);
+    return s;
+  }
+
+  /** An operation with the shape of {@code op}'s inverse: deleted text replaced by placeholders. */
+  static TextOperation shapeOfInverse(TextOperation op) {
+    TextOperation.Builder b = TextOperation.builder();
+    for (dev.quire.ot.operation.Component c : op.components()) {
+      if (c instanceof dev.quire.ot.operation.Component.Retain r) {
+        b.retain(r.count());
+      } else if (c instanceof dev.quire.ot.operation.Component.Insert ins) {
+        b.delete(ins.length());
+      } else {
+        b.insert("x".repeat(c.length()));
+      }
+    }
+    return b.build();
   }
 
   private static List<TextOperation> pending(ClientState st) {

@@ -93,7 +93,14 @@ final class SearchSupport implements SearchListener {
         }
       }
       case REPLACE_ALL -> {
-        result = SearchEngine.replaceAll(area, context);
+        SearchResult[] all = new SearchResult[1];
+        Runnable replace = () -> all[0] = SearchEngine.replaceAll(area, context);
+        if (area.binding() != null) {
+          area.binding().asOneUndoStep(replace);
+        } else {
+          replace.run();
+        }
+        result = all[0];
         message.accept(result.getCount() + " occurrences replaced");
         return;
       }

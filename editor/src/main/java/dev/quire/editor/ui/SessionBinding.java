@@ -62,6 +62,8 @@ public final class SessionBinding {
   private long lastTypedAt;
   private int lastTypedEnd = -1;
   private LongConsumer remoteApplied = nanos -> {};
+  private boolean grouping; // several changes that undo as one step (replace all)
+  private boolean groupStarted;
 
   /**
    * @param problems told, in words for the user, when an edit cannot be made
@@ -122,6 +124,18 @@ public final class SessionBinding {
   public void redo() {
     if (undo.canRedo()) {
       applyOwnStep(undo.peekRedo(), false);
+    }
+  }
+
+  /** Runs {@code changes} to the text so that one undo takes all of them back. */
+  public void asOneUndoStep(Runnable changes) {
+    grouping = true;
+    groupStarted = false;
+    try {
+      changes.run();
+    } finally {
+      grouping = false;
+      lastTypedEnd = -1;
     }
   }
 
@@ -345,7 +359,11 @@ public final class SessionBinding {
           TextOperation.splice(before - deleted + inserted, position, inserted, removedText);
       long now = System.currentTimeMillis();
       boolean typing = deleted == 0 && inserted == 1 && !insert.equals("\n");
-      boolean merge = typing && position == lastTypedEnd && now - lastTypedAt < MERGE_MILLIS;
+      boolean merge =
+          grouping
+              ? groupStarted
+              : typing && position == lastTypedEnd && now - lastTypedAt < MERGE_MILLIS;
+      groupStarted = grouping;
       undo.ownEdit(inverse, merge);
       lastTypedEnd = typing ? position + 1 : -1;
       lastTypedAt = now;

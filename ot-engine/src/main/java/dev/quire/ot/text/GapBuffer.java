@@ -145,20 +145,27 @@ public final class GapBuffer {
       gapStartCp = cp;
       return;
     }
-    while (gapStartCp < cp) { // move one code point from after the gap to before it
-      int width = Character.isHighSurrogate(buf[gapEnd]) ? 2 : 1;
-      System.arraycopy(buf, gapEnd, buf, gapStart, width);
-      gapStart += width;
-      gapEnd += width;
-      gapStartCp++;
+    // Count how many chars the code points to move take, then move them in one copy.
+    if (gapStartCp < cp) {
+      int i = gapEnd;
+      for (int n = gapStartCp; n < cp; n++) {
+        i += Character.isHighSurrogate(buf[i]) ? 2 : 1;
+      }
+      int chars = i - gapEnd;
+      System.arraycopy(buf, gapEnd, buf, gapStart, chars);
+      gapStart += chars;
+      gapEnd += chars;
+    } else if (gapStartCp > cp) {
+      int i = gapStart;
+      for (int n = gapStartCp; n > cp; n--) {
+        i -= Character.isLowSurrogate(buf[i - 1]) ? 2 : 1;
+      }
+      int chars = gapStart - i;
+      gapStart -= chars;
+      gapEnd -= chars;
+      System.arraycopy(buf, gapStart, buf, gapEnd, chars);
     }
-    while (gapStartCp > cp) { // move one code point from before the gap to after it
-      int width = Character.isLowSurrogate(buf[gapStart - 1]) ? 2 : 1;
-      gapStart -= width;
-      gapEnd -= width;
-      System.arraycopy(buf, gapStart, buf, gapEnd, width);
-      gapStartCp--;
-    }
+    gapStartCp = cp;
   }
 
   private void moveGapToChar(int index) {

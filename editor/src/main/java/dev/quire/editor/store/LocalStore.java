@@ -396,11 +396,25 @@ public final class LocalStore implements AutoCloseable {
       if (skipOutbox) {
         return; // a later write of this group replaces the outbox again
       }
-      Queries.update(c, "DELETE FROM pending_ops WHERE doc_id = ?", id);
-      writes.resetSeqs(id);
-      Queries.insertPending(
-          c, id, writes.takeSeqs(c, id, r.operations().size()), r.operations(), r.madeAt());
+      replaceOutbox(c, id, r.operations(), r.madeAt());
     }
+  }
+
+  /**
+   * Replaces a document's outbox. A rebase (the usual case) keeps the number of operations, so the
+   * rows are rewritten in place: an update leaves the table's key indexes alone, where a delete and
+   * an insert would change every index twice per row.
+   */
+  private void replaceOutbox(Connection c, String id, List<TextOperation> ops, List<Long> madeAt)
+      throws SQLException {
+    Queries.SeqRange rows = Queries.pendingRange(c, id);
+    if (rows.count() == ops.size() && rows.contiguous()) {
+      Queries.updatePending(c, id, rows.first(), ops, madeAt);
+      return;
+    }
+    Queries.update(c, "DELETE FROM pending_ops WHERE doc_id = ?", id);
+    writes.resetSeqs(id);
+    Queries.insertPending(c, id, writes.takeSeqs(c, id, ops.size()), ops, madeAt);
   }
 
   /** The text of a document at a revision, kept so that any revision is quick to rebuild. */

@@ -317,6 +317,49 @@ final class Queries {
     }
   }
 
+  /** The outbox rows of a document: the first sequence number and how many there are. */
+  record SeqRange(long first, long last, int count) {
+    /** True when the rows are numbered first, first + 1, ... with no hole. */
+    boolean contiguous() {
+      return count == 0 || last - first + 1 == count;
+    }
+  }
+
+  static SeqRange pendingRange(Connection c, String doc) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT MIN(seq), MAX(seq), COUNT(*) FROM pending_ops WHERE doc_id = ?")) {
+      s.setString(1, doc);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return new SeqRange(rs.getLong(1), rs.getLong(2), rs.getInt(3));
+      }
+    }
+  }
+
+  /** Rewrites the pending operations numbered {@code firstSeq} on, one per operation. */
+  static void updatePending(
+      Connection c, String doc, long firstSeq, List<TextOperation> ops, List<Long> madeAt)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE pending_ops SET operation = ?, made_at = ? WHERE doc_id = ? AND seq = ?")) {
+      for (int i = 0; i < ops.size(); i++) {
+        s.setString(1, OperationCodec.toJson(ops.get(i)));
+        s.setLong(2, madeAt.get(i));
+        s.setString(3, doc);
+        s.setLong(4, firstSeq + i);
+        s.addBatch();
+      }
+      int[] counts = s.executeBatch();
+      for (int n : counts) {
+        if (n != 1) {
+          throw new StoreException("document " + doc + ": the outbox changed while rewriting it");
+        }
+      }
+    }
+  }
+
   /** Deletes the first {@code count} pending operations. */
   static void dropPending(Connection c, String doc, int count) throws SQLException {
     if (count <= 0) {

@@ -6,7 +6,6 @@ import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.OutboxChange;
 import dev.quire.ot.cursor.Selection;
 import dev.quire.ot.operation.TextOperation;
-import dev.quire.ot.operation.TransformedPair;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.Canonicaliser;
 import dev.quire.ot.sync.ClientState;
@@ -347,12 +346,9 @@ public final class DocumentSession {
       r = r.compose(remote.get(i));
     }
     ClientState st = sync.state();
-    List<TextOperation> queued = new ArrayList<>(st.queued());
-    for (int i = 0; i < queued.size(); i++) {
-      TransformedPair pair = TextOperation.transform(queued.get(i), r);
-      queued.set(i, pair.aPrime());
-      r = pair.bPrime();
-    }
+    QueueRebase.Result rebased = QueueRebase.rebase(st.queued(), r);
+    List<TextOperation> queued = rebased.queued();
+    r = rebased.remote();
     sync =
         ClientSync.restore(
             new ClientState(st.clientId(), log.head(), st.nextBatchSeq(), null, List.of(), queued),

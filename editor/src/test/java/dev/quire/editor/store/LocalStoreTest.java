@@ -144,6 +144,51 @@ class LocalStoreTest {
   }
 
   @Test
+  void replacedOutbox_afterAnAcknowledgementKeepsOrderWhetherItsSizeChangesOrNot()
+      throws Exception {
+    store.createDocument("d", "D", 1, true, List.of()).get();
+    store
+        .localEdits(
+            "d", List.of(append(0, "a"), append(1, "b"), append(2, "c")), List.of(1L, 2L, 3L))
+        .get();
+    store.batchSent("d", new Batch(store.clientId(), 1, 0, List.of(append(0, "a"))), 2).get();
+    store
+        .received(
+            "d",
+            List.of(
+                new Revision(
+                    1, 0, 1, "me", store.clientId(), 1, 9, append(0, "a"), append(0, "a"))),
+            List.of(),
+            new OutboxChange.Acknowledged(1))
+        .get();
+    // Same size: rewritten in place (the rows are numbered from 1 now).
+    store
+        .received(
+            "d",
+            List.of(revision(2, 1, 2, append(1, "R"))),
+            List.of(),
+            new OutboxChange.Replaced(
+                List.of(append(2, "b"), append(3, "c")), List.of(2L, 3L), null, 2))
+        .get();
+    store.localEdits("d", List.of(append(4, "d")), List.of(4L)).get();
+    reopen();
+    assertThat(store.localText("d").get()).isEqualTo("aRbcd");
+    assertThat(store.pendingTimes("d").get()).containsExactly(2L, 3L, 4L);
+    // Another size: the outbox is written anew.
+    store
+        .received(
+            "d",
+            List.of(),
+            List.of(),
+            new OutboxChange.Replaced(List.of(append(2, "bcd")), List.of(5L), null, 2))
+        .get();
+    store.localEdits("d", List.of(append(5, "e")), List.of(6L)).get();
+    reopen();
+    assertThat(store.localText("d").get()).isEqualTo("aRbcde");
+    assertThat(store.pendingTimes("d").get()).containsExactly(5L, 6L);
+  }
+
+  @Test
   void textAt_anyRevisionFromCheckpointsAndTheLog() throws Exception {
     store.createDocument("d", "D", 1, true, List.of()).get();
     int n = 2 * LocalStore.CHECKPOINT_INTERVAL + 17;

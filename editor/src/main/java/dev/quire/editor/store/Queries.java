@@ -87,8 +87,8 @@ final class Queries {
 
   static boolean insertDocument(
       Connection c, String id, String title, long created, boolean onRelay) throws SQLException {
-    if (document(c, id).isPresent()) {
-      return false;
+    if (document(c, id).isPresent() || relayDeletePending(c, id)) {
+      return false; // an id being deleted on the relay stays taken until the relay answers
     }
     try (PreparedStatement s =
         c.prepareStatement(
@@ -102,6 +102,15 @@ final class Queries {
       s.executeUpdate();
     }
     return true;
+  }
+
+  static boolean relayDeletePending(Connection c, String id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM relay_deletes WHERE doc_id = ?")) {
+      s.setString(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   static int update(Connection c, String sql, Object... args) throws SQLException {

@@ -57,6 +57,7 @@ public final class DocumentSession {
   private Selection localSelection;
   private boolean selectionDirty;
   private String storeError;
+  private boolean deleted;
 
   private DocumentSession(
       LocalStore store, Executor owner, LongSupplier clock, LoadedDocument d, int maxBatch) {
@@ -143,9 +144,11 @@ public final class DocumentSession {
    * commit; sent when connected.
    *
    * @throws dev.quire.ot.operation.OperationMismatchException when it does not fit the local text
-   * @throws IllegalStateException when the store has failed and edits can no longer be saved
+   * @throws IllegalStateException when the store has failed and edits can no longer be saved, or
+   *     the document was deleted
    */
   public void edit(TextOperation op) {
+    requireNotDeleted();
     if (storeError != null) {
       throw new IllegalStateException("edits cannot be saved: " + storeError);
     }
@@ -175,6 +178,21 @@ public final class DocumentSession {
     }
   }
 
+  /** True once the document was deleted ({@link SyncEngine#delete}): it can no longer change. */
+  public boolean isDeleted() {
+    return deleted;
+  }
+
+  void markDeleted() {
+    deleted = true;
+  }
+
+  private void requireNotDeleted() {
+    if (deleted) {
+      throw new IllegalStateException("document " + id + " was deleted");
+    }
+  }
+
   /** Deletes {@code deleteCount} code points at {@code position} and inserts {@code insert}. */
   public void splice(int position, int deleteCount, String insert) {
     if (insert.codePointCount(0, insert.length()) <= MAX_INSERT) {
@@ -200,6 +218,7 @@ public final class DocumentSession {
    * @throws IllegalArgumentException when the title is empty or too long
    */
   public void rename(String title) {
+    requireNotDeleted();
     dev.quire.ot.protocol.Ids.requireTitle(title);
     LocalDocument d = document;
     document =
@@ -393,7 +412,7 @@ public final class DocumentSession {
 
   /** Writes what was received since the last call, with the outbox change, in one commit. */
   void save() {
-    if (!log.hasUnsaved() && ackedSinceSave == 0 && !outboxRebased) {
+    if (deleted || !log.hasUnsaved() && ackedSinceSave == 0 && !outboxRebased) {
       return;
     }
     OutboxChange change;

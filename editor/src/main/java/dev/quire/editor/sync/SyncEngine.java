@@ -355,6 +355,9 @@ public final class SyncEngine implements AutoCloseable {
             return;
           }
           log.debug("Connection to {} closed: {}", config.relay(), reason);
+          if (c.closeCode() == 1009) { // the WebSocket layer's "message too big", maybe unsaid
+            tooLarge(c, "the connection was closed with code 1009 (" + reason + ")");
+          }
           dropConnection(SyncStatus.State.OFFLINE);
           scheduleReconnect();
         }
@@ -484,6 +487,10 @@ public final class SyncEngine implements AutoCloseable {
 
   private void connectionError(ServerMessage.Error e) {
     String what = e.code().wireName() + ": " + e.message();
+    if (e.code() == ErrorCode.MESSAGE_TOO_LARGE) {
+      tooLarge(conn, what);
+      return;
+    }
     if (e.code() == ErrorCode.UNAUTHORIZED
         || e.code() == ErrorCode.PROTOCOL_VERSION
         || e.code() == ErrorCode.HELLO_REQUIRED) {
@@ -497,6 +504,25 @@ public final class SyncEngine implements AutoCloseable {
     } else {
       report(e.doc(), "the relay reported " + what);
     }
+  }
+
+  /**
+   * The relay refused a message as too large without naming its document. Resending the same
+   * immutable batch after reconnecting would be refused again forever, so the sync of the document
+   * whose batch was the largest in flight stops, with the reason; the others carry on.
+   */
+  private void tooLarge(RelayConnection c, String what) {
+    String doc = c == null ? null : c.largestSubmit();
+    DocumentLink link = doc == null ? null : links.get(doc);
+    if (link == null) {
+      report(null, "the relay refused a message as too large (" + what + ")");
+      return;
+    }
+    link.fail(
+        "the relay refused this document's batch as too large ("
+            + what
+            + "); sync of this document stopped, so the batch is not sent again. The local copy is"
+            + " kept");
   }
 
   private void relayDocuments(List<DocumentInfo> docs) {

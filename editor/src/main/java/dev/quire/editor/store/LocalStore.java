@@ -181,6 +181,62 @@ public final class LocalStore implements AutoCloseable {
   }
 
   /**
+   * Deletes a document from the profile: its row, its log, its checkpoints and its outbox (unsent
+   * edits included), in one transaction. When the relay has the document, the profile remembers to
+   * ask the relay to delete it too ({@link #pendingRelayDeletes}). Completes with false, and
+   * changes nothing, when there is no such document.
+   */
+  public CompletableFuture<Boolean> deleteDocument(String id, long requestedMillis) {
+    Objects.requireNonNull(id, "id == null");
+    boolean[] deleted = new boolean[1];
+    return writes
+        .submit(
+            (c, skip) -> {
+              Optional<LocalDocument> d = Queries.document(c, id);
+              if (d.isEmpty()) {
+                return;
+              }
+              Queries.update(c, "DELETE FROM pending_ops WHERE doc_id = ?", id);
+              Queries.update(c, "DELETE FROM revisions WHERE doc_id = ?", id);
+              Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
+              Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
+              if (d.get().onRelay()) {
+                Queries.update(
+                    c,
+                    "MERGE INTO relay_deletes (doc_id, requested_at) KEY (doc_id) VALUES (?, ?)",
+                    id,
+                    requestedMillis);
+              }
+              writes.resetSeqs(id);
+              deleted[0] = true;
+            })
+        .thenApply(v -> deleted[0]);
+  }
+
+  /** Documents deleted locally that the relay is still to be asked to delete, oldest first. */
+  public CompletableFuture<List<String>> pendingRelayDeletes() {
+    return read(
+        c -> {
+          List<String> out = new ArrayList<>();
+          try (var s =
+                  c.prepareStatement(
+                      "SELECT doc_id FROM relay_deletes ORDER BY requested_at, doc_id");
+              var rs = s.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+          return out;
+        });
+  }
+
+  /** The relay answered a delete request (done, or refused for good): forget it. */
+  public CompletableFuture<Void> relayDeleteAnswered(String id) {
+    return writes.submit(
+        (c, skip) -> Queries.update(c, "DELETE FROM relay_deletes WHERE doc_id = ?", id));
+  }
+
+  /**
    * Records what the relay said about a document: it has it, its title, its head; null leaves a
    * value as it is.
    */
@@ -396,11 +452,25 @@ public final class LocalStore implements AutoCloseable {
       if (skipOutbox) {
         return; // a later write of this group replaces the outbox again
       }
-      Queries.update(c, "DELETE FROM pending_ops WHERE doc_id = ?", id);
-      writes.resetSeqs(id);
-      Queries.insertPending(
-          c, id, writes.takeSeqs(c, id, r.operations().size()), r.operations(), r.madeAt());
+      replaceOutbox(c, id, r.operations(), r.madeAt());
     }
+  }
+
+  /**
+   * Replaces a document's outbox. A rebase (the usual case) keeps the number of operations, so the
+   * rows are rewritten in place: an update leaves the table's key indexes alone, where a delete and
+   * an insert would change every index twice per row.
+   */
+  private void replaceOutbox(Connection c, String id, List<TextOperation> ops, List<Long> madeAt)
+      throws SQLException {
+    Queries.SeqRange rows = Queries.pendingRange(c, id);
+    if (rows.count() == ops.size() && rows.contiguous()) {
+      Queries.updatePending(c, id, rows.first(), ops, madeAt);
+      return;
+    }
+    Queries.update(c, "DELETE FROM pending_ops WHERE doc_id = ?", id);
+    writes.resetSeqs(id);
+    Queries.insertPending(c, id, writes.takeSeqs(c, id, ops.size()), ops, madeAt);
   }
 
   /** The text of a document at a revision, kept so that any revision is quick to rebuild. */

@@ -87,8 +87,8 @@ final class Queries {
 
   static boolean insertDocument(
       Connection c, String id, String title, long created, boolean onRelay) throws SQLException {
-    if (document(c, id).isPresent()) {
-      return false;
+    if (document(c, id).isPresent() || relayDeletePending(c, id)) {
+      return false; // an id being deleted on the relay stays taken until the relay answers
     }
     try (PreparedStatement s =
         c.prepareStatement(
@@ -102,6 +102,15 @@ final class Queries {
       s.executeUpdate();
     }
     return true;
+  }
+
+  static boolean relayDeletePending(Connection c, String id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM relay_deletes WHERE doc_id = ?")) {
+      s.setString(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   static int update(Connection c, String sql, Object... args) throws SQLException {
@@ -314,6 +323,49 @@ final class Queries {
         s.addBatch();
       }
       s.executeBatch();
+    }
+  }
+
+  /** The outbox rows of a document: the first sequence number and how many there are. */
+  record SeqRange(long first, long last, int count) {
+    /** True when the rows are numbered first, first + 1, ... with no hole. */
+    boolean contiguous() {
+      return count == 0 || last - first + 1 == count;
+    }
+  }
+
+  static SeqRange pendingRange(Connection c, String doc) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT MIN(seq), MAX(seq), COUNT(*) FROM pending_ops WHERE doc_id = ?")) {
+      s.setString(1, doc);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return new SeqRange(rs.getLong(1), rs.getLong(2), rs.getInt(3));
+      }
+    }
+  }
+
+  /** Rewrites the pending operations numbered {@code firstSeq} on, one per operation. */
+  static void updatePending(
+      Connection c, String doc, long firstSeq, List<TextOperation> ops, List<Long> madeAt)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE pending_ops SET operation = ?, made_at = ? WHERE doc_id = ? AND seq = ?")) {
+      for (int i = 0; i < ops.size(); i++) {
+        s.setString(1, OperationCodec.toJson(ops.get(i)));
+        s.setLong(2, madeAt.get(i));
+        s.setString(3, doc);
+        s.setLong(4, firstSeq + i);
+        s.addBatch();
+      }
+      int[] counts = s.executeBatch();
+      for (int n : counts) {
+        if (n != 1) {
+          throw new StoreException("document " + doc + ": the outbox changed while rewriting it");
+        }
+      }
     }
   }
 

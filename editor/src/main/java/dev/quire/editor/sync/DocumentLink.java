@@ -27,7 +27,8 @@ final class DocumentLink {
     CREATING,
     CATCHING_UP,
     LIVE,
-    FAILED
+    FAILED,
+    DELETED
   }
 
   private final SyncEngine engine;
@@ -66,9 +67,20 @@ final class DocumentLink {
 
   // ---- connection events ----
 
+  /**
+   * The document was deleted from the profile: nothing more is sent or stored for it. The engine
+   * sends the relay's delete itself.
+   */
+  void deleted() {
+    phase = Phase.DELETED;
+    conn = null;
+    backlog.clear();
+    session.markDeleted();
+  }
+
   /** The connection said welcome: start with this document. */
   void connected(RelayConnection c) {
-    if (phase == Phase.FAILED) {
+    if (phase == Phase.FAILED || phase == Phase.DELETED) {
       return;
     }
     conn = c;
@@ -91,7 +103,7 @@ final class DocumentLink {
     session.sync().connectionLost();
     session.presenceState().clear();
     session.firePresence();
-    if (phase != Phase.FAILED) {
+    if (phase != Phase.FAILED && phase != Phase.DELETED) {
       phase = Phase.IDLE;
       session.setStatus(SyncStatus.of(shown, 0));
     }
@@ -99,7 +111,7 @@ final class DocumentLink {
 
   /** A message about this document, in the order the relay sent it. */
   void message(ServerMessage m) {
-    if (phase == Phase.FAILED || conn == null) {
+    if (phase == Phase.FAILED || phase == Phase.DELETED || conn == null) {
       return;
     }
     if (fetchingLog) {
@@ -132,7 +144,10 @@ final class DocumentLink {
     } else if (m instanceof ServerMessage.Error e) {
       error(e);
     } else if (m instanceof ServerMessage.Deleted) {
-      fail("the document was deleted on the relay; the local copy is kept");
+      fail(
+          "the document was deleted on the relay by its owner; this copy is kept, with its "
+              + session.unacknowledged()
+              + " unsent edit(s): export it, or delete it here too");
     } else if (m instanceof ServerMessage.Unsubscribed) {
       fail("the relay stopped sending this document (access removed?); the local copy is kept");
     }
@@ -508,7 +523,7 @@ final class DocumentLink {
 
   /** Stops syncing this document until the engine starts again; the local copy stays as it is. */
   void fail(String why) {
-    if (phase == Phase.FAILED) {
+    if (phase == Phase.FAILED || phase == Phase.DELETED) {
       return;
     }
     session.save();

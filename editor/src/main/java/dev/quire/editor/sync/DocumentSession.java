@@ -6,7 +6,6 @@ import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.OutboxChange;
 import dev.quire.ot.cursor.Selection;
 import dev.quire.ot.operation.TextOperation;
-import dev.quire.ot.operation.TransformedPair;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.Canonicaliser;
 import dev.quire.ot.sync.ClientState;
@@ -58,6 +57,7 @@ public final class DocumentSession {
   private Selection localSelection;
   private boolean selectionDirty;
   private String storeError;
+  private boolean deleted;
 
   private DocumentSession(
       LocalStore store, Executor owner, LongSupplier clock, LoadedDocument d, int maxBatch) {
@@ -144,9 +144,11 @@ public final class DocumentSession {
    * commit; sent when connected.
    *
    * @throws dev.quire.ot.operation.OperationMismatchException when it does not fit the local text
-   * @throws IllegalStateException when the store has failed and edits can no longer be saved
+   * @throws IllegalStateException when the store has failed and edits can no longer be saved, or
+   *     the document was deleted
    */
   public void edit(TextOperation op) {
+    requireNotDeleted();
     if (storeError != null) {
       throw new IllegalStateException("edits cannot be saved: " + storeError);
     }
@@ -176,6 +178,21 @@ public final class DocumentSession {
     }
     if (engineHook != null) {
       engineHook.run();
+    }
+  }
+
+  /** True once the document was deleted ({@link SyncEngine#delete}): it can no longer change. */
+  public boolean isDeleted() {
+    return deleted;
+  }
+
+  void markDeleted() {
+    deleted = true;
+  }
+
+  private void requireNotDeleted() {
+    if (deleted) {
+      throw new IllegalStateException("document " + id + " was deleted");
     }
   }
 
@@ -222,6 +239,7 @@ public final class DocumentSession {
    * @throws IllegalArgumentException when the title is empty or too long
    */
   public void rename(String title) {
+    requireNotDeleted();
     dev.quire.ot.protocol.Ids.requireTitle(title);
     LocalDocument d = document;
     document =
@@ -368,12 +386,9 @@ public final class DocumentSession {
       r = r.compose(remote.get(i));
     }
     ClientState st = sync.state();
-    List<TextOperation> queued = new ArrayList<>(st.queued());
-    for (int i = 0; i < queued.size(); i++) {
-      TransformedPair pair = TextOperation.transform(queued.get(i), r);
-      queued.set(i, pair.aPrime());
-      r = pair.bPrime();
-    }
+    QueueRebase.Result rebased = QueueRebase.rebase(st.queued(), r);
+    List<TextOperation> queued = rebased.queued();
+    r = rebased.remote();
     sync =
         ClientSync.restore(
             new ClientState(st.clientId(), log.head(), st.nextBatchSeq(), null, List.of(), queued),
@@ -418,7 +433,7 @@ public final class DocumentSession {
 
   /** Writes what was received since the last call, with the outbox change, in one commit. */
   void save() {
-    if (!log.hasUnsaved() && ackedSinceSave == 0 && !outboxRebased) {
+    if (deleted || !log.hasUnsaved() && ackedSinceSave == 0 && !outboxRebased) {
       return;
     }
     OutboxChange change;

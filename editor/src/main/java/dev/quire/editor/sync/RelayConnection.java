@@ -44,6 +44,9 @@ final class RelayConnection {
     ws.setTcpNoDelay(true);
   }
 
+  private final java.util.Map<String, Integer> submitBytes = new java.util.HashMap<>();
+  private volatile int closeCode;
+
   int generation() {
     return generation;
   }
@@ -56,11 +59,40 @@ final class RelayConnection {
   /** Sends {@code m}; false when the connection is not open (the closed callback follows). */
   boolean send(ClientMessage m) {
     try {
-      ws.send(ProtocolCodec.encode(m));
+      String text = ProtocolCodec.encode(m);
+      ws.send(text);
+      if (m instanceof ClientMessage.Submit sub) {
+        submitBytes.put(sub.doc(), utf8Length(text));
+      }
       return true;
     } catch (WebsocketNotConnectedException e) {
       return false;
     }
+  }
+
+  /**
+   * The document whose latest submit on this connection was the largest message, or null: the one a
+   * refusal for size that names no document is about. Owner thread only.
+   */
+  String largestSubmit() {
+    return submitBytes.entrySet().stream()
+        .max(java.util.Map.Entry.comparingByValue())
+        .map(java.util.Map.Entry::getKey)
+        .orElse(null);
+  }
+
+  /** The WebSocket close code, once closed (1009: a message was too big for the relay). */
+  int closeCode() {
+    return closeCode;
+  }
+
+  private static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    return n;
   }
 
   /** Closes the connection; {@link Handler#closed} follows. */
@@ -101,6 +133,7 @@ final class RelayConnection {
 
     @Override
     public void onClose(int code, String reason, boolean remote) {
+      closeCode = code;
       String why = (reason == null || reason.isEmpty() ? "code " + code : reason);
       hand(() -> handler.closed(RelayConnection.this, why));
     }

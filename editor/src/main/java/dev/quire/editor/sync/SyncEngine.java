@@ -13,10 +13,12 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -90,6 +92,8 @@ public final class SyncEngine implements AutoCloseable {
   private final Backoff backoff;
   private final Map<String, DocumentLink> links = new LinkedHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final Set<String> deleting = new LinkedHashSet<>(); // delete sent, relay yet to answer
+  private int deleteListsPending;
   private RelayConnection conn;
   private boolean welcomed;
   private boolean running;
@@ -195,6 +199,33 @@ public final class SyncEngine implements AutoCloseable {
     dropConnection(SyncStatus.State.OFFLINE);
   }
 
+  /**
+   * Deletes a document from this profile at once: its text, its history and its unsent edits. When
+   * the relay has it, the relay is asked to delete it too: now when connected, otherwise at the
+   * next connection (the request is kept in the profile). Only the document's owner may delete it
+   * on the relay; a refusal is reported through {@link Listener#problem} and the local copy stays
+   * deleted. An open session of the document stops syncing and refuses further edits. Completes on
+   * the owner thread, with false when the profile has no such document.
+   */
+  public CompletableFuture<Boolean> delete(String id) {
+    Objects.requireNonNull(id, "id == null");
+    DocumentLink link = links.remove(id);
+    if (link != null) {
+      link.deleted();
+    }
+    return store
+        .deleteDocument(id, System.currentTimeMillis())
+        .thenApplyAsync(
+            done -> {
+              if (done) {
+                sendPendingDeletes();
+              }
+              fireStatus();
+              return done;
+            },
+            owner);
+  }
+
   /** The open sessions. */
   public Collection<DocumentSession> sessions() {
     List<DocumentSession> out = new ArrayList<>();
@@ -237,7 +268,7 @@ public final class SyncEngine implements AutoCloseable {
 
   /** True when connected and every open document is synced or stopped with an error. */
   public boolean isSettled() {
-    if (!welcomed || listingsPending > 0) {
+    if (!welcomed || listingsPending > 0 || deleteListsPending > 0 || !deleting.isEmpty()) {
       return false;
     }
     for (DocumentLink l : links.values()) {
@@ -324,6 +355,9 @@ public final class SyncEngine implements AutoCloseable {
             return;
           }
           log.debug("Connection to {} closed: {}", config.relay(), reason);
+          if (c.closeCode() == 1009) { // the WebSocket layer's "message too big", maybe unsaid
+            tooLarge(c, "the connection was closed with code 1009 (" + reason + ")");
+          }
           dropConnection(SyncStatus.State.OFFLINE);
           scheduleReconnect();
         }
@@ -340,6 +374,9 @@ public final class SyncEngine implements AutoCloseable {
         report(null, "the relay sent " + m.type() + " before welcome; reconnecting");
         conn.close();
       }
+      return;
+    }
+    if (deleteAnswer(m)) {
       return;
     }
     String doc = docOf(m);
@@ -370,6 +407,7 @@ public final class SyncEngine implements AutoCloseable {
       }
       l.connected(conn);
     }
+    sendPendingDeletes();
     if (syncAll) {
       listingsPending++;
       conn.send(new ClientMessage.ListDocuments());
@@ -377,8 +415,82 @@ public final class SyncEngine implements AutoCloseable {
     fireStatus();
   }
 
+  // ---- deleting on the relay ----
+
+  /** Sends the delete requests kept in the profile that are not on their way yet. */
+  private void sendPendingDeletes() {
+    if (!welcomed) {
+      return;
+    }
+    RelayConnection c = conn;
+    deleteListsPending++;
+    store
+        .pendingRelayDeletes()
+        .whenCompleteAsync(
+            (ids, e) -> {
+              if (c != conn) {
+                return; // dropConnection reset the count; the next welcome asks again
+              }
+              deleteListsPending--;
+              if (e != null) {
+                report(null, "cannot read the documents to delete on the relay: " + e.getMessage());
+              } else {
+                for (String id : ids) {
+                  if (deleting.add(id)) {
+                    c.send(new ClientMessage.Delete(id));
+                  }
+                }
+              }
+              fireStatus();
+            },
+            owner);
+  }
+
+  /** True when {@code m} answers a delete request of ours. */
+  private boolean deleteAnswer(ServerMessage m) {
+    if (m instanceof ServerMessage.Deleted d && deleting.remove(d.doc())) {
+      log.debug("Document {} deleted on the relay", d.doc());
+      store.relayDeleteAnswered(d.doc());
+    } else if (m instanceof ServerMessage.Error e
+        && "delete".equals(e.request())
+        && e.doc() != null
+        && deleting.remove(e.doc())) {
+      deleteRefused(e);
+    } else {
+      return false;
+    }
+    fireStatus();
+    return true;
+  }
+
+  private void deleteRefused(ServerMessage.Error e) {
+    String what = e.code().wireName() + ": " + e.message();
+    if (e.retry()) {
+      report(
+          e.doc(),
+          "the relay could not delete the document yet ("
+              + what
+              + "); asking again at the next connection");
+    } else if (e.code() == ErrorCode.UNKNOWN_DOCUMENT) {
+      log.debug("Document {} was already gone from the relay: {}", e.doc(), what);
+      store.relayDeleteAnswered(e.doc());
+    } else {
+      report(
+          e.doc(),
+          "the relay refused to delete the document ("
+              + what
+              + "); only its owner can delete it there. The local copy is deleted; the relay's"
+              + " copy stays, and syncing every document would bring it back");
+      store.relayDeleteAnswered(e.doc());
+    }
+  }
+
   private void connectionError(ServerMessage.Error e) {
     String what = e.code().wireName() + ": " + e.message();
+    if (e.code() == ErrorCode.MESSAGE_TOO_LARGE) {
+      tooLarge(conn, what);
+      return;
+    }
     if (e.code() == ErrorCode.UNAUTHORIZED
         || e.code() == ErrorCode.PROTOCOL_VERSION
         || e.code() == ErrorCode.HELLO_REQUIRED) {
@@ -394,6 +506,25 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * The relay refused a message as too large without naming its document. Resending the same
+   * immutable batch after reconnecting would be refused again forever, so the sync of the document
+   * whose batch was the largest in flight stops, with the reason; the others carry on.
+   */
+  private void tooLarge(RelayConnection c, String what) {
+    String doc = c == null ? null : c.largestSubmit();
+    DocumentLink link = doc == null ? null : links.get(doc);
+    if (link == null) {
+      report(null, "the relay refused a message as too large (" + what + ")");
+      return;
+    }
+    link.fail(
+        "the relay refused this document's batch as too large ("
+            + what
+            + "); sync of this document stopped, so the batch is not sent again. The local copy is"
+            + " kept");
+  }
+
   private void relayDocuments(List<DocumentInfo> docs) {
     List<CompletableFuture<?>> opening = new ArrayList<>();
     for (DocumentInfo d : docs) {
@@ -403,13 +534,15 @@ public final class SyncEngine implements AutoCloseable {
       opening.add(
           store
               .createDocument(d.doc(), d.title(), d.createdMillis(), true, List.of())
-              .thenCombine(store.document(d.doc()), (created, found) -> created ? found : null)
+              .thenCombine(store.document(d.doc()), Map::entry)
               .thenComposeAsync(
-                  found -> {
-                    if (found != null && found.isPresent()) {
+                  createdAndFound -> {
+                    var found = createdAndFound.getValue();
+                    if (createdAndFound.getKey() && found.isPresent()) {
                       listeners.forEach(l -> l.documentAdded(found.get()));
                     }
-                    return syncAll
+                    // Not here: deleted locally, its delete not yet done on the relay.
+                    return syncAll && found.isPresent()
                         ? open(d.doc()).thenApply(s -> null)
                         : CompletableFuture.completedFuture(null);
                   },
@@ -431,6 +564,8 @@ public final class SyncEngine implements AutoCloseable {
     conn = null;
     welcomed = false;
     listingsPending = 0;
+    deleteListsPending = 0;
+    deleting.clear(); // still kept in the profile: sent again after the next welcome
     for (DocumentLink l : links.values()) {
       l.disconnected(shown);
     }

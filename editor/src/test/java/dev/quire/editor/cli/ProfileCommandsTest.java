@@ -104,4 +104,30 @@ class ProfileCommandsTest {
         .isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("start text");
   }
+
+  @Test
+  void delete_refusesToLoseUnsentEditsWithoutForceAndUnknownDocuments() throws Exception {
+    Path in = dir.resolve("a.txt");
+    Files.writeString(in, "text", StandardCharsets.UTF_8);
+    assertThat(run("import", "--profile", profile(), in.toString(), "--id", "a")).isZero();
+
+    assertThat(run("delete", "--profile", profile(), "a")).isEqualTo(1);
+    assertThat(err.toString())
+        .startsWith("quire delete: a has 1 edit(s) not on the relay")
+        .contains("--force")
+        .contains("Nothing was deleted");
+    assertThat(run("show", "--profile", profile(), "a")).isZero();
+    assertThat(out.toString()).isEqualTo("text");
+
+    assertThat(run("delete", "--profile", profile(), "a", "--force")).isZero();
+    assertThat(out.toString()).isEmpty();
+    assertThat(run("docs", "--profile", profile())).isZero();
+    assertThat(out.toString()).isEmpty();
+    try (LocalStore store = LocalStore.open(dir.resolve("profile"))) {
+      assertThat(store.pendingRelayDeletes().get()).isEmpty(); // never on a relay
+    }
+
+    assertThat(run("delete", "--profile", profile(), "a")).isEqualTo(2);
+    assertThat(err.toString()).contains("no document a");
+  }
 }

@@ -144,6 +144,96 @@ class LocalStoreTest {
   }
 
   @Test
+  void replacedOutbox_afterAnAcknowledgementKeepsOrderWhetherItsSizeChangesOrNot()
+      throws Exception {
+    store.createDocument("d", "D", 1, true, List.of()).get();
+    store
+        .localEdits(
+            "d", List.of(append(0, "a"), append(1, "b"), append(2, "c")), List.of(1L, 2L, 3L))
+        .get();
+    store.batchSent("d", new Batch(store.clientId(), 1, 0, List.of(append(0, "a"))), 2).get();
+    store
+        .received(
+            "d",
+            List.of(
+                new Revision(
+                    1, 0, 1, "me", store.clientId(), 1, 9, append(0, "a"), append(0, "a"))),
+            List.of(),
+            new OutboxChange.Acknowledged(1))
+        .get();
+    // Same size: rewritten in place (the rows are numbered from 1 now).
+    store
+        .received(
+            "d",
+            List.of(revision(2, 1, 2, append(1, "R"))),
+            List.of(),
+            new OutboxChange.Replaced(
+                List.of(append(2, "b"), append(3, "c")), List.of(2L, 3L), null, 2))
+        .get();
+    store.localEdits("d", List.of(append(4, "d")), List.of(4L)).get();
+    reopen();
+    assertThat(store.localText("d").get()).isEqualTo("aRbcd");
+    assertThat(store.pendingTimes("d").get()).containsExactly(2L, 3L, 4L);
+    // Another size: the outbox is written anew.
+    store
+        .received(
+            "d",
+            List.of(),
+            List.of(),
+            new OutboxChange.Replaced(List.of(append(2, "bcd")), List.of(5L), null, 2))
+        .get();
+    store.localEdits("d", List.of(append(5, "e")), List.of(6L)).get();
+    reopen();
+    assertThat(store.localText("d").get()).isEqualTo("aRbcde");
+    assertThat(store.pendingTimes("d").get()).containsExactly(5L, 6L);
+  }
+
+  @Test
+  void deleteDocument_removesItsRowsOnlyAndRemembersTheRelayDelete() throws Exception {
+    store.createDocument("shared", "S", 1, true, List.of()).get();
+    store.createDocument("mine", "M", 2, false, List.of(append(0, "local"))).get();
+    store.createDocument("other", "O", 3, true, List.of()).get();
+    List<Revision> revs = new ArrayList<>();
+    for (int i = 0; i < LocalStore.CHECKPOINT_INTERVAL; i++) {
+      revs.add(revision(i + 1, i, i + 1, append(i, "x")));
+    }
+    store
+        .received(
+            "shared",
+            revs,
+            List.of(new LocalStore.Checkpoint(1000, "x".repeat(1000))),
+            OutboxChange.unchanged())
+        .get();
+    store.received("other", revs, List.of(), OutboxChange.unchanged()).get();
+    store.localEdits("shared", List.of(append(1000, "!")), List.of(9L)).get();
+
+    assertThat(store.deleteDocument("shared", 50).get()).isTrue();
+    assertThat(store.deleteDocument("mine", 51).get()).isTrue();
+    assertThat(store.deleteDocument("nope", 52).get()).isFalse();
+    reopen();
+
+    assertThat(store.documents().get()).extracting(LocalDocument::id).containsExactly("other");
+    assertThat(store.revisions("shared", 1, 1000).get()).isEmpty();
+    assertThat(store.revisions("other", 1, 1000).get()).hasSize(1000);
+    assertThat(store.pendingTimes("shared").get()).isEmpty();
+    assertThatThrownBy(() -> store.textAt("shared", 1000).get())
+        .hasMessageContaining("no document shared");
+    // Only the document the relay has is to be deleted there; its id stays taken until then.
+    assertThat(store.pendingRelayDeletes().get()).containsExactly("shared");
+    assertThat(store.createDocument("shared", "Again", 60, false, List.of()).get()).isFalse();
+    assertThat(store.createDocument("mine", "Again", 61, false, List.of()).get()).isTrue();
+    store.relayDeleteAnswered("shared").get();
+    assertThat(store.pendingRelayDeletes().get()).isEmpty();
+    // A new document with the old id starts empty, with no leftover outbox or checkpoint.
+    assertThat(store.createDocument("shared", "Again", 62, false, List.of()).get()).isTrue();
+    assertThat(store.localText("shared").get()).isEmpty();
+    assertThat(store.localText("mine").get()).isEmpty();
+    store.localEdits("shared", List.of(append(0, "new")), List.of(63L)).get();
+    reopen();
+    assertThat(store.localText("shared").get()).isEqualTo("new");
+  }
+
+  @Test
   void textAt_anyRevisionFromCheckpointsAndTheLog() throws Exception {
     store.createDocument("d", "D", 1, true, List.of()).get();
     int n = 2 * LocalStore.CHECKPOINT_INTERVAL + 17;

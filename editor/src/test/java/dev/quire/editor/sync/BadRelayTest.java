@@ -213,6 +213,59 @@ class BadRelayTest {
     assertThat(sent).hasSize(3).containsOnly(sent.get(0));
   }
 
+  @Test
+  void tooLargeWithoutDocument_stopsThatDocumentInsteadOfResendingForever() throws Exception {
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(welcome());
+              }
+              if (m instanceof ClientMessage.Open o) {
+                return List.of(
+                    FakeRelay.encode(new ServerMessage.History(o.doc(), List.of(), 0, true)));
+              }
+              if (m instanceof ClientMessage.Submit sub && sub.doc().equals("doc")) {
+                return List.of(
+                    FakeRelay.encode(
+                        ServerMessage.Error.of(
+                            dev.quire.ot.protocol.ErrorCode.MESSAGE_TOO_LARGE,
+                            "message of 2000000 bytes over the limit",
+                            null,
+                            null)),
+                    FakeRelay.CLOSE_TOO_BIG);
+              }
+              if (m instanceof ClientMessage.Submit sub) {
+                return List.of(
+                    FakeRelay.encode(
+                        new ServerMessage.Ack(sub.doc(), sub.batch().batchSeq(), 1, 5)));
+              }
+              return List.of();
+            });
+    DocumentSession s = clientWithLocalEdit();
+    client.addRemoteDocument("small");
+    DocumentSession small = client.open("small");
+    client.start();
+    TestClient.await("error", () -> client.status(s).state() == SyncStatus.State.ERROR);
+    assertThat(client.status(s).error()).contains("too large").contains("MESSAGE_TOO_LARGE");
+    // Backoff here is 20..500 ms: a loop would have resent many times by now.
+    Thread.sleep(1500);
+    assertThat(fake.count(ClientMessage.Submit.class)).isLessThanOrEqualTo(2);
+    assertThat(
+            fake.received.stream()
+                .filter(m -> m instanceof ClientMessage.Submit sub && sub.doc().equals("doc"))
+                .count())
+        .isEqualTo(1);
+    assertThat(client.text(s)).isEqualTo("mine");
+    // The other document still syncs after the reconnect.
+    client.edit(small, 0, 0, "ok");
+    TestClient.await("small synced", () -> client.status(small).isSynced());
+    client.stop();
+    client.store.flush().get();
+    assertThat(client.store.localText("doc").get()).isEqualTo("mine");
+    assertThat(client.store.document("doc").get().orElseThrow().syncError()).contains("too large");
+  }
+
   private int fakeSubmits() {
     return (int) fake.count(ClientMessage.Submit.class);
   }

@@ -19,6 +19,9 @@ import org.java_websocket.server.WebSocketServer;
  * texts the script returns (valid messages or not), and every message is recorded.
  */
 final class FakeRelay extends WebSocketServer {
+  /** A script answer that closes the connection with 1009 instead of sending anything. */
+  static final String CLOSE_TOO_BIG = "\u0000close 1009";
+
   final List<ClientMessage> received = new CopyOnWriteArrayList<>();
   final List<String> connections = new CopyOnWriteArrayList<>();
   private final BiFunction<ClientMessage, Integer, List<String>> script;
@@ -64,7 +67,11 @@ final class FakeRelay extends WebSocketServer {
     ClientMessage m = ProtocolCodec.decodeClient(message);
     received.add(m);
     for (String out : script.apply(m, conn.<Integer>getAttachment())) {
-      conn.send(out);
+      if (out.equals(CLOSE_TOO_BIG)) {
+        conn.close(1009, "MESSAGE_TOO_LARGE: message over the limit");
+      } else {
+        conn.send(out);
+      }
     }
   }
 

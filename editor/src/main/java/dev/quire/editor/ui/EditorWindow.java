@@ -143,6 +143,8 @@ public final class EditorWindow extends JFrame {
     docMenu.add(item("Rename…", null, this::renameDocument));
     docMenu.add(item("Export to a file…", null, this::exportDocument));
     docMenu.add(item("History…", null, this::showHistory));
+    docMenu.addSeparator();
+    docMenu.add(item("Delete…", null, this::deleteDocument));
     sidebar = new DocumentSidebar(d -> openDocument(d.id()), docMenu, this::newDocument);
 
     banner.setName("banner");
@@ -213,6 +215,10 @@ public final class EditorWindow extends JFrame {
 
   QuireTextArea textArea() {
     return area;
+  }
+
+  List<LocalDocument> listedDocuments() {
+    return sidebar.documents();
   }
 
   StatusBar statusBar() {
@@ -444,6 +450,61 @@ public final class EditorWindow extends JFrame {
     refreshDocuments();
   }
 
+  private void deleteDocument() {
+    DocumentSession s = session();
+    if (s == null) {
+      return;
+    }
+    int unsent = s.unacknowledged();
+    String warning =
+        unsent > 0
+            ? "\n\n" + unsent + " of your edits have not reached the relay and will be lost."
+            : "";
+    String where =
+        s.document().onRelay()
+            ? "It is deleted here and on the relay, for everyone (only its owner may do that)."
+            : "It exists only on this machine.";
+    int answer =
+        JOptionPane.showConfirmDialog(
+            this,
+            "Delete \"" + s.document().title() + "\" and its whole history?\n" + where + warning,
+            "Delete document",
+            JOptionPane.OK_CANCEL_OPTION,
+            JOptionPane.WARNING_MESSAGE);
+    if (answer == JOptionPane.OK_OPTION) {
+      delete(s.id());
+    }
+  }
+
+  /** Deletes a document from the profile (and from the relay when it has it); no questions. */
+  CompletableFuture<Boolean> delete(String id) {
+    if (id.equals(openId)) {
+      if (binding != null) {
+        binding.session().removeListener(sessionListener);
+        binding.dispose();
+        binding = null;
+      }
+      openId = "";
+      ((CardLayout) centre.getLayout()).show(centre, "empty");
+      status.showStatus(null, 0);
+      setTitle(windowTitle(null));
+    }
+    CompletableFuture<Boolean> done =
+        engine != null ? engine.delete(id) : store.deleteDocument(id, System.currentTimeMillis());
+    done.whenComplete(
+        (deleted, error) ->
+            SwingUtilities.invokeLater(
+                () -> {
+                  if (error != null) {
+                    problem("Cannot delete the document: " + rootMessage(error));
+                  } else {
+                    hint("Deleted");
+                  }
+                  refreshDocuments();
+                }));
+    return done;
+  }
+
   private void showHistory() {
     hint("The history view opens from here once it is merged");
   }
@@ -564,6 +625,7 @@ public final class EditorWindow extends JFrame {
             KeyStroke.getKeyStroke(KeyEvent.VK_E, SHORTCUT),
             this::exportDocument));
     file.add(item("Rename…", KeyStroke.getKeyStroke(KeyEvent.VK_F2, 0), this::renameDocument));
+    file.add(item("Delete…", null, this::deleteDocument));
     file.addSeparator();
     file.add(item("Close window", KeyStroke.getKeyStroke(KeyEvent.VK_Q, SHORTCUT), this::close));
     bar.add(file);

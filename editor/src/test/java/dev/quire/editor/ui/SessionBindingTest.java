@@ -187,4 +187,13 @@ class SessionBindingTest {
     assertThat(dark.getRed() + dark.getGreen() + dark.getBlue())
         .isLessThan(light.getRed() + light.getGreen() + light.getBlue());
   }
+
+  @Test
+  void deletingTheOpenDocumentEmptiesTheWindowAndTheProfile() throws Exception {
+    Gui.await("doc listed", () -> window.listedDocuments().size() == 1);
+    assertThat(Gui.onEdt(() -> window.delete("doc")).get(10, TimeUnit.SECONDS)).isTrue();
+    Gui.await("doc gone from the list", () -> window.listedDocuments().isEmpty());
+    assertThat(Gui.onEdt(() -> window.session())).isNull();
+    assertThat(Gui.onEdt(() -> window.statusBar().stateText())).isEqualTo("No document open");
+  }
 }

@@ -62,6 +62,8 @@ public final class SessionBinding {
   private long lastTypedAt;
   private int lastTypedEnd = -1;
   private LongConsumer remoteApplied = nanos -> {};
+  private String highHalf; // a typed high surrogate waiting for its low half
+  private int highHalfAt;
   private boolean grouping; // several changes that undo as one step (replace all)
   private boolean groupStarted;
 
@@ -325,6 +327,22 @@ public final class SessionBinding {
       if (isComposed(attrs) || insideComposition(offset, length)) {
         compose(fb, offset, length, insert, attrs);
         return;
+      }
+      // Some platforms type a character outside the basic plane as two key events, one half each:
+      // hold the first half until the second arrives, so only whole characters are sent.
+      if (length == 0 && insert.length() == 1 && Character.isHighSurrogate(insert.charAt(0))) {
+        highHalf = insert;
+        highHalfAt = offset;
+        return;
+      }
+      if (highHalf != null) {
+        if (length == 0
+            && offset == highHalfAt
+            && !insert.isEmpty()
+            && Character.isLowSurrogate(insert.charAt(0))) {
+          insert = highHalf + insert;
+        }
+        highHalf = null;
       }
       // Never split a surrogate pair: widen the range to whole code points.
       if (!pairs.isEmpty()) {

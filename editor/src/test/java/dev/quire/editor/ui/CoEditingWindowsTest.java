@@ -184,4 +184,41 @@ class CoEditingWindowsTest {
     java.awt.Rectangle v = a.getVisibleRect();
     return a.viewToModel2D(new java.awt.Point(0, v.y + 2));
   }
+
+  @Test
+  void bothTypingAtOnceConverge() throws InterruptedException {
+    java.util.Random rnd = new java.util.Random(3);
+    for (int i = 0; i < 300; i++) {
+      Gui.run(
+          () -> {
+            QuireTextArea a = w.alice.textArea();
+            a.setCaretPosition(Math.min(a.getDocument().getLength(), 6 + rnd.nextInt(4)));
+          });
+      Gui.type(w.alice.textArea(), String.valueOf((char) ('a' + rnd.nextInt(26))));
+      Gui.run(
+          () -> {
+            QuireTextArea b = w.bob.textArea();
+            int len = b.getDocument().getLength();
+            b.setCaretPosition(Math.max(0, len - rnd.nextInt(5)));
+          });
+      Gui.type(w.bob.textArea(), rnd.nextBoolean() ? "X" : "Y");
+      if (i % 3 == 0) {
+        Gui.press(w.bob.textArea(), KeyEvent.VK_BACK_SPACE, 0);
+      }
+      Thread.sleep(rnd.nextInt(4));
+    }
+    // Synced means each one's own edits are acknowledged; the other's last edits may still be on
+    // their way, so wait for the texts to meet.
+    Gui.await(
+        "both synced with the same text",
+        Duration.ofSeconds(60),
+        () ->
+            TwoWindows.synced(w.alice)
+                && TwoWindows.synced(w.bob)
+                && TwoWindows.text(w.alice).equals(TwoWindows.text(w.bob)));
+    String alice = Gui.onEdt(() -> TwoWindows.text(w.alice));
+    assertThat(Gui.onEdt(() -> w.alice.session().text())).isEqualTo(alice);
+    assertThat(Gui.onEdt(() -> w.bob.session().text())).isEqualTo(alice);
+    assertThat(Gui.onEdt(() -> TwoWindows.text(w.bob))).isEqualTo(alice);
+  }
 }

@@ -100,11 +100,41 @@ public final class EditorLatencyBenchmark {
         Thread.sleep(10);
       }
       Gui.await(
-          "both synced",
+          "both synced with the same text",
           java.time.Duration.ofSeconds(60),
-          () -> TwoWindows.synced(w.alice) && TwoWindows.synced(w.bob));
-      if (!Gui.onEdt(() -> alice.getText().equals(bob.getText()))) {
-        throw new AssertionError("the two windows differ after the benchmark");
+          () ->
+              TwoWindows.synced(w.alice)
+                  && TwoWindows.synced(w.bob)
+                  && alice.getText().equals(bob.getText()));
+      String problem =
+          Gui.onEdt(
+              () -> {
+                String av = alice.getText();
+                String bv = bob.getText();
+                String as = w.alice.session().text();
+                String bs = w.bob.session().text();
+                if (av.equals(bv) && as.equals(bs) && av.equals(as)) {
+                  return null;
+                }
+                return "views equal "
+                    + av.equals(bv)
+                    + ", sessions equal "
+                    + as.equals(bs)
+                    + ", alice view=session "
+                    + av.equals(as)
+                    + ", bob view=session "
+                    + bv.equals(bs)
+                    + "; lengths "
+                    + av.length()
+                    + " "
+                    + bv.length()
+                    + " "
+                    + as.length()
+                    + " "
+                    + bs.length();
+              });
+      if (problem != null) {
+        throw new AssertionError("the two windows differ after the benchmark: " + problem);
       }
       List<Long> applied = new ArrayList<>(remote);
       applied = applied.subList(Math.min(50, applied.size() / 2), applied.size()); // warm-up

@@ -196,4 +196,13 @@ class SessionBindingTest {
     assertThat(Gui.onEdt(() -> window.session())).isNull();
     assertThat(Gui.onEdt(() -> window.statusBar().stateText())).isEqualTo("No document open");
   }
+
+  @Test
+  void anEmojiTypedAsTwoHalvesArrivesWhole() {
+    Gui.run(() -> area.setCaretPosition(0));
+    Gui.type(area, "\uD83D");
+    Gui.type(area, "\uDE03");
+    assertThat(sessionText()).isEqualTo("😃a😀b\n");
+    assertThat(Gui.onEdt(() -> area.getText())).isEqualTo("😃a😀b\n");
+  }
 }

@@ -300,7 +300,28 @@ public final class EditorWindow extends JFrame {
                     }));
   }
 
-  private void showDocuments(List<LocalDocument> docs) {
+  private void showDocuments(List<LocalDocument> stored) {
+    // The open document's revision and unsent count are live in its session; the store's copy
+    // of them lags by a commit.
+    DocumentSession open = session();
+    List<LocalDocument> docs =
+        stored.stream()
+            .map(
+                d ->
+                    open == null || !d.id().equals(open.id())
+                        ? d
+                        : new LocalDocument(
+                            d.id(),
+                            d.title(),
+                            d.createdMillis(),
+                            open.revision(),
+                            open.unacknowledged(),
+                            d.onRelay(),
+                            d.titleSynced(),
+                            d.relayHead(),
+                            d.lastSyncedMillis(),
+                            d.syncError()))
+            .toList();
     sidebar.show(docs, openId);
     if (openId == null && !docs.isEmpty()) {
       String last = prefs.lastDocument();
@@ -447,6 +468,10 @@ public final class EditorWindow extends JFrame {
       return;
     }
     setTitle(windowTitle(title.strip()));
+    if (prefs.syntax(s.id()) == null) { // a new extension may mean another language
+      area.setSyntaxEditingStyle(syntaxFor(s.document()));
+      selectSyntaxItem(area.getSyntaxEditingStyle());
+    }
     refreshDocuments();
   }
 

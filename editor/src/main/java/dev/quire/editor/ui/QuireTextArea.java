@@ -32,6 +32,21 @@ public final class QuireTextArea extends RSyntaxTextArea {
     setAntiAliasingEnabled(true);
     setTabSize(4);
     setMarkOccurrences(true);
+    // Keep the selection shown when another window has the focus: side by side with a
+    // collaborator's window, the user still sees what they selected.
+    addFocusListener(
+        new java.awt.event.FocusAdapter() {
+          @Override
+          public void focusLost(java.awt.event.FocusEvent e) {
+            getCaret().setSelectionVisible(true);
+          }
+        });
+    addCaretListener(
+        e -> {
+          if (e.getDot() != e.getMark() && !getCaret().isSelectionVisible()) {
+            getCaret().setSelectionVisible(true); // also before the window was ever focused
+          }
+        });
   }
 
   void bind(SessionBinding binding) {

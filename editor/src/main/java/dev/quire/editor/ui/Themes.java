@@ -42,6 +42,7 @@ final class Themes {
         throw new IllegalStateException("RSyntaxTextArea theme " + name + " missing");
       }
       Theme.load(in).apply(area);
+      area.setUseSelectedTextColor(false); // selected text keeps its syntax colours
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -53,7 +53,12 @@ public final class TestRelay implements AutoCloseable {
 
   /** Creates a document owned by {@code owner} that {@code editors} may edit too. */
   public void document(String id, String owner, String... editors) {
-    relay.store().documents().create(id, "Title of " + id, owner, System.currentTimeMillis());
+    titledDocument(id, "Title of " + id, owner, editors);
+  }
+
+  /** Creates a document with a title, owned by {@code owner}, that {@code editors} may edit too. */
+  public void titledDocument(String id, String title, String owner, String... editors) {
+    relay.store().documents().create(id, title, owner, System.currentTimeMillis());
     for (String e : editors) {
       relay.store().documents().setRole(id, e, Role.EDITOR);
     }

@@ -32,6 +32,7 @@ public final class ScreenshotTour {
     try (TwoWindows w =
         new TwoWindows(
             dir,
+            "welcome.md",
             welcome,
             new Rectangle(0, 0, half, screen.height),
             new Rectangle(half, 0, screen.width - half, screen.height))) {

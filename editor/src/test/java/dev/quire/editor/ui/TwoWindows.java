@@ -19,14 +19,20 @@ final class TwoWindows implements AutoCloseable {
   final EditorWindow bob;
 
   TwoWindows(Path dir, String initialText) {
-    this(dir, initialText, new Rectangle(0, 0, 680, 600), new Rectangle(700, 0, 680, 600));
+    this(
+        dir,
+        "notes.txt",
+        initialText,
+        new Rectangle(0, 0, 680, 600),
+        new Rectangle(700, 0, 680, 600));
   }
 
-  TwoWindows(Path dir, String initialText, Rectangle aliceBounds, Rectangle bobBounds) {
+  TwoWindows(
+      Path dir, String title, String initialText, Rectangle aliceBounds, Rectangle bobBounds) {
     relay = TestRelay.start(dir.resolve("relay"));
     String aliceToken = relay.user("alice");
     String bobToken = relay.user("bob");
-    relay.document("doc", "alice", "bob");
+    relay.titledDocument("doc", title, "alice", "bob");
     alice = window(dir.resolve("alice"), aliceToken, "Alice", "#e11d48", aliceBounds);
     bob = window(dir.resolve("bob"), bobToken, "Bob", "#2563eb", bobBounds);
     Gui.await("both windows showing doc", () -> showing(alice) && showing(bob));

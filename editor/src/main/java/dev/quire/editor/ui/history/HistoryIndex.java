@@ -58,6 +58,7 @@ final class HistoryIndex implements AutoCloseable {
           return size() > CACHED_BLOCKS;
         }
       };
+  private final java.util.Set<Long> prefetching = new java.util.HashSet<>();
   private long indexed; // the pass has replayed revisions 1..indexed
   private long target;
   private boolean reading;
@@ -161,6 +162,7 @@ final class HistoryIndex implements AutoCloseable {
             r == null ? null : r.author(),
             r == null ? 0 : r.timestampMillis(),
             new CompletableFuture<>());
+    prefetchAfter(b, n);
     if (indexed >= b.base()) {
       f.colouring().complete(colour(revision, b));
     } else {
@@ -170,6 +172,25 @@ final class HistoryIndex implements AutoCloseable {
       pending = new Pending(f, b);
     }
     return f;
+  }
+
+  /** Past the middle of a block, loads the next one: playback then never waits for the store. */
+  private void prefetchAfter(Block b, int n) {
+    long next = b.base() + SNAPSHOT_INTERVAL;
+    if (n > SNAPSHOT_INTERVAL / 2
+        && next <= target
+        && !blocks.containsKey(next)
+        && prefetching.add(next)) {
+      block(next)
+          .whenCompleteAsync(
+              (loaded, e) -> {
+                prefetching.remove(next);
+                if (e != null) {
+                  log.debug("History of {}: prefetching revision {} failed: {}", docId, next, e);
+                }
+              },
+              thread);
+    }
   }
 
   private Frame.Colouring colour(long revision, Block b) {

@@ -15,6 +15,15 @@ final class Histories {
 
   private Histories() {}
 
+  /** Deletes a throw-away profile directory. */
+  static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      for (var p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    }
+  }
+
   record Edit(String author, TextOperation operation) {}
 
   /** Creates {@code doc} (known to the relay) with one revision per edit, checkpoints included. */

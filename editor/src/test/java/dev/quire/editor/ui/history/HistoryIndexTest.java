@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,17 +27,20 @@ class HistoryIndexTest {
   };
   private static final int REVISIONS = 2600;
 
-  @TempDir Path dir;
-  private LocalStore store;
-  private HistoryIndex index;
+  private static final List<Long> PROBES =
+      List.of(0L, 1L, 2L, 999L, 1000L, 1001L, 1999L, 2000L, 2345L);
+
+  // One store for the class: the tests only read it.
+  @TempDir static Path dir;
+  private static LocalStore store;
 
   /** The author name of every code point, at the revisions the tests look at. */
-  private final Map<Long, List<String>> expected = new HashMap<>();
+  private static final Map<Long, List<String>> expected = new HashMap<>();
 
-  private final List<Long> probes = List.of(0L, 1L, 2L, 999L, 1000L, 1001L, 1999L, 2000L, 2345L);
+  private HistoryIndex index;
 
-  @BeforeEach
-  void setUp() throws Exception {
+  @BeforeAll
+  static void writeHistory() throws Exception {
     store = LocalStore.open(dir);
     Random rnd = new Random(42);
     List<Histories.Edit> edits = new ArrayList<>();
@@ -52,24 +57,32 @@ class HistoryIndexTest {
       for (int k = 0; k < insert.codePointCount(0, insert.length()); k++) {
         model.add(at, author);
       }
-      if (probes.contains((long) i) || i == REVISIONS) {
+      if (PROBES.contains((long) i) || i == REVISIONS) {
         expected.put((long) i, List.copyOf(model));
       }
     }
     Histories.write(store, "doc", "Notes", edits);
+  }
+
+  @AfterAll
+  static void closeStore() {
+    store.close();
+  }
+
+  @BeforeEach
+  void newIndex() {
     index = new HistoryIndex(store, "doc", r -> {});
   }
 
   @AfterEach
-  void tearDown() {
+  void closeIndex() {
     index.close();
-    store.close();
   }
 
   @Test
   void frames_haveTheStoreTextAuthorTimeAndPerCharacterAuthors() throws Exception {
     index.indexTo(REVISIONS);
-    List<Long> revs = new ArrayList<>(probes);
+    List<Long> revs = new ArrayList<>(PROBES);
     revs.add((long) REVISIONS);
     for (long r : revs) {
       Frame f = index.frame(r).get(10, TimeUnit.SECONDS);

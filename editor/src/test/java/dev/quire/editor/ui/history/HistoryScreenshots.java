@@ -7,7 +7,6 @@ import dev.quire.editor.sync.DocumentSession;
 import dev.quire.ot.operation.TextOperation;
 import java.awt.Robot;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,12 +32,21 @@ public final class HistoryScreenshots {
       System.exit(2);
     }
     Path profile = Files.createTempDirectory("quire-screenshot");
+    try {
+      shoot(profile, Path.of(args[0]), args[1].equals("dark"));
+    } finally {
+      Histories.deleteTree(profile);
+    }
+    System.exit(0);
+  }
+
+  private static void shoot(Path profile, Path out, boolean dark) throws Exception {
     try (LocalStore store = LocalStore.open(profile)) {
       List<Histories.Edit> edits = releasePlan();
       Histories.write(store, "doc", "release-plan.md", edits);
       SwingUtilities.invokeAndWait(
           () -> {
-            if (args[1].equals("dark")) {
+            if (dark) {
               FlatDarkLaf.setup();
             } else {
               FlatLightLaf.setup();
@@ -75,11 +83,10 @@ public final class HistoryScreenshots {
       await(coloured, "revision " + shown);
       Thread.sleep(800); // let the last repaint reach the screen
       BufferedImage img = new Robot().createScreenCapture(window.get().getBounds());
-      ImageIO.write(img, "png", new File(args[0]));
-      System.out.println("saved " + args[0] + " (" + img.getWidth() + "x" + img.getHeight() + ")");
+      ImageIO.write(img, "png", out.toFile());
+      System.out.println("saved " + out + " (" + img.getWidth() + "x" + img.getHeight() + ")");
       SwingUtilities.invokeAndWait(window.get()::dispose);
     }
-    System.exit(0);
   }
 
   private static void await(CountDownLatch latch, String what) throws InterruptedException {
@@ -106,7 +113,8 @@ public final class HistoryScreenshots {
             + "3. Ship on Friday, or wait for the figures? ✓\n");
     t.replace("bob", "Faster catch-up", "Much faster catch-up");
     t.replace("chen", "Relay limits: Chen", "Relay limits and metrics: Chen");
-    t.insertAfter("alice", "the figures? ✓\n", "4. Screenshots for the user guide (light and dark)\n");
+    t.insertAfter(
+        "alice", "the figures? ✓\n", "4. Screenshots for the user guide (light and dark)\n");
     t.replace("bob", "Ship on Friday", "Ship on Monday");
     return t.edits;
   }

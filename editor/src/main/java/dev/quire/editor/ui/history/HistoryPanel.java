@@ -6,19 +6,14 @@ import dev.quire.editor.sync.DocumentSession;
 import dev.quire.editor.sync.SyncStatus;
 import dev.quire.ot.operation.TextOperation;
 import java.awt.BorderLayout;
-import java.awt.Color;
 import java.awt.Component;
 import java.awt.Font;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import javax.swing.BorderFactory;
@@ -34,12 +29,7 @@ import javax.swing.JSlider;
 import javax.swing.SwingUtilities;
 import javax.swing.Timer;
 import javax.swing.UIManager;
-import javax.swing.event.UndoableEditEvent;
 import org.fife.ui.rsyntaxtextarea.RSyntaxTextArea;
-import org.fife.ui.rsyntaxtextarea.SyntaxConstants;
-import org.fife.ui.rsyntaxtextarea.Theme;
-import org.fife.ui.rtextarea.RTextScrollPane;
-import org.fife.ui.rtextarea.RUndoManager;
 
 /**
  * The history of one document: a slider over every revision, playback, who made the shown revision
@@ -52,38 +42,26 @@ import org.fife.ui.rtextarea.RUndoManager;
  * <p><b>Threading.</b> Event thread only, like the {@link DocumentSession} it shows.
  */
 public final class HistoryPanel extends JPanel {
-  /** Playback speeds, in revisions per second. */
-  private static final int[] SPEEDS = {1, 10, 100, 1000, 10_000};
-
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withZone(ZoneId.systemDefault());
 
   private final LocalStore store;
   private final DocumentSession session;
   private final HistoryIndex index;
-  private final boolean dark;
-  private final RSyntaxTextArea text = new ReadOnlyTextArea();
-  private final AuthorPainter painter = new AuthorPainter();
+  private final RevisionText text;
   private final AuthorLegend legend = new AuthorLegend();
   private final JLabel info = new JLabel("Loading the history…");
   private final JLabel status = new JLabel(" ");
   private final JSlider slider = new JSlider(0, 0, 0);
-  private final JButton play = new JButton("Play");
-  private final JComboBox<String> speed = new JComboBox<>();
+  private final Playback playback = new Playback(slider, () -> Math.max(0, this.head));
   private final JButton restore = new JButton("Restore this revision…");
-  private final Timer playTimer = new Timer(33, e -> tick());
   private final Timer headCheck = new Timer(150, e -> checkHead());
-  private final Map<String, Color> colours = new HashMap<>();
   private final DocumentListener sessionListener;
-  private Object highlight;
   private long head = -1;
   private long indexed;
   private long requested = -1;
   private boolean inFlight;
   private Frame shown;
-  private String shownText = "";
-  private long lastTick;
-  private double stepDebt;
   private boolean closed;
   private Probe probe = new Probe() {};
 
@@ -102,12 +80,12 @@ public final class HistoryPanel extends JPanel {
     requireEventThread();
     this.store = Objects.requireNonNull(store, "store == null");
     this.session = Objects.requireNonNull(session, "session == null");
-    this.dark = AuthorColours.isDark(UIManager.getColor("Panel.background"));
+    this.text = new RevisionText(AuthorColours.isDark(UIManager.getColor("Panel.background")));
     this.index =
         new HistoryIndex(store, session.id(), r -> SwingUtilities.invokeLater(() -> indexedTo(r)));
     setName("history");
     add(header(), BorderLayout.NORTH);
-    add(textPane(), BorderLayout.CENTER);
+    add(text.pane(), BorderLayout.CENTER);
     add(controls(), BorderLayout.SOUTH);
     slider.addChangeListener(e -> request(slider.getValue()));
     headCheck.setRepeats(false);
@@ -156,7 +134,7 @@ public final class HistoryPanel extends JPanel {
       return;
     }
     closed = true;
-    playTimer.stop();
+    playback.pause();
     headCheck.stop();
     session.removeListener(sessionListener);
     index.close();
@@ -180,48 +158,16 @@ public final class HistoryPanel extends JPanel {
     return p;
   }
 
-  private RTextScrollPane textPane() {
-    text.setName("history.text");
-    text.setEditable(false);
-    text.setSyntaxEditingStyle(SyntaxConstants.SYNTAX_STYLE_NONE);
-    if (dark) {
-      applyTheme("dark.xml");
-    }
-    text.setHighlightCurrentLine(false);
-    text.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 13));
-    text.setCodeFoldingEnabled(false);
-    return new RTextScrollPane(text);
-  }
-
-  private void applyTheme(String name) {
-    try (var in = RSyntaxTextArea.class.getResourceAsStream("themes/" + name)) {
-      Theme.load(in).apply(text);
-    } catch (IOException e) {
-      throw new UncheckedIOException("RSyntaxTextArea theme " + name, e);
-    }
-  }
-
   private JPanel controls() {
     JPanel p = new JPanel(new BorderLayout(8, 0));
     p.setBorder(BorderFactory.createEmptyBorder(6, 10, 8, 10));
-    play.setName("history.play");
-    play.addActionListener(e -> togglePlay());
-    for (int s : SPEEDS) {
-      speed.addItem(String.format("%,d rev/s", s));
-    }
-    speed.setSelectedIndex(2);
-    speed.setName("history.speed");
-    speed.setToolTipText("Playback speed, in revisions per second");
-    JPanel left = new JPanel(new BorderLayout(6, 0));
-    left.add(play, BorderLayout.WEST);
-    left.add(speed, BorderLayout.EAST);
     slider.setName("history.slider");
     slider.setEnabled(false);
     restore.setName("history.restore");
     restore.setEnabled(false);
     restore.setToolTipText("Make a new edit that turns the document into this revision's text");
     restore.addActionListener(e -> confirmRestore());
-    p.add(left, BorderLayout.WEST);
+    p.add(playback.controls(), BorderLayout.WEST);
     p.add(slider, BorderLayout.CENTER);
     p.add(restore, BorderLayout.EAST);
     return p;
@@ -232,14 +178,27 @@ public final class HistoryPanel extends JPanel {
   private void checkHead() {
     store
         .document(session.id())
-        .thenAccept(d -> d.ifPresent(doc -> SwingUtilities.invokeLater(() -> headIs(doc.head()))));
+        .whenComplete(
+            (d, e) ->
+                SwingUtilities.invokeLater(
+                    () -> {
+                      if (e != null || d.isEmpty()) {
+                        status.setText(
+                            "Cannot read the history: "
+                                + (e == null
+                                    ? "the document is not in this profile"
+                                    : rootMessage(e)));
+                      } else {
+                        headIs(d.get().head());
+                      }
+                    }));
   }
 
   private void headIs(long h) {
     if (closed || h <= head) {
       return;
     }
-    boolean follow = head < 0 || (slider.getValue() == head && !playTimer.isRunning());
+    boolean follow = head < 0 || (slider.getValue() == head && !playback.isPlaying());
     head = h;
     slider.setMaximum((int) Math.min(Integer.MAX_VALUE, h));
     slider.setEnabled(true);
@@ -288,10 +247,9 @@ public final class HistoryPanel extends JPanel {
 
   private void show(Frame f) {
     shown = f;
-    replaceText(f.text());
+    text.show(f.text());
     info.setText(describe(f));
     restore.setEnabled(true);
-    painter.clear();
     probe.textShown(f.revision());
     Frame.Colouring c = f.colouring().getNow(null);
     if (c != null) {
@@ -316,26 +274,6 @@ public final class HistoryPanel extends JPanel {
     return of + " — " + f.author() + " — " + TIME.format(Instant.ofEpochMilli(f.timestampMillis()));
   }
 
-  /** Replaces only what differs, so playback is cheap and the view does not jump. */
-  private void replaceText(String next) {
-    int p = 0;
-    int min = Math.min(shownText.length(), next.length());
-    while (p < min && shownText.charAt(p) == next.charAt(p)) {
-      p++;
-    }
-    if (p > 0 && Character.isHighSurrogate(next.charAt(p - 1))) {
-      p--; // keep a surrogate pair whole, so the caret never lands inside it
-    }
-    int s = 0;
-    while (s < min - p
-        && shownText.charAt(shownText.length() - 1 - s) == next.charAt(next.length() - 1 - s)) {
-      s++;
-    }
-    text.replaceRange(next.substring(p, next.length() - s), p, shownText.length() - s);
-    shownText = next;
-    text.setCaretPosition(p);
-  }
-
   private void colourIfShown(Frame f, Frame.Colouring c) {
     if (!closed && shown == f) {
       colour(c);
@@ -343,67 +281,15 @@ public final class HistoryPanel extends JPanel {
   }
 
   private void colour(Frame.Colouring c) {
-    Attribution a = c.attribution();
-    Color[] runColours = new Color[a.runCount()];
-    for (int i = 0; i < runColours.length; i++) {
-      String author = c.authors().get(a.runAuthor(i));
-      runColours[i] = colours.computeIfAbsent(author, name -> AuthorColours.background(name, dark));
-    }
-    painter.set(a.charStarts(shownText), runColours);
-    try {
-      if (highlight != null) {
-        text.getHighlighter().removeHighlight(highlight);
-      }
-      highlight = text.getHighlighter().addHighlight(0, text.getDocument().getLength(), painter);
-    } catch (javax.swing.text.BadLocationException e) {
-      throw new IllegalStateException("the whole text is always a valid range", e);
-    }
-    text.repaint();
+    text.colour(c);
     legend.show(c);
     probe.colouringShown(c.revision());
-  }
-
-  // ---- playback ----
-
-  private void togglePlay() {
-    if (playTimer.isRunning()) {
-      pause();
-      return;
-    }
-    if (slider.getValue() >= head) {
-      slider.setValue(0);
-    }
-    lastTick = System.nanoTime();
-    stepDebt = 0;
-    playTimer.start();
-    play.setText("Pause");
-  }
-
-  private void pause() {
-    playTimer.stop();
-    play.setText("Play");
-  }
-
-  private void tick() {
-    long now = System.nanoTime();
-    stepDebt += SPEEDS[speed.getSelectedIndex()] * (now - lastTick) / 1e9;
-    lastTick = now;
-    int steps = (int) stepDebt;
-    if (steps == 0) {
-      return;
-    }
-    stepDebt -= steps;
-    long next = Math.min(head, (long) slider.getValue() + steps);
-    slider.setValue((int) next);
-    if (next >= head) {
-      pause();
-    }
   }
 
   // ---- restore ----
 
   private void confirmRestore() {
-    pause();
+    playback.pause();
     Frame f = shown;
     if (f == null) {
       return;
@@ -455,15 +341,15 @@ public final class HistoryPanel extends JPanel {
   }
 
   JButton playButton() {
-    return play;
+    return playback.playButton();
   }
 
   JComboBox<String> speedChoice() {
-    return speed;
+    return playback.speedChoice();
   }
 
   RSyntaxTextArea textArea() {
-    return text;
+    return text.area();
   }
 
   JLabel infoLabel() {
@@ -489,19 +375,6 @@ public final class HistoryPanel extends JPanel {
   private static void requireEventThread() {
     if (!SwingUtilities.isEventDispatchThread()) {
       throw new IllegalStateException("the history view runs on the Swing event thread only");
-    }
-  }
-
-  /** A text area that keeps no undo history: its text is replaced, never edited by the user. */
-  private static final class ReadOnlyTextArea extends RSyntaxTextArea {
-    @Override
-    protected RUndoManager createUndoManager() {
-      return new RUndoManager(this) {
-        @Override
-        public void undoableEditHappened(UndoableEditEvent e) {
-          // Every replace would otherwise be kept for undo, growing without bound in playback.
-        }
-      };
     }
   }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.swing.JFrame;
+import javax.swing.JLabel;
 import javax.swing.JSlider;
 import javax.swing.SwingUtilities;
 import javax.swing.text.JTextComponent;
@@ -77,6 +78,8 @@ class HistoryLiveTest {
         TestClient.await("six revisions", () -> call(() -> slider.getMaximum() == 6));
         assertThat(onEdt(() -> slider.getValue())).isEqualTo(2);
         assertThat(onEdt(() -> text.getText())).isEqualTo("he");
+        JLabel info = (JLabel) find(window, "history.info");
+        assertThat(onEdt(info::getText)).startsWith("Revision 2 of 6 — bob — ");
         onEdt(
             () -> {
               window.dispose();

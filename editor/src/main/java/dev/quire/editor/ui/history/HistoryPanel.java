@@ -45,6 +45,8 @@ public final class HistoryPanel extends JPanel {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withZone(ZoneId.systemDefault());
 
+  private static final String CANNOT_SHOW = "Cannot show revision ";
+
   private final LocalStore store;
   private final DocumentSession session;
   private final HistoryIndex index;
@@ -206,6 +208,8 @@ public final class HistoryPanel extends JPanel {
     if (follow) {
       slider.setValue((int) h);
       request(h); // setValue does not fire when the value stays the same
+    } else if (shown != null) {
+      info.setText(describe(shown)); // "of N" grew
     }
     indexedTo(indexed);
   }
@@ -239,13 +243,16 @@ public final class HistoryPanel extends JPanel {
       return;
     }
     if (failure != null) {
-      status.setText("Cannot show revision " + revision + ": " + rootMessage(failure));
+      status.setText(CANNOT_SHOW + revision + ": " + rootMessage(failure));
       return;
     }
     show(f);
   }
 
   private void show(Frame f) {
+    if (status.getText().startsWith(CANNOT_SHOW)) {
+      status.setText(" "); // an earlier revision failed; this one did not
+    }
     shown = f;
     text.show(f.text());
     info.setText(describe(f));

@@ -155,7 +155,7 @@ class HistoryPanelGuiTest {
     return null;
   }
 
-  /** The painted background at the top-left pixel of the character at {@code offset}. */
+  /** The painted background in the bottom-left corner of the character at {@code offset}. */
   private Color backgroundAt(int offset) throws Exception {
     var area = panel.textArea();
     BufferedImage img =
@@ -164,7 +164,8 @@ class HistoryPanelGuiTest {
     area.paint(g);
     g.dispose();
     Rectangle2D r = area.modelToView2D(offset);
-    return new Color(img.getRGB((int) r.getX() + 1, (int) r.getY() + 1));
+    // The bottom of the line is below the baseline: for these characters, never glyph pixels.
+    return new Color(img.getRGB((int) r.getX() + 1, (int) (r.getY() + r.getHeight()) - 2));
   }
 
   /** Clicks "Restore this revision…", then {@code button} in the confirmation dialog. */

@@ -115,6 +115,7 @@ public final class EditorWindow extends JFrame {
   private DocumentListener sessionListener;
   private String openId;
   private Runnable onClosed = () -> {};
+  private final List<JFrame> historyWindows = new java.util.ArrayList<>();
 
   /** Builds the window; call on the event thread. {@code settings} as read from the profile. */
   public EditorWindow(LocalStore store, Settings settings) {
@@ -142,7 +143,7 @@ public final class EditorWindow extends JFrame {
     JPopupMenu docMenu = new JPopupMenu();
     docMenu.add(item("Rename…", null, this::renameDocument));
     docMenu.add(item("Export to a file…", null, this::exportDocument));
-    docMenu.add(item("History…", null, this::showHistory));
+    docMenu.add(item("History…", null, () -> showHistory()));
     docMenu.addSeparator();
     docMenu.add(item("Delete…", null, this::deleteDocument));
     sidebar = new DocumentSidebar(d -> openDocument(d.id()), docMenu, this::newDocument);
@@ -530,8 +531,15 @@ public final class EditorWindow extends JFrame {
     return done;
   }
 
-  private void showHistory() {
-    hint("The history view opens from here once it is merged");
+  /** Opens the open document's history in its own window; null when no document is open. */
+  JFrame showHistory() {
+    DocumentSession s = session();
+    if (s == null) {
+      return null;
+    }
+    JFrame history = dev.quire.editor.ui.history.HistoryPanel.showWindow(this, store, s);
+    historyWindows.add(history);
+    return history;
   }
 
   // ---- sync ----
@@ -690,7 +698,7 @@ public final class EditorWindow extends JFrame {
         item(
             "History…",
             KeyStroke.getKeyStroke(KeyEvent.VK_H, SHORTCUT | InputEvent.SHIFT_DOWN_MASK),
-            this::showHistory));
+            () -> showHistory()));
     bar.add(view);
 
     JMenu sync = new JMenu("Sync");
@@ -813,6 +821,7 @@ public final class EditorWindow extends JFrame {
     }
     refresh.stop();
     prefs.setBounds(getBounds());
+    historyWindows.forEach(JFrame::dispose); // they read this profile's store
     if (binding != null) {
       binding.session().removeListener(sessionListener);
       binding.dispose();

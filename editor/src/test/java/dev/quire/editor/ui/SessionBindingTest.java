@@ -205,4 +205,15 @@ class SessionBindingTest {
     assertThat(sessionText()).isEqualTo("😃a😀b\n");
     assertThat(Gui.onEdt(() -> area.getText())).isEqualTo("😃a😀b\n");
   }
+
+  @Test
+  void theHistoryOpensFromTheWindowOnTheOpenDocument() {
+    javax.swing.JFrame history = Gui.onEdt(() -> window.showHistory());
+    try {
+      assertThat(Gui.onEdt(history::getTitle)).isEqualTo("History — notes.md");
+      assertThat(Gui.onEdt(history::isShowing)).isTrue();
+    } finally {
+      Gui.run(history::dispose);
+    }
+  }
 }

@@ -408,10 +408,10 @@ public final class SyncEngine implements AutoCloseable {
       l.connected(conn);
     }
     sendPendingDeletes();
-    if (syncAll) {
-      listingsPending++;
-      conn.send(new ClientMessage.ListDocuments());
-    }
+    // Always list: a title changed while we were away reaches us only this way. New documents are
+    // added only when syncing all of them.
+    listingsPending++;
+    conn.send(new ClientMessage.ListDocuments());
     fireStatus();
   }
 
@@ -528,7 +528,15 @@ public final class SyncEngine implements AutoCloseable {
   private void relayDocuments(List<DocumentInfo> docs) {
     List<CompletableFuture<?>> opening = new ArrayList<>();
     for (DocumentInfo d : docs) {
-      if (links.containsKey(d.doc())) {
+      DocumentLink linked = links.get(d.doc());
+      if (linked != null) {
+        LocalDocument local = linked.session().document();
+        if (local.titleSynced() && !local.title().equals(d.title())) {
+          titleFromRelay(linked.session(), d.title()); // renamed elsewhere while we were away
+        }
+        continue;
+      }
+      if (!syncAll) {
         continue;
       }
       opening.add(

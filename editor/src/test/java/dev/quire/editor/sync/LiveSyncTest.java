@@ -262,4 +262,35 @@ class LiveSyncTest {
     bob.store.flush().get();
     assertThat(bob.store.document("doc").get().orElseThrow().title()).isEqualTo("Renamed live");
   }
+
+  @Test
+  void rename_whileAnotherIsDisconnected_reachesThemWhenTheyReconnect() throws Exception {
+    relay.document("doc", "alice", "bob");
+    clients();
+    alice.addRemoteDocument("doc");
+    bob.addRemoteDocument("doc");
+    DocumentSession a = alice.open("doc");
+    DocumentSession b = bob.open("doc");
+    alice.start();
+    bob.start();
+    alice.awaitSettled();
+    bob.awaitSettled();
+    bob.stop();
+    alice.owner.run(() -> a.rename("Renamed while Bob was away"));
+    TestClient.await(
+        "relay has the title",
+        () ->
+            relay
+                .relay()
+                .store()
+                .documents()
+                .find("doc")
+                .orElseThrow()
+                .title()
+                .equals("Renamed while Bob was away"));
+    bob.start();
+    TestClient.await(
+        "bob sees the title",
+        () -> bob.onOwner(() -> b.document().title()).equals("Renamed while Bob was away"));
+  }
 }

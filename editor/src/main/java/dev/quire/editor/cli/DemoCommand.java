@@ -31,17 +31,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code quire demo}: live co-editing in one command. Starts a relay on loopback in demo mode with
- * a throw-away data directory, makes two profiles (Alice and Bob) and opens an editor window for
- * each, side by side, on a sample document. Closing both windows stops the relay and deletes
- * everything the demo made.
+ * {@code quire demo}: live co-editing in one command. Starts a relay on loopback with a throw-away
+ * data directory and two users, makes a profile for each (Alice and Bob) and opens an editor window
+ * for each, side by side, on a sample document Alice creates and shares with Bob. Closing both
+ * windows stops the relay and deletes everything the demo made.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts a relay on loopback and two editor windows (Alice and Bob) co-editing a sample"
-          + " document. Everything is thrown away when both windows are closed."
+      "Starts a relay on loopback with two users, alice and bob, and an editor window for each,"
+          + " side by side, co-editing a sample document that Alice shares with Bob. Everything"
+          + " is thrown away when both windows are closed."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
@@ -69,7 +70,10 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("quire-demo-");
     Process relay = null;
     try {
-      relay = startRelay(dir.resolve("relay"));
+      Path data = dir.resolve("relay");
+      String aliceToken = addUser(data, "alice");
+      String bobToken = addUser(data, "bob");
+      relay = startRelay(data);
       int port = portOf(relay);
       String url = "ws://127.0.0.1:" + port;
       out.println("relay on " + url + ", demo data in " + dir);
@@ -79,8 +83,8 @@ final class DemoCommand implements Callable<Integer> {
 
       LocalStore alice = LocalStore.open(dir.resolve("alice"));
       LocalStore bob = LocalStore.open(dir.resolve("bob"));
-      alice.saveSettings(new Settings(url, "demo", "Alice", "#e11d48")).join();
-      bob.saveSettings(new Settings(url, "demo", "Bob", "#2563eb")).join();
+      alice.saveSettings(new Settings(url, aliceToken, "Alice", "#e11d48")).join();
+      bob.saveSettings(new Settings(url, bobToken, "Bob", "#2563eb")).join();
       alice
           .createDocument(
               "welcome",
@@ -99,7 +103,8 @@ final class DemoCommand implements Callable<Integer> {
               new Rectangle(screen.x, screen.y, w, screen.height),
               dark,
               "welcome");
-      awaitOnRelay(alice, "welcome"); // so that Bob finds it when he connects
+      awaitOnRelay(alice, "welcome"); // so that Alice can share it and Bob find it
+      share(left, "welcome", "bob");
       EditorWindow right =
           EditorApp.show(
               bob,
@@ -135,12 +140,50 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static Process startRelay(Path data) throws IOException {
+    return relayProcess("--port", "0", "--metrics-port", "-1", "--data", data.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
+  private static ProcessBuilder relayProcess(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-jar");
     cmd.add(relayJar().toString());
-    cmd.addAll(List.of("--open", "--port", "0", "--metrics-port", "-1", "--data", data.toString()));
-    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd);
+  }
+
+  /** {@code quire relay user add NAME}: the user's token, which it prints once. */
+  private static String addUser(Path data, String name) throws IOException, InterruptedException {
+    Process p =
+        relayProcess("user", "--data", data.toString(), "add", name)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String token = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (p.waitFor() != 0 || token.isEmpty() || token.contains("\n")) {
+      throw new CliException(ExitCodes.FAILED, "could not add the demo user " + name);
+    }
+    return token;
+  }
+
+  /** Alice, the document's owner, lets Bob edit it. */
+  private static void share(EditorWindow owner, String doc, String user) throws Exception {
+    java.util.concurrent.CompletableFuture<Void> shared =
+        new java.util.concurrent.CompletableFuture<>();
+    javax.swing.SwingUtilities.invokeAndWait(
+        () ->
+            owner
+                .share(doc, user, dev.quire.ot.protocol.Role.EDITOR)
+                .whenComplete(
+                    (v, e) -> {
+                      if (e != null) {
+                        shared.completeExceptionally(e);
+                      } else {
+                        shared.complete(null);
+                      }
+                    }));
+    shared.get(15, TimeUnit.SECONDS);
   }
 
   /** Reads the relay's first line, {@code listening on HOST:PORT}. */

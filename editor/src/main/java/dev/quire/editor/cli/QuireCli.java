@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       ImportCommand.class,
       ExportCommand.class,
       RenameCommand.class,
+      ShareCommand.class,
       DeleteCommand.class,
       ShowCommand.class,
       HistoryCommand.class,

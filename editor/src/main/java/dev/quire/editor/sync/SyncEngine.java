@@ -8,6 +8,7 @@ import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.protocol.Limits;
 import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import java.net.URI;
 import java.util.ArrayList;
@@ -226,6 +227,72 @@ public final class SyncEngine implements AutoCloseable {
             owner);
   }
 
+  // ---- sharing ----
+
+  private final Map<String, CompletableFuture<Void>> sharing = new LinkedHashMap<>();
+
+  /**
+   * Gives {@code user} a role on a document the relay has (a null role takes it away). Only the
+   * document's owner may; the relay must be connected. Completes on the owner thread once the relay
+   * confirms, or exceptionally with the relay's reason (an unknown user, not the owner...).
+   */
+  public CompletableFuture<Void> share(String doc, String user, Role role) {
+    CompletableFuture<Void> answer = new CompletableFuture<>();
+    DocumentLink link = links.get(doc);
+    String problem =
+        !welcomed
+            ? "not connected to the relay: sharing needs it"
+            : link == null || !link.session().document().onRelay()
+                ? "the relay does not have this document yet: let it sync first"
+                : null;
+    ClientMessage.Share message = null;
+    if (problem == null) {
+      try {
+        message = new ClientMessage.Share(doc, user, role);
+      } catch (IllegalArgumentException e) {
+        problem = e.getMessage();
+      }
+    }
+    String key = doc + "\u0000" + user;
+    if (problem == null && sharing.containsKey(key)) {
+      problem = "already sharing this document with " + user + "; wait for the answer";
+    }
+    if (problem != null) {
+      answer.completeExceptionally(new IllegalArgumentException(problem));
+      return answer;
+    }
+    sharing.put(key, answer);
+    conn.send(message);
+    return answer;
+  }
+
+  /** True when {@code m} answers a share request of ours. */
+  private boolean shareAnswer(ServerMessage m) {
+    if (m instanceof ServerMessage.Shared s) {
+      CompletableFuture<Void> f = sharing.remove(s.doc() + "\u0000" + s.user());
+      if (f != null) {
+        f.complete(null);
+      }
+      return f != null;
+    }
+    if (m instanceof ServerMessage.Error e && "share".equals(e.request()) && e.doc() != null) {
+      // The error names the document, not the user: answer the oldest request for it.
+      for (var i = sharing.entrySet().iterator(); i.hasNext(); ) {
+        var entry = i.next();
+        if (entry.getKey().startsWith(e.doc() + "\u0000")) {
+          i.remove();
+          entry
+              .getValue()
+              .completeExceptionally(
+                  new IllegalArgumentException(
+                      "the relay refused to share: " + e.code().wireName() + ": " + e.message()));
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The open sessions. */
   public Collection<DocumentSession> sessions() {
     List<DocumentSession> out = new ArrayList<>();
@@ -376,7 +443,7 @@ public final class SyncEngine implements AutoCloseable {
       }
       return;
     }
-    if (deleteAnswer(m)) {
+    if (deleteAnswer(m) || shareAnswer(m)) {
       return;
     }
     String doc = docOf(m);
@@ -574,6 +641,13 @@ public final class SyncEngine implements AutoCloseable {
     listingsPending = 0;
     deleteListsPending = 0;
     deleting.clear(); // still kept in the profile: sent again after the next welcome
+    List<CompletableFuture<Void>> unanswered = List.copyOf(sharing.values());
+    sharing.clear();
+    unanswered.forEach(
+        f ->
+            f.completeExceptionally(
+                new IllegalStateException(
+                    "the connection to the relay was lost before it answered; share again")));
     for (DocumentLink l : links.values()) {
       l.disconnected(shown);
     }

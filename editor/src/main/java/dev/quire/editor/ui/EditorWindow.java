@@ -143,6 +143,7 @@ public final class EditorWindow extends JFrame {
     JPopupMenu docMenu = new JPopupMenu();
     docMenu.add(item("Rename…", null, this::renameDocument));
     docMenu.add(item("Export to a file…", null, this::exportDocument));
+    docMenu.add(item("Share…", null, this::shareDocument));
     docMenu.add(item("History…", null, () -> showHistory()));
     docMenu.addSeparator();
     docMenu.add(item("Delete…", null, this::deleteDocument));
@@ -531,6 +532,57 @@ public final class EditorWindow extends JFrame {
     return done;
   }
 
+  /**
+   * Gives another user of the relay a role on a document (null takes it away). Completes on the
+   * event thread when the relay confirms; fails with the reason when offline or refused.
+   */
+  public CompletableFuture<Void> share(String docId, String user, dev.quire.ot.protocol.Role role) {
+    if (engine == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("set a relay in Sync › Settings to share documents"));
+    }
+    return engine.share(docId, user, role);
+  }
+
+  private void shareDocument() {
+    DocumentSession s = session();
+    if (s == null) {
+      return;
+    }
+    javax.swing.JTextField user = new javax.swing.JTextField(16);
+    javax.swing.JComboBox<String> role =
+        new javax.swing.JComboBox<>(new String[] {"editor", "viewer", "no access"});
+    JPanel form = new JPanel(new java.awt.GridLayout(0, 1, 0, 4));
+    form.add(new JLabel("Share \"" + s.document().title() + "\" with the relay user:"));
+    form.add(user);
+    form.add(new JLabel("who may:"));
+    form.add(role);
+    int answer =
+        JOptionPane.showConfirmDialog(
+            this, form, "Share", JOptionPane.OK_CANCEL_OPTION, JOptionPane.PLAIN_MESSAGE);
+    if (answer != JOptionPane.OK_OPTION) {
+      return;
+    }
+    dev.quire.ot.protocol.Role r =
+        switch (role.getSelectedIndex()) {
+          case 0 -> dev.quire.ot.protocol.Role.EDITOR;
+          case 1 -> dev.quire.ot.protocol.Role.VIEWER;
+          default -> null;
+        };
+    String name = user.getText().strip();
+    share(s.id(), name, r)
+        .whenComplete(
+            (v, error) ->
+                SwingUtilities.invokeLater(
+                    () -> {
+                      if (error != null) {
+                        problem("Not shared: " + rootMessage(error));
+                      } else {
+                        hint(r == null ? name + " no longer has access" : "Shared with " + name);
+                      }
+                    }));
+  }
+
   /** Opens the open document's history in its own window; null when no document is open. */
   JFrame showHistory() {
     DocumentSession s = session();
@@ -658,6 +710,7 @@ public final class EditorWindow extends JFrame {
             KeyStroke.getKeyStroke(KeyEvent.VK_E, SHORTCUT),
             this::exportDocument));
     file.add(item("Rename…", KeyStroke.getKeyStroke(KeyEvent.VK_F2, 0), this::renameDocument));
+    file.add(item("Share…", null, this::shareDocument));
     file.add(item("Delete…", null, this::deleteDocument));
     file.addSeparator();
     file.add(item("Close window", KeyStroke.getKeyStroke(KeyEvent.VK_Q, SHORTCUT), this::close));

@@ -170,6 +170,23 @@ final class Dispatcher {
       s.error(ErrorCode.UNAUTHORIZED, "unknown or revoked token", null, "hello");
       return;
     }
+    String owner;
+    try {
+      owner = ctx.store().clientIds().bind(hello.clientId(), user.get());
+    } catch (StoreException e) {
+      log.error("Binding a client id failed", e);
+      s.error(ErrorCode.INTERNAL, "the relay could not check the client id", null, "hello");
+      return;
+    }
+    if (!owner.equals(user.get())) {
+      // Not saying whose it is: the id is all the other user needs to know about.
+      s.error(
+          ErrorCode.CLIENT_ID_TAKEN,
+          "client id " + hello.clientId() + " belongs to another user; use this client's own id",
+          null,
+          "hello");
+      return;
+    }
     s.authenticated(user.get(), hello.clientId());
     log.debug("Session {} is {} ({})", s.id(), user.get(), hello.clientId());
     s.send(
@@ -200,10 +217,31 @@ final class Dispatcher {
     } else if (m instanceof ClientMessage.Unsubscribe u) {
       onDocument(u.doc(), s, m.type(), (a, x) -> a.unsubscribeRequest(x));
     } else if (m instanceof ClientMessage.Submit sub) {
+      if (!sub.batch().clientId().equals(s.clientId())) {
+        clientIdMismatch(s, sub);
+        return;
+      }
       onDocument(sub.doc(), s, m.type(), (a, x) -> a.submit(x, sub));
     } else if (m instanceof ClientMessage.Presence p) {
       onDocument(p.doc(), s, m.type(), (a, x) -> a.presence(x, p));
     }
+  }
+
+  /**
+   * A batch under another client id than the connection's hello: refused before it reaches the
+   * document, since clients recognise their acknowledgements by client id.
+   */
+  private void clientIdMismatch(Session s, ClientMessage.Submit sub) {
+    ctx.metrics().rejected(ErrorCode.CLIENT_ID_MISMATCH, sub.batch().size());
+    s.error(
+        ErrorCode.CLIENT_ID_MISMATCH,
+        "batch client id "
+            + sub.batch().clientId()
+            + " is not this connection's client id "
+            + s.clientId()
+            + " (from hello)",
+        sub.doc(),
+        sub.type());
   }
 
   private void list(Session s) {

@@ -11,12 +11,14 @@ public final class RelayStore implements AutoCloseable {
   private final UserStore users;
   private final DocumentStore documents;
   private final HistoryStore history;
+  private final ClientIdStore clientIds;
 
   private RelayStore(Database db) {
     this.db = db;
     this.users = new UserStore(db);
     this.documents = new DocumentStore(db);
     this.history = new HistoryStore(db);
+    this.clientIds = new ClientIdStore(db);
   }
 
   /**
@@ -42,6 +44,10 @@ public final class RelayStore implements AutoCloseable {
 
   public HistoryStore history() {
     return history;
+  }
+
+  public ClientIdStore clientIds() {
+    return clientIds;
   }
 
   /**

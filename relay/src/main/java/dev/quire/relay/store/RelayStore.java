@@ -69,14 +69,22 @@ public final class RelayStore implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new StoreException("cannot create backup directory " + dir + ": " + e.getMessage(), e);
     }
+    // Written under another name and renamed when complete, so a file with a backup's name is
+    // always a whole backup (a stop or a crash mid-write leaves only a ".part").
+    Path part = target.resolveSibling(target.getFileName() + ".part");
     db.read(
         "backing up to " + target,
         c -> {
           try (java.sql.Statement s = c.createStatement()) {
-            s.execute("BACKUP TO '" + target.toString().replace("'", "''") + "'");
+            s.execute("BACKUP TO '" + part.toString().replace("'", "''") + "'");
           }
           return null;
         });
+    try {
+      java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw new StoreException("cannot rename backup " + part + ": " + e.getMessage(), e);
+    }
     return target;
   }
 

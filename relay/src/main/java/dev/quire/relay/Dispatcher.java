@@ -28,8 +28,12 @@ final class Dispatcher {
   private final ConcurrentHashMap<String, DocumentActor> actors = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
 
+  /** How long an idle actor of a live document is kept before it is dropped. */
+  static final long KEEP_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
   Dispatcher(RelayContext ctx) {
     this.ctx = ctx;
+    ctx.timer().scheduleWithFixedDelay(this::dropIdle, 500, 500, TimeUnit.MILLISECONDS);
   }
 
   void opened(Session s) {
@@ -296,7 +300,28 @@ final class Dispatcher {
   }
 
   private void evictIfIdle(DocumentActor a) {
-    actors.computeIfPresent(a.id(), (id, current) -> current == a && a.isIdle() ? null : current);
+    if (!a.keepWhileIdle()) {
+      actors.computeIfPresent(a.id(), (id, current) -> current == a && a.isIdle() ? null : current);
+    }
+  }
+
+  /** Drops actors that have been idle for longer than {@link #KEEP_IDLE_NANOS}. */
+  private void dropIdle() {
+    long now = System.nanoTime();
+    for (String id : actors.keySet()) {
+      actors.computeIfPresent(
+          id, (k, a) -> a.isIdle() && a.idleNanos(now) > KEEP_IDLE_NANOS ? null : a);
+    }
+  }
+
+  /** True when no document has anything queued, deferred or being committed. */
+  boolean isQuiet() {
+    for (DocumentActor a : actors.values()) {
+      if (!a.isQuiet()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Number of document actors in memory (for tests). */

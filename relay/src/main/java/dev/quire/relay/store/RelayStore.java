@@ -88,6 +88,14 @@ public final class RelayStore implements AutoCloseable {
     return target;
   }
 
+  /**
+   * Starts the thread that commits appends in groups ({@link GroupCommitter}); {@code commitNanos}
+   * is told how long each commit took. Close it before this store.
+   */
+  public GroupCommitter startCommitter(java.util.function.Consumer<Long> commitNanos) {
+    return new GroupCommitter(db, commitNanos);
+  }
+
   /** True when the database answers a trivial query. */
   public boolean isHealthy() {
     try {

@@ -472,8 +472,6 @@ final class DocumentActor {
     HistoryStore.Append append =
         new HistoryStore.Append(id, entry, canonicalJson, digest, checkpoint);
     long sequencedIn = epoch;
-    ctx.committer()
-        .append(append, failure -> runOutcome(() -> committed(s, entry, sequencedIn, failure)));
     committing++;
     unfinished.incrementAndGet();
     row =
@@ -492,6 +490,14 @@ final class DocumentActor {
         key,
         new HistoryStore.StoredBatch(
             wb.batchSeq(), entry.firstRevision(), wb.size(), entry.timestampMillis(), digest));
+    // With nothing of this document in flight and the committer idle, commit here: two thread
+    // hand-overs fewer for a lone submit. Otherwise join the next group.
+    if (committing > 1
+        || !ctx.committer()
+            .tryCommitNow(append, failure -> committed(s, entry, sequencedIn, failure))) {
+      ctx.committer()
+          .append(append, failure -> runOutcome(() -> committed(s, entry, sequencedIn, failure)));
+    }
   }
 
   /** The outcome of a batch handed to the committer, in the order they were handed over. */

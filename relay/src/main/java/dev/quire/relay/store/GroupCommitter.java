@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,10 @@ public final class GroupCommitter implements AutoCloseable {
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger unfinished = new AtomicInteger(); // queued or being committed
   private final Thread thread;
-  private Connection connection; // committer thread only
-  private AppendWriter writer; // committer thread only
+  // Held while writing: by the committer thread, or by a caller of tryCommitNow.
+  private final ReentrantLock writing = new ReentrantLock();
+  private Connection connection; // guarded by writing
+  private AppendWriter writer; // guarded by writing
   private volatile boolean closed;
 
   GroupCommitter(Database db, Consumer<Long> commitNanos) {
@@ -67,6 +70,35 @@ public final class GroupCommitter implements AutoCloseable {
     queue.add(new Item(append, outcome));
   }
 
+  /**
+   * Commits {@code append} on the calling thread, if nothing is queued or being committed, and then
+   * tells {@code outcome} on this thread too; returns false, having done nothing, otherwise. For a
+   * caller with nothing else of its document in flight: appends given to {@link #append} before are
+   * not waited for.
+   */
+  public boolean tryCommitNow(HistoryStore.Append append, Outcome outcome) {
+    Objects.requireNonNull(append, "append == null");
+    Objects.requireNonNull(outcome, "outcome == null");
+    if (closed || !queue.isEmpty() || !writing.tryLock()) {
+      return false;
+    }
+    StoreException failure;
+    try {
+      if (!queue.isEmpty()) {
+        return false; // the committer has work waiting: take a turn in the next group
+      }
+      long t0 = System.nanoTime();
+      failure = write(List.of(new Item(append, outcome)));
+      if (failure == null) {
+        commitNanos.accept(System.nanoTime() - t0);
+      }
+    } finally {
+      writing.unlock();
+    }
+    outcome.done(failure);
+    return true;
+  }
+
   /** True when nothing is queued or being committed. */
   public boolean isIdle() {
     return unfinished.get() == 0;
@@ -84,7 +116,12 @@ public final class GroupCommitter implements AutoCloseable {
       queue.drainTo(group, MAX_GROUP - 1);
       boolean stop = group.remove(STOP);
       if (!group.isEmpty()) {
-        commit(group);
+        writing.lock();
+        try {
+          commit(group);
+        } finally {
+          writing.unlock();
+        }
       }
       unfinished.addAndGet(-group.size());
       group.clear();
@@ -92,7 +129,12 @@ public final class GroupCommitter implements AutoCloseable {
         break;
       }
     }
-    closeConnection();
+    writing.lock();
+    try {
+      closeConnection();
+    } finally {
+      writing.unlock();
+    }
     // Only an append racing with close can be here; it was never written.
     for (Item late; (late = queue.poll()) != null; ) {
       if (late != STOP) {

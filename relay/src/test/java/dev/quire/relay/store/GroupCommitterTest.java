@@ -84,6 +84,11 @@ class GroupCommitterTest {
     assertThat(store.history().page("a", 0, 1000)).hasSize(perDoc);
     assertThat(store.history().page("b", 0, 1000)).hasSize(perDoc);
     assertThat(commits.get()).isBetween(1, 2 * perDoc);
+    // Idle only once the last group's outcomes were told (so a stopping relay waits for them).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!committer.isIdle() && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
     assertThat(committer.isIdle()).isTrue();
   }
 
@@ -114,6 +119,33 @@ class GroupCommitterTest {
         .extracting(HistoryStore.StoredBatch::batchSeq)
         .isEqualTo(3L); // batch 2 (the stale one) was never stored
     assertThat(store.history().page("a", 0, 100)).hasSize(2);
+  }
+
+  @Test
+  void tryCommitNow_commitsOnTheCallersThreadOnlyWhenTheCommitterIsIdle() throws Exception {
+    List<String> told = Collections.synchronizedList(new ArrayList<>());
+    boolean done =
+        committer.tryCommitNow(
+            append("a", 1, 1), f -> told.add(Thread.currentThread().getName() + " " + f));
+    assertThat(done).isTrue();
+    assertThat(told).containsExactly(Thread.currentThread().getName() + " null");
+    assertThat(store.documents().find("a").orElseThrow().head()).isEqualTo(1);
+
+    // While a group is being committed (its outcome handler holds the committer), it declines.
+    CountDownLatch inGroup = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    committer.append(
+        append("b", 1, 1),
+        f -> {
+          inGroup.countDown();
+          awaitQuietly(release);
+        });
+    assertThat(inGroup.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(committer.tryCommitNow(append("a", 2, 2), f -> told.add("should not run")))
+        .isFalse();
+    release.countDown();
+    assertThat(told).hasSize(1);
+    assertThat(store.documents().find("a").orElseThrow().head()).isEqualTo(1);
   }
 
   private static void record(List<String> out, String name, StoreException f, CountDownLatch l) {

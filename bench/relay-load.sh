@@ -30,6 +30,6 @@ cp -r "$root/ot-engine/target/classes" "$snapshot/engine-classes"
 
 cd "$root" # the default trace path is relative to the project
 # shellcheck disable=SC2086  # LOAD_JAVA_OPTS is a list of options
-exec "$java" -Xmx3g ${LOAD_JAVA_OPTS:-} \
+"$java" -Xmx3g ${LOAD_JAVA_OPTS:-} \
   -cp "$snapshot/test-classes:$snapshot/classes:$snapshot/engine-classes:$(cat "$cp_file")" \
   dev.quire.relay.load.LoadGenerator --trace "$root/../shared/traces/automerge-paper.json.gz" "$@"

@@ -28,8 +28,12 @@ final class Dispatcher {
   private final ConcurrentHashMap<String, DocumentActor> actors = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
 
+  /** How long an idle actor of a live document is kept before it is dropped. */
+  static final long KEEP_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
   Dispatcher(RelayContext ctx) {
     this.ctx = ctx;
+    ctx.timer().scheduleWithFixedDelay(this::dropIdle, 500, 500, TimeUnit.MILLISECONDS);
   }
 
   void opened(Session s) {
@@ -170,6 +174,23 @@ final class Dispatcher {
       s.error(ErrorCode.UNAUTHORIZED, "unknown or revoked token", null, "hello");
       return;
     }
+    String owner;
+    try {
+      owner = ctx.store().clientIds().bind(hello.clientId(), user.get());
+    } catch (StoreException e) {
+      log.error("Binding a client id failed", e);
+      s.error(ErrorCode.INTERNAL, "the relay could not check the client id", null, "hello");
+      return;
+    }
+    if (!owner.equals(user.get())) {
+      // Not saying whose it is: the id is all the other user needs to know about.
+      s.error(
+          ErrorCode.CLIENT_ID_TAKEN,
+          "client id " + hello.clientId() + " belongs to another user; use this client's own id",
+          null,
+          "hello");
+      return;
+    }
     s.authenticated(user.get(), hello.clientId());
     log.debug("Session {} is {} ({})", s.id(), user.get(), hello.clientId());
     s.send(
@@ -200,10 +221,31 @@ final class Dispatcher {
     } else if (m instanceof ClientMessage.Unsubscribe u) {
       onDocument(u.doc(), s, m.type(), (a, x) -> a.unsubscribeRequest(x));
     } else if (m instanceof ClientMessage.Submit sub) {
+      if (!sub.batch().clientId().equals(s.clientId())) {
+        clientIdMismatch(s, sub);
+        return;
+      }
       onDocument(sub.doc(), s, m.type(), (a, x) -> a.submit(x, sub));
     } else if (m instanceof ClientMessage.Presence p) {
       onDocument(p.doc(), s, m.type(), (a, x) -> a.presence(x, p));
     }
+  }
+
+  /**
+   * A batch under another client id than the connection's hello: refused before it reaches the
+   * document, since clients recognise their acknowledgements by client id.
+   */
+  private void clientIdMismatch(Session s, ClientMessage.Submit sub) {
+    ctx.metrics().rejected(ErrorCode.CLIENT_ID_MISMATCH, sub.batch().size());
+    s.error(
+        ErrorCode.CLIENT_ID_MISMATCH,
+        "batch client id "
+            + sub.batch().clientId()
+            + " is not this connection's client id "
+            + s.clientId()
+            + " (from hello)",
+        sub.doc(),
+        sub.type());
   }
 
   private void list(Session s) {
@@ -258,7 +300,28 @@ final class Dispatcher {
   }
 
   private void evictIfIdle(DocumentActor a) {
-    actors.computeIfPresent(a.id(), (id, current) -> current == a && a.isIdle() ? null : current);
+    if (!a.keepWhileIdle()) {
+      actors.computeIfPresent(a.id(), (id, current) -> current == a && a.isIdle() ? null : current);
+    }
+  }
+
+  /** Drops actors that have been idle for longer than {@link #KEEP_IDLE_NANOS}. */
+  private void dropIdle() {
+    long now = System.nanoTime();
+    for (String id : actors.keySet()) {
+      actors.computeIfPresent(
+          id, (k, a) -> a.isIdle() && a.idleNanos(now) > KEEP_IDLE_NANOS ? null : a);
+    }
+  }
+
+  /** True when no document has anything queued, deferred or being committed. */
+  boolean isQuiet() {
+    for (DocumentActor a : actors.values()) {
+      if (!a.isQuiet()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Number of document actors in memory (for tests). */

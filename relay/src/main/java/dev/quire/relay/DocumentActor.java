@@ -16,6 +16,7 @@ import dev.quire.ot.sync.Canonicaliser;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.StoreException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.java_websocket.framing.Framedata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +46,53 @@ final class DocumentActor {
   private final SerialExecutor executor;
   private final Consumer<DocumentActor> onIdle;
   private final AtomicInteger queued = new AtomicInteger(); // requests queued or running
+  // Batches handed to the committer whose outcome has not been handled, plus deferred requests.
+  private final AtomicInteger unfinished = new AtomicInteger();
   private volatile int subscriberCount;
+  private volatile long lastActiveNanos = System.nanoTime();
+  private volatile boolean exists; // the document exists and is live, as last read
   private final Set<Session> subscribers = new LinkedHashSet<>();
   private final Map<String, Optional<Role>> roles = new HashMap<>();
+  // Submits run while earlier batches are still being committed (their state in memory is already
+  // the new one); every other request waits in here until those commits are done, and so does
+  // every request behind it, which keeps each connection's requests in order.
+  private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
+  private int committing; // batches handed to the committer, outcome not yet handled
+  private long epoch; // counts reloads: outcomes of batches sequenced before one are stale
   private boolean loaded;
   private DocumentRow row; // null when the document does not exist
-  private DocumentText text; // readable mode only
+  private DocumentText text; // readable mode only, read on first need
+  private boolean textLoaded;
   private String unreadable; // why the history cannot be read, or null
+  private Map<ClientKey, HistoryStore.StoredBatch> latest; // per client, read on first submit
+
+  private record ClientKey(String author, String clientId) {}
+
+  /** A request waiting for the commits before it; {@code quiet}: it needs all of them done. */
+  private static final class Deferred {
+    final Session session;
+    final String request;
+    final Consumer<Session> work;
+    boolean quiet;
+
+    Deferred(Session session, String request, Consumer<Session> work, boolean quiet) {
+      this.session = session;
+      this.request = request;
+      this.work = work;
+      this.quiet = quiet;
+    }
+  }
+
+  /** Thrown by a submit that must wait until every commit before it is done. */
+  private static final class WaitForCommits extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WaitForCommits() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final String SUBMIT = "submit";
 
   /** {@code onIdle} is told when the actor has nothing queued and nobody subscribed. */
   DocumentActor(String id, RelayContext ctx, Consumer<DocumentActor> onIdle) {
@@ -64,9 +106,14 @@ final class DocumentActor {
     return id;
   }
 
-  /** True when nothing is queued and nobody is subscribed: the actor may be dropped. */
+  /** True when nothing is queued or committing and nobody is subscribed: it may be dropped. */
   boolean isIdle() {
-    return queued.get() == 0 && subscriberCount == 0;
+    return queued.get() == 0 && unfinished.get() == 0 && subscriberCount == 0;
+  }
+
+  /** True when nothing is queued, deferred or committing. */
+  boolean isQuiet() {
+    return queued.get() == 0 && unfinished.get() == 0;
   }
 
   /**
@@ -85,32 +132,106 @@ final class DocumentActor {
 
   private void runNow(Session session, String request, Consumer<Session> work) {
     try {
-      work.accept(session);
+      if (!deferred.isEmpty() || (committing > 0 && !SUBMIT.equals(request))) {
+        defer(new Deferred(session, request, work, !SUBMIT.equals(request)), false);
+      } else {
+        attempt(new Deferred(session, request, work, false));
+      }
+    } finally {
+      finished();
+    }
+  }
+
+  /** Runs a request, or defers it to the front of the queue when it must wait for commits. */
+  private void attempt(Deferred d) {
+    try {
+      d.work.accept(d.session);
+    } catch (WaitForCommits w) {
+      d.quiet = true;
+      defer(d, true);
     } catch (Refusal r) {
-      if (session != null) {
-        session.error(r.code(), r.getMessage(), id, request);
+      if (d.session != null) {
+        d.session.error(r.code(), r.getMessage(), id, d.request);
       }
     } catch (RuntimeException e) { // StoreException, or a bug: never leave a request unanswered
-      log.error("Document {}: {} failed", id, request, e);
+      log.error("Document {}: {} failed", id, d.request, e);
       loaded = false; // re-read the stored state before the next request
       String what =
           e instanceof StoreException
               ? "the relay could not store or read: " + e.getMessage()
               : "the relay failed: " + e;
-      if (session != null) {
-        session.error(ErrorCode.INTERNAL, what, id, request);
+      if (d.session != null) {
+        d.session.error(ErrorCode.INTERNAL, what, id, d.request);
       }
-    } finally {
-      if (queued.decrementAndGet() == 0 && subscriberCount == 0) {
-        onIdle.accept(this);
-      }
+    }
+  }
+
+  private void defer(Deferred d, boolean first) {
+    unfinished.incrementAndGet();
+    if (first) {
+      deferred.addFirst(d);
+    } else {
+      deferred.addLast(d);
+    }
+  }
+
+  /** Runs the deferred requests that may run now, in order. */
+  private void runDeferred() {
+    while (!deferred.isEmpty() && (committing == 0 || !deferred.peekFirst().quiet)) {
+      Deferred d = deferred.pollFirst();
+      unfinished.decrementAndGet();
+      attempt(d);
+    }
+  }
+
+  private void finished() {
+    lastActiveNanos = System.nanoTime();
+    if (queued.decrementAndGet() == 0 && isIdle()) {
+      onIdle.accept(this);
+    }
+  }
+
+  /**
+   * Whether to keep this actor a while after it fell idle: a live document is often asked again at
+   * once (the next history page, the next batch of a client that does not follow it), and reading
+   * it again costs far more than keeping it. Unknown documents are not kept.
+   */
+  boolean keepWhileIdle() {
+    return exists;
+  }
+
+  /** Nanoseconds since it last finished a request (meaningful while idle). */
+  long idleNanos(long now) {
+    return now - lastActiveNanos;
+  }
+
+  /** Runs {@code outcome} on this document's executor, ahead of no one and never deferred. */
+  private void runOutcome(Runnable outcome) {
+    queued.incrementAndGet();
+    try {
+      executor.execute(
+          () -> {
+            try {
+              outcome.run();
+              runDeferred();
+            } catch (RuntimeException e) {
+              log.error("Document {}: handling a commit failed", id, e);
+              loaded = false;
+            } finally {
+              finished();
+            }
+          });
+    } catch (RuntimeException e) {
+      queued.decrementAndGet();
+      throw e;
     }
   }
 
   /** The head text, as the relay keeps it (readable mode; for tests). */
   String headText() {
     load();
-    return text == null ? null : text.text();
+    DocumentText t = text();
+    return t == null ? null : t.text();
   }
 
   // ---- documents ----
@@ -265,13 +386,23 @@ final class DocumentActor {
                 + ": split it");
       }
       byte[] digest = BatchDigest.of(wb);
-      Optional<HistoryStore.StoredBatch> earlier =
-          ctx.store().history().findBatchAtOrAfter(id, s.user(), wb.clientId(), wb.batchSeq());
-      if (earlier.isPresent()) {
-        answerResend(s, wb, digest, earlier.get());
+      ClientKey key = new ClientKey(s.user(), wb.clientId());
+      HistoryStore.StoredBatch last = latest().get(key);
+      if (last != null && wb.batchSeq() <= last.batchSeq()) {
+        if (committing > 0) {
+          throw new WaitForCommits(); // answer a resend only once what it names is committed
+        }
+        HistoryStore.StoredBatch earlier =
+            wb.batchSeq() == last.batchSeq()
+                ? last
+                : ctx.store()
+                    .history()
+                    .findBatchAtOrAfter(id, s.user(), wb.clientId(), wb.batchSeq())
+                    .orElse(last);
+        answerResend(s, wb, digest, earlier);
         return;
       }
-      sequence(s, wb, digest);
+      sequence(s, wb, digest, key);
     } catch (Refusal r) {
       ctx.metrics().rejected(r.code(), size);
       throw r;
@@ -306,7 +437,12 @@ final class DocumentActor {
             id, wb.batchSeq(), earlier.firstRevision(), earlier.timestampMillis()));
   }
 
-  private void sequence(Session s, WireBatch wb, byte[] digest) {
+  /**
+   * Gives the batch its revisions and hands it to the committer. Memory moves on at once, so the
+   * next submit can be sequenced while this one commits; the ack and the broadcast wait for the
+   * commit ({@link #committed}).
+   */
+  private void sequence(Session s, WireBatch wb, byte[] digest, ClientKey key) {
     long head = row.head();
     if (wb.baseRevision() > head) {
       throw new Refusal(
@@ -317,10 +453,11 @@ final class DocumentActor {
     List<String> canonicalJson = null;
     String checkpoint = null;
     if (!ctx.config().opaque()) {
+      DocumentText t = text();
       if (unreadable != null) {
         throw new Refusal(ErrorCode.UNREADABLE_DOCUMENT, unreadable);
       }
-      canonical = canonicalise(wb);
+      canonical = canonicalise(t, wb);
       canonicalJson = new ArrayList<>(canonical.size());
       for (TextOperation op : canonical) {
         canonicalJson.add(OperationCodec.toJson(op));
@@ -328,16 +465,15 @@ final class DocumentActor {
       long last = head + wb.size();
       int every = ctx.config().checkpointInterval();
       if (last / every > head / every) {
-        checkpoint = text.textAfter(canonical);
+        checkpoint = t.textAfter(canonical);
       }
     }
     WireSequenced entry = new WireSequenced(head + 1, s.user(), System.currentTimeMillis(), wb);
-    long t0 = System.nanoTime();
-    ctx.store()
-        .history()
-        .append(new HistoryStore.Append(id, entry, canonicalJson, digest, checkpoint));
-    ctx.metrics().commitSeconds.observe((System.nanoTime() - t0) / 1e9);
-    // Committed: only now change memory, acknowledge and broadcast.
+    HistoryStore.Append append =
+        new HistoryStore.Append(id, entry, canonicalJson, digest, checkpoint);
+    long sequencedIn = epoch;
+    committing++;
+    unfinished.incrementAndGet();
     row =
         new DocumentRow(
             row.id(),
@@ -350,13 +486,49 @@ final class DocumentActor {
     if (canonical != null) {
       text.applied(canonical);
     }
+    latest.put(
+        key,
+        new HistoryStore.StoredBatch(
+            wb.batchSeq(), entry.firstRevision(), wb.size(), entry.timestampMillis(), digest));
+    // With nothing of this document in flight and the committer idle, commit here: two thread
+    // hand-overs fewer for a lone submit. Otherwise join the next group.
+    if (committing > 1
+        || !ctx.committer()
+            .tryCommitNow(append, failure -> committed(s, entry, sequencedIn, failure))) {
+      ctx.committer()
+          .append(append, failure -> runOutcome(() -> committed(s, entry, sequencedIn, failure)));
+    }
+  }
+
+  /** The outcome of a batch handed to the committer, in the order they were handed over. */
+  private void committed(Session s, WireSequenced entry, long sequencedIn, StoreException failure) {
+    committing--;
+    unfinished.decrementAndGet();
+    WireBatch wb = entry.batch();
+    if (failure != null) {
+      log.error(
+          "Document {}: committing revisions from {} failed", id, entry.firstRevision(), failure);
+      if (sequencedIn == epoch) {
+        loaded = false; // memory is ahead of the database: read it again
+      }
+      ctx.metrics().rejected(ErrorCode.INTERNAL, wb.size());
+      s.error(
+          ErrorCode.INTERNAL,
+          "the relay could not store the batch: " + failure.getMessage(),
+          id,
+          SUBMIT);
+      return;
+    }
+    if (sequencedIn != epoch) {
+      loaded = false; // it was read again meanwhile, without this batch
+    }
     ctx.metrics().operationsAccepted.inc(wb.size());
     s.send(
         new ServerMessage.Ack(id, wb.batchSeq(), entry.firstRevision(), entry.timestampMillis()));
     broadcast(ProtocolCodec.encode(new ServerMessage.Sequenced(id, entry)), s);
   }
 
-  private List<TextOperation> canonicalise(WireBatch wb) {
+  private static List<TextOperation> canonicalise(DocumentText text, WireBatch wb) {
     Batch batch;
     try {
       batch = wb.toBatch();
@@ -372,18 +544,31 @@ final class DocumentActor {
 
   // ---- state ----
 
-  /** The document's stored state, read once and again after anything that may have changed it. */
+  /**
+   * The document's row, read once and again after anything that may have changed it. The text and
+   * the latest batches are read when first needed: a reader paging through history needs neither.
+   */
   private void load() {
     if (loaded) {
       return;
     }
     row = ctx.store().documents().find(id).orElse(null);
+    exists = row != null && !row.deleted();
     text = null;
+    textLoaded = false;
     unreadable = null;
-    if (row != null && !row.deleted() && !ctx.config().opaque()) {
+    latest = null;
+    epoch++;
+    loaded = true;
+  }
+
+  /** The head text (readable mode, live document), or null; sets {@link #unreadable}. */
+  private DocumentText text() {
+    if (!textLoaded && row != null && !row.deleted() && !ctx.config().opaque()) {
       loadText();
     }
-    loaded = true;
+    textLoaded = true;
+    return text;
   }
 
   private void loadText() {
@@ -401,6 +586,18 @@ final class DocumentActor {
     }
   }
 
+  /** Each client's latest batch in this document, to recognise resends without a query. */
+  private Map<ClientKey, HistoryStore.StoredBatch> latest() {
+    if (latest == null) {
+      Map<ClientKey, HistoryStore.StoredBatch> m = new HashMap<>();
+      for (HistoryStore.LatestBatch b : ctx.store().history().latestBatches(id)) {
+        m.put(new ClientKey(b.author(), b.clientId()), b.batch());
+      }
+      latest = m;
+    }
+    return latest;
+  }
+
   /**
    * Forgets what is cached in memory (the head text, roles) once nobody follows the document; the
    * next request reads it again from the latest checkpoint. Keeps memory to the open documents.
@@ -408,6 +605,8 @@ final class DocumentActor {
   private void release() {
     loaded = false;
     text = null;
+    textLoaded = false;
+    latest = null;
     row = null;
     roles.clear();
   }
@@ -474,9 +673,13 @@ final class DocumentActor {
 
   /** Sends to every subscriber except {@code except}. */
   private void broadcast(String json, Session except) {
+    List<Framedata> frames = null; // encoded once for everybody (all share one draft)
     for (Session sub : subscribers) {
       if (sub != except) {
-        sub.sendJson(json);
+        if (frames == null) {
+          frames = sub.frames(json);
+        }
+        sub.sendFrames(json, frames);
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.quire.relay;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.quire.relay.store.GroupCommitter;
 import dev.quire.relay.store.RelayStore;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
@@ -59,7 +60,10 @@ public final class Relay implements AutoCloseable {
             pending::get,
             () -> serverRef[0] == null ? 0 : Dispatcher.queuedBytes(serverRef[0].sessions()));
     metrics.documentsOpen.set(0);
-    RelayContext ctx = new RelayContext(config, store, metrics, pool, timer, pending, openDocs);
+    GroupCommitter committer =
+        store.startCommitter(nanos -> metrics.commitSeconds.observe(nanos / 1e9));
+    RelayContext ctx =
+        new RelayContext(config, store, committer, metrics, pool, timer, pending, openDocs);
     Dispatcher dispatcher = new Dispatcher(ctx);
     HTTPServer http = null;
     try {
@@ -94,10 +98,10 @@ public final class Relay implements AutoCloseable {
       return relay;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      shutDownQuietly(serverRef[0], http, pool, timer, store);
+      shutDownQuietly(serverRef[0], http, pool, timer, committer, store);
       throw new IllegalStateException("interrupted while starting", e);
     } catch (ExecutionException | TimeoutException | IOException | RuntimeException e) {
-      shutDownQuietly(serverRef[0], http, pool, timer, store);
+      shutDownQuietly(serverRef[0], http, pool, timer, committer, store);
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new IllegalStateException(
           "cannot start the relay on " + config.bind() + ":" + config.port() + ": " + cause, cause);
@@ -190,9 +194,17 @@ public final class Relay implements AutoCloseable {
     closed = true;
     log.info("Quire relay stopping: finishing queued requests");
     dispatcher.shutDown();
-    ctx.pool().shutdown();
     try {
-      if (!ctx.pool().awaitTermination(30, TimeUnit.SECONDS)) {
+      // Commit outcomes come back to the documents' executors, so the pool must stay up until
+      // every queued request and commit is done.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!(dispatcher.isQuiet() && ctx.committer().isIdle() && ctx.pendingTasks().get() == 0)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      ctx.pool().shutdown();
+      if (!ctx.pool()
+          .awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         log.warn("Requests still running after 30 s; stopping anyway");
       }
       for (Session s : server.sessions()) {
@@ -202,7 +214,7 @@ public final class Relay implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    shutDownQuietly(null, http, ctx.pool(), ctx.timer(), ctx.store());
+    shutDownQuietly(null, http, ctx.pool(), ctx.timer(), ctx.committer(), ctx.store());
     log.info("Quire relay stopped; data in {} closed", ctx.store().dir());
   }
 
@@ -211,6 +223,7 @@ public final class Relay implements AutoCloseable {
       HTTPServer http,
       ExecutorService pool,
       ScheduledExecutorService timer,
+      GroupCommitter committer,
       RelayStore store) {
     try {
       if (server != null) {
@@ -224,6 +237,7 @@ public final class Relay implements AutoCloseable {
     }
     pool.shutdownNow();
     timer.shutdownNow();
+    committer.close();
     store.close();
   }
 

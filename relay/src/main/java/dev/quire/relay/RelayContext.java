@@ -1,5 +1,6 @@
 package dev.quire.relay;
 
+import dev.quire.relay.store.GroupCommitter;
 import dev.quire.relay.store.RelayStore;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 record RelayContext(
     RelayConfig config,
     RelayStore store,
+    GroupCommitter committer,
     RelayMetrics metrics,
     ExecutorService pool,
     ScheduledExecutorService timer,

@@ -47,7 +47,7 @@ final class RelayMetrics {
   final Histogram commitSeconds =
       Histogram.builder()
           .name("quire_relay_commit_seconds")
-          .help("Time to commit one batch to the database")
+          .help("Time of each group commit (all batches that were waiting) to the database")
           .classicOnly()
           .classicUpperBounds(
               0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1)

@@ -4,6 +4,7 @@ import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.ServerMessage;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,6 +12,7 @@ import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +94,25 @@ final class Session {
    * relay's memory grow. Never throws: a connection that is gone is skipped, so one client cannot
    * keep a broadcast from reaching the others.
    */
-  synchronized void sendJson(String json) {
+  void sendJson(String json) {
+    send(json, null);
+  }
+
+  /**
+   * Like {@link #sendJson}, with {@code frames} of {@code json} made by {@link #frames}: a
+   * broadcast encodes its message once, not once per recipient. Frames may be shared by the
+   * recipients of one broadcast as long as it sends to them one after another on one thread.
+   */
+  void sendFrames(String json, List<Framedata> frames) {
+    send(json, frames);
+  }
+
+  /** The frames of a text message, for {@link #sendFrames}. */
+  List<Framedata> frames(String json) {
+    return conn.getDraft().createFrames(json, false);
+  }
+
+  private synchronized void send(String json, List<Framedata> frames) {
     if (isClosing()) {
       return;
     }
@@ -109,7 +129,11 @@ final class Session {
       queuedEstimate += json.length();
     }
     try {
-      conn.send(json);
+      if (frames == null) {
+        conn.send(json);
+      } else {
+        conn.sendFrame(frames);
+      }
     } catch (WebsocketNotConnectedException e) {
       closing = true; // closed meanwhile; its close callback cleans up
     }

@@ -79,7 +79,7 @@ class PersistenceTest {
       for (int i = 0; i < 200; i++) {
         // Each batch inserts at the start of the document, so any base up to the head applies.
         alice.send(
-            new ClientMessage.Submit("doc", append("c" + i, 1, 0, 0, "x"))); // base 0: always fits
+            new ClientMessage.Submit("doc", append("ca", i + 1, 0, 0, "x"))); // base 0: always fits
       }
       relay.close(); // while most are still queued or in flight
       for (ServerMessage m = alice.poll(2000); m != null; m = alice.poll(500)) {

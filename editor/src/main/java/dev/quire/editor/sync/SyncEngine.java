@@ -560,8 +560,15 @@ public final class SyncEngine implements AutoCloseable {
     }
     if (e.code() == ErrorCode.UNAUTHORIZED
         || e.code() == ErrorCode.PROTOCOL_VERSION
-        || e.code() == ErrorCode.HELLO_REQUIRED) {
-      fatal = "the relay refused this client (" + what + "); check the relay URL and token";
+        || e.code() == ErrorCode.HELLO_REQUIRED
+        || e.code() == ErrorCode.CLIENT_ID_TAKEN) {
+      fatal =
+          "the relay refused this client ("
+              + what
+              + (e.code() == ErrorCode.CLIENT_ID_TAKEN
+                  ? "); this profile's client id is another user's on that relay: use a profile"
+                      + " of your own"
+                  : "); check the relay URL and token");
       report(null, fatal);
       running = false;
       conn.close();

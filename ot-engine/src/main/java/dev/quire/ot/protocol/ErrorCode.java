@@ -14,6 +14,11 @@ public enum ErrorCode {
   PROTOCOL_VERSION(false, true),
   /** The token is missing, unknown or revoked. */
   UNAUTHORIZED(false, true),
+  /**
+   * {@code hello} states a client id that belongs to another user: each client id is bound to the
+   * first user who said hello with it. The client must use its own id.
+   */
+  CLIENT_ID_TAKEN(false, true),
   /** Not one JSON object, or a field missing, of the wrong type, or out of range. */
   MALFORMED(false, false),
   /** A {@code type} this relay does not know. */
@@ -38,6 +43,8 @@ public enum ErrorCode {
   OPERATION_MISMATCH(false, false),
   /** A batch reuses (client id, batch seq) of an earlier batch with other content. */
   BATCH_CONFLICT(false, false),
+  /** A submitted batch states another client id than the connection's {@code hello}. */
+  CLIENT_ID_MISMATCH(false, false),
   /** {@code presence} for a document the connection has not opened. */
   NOT_SUBSCRIBED(false, false),
   /** The document's stored history cannot be read as operations by this relay. */

@@ -62,62 +62,50 @@ public final class HistoryStore {
    *     the batch (nothing is stored then)
    */
   public void append(Append a) {
-    WireSequenced e = a.entry();
-    WireBatch b = e.batch();
     db.inTransaction(
         "appending to " + a.doc(),
         c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE documents SET head = ?, last_change = ?"
-                      + " WHERE id = ? AND head = ? AND deleted_at IS NULL")) {
-            s.setLong(1, e.lastRevision());
-            s.setLong(2, e.timestampMillis());
-            s.setString(3, a.doc());
-            s.setLong(4, e.firstRevision() - 1);
-            if (s.executeUpdate() != 1) {
-              throw new StoreException(
-                  "document " + a.doc() + " is not at revision " + (e.firstRevision() - 1));
-            }
-          }
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT INTO log (doc_id, revision, base_revision, author, client_id, batch_seq,"
-                      + " created_at, payload, canonical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < b.size(); i++) {
-              s.setString(1, a.doc());
-              s.setLong(2, e.firstRevision() + i);
-              s.setLong(3, b.baseRevision());
-              s.setString(4, e.author());
-              s.setString(5, b.clientId());
-              s.setLong(6, b.batchSeq());
-              s.setLong(7, e.timestampMillis());
-              s.setString(8, b.operations().get(i));
-              s.setString(9, a.canonical() == null ? null : a.canonical().get(i));
-              s.addBatch();
-            }
-            s.executeBatch();
-          }
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT INTO batches (doc_id, author, client_id, batch_seq, first_revision,"
-                      + " op_count, base_revision, created_at, digest)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            s.setString(1, a.doc());
-            s.setString(2, e.author());
-            s.setString(3, b.clientId());
-            s.setLong(4, b.batchSeq());
-            s.setLong(5, e.firstRevision());
-            s.setInt(6, b.size());
-            s.setLong(7, b.baseRevision());
-            s.setLong(8, e.timestampMillis());
-            s.setBytes(9, a.digest());
-            s.executeUpdate();
-          }
-          if (a.checkpoint() != null) {
-            putCheckpoint(c, a.doc(), e.lastRevision(), a.checkpoint());
+          try (AppendWriter w = new AppendWriter(c)) {
+            w.add(a);
+            w.flush();
           }
           return null;
+        });
+  }
+
+  /** The latest batch of each (author, client id) in a document. */
+  public record LatestBatch(String author, String clientId, StoredBatch batch) {}
+
+  /** The latest batch of every (author, client id) that wrote to {@code doc}, to dedupe from. */
+  public List<LatestBatch> latestBatches(String doc) {
+    return db.read(
+        "reading the batches of " + doc,
+        c -> {
+          List<LatestBatch> out = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT b.author, b.client_id, b.batch_seq, b.first_revision, b.op_count,"
+                      + " b.created_at, b.digest FROM batches b WHERE b.doc_id = ?"
+                      + " AND b.batch_seq = (SELECT MAX(e.batch_seq) FROM batches e"
+                      + " WHERE e.doc_id = b.doc_id AND e.author = b.author"
+                      + " AND e.client_id = b.client_id)")) {
+            s.setString(1, doc);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new LatestBatch(
+                        rs.getString(1),
+                        rs.getString(2),
+                        new StoredBatch(
+                            rs.getLong(3),
+                            rs.getLong(4),
+                            rs.getInt(5),
+                            rs.getLong(6),
+                            rs.getBytes(7))));
+              }
+            }
+          }
+          return out;
         });
   }
 
@@ -254,18 +242,19 @@ public final class HistoryStore {
         });
   }
 
-  /** Number of revisions whose canonical operation was not computed (written in opaque mode). */
+  /**
+   * Number of revisions whose canonical operation was not computed (written in opaque mode), as
+   * counted with each append rather than by reading the log.
+   */
   public long missingCanonical(String doc) {
     return db.read(
         "reading the history of " + doc,
         c -> {
           try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT COUNT(*) FROM log WHERE doc_id = ? AND canonical IS NULL")) {
+              c.prepareStatement("SELECT missing_canonical FROM documents WHERE id = ?")) {
             s.setString(1, doc);
             try (ResultSet rs = s.executeQuery()) {
-              rs.next();
-              return rs.getLong(1);
+              return rs.next() ? rs.getLong(1) : 0L;
             }
           }
         });
@@ -292,6 +281,14 @@ public final class HistoryStore {
             }
             s.executeBatch();
           }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE documents SET missing_canonical = (SELECT COUNT(*) FROM log"
+                      + " WHERE doc_id = ? AND canonical IS NULL) WHERE id = ?")) {
+            s.setString(1, doc); // counted once here, where the whole log is rewritten anyway
+            s.setString(2, doc);
+            s.executeUpdate();
+          }
           for (Checkpoint cp : checkpoints) {
             try (PreparedStatement s =
                 c.prepareStatement(
@@ -305,17 +302,6 @@ public final class HistoryStore {
           }
           return null;
         });
-  }
-
-  private static void putCheckpoint(Connection c, String doc, long revision, String text)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?)")) {
-      s.setString(1, doc);
-      s.setLong(2, revision);
-      s.setString(3, text);
-      s.executeUpdate();
-    }
   }
 
   /** First revision of the batch holding {@code revision}, or -1 when there is none. */

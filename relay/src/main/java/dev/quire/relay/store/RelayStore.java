@@ -11,12 +11,14 @@ public final class RelayStore implements AutoCloseable {
   private final UserStore users;
   private final DocumentStore documents;
   private final HistoryStore history;
+  private final ClientIdStore clientIds;
 
   private RelayStore(Database db) {
     this.db = db;
     this.users = new UserStore(db);
     this.documents = new DocumentStore(db);
     this.history = new HistoryStore(db);
+    this.clientIds = new ClientIdStore(db);
   }
 
   /**
@@ -44,6 +46,10 @@ public final class RelayStore implements AutoCloseable {
     return history;
   }
 
+  public ClientIdStore clientIds() {
+    return clientIds;
+  }
+
   /**
    * Writes a consistent copy of the database, while it is in use, to a new zip file in {@code dir}
    * (H2's {@code BACKUP TO}), named after the time; returns its path. Restore by unzipping it into
@@ -63,15 +69,31 @@ public final class RelayStore implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new StoreException("cannot create backup directory " + dir + ": " + e.getMessage(), e);
     }
+    // Written under another name and renamed when complete, so a file with a backup's name is
+    // always a whole backup (a stop or a crash mid-write leaves only a ".part").
+    Path part = target.resolveSibling(target.getFileName() + ".part");
     db.read(
         "backing up to " + target,
         c -> {
           try (java.sql.Statement s = c.createStatement()) {
-            s.execute("BACKUP TO '" + target.toString().replace("'", "''") + "'");
+            s.execute("BACKUP TO '" + part.toString().replace("'", "''") + "'");
           }
           return null;
         });
+    try {
+      java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw new StoreException("cannot rename backup " + part + ": " + e.getMessage(), e);
+    }
     return target;
+  }
+
+  /**
+   * Starts the thread that commits appends in groups ({@link GroupCommitter}); {@code commitNanos}
+   * is told how long each commit took. Close it before this store.
+   */
+  public GroupCommitter startCommitter(java.util.function.Consumer<Long> commitNanos) {
+    return new GroupCommitter(db, commitNanos);
   }
 
   /** True when the database answers a trivial query. */

@@ -449,21 +449,33 @@ public final class LoadGenerator {
     typing.shutdownNow();
     Thread.sleep(3000); // let what is in flight arrive
     // Per (batch, receiver): submit -> arrival; per batch: arrival at the last of the others.
+    // Late arrivals may still come in on socket threads: read each author's count once.
+    int[] counts = new int[all.size()];
     long pairs = 0;
-    for (Author au : all) {
-      pairs += au.count;
+    for (int a = 0; a < all.size(); a++) {
+      synchronized (all.get(a)) {
+        counts[a] = all.get(a).count;
+      }
+      pairs += counts[a];
     }
     long[] each = new long[(int) pairs];
     long[] eachTyped = new long[(int) pairs];
     Map<Long, long[]> perBatch = new HashMap<>(); // key -> {max latency, receivers}
     int k = 0;
-    for (Author au : all) {
-      for (int i = 0; i < au.count; i++) {
-        long key = au.keys[i];
+    for (int a = 0; a < all.size(); a++) {
+      Author au = all.get(a);
+      long[] keys;
+      long[] arrivals;
+      synchronized (au) {
+        keys = au.keys;
+        arrivals = au.arrivals;
+      }
+      for (int i = 0; i < counts[a]; i++) {
+        long key = keys[i];
         long[] times = sent.get(key);
-        long lat = au.arrivals[i] - times[0];
+        long lat = arrivals[i] - times[0];
         each[k] = lat;
-        eachTyped[k++] = au.arrivals[i] - times[1];
+        eachTyped[k++] = arrivals[i] - times[1];
         long[] agg = perBatch.computeIfAbsent(key, x -> new long[2]);
         agg[0] = Math.max(agg[0], lat);
         agg[1]++;
@@ -517,7 +529,7 @@ public final class LoadGenerator {
     long measuredEdits;
     long measuredBatches;
     long errors;
-    // socket thread only
+    // guarded by this (written on the socket thread, read at the end)
     long[] keys = new long[1 << 16];
     long[] arrivals = new long[1 << 16];
     int count;
@@ -583,15 +595,15 @@ public final class LoadGenerator {
         String cid = string(m, "clientId");
         int author = Integer.parseInt(cid.substring(1, cid.indexOf('-')));
         long key = ((long) author << 32) | field(m, "batchSeq");
-        if (sent.containsKey(key)) {
-          if (count == keys.length) {
-            keys = Arrays.copyOf(keys, count * 2);
-            arrivals = Arrays.copyOf(arrivals, count * 2);
-          }
-          keys[count] = key;
-          arrivals[count++] = now;
-        }
         synchronized (this) {
+          if (sent.containsKey(key)) {
+            if (count == keys.length) {
+              keys = Arrays.copyOf(keys, count * 2);
+              arrivals = Arrays.copyOf(arrivals, count * 2);
+            }
+            keys[count] = key;
+            arrivals[count++] = now;
+          }
           known = Math.max(known, first + n - 1);
         }
       } else if (m.startsWith("{\"type\":\"ack\"")) {

@@ -1,0 +1,113 @@
+package dev.quire.relay.store;
+
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Writes appends on one connection with statements prepared once: H2 parses SQL on every {@code
+ * prepareStatement}, which cost more than the inserts themselves. Not thread-safe; the caller owns
+ * the transaction.
+ */
+final class AppendWriter implements AutoCloseable {
+  private final PreparedStatement head;
+  private final PreparedStatement log;
+  private final PreparedStatement batch;
+  private final PreparedStatement checkpoint;
+  private boolean pending; // log or batch rows added but not yet executed
+
+  AppendWriter(Connection c) throws SQLException {
+    head =
+        c.prepareStatement(
+            "UPDATE documents SET head = ?, last_change = ?,"
+                + " missing_canonical = missing_canonical + ?"
+                + " WHERE id = ? AND head = ? AND deleted_at IS NULL");
+    log =
+        c.prepareStatement(
+            "INSERT INTO log (doc_id, revision, base_revision, author, client_id, batch_seq,"
+                + " created_at, payload, canonical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    batch =
+        c.prepareStatement(
+            "INSERT INTO batches (doc_id, author, client_id, batch_seq, first_revision,"
+                + " op_count, base_revision, created_at, digest)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    checkpoint =
+        c.prepareStatement("INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?)");
+  }
+
+  /**
+   * Adds one append to the current transaction; its rows are written by {@link #flush}.
+   *
+   * @throws StoreException when the document is not at the revision before the batch
+   */
+  void add(HistoryStore.Append a) throws SQLException {
+    WireSequenced e = a.entry();
+    WireBatch b = e.batch();
+    head.setLong(1, e.lastRevision());
+    head.setLong(2, e.timestampMillis());
+    head.setLong(3, a.canonical() == null ? b.size() : 0);
+    head.setString(4, a.doc());
+    head.setLong(5, e.firstRevision() - 1);
+    if (head.executeUpdate() != 1) {
+      throw new StoreException(
+          "document " + a.doc() + " is not at revision " + (e.firstRevision() - 1));
+    }
+    for (int i = 0; i < b.size(); i++) {
+      log.setString(1, a.doc());
+      log.setLong(2, e.firstRevision() + i);
+      log.setLong(3, b.baseRevision());
+      log.setString(4, e.author());
+      log.setString(5, b.clientId());
+      log.setLong(6, b.batchSeq());
+      log.setLong(7, e.timestampMillis());
+      log.setString(8, b.operations().get(i));
+      log.setString(9, a.canonical() == null ? null : a.canonical().get(i));
+      log.addBatch();
+    }
+    batch.setString(1, a.doc());
+    batch.setString(2, e.author());
+    batch.setString(3, b.clientId());
+    batch.setLong(4, b.batchSeq());
+    batch.setLong(5, e.firstRevision());
+    batch.setInt(6, b.size());
+    batch.setLong(7, b.baseRevision());
+    batch.setLong(8, e.timestampMillis());
+    batch.setBytes(9, a.digest());
+    batch.addBatch();
+    pending = true;
+    if (a.checkpoint() != null) {
+      checkpoint.setString(1, a.doc());
+      checkpoint.setLong(2, e.lastRevision());
+      checkpoint.setString(3, a.checkpoint());
+      checkpoint.executeUpdate();
+    }
+  }
+
+  /** Writes the rows added since the last flush. */
+  void flush() throws SQLException {
+    if (pending) {
+      log.executeBatch();
+      batch.executeBatch();
+      pending = false;
+    }
+  }
+
+  /** Forgets rows added but not flushed (after a rollback). */
+  void clear() throws SQLException {
+    log.clearBatch();
+    batch.clearBatch();
+    pending = false;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try (head;
+        log;
+        batch;
+        checkpoint) {
+      // closes all four
+    }
+  }
+}

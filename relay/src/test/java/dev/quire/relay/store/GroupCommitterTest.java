@@ -1,0 +1,166 @@
+package dev.quire.relay.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class GroupCommitterTest {
+  @TempDir Path dir;
+  RelayStore store;
+  GroupCommitter committer;
+  final AtomicInteger commits = new AtomicInteger();
+
+  @BeforeEach
+  void open() {
+    store = RelayStore.open(dir, 4);
+    store.users().add("alice");
+    for (String doc : List.of("a", "b")) {
+      store.documents().create(doc, "T", "alice", 1);
+    }
+    committer = store.startCommitter(nanos -> commits.incrementAndGet());
+  }
+
+  @AfterEach
+  void close() {
+    committer.close();
+    store.close();
+  }
+
+  private static HistoryStore.Append append(String doc, long first, long seq) {
+    WireSequenced e =
+        new WireSequenced(first, "alice", 100 + seq, new WireBatch("c", seq, first - 1, ops(seq)));
+    return new HistoryStore.Append(doc, e, null, new byte[32], null);
+  }
+
+  private static List<String> ops(long seq) {
+    return List.of("\"op" + seq + "\"");
+  }
+
+  @Test
+  void appendsOfSeveralDocuments_areCommittedInOrderAndToldOnlyAfterwards() throws Exception {
+    int perDoc = 100;
+    List<String> told = Collections.synchronizedList(new ArrayList<>());
+    List<String> headsWhenTold = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch done = new CountDownLatch(2 * perDoc);
+    for (int i = 1; i <= perDoc; i++) {
+      for (String doc : List.of("a", "b")) {
+        String name = doc + i;
+        long rev = i;
+        committer.append(
+            append(doc, i, i),
+            failure -> {
+              assertThat(failure).isNull();
+              told.add(name);
+              // Committed means visible to any other connection by now.
+              if (store.documents().find(doc).orElseThrow().head() < rev) {
+                headsWhenTold.add(name);
+              }
+              done.countDown();
+            });
+      }
+    }
+    assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(headsWhenTold).as("told before committed").isEmpty();
+    List<String> expected = new ArrayList<>();
+    for (int i = 1; i <= perDoc; i++) {
+      expected.add("a" + i);
+      expected.add("b" + i);
+    }
+    assertThat(told).containsExactlyElementsOf(expected);
+    assertThat(store.history().page("a", 0, 1000)).hasSize(perDoc);
+    assertThat(store.history().page("b", 0, 1000)).hasSize(perDoc);
+    assertThat(commits.get()).isBetween(1, 2 * perDoc);
+    // Idle only once the last group's outcomes were told (so a stopping relay waits for them).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!committer.isIdle() && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(committer.isIdle()).isTrue();
+  }
+
+  @Test
+  void aBadAppendInAGroup_failsAloneAndStoresNothing() throws Exception {
+    // Hold the committer busy with a first append so the next three land in one group.
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(4);
+    List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
+    committer.append(
+        append("a", 1, 1),
+        failure -> {
+          awaitQuietly(release);
+          outcomes.add("a1 " + (failure == null));
+          done.countDown();
+        });
+    committer.append(append("b", 1, 1), f -> record(outcomes, "b1", f, done));
+    committer.append(append("a", 5, 2), f -> record(outcomes, "a-stale", f, done)); // head is 1
+    committer.append(append("a", 2, 3), f -> record(outcomes, "a2", f, done));
+    release.countDown();
+    assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(outcomes)
+        .containsExactly("a1 true", "b1 true", "a-stale not at revision 4", "a2 true");
+    assertThat(store.documents().find("a").orElseThrow().head()).isEqualTo(2);
+    assertThat(store.documents().find("b").orElseThrow().head()).isEqualTo(1);
+    assertThat(store.history().findBatchAtOrAfter("a", "alice", "c", 2))
+        .get()
+        .extracting(HistoryStore.StoredBatch::batchSeq)
+        .isEqualTo(3L); // batch 2 (the stale one) was never stored
+    assertThat(store.history().page("a", 0, 100)).hasSize(2);
+  }
+
+  @Test
+  void tryCommitNow_commitsOnTheCallersThreadOnlyWhenTheCommitterIsIdle() throws Exception {
+    List<String> told = Collections.synchronizedList(new ArrayList<>());
+    boolean done =
+        committer.tryCommitNow(
+            append("a", 1, 1), f -> told.add(Thread.currentThread().getName() + " " + f));
+    assertThat(done).isTrue();
+    assertThat(told).containsExactly(Thread.currentThread().getName() + " null");
+    assertThat(store.documents().find("a").orElseThrow().head()).isEqualTo(1);
+
+    // While a group is being committed (its outcome handler holds the committer), it declines.
+    CountDownLatch inGroup = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    committer.append(
+        append("b", 1, 1),
+        f -> {
+          inGroup.countDown();
+          awaitQuietly(release);
+        });
+    assertThat(inGroup.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(committer.tryCommitNow(append("a", 2, 2), f -> told.add("should not run")))
+        .isFalse();
+    release.countDown();
+    assertThat(told).hasSize(1);
+    assertThat(store.documents().find("a").orElseThrow().head()).isEqualTo(1);
+  }
+
+  private static void record(List<String> out, String name, StoreException f, CountDownLatch l) {
+    out.add(
+        f == null
+            ? name + " true"
+            : name + " " + f.getMessage().replaceAll(".*(not at revision \\d+).*", "$1"));
+    l.countDown();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

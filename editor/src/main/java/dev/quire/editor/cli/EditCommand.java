@@ -85,14 +85,10 @@ final class EditCommand extends ProfileCommand {
   }
 
   static Rectangle parseBounds(String b) {
-    if (!b.matches("-?\\d{1,5},-?\\d{1,5},\\d{1,5},\\d{1,5}")) {
+    Rectangle r = EditorApp.parseBounds(b);
+    if (r == null) {
       throw new CliException(ExitCodes.USAGE, "--bounds is X,Y,WIDTH,HEIGHT, not " + b);
     }
-    String[] p = b.split(",");
-    return new Rectangle(
-        Integer.parseInt(p[0]),
-        Integer.parseInt(p[1]),
-        Integer.parseInt(p[2]),
-        Integer.parseInt(p[3]));
+    return r;
   }
 }

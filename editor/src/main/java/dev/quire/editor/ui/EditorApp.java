@@ -55,6 +55,19 @@ public final class EditorApp {
     return window.get();
   }
 
+  /** {@code X,Y,WIDTH,HEIGHT} as a rectangle, or null when it is not that. */
+  public static Rectangle parseBounds(String b) {
+    if (b == null || !b.matches("-?\\d{1,5},-?\\d{1,5},\\d{1,5},\\d{1,5}")) {
+      return null;
+    }
+    String[] p = b.split(",");
+    return new Rectangle(
+        Integer.parseInt(p[0]),
+        Integer.parseInt(p[1]),
+        Integer.parseInt(p[2]),
+        Integer.parseInt(p[3]));
+  }
+
   /** Blocks until every given window has closed and released its profile. */
   public static void awaitClosed(EditorWindow... windows) throws InterruptedException {
     CountDownLatch closed = new CountDownLatch(windows.length);

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import javax.swing.AbstractAction;
 import javax.swing.BorderFactory;
 import javax.swing.ButtonGroup;
@@ -288,18 +289,24 @@ public final class EditorWindow extends JFrame {
     if (engine != null && ++refreshes % 4 == 0) {
       engine.syncAllDocuments();
     }
-    store
-        .documents()
-        .whenComplete(
-            (docs, error) ->
-                SwingUtilities.invokeLater(
-                    () -> {
-                      if (error != null) {
-                        problem("Cannot read the documents: " + rootMessage(error));
-                        return;
-                      }
-                      showDocuments(docs);
-                    }));
+    whenDone(store.documents(), "Cannot read the documents", this::showDocuments);
+  }
+
+  /**
+   * Runs {@code then} on the event thread with {@code work}'s result once it is done, or shows
+   * {@code failure} and the reason when it failed.
+   */
+  private <T> void whenDone(CompletableFuture<T> work, String failure, Consumer<T> then) {
+    work.whenComplete(
+        (result, error) ->
+            SwingUtilities.invokeLater(
+                () -> {
+                  if (error != null) {
+                    problem(failure + ": " + rootMessage(error));
+                  } else {
+                    then.accept(result);
+                  }
+                }));
   }
 
   private void showDocuments(List<LocalDocument> stored) {
@@ -386,17 +393,10 @@ public final class EditorWindow extends JFrame {
       return;
     }
     File file = chooser.getSelectedFile();
-    CompletableFuture.supplyAsync(() -> readUtf8(file))
-        .whenComplete(
-            (text, error) ->
-                SwingUtilities.invokeLater(
-                    () -> {
-                      if (error != null) {
-                        problem(rootMessage(error));
-                      } else {
-                        create(file.getName(), text);
-                      }
-                    }));
+    whenDone(
+        CompletableFuture.supplyAsync(() -> readUtf8(file)),
+        "Not imported",
+        text -> create(file.getName(), text));
   }
 
   static String readUtf8(File file) {
@@ -406,7 +406,7 @@ public final class EditorWindow extends JFrame {
           .decode(ByteBuffer.wrap(Files.readAllBytes(file.toPath())))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(file.getName() + " is not UTF-8 text; nothing imported");
+      throw new IllegalArgumentException(file.getName() + " is not UTF-8 text");
     } catch (IOException e) {
       throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage());
     }
@@ -425,24 +425,16 @@ public final class EditorWindow extends JFrame {
     }
     File file = chooser.getSelectedFile();
     String text = s.text();
-    CompletableFuture.runAsync(
+    CompletableFuture<Void> writing =
+        CompletableFuture.runAsync(
             () -> {
               try {
                 Files.writeString(file.toPath(), text, StandardCharsets.UTF_8);
               } catch (IOException e) {
                 throw new IllegalArgumentException("Cannot write " + file + ": " + e.getMessage());
               }
-            })
-        .whenComplete(
-            (v, error) ->
-                SwingUtilities.invokeLater(
-                    () -> {
-                      if (error != null) {
-                        problem(rootMessage(error));
-                      } else {
-                        hint("Exported to " + file);
-                      }
-                    }));
+            });
+    whenDone(writing, "Not exported", v -> hint("Exported to " + file));
   }
 
   private void renameDocument() {
@@ -570,17 +562,10 @@ public final class EditorWindow extends JFrame {
           default -> null;
         };
     String name = user.getText().strip();
-    share(s.id(), name, r)
-        .whenComplete(
-            (v, error) ->
-                SwingUtilities.invokeLater(
-                    () -> {
-                      if (error != null) {
-                        problem("Not shared: " + rootMessage(error));
-                      } else {
-                        hint(r == null ? name + " no longer has access" : "Shared with " + name);
-                      }
-                    }));
+    whenDone(
+        share(s.id(), name, r),
+        "Not shared",
+        v -> hint(r == null ? name + " no longer has access" : "Shared with " + name));
   }
 
   /** Opens the open document's history in its own window; null when no document is open. */
@@ -649,19 +634,13 @@ public final class EditorWindow extends JFrame {
     SettingsDialog.ask(this, settings)
         .ifPresent(
             s ->
-                store
-                    .saveSettings(s)
-                    .whenComplete(
-                        (v, error) ->
-                            SwingUtilities.invokeLater(
-                                () -> {
-                                  if (error != null) {
-                                    problem("Settings not saved: " + rootMessage(error));
-                                    return;
-                                  }
-                                  settings = s;
-                                  restartSync();
-                                })));
+                whenDone(
+                    store.saveSettings(s),
+                    "Settings not saved",
+                    v -> {
+                      settings = s;
+                      restartSync();
+                    }));
   }
 
   // ---- messages ----

@@ -53,16 +53,7 @@ final class UiPreferences {
   }
 
   Rectangle bounds() {
-    String b = props.getProperty("bounds");
-    if (b == null || !b.matches("-?\\d+,-?\\d+,\\d+,\\d+")) {
-      return null;
-    }
-    String[] p = b.split(",");
-    return new Rectangle(
-        Integer.parseInt(p[0]),
-        Integer.parseInt(p[1]),
-        Integer.parseInt(p[2]),
-        Integer.parseInt(p[3]));
+    return EditorApp.parseBounds(props.getProperty("bounds"));
   }
 
   void setBounds(Rectangle r) {

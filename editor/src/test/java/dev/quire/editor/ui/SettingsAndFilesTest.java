@@ -32,7 +32,7 @@ class SettingsAndFilesTest {
     Path latin1 = dir.resolve("latin1.txt");
     Files.write(latin1, new byte[] {'c', 'a', 'f', (byte) 0xE9});
     assertThatThrownBy(() -> EditorWindow.readUtf8(latin1.toFile()))
-        .hasMessage("latin1.txt is not UTF-8 text; nothing imported");
+        .hasMessage("latin1.txt is not UTF-8 text");
 
     File missing = dir.resolve("missing.txt").toFile();
     assertThatThrownBy(() -> EditorWindow.readUtf8(missing)).hasMessageContaining("Cannot read");

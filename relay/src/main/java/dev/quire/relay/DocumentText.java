@@ -17,7 +17,13 @@ import java.util.List;
 final class DocumentText implements CanonicalLog {
   private final String doc;
   private final HistoryStore history;
-  private final int keep;
+
+  /** The most recent revisions kept in memory; grows when a batch's base was further back. */
+  private int retain;
+
+  /** A client far behind (a base long ago) must not make the relay hold its whole log. */
+  private static final int MAX_RETAIN = 100_000;
+
   private final GapBuffer text;
   private final List<TextOperation> window = new ArrayList<>();
   private long windowStart; // revision of window.get(0)
@@ -26,7 +32,7 @@ final class DocumentText implements CanonicalLog {
   private DocumentText(String doc, HistoryStore history, int keep, String text, long revision) {
     this.doc = doc;
     this.history = history;
-    this.keep = keep;
+    this.retain = keep;
     this.text = new GapBuffer(text);
     this.head = revision;
     this.windowStart = revision + 1;
@@ -64,6 +70,9 @@ final class DocumentText implements CanonicalLog {
       List<TextOperation> older = readCanonical(revision, windowStart - 1);
       window.addAll(0, older);
       windowStart = revision;
+      // Under load many authors' bases lag this far: keep them in memory rather than reading and
+      // decoding them from the database for every batch.
+      retain = (int) Math.min(MAX_RETAIN, Math.max(retain, head - revision + 1));
     }
     return window.get((int) (revision - windowStart));
   }
@@ -80,8 +89,8 @@ final class DocumentText implements CanonicalLog {
       window.add(op);
     }
     head += canonical.size();
-    if (window.size() > 2 * keep) {
-      int drop = window.size() - keep;
+    if (window.size() > 2 * retain) {
+      int drop = window.size() - retain;
       window.subList(0, drop).clear();
       windowStart += drop;
     }

@@ -15,29 +15,48 @@ final class SingleEditTransform {
    * before y's when both insert at one position.
    */
   static TextOperation past(TextOperation x, TextOperation y, boolean xFirst) {
-    int px = x.editPosition();
     int lx = x.editInsertLength();
-    int dx = x.editDelete();
-    int py = y.editPosition();
-    int ly = y.editInsertLength();
-    int dy = y.editDelete();
+    int[] out = new int[3];
+    if (!past(
+        x.editPosition(),
+        lx,
+        x.editDelete(),
+        x.baseLength(),
+        y.editPosition(),
+        y.editInsertLength(),
+        y.editDelete(),
+        xFirst,
+        out)) {
+      return null;
+    }
+    return TextOperation.singleEdit(
+        out[0], lx > 0 ? x.editInsert() : null, out[1], out[2] - out[0] - out[1]);
+  }
 
+  /**
+   * The arithmetic of {@link #past(TextOperation, TextOperation, boolean)} on the edits' numbers: x
+   * = (px, lx inserted, dx deleted) on a text of {@code baseX}, y = (py, ly, dy). Writes x's new
+   * position, deletion and text length to {@code out}; false when the result is no single edit.
+   */
+  static boolean past(
+      int px, int lx, int dx, int baseX, int py, int ly, int dy, boolean xFirst, int[] out) {
     int insertAt = mapPoint(px, py, ly, dy, xFirst);
     // x's deletion minus y's: the part before y's range and the part after it.
     int before = Math.max(0, Math.min(px + dx, py) - px);
     int after = Math.max(0, px + dx - Math.max(px, py + dy));
     if (before > 0 && after > 0 && ly > 0) {
-      return null; // y's insert splits what x still deletes
+      return false; // y's insert splits what x still deletes
     }
     int deleteCount = before + after;
     int deleteAt = before > 0 ? px : Math.max(px, py + dy) + ly - dy;
     if (lx > 0 && deleteCount > 0 && insertAt != deleteAt) {
-      return null; // y's insert lands between x's insert and what x still deletes
+      return false; // y's insert lands between x's insert and what x still deletes
     }
-    int length = x.baseLength() + ly - dy;
-    int position = lx > 0 ? insertAt : (deleteCount > 0 ? deleteAt : length);
-    return TextOperation.singleEdit(
-        position, lx > 0 ? x.editInsert() : null, deleteCount, length - position - deleteCount);
+    int length = baseX + ly - dy;
+    out[0] = lx > 0 ? insertAt : (deleteCount > 0 ? deleteAt : length);
+    out[1] = deleteCount;
+    out[2] = length;
+    return true;
   }
 
   /** Where point {@code p} lands after the edit (py, ly, dy); {@code first} wins ties at py. */

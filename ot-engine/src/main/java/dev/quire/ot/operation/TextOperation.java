@@ -223,6 +223,19 @@ public final class TextOperation {
   }
 
   /**
+   * Transforms a chain of operations ({@code ops}, each applying after the one before) past
+   * operations made concurrently on the same text ({@code concurrent}, also a chain): the first of
+   * {@code ops} past every concurrent one in turn, then the next past the concurrent ones as
+   * transformed past the first, and so on. The result is exactly that of calling {@link #transform}
+   * pair by pair, computed without building intermediate operations when every operation is a
+   * single edit. {@code concurrent} is not changed.
+   */
+  public static List<TextOperation> transformPast(
+      List<TextOperation> ops, List<TextOperation> concurrent) {
+    return BatchTransform.past(ops, concurrent);
+  }
+
+  /**
    * Transforms two concurrent operations on the same document: returns {@code (a', b')} such that
    * {@code b'} applied after {@code a} equals {@code a'} applied after {@code b}. When both insert
    * at one position, {@code a}'s text comes first: pass the operation being transformed into the

@@ -2,7 +2,6 @@ package dev.quire.ot.sync;
 
 import dev.quire.ot.operation.OperationMismatchException;
 import dev.quire.ot.operation.TextOperation;
-import dev.quire.ot.operation.TransformedPair;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,15 +50,6 @@ public final class Canonicaliser {
     for (long r = base + 1; r <= head; r++) {
       concurrent.add(log.operation(r));
     }
-    List<TextOperation> canonical = new ArrayList<>(batch.size());
-    for (TextOperation op : batch.operations()) {
-      for (int j = 0; j < concurrent.size(); j++) {
-        TransformedPair pair = TextOperation.transform(op, concurrent.get(j));
-        op = pair.aPrime();
-        concurrent.set(j, pair.bPrime());
-      }
-      canonical.add(op);
-    }
-    return canonical;
+    return TextOperation.transformPast(batch.operations(), concurrent);
   }
 }

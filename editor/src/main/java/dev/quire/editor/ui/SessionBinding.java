@@ -242,6 +242,19 @@ public final class SessionBinding {
 
   /** Applies {@code op}, already in the session, to the Swing document. */
   private void applyToView(TextOperation op) {
+    applyToView(op, doc::insertString, doc::remove);
+  }
+
+  /** Changes to the Swing document: through it, or through a filter's bypass inside the filter. */
+  private interface Inserter {
+    void insert(int offset, String text, AttributeSet attrs) throws BadLocationException;
+  }
+
+  private interface Remover {
+    void remove(int offset, int length) throws BadLocationException;
+  }
+
+  private void applyToView(TextOperation op, Inserter inserter, Remover remover) {
     applying = true;
     try {
       int offset = 0;
@@ -249,12 +262,12 @@ public final class SessionBinding {
         if (c instanceof Component.Retain r) {
           offset += charsFrom(offset, r.count());
         } else if (c instanceof Component.Insert ins) {
-          doc.insertString(offset, ins.text(), null);
+          inserter.insert(offset, ins.text(), null);
           pairs.inserted(offset, ins.text());
           offset += ins.text().length();
         } else if (c instanceof Component.Delete d) {
           int chars = charsFrom(offset, d.count());
-          doc.remove(offset, chars);
+          remover.remove(offset, chars);
           pairs.removed(offset, chars);
         }
       }
@@ -327,6 +340,19 @@ public final class SessionBinding {
       if (isComposed(attrs) || insideComposition(offset, length)) {
         compose(fb, offset, length, insert, attrs);
         return;
+      }
+      if (!deferred.isEmpty()) {
+        // Others' edits held back during a composition are already in the session: bring the view
+        // to the same text first, and move this change's range through them.
+        Selection range = new Selection(toCodePoint(offset), toCodePoint(offset + length));
+        for (TextOperation op : deferred) {
+          applyToView(op, fb::insertString, fb::remove);
+          undo.otherEdit(op);
+          range = range.transform(op, false);
+        }
+        deferred.clear();
+        offset = toOffset(range.start());
+        length = toOffset(range.end()) - offset;
       }
       // Some platforms type a character outside the basic plane as two key events, one half each:
       // hold the first half until the second arrives, so only whole characters are sent.
@@ -419,10 +445,19 @@ public final class SessionBinding {
     if (composedEnd <= composedStart) {
       composedStart = -1;
       composedEnd = -1;
-      List<TextOperation> waiting = new ArrayList<>(deferred);
-      deferred.clear();
-      SwingUtilities.invokeLater(() -> waiting.forEach(op -> applyOther(op, true)));
+      // The committed text usually follows at once and takes the waiting edits in first (see the
+      // filter); if nothing follows, they are applied just after.
+      SwingUtilities.invokeLater(this::applyDeferred);
     }
+  }
+
+  private void applyDeferred() {
+    if (composedStart >= 0) {
+      return;
+    }
+    List<TextOperation> waiting = new ArrayList<>(deferred);
+    deferred.clear();
+    waiting.forEach(op -> applyOther(op, true));
   }
 
   // ---- carets ----

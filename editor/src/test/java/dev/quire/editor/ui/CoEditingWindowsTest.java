@@ -221,4 +221,38 @@ class CoEditingWindowsTest {
     assertThat(Gui.onEdt(() -> w.bob.session().text())).isEqualTo(alice);
     assertThat(Gui.onEdt(() -> TwoWindows.text(w.bob))).isEqualTo(alice);
   }
+
+  @Test
+  void othersEditsDuringAnInputMethodCompositionLandBeforeTheCommittedText() {
+    javax.swing.text.SimpleAttributeSet composed = new javax.swing.text.SimpleAttributeSet();
+    composed.addAttribute(javax.swing.text.StyleConstants.ComposedTextAttribute, new Object());
+    javax.swing.text.Document aliceDoc = w.alice.textArea().getDocument();
+    Gui.run(
+        () -> {
+          try {
+            aliceDoc.insertString(5, "ni", composed); // Alice is composing after "first"
+          } catch (javax.swing.text.BadLocationException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    Gui.run(() -> w.bob.textArea().setCaretPosition(0));
+    Gui.type(w.bob.textArea(), "BOB ");
+    Gui.await(
+        "Bob's edit in Alice's session", () -> w.alice.session().text().startsWith("BOB first"));
+    Gui.run(
+        () -> {
+          try {
+            int at = TwoWindows.text(w.alice).indexOf("ni");
+            aliceDoc.remove(at, 2); // the composition ends...
+            aliceDoc.insertString(at, "日", null); // ...and its text is committed where it was
+          } catch (javax.swing.text.BadLocationException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    String expected = "BOB first日 line\nsecond line\n";
+    Gui.await(
+        "both with the committed text",
+        () -> TwoWindows.text(w.bob).equals(expected) && TwoWindows.text(w.alice).equals(expected));
+    assertThat(Gui.onEdt(() -> w.alice.session().text())).isEqualTo(expected);
+  }
 }

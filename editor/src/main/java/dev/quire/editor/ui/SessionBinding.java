@@ -37,8 +37,8 @@ import org.fife.ui.rsyntaxtextarea.RSyntaxTextArea;
  * still readable. Text an input method is still composing is not sent: it is held in the view until
  * committed, and remote edits wait until then (a composition lasts a few keystrokes).
  *
- * <p>Swing counts UTF-16 units and the engine counts code points. While the text holds no surrogate
- * pair the two agree and positions map for free; otherwise they are counted.
+ * <p>Swing counts UTF-16 units and the engine counts code points; a {@link SurrogateIndex} of where
+ * the text's surrogate pairs are converts between them without reading the text.
  *
  * <p>Event thread only, like the session.
  */

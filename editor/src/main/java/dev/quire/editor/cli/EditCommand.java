@@ -41,11 +41,12 @@ final class EditCommand extends ProfileCommand {
   String bounds;
 
   @Override
+  String cannotRun() {
+    return EditorApp.cannotShowWindows(); // before the profile is opened: nothing made for nothing
+  }
+
+  @Override
   int run(LocalStore store, PrintWriter out) {
-    String problem = EditorApp.cannotShowWindows();
-    if (problem != null) {
-      throw new CliException(ExitCodes.FAILED, problem);
-    }
     if (relay != null && EditorApp.checkRelay(relay) != null) {
       throw new CliException(ExitCodes.USAGE, EditorApp.checkRelay(relay));
     }

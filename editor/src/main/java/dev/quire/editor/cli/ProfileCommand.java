@@ -21,6 +21,11 @@ abstract class ProfileCommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     PrintWriter err = spec.commandLine().getErr();
+    String cannot = cannotRun();
+    if (cannot != null) {
+      err.println("quire " + spec.name() + ": " + cannot);
+      return ExitCodes.FAILED;
+    }
     try (LocalStore store = profileOption.open()) {
       int code = run(store, spec.commandLine().getOut());
       spec.commandLine().getOut().flush();
@@ -35,6 +40,11 @@ abstract class ProfileCommand implements Callable<Integer> {
   }
 
   abstract int run(LocalStore store, PrintWriter out);
+
+  /** Why this command cannot run here at all, checked before the profile is opened, or null. */
+  String cannotRun() {
+    return null;
+  }
 
   /** Waits for {@code f}, unwrapping a store failure into a message. */
   static <T> T await(CompletableFuture<T> f) {

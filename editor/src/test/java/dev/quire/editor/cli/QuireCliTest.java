@@ -43,4 +43,28 @@ class QuireCliTest {
     assertThat(run("no-such-command")).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(err.toString()).contains("no-such-command");
   }
+
+  /** Without a display, edit and demo say so, exit 1, and make nothing (not even a profile). */
+  @Test
+  void withoutADisplayTheWindowCommandsRefuseBeforeTouchingTheProfile(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path profile = dir.resolve("profile");
+    for (String command : new String[] {"edit", "demo"}) {
+      Process p =
+          new ProcessBuilder(
+                  java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Djava.awt.headless=true",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  QuireCli.class.getName(),
+                  command,
+                  "edit".equals(command) ? "--profile=" + profile : "--theme=light")
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(p.getInputStream().readAllBytes());
+      assertThat(p.waitFor()).as(output).isEqualTo(1);
+      assertThat(output).contains("quire " + command + ": no display");
+    }
+    assertThat(profile).doesNotExist();
+  }
 }

@@ -235,10 +235,7 @@ public final class EditorWindow extends JFrame {
   // ---- documents ----
 
   private void show(DocumentSession session) {
-    if (binding != null) {
-      binding.session().removeListener(sessionListener);
-      binding.dispose();
-    }
+    unbind();
     openId = session.id();
     prefs.setLastDocument(openId);
     binding = new SessionBinding(session, area, this::problem);
@@ -498,11 +495,7 @@ public final class EditorWindow extends JFrame {
   /** Deletes a document from the profile (and from the relay when it has it); no questions. */
   CompletableFuture<Boolean> delete(String id) {
     if (id.equals(openId)) {
-      if (binding != null) {
-        binding.session().removeListener(sessionListener);
-        binding.dispose();
-        binding = null;
-      }
+      unbind();
       openId = "";
       ((CardLayout) centre.getLayout()).show(centre, "empty");
       status.showStatus(null, 0);
@@ -611,14 +604,19 @@ public final class EditorWindow extends JFrame {
     engine.syncAllDocuments();
   }
 
-  /** Stops syncing and reopens the current document without the engine, or with a new one. */
-  private void restartSync() {
-    String current = openId;
+  /** Detaches the text area from the open document's session (the session itself stays open). */
+  private void unbind() {
     if (binding != null) {
       binding.session().removeListener(sessionListener);
       binding.dispose();
       binding = null;
     }
+  }
+
+  /** Stops syncing and reopens the current document without the engine, or with a new one. */
+  private void restartSync() {
+    String current = openId;
+    unbind();
     if (engine != null) {
       engine.close();
       engine = null;
@@ -854,11 +852,7 @@ public final class EditorWindow extends JFrame {
     refresh.stop();
     prefs.setBounds(getBounds());
     historyWindows.forEach(JFrame::dispose); // they read this profile's store
-    if (binding != null) {
-      binding.session().removeListener(sessionListener);
-      binding.dispose();
-      binding = null;
-    }
+    unbind();
     if (engine != null) {
       engine.close();
       engine = null;

@@ -65,6 +65,11 @@ final class DocumentActor {
   private boolean textLoaded;
   private String unreadable; // why the history cannot be read, or null
   private Map<ClientKey, HistoryStore.StoredBatch> latest; // per client, read on first submit
+  // Committed batches not yet sent to the subscribers. They go out together, in one message, when
+  // the executor has run what was queued meanwhile: one frame per subscriber for many batches
+  // rather than one per batch, which is what bounds a document with hundreds of authors.
+  private final List<WireSequenced> live = new ArrayList<>();
+  private boolean liveFlushQueued;
 
   private record ClientKey(String author, String clientId) {}
 
@@ -144,6 +149,9 @@ final class DocumentActor {
 
   /** Runs a request, or defers it to the front of the queue when it must wait for commits. */
   private void attempt(Deferred d) {
+    if (!SUBMIT.equals(d.request)) {
+      sendLive(); // whatever it answers or changes comes after the batches already committed
+    }
     try {
       d.work.accept(d.session);
     } catch (WaitForCommits w) {
@@ -432,6 +440,7 @@ final class DocumentActor {
               + " was sequenced before with other content");
     }
     ctx.metrics().batchesDeduplicated.inc();
+    sendLive(); // the revisions before it first
     s.send(
         new ServerMessage.Ack(
             id, wb.batchSeq(), earlier.firstRevision(), earlier.timestampMillis()));
@@ -490,9 +499,11 @@ final class DocumentActor {
         key,
         new HistoryStore.StoredBatch(
             wb.batchSeq(), entry.firstRevision(), wb.size(), entry.timestampMillis(), digest));
-    // With nothing of this document in flight and the committer idle, commit here: two thread
-    // hand-overs fewer for a lone submit. Otherwise join the next group.
+    // A lone submit (nothing of this document in flight or queued behind it, the committer idle)
+    // commits here: two thread hand-overs fewer. Otherwise it joins the next group, so that many
+    // submits share a commit while this thread sequences the next ones.
     if (committing > 1
+        || executor.hasQueued()
         || !ctx.committer()
             .tryCommitNow(append, failure -> committed(s, entry, sequencedIn, failure))) {
       ctx.committer()
@@ -523,9 +534,54 @@ final class DocumentActor {
       loaded = false; // it was read again meanwhile, without this batch
     }
     ctx.metrics().operationsAccepted.inc(wb.size());
-    s.send(
-        new ServerMessage.Ack(id, wb.batchSeq(), entry.firstRevision(), entry.timestampMillis()));
-    broadcast(ProtocolCodec.encode(new ServerMessage.Sequenced(id, entry)), s);
+    if (!subscribers.contains(s)) {
+      // A subscriber learns of its batch among the others; anyone else needs an ack.
+      s.send(
+          new ServerMessage.Ack(id, wb.batchSeq(), entry.firstRevision(), entry.timestampMillis()));
+    }
+    live.add(entry);
+    if (!liveFlushQueued) {
+      liveFlushQueued = true;
+      queued.incrementAndGet();
+      try {
+        executor.execute(
+            () -> {
+              try {
+                sendLive();
+              } finally {
+                finished();
+              }
+            });
+      } catch (RuntimeException e) { // shutting down: send now
+        queued.decrementAndGet();
+        sendLive();
+      }
+    }
+  }
+
+  /**
+   * Sends the committed batches not yet sent to every subscriber, in messages of at most a page of
+   * revisions, each encoded once for all.
+   */
+  private void sendLive() {
+    liveFlushQueued = false;
+    if (live.isEmpty()) {
+      return;
+    }
+    int pageSize = ctx.config().limits().pageSize();
+    int from = 0;
+    while (from < live.size()) {
+      int to = from;
+      long revisions = 0;
+      do {
+        revisions += live.get(to).batch().size();
+        to++;
+      } while (to < live.size() && revisions + live.get(to).batch().size() <= pageSize);
+      String json = ProtocolCodec.encode(new ServerMessage.Sequenced(id, live.subList(from, to)));
+      sendToSubscribers(json, null);
+      from = to;
+    }
+    live.clear();
   }
 
   private static List<TextOperation> canonicalise(DocumentText text, WireBatch wb) {
@@ -660,6 +716,7 @@ final class DocumentActor {
   }
 
   private void unsubscribe(Session s) {
+    sendLive(); // it is owed what was committed while it was subscribed
     if (subscribers.remove(s)) {
       subscriberCount = subscribers.size();
       s.subscriptions.remove(id);
@@ -671,8 +728,14 @@ final class DocumentActor {
     }
   }
 
-  /** Sends to every subscriber except {@code except}. */
+  /** Sends to every subscriber except {@code except}, after the committed batches not yet sent. */
   private void broadcast(String json, Session except) {
+    sendLive();
+    sendToSubscribers(json, except);
+  }
+
+  /** Sends to every subscriber except {@code except} (may be null). */
+  private void sendToSubscribers(String json, Session except) {
     List<Framedata> frames = null; // encoded once for everybody (all share one draft)
     for (Session sub : subscribers) {
       if (sub != except) {

@@ -44,6 +44,13 @@ final class SerialExecutor implements Executor {
     }
   }
 
+  /** True when tasks are waiting behind the one running (if any). */
+  boolean hasQueued() {
+    synchronized (tasks) {
+      return !tasks.isEmpty();
+    }
+  }
+
   private void runSome() {
     for (int i = 0; i < TASKS_PER_TURN; i++) {
       Runnable task;

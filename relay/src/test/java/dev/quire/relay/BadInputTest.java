@@ -46,7 +46,7 @@ class BadInputTest {
     alice.send(new ClientMessage.Share("doc", "mallory", Role.EDITOR));
     alice.expect(ServerMessage.Shared.class);
     alice.send(new ClientMessage.Submit("doc", append("ca", aliceSeq++, 0, 0, "hello")));
-    alice.expect(ServerMessage.Ack.class);
+    alice.expectAck();
   }
 
   @AfterAll
@@ -146,7 +146,7 @@ class BadInputTest {
     long head = before.get(before.size() - 1).lastRevision();
     int length = 5 + (int) head - 1;
     alice.send(new ClientMessage.Submit("doc", append("ca", aliceSeq++, head, length, "!")));
-    assertThat(alice.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(head + 1);
+    assertThat(alice.expectAck().firstRevision()).isEqualTo(head + 1);
   }
 
   @ParameterizedTest(name = "binary frame")

@@ -60,16 +60,16 @@ class ClientIdTest {
       TestClient second = TestClient.login(relay.port(), token, "laptop");
       RelayFixture.create(first, "doc");
       first.send(new ClientMessage.Submit("doc", append("laptop", 1, 0, 0, "a")));
-      assertThat(first.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(1);
+      assertThat(first.expectAck().firstRevision()).isEqualTo(1);
       first.closeBlocking();
 
       // Another token of the same user is the same user.
       String other = relay.store().users().issueToken("alice");
       TestClient again = TestClient.login(relay.port(), other, "laptop");
       again.send(new ClientMessage.Submit("doc", append("laptop", 2, 1, 1, "b")));
-      assertThat(again.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(2);
+      assertThat(again.expectAck().firstRevision()).isEqualTo(2);
       second.send(new ClientMessage.Submit("doc", append("laptop", 3, 2, 2, "c")));
-      assertThat(second.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(3);
+      assertThat(second.expectAck().firstRevision()).isEqualTo(3);
       assertThat(relay.headText("doc")).isEqualTo("abc");
     }
   }
@@ -115,10 +115,10 @@ class ClientIdTest {
 
       // Alice's own batch 1 is hers, and bob carries on under his own id.
       alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "a")));
-      assertThat(alice.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(1);
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(1);
       bob.send(new ClientMessage.Submit("doc", append("cb", 1, 1, 1, "b")));
-      assertThat(bob.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(2);
-      WireSequenced fromBob = alice.expect(ServerMessage.Sequenced.class).sequenced();
+      assertThat(bob.expectAck().firstRevision()).isEqualTo(2);
+      WireSequenced fromBob = alice.expectSequenced();
       assertThat(fromBob.author()).isEqualTo("bob");
       assertThat(fromBob.batch().clientId()).isEqualTo("cb");
       assertThat(relay.headText("doc")).isEqualTo("ab");

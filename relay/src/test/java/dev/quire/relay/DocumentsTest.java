@@ -81,7 +81,7 @@ class DocumentsTest {
   void list_showsOnlyDocumentsTheUserHasARoleOn_withMetadata() throws Exception {
     RelayFixture.create(alice, "a1");
     alice.send(new ClientMessage.Submit("a1", append("ca", 1, 0, 0, "hello")));
-    long acked = alice.expect(ServerMessage.Ack.class).timestampMillis();
+    long acked = alice.expectAck().timestampMillis();
     RelayFixture.create(bob, "b1");
     DocumentInfo a1 = only(alice);
     assertThat(a1.doc()).isEqualTo("a1");
@@ -144,7 +144,7 @@ class DocumentsTest {
   void documentWithoutARole_isUnknownToTheUser() throws Exception {
     RelayFixture.create(alice, "private");
     alice.send(new ClientMessage.Submit("private", append("ca", 1, 0, 0, "secret")));
-    alice.expect(ServerMessage.Ack.class);
+    alice.expectAck();
     bob.send(new ClientMessage.Open("private", 0, false));
     ServerMessage.Error e = bob.expectError(ErrorCode.UNKNOWN_DOCUMENT);
     assertThat(e.message()).doesNotContain("secret");
@@ -166,7 +166,7 @@ class DocumentsTest {
     alice.expect(ServerMessage.Unsubscribed.class);
     awaitDocumentsInMemory(0);
     alice.send(new ClientMessage.Submit("d", append("ca", 1, 0, 0, "still works")));
-    alice.expect(ServerMessage.Ack.class);
+    alice.expectAck();
   }
 
   private void awaitDocumentsInMemory(int expected) throws InterruptedException {
@@ -196,7 +196,7 @@ class DocumentsTest {
     alice.send(new ClientMessage.Share("d", "bob", Role.EDITOR));
     assertThat(alice.expect(ServerMessage.Shared.class).role()).isEqualTo(Role.EDITOR);
     bob.send(new ClientMessage.Submit("d", append("cb", 1, 0, 0, "x")));
-    bob.expect(ServerMessage.Ack.class);
+    bob.expectAck();
     alice.send(new ClientMessage.Share("d", "bob", null));
     assertThat(alice.expect(ServerMessage.Shared.class).role()).isNull();
     bob.send(new ClientMessage.Submit("d", append("cb", 2, 1, 1, "y")));

@@ -48,7 +48,7 @@ class LimitsTest {
 
     TestClient again = TestClient.login(relay.port(), token, "ca");
     again.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "fits")));
-    again.expect(ServerMessage.Ack.class);
+    again.expectAck();
   }
 
   @Test
@@ -76,7 +76,7 @@ class LimitsTest {
     assertThat(flooder.awaitClosed()).isTrue();
     assertThat(flooder.closeReason).isEqualTo("RATE_LIMITED");
     alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "still here")));
-    alice.expect(ServerMessage.Ack.class);
+    alice.expectAck();
   }
 
   @Test
@@ -101,7 +101,7 @@ class LimitsTest {
       int length = 0;
       for (int i = 0; i < 400 && tooSlowCount() == 0; i++) {
         alice.send(new ClientMessage.Submit("doc", append("ca", i + 1, i, length, chunk)));
-        alice.expect(ServerMessage.Ack.class);
+        alice.expectAck();
         length += chunk.length();
         maxSeen = Math.max(maxSeen, queuedBytes());
       }
@@ -109,7 +109,7 @@ class LimitsTest {
       assertThat(maxSeen).isLessThanOrEqualTo(maxQueued + 2L * chunk.length() + 4096);
       // The others are still served.
       alice.send(new ClientMessage.Submit("doc", append("ca", 1000, head("doc"), length, "!")));
-      alice.expect(ServerMessage.Ack.class);
+      alice.expectAck();
       // When it reads again, it finds the reason it was closed.
       assertThat(slow.readUntil("TOO_SLOW")).isTrue();
     }

@@ -49,18 +49,18 @@ class OpaqueModeTest {
       bob.expect(ServerMessage.History.class);
 
       alice.send(new ClientMessage.Submit("doc", first));
-      assertThat(alice.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(1);
-      WireSequenced live = bob.expect(ServerMessage.Sequenced.class).sequenced();
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(1);
+      WireSequenced live = bob.expectSequenced();
       assertThat(live.batch()).isEqualTo(first);
       assertThat(live.lastRevision()).isEqualTo(2);
 
       // Concurrent with alice's batch (base 0): sequenced after it, untouched.
       WireBatch concurrent = sealed("cb", 1, 0, "{\"iv\":\"00\",\"ct\":\"ff\"}".replace("\"", "'"));
       bob.send(new ClientMessage.Submit("doc", concurrent));
-      assertThat(bob.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(3);
+      assertThat(bob.expectAck().firstRevision()).isEqualTo(3);
 
       alice.send(new ClientMessage.Submit("doc", first)); // resent
-      assertThat(alice.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(1);
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(1);
 
       alice.send(new ClientMessage.Submit("doc", sealed("ca", 2, 9, "x")));
       alice.expectError(ErrorCode.BASE_AHEAD);
@@ -83,7 +83,7 @@ class OpaqueModeTest {
       TestClient alice = TestClient.login(relay.port(), token, "ca");
       RelayFixture.create(alice, "doc");
       alice.send(new ClientMessage.Submit("doc", sealed("ca", 1, 0, "c2VhbGVk")));
-      alice.expect(ServerMessage.Ack.class);
+      alice.expectAck();
     }
     try (Relay relay = RelayFixture.start(dir)) {
       TestClient alice = TestClient.login(relay.port(), token, "ca");

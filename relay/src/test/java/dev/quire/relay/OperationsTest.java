@@ -38,7 +38,7 @@ class OperationsTest {
       alice.send(new ClientMessage.Open("doc", 0, false));
       alice.expect(ServerMessage.History.class);
       alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "hi")));
-      alice.expect(ServerMessage.Ack.class);
+      alice.expectAck();
       alice.send(new ClientMessage.Submit("doc", append("ca", 2, 5, 0, "x")));
       alice.expectError(ErrorCode.BASE_AHEAD);
 
@@ -88,7 +88,7 @@ class OperationsTest {
       RelayFixture.create(a, "demo");
       TestClient b = TestClient.login(relay.port(), "anything", "cb");
       b.send(new ClientMessage.Submit("demo", append("cb", 1, 0, 0, "hi")));
-      b.expect(ServerMessage.Ack.class);
+      b.expectAck();
       b.send(new ClientMessage.ListDocuments());
       assertThat(b.expect(ServerMessage.Documents.class).documents()).hasSize(1);
     }

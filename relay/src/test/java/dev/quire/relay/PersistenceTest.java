@@ -48,10 +48,10 @@ class PersistenceTest {
       for (int i = 0; i < 2; i++) {
         alice.send(
             new ClientMessage.Submit("doc", append("ca", i + 1, i, i, "ab".substring(i, i + 1))));
-        alice.expect(ServerMessage.Ack.class);
+        alice.expectAck();
       }
       alice.send(new ClientMessage.Submit("doc", batch));
-      alice.expect(ServerMessage.Ack.class);
+      alice.expectAck();
       before = RelayFixture.openAll(alice, "doc", 0);
     }
     try (Relay relay = RelayFixture.start(dir)) {
@@ -61,10 +61,10 @@ class PersistenceTest {
       bob.expectError(ErrorCode.FORBIDDEN); // roles survived too
       TestClient alice = TestClient.login(relay.port(), aliceToken, "ca");
       alice.send(new ClientMessage.Submit("doc", batch)); // resent after the restart
-      assertThat(alice.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(3);
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(3);
       // The relay's head text survived: the next edit is validated against "ab!".
       alice.send(new ClientMessage.Submit("doc", append("ca", 4, 3, 3, "?")));
-      alice.expect(ServerMessage.Ack.class);
+      alice.expectAck();
       alice.send(new ClientMessage.Submit("doc", append("ca", 5, 4, 3, "?")));
       alice.expectError(ErrorCode.OPERATION_MISMATCH);
     }
@@ -107,7 +107,7 @@ class PersistenceTest {
       RelayFixture.create(alice, "doc");
       RelayFixture.create(alice, "other");
       alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "a")));
-      alice.expect(ServerMessage.Ack.class);
+      alice.expectAck();
       // Sabotage: a stray batch row already claims revision 2, so the next append cannot commit.
       try (Connection c = DriverManager.getConnection(url(), "quire", "");
           Statement st = c.createStatement()) {
@@ -122,7 +122,7 @@ class PersistenceTest {
       assertThat(relay.store().documents().find("doc").orElseThrow().head()).isEqualTo(1);
       assertThat(relay.store().history().canonical("doc", 1, 5)).hasSize(1);
       alice.send(new ClientMessage.Submit("other", append("ca", 1, 0, 0, "fine")));
-      alice.expect(ServerMessage.Ack.class);
+      alice.expectAck();
     }
   }
 
@@ -135,7 +135,7 @@ class PersistenceTest {
       TestClient alice = TestClient.login(relay.port(), token, "ca");
       RelayFixture.create(alice, "doc");
       alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "kept")));
-      alice.expect(ServerMessage.Ack.class);
+      alice.expectAck();
       long acked = System.currentTimeMillis();
       long deadline = acked + 10_000;
       while (newestBackup(backups, acked) == null && System.currentTimeMillis() < deadline) {
@@ -244,7 +244,7 @@ class PersistenceTest {
       RelayFixture.create(alice, "doc");
       for (int i = 0; i < 25; i++) {
         alice.send(new ClientMessage.Submit("doc", append("ca", i + 1, i, i, "x")));
-        alice.expect(ServerMessage.Ack.class);
+        alice.expectAck();
       }
     }
     try (Relay relay = RelayFixture.start(dir)) {
@@ -252,7 +252,7 @@ class PersistenceTest {
       alice.send(new ClientMessage.Submit("doc", append("ca", 26, 25, 24, "bad base length")));
       alice.expectError(ErrorCode.OPERATION_MISMATCH);
       alice.send(new ClientMessage.Submit("doc", append("ca", 26, 25, 25, "y")));
-      alice.expect(ServerMessage.Ack.class);
+      alice.expectAck();
       alice.send(new ClientMessage.Open("doc", 0, true));
       ServerMessage.Snapshot snap = alice.expect(ServerMessage.Snapshot.class);
       assertThat(snap.revision()).isEqualTo(20);

@@ -88,9 +88,10 @@ class PipelineTest {
       long total = 2L * perWriter;
       long last = seen.isEmpty() ? 0 : seen.get(seen.size() - 1).lastRevision();
       while (last < total) {
-        WireSequenced w = carol.expect(ServerMessage.Sequenced.class).sequenced();
-        seen.add(w);
-        last = w.lastRevision();
+        for (WireSequenced w : carol.expect(ServerMessage.Sequenced.class).batches()) {
+          seen.add(w);
+          last = w.lastRevision();
+        }
       }
       for (int i = 0; i < seen.size(); i++) {
         assertThat(seen.get(i).firstRevision()).as("revision " + (i + 1)).isEqualTo(i + 1);

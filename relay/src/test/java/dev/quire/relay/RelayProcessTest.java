@@ -4,7 +4,6 @@ import static dev.quire.relay.RelayFixture.append;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.ot.protocol.ClientMessage;
-import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.relay.store.RelayStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -75,7 +74,7 @@ class RelayProcessTest {
       RelayFixture.create(alice, "doc");
       for (int i = 0; i < 20; i++) {
         alice.send(new ClientMessage.Submit("doc", append("ca", i + 1, i, i, "x")));
-        alice.expect(ServerMessage.Ack.class);
+        alice.expectAck();
       }
 
       StringWriter err = new StringWriter();

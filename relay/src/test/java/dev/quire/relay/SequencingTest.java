@@ -66,14 +66,8 @@ class SequencingTest {
     for (int i = 0; i < n; i++) {
       long base = head + i;
       alice.send(new ClientMessage.Submit("doc", append("ca", base + 1, base, (int) base, "x")));
-      assertThat(alice.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(base + 1);
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(base + 1);
     }
-  }
-
-  private static long revisionOf(ServerMessage m) {
-    return m instanceof ServerMessage.Ack a
-        ? a.firstRevision()
-        : ((ServerMessage.Sequenced) m).sequenced().firstRevision();
   }
 
   @Test
@@ -93,21 +87,21 @@ class SequencingTest {
                     TextOperation.builder().insert("héllo 😀").build(),
                     TextOperation.builder().retain(7).insert("!").build())));
     alice.send(new ClientMessage.Submit("doc", batch));
-    ServerMessage.Ack ack = alice.expect(ServerMessage.Ack.class);
+    ServerMessage.Ack ack = alice.expectAck();
     assertThat(ack.batchSeq()).isEqualTo(1);
     assertThat(ack.firstRevision()).isEqualTo(1);
 
-    ServerMessage.Sequenced seq = bob.expect(ServerMessage.Sequenced.class);
-    assertThat(seq.sequenced().firstRevision()).isEqualTo(1);
-    assertThat(seq.sequenced().lastRevision()).isEqualTo(2);
-    assertThat(seq.sequenced().author()).isEqualTo("alice");
-    assertThat(seq.sequenced().timestampMillis()).isEqualTo(ack.timestampMillis());
-    assertThat(seq.sequenced().batch()).isEqualTo(batch);
-    alice.expectSilence(200); // the submitter gets the ack, not its own batch again
+    WireSequenced seq = bob.expectSequenced();
+    assertThat(seq.firstRevision()).isEqualTo(1);
+    assertThat(seq.lastRevision()).isEqualTo(2);
+    assertThat(seq.author()).isEqualTo("alice");
+    assertThat(seq.timestampMillis()).isEqualTo(ack.timestampMillis());
+    assertThat(seq.batch()).isEqualTo(batch);
+    alice.expectSilence(200); // one acknowledgement, nothing more
   }
 
   @Test
-  void acksAndBroadcasts_arriveInRevisionOrder() throws Exception {
+  void everySubscriber_getsEveryBatchInRevisionOrder_itsOwnAsItsAck() throws Exception {
     bob.send(new ClientMessage.Open("doc", 0, false));
     bob.expect(ServerMessage.History.class);
     alice.send(new ClientMessage.Open("doc", 0, false));
@@ -118,10 +112,13 @@ class SequencingTest {
     }
     for (TestClient c : List.of(alice, bob)) {
       long seen = 0;
-      for (int i = 0; i < 20; i++) {
-        long rev = revisionOf(c.next());
-        assertThat(rev).isEqualTo(seen + 1);
-        seen = rev;
+      while (seen < 20) {
+        ServerMessage m = c.next();
+        assertThat(m).isInstanceOf(ServerMessage.Sequenced.class); // no separate ack
+        for (WireSequenced w : ((ServerMessage.Sequenced) m).batches()) {
+          assertThat(w.firstRevision()).isEqualTo(seen + 1);
+          seen = w.lastRevision();
+        }
       }
     }
     assertThat(head()).isEqualTo(20);
@@ -141,8 +138,7 @@ class SequencingTest {
     Thread.sleep(500);
     long stored = head();
     for (long r = 1; r <= stored; r++) {
-      assertThat(bob.expect(ServerMessage.Sequenced.class).sequenced().firstRevision())
-          .isEqualTo(r);
+      assertThat(bob.expectSequenced().firstRevision()).isEqualTo(r);
     }
     bob.expectSilence(200);
   }
@@ -166,8 +162,8 @@ class SequencingTest {
     List<WireSequenced> all = RelayFixture.openAll(bob, "doc", 0);
     assertThat(all).extracting(WireSequenced::firstRevision).startsWith(1L, 2L).hasSize(25);
     alice.send(new ClientMessage.Submit("doc", append("ca", 26, 25, 25, "y")));
-    alice.expect(ServerMessage.Ack.class);
-    assertThat(bob.expect(ServerMessage.Sequenced.class).sequenced().firstRevision()).isEqualTo(26);
+    alice.expectAck();
+    assertThat(bob.expectSequenced().firstRevision()).isEqualTo(26);
   }
 
   @Test
@@ -203,7 +199,7 @@ class SequencingTest {
                         TextOperation.builder().insert("a").build(),
                         TextOperation.builder().retain(1).insert("b").build(),
                         TextOperation.builder().retain(2).insert("c").build())))));
-    alice.expect(ServerMessage.Ack.class);
+    alice.expectAck();
     List<WireSequenced> tail = RelayFixture.openAll(bob, "doc", 2);
     assertThat(tail).hasSize(1);
     assertThat(tail.get(0).firstRevision()).isEqualTo(1);
@@ -252,7 +248,7 @@ class SequencingTest {
     // Bob's batch at revision 31 was based on revision 25: a reader starting from checkpoint 30
     // could not canonicalise it; one starting from checkpoint 20 can.
     bob.send(new ClientMessage.Submit("doc", append("cb", 1, 25, 25, "B")));
-    assertThat(bob.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(31);
+    assertThat(bob.expectAck().firstRevision()).isEqualTo(31);
     typeLetters(31, 3);
     TestClient carol = carol();
     carol.send(new ClientMessage.Open("doc", 0, true));
@@ -268,10 +264,10 @@ class SequencingTest {
     bob.expect(ServerMessage.History.class);
     WireBatch batch = append("ca", 1, 0, 0, "hi");
     alice.send(new ClientMessage.Submit("doc", batch));
-    ServerMessage.Ack first = alice.expect(ServerMessage.Ack.class);
-    bob.expect(ServerMessage.Sequenced.class);
+    ServerMessage.Ack first = alice.expectAck();
+    bob.expectSequenced();
     alice.send(new ClientMessage.Submit("doc", batch));
-    assertThat(alice.expect(ServerMessage.Ack.class)).isEqualTo(first);
+    assertThat(alice.expectAck()).isEqualTo(first);
     bob.expectSilence(200);
     assertThat(head()).isEqualTo(1);
   }
@@ -280,19 +276,19 @@ class SequencingTest {
   void resubmit_afterReconnect_returnsTheSameRevisions() throws Exception {
     WireBatch batch = append("ca", 1, 0, 0, "hi");
     alice.send(new ClientMessage.Submit("doc", batch));
-    ServerMessage.Ack first = alice.expect(ServerMessage.Ack.class);
+    ServerMessage.Ack first = alice.expectAck();
     alice.closeBlocking();
     String token = relay.store().users().issueToken("alice");
     TestClient again = TestClient.login(relay.port(), token, "ca");
     again.send(new ClientMessage.Submit("doc", batch));
-    assertThat(again.expect(ServerMessage.Ack.class)).isEqualTo(first);
+    assertThat(again.expectAck()).isEqualTo(first);
     assertThat(head()).isEqualTo(1);
   }
 
   @Test
   void resubmit_withOtherContent_isAConflictAndStoresNothing() throws Exception {
     alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "hi")));
-    alice.expect(ServerMessage.Ack.class);
+    alice.expectAck();
     alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "ho")));
     alice.expectError(ErrorCode.BATCH_CONFLICT);
     assertThat(head()).isEqualTo(1);
@@ -301,7 +297,7 @@ class SequencingTest {
   @Test
   void batchOlderThanTheClientsLatest_isAConflictAndStoresNothing() throws Exception {
     alice.send(new ClientMessage.Submit("doc", append("ca", 5, 0, 0, "five")));
-    alice.expect(ServerMessage.Ack.class);
+    alice.expectAck();
     alice.send(new ClientMessage.Submit("doc", append("ca", 4, 1, 4, "four")));
     ServerMessage.Error e = alice.expectError(ErrorCode.BATCH_CONFLICT);
     assertThat(e.message()).contains("in order");
@@ -311,7 +307,7 @@ class SequencingTest {
   @Test
   void concurrentBatch_isSequencedAfterAndEveryReplicaCanonicalisesIt() throws Exception {
     alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "abc")));
-    alice.expect(ServerMessage.Ack.class);
+    alice.expectAck();
     // Both edit revision 1 ("abc"): alice deletes "a", bob appends "!".
     alice.send(
         new ClientMessage.Submit(
@@ -319,9 +315,9 @@ class SequencingTest {
             WireBatch.of(
                 new Batch(
                     "ca", 2, 1, List.of(TextOperation.builder().delete(1).retain(2).build())))));
-    alice.expect(ServerMessage.Ack.class);
+    alice.expectAck();
     bob.send(new ClientMessage.Submit("doc", append("cb", 1, 1, 3, "!")));
-    assertThat(bob.expect(ServerMessage.Ack.class).firstRevision()).isEqualTo(3);
+    assertThat(bob.expectAck().firstRevision()).isEqualTo(3);
     MemoryLog log = new MemoryLog();
     String text = "";
     for (WireSequenced w : RelayFixture.openAll(carol(), "doc", 0)) {
@@ -369,7 +365,7 @@ class SequencingTest {
     bob.expect(ServerMessage.Unsubscribed.class);
     alice.expect(ServerMessage.Leave.class);
     alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "a")));
-    alice.expect(ServerMessage.Ack.class);
+    alice.expectAck();
     bob.expectSilence(200);
   }
 }

@@ -6,6 +6,7 @@ import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.protocol.WireSequenced;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -27,6 +28,7 @@ final class TestClient extends WebSocketClient {
   private final CountDownLatch closed = new CountDownLatch(1);
   volatile int closeCode;
   volatile String closeReason;
+  private String clientId; // as said in hello by login
 
   TestClient(int port) {
     this(port, Map.of());
@@ -48,6 +50,7 @@ final class TestClient extends WebSocketClient {
     TestClient c = connect(port);
     c.send(new ClientMessage.Hello(ProtocolCodec.VERSION, token, clientId));
     c.expect(ServerMessage.Welcome.class);
+    c.clientId = clientId;
     return c;
   }
 
@@ -73,6 +76,31 @@ final class TestClient extends WebSocketClient {
     ServerMessage m = next();
     assertThat(m).isInstanceOf(type);
     return type.cast(m);
+  }
+
+  /**
+   * The acknowledgement of this client's batch: an {@code ack}, or, when subscribed, the next
+   * {@code sequenced} message, which must hold exactly this client's batch.
+   */
+  ServerMessage.Ack expectAck() throws InterruptedException {
+    ServerMessage m = next();
+    if (m instanceof ServerMessage.Ack a) {
+      return a;
+    }
+    assertThat(m).isInstanceOf(ServerMessage.Sequenced.class);
+    ServerMessage.Sequenced s = (ServerMessage.Sequenced) m;
+    assertThat(s.batches()).as("one batch, this client's").hasSize(1);
+    WireSequenced own = s.batches().get(0);
+    assertThat(own.batch().clientId()).isEqualTo(clientId);
+    return new ServerMessage.Ack(
+        s.doc(), own.batch().batchSeq(), own.firstRevision(), own.timestampMillis());
+  }
+
+  /** The next message, which must be {@code sequenced} with one batch: that batch. */
+  WireSequenced expectSequenced() throws InterruptedException {
+    ServerMessage.Sequenced s = expect(ServerMessage.Sequenced.class);
+    assertThat(s.batches()).hasSize(1);
+    return s.batches().get(0);
   }
 
   /** The next message, which must be an error with {@code code}. */

@@ -121,7 +121,7 @@ final class DocumentLink {
     if (m instanceof ServerMessage.History h) {
       history(h);
     } else if (m instanceof ServerMessage.Sequenced s) {
-      sequenced(s.sequenced());
+      sequenced(s);
     } else if (m instanceof ServerMessage.Ack a) {
       ack(a);
     } else if (m instanceof ServerMessage.Created c) {
@@ -237,18 +237,50 @@ final class DocumentLink {
     pump();
   }
 
-  private void sequenced(WireSequenced ws) {
+  /** Batches just sequenced; our own in-flight batch among them is its acknowledgement. */
+  private void sequenced(ServerMessage.Sequenced s) {
     if (phase != Phase.LIVE) {
       return; // while catching up, the pages bring it
     }
-    if (needsOlderLog(List.of(ws), new ServerMessage.Sequenced(id(), ws))) {
+    if (needsOlderLog(s.batches(), s)) {
       return;
     }
-    if (take(ws)) {
-      session.save();
-      updateLiveStatus();
-      pump();
+    long head = session.revision();
+    var inFlight = session.sync().inFlight();
+    WireSequenced ours = null;
+    for (WireSequenced ws : s.batches()) {
+      if (inFlight.isPresent()
+          && ws.batch().clientId().equals(session.sync().clientId())
+          && ws.batch().batchSeq() == inFlight.get().batchSeq()) {
+        ours = ws;
+      }
     }
+    if (!takeAll(s.batches())) {
+      return;
+    }
+    if (ours != null) {
+      var stillInFlight = session.sync().inFlight();
+      if (stillInFlight.isPresent() && stillInFlight.get().batchSeq() == ours.batch().batchSeq()) {
+        stop(
+            "the relay sequenced batch "
+                + ours.batch().batchSeq()
+                + " at revision "
+                + ours.firstRevision()
+                + ", which this copy already has from elsewhere (local head "
+                + head
+                + "): impossible revisions, not accepted");
+        return;
+      }
+      submitRetries = 0;
+    }
+    engine
+        .store()
+        .inOneCommit(
+            () -> {
+              session.save();
+              updateLiveStatus();
+              pump();
+            });
   }
 
   /** Takes a page of sequenced batches; false when it stopped (a gap, or one that is bad). */
@@ -281,31 +313,6 @@ final class DocumentLink {
       return stop(malformed);
     }
     if (!batches.isEmpty()) {
-      gapsInARow = 0;
-    }
-    return true;
-  }
-
-  /** Takes one sequenced batch; false when it stopped this document's sync. */
-  private boolean take(WireSequenced ws) {
-    SequencedBatch sb;
-    try {
-      sb = ws.toSequencedBatch();
-    } catch (IllegalArgumentException e) { // MalformedMessageException included
-      return stop(
-          "revision " + ws.firstRevision() + " from the relay is malformed: " + e.getMessage());
-    }
-    Delivery d;
-    try {
-      d = session.receive(sb);
-    } catch (RuntimeException e) { // does not apply, or claims to be ours and is not
-      return stop(
-          "revision " + ws.firstRevision() + " from the relay does not apply: " + e.getMessage());
-    }
-    if (d.status() == Delivery.Status.GAP) {
-      return gap(ws.firstRevision());
-    }
-    if (d.status() == Delivery.Status.APPLIED) {
       gapsInARow = 0;
     }
     return true;

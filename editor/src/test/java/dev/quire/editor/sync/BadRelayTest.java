@@ -144,6 +144,80 @@ class BadRelayTest {
   }
 
   @Test
+  void ownBatchAmongSequenced_isItsAcknowledgement() throws Exception {
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(welcome());
+              }
+              if (m instanceof ClientMessage.Open) {
+                return List.of(
+                    FakeRelay.encode(new ServerMessage.History("doc", List.of(), 0, true)));
+              }
+              if (m instanceof ClientMessage.Submit sub) {
+                // Bob's batch was sequenced first; ours follows it in the same message.
+                return List.of(
+                    FakeRelay.encode(
+                        new ServerMessage.Sequenced(
+                            "doc",
+                            List.of(
+                                entry(1, 0, "cb", TextOperation.splice(0, 0, 0, "bob ")),
+                                new WireSequenced(2, "alice", 2000, sub.batch())))));
+              }
+              return List.of();
+            });
+    DocumentSession s = clientWithLocalEdit();
+    client.start();
+    TestClient.await("synced", () -> client.status(s).isSynced());
+    assertThat(client.onOwner(s::revision)).isEqualTo(2);
+    assertThat(client.text(s)).contains("bob ").contains("mine").hasSize(8);
+    assertThat(client.problems).isEmpty();
+    assertThat(fake.count(ClientMessage.Submit.class)).isEqualTo(1);
+    client.store.flush().get();
+    assertThat(client.store.localText("doc").get()).isEqualTo(client.text(s));
+    assertThat(client.store.revisions("doc", 1, 2).get())
+        .extracting(dev.quire.editor.store.Revision::author)
+        .containsExactly("bob", "alice");
+  }
+
+  @Test
+  void ownBatchSequencedAtARevisionAlreadyHeld_isReportedNotAccepted() throws Exception {
+    TextOperation bobs = TextOperation.splice(0, 0, 0, "abc");
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(welcome());
+              }
+              if (m instanceof ClientMessage.Open) {
+                return List.of(
+                    FakeRelay.encode(
+                        new ServerMessage.History(
+                            "doc", List.of(entry(1, 0, "cb", bobs)), 1, true)));
+              }
+              if (m instanceof ClientMessage.Submit sub) {
+                // Bob's revision 2, then a claim that our batch holds revision 2 as well.
+                return List.of(
+                    FakeRelay.encode(
+                        new ServerMessage.Sequenced(
+                            "doc", entry(2, 1, "cb", TextOperation.splice(3, 3, 0, "d")))),
+                    FakeRelay.encode(
+                        new ServerMessage.Sequenced(
+                            "doc", new WireSequenced(2, "alice", 2000, sub.batch()))));
+              }
+              return List.of();
+            });
+    DocumentSession s = clientWithLocalEdit();
+    client.start();
+    TestClient.await("error", () -> client.status(s).state() == SyncStatus.State.ERROR);
+    assertThat(client.status(s).error()).contains("impossible revisions");
+    assertThat(client.text(s)).contains("mine").contains("abcd");
+    assertThat(client.onOwner(s::revision)).isEqualTo(2);
+    assertThat(fake.count(ClientMessage.Submit.class)).isEqualTo(1);
+  }
+
+  @Test
   void refusedBatch_keepsTheTextSurfacesTheErrorAndDoesNotLoop() throws Exception {
     fake =
         FakeRelay.begin(

@@ -31,8 +31,11 @@ import java.util.function.Supplier;
  * read (see {@link WireBatch}).
  */
 public final class ProtocolCodec {
-  /** The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. */
-  public static final int VERSION = 1;
+  /**
+   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 2:
+   * {@code sequenced} carries several batches and includes the subscriber's own.
+   */
+  public static final int VERSION = 2;
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -193,7 +196,9 @@ public final class ProtocolCodec {
       h.batches().forEach(b -> batches.add(sequencedTree(b)));
       o.put("head", h.head()).put("complete", h.complete());
     } else if (m instanceof ServerMessage.Sequenced s) {
-      o.put("doc", s.doc()).set("sequenced", sequencedTree(s.sequenced()));
+      o.put("doc", s.doc());
+      ArrayNode batches = o.putArray("batches");
+      s.batches().forEach(b -> batches.add(sequencedTree(b)));
     } else if (m instanceof ServerMessage.Ack a) {
       o.put("doc", a.doc()).put("batchSeq", a.batchSeq());
       o.put("firstRevision", a.firstRevision()).put("timestamp", a.timestampMillis());
@@ -291,22 +296,16 @@ public final class ProtocolCodec {
       case "history" -> {
         JsonObjectReader r = reader(tree, type, "doc", "batches", "head", "complete");
         String doc = r.string("doc");
-        JsonNode array = r.array("batches");
-        List<WireSequenced> batches = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-          batches.add(
-              readSequenced(
-                  JsonObjectReader.of(array.get(i), "history.batches[" + i + "]", SEQUENCED)));
-        }
+        List<WireSequenced> batches = readSequencedArray(r.array("batches"), "history.batches");
         long head = r.longValue("head", 0);
         boolean complete = r.bool("complete");
         yield build(type, () -> new ServerMessage.History(doc, batches, head, complete));
       }
       case "sequenced" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "sequenced");
+        JsonObjectReader r = reader(tree, type, "doc", "batches");
         String doc = r.string("doc");
-        WireSequenced s = readSequenced(r.object("sequenced", SEQUENCED));
-        yield build(type, () -> new ServerMessage.Sequenced(doc, s));
+        List<WireSequenced> batches = readSequencedArray(r.array("batches"), "sequenced.batches");
+        yield build(type, () -> new ServerMessage.Sequenced(doc, batches));
       }
       case "ack" -> {
         JsonObjectReader r = reader(tree, type, "doc", "batchSeq", "firstRevision", "timestamp");
@@ -408,6 +407,15 @@ public final class ProtocolCodec {
       texts.add(op.toString());
     }
     return build(r.path(), () -> new WireBatch(clientId, batchSeq, baseRevision, texts));
+  }
+
+  private static List<WireSequenced> readSequencedArray(JsonNode array, String path) {
+    List<WireSequenced> batches = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      batches.add(
+          readSequenced(JsonObjectReader.of(array.get(i), path + "[" + i + "]", SEQUENCED)));
+    }
+    return batches;
   }
 
   private static WireSequenced readSequenced(JsonObjectReader r) {

@@ -142,11 +142,32 @@ public sealed interface ServerMessage {
     }
   }
 
-  /** A batch another connection submitted, just sequenced and committed. */
-  record Sequenced(String doc, WireSequenced sequenced) implements ServerMessage {
+  /**
+   * Batches just sequenced and committed, in revision order with no gap, for every subscriber of
+   * the document: the relay sends what it committed together in one message. A subscriber's own
+   * batch among them is its acknowledgement (it gets no {@link Ack} for it).
+   */
+  record Sequenced(String doc, List<WireSequenced> batches) implements ServerMessage {
     public Sequenced {
       Ids.requireDocumentId(doc);
-      Objects.requireNonNull(sequenced, "sequenced == null");
+      batches = List.copyOf(batches);
+      if (batches.isEmpty()) {
+        throw new IllegalArgumentException("sequenced without batches");
+      }
+      for (int i = 1; i < batches.size(); i++) {
+        if (batches.get(i).firstRevision() != batches.get(i - 1).lastRevision() + 1) {
+          throw new IllegalArgumentException(
+              "sequenced batches must follow each other: revision "
+                  + batches.get(i).firstRevision()
+                  + " after "
+                  + batches.get(i - 1).lastRevision());
+        }
+      }
+    }
+
+    /** One batch. */
+    public Sequenced(String doc, WireSequenced batch) {
+      this(doc, List.of(batch));
     }
 
     @Override

@@ -60,6 +60,8 @@ class ProtocolCodecTest {
         new ServerMessage.Snapshot("d", 100, "text 😀"),
         new ServerMessage.History("d", List.of(seq), 6, true),
         new ServerMessage.Sequenced("d", seq),
+        new ServerMessage.Sequenced(
+            "d", List.of(seq, new WireSequenced(7, "bob", 1_700_000_000_001L, BATCH))),
         new ServerMessage.Ack("d", 3, 5, 99),
         new ServerMessage.PresenceOf("d", "s2", "bob", 3, Selection.caret(2), "Bob", "#000000"),
         new ServerMessage.Leave("d", "s2", "bob"),
@@ -226,6 +228,17 @@ class ProtocolCodecTest {
                 + "{\"clientId\":\"c\",\"batchSeq\":1,\"baseRevision\":1,"
                 + "\"operations\":[[\"x\"]]}}]}",
             "must precede"),
+        Arguments.of("{\"type\":\"sequenced\",\"doc\":\"d\",\"batches\":[]}", "without batches"),
+        Arguments.of(
+            "{\"type\":\"sequenced\",\"doc\":\"d\",\"batches\":["
+                + "{\"firstRevision\":1,\"author\":\"a\",\"timestamp\":1,\"batch\":"
+                + "{\"clientId\":\"c\",\"batchSeq\":1,\"baseRevision\":0,\"operations\":[[\"x\"]]}},"
+                + "{\"firstRevision\":3,\"author\":\"a\",\"timestamp\":1,\"batch\":"
+                + "{\"clientId\":\"c\",\"batchSeq\":2,\"baseRevision\":1,\"operations\":[[1,\"y\"]]}}]}",
+            "revision 3 after 1"),
+        Arguments.of(
+            "{\"type\":\"sequenced\",\"doc\":\"d\",\"sequenced\":{}}",
+            "sequenced.sequenced is not a known field"),
         Arguments.of(
             "{\"type\":\"documents\",\"documents\":[{\"doc\":\"d\",\"title\":\"t\","
                 + "\"created\":1,\"head\":0,\"lastChange\":1,\"role\":\"none\"}]}",

@@ -54,7 +54,9 @@ class DisconnectMidBatchTest {
       Batch committed = alice.takeBatch();
       long head = bob.sync.revision();
       try (RawSocket raw = new RawSocket(relay.port())) {
-        raw.sendText(ProtocolCodec.encode(new ClientMessage.Hello(1, tokens.get(0), "alice-1")));
+        raw.sendText(
+            ProtocolCodec.encode(
+                new ClientMessage.Hello(ProtocolCodec.VERSION, tokens.get(0), "alice-1")));
         raw.sendText(submit(committed));
         // The ack reaches the socket, but the client goes before it reads it. (Closing right
         // after the frame would race the relay's network layer, which drops frames it has read
@@ -76,7 +78,9 @@ class DisconnectMidBatchTest {
       Batch torn = alice.takeBatch();
       head = bob.sync.revision();
       try (RawSocket raw = new RawSocket(relay.port())) {
-        raw.sendText(ProtocolCodec.encode(new ClientMessage.Hello(1, tokens.get(0), "alice-1")));
+        raw.sendText(
+            ProtocolCodec.encode(
+                new ClientMessage.Hello(ProtocolCodec.VERSION, tokens.get(0), "alice-1")));
         raw.sendPartial(submit(torn));
       }
       bob.listen(500);

@@ -250,23 +250,20 @@ final class SyncClient {
 
   private void handle(ServerMessage m) {
     if (m instanceof ServerMessage.Ack a) {
-      ackCount++;
-      Long earlier = acks.putIfAbsent(a.batchSeq(), a.firstRevision());
-      if (earlier != null && earlier != a.firstRevision()) {
-        throw new AssertionError(
-            clientId
-                + ": batch "
-                + a.batchSeq()
-                + " acknowledged at "
-                + earlier
-                + " and again at "
-                + a.firstRevision());
-      }
+      acknowledged(a.batchSeq(), a.firstRevision());
       // Behind the ack (a resend answered before the catch-up): the history brings the batch.
       sync.acknowledge(a.batchSeq(), a.firstRevision(), user, a.timestampMillis());
       sendNext();
     } else if (m instanceof ServerMessage.Sequenced s) {
-      deliver(s.sequenced());
+      for (WireSequenced w : s.batches()) {
+        if (w.batch().clientId().equals(clientId)) {
+          acknowledged(w.batch().batchSeq(), w.firstRevision()); // our own: its acknowledgement
+          deliver(w);
+          sendNext();
+        } else {
+          deliver(w);
+        }
+      }
     } else if (m instanceof ServerMessage.Error e) {
       if (e.code() == ErrorCode.SHUTTING_DOWN) {
         throw new Lost(e.message());
@@ -274,6 +271,22 @@ final class SyncClient {
       throw new AssertionError(clientId + " got " + e);
     } else if (!(m instanceof ServerMessage.Leave) && !(m instanceof ServerMessage.PresenceOf)) {
       throw new AssertionError(clientId + " got " + m);
+    }
+  }
+
+  /** Counts an acknowledgement and checks that a batch is never given two places. */
+  private void acknowledged(long batchSeq, long firstRevision) {
+    ackCount++;
+    Long earlier = acks.putIfAbsent(batchSeq, firstRevision);
+    if (earlier != null && earlier != firstRevision) {
+      throw new AssertionError(
+          clientId
+              + ": batch "
+              + batchSeq
+              + " acknowledged at "
+              + earlier
+              + " and again at "
+              + firstRevision);
     }
   }
 

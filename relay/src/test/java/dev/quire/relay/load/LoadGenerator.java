@@ -386,7 +386,15 @@ public final class LoadGenerator {
           sendNext();
         }
       } else if (m.startsWith("{\"type\":\"sequenced\"")) {
-        known = Math.max(known, field(m, "firstRevision") + batchSize - 1);
+        for (Entry e : entries(m)) {
+          known = Math.max(known, e.lastRevision());
+          if (e.clientId().equals(clientId)) { // our own batch: its acknowledgement
+            acked.addAndGet(batchSize);
+            if (running) {
+              sendNext();
+            }
+          }
+        }
       } else if (m.startsWith("{\"type\":\"error\"")) {
         errors.incrementAndGet();
         System.out.println(clientId + ": " + m);
@@ -590,33 +598,39 @@ public final class LoadGenerator {
     private void onMessage(String m) {
       long now = System.nanoTime();
       if (m.startsWith("{\"type\":\"sequenced\"")) {
-        int n = count(m, "\"x\"");
-        long first = field(m, "firstRevision");
-        String cid = string(m, "clientId");
-        int author = Integer.parseInt(cid.substring(1, cid.indexOf('-')));
-        long key = ((long) author << 32) | field(m, "batchSeq");
-        synchronized (this) {
-          if (sent.containsKey(key)) {
-            if (count == keys.length) {
-              keys = Arrays.copyOf(keys, count * 2);
-              arrivals = Arrays.copyOf(arrivals, count * 2);
+        for (Entry e : entries(m)) {
+          int author = Integer.parseInt(e.clientId().substring(1, e.clientId().indexOf('-')));
+          long key = ((long) author << 32) | e.batchSeq();
+          synchronized (this) {
+            known = Math.max(known, e.lastRevision());
+            if (author == index) {
+              ownAcknowledged();
+            } else if (sent.containsKey(key)) {
+              if (count == keys.length) {
+                keys = Arrays.copyOf(keys, count * 2);
+                arrivals = Arrays.copyOf(arrivals, count * 2);
+              }
+              keys[count] = key;
+              arrivals[count++] = now;
             }
-            keys[count] = key;
-            arrivals[count++] = now;
           }
-          known = Math.max(known, first + n - 1);
         }
       } else if (m.startsWith("{\"type\":\"ack\"")) {
         synchronized (this) {
           known = Math.max(known, field(m, "firstRevision") + inFlightSize - 1);
-          inFlight = false;
-          if (queued > 0) {
-            sendQueued();
-          }
+          ownAcknowledged();
         }
       } else if (m.startsWith("{\"type\":\"error\"")) {
         errors++;
         System.out.println(clientId + ": " + m);
+      }
+    }
+
+    /** The batch in flight is acknowledged: send what was typed meanwhile. Holds the lock. */
+    private void ownAcknowledged() {
+      inFlight = false;
+      if (queued > 0) {
+        sendQueued();
       }
     }
   }
@@ -659,7 +673,7 @@ public final class LoadGenerator {
           new ClientMessage.Submit(
               doc,
               WireBatch.of(new dev.quire.ot.sync.Batch("cu-writer-" + runId, seq, head, chunk))),
-          "ack");
+          "sequenced"); // subscribed: its own batch coming back is its acknowledgement
       head += chunk.size();
     }
     c.close();
@@ -787,6 +801,35 @@ public final class LoadGenerator {
 
   private static String doc(String prefix, int i) {
     return prefix + "-" + i;
+  }
+
+  /** One batch of a {@code sequenced} message, as the generators need it. */
+  record Entry(long firstRevision, int operations, String clientId, long batchSeq) {
+    long lastRevision() {
+      return firstRevision + operations - 1;
+    }
+  }
+
+  /**
+   * The batches of a {@code sequenced} message of the generator's own batches (every operation
+   * inserts "x"), read by scanning rather than parsing: the generator must keep up with a relay.
+   */
+  static List<Entry> entries(String json) {
+    String start = "{\"firstRevision\":";
+    List<Entry> out = new ArrayList<>();
+    int at = json.indexOf(start);
+    while (at >= 0) {
+      int next = json.indexOf(start, at + start.length());
+      String one = json.substring(at, next < 0 ? json.length() : next);
+      out.add(
+          new Entry(
+              field(one, "firstRevision"),
+              count(one, "\"x\""),
+              string(one, "clientId"),
+              field(one, "batchSeq")));
+      at = next;
+    }
+    return out;
   }
 
   /** The integer after {@code "name":} in a JSON text (no escaping in the names we look for). */

@@ -1,6 +1,9 @@
 package dev.quire.ot.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.quire.ot.operation.Component;
 import dev.quire.ot.operation.MalformedOperationException;
 import dev.quire.ot.operation.TextOperation;
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -21,6 +25,7 @@ public final class OperationCodec {
   // Without FAIL_ON_TRAILING_TOKENS, readTree stops after the first value and "[1] [2]" decodes.
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final JsonFactory FACTORY = MAPPER.getFactory();
 
   private OperationCodec() {}
 
@@ -48,6 +53,10 @@ public final class OperationCodec {
   /** Parses JSON text into an operation. */
   public static TextOperation fromJson(String json) {
     Objects.requireNonNull(json, "json == null");
+    TextOperation op = readWellFormed(json);
+    if (op != null) {
+      return op;
+    }
     JsonNode tree;
     try {
       tree = MAPPER.readTree(json);
@@ -56,6 +65,45 @@ public final class OperationCodec {
           "operation is not valid JSON: " + e.getOriginalMessage());
     }
     return fromTree(tree);
+  }
+
+  /**
+   * Reads a well-formed operation straight off Jackson's streaming parser, without building a tree:
+   * the relay and every client read each operation of every batch, so this is their common case.
+   * Returns null for anything else, which the tree path then refuses with the exact reason.
+   */
+  private static TextOperation readWellFormed(String json) {
+    try (JsonParser p = FACTORY.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_ARRAY) {
+        return null;
+      }
+      TextOperation.Builder b = TextOperation.builder();
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        if (t == JsonToken.VALUE_STRING) {
+          String text = p.getText();
+          if (text.isEmpty()) {
+            return null;
+          }
+          b.insert(text);
+        } else if (t == JsonToken.VALUE_NUMBER_INT
+            && p.getNumberType() == JsonParser.NumberType.INT) {
+          int n = p.getIntValue();
+          if (n == 0 || n == Integer.MIN_VALUE) {
+            return null;
+          }
+          if (n > 0) {
+            b.retain(n);
+          } else {
+            b.delete(-n);
+          }
+        } else {
+          return null; // includes the end of a truncated text
+        }
+      }
+      return p.nextToken() == null ? b.build() : null;
+    } catch (IOException | MalformedOperationException e) {
+      return null;
+    }
   }
 
   /**

@@ -2,10 +2,13 @@ package dev.quire.ot.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quire.ot.operation.MalformedOperationException;
 import dev.quire.ot.operation.OperationArbitraries;
 import dev.quire.ot.operation.OperationArbitraries.DocOp;
 import dev.quire.ot.operation.TextOperation;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -38,5 +41,41 @@ class OperationCodecProperties {
   @Property
   void json_hasOneElementPerComponent(@ForAll("docAndOp") DocOp d) {
     assertThat(OperationCodec.toTree(d.op()).size()).isEqualTo(d.op().componentCount());
+  }
+
+  /** Array elements as written by hand: valid components and every kind of mistake. */
+  @Provide
+  Arbitrary<String> handWritten() {
+    Arbitrary<String> element =
+        Arbitraries.oneOf(
+            Arbitraries.integers().between(-5, 5).map(String::valueOf),
+            Arbitraries.of("2147483647", "-2147483647", "-2147483648", "2147483648", "1.0", "1e3"),
+            Arbitraries.strings().withChars("ab\u00e9\"").ofMaxLength(3).map(t -> '"' + t + '"'),
+            Arbitraries.of("\"\\ud83d\\ude00\"", "\"\\ud83d\"", "null", "true", "{}", "[1]"));
+    Arbitrary<String> array =
+        element.list().ofMaxSize(5).map(l -> "[" + String.join(", ", l) + "]");
+    return Arbitraries.oneOf(array, array.map(a -> a + " [2]"), array.map(a -> a.substring(1)));
+  }
+
+  /** The streaming fast path and the tree path agree: the same operation or the same refusal. */
+  @Property
+  void fromJson_agreesWithTheTreePath(@ForAll("handWritten") String json) {
+    Object viaTree;
+    try {
+      viaTree =
+          OperationCodec.fromTree(
+              new ObjectMapper()
+                  .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                  .readTree(json));
+    } catch (Exception e) {
+      viaTree = "refused";
+    }
+    Object viaJson;
+    try {
+      viaJson = OperationCodec.fromJson(json);
+    } catch (MalformedOperationException e) {
+      viaJson = "refused";
+    }
+    assertThat(viaJson).as(json).isEqualTo(viaTree);
   }
 }

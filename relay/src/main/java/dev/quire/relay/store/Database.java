@@ -28,6 +28,15 @@ final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   static final String FILE_NAME = "relay";
 
+  static {
+    // H2 interns every value it reads or writes in a process-wide cache, hashing each string; the
+    // relay streams log rows (one string each) it never compares, so that is pure cost. Must be
+    // set before H2 reads its settings; an explicit -Dh2.objectCache wins.
+    if (System.getProperty("h2.objectCache") == null) {
+      System.setProperty("h2.objectCache", "false");
+    }
+  }
+
   private final Path dir;
   private final JdbcConnectionPool pool;
 

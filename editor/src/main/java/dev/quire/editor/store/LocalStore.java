@@ -161,7 +161,7 @@ public final class LocalStore implements AutoCloseable {
               if (created[0] && !ops.isEmpty()) {
                 List<Long> times = new ArrayList<>();
                 ops.forEach(op -> times.add(createdMillis));
-                Queries.insertPending(c, id, writes.takeSeqs(c, id, ops.size()), ops, times);
+                Outbox.append(c, id, writes.takeSeqs(c, id, ops.size()), ops, times);
               }
             })
         .thenApply(v -> created[0]);
@@ -196,7 +196,7 @@ public final class LocalStore implements AutoCloseable {
               if (d.isEmpty()) {
                 return;
               }
-              Queries.update(c, "DELETE FROM pending_ops WHERE doc_id = ?", id);
+              Outbox.delete(c, id);
               Queries.update(c, "DELETE FROM revisions WHERE doc_id = ?", id);
               Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
               Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
@@ -290,7 +290,7 @@ public final class LocalStore implements AutoCloseable {
     GapBuffer text = new GapBuffer(cp.text());
     int lengthBefore = text.length();
     tail.forEach(text::apply);
-    List<Queries.PendingOp> pending = Queries.pending(c, id);
+    List<Outbox.PendingOp> pending = Outbox.read(c, id);
     int inFlightCount = row.inFlight() == null ? 0 : row.inFlight().size();
     if (inFlightCount > pending.size()) {
       throw new StoreException(
@@ -298,7 +298,7 @@ public final class LocalStore implements AutoCloseable {
     }
     List<TextOperation> ops = new ArrayList<>(pending.size());
     List<Long> madeAt = new ArrayList<>(pending.size());
-    for (Queries.PendingOp p : pending) {
+    for (Outbox.PendingOp p : pending) {
       ops.add(p.operation());
       madeAt.add(p.madeAt());
     }
@@ -359,7 +359,7 @@ public final class LocalStore implements AutoCloseable {
 
   /** The outbox with when each operation was made. */
   public CompletableFuture<List<Long>> pendingTimes(String id) {
-    return read(c -> Queries.pending(c, id).stream().map(Queries.PendingOp::madeAt).toList());
+    return read(c -> Outbox.read(c, id).stream().map(Outbox.PendingOp::madeAt).toList());
   }
 
   // ---- writes from the sync engine ----
@@ -374,7 +374,7 @@ public final class LocalStore implements AutoCloseable {
     return writes.submit(
         (c, skip) -> {
           if (!skip.contains(id)) {
-            Queries.insertPending(c, id, writes.takeSeqs(c, id, o.size()), o, t);
+            Outbox.append(c, id, writes.takeSeqs(c, id, o.size()), o, t);
           }
         });
   }
@@ -404,9 +404,17 @@ public final class LocalStore implements AutoCloseable {
     List<Revision> revs = List.copyOf(revisions);
     List<Checkpoint> cps = List.copyOf(checkpoints);
     OutboxChange ch = OutboxChange.requireNonNull(change);
-    return writes.submit(
-        (c, skip) -> writeReceived(c, id, revs, cps, ch, skip.contains(id)),
-        ch instanceof OutboxChange.Replaced ? id : null);
+    CompletableFuture<Void> done =
+        writes.submit(
+            (c, skip) -> writeReceived(c, id, revs, cps, ch, skip.contains(id)),
+            ch instanceof OutboxChange.Replaced ? id : null);
+    if (ch instanceof OutboxChange.Acknowledged a) {
+      // Rows superseded by an outbox block go a few at a time, in a commit of their own: the
+      // acknowledgement (and the next batch, committed with it) need not wait for them.
+      int n = Math.max(a.count(), Outbox.BLOCK_OPS);
+      done.thenRun(() -> writes.submit((c, skip) -> Outbox.deleteDead(c, id, n)));
+    }
+    return done;
   }
 
   private void writeReceived(
@@ -440,7 +448,7 @@ public final class LocalStore implements AutoCloseable {
     if (ch instanceof OutboxChange.Acknowledged a) {
       Queries.update(c, "UPDATE documents SET in_flight = NULL WHERE id = ?", id);
       if (!skipOutbox) {
-        Queries.dropPending(c, id, a.count());
+        Outbox.acknowledge(c, id, a.count());
       }
     } else if (ch instanceof OutboxChange.Replaced r) {
       Queries.update(
@@ -452,25 +460,8 @@ public final class LocalStore implements AutoCloseable {
       if (skipOutbox) {
         return; // a later write of this group replaces the outbox again
       }
-      replaceOutbox(c, id, r.operations(), r.madeAt());
+      Outbox.replace(c, id, r.operations(), r.madeAt(), n -> writes.takeSeqs(c, id, n));
     }
-  }
-
-  /**
-   * Replaces a document's outbox. A rebase (the usual case) keeps the number of operations, so the
-   * rows are rewritten in place: an update leaves the table's key indexes alone, where a delete and
-   * an insert would change every index twice per row.
-   */
-  private void replaceOutbox(Connection c, String id, List<TextOperation> ops, List<Long> madeAt)
-      throws SQLException {
-    Queries.SeqRange rows = Queries.pendingRange(c, id);
-    if (rows.count() == ops.size() && rows.contiguous()) {
-      Queries.updatePending(c, id, rows.first(), ops, madeAt);
-      return;
-    }
-    Queries.update(c, "DELETE FROM pending_ops WHERE doc_id = ?", id);
-    writes.resetSeqs(id);
-    Queries.insertPending(c, id, writes.takeSeqs(c, id, ops.size()), ops, madeAt);
   }
 
   /** The text of a document at a revision, kept so that any revision is quick to rebuild. */

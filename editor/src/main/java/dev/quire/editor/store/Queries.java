@@ -22,7 +22,8 @@ final class Queries {
   private static final String DOC_COLUMNS =
       "d.id, d.title, d.created_at, d.head, d.on_relay, d.title_synced, d.relay_head,"
           + " d.last_synced_at, d.sync_error,"
-          + " (SELECT COUNT(*) FROM pending_ops p WHERE p.doc_id = d.id)";
+          + " "
+          + Outbox.COUNT_SQL;
 
   // ---- settings ----
 
@@ -276,120 +277,6 @@ final class Queries {
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? new Checkpoint(rs.getLong(1), rs.getString(2)) : new Checkpoint(0, "");
       }
-    }
-  }
-
-  // ---- outbox ----
-
-  record PendingOp(TextOperation operation, long madeAt) {}
-
-  static List<PendingOp> pending(Connection c, String doc) throws SQLException {
-    List<PendingOp> out = new ArrayList<>();
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT operation, made_at FROM pending_ops WHERE doc_id = ? ORDER BY seq")) {
-      s.setString(1, doc);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          out.add(new PendingOp(OperationCodec.fromJson(rs.getString(1)), rs.getLong(2)));
-        }
-      }
-    }
-    return out;
-  }
-
-  static long nextPendingSeq(Connection c, String doc) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT COALESCE(MAX(seq) + 1, 0) FROM pending_ops WHERE doc_id = ?")) {
-      s.setString(1, doc);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
-  static void insertPending(
-      Connection c, String doc, long firstSeq, List<TextOperation> ops, List<Long> madeAt)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO pending_ops (doc_id, seq, operation, made_at) VALUES (?, ?, ?, ?)")) {
-      for (int i = 0; i < ops.size(); i++) {
-        s.setString(1, doc);
-        s.setLong(2, firstSeq + i);
-        s.setString(3, OperationCodec.toJson(ops.get(i)));
-        s.setLong(4, madeAt.get(i));
-        s.addBatch();
-      }
-      s.executeBatch();
-    }
-  }
-
-  /** The outbox rows of a document: the first sequence number and how many there are. */
-  record SeqRange(long first, long last, int count) {
-    /** True when the rows are numbered first, first + 1, ... with no hole. */
-    boolean contiguous() {
-      return count == 0 || last - first + 1 == count;
-    }
-  }
-
-  static SeqRange pendingRange(Connection c, String doc) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT MIN(seq), MAX(seq), COUNT(*) FROM pending_ops WHERE doc_id = ?")) {
-      s.setString(1, doc);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return new SeqRange(rs.getLong(1), rs.getLong(2), rs.getInt(3));
-      }
-    }
-  }
-
-  /** Rewrites the pending operations numbered {@code firstSeq} on, one per operation. */
-  static void updatePending(
-      Connection c, String doc, long firstSeq, List<TextOperation> ops, List<Long> madeAt)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "UPDATE pending_ops SET operation = ?, made_at = ? WHERE doc_id = ? AND seq = ?")) {
-      for (int i = 0; i < ops.size(); i++) {
-        s.setString(1, OperationCodec.toJson(ops.get(i)));
-        s.setLong(2, madeAt.get(i));
-        s.setString(3, doc);
-        s.setLong(4, firstSeq + i);
-        s.addBatch();
-      }
-      int[] counts = s.executeBatch();
-      for (int n : counts) {
-        if (n != 1) {
-          throw new StoreException("document " + doc + ": the outbox changed while rewriting it");
-        }
-      }
-    }
-  }
-
-  /** Deletes the first {@code count} pending operations. */
-  static void dropPending(Connection c, String doc, int count) throws SQLException {
-    if (count <= 0) {
-      return;
-    }
-    Long firstKept = null;
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT seq FROM pending_ops WHERE doc_id = ? ORDER BY seq LIMIT 1 OFFSET ?")) {
-      s.setString(1, doc);
-      s.setInt(2, count);
-      try (ResultSet rs = s.executeQuery()) {
-        if (rs.next()) {
-          firstKept = rs.getLong(1);
-        }
-      }
-    }
-    if (firstKept == null) {
-      update(c, "DELETE FROM pending_ops WHERE doc_id = ?", doc);
-    } else {
-      update(c, "DELETE FROM pending_ops WHERE doc_id = ? AND seq < ?", doc, firstKept);
     }
   }
 }

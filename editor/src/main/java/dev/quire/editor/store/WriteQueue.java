@@ -200,7 +200,7 @@ final class WriteQueue {
   long takeSeqs(Connection c, String doc, int n) throws SQLException {
     Long next = nextSeq.get(doc);
     if (next == null) {
-      next = Queries.nextPendingSeq(c, doc);
+      next = Outbox.nextSeq(c, doc);
     }
     nextSeq.put(doc, next + n);
     return next;

@@ -40,7 +40,6 @@ final class DocumentLink {
   private boolean awaitingDurable;
   private int submitRetries;
   private int gapsInARow;
-  private int unsavedPages;
   private boolean fetchingLog;
   private final ArrayDeque<ServerMessage> backlog = new ArrayDeque<>();
 
@@ -208,12 +207,7 @@ final class DocumentLink {
     if (!takeAll(h.batches())) {
       return;
     }
-    if (h.complete() || session.unacknowledged() < 1000 || ++unsavedPages >= 10) {
-      // Saving rewrites the whole outbox after a rebase: with a large one, once at the end.
-      // Until then the store keeps the old head and the outbox that goes with it.
-      unsavedPages = 0;
-      session.save();
-    }
+    session.save(); // while the next page comes, the store writes this one
     engine.relayHead(session, h.head());
     if (!h.complete()) {
       long received = session.revision() - catchUpFrom;

@@ -29,9 +29,52 @@ public final class OperationCodec {
 
   private OperationCodec() {}
 
-  /** The JSON text of {@code op}. */
+  /**
+   * The JSON text of {@code op}: the same text as {@code toTree(op).toString()}, written directly
+   * (the store and the wire encode every operation, and a tree per operation was most of that).
+   */
   public static String toJson(TextOperation op) {
-    return toTree(op).toString();
+    StringBuilder out = new StringBuilder(16 * op.componentCount() + 2).append('[');
+    for (int i = 0, n = op.componentCount(); i < n; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      Component c = op.component(i);
+      if (c instanceof Component.Retain r) {
+        out.append(r.count());
+      } else if (c instanceof Component.Insert ins) {
+        appendString(out, ins.text());
+      } else {
+        out.append(-c.length());
+      }
+    }
+    return out.append(']').toString();
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** A JSON string literal escaped as Jackson escapes it: quote, backslash and controls only. */
+  private static void appendString(StringBuilder out, String s) {
+    out.append('"');
+    int start = 0;
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char ch = s.charAt(i);
+      if (ch >= 0x20 && ch != '"' && ch != '\\') {
+        continue;
+      }
+      out.append(s, start, i).append('\\');
+      switch (ch) {
+        case '"', '\\' -> out.append(ch);
+        case '\b' -> out.append('b');
+        case '\t' -> out.append('t');
+        case '\n' -> out.append('n');
+        case '\f' -> out.append('f');
+        case '\r' -> out.append('r');
+        default -> out.append("u00").append(HEX[ch >> 4]).append(HEX[ch & 0xF]);
+      }
+      start = i + 1;
+    }
+    out.append(s, start, s.length()).append('"');
   }
 
   /** The JSON tree of {@code op}. */

@@ -38,6 +38,30 @@ class OperationCodecProperties {
         .isEqualTo(OperationCodec.toTree(d.op()));
   }
 
+  @Provide
+  Arbitrary<String> insertText() {
+    return Arbitraries.oneOf(
+            Arbitraries.chars().range('\u0000', '\u00ff').map(String::valueOf),
+            Arbitraries.of("\"", "\\", "\u007f", "\u2028", "😀", "🇫🇷", "e\u0301"))
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(12)
+        .map(parts -> String.join("", parts));
+  }
+
+  @Property
+  void json_isTheTextJacksonWrites(@ForAll("docAndOp") DocOp d) {
+    assertThat(OperationCodec.toJson(d.op())).isEqualTo(OperationCodec.toTree(d.op()).toString());
+  }
+
+  @Property
+  void json_escapesInsertsAsJacksonDoes(@ForAll("insertText") String text) {
+    TextOperation op = TextOperation.builder().retain(2).insert(text).delete(1).build();
+    String json = OperationCodec.toJson(op);
+    assertThat(json).isEqualTo(OperationCodec.toTree(op).toString());
+    assertThat(OperationCodec.fromJson(json)).isEqualTo(op);
+  }
+
   @Property
   void json_hasOneElementPerComponent(@ForAll("docAndOp") DocOp d) {
     assertThat(OperationCodec.toTree(d.op()).size()).isEqualTo(d.op().componentCount());

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft;
-import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
@@ -32,7 +31,7 @@ final class RelayServer extends WebSocketServer {
     super(
         new InetSocketAddress(ctx.config().bind(), ctx.config().port()),
         Math.max(1, Runtime.getRuntime().availableProcessors()),
-        List.<Draft>of(new Draft_6455(List.of(), frameLimit(ctx.config()))));
+        List.<Draft>of(new BroadcastDraft(frameLimit(ctx.config()))));
     this.ctx = ctx;
     this.dispatcher = dispatcher;
     setReuseAddr(true);

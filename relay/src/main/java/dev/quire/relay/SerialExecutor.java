@@ -19,6 +19,7 @@ final class SerialExecutor implements Executor {
   private final Executor pool;
   private final AtomicInteger pending;
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+  private final ArrayDeque<Runnable> urgent = new ArrayDeque<>(); // run before tasks, in order
   private boolean scheduled;
 
   /** {@code pending} counts queued tasks across all executors sharing it, for metrics. */
@@ -34,12 +35,27 @@ final class SerialExecutor implements Executor {
    */
   @Override
   public void execute(Runnable task) {
+    enqueue(task, tasks);
+  }
+
+  /**
+   * Queues {@code task} ahead of every task given to {@link #execute} (after the urgent ones given
+   * before it): for finishing work already started, such as sending what was committed, which
+   * should not wait behind new requests.
+   *
+   * @throws RejectedExecutionException when the pool is shut down and this executor is idle
+   */
+  void executeUrgent(Runnable task) {
+    enqueue(task, urgent);
+  }
+
+  private void enqueue(Runnable task, ArrayDeque<Runnable> queue) {
     synchronized (tasks) {
       if (!scheduled) {
         pool.execute(this::runSome); // throws before anything is queued when shut down
         scheduled = true;
       }
-      tasks.add(task);
+      queue.add(task);
       pending.incrementAndGet();
     }
   }
@@ -47,7 +63,7 @@ final class SerialExecutor implements Executor {
   /** True when tasks are waiting behind the one running (if any). */
   boolean hasQueued() {
     synchronized (tasks) {
-      return !tasks.isEmpty();
+      return !tasks.isEmpty() || !urgent.isEmpty();
     }
   }
 
@@ -55,7 +71,7 @@ final class SerialExecutor implements Executor {
     for (int i = 0; i < TASKS_PER_TURN; i++) {
       Runnable task;
       synchronized (tasks) {
-        task = tasks.poll();
+        task = urgent.isEmpty() ? tasks.poll() : urgent.poll();
         if (task == null) {
           scheduled = false;
           return;

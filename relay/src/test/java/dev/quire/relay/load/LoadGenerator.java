@@ -513,9 +513,30 @@ public final class LoadGenerator {
     System.out.printf(
         "batches measured: %d, of which reached all %d other authors: %d%n",
         perBatch.size(), authors - 1, allOthers.length);
+    long messages = 0;
+    long received = 0;
+    for (Author au : all) {
+      synchronized (au) {
+        messages += au.messages;
+        received += au.batchesReceived;
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "sequenced messages received: %d, holding %.1f batches on average%n",
+        messages,
+        received / (double) Math.max(1, messages));
     for (Author au : all) {
       au.ws.close();
     }
+  }
+
+  /**
+   * A batch's key in the maps: the sequence number above the author, so that the keys' hash codes
+   * differ (with the author in the high half, author ^ seq collided and the map degraded to trees).
+   */
+  private static long key(int author, long seq) {
+    return (seq << 20) | author;
   }
 
   /** One author in the hot document. */
@@ -541,6 +562,8 @@ public final class LoadGenerator {
     long[] keys = new long[1 << 16];
     long[] arrivals = new long[1 << 16];
     int count;
+    long messages; // sequenced messages received, and the batches in them
+    long batchesReceived;
 
     Author(int index, String doc, String clientId, ConcurrentHashMap<Long, long[]> sent) {
       this.index = index;
@@ -582,7 +605,7 @@ public final class LoadGenerator {
       long now = System.nanoTime();
       seq++;
       inFlight = true;
-      long key = ((long) index << 32) | seq;
+      long key = key(index, seq);
       boolean measured = now >= measureFrom && now < measureTo;
       if (measured) {
         sent.put(key, new long[] {now, firstQueuedAt});
@@ -598,9 +621,14 @@ public final class LoadGenerator {
     private void onMessage(String m) {
       long now = System.nanoTime();
       if (m.startsWith("{\"type\":\"sequenced\"")) {
-        for (Entry e : entries(m)) {
+        List<Entry> entries = entries(m);
+        synchronized (this) {
+          messages++;
+          batchesReceived += entries.size();
+        }
+        for (Entry e : entries) {
           int author = Integer.parseInt(e.clientId().substring(1, e.clientId().indexOf('-')));
-          long key = ((long) author << 32) | e.batchSeq();
+          long key = key(author, e.batchSeq());
           synchronized (this) {
             known = Math.max(known, e.lastRevision());
             if (author == index) {
@@ -816,21 +844,38 @@ public final class LoadGenerator {
    * inserts "x"), read by scanning rather than parsing: the generator must keep up with a relay.
    */
   static List<Entry> entries(String json) {
-    String start = "{\"firstRevision\":";
+    String first = "{\"firstRevision\":";
+    String client = "\"clientId\":\"";
+    String seq = "\"batchSeq\":";
+    String x = "\"x\"";
     List<Entry> out = new ArrayList<>();
-    int at = json.indexOf(start);
+    int at = json.indexOf(first);
     while (at >= 0) {
-      int next = json.indexOf(start, at + start.length());
-      String one = json.substring(at, next < 0 ? json.length() : next);
+      int next = json.indexOf(first, at + first.length());
+      int end = next < 0 ? json.length() : next;
+      int c = json.indexOf(client, at) + client.length();
+      int cEnd = json.indexOf('"', c);
+      int operations = 0;
+      for (int i = json.indexOf(x, cEnd); i >= 0 && i < end; i = json.indexOf(x, i + x.length())) {
+        operations++;
+      }
       out.add(
           new Entry(
-              field(one, "firstRevision"),
-              count(one, "\"x\""),
-              string(one, "clientId"),
-              field(one, "batchSeq")));
+              digits(json, at + first.length()),
+              operations,
+              json.substring(c, cEnd),
+              digits(json, json.indexOf(seq, cEnd) + seq.length())));
       at = next;
     }
     return out;
+  }
+
+  private static long digits(String json, int i) {
+    long v = 0;
+    while (i < json.length() && Character.isDigit(json.charAt(i))) {
+      v = v * 10 + (json.charAt(i++) - '0');
+    }
+    return v;
   }
 
   /** The integer after {@code "name":} in a JSON text (no escaping in the names we look for). */

@@ -553,6 +553,10 @@ final class DocumentActor {
           Math.min(
               LIVE_INTERVAL_CAP_NANOS, subscribers.size() * LIVE_INTERVAL_PER_SUBSCRIBER_NANOS);
       long wait = lastLiveNanos + interval - System.nanoTime();
+      if (wait <= 0 && !executor.hasQueued()) {
+        sendLive(); // nothing else to wait for
+        return;
+      }
       queued.incrementAndGet(); // not idle while batches wait to be sent
       try {
         if (wait <= 0) {

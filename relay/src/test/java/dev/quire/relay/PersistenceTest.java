@@ -112,7 +112,9 @@ class PersistenceTest {
       try (Connection c = DriverManager.getConnection(url(), "quire", "");
           Statement st = c.createStatement()) {
         st.executeUpdate(
-            "INSERT INTO batches VALUES ('doc', 'alice', 'stray', 1, 2, 1, 0, 0, X'"
+            "INSERT INTO batches (doc_id, author, client_id, batch_seq, first_revision,"
+                + " op_count, base_revision, created_at, digest)"
+                + " VALUES ('doc', 'alice', 'stray', 1, 2, 1, 0, 0, X'"
                 + "00".repeat(32)
                 + "')");
       }

@@ -17,11 +17,13 @@ class SerialExecutorTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       SerialExecutor ex = new SerialExecutor(pool, new AtomicInteger());
+      CountDownLatch started = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       CountDownLatch done = new CountDownLatch(1);
       List<String> order = new ArrayList<>(); // written on the executor only
       ex.execute(
           () -> {
+            started.countDown();
             try {
               release.await(); // everything below is queued meanwhile
             } catch (InterruptedException e) {
@@ -29,6 +31,7 @@ class SerialExecutorTest {
             }
             order.add("running");
           });
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       ex.execute(() -> order.add("request 1"));
       ex.execute(() -> order.add("request 2"));
       ex.executeUrgent(() -> order.add("urgent 1"));

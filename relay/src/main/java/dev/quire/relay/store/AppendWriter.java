@@ -31,8 +31,8 @@ final class AppendWriter implements AutoCloseable {
     batch =
         c.prepareStatement(
             "INSERT INTO batches (doc_id, author, client_id, batch_seq, first_revision,"
-                + " op_count, base_revision, created_at, digest)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " op_count, base_revision, created_at, digest, operations)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     checkpoint =
         c.prepareStatement("INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?)");
   }
@@ -75,6 +75,7 @@ final class AppendWriter implements AutoCloseable {
     batch.setLong(7, b.baseRevision());
     batch.setLong(8, e.timestampMillis());
     batch.setBytes(9, a.digest());
+    batch.setString(10, HistoryStore.joinOperations(b.operations()));
     batch.addBatch();
     pending = true;
     if (a.checkpoint() != null) {

@@ -156,9 +156,21 @@ public final class HistoryStore {
           if (start < 0) {
             return List.of();
           }
-          long end = pageEnd(c, doc, start, pageSize);
-          return readBatches(c, doc, start, end);
+          return readPage(c, doc, start, pageSize);
         });
+  }
+
+  /**
+   * A batch's operations in one text, one JSON text per line (JSON text as the codec writes it has
+   * no raw line break), or null when one has a line break after all: then it is read from the log.
+   */
+  static String joinOperations(List<String> operations) {
+    for (String op : operations) {
+      if (op.indexOf('\n') >= 0) {
+        return null;
+      }
+    }
+    return String.join("\n", operations);
   }
 
   /** The latest checkpoint revision at or before {@code revision}, if any. */
@@ -321,86 +333,66 @@ public final class HistoryStore {
     return -1;
   }
 
-  /** Last revision of a page of whole batches from {@code start}. */
-  private static long pageEnd(Connection c, String doc, long start, int pageSize)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT first_revision, op_count FROM batches WHERE doc_id = ? AND first_revision >= ?"
-                + " AND first_revision < ? ORDER BY first_revision")) {
-      s.setString(1, doc);
-      s.setLong(2, start);
-      s.setLong(3, start + pageSize);
-      long end = -1;
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          long last = rs.getLong(1) + rs.getInt(2) - 1;
-          if (end >= 0 && last - start + 1 > pageSize) {
-            break;
-          }
-          end = last;
-        }
-      }
-      return end;
-    }
-  }
-
-  private static List<WireSequenced> readBatches(Connection c, String doc, long start, long end)
+  /**
+   * Whole batches from the one at {@code start}, while the page stays within {@code pageSize}
+   * revisions (at least one batch), each read from its batch row.
+   */
+  private static List<WireSequenced> readPage(Connection c, String doc, long start, int pageSize)
       throws SQLException {
     List<WireSequenced> out = new ArrayList<>();
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT revision, base_revision, author, client_id, batch_seq, created_at, payload"
-                + " FROM log WHERE doc_id = ? AND revision BETWEEN ? AND ? ORDER BY revision")) {
+            "SELECT first_revision, op_count, base_revision, author, client_id, batch_seq,"
+                + " created_at, operations FROM batches WHERE doc_id = ? AND first_revision >= ?"
+                + " AND first_revision < ? ORDER BY first_revision")) {
       s.setString(1, doc);
       s.setLong(2, start);
-      s.setLong(3, end);
+      s.setLong(3, start + pageSize);
       try (ResultSet rs = s.executeQuery()) {
-        BatchCollector current = null;
         while (rs.next()) {
-          if (current == null || !current.sameBatch(rs)) {
-            if (current != null) {
-              out.add(current.build());
-            }
-            current = new BatchCollector(rs);
+          long first = rs.getLong(1);
+          int count = rs.getInt(2);
+          if (!out.isEmpty() && first + count - start > pageSize) {
+            break;
           }
-          current.ops.add(rs.getString(7));
-        }
-        if (current != null) {
-          out.add(current.build());
+          String author = rs.getString(4);
+          String clientId = rs.getString(5);
+          long seq = rs.getLong(6);
+          String joined = rs.getString(8);
+          List<String> ops = joined == null ? null : List.of(joined.split("\n", -1));
+          if (ops == null || ops.size() != count) {
+            ops = logOperations(c, doc, first, count);
+          }
+          out.add(
+              new WireSequenced(
+                  first, author, rs.getLong(7), new WireBatch(clientId, seq, rs.getLong(3), ops)));
         }
       }
     }
     return out;
   }
 
-  /** Gathers consecutive log rows of one batch. */
-  private static final class BatchCollector {
-    final long first;
-    final long base;
-    final String author;
-    final String clientId;
-    final long seq;
-    final long timestamp;
-    final List<String> ops = new ArrayList<>();
-
-    BatchCollector(ResultSet rs) throws SQLException {
-      first = rs.getLong(1);
-      base = rs.getLong(2);
-      author = rs.getString(3);
-      clientId = rs.getString(4);
-      seq = rs.getLong(5);
-      timestamp = rs.getLong(6);
+  /** A batch's operations from its log rows. */
+  private static List<String> logOperations(Connection c, String doc, long first, int count)
+      throws SQLException {
+    List<String> ops = new ArrayList<>(count);
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT payload FROM log WHERE doc_id = ? AND revision >= ? AND revision < ?"
+                + " ORDER BY revision")) {
+      s.setString(1, doc);
+      s.setLong(2, first);
+      s.setLong(3, first + count);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          ops.add(rs.getString(1));
+        }
+      }
     }
-
-    boolean sameBatch(ResultSet rs) throws SQLException {
-      return rs.getLong(5) == seq
-          && rs.getString(4).equals(clientId)
-          && rs.getString(3).equals(author);
+    if (ops.size() != count) {
+      throw new StoreException(
+          "the log of " + doc + " lacks revisions of the batch at " + first + ": corrupt");
     }
-
-    WireSequenced build() {
-      return new WireSequenced(first, author, timestamp, new WireBatch(clientId, seq, base, ops));
-    }
+    return ops;
   }
 }

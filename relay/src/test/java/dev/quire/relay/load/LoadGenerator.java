@@ -718,10 +718,15 @@ public final class LoadGenerator {
         times[r] = openFresh(doc, head, snapshot, t.endContent());
         System.out.printf(
             Locale.ROOT,
-            "  run %d%s: %.0f ms%n",
+            "  run %d%s: %.0f ms (%d pages; waiting for the relay %.0f ms, decoding %.0f ms,"
+                + " canonicalising and applying %.0f ms)%n",
             r + 1,
             snapshot ? " (snapshot)" : "",
-            times[r] / 1e6);
+            times[r] / 1e6,
+            lastPages,
+            lastWaitNanos / 1e6,
+            lastDecodeNanos / 1e6,
+            lastApplyNanos / 1e6);
       }
       Arrays.sort(times);
       System.out.printf(
@@ -735,6 +740,13 @@ public final class LoadGenerator {
   }
 
   /** Connect, hello, open from 0 (paged), canonicalise and apply everything; returns ns. */
+  // What the last openFresh spent its time on (main thread only).
+  private int lastPages;
+
+  private long lastWaitNanos;
+  private long lastDecodeNanos;
+  private long lastApplyNanos;
+
   private long openFresh(String doc, long head, boolean snapshot, String expected)
       throws Exception {
     long t0 = System.nanoTime();
@@ -742,8 +754,17 @@ public final class LoadGenerator {
     GapBuffer text = new GapBuffer();
     ClientSync sync = null;
     c.send(ProtocolCodec.encode(new ClientMessage.Open(doc, 0, snapshot)));
+    lastPages = 0;
+    lastWaitNanos = 0;
+    lastDecodeNanos = 0;
+    lastApplyNanos = 0;
     while (true) {
-      ServerMessage m = ProtocolCodec.decodeServer(c.take());
+      long w0 = System.nanoTime();
+      String json = c.take();
+      long w1 = System.nanoTime();
+      ServerMessage m = ProtocolCodec.decodeServer(json);
+      lastWaitNanos += w1 - w0;
+      lastDecodeNanos += System.nanoTime() - w1;
       if (m instanceof ServerMessage.Snapshot s) {
         text = new GapBuffer(s.text());
         sync = new ClientSync("reader", new OffsetLog(s.revision(), text.length()), 1000);
@@ -753,6 +774,8 @@ public final class LoadGenerator {
         sync = new ClientSync("reader", new MemoryLog(), 1000);
       }
       ServerMessage.History h = (ServerMessage.History) m;
+      lastPages++;
+      long a0 = System.nanoTime();
       if (!h.complete()) {
         // Ask for the next page before taking this one, so the relay reads it meanwhile.
         long last = h.batches().get(h.batches().size() - 1).lastRevision();
@@ -767,6 +790,7 @@ public final class LoadGenerator {
           text.apply(op);
         }
       }
+      lastApplyNanos += System.nanoTime() - a0;
       if (h.complete()) {
         break;
       }

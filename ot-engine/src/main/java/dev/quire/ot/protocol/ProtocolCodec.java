@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.quire.ot.codec.MalformedMessageException;
+import dev.quire.ot.codec.OperationCodec;
 import dev.quire.ot.cursor.Selection;
 import java.util.ArrayList;
 import java.util.List;
@@ -404,7 +405,8 @@ public final class ProtocolCodec {
       if (op.isNull()) {
         throw new MalformedMessageException(r.path() + ".operations[" + i + "] must not be null");
       }
-      texts.add(op.toString());
+      String text = OperationCodec.compactText(op);
+      texts.add(text != null ? text : op.toString());
     }
     return build(r.path(), () -> new WireBatch(clientId, batchSeq, baseRevision, texts));
   }

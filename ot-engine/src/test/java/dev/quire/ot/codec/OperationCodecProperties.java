@@ -102,4 +102,32 @@ class OperationCodecProperties {
     }
     assertThat(viaJson).as(json).isEqualTo(viaTree);
   }
+
+  /** The compact text written by hand is Jackson's own, for operations and anything else. */
+  @Property
+  void compactText_isWhatJacksonWrites(@ForAll("handWritten") String json) throws Exception {
+    com.fasterxml.jackson.databind.JsonNode tree;
+    try {
+      tree =
+          new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(json);
+    } catch (Exception notJson) {
+      return;
+    }
+    String text = OperationCodec.compactText(tree);
+    boolean numbersAndStrings = tree.isArray();
+    for (com.fasterxml.jackson.databind.JsonNode e : tree) {
+      numbersAndStrings &= e.isTextual() || e.isInt() || e.isLong();
+    }
+    if (numbersAndStrings) {
+      assertThat(text).isEqualTo(tree.toString());
+    } else {
+      assertThat(text).isNull();
+    }
+  }
+
+  @Property
+  void compactText_ofAnOperationsTree_isItsJson(@ForAll("docAndOp") DocOp d) {
+    assertThat(OperationCodec.compactText(OperationCodec.toTree(d.op())))
+        .isEqualTo(OperationCodec.toJson(d.op()));
+  }
 }

@@ -252,21 +252,39 @@ final class DocumentLink {
     if (!takeAll(s.batches())) {
       return;
     }
-    if (ours != null) {
-      var stillInFlight = session.sync().inFlight();
-      if (stillInFlight.isPresent() && stillInFlight.get().batchSeq() == ours.batch().batchSeq()) {
-        stop(
-            "the relay sequenced batch "
-                + ours.batch().batchSeq()
-                + " at revision "
-                + ours.firstRevision()
-                + ", which this copy already has from elsewhere (local head "
-                + head
-                + "): impossible revisions, not accepted");
-        return;
-      }
-      submitRetries = 0;
+    if (ours == null) {
+      saveAndGoOn();
+      return;
     }
+    var stillInFlight = session.sync().inFlight();
+    if (stillInFlight.isPresent() && stillInFlight.get().batchSeq() == ours.batch().batchSeq()) {
+      impossibleRevisions("sequenced", ours.batch().batchSeq(), ours.firstRevision(), head);
+      return;
+    }
+    acknowledged();
+  }
+
+  /** The relay placed our batch where this copy already has revisions: stop, accept nothing. */
+  private void impossibleRevisions(String what, long batchSeq, long firstRevision, long head) {
+    stop(
+        "the relay "
+            + what
+            + " batch "
+            + batchSeq
+            + " at revision "
+            + firstRevision
+            + ", which this copy already has from elsewhere (local head "
+            + head
+            + "): impossible revisions, not accepted");
+  }
+
+  /** Our in-flight batch is acknowledged: save, and send the next one. */
+  private void acknowledged() {
+    submitRetries = 0;
+    saveAndGoOn();
+  }
+
+  private void saveAndGoOn() {
     engine
         .store()
         .inOneCommit(
@@ -444,25 +462,10 @@ final class DocumentLink {
     if (d.status() == Delivery.Status.DUPLICATE
         && inFlight.isPresent()
         && inFlight.get().batchSeq() == a.batchSeq()) {
-      stop(
-          "the relay acknowledged batch "
-              + a.batchSeq()
-              + " at revision "
-              + a.firstRevision()
-              + ", which this copy already has from elsewhere (local head "
-              + head
-              + "): impossible revisions, not accepted");
+      impossibleRevisions("acknowledged", a.batchSeq(), a.firstRevision(), head);
       return;
     }
-    submitRetries = 0;
-    engine
-        .store()
-        .inOneCommit(
-            () -> {
-              session.save();
-              updateLiveStatus();
-              pump();
-            });
+    acknowledged();
   }
 
   private void error(ServerMessage.Error e) {

@@ -188,18 +188,29 @@ public final class EditorWindow extends JFrame {
     this.onClosed = r;
   }
 
-  /** Opens a document of the profile (it must exist locally). */
+  /** Opens a document of the profile (it must exist locally). Event thread only. */
   public CompletableFuture<DocumentSession> openDocument(String id) {
     if (id.equals(openId) && binding != null) {
       return CompletableFuture.completedFuture(binding.session());
     }
-    CompletableFuture<DocumentSession> opening =
+    if (id.equals(openingId)) {
+      // Already on its way (say, asked for at start and again by the first document list): a
+      // second session would replace the first one's view, caret and all, once it was in use.
+      return opening;
+    }
+    CompletableFuture<DocumentSession> loading =
         engine != null ? engine.open(id) : DocumentSession.open(store, id, EDT, 1000);
     CompletableFuture<DocumentSession> shown = new CompletableFuture<>();
-    opening.whenComplete(
+    openingId = id;
+    opening = shown;
+    loading.whenComplete(
         (session, error) ->
             SwingUtilities.invokeLater(
                 () -> {
+                  if (opening == shown) {
+                    openingId = null;
+                    opening = null;
+                  }
                   if (error != null) {
                     problem("Cannot open the document: " + rootMessage(error));
                     shown.completeExceptionally(error);
@@ -210,6 +221,9 @@ public final class EditorWindow extends JFrame {
                 }));
     return shown;
   }
+
+  private String openingId; // the document being opened, or null (event thread)
+  private CompletableFuture<DocumentSession> opening;
 
   /** The open document's session, or null. */
   public DocumentSession session() {
@@ -329,7 +343,7 @@ public final class EditorWindow extends JFrame {
                             d.syncError()))
             .toList();
     sidebar.show(docs, openId);
-    if (openId == null && !docs.isEmpty()) {
+    if (openId == null && openingId == null && !docs.isEmpty()) {
       String last = prefs.lastDocument();
       String first = docs.stream().anyMatch(d -> d.id().equals(last)) ? last : docs.get(0).id();
       openId = first; // once: the user's later choice wins

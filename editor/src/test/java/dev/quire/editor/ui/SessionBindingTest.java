@@ -9,6 +9,7 @@ import java.awt.Rectangle;
 import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.swing.text.SimpleAttributeSet;
@@ -51,6 +52,37 @@ class SessionBindingTest {
 
   private String sessionText() {
     return Gui.onEdt(() -> window.session().text());
+  }
+
+  @Test
+  void askingForADocumentAlreadyOnItsWay_opensItOnce() throws Exception {
+    LocalStore store = LocalStore.open(dir.resolve("second"));
+    store.createDocument("one", "one.md", 1, false, DocumentSession.insertsOf("one")).join();
+    store.createDocument("two", "two.md", 2, false, DocumentSession.insertsOf("two")).join();
+    EditorWindow w =
+        EditorApp.show(store, Settings.empty(), new Rectangle(0, 0, 600, 400), false, null);
+    try {
+      Gui.await("a document open", () -> w.session() != null);
+      String other = Gui.onEdt(() -> w.session().id().equals("one") ? "two" : "one");
+      // As at start, when the window opens the last document and its first list asks for it too:
+      // before the fix the second session replaced the first, caret and all, while it was in use.
+      var both = Gui.onEdt(() -> List.of(w.openDocument(other), w.openDocument(other)));
+      assertThat(both.get(1)).isSameAs(both.get(0));
+      DocumentSession shown = both.get(0).get(10, TimeUnit.SECONDS);
+      assertThat(shown.id()).isEqualTo(other);
+      Gui.run(() -> w.textArea().setCaretPosition(2));
+      Gui.run(() -> {}); // whatever was queued behind it
+      assertThat(Gui.onEdt(() -> w.session())).isSameAs(shown);
+      assertThat(Gui.onEdt(() -> w.textArea().getCaretPosition())).isEqualTo(2);
+    } finally {
+      CountDownLatch closed = new CountDownLatch(1);
+      Gui.run(
+          () -> {
+            w.onClosed(closed::countDown);
+            w.close();
+          });
+      closed.await(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test

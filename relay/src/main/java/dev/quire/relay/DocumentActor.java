@@ -66,9 +66,9 @@ final class DocumentActor {
   private boolean textLoaded;
   private String unreadable; // why the history cannot be read, or null
   private Map<ClientKey, HistoryStore.StoredBatch> latest; // per client, read on first submit
-  // Committed batches not yet sent to the subscribers. They go out together, in one message, when
-  // the executor has run what was queued meanwhile: one frame per subscriber for many batches
-  // rather than one per batch, which is what bounds a document with hundreds of authors.
+  // Committed batches not yet sent to the subscribers. They go out together, in one message (see
+  // scheduleLive): one frame per subscriber for many batches rather than one per batch, which is
+  // what bounds a document with hundreds of authors.
   private final List<WireSequenced> live = new ArrayList<>();
   private boolean liveFlushQueued;
   private long lastLiveNanos = System.nanoTime() - LIVE_INTERVAL_CAP_NANOS;
@@ -548,36 +548,44 @@ final class DocumentActor {
     }
     live.add(entry);
     if (!liveFlushQueued) {
-      liveFlushQueued = true;
-      long interval =
-          Math.min(
-              LIVE_INTERVAL_CAP_NANOS, subscribers.size() * LIVE_INTERVAL_PER_SUBSCRIBER_NANOS);
-      long wait = lastLiveNanos + interval - System.nanoTime();
-      if (wait <= 0 && !executor.hasQueued()) {
-        sendLive(); // nothing else to wait for
-        return;
+      scheduleLive();
+    }
+  }
+
+  /**
+   * Arranges for the committed batches to be sent: at once when nothing else is queued and the
+   * document has not sent for a while; otherwise after the queued outcomes, or when the interval
+   * since its last send is over.
+   */
+  private void scheduleLive() {
+    liveFlushQueued = true;
+    long interval =
+        Math.min(LIVE_INTERVAL_CAP_NANOS, subscribers.size() * LIVE_INTERVAL_PER_SUBSCRIBER_NANOS);
+    long wait = lastLiveNanos + interval - System.nanoTime();
+    if (wait <= 0 && !executor.hasQueued()) {
+      sendLive(); // nothing else to wait for
+      return;
+    }
+    queued.incrementAndGet(); // not idle while batches wait to be sent
+    try {
+      if (wait <= 0) {
+        executor.executeUrgent(this::sendLiveTask);
+      } else {
+        ctx.timer()
+            .schedule(
+                () -> {
+                  try {
+                    executor.executeUrgent(this::sendLiveTask);
+                  } catch (RuntimeException e) { // shutting down: clients catch up on reconnect
+                    queued.decrementAndGet();
+                  }
+                },
+                wait,
+                TimeUnit.NANOSECONDS);
       }
-      queued.incrementAndGet(); // not idle while batches wait to be sent
-      try {
-        if (wait <= 0) {
-          executor.executeUrgent(this::sendLiveTask);
-        } else {
-          ctx.timer()
-              .schedule(
-                  () -> {
-                    try {
-                      executor.executeUrgent(this::sendLiveTask);
-                    } catch (RuntimeException e) { // shutting down: the close path sends them
-                      queued.decrementAndGet();
-                    }
-                  },
-                  wait,
-                  TimeUnit.NANOSECONDS);
-        }
-      } catch (RuntimeException e) { // shutting down: send now
-        queued.decrementAndGet();
-        sendLive();
-      }
+    } catch (RuntimeException e) { // shutting down: send now
+      queued.decrementAndGet();
+      sendLive();
     }
   }
 

@@ -233,25 +233,28 @@ public final class HistoryStore {
 
   /** The canonical operations (JSON, null where not computed) of revisions {@code from..to}. */
   public List<String> canonical(String doc, long from, long to) {
-    return db.read(
-        "reading the history of " + doc,
-        c -> {
-          List<String> out = new ArrayList<>((int) Math.max(0, to - from + 1));
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT canonical FROM log WHERE doc_id = ? AND revision BETWEEN ? AND ?"
-                      + " ORDER BY revision")) {
-            s.setString(1, doc);
-            s.setLong(2, from);
-            s.setLong(3, to);
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                out.add(rs.getString(1));
-              }
-            }
-          }
-          return out;
-        });
+    return db.read("reading the history of " + doc, c -> logColumn(c, "canonical", doc, from, to));
+  }
+
+  /** One column of the log rows of revisions {@code from..to}, in revision order. */
+  private static List<String> logColumn(Connection c, String column, String doc, long from, long to)
+      throws SQLException {
+    List<String> out = new ArrayList<>((int) Math.max(0, to - from + 1));
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT "
+                + column
+                + " FROM log WHERE doc_id = ? AND revision BETWEEN ? AND ? ORDER BY revision")) {
+      s.setString(1, doc);
+      s.setLong(2, from);
+      s.setLong(3, to);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -375,20 +378,7 @@ public final class HistoryStore {
   /** A batch's operations from its log rows. */
   private static List<String> logOperations(Connection c, String doc, long first, int count)
       throws SQLException {
-    List<String> ops = new ArrayList<>(count);
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT payload FROM log WHERE doc_id = ? AND revision >= ? AND revision < ?"
-                + " ORDER BY revision")) {
-      s.setString(1, doc);
-      s.setLong(2, first);
-      s.setLong(3, first + count);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          ops.add(rs.getString(1));
-        }
-      }
-    }
+    List<String> ops = logColumn(c, "payload", doc, first, first + count - 1);
     if (ops.size() != count) {
       throw new StoreException(
           "the log of " + doc + " lacks revisions of the batch at " + first + ": corrupt");

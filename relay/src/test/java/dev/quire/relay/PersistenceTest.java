@@ -101,14 +101,16 @@ class PersistenceTest {
   }
 
   @Test
-  void storeFailure_isAnInternalError_storesNothing_andTheRelayKeepsServing() throws Exception {
+  void databaseFailingAfterTheJournal_keepsTheAcknowledgedBatch_andRefusesNewOnesUntilRestart()
+      throws Exception {
+    Path data = dir.resolve("data");
     try (Relay relay = RelayFixture.start(dir)) {
       TestClient alice = TestClient.login(relay.port(), relay.store().users().add("alice"), "ca");
       RelayFixture.create(alice, "doc");
       RelayFixture.create(alice, "other");
       alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "a")));
       alice.expectAck();
-      // Sabotage: a stray batch row already claims revision 2, so the next append cannot commit.
+      // Sabotage: a stray batch row already claims revision 2, so H2 cannot take the next append.
       try (Connection c = DriverManager.getConnection(url(), "quire", "");
           Statement st = c.createStatement()) {
         st.executeUpdate(
@@ -118,14 +120,37 @@ class PersistenceTest {
                 + "00".repeat(32)
                 + "')");
       }
+      // The journal has it: acknowledged. Then H2 refuses it, and the relay stops taking batches.
       alice.send(new ClientMessage.Submit("doc", append("ca", 2, 1, 1, "b")));
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(2);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (relay.store().isHealthy() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(relay.store().isHealthy()).isFalse();
+      alice.send(new ClientMessage.Submit("other", append("ca", 1, 0, 0, "later")));
       ServerMessage.Error e = alice.expectError(ErrorCode.INTERNAL);
       assertThat(e.retry()).isTrue();
-      assertThat(relay.store().documents().find("doc").orElseThrow().head()).isEqualTo(1);
-      assertThat(relay.store().history().canonical("doc", 1, 5)).hasSize(1);
-      alice.send(new ClientMessage.Submit("other", append("ca", 1, 0, 0, "fine")));
-      alice.expectAck();
+      assertThat(e.message()).contains("database failed");
     }
+    // While the cause is still there, the relay does not start, and the journal is kept.
+    assertThatThrownBy(() -> RelayStore.open(data, 2))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("journal");
+    assertThat(Files.size(data.resolve("relay.journal"))).isGreaterThan(8);
+    try (Connection c = DriverManager.getConnection(url(), "quire", "");
+        Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM batches WHERE client_id = 'stray'");
+    }
+    // Once it is removed, the next start writes the acknowledged batch, and nothing else.
+    try (RelayStore store = RelayStore.open(data, 2)) {
+      assertThat(store.documents().find("doc").orElseThrow().head()).isEqualTo(2);
+      assertThat(store.history().page("doc", 0, 100))
+          .extracting(w -> w.batch().operations())
+          .containsExactly(List.of("[\"a\"]"), List.of("[1,\"b\"]"));
+      assertThat(store.documents().find("other").orElseThrow().head()).isZero();
+    }
+    assertThat(Files.size(data.resolve("relay.journal"))).isEqualTo(8);
   }
 
   @Test

@@ -39,6 +39,7 @@ final class Database implements AutoCloseable {
 
   private final Path dir;
   private final JdbcConnectionPool pool;
+  private volatile Runnable beforeAccess; // waits for journaled appends to reach H2, or null
 
   private Database(Path dir, JdbcConnectionPool pool) {
     this.dir = dir;
@@ -116,13 +117,30 @@ final class Database implements AutoCloseable {
     return dir;
   }
 
+  /** A connection that does not wait for journaled appends: for the committer only. */
   Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  /**
+   * Sets what {@link #read} and {@link #inTransaction} run first: the committer waits there until
+   * the appends it acknowledged from the journal are in H2, so every read sees them (null: none).
+   */
+  void beforeAccess(Runnable wait) {
+    beforeAccess = wait;
+  }
+
+  private Connection accessConnection() throws SQLException {
+    Runnable wait = beforeAccess;
+    if (wait != null) {
+      wait.run();
+    }
     return pool.getConnection();
   }
 
   /** Runs {@code work} in one transaction, committed when it returns, rolled back if it throws. */
   <T> T inTransaction(String what, SqlWork<T> work) {
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = accessConnection()) {
       c.setAutoCommit(false);
       try {
         T result = work.run(c);
@@ -139,7 +157,7 @@ final class Database implements AutoCloseable {
 
   /** Runs read-only {@code work} on a connection in auto-commit mode. */
   <T> T read(String what, SqlWork<T> work) {
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = accessConnection()) {
       return work.run(c);
     } catch (SQLException e) {
       throw new StoreException(what + " failed: " + e.getMessage(), e);

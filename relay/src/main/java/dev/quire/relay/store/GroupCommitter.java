@@ -1,11 +1,16 @@
 package dev.quire.relay.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -13,18 +18,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits appends of every document on one thread, in the order they were given, as few
- * transactions as possible: everything that arrives while a commit runs goes into the next one.
- * Each commit writes one H2 chunk however many batches it holds, so commits per second stop
- * limiting batches per second. A batch's callback runs only after its transaction committed (or
- * failed), so acknowledged still means committed.
+ * Makes appends of every document durable, in the order they were given, in two steps (ADR 0006):
  *
- * <p>When a group fails, its appends are retried one transaction each, so one bad append (say, a
- * document not at the expected head) fails alone.
+ * <ol>
+ *   <li>The journal thread writes each group of appends to the {@link Journal} with one write and
+ *       then tells their outcomes: written to the journal is committed, so acknowledged still means
+ *       committed.
+ *   <li>The commit thread then writes whatever the journal holds that H2 does not yet, in one H2
+ *       transaction, and empties the journal from time to time once H2 has it all.
+ * </ol>
+ *
+ * <p>Every read of the database first waits until the appends given before it are in H2 ({@link
+ * Database#beforeAccess}), so nobody ever reads a history that lacks an acknowledged batch. The
+ * journal thread checks that each append continues its document's head, so that what it writes
+ * always applies to H2 later; an append that does not fails alone, storing nothing.
  */
 public final class GroupCommitter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_GROUP = 2048;
+  // Appends in the journal but not yet in H2 beyond which the journal waits for H2: bounds memory.
+  private static final int MAX_BEHIND = 50_000;
+  // The journal is emptied once H2 holds all of it and it has grown past this.
+  private static final long CLEAR_JOURNAL_BYTES = 16L << 20;
 
   /** What happened to an append: {@code failure} is null when it committed. */
   public interface Outcome {
@@ -33,29 +48,53 @@ public final class GroupCommitter implements AutoCloseable {
 
   private record Item(HistoryStore.Append append, Outcome outcome) {}
 
+  /** An append on its way to H2; null for one that failed, which still counts as settled. */
+  private record Journaled(HistoryStore.Append append) {}
+
   private static final Item STOP = new Item(null, null);
+  private static final Journaled STOP_APPLYING = new Journaled(null);
 
   private final Database db;
+  private final Journal journal;
   private final Consumer<Long> commitNanos;
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
-  private final AtomicInteger unfinished = new AtomicInteger(); // queued or being committed
-  private final Thread thread;
-  // Held while writing: by the committer thread, or by a caller of tryCommitNow.
+  private final LinkedBlockingQueue<Journaled> toApply = new LinkedBlockingQueue<>();
+  private final AtomicInteger unjournaled = new AtomicInteger(); // queued or being journaled
+  private final Thread journalThread;
+  private final Thread commitThread;
+
+  // Held while writing the journal: by the journal thread, or by a caller of tryCommitNow.
   private final ReentrantLock writing = new ReentrantLock();
-  private Connection connection; // guarded by writing
-  private AppendWriter writer; // guarded by writing
+  private final Map<String, Long> journaledHeads = new HashMap<>(); // guarded by writing
+  private Connection headConnection; // guarded by writing
+  private PreparedStatement headQuery; // guarded by writing
+  private volatile long
+      journaled; // appends given to toApply, failed ones too; written under writing
+
+  // Appends given to append()/tryCommitNow, and those of them settled (in H2, or failed), in the
+  // order they were given: a read waits until settled reaches what was given before it.
+  private final Object handing = new Object();
+  private long handed; // guarded by handing
+  private long settled; // guarded by handing; notified on change
+
+  private volatile StoreException broken; // H2 failed to take what the journal holds
   private volatile boolean closed;
 
-  GroupCommitter(Database db, Consumer<Long> commitNanos) {
+  GroupCommitter(Database db, Journal journal, Consumer<Long> commitNanos) {
     this.db = db;
+    this.journal = journal;
     this.commitNanos = commitNanos;
-    this.thread = new Thread(this::loop, "quire-commit");
-    thread.setDaemon(true);
-    thread.start();
+    this.journalThread = new Thread(this::journalLoop, "quire-journal");
+    this.commitThread = new Thread(this::commitLoop, "quire-commit");
+    journalThread.setDaemon(true);
+    commitThread.setDaemon(true);
+    db.beforeAccess(this::awaitStored);
+    journalThread.start();
+    commitThread.start();
   }
 
   /**
-   * Queues an append; {@code outcome} is told on the committer thread once it committed or failed.
+   * Queues an append; {@code outcome} is told on the journal thread once it is committed or failed.
    * It must be quick: hand further work to another executor.
    *
    * @throws IllegalStateException when the committer is closed
@@ -66,8 +105,11 @@ public final class GroupCommitter implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the committer is closed");
     }
-    unfinished.incrementAndGet();
-    queue.add(new Item(append, outcome));
+    synchronized (handing) {
+      handed++;
+      unjournaled.incrementAndGet();
+      queue.add(new Item(append, outcome));
+    }
   }
 
   /**
@@ -79,19 +121,18 @@ public final class GroupCommitter implements AutoCloseable {
   public boolean tryCommitNow(HistoryStore.Append append, Outcome outcome) {
     Objects.requireNonNull(append, "append == null");
     Objects.requireNonNull(outcome, "outcome == null");
-    if (closed || !queue.isEmpty() || !writing.tryLock()) {
+    if (closed || unjournaled.get() > 0 || !writing.tryLock()) {
       return false;
     }
     StoreException failure;
     try {
-      if (!queue.isEmpty()) {
-        return false; // the committer has work waiting: take a turn in the next group
+      synchronized (handing) {
+        if (unjournaled.get() > 0 || handed - settled >= MAX_BEHIND) {
+          return false; // others go first, in order
+        }
+        handed++;
       }
-      long t0 = System.nanoTime();
-      failure = write(List.of(new Item(append, outcome)));
-      if (failure == null) {
-        commitNanos.accept(System.nanoTime() - t0);
-      }
+      failure = writeJournal(List.of(new Item(append, outcome)))[0];
     } finally {
       writing.unlock();
     }
@@ -99,14 +140,47 @@ public final class GroupCommitter implements AutoCloseable {
     return true;
   }
 
-  /** True when nothing is queued or being committed. */
+  /** True when nothing is queued or being written to the journal, so every outcome was told. */
   public boolean isIdle() {
-    return unfinished.get() == 0;
+    return unjournaled.get() == 0;
   }
 
-  private void loop() {
+  /** Why H2 could not take what the journal holds, or null while all is well. */
+  public StoreException failure() {
+    return broken;
+  }
+
+  /**
+   * Waits until every append given before this call is in H2 (or failed). Called before every read
+   * or write of the database other than this committer's own.
+   */
+  void awaitStored() {
+    if (Thread.currentThread() == commitThread) {
+      return;
+    }
+    synchronized (handing) {
+      // The journal thread (telling outcomes) waits only for what it has written already.
+      long target = Thread.currentThread() == journalThread ? journaled : handed;
+      boolean interrupted = false;
+      while (settled < target && commitThread.isAlive()) {
+        try {
+          handing.wait(100);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // --- the journal thread ---
+
+  private void journalLoop() {
     List<Item> group = new ArrayList<>();
-    while (true) {
+    boolean stop = false;
+    while (!stop) {
       try {
         group.add(queue.take());
       } catch (InterruptedException e) {
@@ -114,114 +188,231 @@ public final class GroupCommitter implements AutoCloseable {
         break;
       }
       queue.drainTo(group, MAX_GROUP - 1);
-      boolean stop = group.remove(STOP);
+      stop = group.remove(STOP);
       if (!group.isEmpty()) {
+        waitForH2ToCatchUp();
+        StoreException[] outcomes;
         writing.lock();
         try {
-          commit(group);
+          outcomes = writeJournal(group);
         } finally {
           writing.unlock();
         }
+        for (int i = 0; i < outcomes.length; i++) {
+          tell(group.get(i), outcomes[i]);
+        }
+        unjournaled.addAndGet(-group.size()); // idle only once told, so a stop waits for acks
       }
-      unfinished.addAndGet(-group.size());
       group.clear();
-      if (stop) {
-        break;
+    }
+    toApply.add(STOP_APPLYING);
+  }
+
+  private void waitForH2ToCatchUp() {
+    synchronized (handing) {
+      while (handed - settled - unjournaled.get() >= MAX_BEHIND && commitThread.isAlive()) {
+        try {
+          handing.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
+    }
+  }
+
+  /**
+   * Writes the appends that continue their documents to the journal in one write and hands them to
+   * the commit thread; returns each one's outcome (null: committed), in order. An append that does
+   * not continue its document fails alone.
+   */
+  private StoreException[] writeJournal(List<Item> group) {
+    StoreException[] outcomes = new StoreException[group.size()];
+    List<HistoryStore.Append> fit = new ArrayList<>(group.size());
+    Map<String, Long> heads = new HashMap<>();
+    for (int i = 0; i < group.size(); i++) {
+      HistoryStore.Append a = group.get(i).append();
+      outcomes[i] = broken != null ? broken : refuse(a, heads);
+      if (outcomes[i] == null) {
+        heads.put(a.doc(), a.entry().lastRevision());
+        fit.add(a);
+      }
+    }
+    boolean written = false;
+    if (!fit.isEmpty()) {
+      long t0 = System.nanoTime();
+      try {
+        journal.write(fit);
+        commitNanos.accept(System.nanoTime() - t0);
+        journaledHeads.putAll(heads);
+        written = true;
+      } catch (StoreException e) {
+        for (int i = 0; i < outcomes.length; i++) {
+          if (outcomes[i] == null) {
+            outcomes[i] = e;
+          }
+        }
+      }
+    }
+    // Every append goes to the commit thread, failed ones as nothing, so that they are settled in
+    // the order they were given.
+    for (int i = 0; i < outcomes.length; i++) {
+      toApply.add(new Journaled(written && outcomes[i] == null ? group.get(i).append() : null));
+    }
+    journaled += outcomes.length;
+    return outcomes;
+  }
+
+  /** Why {@code a} cannot be written, or null when it continues its document's head. */
+  private StoreException refuse(HistoryStore.Append a, Map<String, Long> inGroup) {
+    Long head = inGroup.get(a.doc());
+    if (head == null) {
+      head = journaledHeads.get(a.doc());
+    }
+    if (head == null) {
+      try {
+        head = storedHead(a.doc());
+      } catch (SQLException e) {
+        return new StoreException("reading the head of " + a.doc() + ": " + e.getMessage(), e);
+      }
+      if (head == null) {
+        return new StoreException("document " + a.doc() + " does not exist or was deleted");
+      }
+      journaledHeads.put(a.doc(), head);
+    }
+    if (head != a.entry().firstRevision() - 1) {
+      return new StoreException(
+          "document " + a.doc() + " is not at revision " + (a.entry().firstRevision() - 1));
+    }
+    return null;
+  }
+
+  /** The head H2 holds: nothing of the document is in the journal since this relay started. */
+  private Long storedHead(String doc) throws SQLException {
+    if (headConnection == null) {
+      headConnection = db.connection();
+      headQuery =
+          headConnection.prepareStatement(
+              "SELECT head FROM documents WHERE id = ? AND deleted_at IS NULL");
+    }
+    headQuery.setString(1, doc);
+    try (ResultSet rs = headQuery.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : null;
+    }
+  }
+
+  // --- the commit thread ---
+
+  private void commitLoop() {
+    List<Journaled> group = new ArrayList<>();
+    Connection connection = null;
+    AppendWriter writer = null;
+    boolean stop = false;
+    try {
+      while (!stop) {
+        try {
+          group.add(toApply.take());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        toApply.drainTo(group, 4 * MAX_GROUP);
+        stop = group.removeIf(j -> j == STOP_APPLYING); // by identity: failed appends look alike
+        List<HistoryStore.Append> appends = new ArrayList<>(group.size());
+        for (Journaled j : group) {
+          if (j.append() != null) {
+            appends.add(j.append());
+          }
+        }
+        if (!appends.isEmpty() && broken == null) {
+          try {
+            if (connection == null) {
+              connection = db.connection();
+              connection.setAutoCommit(false);
+              writer = new AppendWriter(connection);
+            }
+            store(connection, writer, appends);
+          } catch (SQLException | RuntimeException e) {
+            broken = new StoreException("the relay's database failed: " + e.getMessage(), e);
+            log.error(
+                "Writing journaled batches to the database failed; they stay in the journal {}"
+                    + " and are written on the next start. No further batches are accepted.",
+                journal.file(),
+                e);
+            writer = null;
+            connection = closeQuietly(connection);
+          }
+        }
+        synchronized (handing) {
+          settled += group.size();
+          handing.notifyAll();
+        }
+        group.clear();
+        maybeClearJournal();
+      }
+    } finally {
+      closeQuietly(connection);
+    }
+  }
+
+  private static void store(Connection c, AppendWriter writer, List<HistoryStore.Append> appends)
+      throws SQLException {
+    try {
+      for (HistoryStore.Append a : appends) {
+        writer.add(a);
+      }
+      writer.flush();
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      writer.clear();
+      c.rollback();
+      throw e;
+    }
+  }
+
+  private void maybeClearJournal() {
+    if (journal.size() < CLEAR_JOURNAL_BYTES || broken != null || !toApply.isEmpty()) {
+      return;
     }
     writing.lock();
     try {
-      closeConnection();
+      long done;
+      synchronized (handing) {
+        done = settled;
+      }
+      if (done == journaled && broken == null) {
+        journal.clear(); // H2 holds everything the journal does
+      }
+    } catch (StoreException e) {
+      log.warn("{}; it is emptied later", e.getMessage());
     } finally {
       writing.unlock();
     }
-    // Only an append racing with close can be here; it was never written.
-    for (Item late; (late = queue.poll()) != null; ) {
-      if (late != STOP) {
-        tell(List.of(late), new StoreException("the relay is stopping; nothing was stored"));
-        unfinished.decrementAndGet();
-      }
-    }
   }
 
-  private void commit(List<Item> group) {
-    long t0 = System.nanoTime();
-    StoreException failure = write(group);
-    if (failure == null) {
-      commitNanos.accept(System.nanoTime() - t0);
-      tell(group, null);
-    } else if (group.size() == 1) {
-      tell(group, failure);
-    } else {
-      for (Item item : group) {
-        List<Item> one = List.of(item);
-        tell(one, write(one));
-      }
-    }
-  }
-
-  /** Writes and commits {@code items} in one transaction; returns why it failed, or null. */
-  private StoreException write(List<Item> items) {
+  private static void tell(Item item, StoreException failure) {
     try {
-      if (connection == null) {
-        connection = db.connection();
-        connection.setAutoCommit(false);
-        writer = new AppendWriter(connection);
-      }
-      for (Item item : items) {
-        writer.add(item.append());
-      }
-      writer.flush();
-      connection.commit();
-      return null;
-    } catch (SQLException | RuntimeException e) {
-      StoreException failure =
-          e instanceof StoreException se
-              ? se
-              : new StoreException("committing to the history failed: " + e.getMessage(), e);
-      rollback();
-      return failure;
+      item.outcome().done(failure);
+    } catch (RuntimeException e) {
+      log.error("An append's outcome handler failed", e);
     }
   }
 
-  private void rollback() {
-    try {
-      if (connection != null) {
-        writer.clear();
-        connection.rollback();
-      }
-    } catch (SQLException e) {
-      log.warn("Rolling back failed; opening a new connection: {}", e.getMessage());
-      closeConnection();
-    }
-  }
-
-  private static void tell(List<Item> items, StoreException failure) {
-    for (Item item : items) {
+  private static Connection closeQuietly(Connection c) {
+    if (c != null) {
       try {
-        item.outcome().done(failure);
-      } catch (RuntimeException e) {
-        log.error("An append's outcome handler failed", e);
+        c.close();
+      } catch (SQLException e) {
+        log.warn("Closing the committer's connection: {}", e.getMessage());
       }
     }
+    return null;
   }
 
-  private void closeConnection() {
-    try {
-      if (writer != null) {
-        writer.close();
-      }
-      if (connection != null) {
-        connection.close();
-      }
-    } catch (SQLException e) {
-      log.warn("Closing the committer's connection: {}", e.getMessage());
-    }
-    writer = null;
-    connection = null;
-  }
-
-  /** Commits what is queued, then stops. */
+  /**
+   * Journals what is queued, writes everything to H2, empties the journal when H2 took it all, then
+   * stops. Appends given after this fail.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -229,8 +420,35 @@ public final class GroupCommitter implements AutoCloseable {
     }
     closed = true;
     queue.add(STOP);
+    join(journalThread);
+    // Only an append racing with close can be here; it was never written.
+    for (Item late; (late = queue.poll()) != null; ) {
+      if (late != STOP) {
+        tell(late, new StoreException("the relay is stopping; nothing was stored"));
+        unjournaled.decrementAndGet();
+        synchronized (handing) {
+          settled++;
+        }
+      }
+    }
+    join(commitThread);
+    writing.lock();
     try {
-      thread.join(30_000);
+      if (broken == null && !commitThread.isAlive()) {
+        journal.clear();
+      }
+    } catch (StoreException e) {
+      log.warn("{}; it is read again on the next start", e.getMessage());
+    } finally {
+      headConnection = closeQuietly(headConnection);
+      writing.unlock();
+    }
+    db.beforeAccess(null);
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

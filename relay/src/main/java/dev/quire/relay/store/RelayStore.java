@@ -8,13 +8,16 @@ import java.nio.file.Path;
  */
 public final class RelayStore implements AutoCloseable {
   private final Database db;
+  private final Journal journal;
+  private volatile GroupCommitter committer;
   private final UserStore users;
   private final DocumentStore documents;
   private final HistoryStore history;
   private final ClientIdStore clientIds;
 
-  private RelayStore(Database db) {
+  private RelayStore(Database db, Journal journal) {
     this.db = db;
+    this.journal = journal;
     this.users = new UserStore(db);
     this.documents = new DocumentStore(db);
     this.history = new HistoryStore(db);
@@ -27,7 +30,23 @@ public final class RelayStore implements AutoCloseable {
    * @throws StoreException when the directory is in use, unreadable, or has a newer schema
    */
   public static RelayStore open(Path dataDir, int maxConnections) {
-    return new RelayStore(Database.open(dataDir, maxConnections));
+    Database db = Database.open(dataDir, maxConnections);
+    Journal journal = null;
+    try {
+      journal = Journal.open(db.dir(), false);
+      JournalReplay.replay(db, journal);
+      return new RelayStore(db, journal);
+    } catch (RuntimeException e) {
+      if (journal != null) {
+        journal.close();
+      }
+      db.close();
+      throw e;
+    }
+  }
+
+  Journal journal() {
+    return journal;
   }
 
   public Path dir() {
@@ -93,13 +112,21 @@ public final class RelayStore implements AutoCloseable {
    * is told how long each commit took. Close it before this store.
    */
   public GroupCommitter startCommitter(java.util.function.Consumer<Long> commitNanos) {
-    return new GroupCommitter(db, commitNanos);
+    if (committer != null) {
+      throw new IllegalStateException("a committer is already running");
+    }
+    committer = new GroupCommitter(db, journal, commitNanos);
+    return committer;
   }
 
-  /** True when the database answers a trivial query. */
+  /** True when the database answers a trivial query and takes what the journal holds. */
   public boolean isHealthy() {
+    GroupCommitter c = committer;
+    if (c != null && c.failure() != null) {
+      return false;
+    }
     try {
-      return db.read("health check", c -> c.isValid(1));
+      return db.read("health check", conn -> conn.isValid(1));
     } catch (StoreException e) {
       return false;
     }
@@ -107,6 +134,11 @@ public final class RelayStore implements AutoCloseable {
 
   @Override
   public void close() {
+    GroupCommitter c = committer;
+    if (c != null) {
+      c.close(); // idempotent: the relay closes it first
+    }
+    journal.close();
     db.close();
   }
 }

@@ -148,6 +148,37 @@ class GroupCommitterTest {
     assertThat(store.documents().find("a").orElseThrow().head()).isEqualTo(1);
   }
 
+  @Test
+  void aJournalThatCannotBeWritten_failsTheAppend_andStoresNothing() throws Exception {
+    store.journal().close(); // every write now fails, as on a disk that went away
+    CountDownLatch done = new CountDownLatch(1);
+    List<StoreException> failures = Collections.synchronizedList(new ArrayList<>());
+    committer.append(
+        append("a", 1, 1),
+        f -> {
+          failures.add(f);
+          done.countDown();
+        });
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(failures)
+        .singleElement()
+        .satisfies(f -> assertThat(f).hasMessageContaining("journal"));
+    assertThat(store.documents().find("a").orElseThrow().head()).isZero();
+    assertThat(store.history().page("a", 0, 10)).isEmpty();
+  }
+
+  @Test
+  void acknowledgedAppends_areReadableAtOnce_evenBeforeH2IsDone() throws Exception {
+    // A read waits for H2 to hold every append acknowledged before it: 500 appends, each read
+    // right after its outcome, never miss one.
+    for (int i = 1; i <= 500; i++) {
+      CountDownLatch done = new CountDownLatch(1);
+      committer.append(append("a", i, i), f -> done.countDown());
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(store.history().page("a", i - 1, 10)).hasSize(1);
+    }
+  }
+
   private static void record(List<String> out, String name, StoreException f, CountDownLatch l) {
     out.add(
         f == null

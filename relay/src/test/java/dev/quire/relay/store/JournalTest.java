@@ -1,0 +1,171 @@
+package dev.quire.relay.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The write-ahead journal: what a crash leaves in it reaches H2 on the next open, once. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class JournalTest {
+  @TempDir Path dir;
+
+  private RelayStore openWithDocument() {
+    RelayStore store = RelayStore.open(dir, 2);
+    if (!store.users().isActive("alice")) {
+      store.users().add("alice");
+      store.documents().create("doc", "T", "alice", 1);
+    }
+    return store;
+  }
+
+  private static HistoryStore.Append append(long first, long seq, String text, String checkpoint) {
+    String op = first == 1 ? "[\"" + text + "\"]" : "[" + (first - 1) + ",\"" + text + "\"]";
+    WireSequenced e =
+        new WireSequenced(
+            first, "alice", 100 + seq, new WireBatch("c", seq, first - 1, List.of(op)));
+    return new HistoryStore.Append("doc", e, List.of(op), new byte[32], checkpoint);
+  }
+
+  private Path journalFile() {
+    return dir.resolve(Journal.FILE_NAME);
+  }
+
+  @Test
+  void appendsOnlyInTheJournal_areWrittenOnTheNextOpen_skippingThoseH2AlreadyHas() {
+    try (RelayStore store = openWithDocument()) {
+      store.history().append(append(1, 1, "a", null)); // reached H2 before the "crash"
+      // As if the relay was killed after journaling 1 to 3 and before H2 took 2 and 3.
+      store.journal().write(List.of(append(1, 1, "a", null), append(2, 2, "é", null)));
+      store.journal().write(List.of(append(3, 3, "😀", "aé😀")));
+    }
+    assertThat(Files.exists(journalFile())).isTrue();
+    try (RelayStore store = openWithDocument()) {
+      assertThat(store.documents().find("doc").orElseThrow().head()).isEqualTo(3);
+      assertThat(store.history().page("doc", 0, 100))
+          .extracting(w -> w.batch().operations().get(0))
+          .containsExactly("[\"a\"]", "[1,\"é\"]", "[2,\"😀\"]");
+      assertThat(store.history().canonical("doc", 1, 3)).hasSize(3);
+      assertThat(store.history().checkpoint("doc", 3).orElseThrow().text()).isEqualTo("aé😀");
+      assertThat(store.journal().isEmpty()).isTrue();
+    }
+    // A third open finds nothing more to do.
+    try (RelayStore store = openWithDocument()) {
+      assertThat(store.history().page("doc", 0, 100)).hasSize(3);
+    }
+  }
+
+  @Test
+  void aRecordCutShortByACrash_endsTheJournal_andTheFileIsCopiedAside() throws IOException {
+    try (RelayStore store = openWithDocument()) {
+      store.journal().write(List.of(append(1, 1, "a", null), append(2, 2, "b", null)));
+    }
+    byte[] whole = Files.readAllBytes(journalFile());
+    // Cut into the second record, as a write interrupted by a kill would.
+    Files.write(journalFile(), java.util.Arrays.copyOf(whole, whole.length - 5));
+    try (RelayStore store = openWithDocument()) {
+      assertThat(store.documents().find("doc").orElseThrow().head()).isEqualTo(1);
+      assertThat(store.journal().isEmpty()).isTrue();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.startsWith(Journal.FILE_NAME + ".damaged-"));
+    }
+  }
+
+  @Test
+  void aFlippedByte_failsTheChecksum_andNothingAfterItIsApplied() throws IOException {
+    try (RelayStore store = openWithDocument()) {
+      store.journal().write(List.of(append(1, 1, "a", null)));
+      store.journal().write(List.of(append(2, 2, "b", null)));
+    }
+    byte[] bytes = Files.readAllBytes(journalFile());
+    bytes[bytes.length - 3] ^= 0x20; // inside the second record's body
+    Files.write(journalFile(), bytes);
+    try (RelayStore store = openWithDocument()) {
+      assertThat(store.history().page("doc", 0, 100)).hasSize(1);
+    }
+  }
+
+  @Test
+  void aFileThatIsNotAJournal_isRefusedAndLeftAlone() throws IOException {
+    try (RelayStore store = openWithDocument()) {
+      assertThat(store.journal().isEmpty()).isTrue();
+    }
+    Files.writeString(journalFile(), "something else entirely\n");
+    assertThatThrownBy(() -> RelayStore.open(dir, 2))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("not a Quire relay journal");
+    assertThat(Files.readString(journalFile())).isEqualTo("something else entirely\n");
+    // And the database was closed again: it opens once the file is moved away.
+    Files.delete(journalFile());
+    try (RelayStore store = RelayStore.open(dir, 2)) {
+      assertThat(store.users().isActive("alice")).isTrue();
+    }
+  }
+
+  @Test
+  void aRecordThatCannotFollowTheStoredHead_stopsTheOpen_andTheJournalIsKept() throws IOException {
+    try (RelayStore store = openWithDocument()) {
+      store.journal().write(List.of(append(5, 1, "x", null))); // the head is 0
+    }
+    byte[] before = Files.readAllBytes(journalFile());
+    assertThatThrownBy(() -> RelayStore.open(dir, 2))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("revisions 5 to 5 of document doc")
+        .hasMessageContaining("stored head revision 0");
+    assertThat(Files.readAllBytes(journalFile())).isEqualTo(before);
+  }
+
+  @Test
+  void appendsOfADeletedDocument_areSkipped() {
+    try (RelayStore store = openWithDocument()) {
+      store.journal().write(List.of(append(1, 1, "a", null)));
+      store.documents().markDeleted("doc", 2);
+    }
+    try (RelayStore store = openWithDocument()) {
+      assertThat(store.journal().isEmpty()).isTrue();
+      assertThat(store.documents().find("doc").orElseThrow().head()).isZero();
+    }
+  }
+
+  @Test
+  void aSecondRelayOnTheSameJournal_isRefused() {
+    try (RelayStore store = openWithDocument()) {
+      assertThatThrownBy(() -> Journal.open(dir, false))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("in use");
+    }
+  }
+
+  @Test
+  void aReopenedJournal_readsWhatWasWrittenAndAppendsAfterIt() throws IOException {
+    Path own = Files.createDirectories(dir.resolve("own"));
+    try (Journal journal = Journal.open(own, true)) {
+      journal.write(List.of(append(1, 1, "a", "a")));
+    }
+    try (Journal journal = Journal.open(own, true)) {
+      assertThat(journal.readAll())
+          .singleElement()
+          .extracting(HistoryStore.Append::checkpoint)
+          .isEqualTo("a");
+      journal.write(List.of(append(2, 2, "b", null)));
+      assertThat(journal.readAll())
+          .extracting(a -> a.entry().firstRevision())
+          .containsExactly(1L, 2L);
+      journal.clear();
+      assertThat(journal.readAll()).isEmpty();
+      assertThat(Files.size(own.resolve(Journal.FILE_NAME))).isEqualTo(8);
+    }
+  }
+}

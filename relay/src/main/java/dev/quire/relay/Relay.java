@@ -48,7 +48,8 @@ public final class Relay implements AutoCloseable {
    * @throws IllegalStateException when the port cannot be bound or the data cannot be opened
    */
   public static Relay start(RelayConfig config) {
-    RelayStore store = RelayStore.open(config.dataDir(), config.workerThreads() + 4);
+    RelayStore store =
+        RelayStore.open(config.dataDir(), config.workerThreads() + 4, config.syncWrites());
     ExecutorService pool = Executors.newFixedThreadPool(config.workerThreads(), named("quire-doc"));
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(named("quire-relay-timer"));

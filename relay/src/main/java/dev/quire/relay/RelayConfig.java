@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param helloTimeoutMillis a connection that has not said hello by then is closed
  * @param backupDir where to write online backups (H2 {@code BACKUP TO}), or null for none
  * @param backupIntervalMillis how often to write one
+ * @param syncWrites force each journal write to the disk before acknowledging ({@code fsync}), so
+ *     that acknowledged batches survive a power loss too, at the cost of the disk's flush time
  */
 public record RelayConfig(
     String bind,
@@ -40,7 +42,8 @@ public record RelayConfig(
     int workerThreads,
     long helloTimeoutMillis,
     Path backupDir,
-    long backupIntervalMillis) {
+    long backupIntervalMillis,
+    boolean syncWrites) {
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_METRICS_PORT = 7071;
@@ -92,6 +95,7 @@ public record RelayConfig(
     b.helloTimeoutMillis = helloTimeoutMillis;
     b.backupDir = backupDir;
     b.backupIntervalMillis = backupIntervalMillis;
+    b.syncWrites = syncWrites;
     return b;
   }
 
@@ -126,6 +130,7 @@ public record RelayConfig(
     private long helloTimeoutMillis = 10_000;
     private Path backupDir;
     private long backupIntervalMillis = 3_600_000;
+    private boolean syncWrites;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir == null");
@@ -193,6 +198,12 @@ public record RelayConfig(
       return this;
     }
 
+    /** Forces every journal write to the disk before it is acknowledged. */
+    public Builder syncWrites(boolean syncWrites) {
+      this.syncWrites = syncWrites;
+      return this;
+    }
+
     public RelayConfig build() {
       return new RelayConfig(
           bind,
@@ -208,7 +219,8 @@ public record RelayConfig(
           workerThreads,
           helloTimeoutMillis,
           backupDir,
-          backupIntervalMillis);
+          backupIntervalMillis,
+          syncWrites);
     }
   }
 }

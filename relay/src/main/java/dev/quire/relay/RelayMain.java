@@ -134,6 +134,15 @@ public final class RelayMain implements Callable<Integer> {
   long backupMinutes;
 
   @Option(
+      names = "--sync",
+      defaultValue = "${env:QUIRE_RELAY_SYNC:-false}",
+      description =
+          "Force each write of the journal to the disk (fsync) before acknowledging it, so"
+              + " acknowledged edits survive a power loss too; slower on disks without a"
+              + " protected write cache [QUIRE_RELAY_SYNC].")
+  boolean sync;
+
+  @Option(
       names = "--opaque",
       defaultValue = "${env:QUIRE_RELAY_OPAQUE:-false}",
       description =
@@ -197,6 +206,7 @@ public final class RelayMain implements Callable<Integer> {
         .openMode(open)
         .allowOpenOnNetwork(allowOpenOnNetwork)
         .backups(backupDir, Math.max(1, backupMinutes) * 60_000)
+        .syncWrites(sync)
         .build();
   }
 

@@ -39,6 +39,7 @@ class RelayMainTest {
         .contains("--data", "QUIRE_RELAY_DATA", "--metrics-port", "--checkpoint-interval")
         .contains("--max-message-bytes", "--max-batch-operations", "--opaque", "--open")
         .contains("--backup-dir", "QUIRE_RELAY_BACKUP_DIR")
+        .contains("--sync", "QUIRE_RELAY_SYNC", "power loss")
         .contains("user", "grant");
   }
 
@@ -52,6 +53,27 @@ class RelayMainTest {
     assertThat(config.openMode()).isFalse();
     assertThat(config.dataDir().toString()).startsWith(System.getProperty("user.home"));
     assertThat(config.backupDir()).isNull();
+    assertThat(config.syncWrites()).isFalse();
+  }
+
+  @Test
+  void sync_forcesJournalWrites_andARelayWithItStoresAndServes() throws Exception {
+    RelayMain main = new RelayMain();
+    new CommandLine(main)
+        .parseArgs("--sync", "--data", data(), "--port", "0", "--metrics-port", "-1");
+    RelayConfig config = main.config();
+    assertThat(config.syncWrites()).isTrue();
+    try (Relay relay = Relay.start(config)) {
+      TestClient alice = TestClient.login(relay.port(), relay.store().users().add("alice"), "ca");
+      RelayFixture.create(alice, "doc");
+      alice.send(
+          new dev.quire.ot.protocol.ClientMessage.Submit(
+              "doc", RelayFixture.append("ca", 1, 0, 0, "synced")));
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(1);
+    }
+    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+      assertThat(store.history().page("doc", 0, 10)).hasSize(1);
+    }
   }
 
   @Test

@@ -30,10 +30,18 @@ public final class RelayStore implements AutoCloseable {
    * @throws StoreException when the directory is in use, unreadable, or has a newer schema
    */
   public static RelayStore open(Path dataDir, int maxConnections) {
+    return open(dataDir, maxConnections, false);
+  }
+
+  /**
+   * Opens the store as {@link #open(Path, int)} does; with {@code syncWrites}, every journal write
+   * is forced to the disk before it counts as committed.
+   */
+  public static RelayStore open(Path dataDir, int maxConnections, boolean syncWrites) {
     Database db = Database.open(dataDir, maxConnections);
     Journal journal = null;
     try {
-      journal = Journal.open(db.dir(), false);
+      journal = Journal.open(db.dir(), syncWrites);
       JournalReplay.replay(db, journal);
       return new RelayStore(db, journal);
     } catch (RuntimeException e) {

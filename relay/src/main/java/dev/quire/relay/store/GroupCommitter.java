@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_GROUP = 2048;
+  private static final int MAX_APPLY_GROUP = 4 * MAX_GROUP;
+  // How long the commit thread waits for more before committing a group to H2.
+  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   // Appends in the journal but not yet in H2 beyond which the journal waits for H2: bounds memory.
   private static final int MAX_BEHIND = 50_000;
   // The journal is emptied once H2 holds all of it and it has grown past this.
@@ -48,11 +51,21 @@ public final class GroupCommitter implements AutoCloseable {
 
   private record Item(HistoryStore.Append append, Outcome outcome) {}
 
-  /** An append on its way to H2; null for one that failed, which still counts as settled. */
-  private record Journaled(HistoryStore.Append append) {}
+  /**
+   * An append on its way to H2; null for one that failed, which still counts as settled. A class,
+   * not a record: the markers below must equal only themselves.
+   */
+  private static final class Journaled {
+    final HistoryStore.Append append;
+
+    Journaled(HistoryStore.Append append) {
+      this.append = append;
+    }
+  }
 
   private static final Item STOP = new Item(null, null);
   private static final Journaled STOP_APPLYING = new Journaled(null);
+  private static final Journaled WAKE = new Journaled(null); // a reader waits: commit now
 
   private final Database db;
   private final Journal journal;
@@ -161,6 +174,9 @@ public final class GroupCommitter implements AutoCloseable {
     synchronized (handing) {
       // The journal thread (telling outcomes) waits only for what it has written already.
       long target = Thread.currentThread() == journalThread ? journaled : handed;
+      if (settled < target) {
+        toApply.add(WAKE);
+      }
       boolean interrupted = false;
       while (settled < target && commitThread.isAlive()) {
         try {
@@ -311,17 +327,16 @@ public final class GroupCommitter implements AutoCloseable {
     try {
       while (!stop) {
         try {
-          group.add(toApply.take());
+          collect(group);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           break;
         }
-        toApply.drainTo(group, 4 * MAX_GROUP);
-        stop = group.removeIf(j -> j == STOP_APPLYING); // by identity: failed appends look alike
+        stop = group.remove(STOP_APPLYING);
         List<HistoryStore.Append> appends = new ArrayList<>(group.size());
         for (Journaled j : group) {
-          if (j.append() != null) {
-            appends.add(j.append());
+          if (j.append != null) {
+            appends.add(j.append);
           }
         }
         if (!appends.isEmpty() && broken == null) {
@@ -353,6 +368,29 @@ public final class GroupCommitter implements AutoCloseable {
     } finally {
       closeQuietly(connection);
     }
+  }
+
+  /**
+   * Takes the next group for H2: what is waiting, plus what arrives within {@link #LINGER_NANOS}
+   * unless somebody waits to read or the relay stops. Nobody's acknowledgement waits for H2, and
+   * every H2 commit rewrites the pages it touched, so fewer, larger commits cost less CPU.
+   */
+  private void collect(List<Journaled> group) throws InterruptedException {
+    group.add(toApply.take());
+    long deadline = System.nanoTime() + LINGER_NANOS;
+    while (group.size() < MAX_APPLY_GROUP) {
+      toApply.drainTo(group, MAX_APPLY_GROUP - group.size());
+      if (group.remove(WAKE) || group.contains(STOP_APPLYING)) {
+        break;
+      }
+      long left = deadline - System.nanoTime();
+      Journaled next = left > 0 ? toApply.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (next == null) {
+        break;
+      }
+      group.add(next);
+    }
+    group.removeIf(j -> j == WAKE); // more than one reader may have woken it
   }
 
   private static void store(Connection c, AppendWriter writer, List<HistoryStore.Append> appends)

@@ -123,7 +123,10 @@ public final class OperationCodec {
   /** Parses JSON text into an operation. */
   public static TextOperation fromJson(String json) {
     Objects.requireNonNull(json, "json == null");
-    TextOperation op = readWellFormed(json);
+    TextOperation op = readCompact(json);
+    if (op == null) {
+      op = readWellFormed(json);
+    }
     if (op != null) {
       return op;
     }
@@ -135,6 +138,129 @@ public final class OperationCodec {
           "operation is not valid JSON: " + e.getOriginalMessage());
     }
     return fromTree(tree);
+  }
+
+  /**
+   * Reads an operation in the exact form {@link #toJson} writes ({@code [5,"ab",-2]}: no spaces,
+   * plain integers), which is how every stored and relayed operation looks, with a scan of the
+   * characters: a Jackson parser per operation cost more than the rest of reading a history page.
+   * Returns null for anything else, which the other paths then read or refuse.
+   */
+  static TextOperation readCompact(String json) {
+    int n = json.length();
+    if (n < 3 || json.charAt(0) != '[' || json.charAt(n - 1) != ']') {
+      return null;
+    }
+    TextOperation.Builder b = TextOperation.builder();
+    StringBuilder text = null;
+    int i = 1;
+    try {
+      while (true) {
+        char c = json.charAt(i);
+        if (c == '"') {
+          int start = ++i;
+          boolean escaped = false;
+          while ((c = json.charAt(i)) != '"') {
+            if (c == '\\') {
+              escaped = true;
+              i += 2;
+            } else if (c < 0x20) {
+              return null; // JSON forbids raw control characters in strings
+            } else {
+              i++;
+            }
+          }
+          if (i == start) {
+            return null; // an empty insert
+          }
+          String insert;
+          if (escaped) {
+            if (text == null) {
+              text = new StringBuilder();
+            }
+            insert = unescape(json, start, i, text);
+            if (insert == null) {
+              return null;
+            }
+          } else {
+            insert = json.substring(start, i);
+          }
+          b.insert(insert);
+          i++;
+        } else {
+          boolean negative = c == '-';
+          if (negative) {
+            c = json.charAt(++i);
+          }
+          if (c < '1' || c > '9') {
+            return null; // 0, a leading zero, or not a number
+          }
+          long v = 0;
+          while (c >= '0' && c <= '9') {
+            v = v * 10 + (c - '0');
+            if (v > Integer.MAX_VALUE) {
+              return null;
+            }
+            c = json.charAt(++i);
+          }
+          if (negative) {
+            b.delete((int) v);
+          } else {
+            b.retain((int) v);
+          }
+        }
+        c = json.charAt(i);
+        if (c == ']') {
+          return i == n - 1 ? b.build() : null;
+        }
+        if (c != ',') {
+          return null;
+        }
+        i++;
+      }
+    } catch (IndexOutOfBoundsException | MalformedOperationException e) {
+      return null;
+    }
+  }
+
+  /** The string between {@code start} and {@code end} with its JSON escapes read, or null. */
+  private static String unescape(String json, int start, int end, StringBuilder out) {
+    out.setLength(0);
+    for (int i = start; i < end; i++) {
+      char c = json.charAt(i);
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      char e = json.charAt(++i);
+      switch (e) {
+        case '"', '\\', '/' -> out.append(e);
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        case 't' -> out.append('\t');
+        case 'u' -> {
+          if (i + 4 >= end) {
+            return null;
+          }
+          int v = 0;
+          for (int k = 1; k <= 4; k++) {
+            int d = Character.digit(json.charAt(i + k), 16);
+            if (d < 0) {
+              return null;
+            }
+            v = v * 16 + d;
+          }
+          out.append((char) v);
+          i += 4;
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return out.toString();
   }
 
   /**

@@ -63,6 +63,14 @@ class OperationCodecProperties {
   }
 
   @Property
+  void compactJson_isReadByTheCharacterScan(@ForAll("docAndOp") DocOp d) {
+    String json = OperationCodec.toJson(d.op());
+    if (!d.op().isNoop()) {
+      assertThat(OperationCodec.readCompact(json)).isEqualTo(d.op());
+    }
+  }
+
+  @Property
   void json_hasOneElementPerComponent(@ForAll("docAndOp") DocOp d) {
     assertThat(OperationCodec.toTree(d.op()).size()).isEqualTo(d.op().componentCount());
   }
@@ -75,10 +83,23 @@ class OperationCodecProperties {
             Arbitraries.integers().between(-5, 5).map(String::valueOf),
             Arbitraries.of("2147483647", "-2147483647", "-2147483648", "2147483648", "1.0", "1e3"),
             Arbitraries.strings().withChars("ab\u00e9\"").ofMaxLength(3).map(t -> '"' + t + '"'),
-            Arbitraries.of("\"\\ud83d\\ude00\"", "\"\\ud83d\"", "null", "true", "{}", "[1]"));
+            Arbitraries.of("\"\\ud83d\\ude00\"", "\"\\ud83d\"", "null", "true", "{}", "[1]"),
+            Arbitraries.of(
+                "\"a\\nb\"",
+                "\"\\u00e9\\/\\\\\"",
+                "\"\\\"\"",
+                "\"\\x\"",
+                "\"\\u12\"",
+                "\"\t\"",
+                "007",
+                "-0"));
+    // Spaced as people write it, and compact as the codec does (the character-scanning path).
     Arbitrary<String> array =
-        element.list().ofMaxSize(5).map(l -> "[" + String.join(", ", l) + "]");
-    return Arbitraries.oneOf(array, array.map(a -> a + " [2]"), array.map(a -> a.substring(1)));
+        Arbitraries.oneOf(
+            element.list().ofMaxSize(5).map(l -> "[" + String.join(", ", l) + "]"),
+            element.list().ofMaxSize(5).map(l -> "[" + String.join(",", l) + "]"));
+    return Arbitraries.oneOf(
+        array, array.map(a -> a + " [2]"), array.map(a -> a + "]"), array.map(a -> a.substring(1)));
   }
 
   /** The streaming fast path and the tree path agree: the same operation or the same refusal. */

@@ -8,15 +8,17 @@ import java.sql.SQLException;
 
 /**
  * Writes appends on one connection with statements prepared once: H2 parses SQL on every {@code
- * prepareStatement}, which cost more than the inserts themselves. Not thread-safe; the caller owns
- * the transaction.
+ * prepareStatement}, which cost more than the inserts themselves. A batch is one row of {@code
+ * batches} (schema V5), its operations and canonical operations one per line; only a batch whose
+ * operations cannot be held so gets log rows. Not thread-safe; the caller owns the transaction.
  */
 final class AppendWriter implements AutoCloseable {
   private final PreparedStatement head;
   private final PreparedStatement log;
   private final PreparedStatement batch;
   private final PreparedStatement checkpoint;
-  private boolean pending; // log or batch rows added but not yet executed
+  private boolean pending; // batch rows added but not yet executed
+  private boolean logPending; // log rows too
 
   AppendWriter(Connection c) throws SQLException {
     head =
@@ -31,8 +33,8 @@ final class AppendWriter implements AutoCloseable {
     batch =
         c.prepareStatement(
             "INSERT INTO batches (doc_id, author, client_id, batch_seq, first_revision,"
-                + " op_count, base_revision, created_at, digest, operations)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " op_count, base_revision, created_at, digest, operations, canonical)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     checkpoint =
         c.prepareStatement("INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?)");
   }
@@ -54,17 +56,23 @@ final class AppendWriter implements AutoCloseable {
       throw new StoreException(
           "document " + a.doc() + " is not at revision " + (e.firstRevision() - 1));
     }
-    for (int i = 0; i < b.size(); i++) {
-      log.setString(1, a.doc());
-      log.setLong(2, e.firstRevision() + i);
-      log.setLong(3, b.baseRevision());
-      log.setString(4, e.author());
-      log.setString(5, b.clientId());
-      log.setLong(6, b.batchSeq());
-      log.setLong(7, e.timestampMillis());
-      log.setString(8, b.operations().get(i));
-      log.setString(9, a.canonical() == null ? null : a.canonical().get(i));
-      log.addBatch();
+    String operations = HistoryStore.joinOperations(b.operations());
+    String canonical = a.canonical() == null ? null : HistoryStore.joinOperations(a.canonical());
+    if (operations == null || (a.canonical() != null && canonical == null)) {
+      // Cannot be held one per line: the log keeps them, a row each.
+      for (int i = 0; i < b.size(); i++) {
+        log.setString(1, a.doc());
+        log.setLong(2, e.firstRevision() + i);
+        log.setLong(3, b.baseRevision());
+        log.setString(4, e.author());
+        log.setString(5, b.clientId());
+        log.setLong(6, b.batchSeq());
+        log.setLong(7, e.timestampMillis());
+        log.setString(8, b.operations().get(i));
+        log.setString(9, a.canonical() == null ? null : a.canonical().get(i));
+        log.addBatch();
+      }
+      logPending = true;
     }
     batch.setString(1, a.doc());
     batch.setString(2, e.author());
@@ -75,7 +83,8 @@ final class AppendWriter implements AutoCloseable {
     batch.setLong(7, b.baseRevision());
     batch.setLong(8, e.timestampMillis());
     batch.setBytes(9, a.digest());
-    batch.setString(10, HistoryStore.joinOperations(b.operations()));
+    batch.setString(10, operations);
+    batch.setString(11, canonical);
     batch.addBatch();
     pending = true;
     if (a.checkpoint() != null) {
@@ -88,8 +97,11 @@ final class AppendWriter implements AutoCloseable {
 
   /** Writes the rows added since the last flush. */
   void flush() throws SQLException {
-    if (pending) {
+    if (logPending) {
       log.executeBatch();
+      logPending = false;
+    }
+    if (pending) {
       batch.executeBatch();
       pending = false;
     }
@@ -100,6 +112,7 @@ final class AppendWriter implements AutoCloseable {
     log.clearBatch();
     batch.clearBatch();
     pending = false;
+    logPending = false;
   }
 
   @Override

@@ -13,8 +13,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Each document's history: the log (one row per revision), the sequenced batches (for deduplication
- * and whole-batch paging) and the checkpoints. Appends are one transaction each.
+ * Each document's history: the sequenced batches, one row each holding its operations as sent and
+ * its canonical operations (deduplication, whole-batch paging, everything per revision), the log
+ * (one row per revision, written before schema V5 and for batches whose operations cannot be held
+ * one per line) and the checkpoints.
  */
 public final class HistoryStore {
 
@@ -233,7 +235,52 @@ public final class HistoryStore {
 
   /** The canonical operations (JSON, null where not computed) of revisions {@code from..to}. */
   public List<String> canonical(String doc, long from, long to) {
-    return db.read("reading the history of " + doc, c -> logColumn(c, "canonical", doc, from, to));
+    return db.read(
+        "reading the history of " + doc,
+        c -> {
+          List<String> out = new ArrayList<>((int) Math.max(0, to - from + 1));
+          long start = batchStart(c, doc, from);
+          if (start < 0) {
+            return out;
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT first_revision, op_count, canonical FROM batches WHERE doc_id = ?"
+                      + " AND first_revision >= ? AND first_revision <= ? ORDER BY first_revision")) {
+            s.setString(1, doc);
+            s.setLong(2, start);
+            s.setLong(3, to);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                long first = rs.getLong(1);
+                int count = rs.getInt(2);
+                List<String> ops = splitOperations(rs.getString(3), count);
+                if (ops == null) { // not computed, or held in the log (written before V5)
+                  ops = logColumn(c, "canonical", doc, first, first + count - 1);
+                  if (ops.size() != count) {
+                    ops = java.util.Collections.nCopies(count, null);
+                  }
+                }
+                for (int i = 0; i < count; i++) {
+                  long r = first + i;
+                  if (r >= from && r <= to) {
+                    out.add(ops.get(i));
+                  }
+                }
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /** The lines of {@code joined}, or null when it is null or does not hold {@code count}. */
+  private static List<String> splitOperations(String joined, int count) {
+    if (joined == null) {
+      return null;
+    }
+    List<String> ops = List.of(joined.split("\n", -1));
+    return ops.size() == count ? ops : null;
   }
 
   /** One column of the log rows of revisions {@code from..to}, in revision order. */
@@ -284,6 +331,7 @@ public final class HistoryStore {
     db.inTransaction(
         "filling in derived history of " + doc,
         c -> {
+          // Rows written before V5 keep their canonical operations in the log.
           try (PreparedStatement s =
               c.prepareStatement(
                   "UPDATE log SET canonical = ? WHERE doc_id = ? AND revision = ?"
@@ -296,11 +344,12 @@ public final class HistoryStore {
             }
             s.executeBatch();
           }
+          fillBatchCanonical(c, doc, firstRevision, canonical);
           try (PreparedStatement s =
               c.prepareStatement(
-                  "UPDATE documents SET missing_canonical = (SELECT COUNT(*) FROM log"
-                      + " WHERE doc_id = ? AND canonical IS NULL) WHERE id = ?")) {
-            s.setString(1, doc); // counted once here, where the whole log is rewritten anyway
+                  "UPDATE documents SET missing_canonical = (SELECT COALESCE(SUM(op_count), 0)"
+                      + " FROM batches WHERE doc_id = ? AND canonical IS NULL) WHERE id = ?")) {
+            s.setString(1, doc); // counted once here, where the whole history is rewritten anyway
             s.setString(2, doc);
             s.executeUpdate();
           }
@@ -317,6 +366,45 @@ public final class HistoryStore {
           }
           return null;
         });
+  }
+
+  /** Gives each batch lacking them its canonical operations, from {@code canonical}. */
+  private static void fillBatchCanonical(
+      Connection c, String doc, long firstRevision, List<String> canonical) throws SQLException {
+    long last = firstRevision + canonical.size() - 1;
+    List<long[]> batches = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT first_revision, op_count FROM batches WHERE doc_id = ?"
+                + " AND first_revision >= ? AND first_revision <= ? AND canonical IS NULL")) {
+      s.setString(1, doc);
+      s.setLong(2, firstRevision);
+      s.setLong(3, last);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          batches.add(new long[] {rs.getLong(1), rs.getInt(2)});
+        }
+      }
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE batches SET canonical = ? WHERE doc_id = ? AND first_revision = ?")) {
+      for (long[] b : batches) {
+        int from = (int) (b[0] - firstRevision);
+        int to = from + (int) b[1];
+        if (to > canonical.size()) {
+          continue; // only part of it given: it stays uncomputed
+        }
+        String joined = joinOperations(canonical.subList(from, to));
+        if (joined != null) {
+          s.setString(1, joined);
+          s.setString(2, doc);
+          s.setLong(3, b[0]);
+          s.addBatch();
+        }
+      }
+      s.executeBatch();
+    }
   }
 
   /** First revision of the batch holding {@code revision}, or -1 when there is none. */
@@ -361,9 +449,8 @@ public final class HistoryStore {
           String author = rs.getString(4);
           String clientId = rs.getString(5);
           long seq = rs.getLong(6);
-          String joined = rs.getString(8);
-          List<String> ops = joined == null ? null : List.of(joined.split("\n", -1));
-          if (ops == null || ops.size() != count) {
+          List<String> ops = splitOperations(rs.getString(8), count);
+          if (ops == null) {
             ops = logOperations(c, doc, first, count);
           }
           out.add(

@@ -197,7 +197,7 @@ public final class LocalStore implements AutoCloseable {
                 return;
               }
               Outbox.delete(c, id);
-              Queries.update(c, "DELETE FROM revisions WHERE doc_id = ?", id);
+              LogBlocks.delete(c, id);
               Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
               Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
               if (d.get().onRelay()) {
@@ -286,7 +286,7 @@ public final class LocalStore implements AutoCloseable {
         Queries.document(c, id).orElseThrow(() -> new StoreException("no document " + id));
     Queries.SyncRow row = Queries.syncRow(c, id);
     Queries.Checkpoint cp = Queries.checkpointAtOrBefore(c, id, row.head());
-    List<TextOperation> tail = Queries.operations(c, id, cp.revision() + 1, row.head());
+    List<TextOperation> tail = LogBlocks.operations(c, id, cp.revision() + 1, row.head());
     GapBuffer text = new GapBuffer(cp.text());
     int lengthBefore = text.length();
     tail.forEach(text::apply);
@@ -325,7 +325,7 @@ public final class LocalStore implements AutoCloseable {
           }
           Queries.Checkpoint cp = Queries.checkpointAtOrBefore(c, id, revision);
           GapBuffer text = new GapBuffer(cp.text());
-          Queries.operations(c, id, cp.revision() + 1, revision).forEach(text::apply);
+          LogBlocks.operations(c, id, cp.revision() + 1, revision).forEach(text::apply);
           return text.toString();
         });
   }
@@ -344,17 +344,17 @@ public final class LocalStore implements AutoCloseable {
 
   /** Revisions {@code from..to} (inclusive, clipped to the log) with author, time and batch. */
   public CompletableFuture<List<Revision>> revisions(String id, long from, long to) {
-    return read(c -> Queries.revisions(c, id, from, to));
+    return read(c -> LogBlocks.revisions(c, id, from, to));
   }
 
   /** Canonical operations {@code from..to} (inclusive), for a log loaded only from a checkpoint. */
   public CompletableFuture<List<TextOperation>> operations(String id, long from, long to) {
-    return read(c -> Queries.operations(c, id, from, to));
+    return read(c -> LogBlocks.operations(c, id, from, to));
   }
 
   /** The document's length in code points at {@code revision}. */
   public CompletableFuture<Integer> lengthAt(String id, long revision) {
-    return read(c -> Queries.lengthAt(c, id, revision));
+    return read(c -> LogBlocks.lengthAt(c, id, revision));
   }
 
   /** The outbox with when each operation was made. */
@@ -440,7 +440,7 @@ public final class LocalStore implements AutoCloseable {
         throw new StoreException(
             "document " + id + " is not at revision " + (first - 1) + "; refusing a gap");
       }
-      Queries.insertRevisions(c, id, revs);
+      LogBlocks.insert(c, id, revs);
     }
     for (Checkpoint cp : cps) {
       Queries.insertCheckpoint(c, id, cp.revision(), cp.text());

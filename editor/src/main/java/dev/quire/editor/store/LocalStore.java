@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,7 @@ public final class LocalStore implements AutoCloseable {
   private final String clientId;
   private final ExecutorService executor;
   private final WriteQueue writes;
+  private final Map<String, CompletableFuture<Void>> deadRowDeletions = new ConcurrentHashMap<>();
 
   private LocalStore(ProfileDatabase db, String clientId, ExecutorService executor) {
     this.db = db;
@@ -278,7 +280,9 @@ public final class LocalStore implements AutoCloseable {
 
   /** Everything needed to edit and sync a document; see {@link LoadedDocument}. */
   public CompletableFuture<LoadedDocument> load(String id) {
-    return read(c -> load(c, id));
+    CompletableFuture<LoadedDocument> loaded = read(c -> load(c, id));
+    loaded.thenRun(() -> deleteDeadRows(id)); // any left when the profile was last closed
+    return loaded;
   }
 
   private LoadedDocument load(Connection c, String id) throws SQLException {
@@ -408,13 +412,45 @@ public final class LocalStore implements AutoCloseable {
         writes.submit(
             (c, skip) -> writeReceived(c, id, revs, cps, ch, skip.contains(id)),
             ch instanceof OutboxChange.Replaced ? id : null);
-    if (ch instanceof OutboxChange.Acknowledged a) {
-      // Rows superseded by an outbox block go a few at a time, in a commit of their own: the
-      // acknowledgement (and the next batch, committed with it) need not wait for them.
-      int n = Math.max(a.count(), Outbox.BLOCK_OPS);
-      done.thenRun(() -> writes.submit((c, skip) -> Outbox.deleteDead(c, id, n)));
+    if (ch instanceof OutboxChange.Acknowledged) {
+      done.thenRun(() -> deleteDeadRows(id));
     }
     return done;
+  }
+
+  /**
+   * Deletes the outbox rows superseded by blocks once the blocks are all acknowledged, a chunk per
+   * commit: deleting a row costs H2 about as much as writing it, so they wait until the rewritten
+   * outbox is sent rather than compete with the catch-up and the round trips, and a local edit
+   * committed meanwhile waits for one chunk at most (ADR 6).
+   */
+  private void deleteDeadRows(String id) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    if (deadRowDeletions.putIfAbsent(id, mine) != null) {
+      return; // already under way
+    }
+    deleteDeadChunks(id)
+        .whenComplete(
+            (v, e) -> {
+              deadRowDeletions.remove(id, mine);
+              if (e != null) {
+                mine.completeExceptionally(e);
+              } else {
+                mine.complete(null);
+              }
+            });
+  }
+
+  private CompletableFuture<Void> deleteDeadChunks(String id) {
+    boolean[] more = new boolean[1];
+    return writes
+        .submit((c, skip) -> more[0] = Outbox.deleteDead(c, id, Outbox.BLOCK_OPS))
+        .thenCompose(v -> more[0] ? deleteDeadChunks(id) : CompletableFuture.completedFuture(null));
+  }
+
+  /** Completes once the dead outbox rows of {@code id} being deleted are gone (for tests). */
+  CompletableFuture<Void> deadRowsDeleted(String id) {
+    return deadRowDeletions.getOrDefault(id, CompletableFuture.completedFuture(null));
   }
 
   private void writeReceived(

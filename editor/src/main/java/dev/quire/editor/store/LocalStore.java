@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,7 @@ public final class LocalStore implements AutoCloseable {
   private final String clientId;
   private final ExecutorService executor;
   private final WriteQueue writes;
+  private final Map<String, CompletableFuture<Void>> deadRowDeletions = new ConcurrentHashMap<>();
 
   private LocalStore(ProfileDatabase db, String clientId, ExecutorService executor) {
     this.db = db;
@@ -197,7 +199,7 @@ public final class LocalStore implements AutoCloseable {
                 return;
               }
               Outbox.delete(c, id);
-              Queries.update(c, "DELETE FROM revisions WHERE doc_id = ?", id);
+              LogBlocks.delete(c, id);
               Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
               Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
               if (d.get().onRelay()) {
@@ -278,7 +280,9 @@ public final class LocalStore implements AutoCloseable {
 
   /** Everything needed to edit and sync a document; see {@link LoadedDocument}. */
   public CompletableFuture<LoadedDocument> load(String id) {
-    return read(c -> load(c, id));
+    CompletableFuture<LoadedDocument> loaded = read(c -> load(c, id));
+    loaded.thenRun(() -> deleteDeadRows(id)); // any left when the profile was last closed
+    return loaded;
   }
 
   private LoadedDocument load(Connection c, String id) throws SQLException {
@@ -286,7 +290,7 @@ public final class LocalStore implements AutoCloseable {
         Queries.document(c, id).orElseThrow(() -> new StoreException("no document " + id));
     Queries.SyncRow row = Queries.syncRow(c, id);
     Queries.Checkpoint cp = Queries.checkpointAtOrBefore(c, id, row.head());
-    List<TextOperation> tail = Queries.operations(c, id, cp.revision() + 1, row.head());
+    List<TextOperation> tail = LogBlocks.operations(c, id, cp.revision() + 1, row.head());
     GapBuffer text = new GapBuffer(cp.text());
     int lengthBefore = text.length();
     tail.forEach(text::apply);
@@ -325,7 +329,7 @@ public final class LocalStore implements AutoCloseable {
           }
           Queries.Checkpoint cp = Queries.checkpointAtOrBefore(c, id, revision);
           GapBuffer text = new GapBuffer(cp.text());
-          Queries.operations(c, id, cp.revision() + 1, revision).forEach(text::apply);
+          LogBlocks.operations(c, id, cp.revision() + 1, revision).forEach(text::apply);
           return text.toString();
         });
   }
@@ -344,17 +348,17 @@ public final class LocalStore implements AutoCloseable {
 
   /** Revisions {@code from..to} (inclusive, clipped to the log) with author, time and batch. */
   public CompletableFuture<List<Revision>> revisions(String id, long from, long to) {
-    return read(c -> Queries.revisions(c, id, from, to));
+    return read(c -> LogBlocks.revisions(c, id, from, to));
   }
 
   /** Canonical operations {@code from..to} (inclusive), for a log loaded only from a checkpoint. */
   public CompletableFuture<List<TextOperation>> operations(String id, long from, long to) {
-    return read(c -> Queries.operations(c, id, from, to));
+    return read(c -> LogBlocks.operations(c, id, from, to));
   }
 
   /** The document's length in code points at {@code revision}. */
   public CompletableFuture<Integer> lengthAt(String id, long revision) {
-    return read(c -> Queries.lengthAt(c, id, revision));
+    return read(c -> LogBlocks.lengthAt(c, id, revision));
   }
 
   /** The outbox with when each operation was made. */
@@ -408,13 +412,45 @@ public final class LocalStore implements AutoCloseable {
         writes.submit(
             (c, skip) -> writeReceived(c, id, revs, cps, ch, skip.contains(id)),
             ch instanceof OutboxChange.Replaced ? id : null);
-    if (ch instanceof OutboxChange.Acknowledged a) {
-      // Rows superseded by an outbox block go a few at a time, in a commit of their own: the
-      // acknowledgement (and the next batch, committed with it) need not wait for them.
-      int n = Math.max(a.count(), Outbox.BLOCK_OPS);
-      done.thenRun(() -> writes.submit((c, skip) -> Outbox.deleteDead(c, id, n)));
+    if (ch instanceof OutboxChange.Acknowledged) {
+      done.thenRun(() -> deleteDeadRows(id));
     }
     return done;
+  }
+
+  /**
+   * Deletes the outbox rows superseded by blocks once the blocks are all acknowledged, a chunk per
+   * commit: deleting a row costs H2 about as much as writing it, so they wait until the rewritten
+   * outbox is sent rather than compete with the catch-up and the round trips, and a local edit
+   * committed meanwhile waits for one chunk at most (ADR 6).
+   */
+  private void deleteDeadRows(String id) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    if (deadRowDeletions.putIfAbsent(id, mine) != null) {
+      return; // already under way
+    }
+    deleteDeadChunks(id)
+        .whenComplete(
+            (v, e) -> {
+              deadRowDeletions.remove(id, mine);
+              if (e != null) {
+                mine.completeExceptionally(e);
+              } else {
+                mine.complete(null);
+              }
+            });
+  }
+
+  private CompletableFuture<Void> deleteDeadChunks(String id) {
+    boolean[] more = new boolean[1];
+    return writes
+        .submit((c, skip) -> more[0] = Outbox.deleteDead(c, id, Outbox.BLOCK_OPS))
+        .thenCompose(v -> more[0] ? deleteDeadChunks(id) : CompletableFuture.completedFuture(null));
+  }
+
+  /** Completes once the dead outbox rows of {@code id} being deleted are gone (for tests). */
+  CompletableFuture<Void> deadRowsDeleted(String id) {
+    return deadRowDeletions.getOrDefault(id, CompletableFuture.completedFuture(null));
   }
 
   private void writeReceived(
@@ -440,7 +476,7 @@ public final class LocalStore implements AutoCloseable {
         throw new StoreException(
             "document " + id + " is not at revision " + (first - 1) + "; refusing a gap");
       }
-      Queries.insertRevisions(c, id, revs);
+      LogBlocks.insert(c, id, revs);
     }
     for (Checkpoint cp : cps) {
       Queries.insertCheckpoint(c, id, cp.revision(), cp.text());

@@ -18,9 +18,9 @@ import java.util.List;
  * operations in {@code outbox_blocks}, and the rows it replaces are not touched but marked dead:
  * rows numbered below {@code documents.outbox_floor}. The outbox is then the blocks' operations,
  * from operation {@code documents.outbox_skip} of the first block (those before it were
- * acknowledged), followed by the live rows. Dead rows are deleted with later acknowledgements, as
- * many as are acknowledged. So rebasing 10,000 offline edits writes ten values instead of updating
- * 10,000 rows (ADR 5, {@code docs/adr/0005-outbox-blocks.md}).
+ * acknowledged), followed by the live rows. Dead rows are deleted once the blocks are all
+ * acknowledged, a chunk per commit. So rebasing 10,000 offline edits writes ten values instead of
+ * updating 10,000 rows (ADR 5, {@code docs/adr/0005-outbox-blocks.md}).
  */
 final class Outbox {
   /** A rewritten outbox of at least this many operations is written as blocks. */
@@ -352,25 +352,21 @@ final class Outbox {
     }
   }
 
-  /** Deletes up to {@code n} dead rows, the oldest first. */
-  static void deleteDead(Connection c, String doc, int n) throws SQLException {
+  /**
+   * Deletes up to {@code n} dead rows once no block is left, that is once the rewrite that made
+   * them dead is all acknowledged; returns true when dead rows may remain.
+   */
+  static boolean deleteDead(Connection c, String doc, int n) throws SQLException {
     long floor = marks(c, doc).floor();
-    if (floor == 0) {
-      return;
+    if (floor == 0 || !blockCounts(c, doc).isEmpty()) {
+      return false;
     }
-    long min;
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT MIN(seq) FROM pending_ops WHERE doc_id = ?")) {
-      s.setString(1, doc);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        min = rs.getLong(1);
-        if (rs.wasNull() || min >= floor) {
-          return;
-        }
-      }
-    }
-    Queries.update(
-        c, "DELETE FROM pending_ops WHERE doc_id = ? AND seq < ?", doc, Math.min(floor, min + n));
+    return Queries.update(
+            c,
+            "DELETE FROM pending_ops WHERE doc_id = ? AND seq < ? FETCH FIRST ? ROWS ONLY",
+            doc,
+            floor,
+            n)
+        == n;
   }
 }

@@ -1,8 +1,6 @@
 package dev.quire.editor.store;
 
-import dev.quire.ot.codec.OperationCodec;
 import dev.quire.ot.codec.SyncCodec;
-import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.sync.Batch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -143,107 +141,6 @@ final class Queries {
             rs.getLong(1),
             rs.getLong(2),
             inFlight == null ? null : SyncCodec.batchFromJson(inFlight));
-      }
-    }
-  }
-
-  // ---- log ----
-
-  static void insertRevisions(Connection c, String doc, List<Revision> revisions)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO revisions (doc_id, revision, base_revision, batch_first, author,"
-                + " client_id, batch_seq, created_at, text_length, operation, original)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (Revision r : revisions) {
-        s.setString(1, doc);
-        s.setLong(2, r.revision());
-        s.setLong(3, r.baseRevision());
-        s.setLong(4, r.batchFirst());
-        s.setString(5, r.author());
-        s.setString(6, r.clientId());
-        s.setLong(7, r.batchSeq());
-        s.setLong(8, r.timestampMillis());
-        s.setInt(9, r.length());
-        s.setString(10, OperationCodec.toJson(r.operation()));
-        if (r.original().equals(r.operation())) {
-          s.setNull(11, Types.VARCHAR);
-        } else {
-          s.setString(11, OperationCodec.toJson(r.original()));
-        }
-        s.addBatch();
-      }
-      s.executeBatch();
-    }
-  }
-
-  /** Revisions {@code from..to} (inclusive) of {@code doc}, in order. */
-  static List<Revision> revisions(Connection c, String doc, long from, long to)
-      throws SQLException {
-    List<Revision> out = new ArrayList<>((int) Math.max(0, Math.min(to - from + 1, 100_000)));
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT revision, base_revision, batch_first, author, client_id, batch_seq,"
-                + " created_at, operation, original FROM revisions"
-                + " WHERE doc_id = ? AND revision BETWEEN ? AND ? ORDER BY revision")) {
-      s.setString(1, doc);
-      s.setLong(2, from);
-      s.setLong(3, to);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          TextOperation op = OperationCodec.fromJson(rs.getString(8));
-          String original = rs.getString(9);
-          out.add(
-              new Revision(
-                  rs.getLong(1),
-                  rs.getLong(2),
-                  rs.getLong(3),
-                  rs.getString(4),
-                  rs.getString(5),
-                  rs.getLong(6),
-                  rs.getLong(7),
-                  op,
-                  original == null ? op : OperationCodec.fromJson(original)));
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Canonical operations {@code from..to} (inclusive), in order. */
-  static List<TextOperation> operations(Connection c, String doc, long from, long to)
-      throws SQLException {
-    List<TextOperation> out = new ArrayList<>((int) Math.max(0, Math.min(to - from + 1, 100_000)));
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT operation FROM revisions"
-                + " WHERE doc_id = ? AND revision BETWEEN ? AND ? ORDER BY revision")) {
-      s.setString(1, doc);
-      s.setLong(2, from);
-      s.setLong(3, to);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          out.add(OperationCodec.fromJson(rs.getString(1)));
-        }
-      }
-    }
-    return out;
-  }
-
-  static int lengthAt(Connection c, String doc, long revision) throws SQLException {
-    if (revision == 0) {
-      return 0;
-    }
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT text_length FROM revisions WHERE doc_id = ? AND revision = ?")) {
-      s.setString(1, doc);
-      s.setLong(2, revision);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          throw new StoreException("document " + doc + " has no revision " + revision);
-        }
-        return rs.getInt(1);
       }
     }
   }

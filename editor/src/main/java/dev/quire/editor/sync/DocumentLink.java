@@ -99,6 +99,9 @@ final class DocumentLink {
   void disconnected(SyncStatus.State shown) {
     conn = null;
     backlog.clear();
+    if (session.rebasePending()) {
+      session.save(); // the catch-up stops here: keep what it brought
+    }
     session.sync().connectionLost();
     session.presenceState().clear();
     session.firePresence();
@@ -204,10 +207,12 @@ final class DocumentLink {
     if (needsOlderLog(h.batches(), h)) {
       return;
     }
-    if (!takeAll(h.batches())) {
+    if (!takeAll(h.batches(), !h.complete())) {
       return;
     }
-    session.save(); // while the next page comes, the store writes this one
+    if (!session.rebasePending()) {
+      session.save(); // while the next page comes, the store writes this one
+    } // else the log is saved with the outbox rebased past it, after a later page
     engine.relayHead(session, h.head());
     if (!h.complete()) {
       long received = session.revision() - catchUpFrom;
@@ -249,7 +254,7 @@ final class DocumentLink {
         ours = ws;
       }
     }
-    if (!takeAll(s.batches())) {
+    if (!takeAll(s.batches(), false)) {
       return;
     }
     if (ours == null) {
@@ -295,8 +300,11 @@ final class DocumentLink {
             });
   }
 
-  /** Takes a page of sequenced batches; false when it stopped (a gap, or one that is bad). */
-  private boolean takeAll(List<WireSequenced> page) {
+  /**
+   * Takes a page of sequenced batches; false when it stopped (a gap, or one that is bad). {@code
+   * moreToCome}: more catch-up pages follow.
+   */
+  private boolean takeAll(List<WireSequenced> page, boolean moreToCome) {
     List<SequencedBatch> batches = new java.util.ArrayList<>(page.size());
     String malformed = null;
     for (WireSequenced ws : page) {
@@ -310,7 +318,7 @@ final class DocumentLink {
     }
     int gapAt;
     try {
-      gapAt = session.receiveAll(batches);
+      gapAt = session.receiveAll(batches, moreToCome);
     } catch (RuntimeException e) { // does not apply, or claims to be ours and is not
       return stop(
           "revision "

@@ -37,6 +37,12 @@ public final class DocumentSession {
   /** Inserts longer than this (code points) are split into several edits by {@link #splice}. */
   public static final int MAX_INSERT = 16 * 1024;
 
+  /**
+   * The most remote revisions a catch-up takes into the log before the local queue is rebased past
+   * them (and they are shown and saved), however many pages are still to come.
+   */
+  static final int MAX_UNREBASED = 50_000;
+
   private final LocalStore store;
   private final Executor owner;
   private final LongSupplier clock;
@@ -58,6 +64,9 @@ public final class DocumentSession {
   private boolean selectionDirty;
   private String storeError;
   private boolean deleted;
+  // Remote operations in the log that the local queue is not yet rebased past (see receiveAll).
+  private ComposeStack unrebased;
+  private String unrebasedAuthor;
 
   private DocumentSession(
       LocalStore store, Executor owner, LongSupplier clock, LoadedDocument d, int maxBatch) {
@@ -109,11 +118,13 @@ public final class DocumentSession {
 
   /** The local text: every revision received plus every local edit. */
   public String text() {
+    settle();
     return text.toString();
   }
 
   /** Length of the local text in code points. */
   public int length() {
+    settle();
     return sync.localLength();
   }
 
@@ -149,6 +160,7 @@ public final class DocumentSession {
    */
   public void edit(TextOperation op) {
     requireNotDeleted();
+    settle();
     if (storeError != null) {
       throw new IllegalStateException("edits cannot be saved: " + storeError);
     }
@@ -296,6 +308,7 @@ public final class DocumentSession {
   }
 
   ClientSync sync() {
+    settle();
     return sync;
   }
 
@@ -310,16 +323,23 @@ public final class DocumentSession {
   }
 
   private void restoreSync(int max) {
+    settle();
     sync = ClientSync.restore(sync.state(), log, max);
     syncMax = max;
   }
 
   /** Takes a sequenced batch from the relay; may throw if it does not fit (nothing changed). */
   Delivery receive(SequencedBatch sequenced) {
+    settle();
     int before = sync.unacknowledgedCount();
     Delivery d = sync.receive(sequenced);
     taken(d, before, sequenced.author());
     return d;
+  }
+
+  /** {@link #receiveAll(List, boolean)} with nothing more to come. */
+  int receiveAll(List<SequencedBatch> batches) {
+    return receiveAll(batches, false);
   }
 
   /**
@@ -334,8 +354,14 @@ public final class DocumentSession {
    * O(local x size of the composed remote edit). Only the local queue's form differs from the
    * one-by-one result, and the queue is not sent yet, so nothing anyone else computes depends on
    * it.
+   *
+   * <p>When {@code moreToCome} (a catch-up page that is not the last), the rebase waits for the
+   * next pages, so that the queue is rebased once per catch-up rather than once per page: until
+   * then the remote operations are in the log but neither shown nor saved ({@link #rebasePending}),
+   * and anything that reads or changes the local state rebases first. At most {@link
+   * #MAX_UNREBASED} revisions wait.
    */
-  int receiveAll(List<SequencedBatch> batches) {
+  int receiveAll(List<SequencedBatch> batches, boolean moreToCome) {
     if (!bulkWorthIt(batches)) {
       for (int i = 0; i < batches.size(); i++) {
         if (receive(batches.get(i)).status() == Delivery.Status.GAP) {
@@ -344,8 +370,7 @@ public final class DocumentSession {
       }
       return -1;
     }
-    List<TextOperation> remote = new ArrayList<>();
-    String author = null;
+    boolean waitForMore = false;
     try {
       for (int i = 0; i < batches.size(); i++) {
         SequencedBatch sb = batches.get(i);
@@ -357,14 +382,34 @@ public final class DocumentSession {
         }
         List<TextOperation> canonical = Canonicaliser.canonicalise(log, sb.batch());
         log.append(sb, canonical);
-        remote.addAll(canonical);
-        author = sb.author();
+        if (unrebased == null) {
+          unrebased = new ComposeStack();
+        }
+        canonical.forEach(unrebased::add);
+        unrebasedAuthor = sb.author();
       }
+      waitForMore = moreToCome;
       return -1;
     } finally {
-      if (!remote.isEmpty()) {
-        rebaseQueue(remote, author);
+      if (!waitForMore || unrebased != null && unrebased.count() >= MAX_UNREBASED) {
+        settle();
       }
+    }
+  }
+
+  /** True when remote revisions are in the log but the local queue is not rebased past them. */
+  boolean rebasePending() {
+    return unrebased != null;
+  }
+
+  /** Rebases the local queue past the remote revisions taken since the last rebase, if any. */
+  private void settle() {
+    if (unrebased != null) {
+      TextOperation remote = unrebased.composed();
+      String author = unrebasedAuthor;
+      unrebased = null;
+      unrebasedAuthor = null;
+      rebaseQueue(remote, author);
     }
   }
 
@@ -380,11 +425,7 @@ public final class DocumentSession {
     return true;
   }
 
-  private void rebaseQueue(List<TextOperation> remote, String author) {
-    TextOperation r = remote.get(0);
-    for (int i = 1; i < remote.size(); i++) {
-      r = r.compose(remote.get(i));
-    }
+  private void rebaseQueue(TextOperation r, String author) {
     ClientState st = sync.state();
     QueueRebase.Result rebased = QueueRebase.rebase(st.queued(), r);
     List<TextOperation> queued = rebased.queued();
@@ -400,6 +441,7 @@ public final class DocumentSession {
 
   /** The relay acknowledged the in-flight batch. */
   Delivery acknowledge(long batchSeq, long firstRevision, String author, long timestamp) {
+    settle();
     int before = sync.unacknowledgedCount();
     Delivery d = sync.acknowledge(batchSeq, firstRevision, author, timestamp);
     taken(d, before, author);
@@ -433,6 +475,7 @@ public final class DocumentSession {
 
   /** Writes what was received since the last call, with the outbox change, in one commit. */
   void save() {
+    settle(); // the outbox is saved with the log it is based on
     if (deleted || !log.hasUnsaved() && ackedSinceSave == 0 && !outboxRebased) {
       return;
     }
@@ -468,6 +511,7 @@ public final class DocumentSession {
    * @throws IllegalStateException when the next operation alone is over the byte limit
    */
   Optional<Batch> nextBatch() {
+    settle();
     if (sync.inFlight().isEmpty() && sync.unacknowledgedCount() > 0) {
       int fit = opsThatFit();
       if (fit == 0) {
@@ -511,6 +555,7 @@ public final class DocumentSession {
   }
 
   CompletableFuture<Void> batchFormed(Batch b) {
+    settle();
     return store.batchSent(id, b, sync.state().nextBatchSeq());
   }
 
@@ -519,6 +564,7 @@ public final class DocumentSession {
     if (!selectionDirty || localSelection == null) {
       return Optional.empty();
     }
+    settle();
     selectionDirty = false;
     return Optional.of(presences.toHead(localSelection, sync, log));
   }

@@ -267,6 +267,57 @@ class LocalStoreTest {
   }
 
   @Test
+  void log_aBatchIsStoredInBlocksAndEveryRangeReadsBackItsRevisions() throws Exception {
+    store.createDocument("d", "D", 1, true, List.of()).get();
+    List<Revision> revs = new ArrayList<>();
+    int length = 0;
+    revs.add(new Revision(1, 0, 1, "alice", "ca", 1, 50, append(0, "x"), append(0, "x")));
+    length++;
+    for (int i = 0; i < 2_600; i++) { // one batch: blocks of 1,000, and by size at the end
+      long r = revs.size() + 1;
+      String key = i >= 2_590 ? "é".repeat(40_000) : i % 5 == 0 ? "🇫🇷" : i % 5 == 1 ? "\n" : "a";
+      TextOperation op = append(length, key);
+      TextOperation original = i % 9 == 4 ? append(0, key) : op; // sent on an older base
+      revs.add(new Revision(r, 1, 2, "bob", "cb", 7, 60, op, original));
+      length = op.targetLength();
+    }
+    store.received("d", revs.subList(0, 1_500), List.of(), OutboxChange.unchanged()).get();
+    store
+        .received("d", revs.subList(1_500, revs.size()), List.of(), OutboxChange.unchanged())
+        .get();
+    reopen();
+    int n = revs.size();
+    assertThat(store.revisions("d", 1, n).get()).isEqualTo(revs);
+    for (long[] range : new long[][] {{1, 1}, {2, 2}, {999, 1_002}, {1_500, 1_501}, {n, n + 5}}) {
+      assertThat(store.revisions("d", range[0], range[1]).get())
+          .as("revisions %d..%d", range[0], range[1])
+          .isEqualTo(revs.subList((int) range[0] - 1, (int) Math.min(range[1], n)));
+    }
+    assertThat(store.operations("d", 1_001, 1_003).get())
+        .containsExactly(
+            revs.get(1_000).operation(), revs.get(1_001).operation(), revs.get(1_002).operation());
+    assertThat(store.lengthAt("d", 1_501).get()).isEqualTo(revs.get(1_500).length());
+    assertThat(store.lengthAt("d", 0).get()).isZero();
+    assertThatThrownBy(() -> store.lengthAt("d", n + 1).get())
+        .hasMessageContaining("no revision " + (n + 1));
+
+    store.close();
+    try (var c = java.sql.DriverManager.getConnection(ProfileDatabase.url(dir), "quire", "");
+        var rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT COUNT(*), MAX(op_count), MAX(LENGTH(operations) + LENGTH(originals))"
+                        + " FROM log_blocks")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("blocks").isBetween(5, 12);
+      assertThat(rs.getInt(2)).isEqualTo(LogBlocks.BLOCK_OPS);
+      assertThat(rs.getInt(3)).isLessThan(LogBlocks.BLOCK_CHARS + 2 * 40_010);
+    } finally {
+      store = LocalStore.open(dir);
+    }
+  }
+
+  @Test
   void durability_isMeasuredAndWritesAreGrouped() throws Exception {
     store.createDocument("d", "D", 1, false, List.of()).get();
     List<CompletableFuture<Void>> all = new ArrayList<>();

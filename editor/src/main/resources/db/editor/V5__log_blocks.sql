@@ -4,7 +4,7 @@
 -- acknowledged batch of 1,000 revisions is one or a few rows to write. A block holds at most 1,000
 -- revisions and stops growing once its text reaches about 256 K characters (LogBlocks).
 -- The length after each revision is no longer stored: it is the target length of its operation.
--- See docs/adr/0006-log-blocks.md.
+-- See docs/adr/0007-log-blocks.md.
 
 CREATE TABLE log_blocks (
   doc_id         VARCHAR(64)       NOT NULL,

@@ -422,7 +422,7 @@ public final class LocalStore implements AutoCloseable {
    * Deletes the outbox rows superseded by blocks once the blocks are all acknowledged, a chunk per
    * commit: deleting a row costs H2 about as much as writing it, so they wait until the rewritten
    * outbox is sent rather than compete with the catch-up and the round trips, and a local edit
-   * committed meanwhile waits for one chunk at most (ADR 6).
+   * committed meanwhile waits for one chunk at most (ADR 7).
    */
   private void deleteDeadRows(String id) {
     CompletableFuture<Void> mine = new CompletableFuture<>();

@@ -14,8 +14,8 @@ import java.util.List;
  * A document's canonical log in the profile, as blocks: consecutive revisions of one batch share a
  * row of {@code log_blocks}, with the batch's author, client, sequence number and time once and the
  * operations one ot.js JSON text per line (JSON never holds a raw line break). A catch-up page or
- * an acknowledged batch of 1,000 revisions is then one or a few rows instead of 1,000 (ADR 6,
- * {@code docs/adr/0006-log-blocks.md}). The store's thread only, on a connection the caller owns.
+ * an acknowledged batch of 1,000 revisions is then one or a few rows instead of 1,000 (ADR 7,
+ * {@code docs/adr/0007-log-blocks.md}). The store's thread only, on a connection the caller owns.
  */
 final class LogBlocks {
   /** The most revisions in one block: a range read looks this far back for the first block. */

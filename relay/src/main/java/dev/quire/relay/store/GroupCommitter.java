@@ -39,8 +39,9 @@ public final class GroupCommitter implements AutoCloseable {
   private static final int MAX_APPLY_GROUP = 4 * MAX_GROUP;
   // How long the commit thread waits for more before committing a group to H2.
   private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-  // Appends in the journal but not yet in H2 beyond which the journal waits for H2: bounds memory.
-  private static final int MAX_BEHIND = 50_000;
+  // Operations in the journal but not yet in H2 beyond which the journal waits for H2: bounds
+  // memory, and how long a read may wait for H2 (about a second of its work on 2 cores).
+  private static final int MAX_BEHIND_OPS = 20_000;
   // The journal is emptied once H2 holds all of it and it has grown past this.
   private static final long CLEAR_JOURNAL_BYTES = 16L << 20;
 
@@ -89,6 +90,7 @@ public final class GroupCommitter implements AutoCloseable {
   private final Object handing = new Object();
   private long handed; // guarded by handing
   private long settled; // guarded by handing; notified on change
+  private long behindOps; // operations in the journal and not yet in H2; guarded by handing
 
   private volatile StoreException broken; // H2 failed to take what the journal holds
   private volatile boolean closed;
@@ -140,7 +142,7 @@ public final class GroupCommitter implements AutoCloseable {
     StoreException failure;
     try {
       synchronized (handing) {
-        if (unjournaled.get() > 0 || handed - settled >= MAX_BEHIND) {
+        if (unjournaled.get() > 0 || behindOps >= MAX_BEHIND_OPS) {
           return false; // others go first, in order
         }
         handed++;
@@ -226,7 +228,7 @@ public final class GroupCommitter implements AutoCloseable {
 
   private void waitForH2ToCatchUp() {
     synchronized (handing) {
-      while (handed - settled - unjournaled.get() >= MAX_BEHIND && commitThread.isAlive()) {
+      while (behindOps >= MAX_BEHIND_OPS && commitThread.isAlive()) {
         try {
           handing.wait(100);
         } catch (InterruptedException e) {
@@ -268,6 +270,15 @@ public final class GroupCommitter implements AutoCloseable {
             outcomes[i] = e;
           }
         }
+      }
+    }
+    if (written) {
+      int ops = 0;
+      for (HistoryStore.Append a : fit) {
+        ops += a.entry().batch().size();
+      }
+      synchronized (handing) {
+        behindOps += ops;
       }
     }
     // Every append goes to the commit thread, failed ones as nothing, so that they are settled in
@@ -358,8 +369,13 @@ public final class GroupCommitter implements AutoCloseable {
             connection = closeQuietly(connection);
           }
         }
+        int ops = 0;
+        for (HistoryStore.Append a : appends) {
+          ops += a.entry().batch().size();
+        }
         synchronized (handing) {
           settled += group.size();
+          behindOps -= ops;
           handing.notifyAll();
         }
         group.clear();

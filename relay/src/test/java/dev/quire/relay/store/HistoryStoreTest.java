@@ -79,20 +79,29 @@ class HistoryStoreTest {
     assertThat(history.page("doc", 2, 100)).containsExactly(odd, b);
   }
 
-  @Test
-  void upgradeFromSchema3_givesEachBatchItsOperations() throws Exception {
-    store.close();
-    Path old = dir.resolve("old");
-    String url = "jdbc:h2:file:" + old.resolve("relay").toAbsolutePath();
+  /** A data directory migrated up to {@code version} only, with user alice; returns its URL. */
+  private static String dataDirectoryAtSchema(Path dir, String version) throws Exception {
+    String url = "jdbc:h2:file:" + dir.resolve("relay").toAbsolutePath();
     org.flywaydb.core.Flyway.configure()
         .dataSource(url, "quire", "")
         .locations("classpath:db/relay")
-        .target("3")
+        .target(version)
         .load()
         .migrate();
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "quire", "");
         java.sql.Statement s = c.createStatement()) {
       s.execute("INSERT INTO users (name, created_at) VALUES ('alice', 1)");
+    }
+    return url;
+  }
+
+  @Test
+  void upgradeFromSchema3_givesEachBatchItsOperations() throws Exception {
+    store.close();
+    Path old = dir.resolve("old");
+    String url = dataDirectoryAtSchema(old, "3");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "quire", "");
+        java.sql.Statement s = c.createStatement()) {
       s.execute(
           "INSERT INTO documents (id, title, owner, created_at, head, last_change)"
               + " VALUES ('doc', 'T', 'alice', 1, 3, 1)");
@@ -154,16 +163,9 @@ class HistoryStoreTest {
   void upgradeFromSchema4_givesEachBatchItsCanonicalOperations() throws Exception {
     store.close();
     Path old = dir.resolve("old4");
-    String url = "jdbc:h2:file:" + old.resolve("relay").toAbsolutePath();
-    org.flywaydb.core.Flyway.configure()
-        .dataSource(url, "quire", "")
-        .locations("classpath:db/relay")
-        .target("4")
-        .load()
-        .migrate();
+    String url = dataDirectoryAtSchema(old, "4");
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "quire", "");
         java.sql.Statement s = c.createStatement()) {
-      s.execute("INSERT INTO users (name, created_at) VALUES ('alice', 1)");
       s.execute(
           "INSERT INTO documents (id, title, owner, created_at, head, last_change,"
               + " missing_canonical) VALUES ('doc', 'T', 'alice', 1, 3, 1, 1)");

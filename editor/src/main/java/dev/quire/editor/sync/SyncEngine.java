@@ -13,6 +13,7 @@ import dev.quire.ot.protocol.ServerMessage;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,6 +95,9 @@ public final class SyncEngine implements AutoCloseable {
   private final Map<String, DocumentLink> links = new LinkedHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Set<String> deleting = new LinkedHashSet<>(); // delete sent, relay yet to answer
+  // Deleted on the relay while a listing was on its way: the relay may have read that listing
+  // before the delete (it answers a listing on another thread), so it must not bring them back.
+  private final Set<String> deletedWhileListing = new HashSet<>();
   private int deleteListsPending;
   private RelayConnection conn;
   private boolean welcomed;
@@ -517,6 +521,9 @@ public final class SyncEngine implements AutoCloseable {
   private boolean deleteAnswer(ServerMessage m) {
     if (m instanceof ServerMessage.Deleted d && deleting.remove(d.doc())) {
       log.debug("Document {} deleted on the relay", d.doc());
+      if (listingsPending > 0) {
+        deletedWhileListing.add(d.doc());
+      }
       store.relayDeleteAnswered(d.doc());
     } else if (m instanceof ServerMessage.Error e
         && "delete".equals(e.request())
@@ -602,6 +609,9 @@ public final class SyncEngine implements AutoCloseable {
   private void relayDocuments(List<DocumentInfo> docs) {
     List<CompletableFuture<?>> opening = new ArrayList<>();
     for (DocumentInfo d : docs) {
+      if (deletedWhileListing.contains(d.doc())) {
+        continue; // a listing read before our delete
+      }
       DocumentLink linked = links.get(d.doc());
       if (linked != null) {
         LocalDocument local = linked.session().document();
@@ -634,6 +644,9 @@ public final class SyncEngine implements AutoCloseable {
         .whenCompleteAsync(
             (v, e) -> {
               listingsPending = Math.max(0, listingsPending - 1);
+              if (listingsPending == 0) {
+                deletedWhileListing.clear();
+              }
               if (e != null) {
                 report(null, "cannot add the relay's documents: " + e.getMessage());
               }
@@ -648,6 +661,7 @@ public final class SyncEngine implements AutoCloseable {
     listingsPending = 0;
     deleteListsPending = 0;
     deleting.clear(); // still kept in the profile: sent again after the next welcome
+    deletedWhileListing.clear();
     List<CompletableFuture<Void>> unanswered = List.copyOf(sharing.values());
     sharing.clear();
     unanswered.forEach(

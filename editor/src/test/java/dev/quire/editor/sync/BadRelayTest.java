@@ -11,6 +11,7 @@ import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.ot.sync.Batch;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +53,57 @@ class BadRelayTest {
     DocumentSession s = client.open("doc");
     client.edit(s, 0, 0, "mine");
     return s;
+  }
+
+  @Test
+  void listingReadBeforeOurDelete_doesNotBringTheDocumentBack() throws Exception {
+    // The relay answers a listing on another thread than the delete, so a listing asked for
+    // before the delete may arrive after the delete's answer and still hold the document. This
+    // relay holds back its listings until the delete, then sends them after its answer.
+    java.util.concurrent.atomic.AtomicInteger heldListings =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean deleted =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    String stale =
+        FakeRelay.encode(
+            new ServerMessage.Documents(
+                List.of(
+                    new dev.quire.ot.protocol.DocumentInfo(
+                        "doc", "T", 1, 0, 1, dev.quire.ot.protocol.Role.OWNER))));
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(welcome());
+              }
+              if (m instanceof ClientMessage.ListDocuments) {
+                if (deleted.get()) {
+                  return List.of(FakeRelay.encode(new ServerMessage.Documents(List.of())));
+                }
+                heldListings.incrementAndGet();
+                return List.of();
+              }
+              if (m instanceof ClientMessage.Delete d) {
+                deleted.set(true);
+                List<String> out = new ArrayList<>();
+                out.add(FakeRelay.encode(new ServerMessage.Deleted(d.doc())));
+                for (int i = heldListings.getAndSet(0); i > 0; i--) {
+                  out.add(stale);
+                }
+                return out;
+              }
+              return List.of();
+            });
+    client = new TestClient(dir.resolve("p"), fake.uri(), "t", "alice");
+    client.addRemoteDocument("doc");
+    assertThat(client.owner.call(() -> client.engine.delete("doc")).get(30, TimeUnit.SECONDS))
+        .isTrue();
+    client.owner.call(() -> client.engine.syncAllDocuments());
+    client.start();
+    client.awaitSettled();
+    assertThat(fake.count(ClientMessage.Delete.class)).isEqualTo(1);
+    assertThat(client.store.documents().get()).isEmpty();
+    assertThat(fake.count(ClientMessage.Open.class)).isZero();
   }
 
   @Test

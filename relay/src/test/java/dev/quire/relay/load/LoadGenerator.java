@@ -146,8 +146,10 @@ public final class LoadGenerator {
   // ---------------------------------------------------------------- latency
 
   private void latency() throws Exception {
-    int warmup = intOpt("warmup", 2000);
-    int count = intOpt("count", 10000);
+    // An idle relay that has run a while: the JIT compiles the submit path for several seconds,
+    // and with 2,000 round trips of warm-up its compilations still landed in the measured ones.
+    int warmup = intOpt("warmup", 20000);
+    int count = intOpt("count", 20000);
     System.out.println();
     System.out.println("== latency: idle relay, one client, sequential submits ==");
     String sample =

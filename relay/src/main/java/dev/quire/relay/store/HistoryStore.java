@@ -409,6 +409,20 @@ public final class HistoryStore {
 
   /** First revision of the batch holding {@code revision}, or -1 when there is none. */
   private static long batchStart(Connection c, String doc, long revision) throws SQLException {
+    // Readers page by whole batches, so the revision usually starts one: an exact index lookup.
+    // The search below reads, in H2, every earlier batch of the document (it does not walk the
+    // index backwards for ORDER BY ... DESC LIMIT 1), which made paging through a long history
+    // quadratic.
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT 1 FROM batches WHERE doc_id = ? AND first_revision = ?")) {
+      s.setString(1, doc);
+      s.setLong(2, revision);
+      try (ResultSet rs = s.executeQuery()) {
+        if (rs.next()) {
+          return revision;
+        }
+      }
+    }
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT first_revision, op_count FROM batches WHERE doc_id = ? AND first_revision <= ?"

@@ -144,6 +144,8 @@ class HistoryStoreTest {
     history.append(
         new HistoryStore.Append("doc", b, List.of("[3,\"x\"]", "[-1,3]"), new byte[32], null));
     assertThat(history.page("doc", 0, 100)).containsExactly(a, b);
+    assertThat(history.page("doc", 1, 100)).containsExactly(a, b); // revision 2 is inside a
+    assertThat(history.page("doc", 3, 100)).containsExactly(b); // revision 4 starts b
     assertThat(history.canonical("doc", 1, 5))
         .containsExactly(null, null, null, "[3,\"x\"]", "[-1,3]");
     assertThat(history.canonical("doc", 2, 4)).containsExactly(null, null, "[3,\"x\"]");

@@ -146,7 +146,7 @@ public final class OperationCodec {
    * characters: a Jackson parser per operation cost more than the rest of reading a history page.
    * Returns null for anything else, which the other paths then read or refuse.
    */
-  static TextOperation readCompact(String json) {
+  public static TextOperation readCompact(String json) {
     int n = json.length();
     if (n < 3 || json.charAt(0) != '[' || json.charAt(n - 1) != ']') {
       return null;

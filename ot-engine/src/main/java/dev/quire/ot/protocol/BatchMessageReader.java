@@ -23,34 +23,38 @@ import java.util.List;
  */
 final class BatchMessageReader {
   private static final JsonFactory FACTORY = new JsonFactory();
+  // Thrown by every helper at the first surprise and caught by read: no stack trace, it is routine.
+  private static final IllegalArgumentException UNEXPECTED =
+      new IllegalArgumentException("not as the relay writes it") {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+          return this;
+        }
+      };
 
   private BatchMessageReader() {}
 
   /** The message, or null: then read it the general way. */
   static ServerMessage read(String json) {
     try (JsonParser p = FACTORY.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT
-          || p.nextToken() != JsonToken.FIELD_NAME
-          || !"type".equals(p.currentName())
-          || p.nextToken() != JsonToken.VALUE_STRING) {
-        return null;
+      expect(p.nextToken(), JsonToken.START_OBJECT);
+      expect(p.nextToken(), JsonToken.FIELD_NAME);
+      if (!"type".equals(p.currentName())) {
+        throw UNEXPECTED;
       }
-      boolean history;
-      switch (p.getText()) {
-        case "history" -> history = true;
-        case "sequenced" -> history = false;
-        default -> {
-          return null;
-        }
-      }
+      p.nextToken();
+      boolean history =
+          switch (string(p)) {
+            case "history" -> true;
+            case "sequenced" -> false;
+            default -> throw UNEXPECTED;
+          };
       String doc = null;
       List<WireSequenced> batches = null;
       long head = -1;
       Boolean complete = null;
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-        if (t != JsonToken.FIELD_NAME) {
-          return null;
-        }
+        expect(t, JsonToken.FIELD_NAME);
         String name = p.currentName();
         p.nextToken();
         if (name.equals("doc") && doc == null) {
@@ -60,18 +64,9 @@ final class BatchMessageReader {
         } else if (history && name.equals("head") && head < 0) {
           head = number(p, 0);
         } else if (history && name.equals("complete") && complete == null) {
-          complete =
-              p.currentToken() == JsonToken.VALUE_TRUE
-                  ? Boolean.TRUE
-                  : p.currentToken() == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
-          if (complete == null) {
-            return null;
-          }
+          complete = bool(p);
         } else {
-          return null;
-        }
-        if (doc == null && name.equals("doc") || batches == null && name.equals("batches")) {
-          return null; // the value was not what it should be
+          throw UNEXPECTED; // unknown, repeated, or not of this type of message
         }
       }
       if (p.nextToken() != null || doc == null || batches == null) {
@@ -89,22 +84,16 @@ final class BatchMessageReader {
   }
 
   private static List<WireSequenced> batches(JsonParser p, String json) throws IOException {
-    if (p.currentToken() != JsonToken.START_ARRAY) {
-      return null;
-    }
+    expect(p.currentToken(), JsonToken.START_ARRAY);
     List<WireSequenced> out = new ArrayList<>();
     for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-      if (t != JsonToken.START_OBJECT) {
-        return null;
-      }
+      expect(t, JsonToken.START_OBJECT);
       long first = -1;
       String author = null;
       Long timestamp = null;
       WireBatch batch = null;
       for (JsonToken f = p.nextToken(); f != JsonToken.END_OBJECT; f = p.nextToken()) {
-        if (f != JsonToken.FIELD_NAME) {
-          return null;
-        }
+        expect(f, JsonToken.FIELD_NAME);
         String name = p.currentName();
         p.nextToken();
         if (name.equals("firstRevision") && first < 0) {
@@ -116,16 +105,11 @@ final class BatchMessageReader {
         } else if (name.equals("batch") && batch == null) {
           batch = batch(p, json);
         } else {
-          return null;
-        }
-        if (first < 0 && name.equals("firstRevision")
-            || author == null && name.equals("author")
-            || batch == null && name.equals("batch")) {
-          return null;
+          throw UNEXPECTED;
         }
       }
       if (first < 0 || author == null || timestamp == null || batch == null) {
-        return null;
+        throw UNEXPECTED;
       }
       out.add(new WireSequenced(first, author, timestamp, batch));
     }
@@ -133,17 +117,13 @@ final class BatchMessageReader {
   }
 
   private static WireBatch batch(JsonParser p, String json) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
-      return null;
-    }
+    expect(p.currentToken(), JsonToken.START_OBJECT);
     String clientId = null;
     long seq = -1;
     long base = -1;
     List<String> ops = null;
     for (JsonToken f = p.nextToken(); f != JsonToken.END_OBJECT; f = p.nextToken()) {
-      if (f != JsonToken.FIELD_NAME) {
-        return null;
-      }
+      expect(f, JsonToken.FIELD_NAME);
       String name = p.currentName();
       p.nextToken();
       if (name.equals("clientId") && clientId == null) {
@@ -155,69 +135,69 @@ final class BatchMessageReader {
       } else if (name.equals("operations") && ops == null) {
         ops = operations(p, json);
       } else {
-        return null;
-      }
-      if (clientId == null && name.equals("clientId")
-          || seq < 0 && name.equals("batchSeq")
-          || base < 0 && name.equals("baseRevision")
-          || ops == null && name.equals("operations")) {
-        return null;
+        throw UNEXPECTED;
       }
     }
     if (clientId == null || seq < 0 || base < 0 || ops == null || ops.isEmpty()) {
-      return null;
+      throw UNEXPECTED;
     }
     return new WireBatch(clientId, seq, base, ops);
   }
 
   /** Each operation's text as it stands in {@code json}, if it is exactly the codec's form. */
   private static List<String> operations(JsonParser p, String json) throws IOException {
-    if (p.currentToken() != JsonToken.START_ARRAY) {
-      return null;
-    }
+    expect(p.currentToken(), JsonToken.START_ARRAY);
     List<String> ops = new ArrayList<>();
     for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-      if (t != JsonToken.START_ARRAY) {
-        return null;
-      }
+      expect(t, JsonToken.START_ARRAY);
       long start = p.currentTokenLocation().getCharOffset();
       p.skipChildren();
       long end = p.currentTokenLocation().getCharOffset() + 1;
       if (start < 0 || end > json.length()) {
-        return null;
+        throw UNEXPECTED;
       }
       String text = json.substring((int) start, (int) end);
       // Kept only if it is the very text the general way would keep: the codec's own form.
       TextOperation op = OperationCodec.readCompact(text);
       if (op == null || !OperationCodec.toJson(op).equals(text)) {
-        return null;
+        throw UNEXPECTED;
       }
       ops.add(text);
     }
     return ops;
   }
 
-  /** The string, or null when the value is not one; throws when it is not well formed. */
-  private static String string(JsonParser p) throws IOException {
-    if (p.currentToken() != JsonToken.VALUE_STRING) {
-      return null;
+  private static void expect(JsonToken actual, JsonToken expected) {
+    if (actual != expected) {
+      throw UNEXPECTED;
     }
+  }
+
+  /** A well-formed string. */
+  private static String string(JsonParser p) throws IOException {
+    expect(p.currentToken(), JsonToken.VALUE_STRING);
     String s = p.getText();
-    CodePoints.requireWellFormed(s); // throws, caught by read: the general way says why
+    CodePoints.requireWellFormed(s);
     return s;
   }
 
-  /**
-   * The integer, or throws (caught by {@link #read}) when it is not one of at least {@code min}.
-   */
+  private static boolean bool(JsonParser p) {
+    JsonToken t = p.currentToken();
+    if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+      throw UNEXPECTED;
+    }
+    return t == JsonToken.VALUE_TRUE;
+  }
+
+  /** An integer of at least {@code min}. */
   private static long number(JsonParser p, long min) throws IOException {
     if (p.currentToken() != JsonToken.VALUE_NUMBER_INT
         || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-      throw new IllegalArgumentException("not a long");
+      throw UNEXPECTED;
     }
     long v = p.getLongValue();
     if (v < min) {
-      throw new IllegalArgumentException("out of range");
+      throw UNEXPECTED;
     }
     return v;
   }

@@ -273,12 +273,8 @@ public final class GroupCommitter implements AutoCloseable {
       }
     }
     if (written) {
-      int ops = 0;
-      for (HistoryStore.Append a : fit) {
-        ops += a.entry().batch().size();
-      }
       synchronized (handing) {
-        behindOps += ops;
+        behindOps += operations(fit);
       }
     }
     // Every append goes to the commit thread, failed ones as nothing, so that they are settled in
@@ -369,10 +365,7 @@ public final class GroupCommitter implements AutoCloseable {
             connection = closeQuietly(connection);
           }
         }
-        int ops = 0;
-        for (HistoryStore.Append a : appends) {
-          ops += a.entry().batch().size();
-        }
+        int ops = operations(appends);
         synchronized (handing) {
           settled += group.size();
           behindOps -= ops;
@@ -442,6 +435,14 @@ public final class GroupCommitter implements AutoCloseable {
     } finally {
       writing.unlock();
     }
+  }
+
+  private static int operations(List<HistoryStore.Append> appends) {
+    int n = 0;
+    for (HistoryStore.Append a : appends) {
+      n += a.entry().batch().size();
+    }
+    return n;
   }
 
   private static void tell(Item item, StoreException failure) {

@@ -9,13 +9,15 @@ import java.sql.SQLException;
 /**
  * Writes appends on one connection with statements prepared once: H2 parses SQL on every {@code
  * prepareStatement}, which cost more than the inserts themselves. A batch is one row of {@code
- * batches} (schema V5), its operations and canonical operations one per line; only a batch whose
- * operations cannot be held so gets log rows. Not thread-safe; the caller owns the transaction.
+ * batches} (schema V5), its operations and canonical operations one per line, and its client's row
+ * of {@code latest_batches} (V6); only a batch whose operations cannot be held so gets log rows.
+ * Not thread-safe; the caller owns the transaction.
  */
 final class AppendWriter implements AutoCloseable {
   private final PreparedStatement head;
   private final PreparedStatement log;
   private final PreparedStatement batch;
+  private final PreparedStatement latest;
   private final PreparedStatement checkpoint;
   private boolean pending; // batch rows added but not yet executed
   private boolean logPending; // log rows too
@@ -35,6 +37,13 @@ final class AppendWriter implements AutoCloseable {
             "INSERT INTO batches (doc_id, author, client_id, batch_seq, first_revision,"
                 + " op_count, base_revision, created_at, digest, operations, canonical)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    // Batches are appended in each client's order (the sequencer refuses an older one), so the
+    // last one written is the client's latest.
+    latest =
+        c.prepareStatement(
+            "MERGE INTO latest_batches (doc_id, author, client_id, batch_seq, first_revision,"
+                + " op_count, created_at, digest) KEY (doc_id, author, client_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     checkpoint =
         c.prepareStatement("INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?)");
   }
@@ -86,6 +95,15 @@ final class AppendWriter implements AutoCloseable {
     batch.setString(10, operations);
     batch.setString(11, canonical);
     batch.addBatch();
+    latest.setString(1, a.doc());
+    latest.setString(2, e.author());
+    latest.setString(3, b.clientId());
+    latest.setLong(4, b.batchSeq());
+    latest.setLong(5, e.firstRevision());
+    latest.setInt(6, b.size());
+    latest.setLong(7, e.timestampMillis());
+    latest.setBytes(8, a.digest());
+    latest.addBatch();
     pending = true;
     if (a.checkpoint() != null) {
       checkpoint.setString(1, a.doc());
@@ -103,6 +121,7 @@ final class AppendWriter implements AutoCloseable {
     }
     if (pending) {
       batch.executeBatch();
+      latest.executeBatch();
       pending = false;
     }
   }
@@ -111,6 +130,7 @@ final class AppendWriter implements AutoCloseable {
   void clear() throws SQLException {
     log.clearBatch();
     batch.clearBatch();
+    latest.clearBatch();
     pending = false;
     logPending = false;
   }
@@ -120,8 +140,9 @@ final class AppendWriter implements AutoCloseable {
     try (head;
         log;
         batch;
+        latest;
         checkpoint) {
-      // closes all four
+      // closes all five
     }
   }
 }

@@ -78,19 +78,21 @@ public final class HistoryStore {
   /** The latest batch of each (author, client id) in a document. */
   public record LatestBatch(String author, String clientId, StoredBatch batch) {}
 
-  /** The latest batch of every (author, client id) that wrote to {@code doc}, to dedupe from. */
+  /** Reads the latest batch of each client of the document given as its one parameter. */
+  static final String LATEST_BATCHES_SQL =
+      "SELECT author, client_id, batch_seq, first_revision, op_count, created_at, digest"
+          + " FROM latest_batches WHERE doc_id = ?";
+
+  /**
+   * The latest batch of every (author, client id) that wrote to {@code doc}, to dedupe from: one
+   * row per client, kept with each append (schema V6), whatever the length of the history.
+   */
   public List<LatestBatch> latestBatches(String doc) {
     return db.read(
         "reading the batches of " + doc,
         c -> {
           List<LatestBatch> out = new ArrayList<>();
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT b.author, b.client_id, b.batch_seq, b.first_revision, b.op_count,"
-                      + " b.created_at, b.digest FROM batches b WHERE b.doc_id = ?"
-                      + " AND b.batch_seq = (SELECT MAX(e.batch_seq) FROM batches e"
-                      + " WHERE e.doc_id = b.doc_id AND e.author = b.author"
-                      + " AND e.client_id = b.client_id)")) {
+          try (PreparedStatement s = c.prepareStatement(LATEST_BATCHES_SQL)) {
             s.setString(1, doc);
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {

@@ -13,6 +13,7 @@ import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.Canonicaliser;
+import dev.quire.relay.SequencerState.ClientKey;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.StoreException;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.java_websocket.framing.Framedata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One document's sequencer. Every request about the document runs on its own {@link
  * SerialExecutor}, one at a time, so sequence, commit, acknowledge and broadcast happen in one
- * order for everyone, while other documents proceed in parallel. All fields are confined to that
- * executor.
+ * order for everyone, while other documents proceed in parallel. What it reads to wake up (the
+ * document's row, roles, the sequencer's state) is read on the loader threads while its requests
+ * wait, so a document that is slow to read never holds a thread other documents need. All fields
+ * are confined to that executor.
  */
 final class DocumentActor {
   private static final Logger log = LoggerFactory.getLogger(DocumentActor.class);
@@ -61,11 +65,11 @@ final class DocumentActor {
   private int committing; // batches handed to the committer, outcome not yet handled
   private long epoch; // counts reloads: outcomes of batches sequenced before one are stale
   private boolean loaded;
+  private long generation; // counts invalidations: a read started before one is not installed
+  private boolean loading; // a read is in flight on the loader; every request waits meanwhile
+  private RuntimeException loadFailure; // why the last read failed, for the request that needs it
   private DocumentRow row; // null when the document does not exist
-  private DocumentText text; // readable mode only, read on first need
-  private boolean textLoaded;
-  private String unreadable; // why the history cannot be read, or null
-  private Map<ClientKey, HistoryStore.StoredBatch> latest; // per client, read on first submit
+  private SequencerState state; // read on the first submit after a load
   // Committed batches not yet sent to the subscribers. They go out together, in one message (see
   // scheduleLive): one frame per subscriber for many batches rather than one per batch, which is
   // what bounds a document with hundreds of authors.
@@ -77,8 +81,6 @@ final class DocumentActor {
   // every 15 ms. A lone submit after a quiet spell goes at once.
   private static final long LIVE_INTERVAL_PER_SUBSCRIBER_NANOS = 50_000;
   private static final long LIVE_INTERVAL_CAP_NANOS = 20_000_000;
-
-  private record ClientKey(String author, String clientId) {}
 
   /** A request waiting for the commits before it; {@code quiet}: it needs all of them done. */
   private static final class Deferred {
@@ -92,6 +94,15 @@ final class DocumentActor {
       this.request = request;
       this.work = work;
       this.quiet = quiet;
+    }
+  }
+
+  /** Thrown by a request that must wait, first in line, until something is read. */
+  private static final class WaitForLoad extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WaitForLoad() {
+      super(null, null, false, false);
     }
   }
 
@@ -144,7 +155,7 @@ final class DocumentActor {
 
   private void runNow(Session session, String request, Consumer<Session> work) {
     try {
-      if (!deferred.isEmpty() || (committing > 0 && !SUBMIT.equals(request))) {
+      if (loading || !deferred.isEmpty() || (committing > 0 && !SUBMIT.equals(request))) {
         defer(new Deferred(session, request, work, !SUBMIT.equals(request)), false);
       } else {
         attempt(new Deferred(session, request, work, false));
@@ -164,13 +175,15 @@ final class DocumentActor {
     } catch (WaitForCommits w) {
       d.quiet = true;
       defer(d, true);
+    } catch (WaitForLoad w) {
+      defer(d, true); // runs again once it is read
     } catch (Refusal r) {
       if (d.session != null) {
         d.session.error(r.code(), r.getMessage(), id, d.request);
       }
     } catch (RuntimeException e) { // StoreException, or a bug: never leave a request unanswered
       log.error("Document {}: {} failed", id, d.request, e);
-      loaded = false; // re-read the stored state before the next request
+      invalidate(); // re-read the stored state before the next request
       String what =
           e instanceof StoreException
               ? "the relay could not store or read: " + e.getMessage()
@@ -192,7 +205,7 @@ final class DocumentActor {
 
   /** Runs the deferred requests that may run now, in order. */
   private void runDeferred() {
-    while (!deferred.isEmpty() && (committing == 0 || !deferred.peekFirst().quiet)) {
+    while (!loading && !deferred.isEmpty() && (committing == 0 || !deferred.peekFirst().quiet)) {
       Deferred d = deferred.pollFirst();
       unfinished.decrementAndGet();
       attempt(d);
@@ -231,7 +244,7 @@ final class DocumentActor {
               runDeferred();
             } catch (RuntimeException e) {
               log.error("Document {}: handling a commit failed", id, e);
-              loaded = false;
+              invalidate();
             } finally {
               finished();
             }
@@ -245,7 +258,7 @@ final class DocumentActor {
   /** The head text, as the relay keeps it (readable mode; for tests). */
   String headText() {
     load();
-    DocumentText t = text();
+    DocumentText t = state().text();
     return t == null ? null : t.text();
   }
 
@@ -263,11 +276,10 @@ final class DocumentActor {
     }
     long now = System.currentTimeMillis();
     if (!ctx.store().documents().create(id, m.title(), user, now)) {
-      loaded = false;
+      invalidate();
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }
-    loaded = false;
-    load();
+    installRow(ctx.loader().row(id).orElse(null)); // just written: a quick read
     s.send(new ServerMessage.Created(row.info(Role.OWNER)));
   }
 
@@ -288,7 +300,7 @@ final class DocumentActor {
     for (Session sub : List.copyOf(subscribers)) {
       unsubscribe(sub);
     }
-    loaded = false;
+    invalidate();
     roles.clear();
   }
 
@@ -402,7 +414,7 @@ final class DocumentActor {
       }
       byte[] digest = BatchDigest.of(wb);
       ClientKey key = new ClientKey(s.user(), wb.clientId());
-      HistoryStore.StoredBatch last = latest().get(key);
+      HistoryStore.StoredBatch last = state().latest().get(key);
       if (last != null && wb.batchSeq() <= last.batchSeq()) {
         if (committing > 0) {
           throw new WaitForCommits(); // answer a resend only once what it names is committed
@@ -468,10 +480,11 @@ final class DocumentActor {
     List<TextOperation> canonical = null;
     List<String> canonicalJson = null;
     String checkpoint = null;
+    SequencerState st = state();
     if (!ctx.config().opaque()) {
-      DocumentText t = text();
-      if (unreadable != null) {
-        throw new Refusal(ErrorCode.UNREADABLE_DOCUMENT, unreadable);
+      DocumentText t = st.text();
+      if (st.unreadable() != null) {
+        throw new Refusal(ErrorCode.UNREADABLE_DOCUMENT, st.unreadable());
       }
       canonical = canonicalise(t, wb);
       canonicalJson = new ArrayList<>(canonical.size());
@@ -500,12 +513,13 @@ final class DocumentActor {
             entry.timestampMillis(),
             null);
     if (canonical != null) {
-      text.applied(canonical);
+      st.text().applied(canonical);
     }
-    latest.put(
-        key,
-        new HistoryStore.StoredBatch(
-            wb.batchSeq(), entry.firstRevision(), wb.size(), entry.timestampMillis(), digest));
+    st.latest()
+        .put(
+            key,
+            new HistoryStore.StoredBatch(
+                wb.batchSeq(), entry.firstRevision(), wb.size(), entry.timestampMillis(), digest));
     // A lone submit (nothing of this document in flight or queued behind it, the committer idle)
     // commits here: two thread hand-overs fewer. Otherwise it joins the next group, so that many
     // submits share a commit while this thread sequences the next ones.
@@ -527,7 +541,7 @@ final class DocumentActor {
       log.error(
           "Document {}: committing revisions from {} failed", id, entry.firstRevision(), failure);
       if (sequencedIn == epoch) {
-        loaded = false; // memory is ahead of the database: read it again
+        invalidate(); // memory is ahead of the database: read it again
       }
       ctx.metrics().rejected(ErrorCode.INTERNAL, wb.size());
       s.error(
@@ -538,7 +552,7 @@ final class DocumentActor {
       return;
     }
     if (sequencedIn != epoch) {
-      loaded = false; // it was read again meanwhile, without this batch
+      invalidate(); // it was read again meanwhile, without this batch
     }
     ctx.metrics().operationsAccepted.inc(wb.size());
     if (!subscribers.contains(s)) {
@@ -640,57 +654,99 @@ final class DocumentActor {
   // ---- state ----
 
   /**
-   * The document's row, read once and again after anything that may have changed it. The text and
-   * the latest batches are read when first needed: a reader paging through history needs neither.
+   * The document's row, read once and again after anything that may have changed it. The
+   * sequencer's state is read when first needed: a reader paging through history does not need it.
+   *
+   * @throws WaitForLoad when it must be read first
    */
   private void load() {
-    if (loaded) {
-      return;
+    if (!loaded) {
+      throw loadFirst(() -> ctx.loader().row(id).orElse(null), this::installRow);
     }
-    row = ctx.store().documents().find(id).orElse(null);
+  }
+
+  private void installRow(DocumentRow r) {
+    row = r;
     exists = row != null && !row.deleted();
-    text = null;
-    textLoaded = false;
-    unreadable = null;
-    latest = null;
+    state = null;
     epoch++;
     loaded = true;
   }
 
-  /** The head text (readable mode, live document), or null; sets {@link #unreadable}. */
-  private DocumentText text() {
-    if (!textLoaded && row != null && !row.deleted() && !ctx.config().opaque()) {
-      loadText();
-    }
-    textLoaded = true;
-    return text;
+  /** Forgets what was read: the next request reads it again. */
+  private void invalidate() {
+    loaded = false;
+    state = null;
+    generation++;
   }
 
-  private void loadText() {
-    int keep = Math.max(1000, 2 * ctx.config().checkpointInterval());
+  /**
+   * The sequencer's state of the live document, read on first need.
+   *
+   * @throws WaitForCommits when batches are being committed: it is read once they are stored
+   * @throws WaitForLoad when it must be read first
+   */
+  private SequencerState state() {
+    if (state == null) {
+      if (committing > 0) {
+        throw new WaitForCommits();
+      }
+      DocumentRow r = row;
+      throw loadFirst(() -> ctx.loader().sequencerState(r), st -> state = st);
+    }
+    return state;
+  }
+
+  /**
+   * Reads {@code read} on a loader thread and hands its result to {@code install} on this executor,
+   * unless what was read was invalidated meanwhile; the request that needed it runs again then, and
+   * every request behind it waits. Returns what the request throws to wait, or throws what the
+   * previous read failed with (the request that needed it gets the error).
+   */
+  private <T> WaitForLoad loadFirst(Supplier<T> read, Consumer<T> install) {
+    if (loadFailure != null) {
+      RuntimeException e = loadFailure;
+      loadFailure = null;
+      throw e;
+    }
+    long readIn = generation;
+    loading = true;
+    unfinished.incrementAndGet(); // not idle while reading
     try {
-      if (ctx.store().history().missingCanonical(id) > 0) {
-        DocumentRebuild.run(
-            id, ctx.store().history(), row.head(), ctx.config().checkpointInterval());
-      }
-      text = DocumentText.load(id, ctx.store().history(), row.head(), keep);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      unreadable =
-          "the stored history of " + id + " cannot be read as operations: " + e.getMessage();
-      log.warn("Document {}: {}", id, unreadable);
+      ctx.loadPool()
+          .execute(
+              () -> {
+                T value = null;
+                RuntimeException failure = null;
+                try {
+                  value = read.get();
+                } catch (RuntimeException e) {
+                  failure = e;
+                }
+                T v = value;
+                RuntimeException f = failure;
+                runOutcome(() -> readDone(readIn, () -> install.accept(v), f));
+              });
+    } catch (RuntimeException e) {
+      loading = false;
+      unfinished.decrementAndGet();
+      throw e;
     }
+    return new WaitForLoad();
   }
 
-  /** Each client's latest batch in this document, to recognise resends without a query. */
-  private Map<ClientKey, HistoryStore.StoredBatch> latest() {
-    if (latest == null) {
-      Map<ClientKey, HistoryStore.StoredBatch> m = new HashMap<>();
-      for (HistoryStore.LatestBatch b : ctx.store().history().latestBatches(id)) {
-        m.put(new ClientKey(b.author(), b.clientId()), b.batch());
-      }
-      latest = m;
+  /** A read is done: installs it unless invalidated meanwhile ({@link #runOutcome} goes on). */
+  private void readDone(long readIn, Runnable install, RuntimeException failure) {
+    loading = false;
+    unfinished.decrementAndGet();
+    if (readIn != generation) {
+      return; // stale: the request that needed it reads again
     }
-    return latest;
+    if (failure != null) {
+      loadFailure = failure;
+    } else {
+      install.run();
+    }
   }
 
   /**
@@ -698,10 +754,7 @@ final class DocumentActor {
    * next request reads it again from the latest checkpoint. Keeps memory to the open documents.
    */
   private void release() {
-    loaded = false;
-    text = null;
-    textLoaded = false;
-    latest = null;
+    invalidate();
     row = null;
     roles.clear();
   }
@@ -733,7 +786,11 @@ final class DocumentActor {
     if (ctx.config().openMode()) {
       return row.owner().equals(user) ? Role.OWNER : Role.EDITOR;
     }
-    return roles.computeIfAbsent(user, u -> ctx.store().documents().role(id, u)).orElse(null);
+    Optional<Role> role = roles.get(user);
+    if (role == null) {
+      throw loadFirst(() -> ctx.loader().role(id, user), r -> roles.put(user, r));
+    }
+    return role.orElse(null);
   }
 
   private void subscribe(Session s) {

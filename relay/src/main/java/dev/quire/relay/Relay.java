@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +49,18 @@ public final class Relay implements AutoCloseable {
    * @throws IllegalStateException when the port cannot be bound or the data cannot be opened
    */
   public static Relay start(RelayConfig config) {
+    return start(config, UnaryOperator.identity());
+  }
+
+  /** Starts a relay whose documents are read through {@code around} the store's loader. */
+  static Relay start(RelayConfig config, UnaryOperator<DocumentLoader> around) {
+    // Connections for the documents' threads, the loader threads, and a few more.
     RelayStore store =
-        RelayStore.open(config.dataDir(), config.workerThreads() + 4, config.syncWrites());
+        RelayStore.open(config.dataDir(), 2 * config.workerThreads() + 4, config.syncWrites());
     ExecutorService pool = Executors.newFixedThreadPool(config.workerThreads(), named("quire-doc"));
+    ExecutorService loadPool =
+        Executors.newFixedThreadPool(config.workerThreads(), named("quire-load"));
+    DocumentLoader loader = around.apply(new StoreDocumentLoader(store, config));
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(named("quire-relay-timer"));
     AtomicInteger pending = new AtomicInteger();
@@ -64,7 +74,8 @@ public final class Relay implements AutoCloseable {
     GroupCommitter committer =
         store.startCommitter(nanos -> metrics.commitSeconds.observe(nanos / 1e9));
     RelayContext ctx =
-        new RelayContext(config, store, committer, metrics, pool, timer, pending, openDocs);
+        new RelayContext(
+            config, store, loader, committer, metrics, pool, loadPool, timer, pending, openDocs);
     Dispatcher dispatcher = new Dispatcher(ctx);
     HTTPServer http = null;
     try {
@@ -99,10 +110,10 @@ public final class Relay implements AutoCloseable {
       return relay;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      shutDownQuietly(serverRef[0], http, pool, timer, committer, store);
+      shutDownQuietly(serverRef[0], http, pool, loadPool, timer, committer, store);
       throw new IllegalStateException("interrupted while starting", e);
     } catch (ExecutionException | TimeoutException | IOException | RuntimeException e) {
-      shutDownQuietly(serverRef[0], http, pool, timer, committer, store);
+      shutDownQuietly(serverRef[0], http, pool, loadPool, timer, committer, store);
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new IllegalStateException(
           "cannot start the relay on " + config.bind() + ":" + config.port() + ": " + cause, cause);
@@ -215,7 +226,8 @@ public final class Relay implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    shutDownQuietly(null, http, ctx.pool(), ctx.timer(), ctx.committer(), ctx.store());
+    shutDownQuietly(
+        null, http, ctx.pool(), ctx.loadPool(), ctx.timer(), ctx.committer(), ctx.store());
     log.info("Quire relay stopped; data in {} closed", ctx.store().dir());
   }
 
@@ -223,6 +235,7 @@ public final class Relay implements AutoCloseable {
       RelayServer server,
       HTTPServer http,
       ExecutorService pool,
+      ExecutorService loadPool,
       ScheduledExecutorService timer,
       GroupCommitter committer,
       RelayStore store) {
@@ -237,6 +250,7 @@ public final class Relay implements AutoCloseable {
       http.close();
     }
     pool.shutdownNow();
+    loadPool.shutdownNow();
     timer.shutdownNow();
     committer.close();
     store.close();

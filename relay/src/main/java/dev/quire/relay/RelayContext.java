@@ -6,13 +6,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** What the parts of a running relay share. */
+/**
+ * What the parts of a running relay share.
+ *
+ * @param pool runs the documents' executors: sequencing, never waiting on a slow read
+ * @param loadPool runs reads that may be slow (waking a document, hello), off {@code pool} and the
+ *     network threads
+ */
 record RelayContext(
     RelayConfig config,
     RelayStore store,
+    DocumentLoader loader,
     GroupCommitter committer,
     RelayMetrics metrics,
     ExecutorService pool,
+    ExecutorService loadPool,
     ScheduledExecutorService timer,
     AtomicInteger pendingTasks,
     AtomicInteger openDocuments) {

@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes each message off the network thread: rate limit, size limit, strict decoding, hello and
- * authentication there (all quick), then hands the request to its document's actor, or to the pool
- * for requests about no single document. Nothing blocks a network thread for long.
+ * Takes each message off the network thread: rate limit, size limit and strict decoding there (all
+ * quick), then hands the request to its document's actor, or to the loader threads for hello and
+ * requests about no single document, which read the database. Nothing on a network thread waits for
+ * the database.
  */
 final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -102,9 +103,12 @@ final class Dispatcher {
       return;
     }
     try {
+      if (s.holdForHello(m)) {
+        return; // handled once hello is checked
+      }
       if (s.user() == null) {
         if (s.helloArrived()) {
-          hello(s, m);
+          checkHello(s, m);
         }
       } else {
         dispatch(s, m);
@@ -139,6 +143,43 @@ final class Dispatcher {
               + " messages a second; the message was dropped, send it again later",
           null,
           null);
+    }
+  }
+
+  /**
+   * Checks a hello on a loader thread (it reads the database), then handles what came behind it, in
+   * order: a request sent right after hello, without waiting for the welcome, is answered as if it
+   * had waited.
+   */
+  private void checkHello(Session s, ClientMessage m) {
+    s.checkingHello();
+    try {
+      ctx.loadPool()
+          .execute(
+              () -> {
+                hello(s, m);
+                for (ClientMessage next; (next = s.nextHeldForHello()) != null; ) {
+                  handleAfterHello(s, next);
+                }
+              });
+    } catch (RejectedExecutionException e) {
+      s.nextHeldForHello(); // nothing is held: this connection's messages come on this thread
+      throw e;
+    }
+  }
+
+  private void handleAfterHello(Session s, ClientMessage m) {
+    if (s.isClosing()) {
+      return;
+    }
+    try {
+      if (s.user() == null) {
+        hello(s, m); // the hello was refused: this is the next try, as it would have been
+      } else {
+        dispatch(s, m);
+      }
+    } catch (RejectedExecutionException e) {
+      s.error(ErrorCode.SHUTTING_DOWN, "the relay is stopping", m.doc(), m.type());
     }
   }
 
@@ -206,7 +247,7 @@ final class Dispatcher {
     if (m instanceof ClientMessage.Hello) {
       s.error(ErrorCode.HELLO_REQUIRED, "hello was already said", null, "hello");
     } else if (m instanceof ClientMessage.ListDocuments) {
-      ctx.pool().execute(() -> list(s));
+      ctx.loadPool().execute(() -> list(s));
     } else if (m instanceof ClientMessage.Create c) {
       String doc = c.doc() != null ? c.doc() : UUID.randomUUID().toString();
       onDocument(doc, s, m.type(), (a, x) -> a.create(x, c));

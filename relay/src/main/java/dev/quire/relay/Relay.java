@@ -54,12 +54,14 @@ public final class Relay implements AutoCloseable {
 
   /** Starts a relay whose documents are read through {@code around} the store's loader. */
   static Relay start(RelayConfig config, UnaryOperator<DocumentLoader> around) {
-    // Connections for the documents' threads, the loader threads, and a few more.
+    // Reads mostly wait (for H2 to take in the journal, for the disk), so there are more loader
+    // threads than cores: two documents per core slow to wake still leave room for hellos.
+    int loaders = 2 * config.workerThreads();
     RelayStore store =
-        RelayStore.open(config.dataDir(), 2 * config.workerThreads() + 4, config.syncWrites());
+        RelayStore.open(
+            config.dataDir(), config.workerThreads() + loaders + 4, config.syncWrites());
     ExecutorService pool = Executors.newFixedThreadPool(config.workerThreads(), named("quire-doc"));
-    ExecutorService loadPool =
-        Executors.newFixedThreadPool(config.workerThreads(), named("quire-load"));
+    ExecutorService loadPool = Executors.newFixedThreadPool(loaders, named("quire-load"));
     DocumentLoader loader = around.apply(new StoreDocumentLoader(store, config));
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(named("quire-relay-timer"));

@@ -1,9 +1,11 @@
 package dev.quire.relay;
 
+import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.ServerMessage;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +42,10 @@ final class Session {
   int droppedInARow; // network thread only
   long lastRateErrorNanos; // network thread only
   private long queuedEstimate; // guarded by this
+  // Messages that came while hello is checked off the network thread, to handle after it in
+  // order; null when no hello is being checked. Guarded by heldLock.
+  private ArrayDeque<ClientMessage> heldForHello;
+  private final Object heldLock = new Object();
 
   Session(WebSocket conn, String id, RelayConfig config, RelayMetrics metrics) {
     this.conn = conn;
@@ -73,6 +79,38 @@ final class Session {
   /** True when the hello timeout came before any first message: the connection must go. */
   boolean helloTimedOut() {
     return helloState.compareAndSet(HELLO_AWAITED, HELLO_TIMED_OUT);
+  }
+
+  /** Hello is being checked: messages that come meanwhile are held ({@link #holdForHello}). */
+  void checkingHello() {
+    synchronized (heldLock) {
+      heldForHello = new ArrayDeque<>();
+    }
+  }
+
+  /** Holds {@code m} and returns true while hello is being checked; false otherwise. */
+  boolean holdForHello(ClientMessage m) {
+    synchronized (heldLock) {
+      if (heldForHello == null) {
+        return false;
+      }
+      heldForHello.add(m);
+      return true;
+    }
+  }
+
+  /**
+   * The next message held while hello was checked, in order; null when there is none left, and from
+   * then on nothing more is held.
+   */
+  ClientMessage nextHeldForHello() {
+    synchronized (heldLock) {
+      ClientMessage m = heldForHello == null ? null : heldForHello.poll();
+      if (m == null) {
+        heldForHello = null;
+      }
+      return m;
+    }
   }
 
   void authenticated(String user, String clientId) {
@@ -180,12 +218,6 @@ final class Session {
     conn.close(
         CloseFrame.POLICY_VALIDATION,
         "TOO_SLOW: more than " + maxOutgoingBytes + " bytes queued unread");
-  }
-
-  /** Drops the TCP connection without a close handshake. */
-  void abort() {
-    closing = true;
-    conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "TOO_SLOW");
   }
 
   @Override

@@ -75,7 +75,11 @@ class OperationsTest {
   private static java.util.List<String> relayThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .map(Thread::getName)
-        .filter(n -> n.startsWith("quire-doc") || n.startsWith("quire-relay-timer"))
+        .filter(
+            n ->
+                n.startsWith("quire-doc")
+                    || n.startsWith("quire-load")
+                    || n.startsWith("quire-relay-timer"))
         .toList();
   }
 

@@ -4,6 +4,8 @@ import static dev.quire.relay.RelayFixture.append;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
@@ -121,5 +123,27 @@ class WakingTest {
     assertThat(h.batches()).hasSize(1);
     assertThat(h.head()).isEqualTo(1);
     assertThat(w2.expectAck().firstRevision()).isEqualTo(1);
+  }
+
+  @Test
+  void requestsSentRightBehindHello_areAnsweredAfterIt_inOrder() throws Exception {
+    try (Relay relay = RelayFixture.start(dir)) {
+      String token = relay.store().users().add("alice");
+      TestClient c = TestClient.connect(relay.port());
+      // Hello is checked on another thread than the connection's: what follows must wait for it.
+      c.send(new ClientMessage.Hello(ProtocolCodec.VERSION, token, "ca"));
+      c.send(new ClientMessage.Create("d", "T"));
+      c.send(new ClientMessage.Submit("d", append("ca", 1, 0, 0, "x")));
+      assertThat(c.expect(ServerMessage.Welcome.class).user()).isEqualTo("alice");
+      c.expect(ServerMessage.Created.class);
+      assertThat(c.expectAck().firstRevision()).isEqualTo(1);
+
+      TestClient wrong = TestClient.connect(relay.port());
+      wrong.send(new ClientMessage.Hello(ProtocolCodec.VERSION, "not-a-token", "cw"));
+      wrong.send(new ClientMessage.ListDocuments());
+      assertThat(wrong.expect(ServerMessage.Error.class).code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+      assertThat(wrong.awaitClosed()).isTrue();
+      assertThat(wrong.pending()).as("nothing answered behind the refused hello").isZero();
+    }
   }
 }

@@ -300,28 +300,6 @@ final class Dispatcher {
     }
   }
 
-  /** The relay's head text of {@code doc}, read on its executor (for tests). */
-  String headText(String doc) throws InterruptedException {
-    java.util.concurrent.CompletableFuture<String> f =
-        new java.util.concurrent.CompletableFuture<>();
-    onDocument(
-        doc,
-        null,
-        "headText",
-        (a, x) -> {
-          try {
-            f.complete(a.headText());
-          } catch (RuntimeException e) {
-            f.completeExceptionally(e);
-          }
-        });
-    try {
-      return f.get(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /**
    * Runs {@code work} on the document's actor, creating the actor if there is none. Queuing happens
    * under the map's lock for that id, and so does {@link #evictIfIdle}: an actor is only dropped
@@ -365,8 +343,8 @@ final class Dispatcher {
     return true;
   }
 
-  /** Number of document actors in memory (for tests). */
-  int actorCount() {
+  /** Number of documents whose actor is in memory: followed, busy, or kept a while after. */
+  int documentsInMemory() {
     return actors.size();
   }
 

@@ -255,13 +255,6 @@ final class DocumentActor {
     }
   }
 
-  /** The head text, as the relay keeps it (readable mode; for tests). */
-  String headText() {
-    load();
-    DocumentText t = state().text();
-    return t == null ? null : t.text();
-  }
-
   // ---- documents ----
 
   void create(Session s, ClientMessage.Create m) {

@@ -79,6 +79,7 @@ public final class Relay implements AutoCloseable {
         new RelayContext(
             config, store, loader, committer, metrics, pool, loadPool, timer, pending, openDocs);
     Dispatcher dispatcher = new Dispatcher(ctx);
+    metrics.documentsInMemory(dispatcher::documentsInMemory);
     HTTPServer http = null;
     try {
       if (config.openMode()) {
@@ -179,16 +180,6 @@ public final class Relay implements AutoCloseable {
 
   Iterable<Session> serverSessions() {
     return server.sessions();
-  }
-
-  /** The head text the relay keeps for {@code doc} (readable mode), for tests. */
-  String headText(String doc) throws InterruptedException {
-    return dispatcher.headText(doc);
-  }
-
-  /** Documents whose sequencer is in memory (for tests). */
-  int documentsInMemory() {
-    return dispatcher.actorCount();
   }
 
   RelayMetrics metrics() {

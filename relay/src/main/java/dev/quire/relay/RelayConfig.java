@@ -80,25 +80,6 @@ public record RelayConfig(
     return new Builder(dataDir);
   }
 
-  public Builder toBuilder() {
-    Builder b = new Builder(dataDir);
-    b.bind = bind;
-    b.port = port;
-    b.metricsPort = metricsPort;
-    b.limits = limits;
-    b.maxOutgoingBytes = maxOutgoingBytes;
-    b.checkpointInterval = checkpointInterval;
-    b.opaque = opaque;
-    b.openMode = openMode;
-    b.allowOpenOnNetwork = allowOpenOnNetwork;
-    b.workerThreads = workerThreads;
-    b.helloTimeoutMillis = helloTimeoutMillis;
-    b.backupDir = backupDir;
-    b.backupIntervalMillis = backupIntervalMillis;
-    b.syncWrites = syncWrites;
-    return b;
-  }
-
   static boolean isLoopback(String host) {
     try {
       return InetAddress.getByName(host).isLoopbackAddress();

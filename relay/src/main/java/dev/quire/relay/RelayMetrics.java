@@ -66,6 +66,15 @@ final class RelayMetrics {
         .register(registry);
   }
 
+  /** Registers the gauge of documents whose sequencer is in memory, read from {@code count}. */
+  void documentsInMemory(DoubleSupplier count) {
+    GaugeWithCallback.builder()
+        .name("quire_relay_documents_in_memory")
+        .help("Documents whose sequencer is in memory: followed, busy, or idle for under 2 s")
+        .callback(cb -> cb.call(count.getAsDouble()))
+        .register(registry);
+  }
+
   void rejected(ErrorCode code, int operations) {
     operationsRejected.labelValues(code.wireName()).inc(operations);
   }

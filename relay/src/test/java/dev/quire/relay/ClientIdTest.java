@@ -70,7 +70,7 @@ class ClientIdTest {
       assertThat(again.expectAck().firstRevision()).isEqualTo(2);
       second.send(new ClientMessage.Submit("doc", append("laptop", 3, 2, 2, "c")));
       assertThat(second.expectAck().firstRevision()).isEqualTo(3);
-      assertThat(relay.headText("doc")).isEqualTo("abc");
+      assertThat(RelayFixture.storedText(relay, "doc")).isEqualTo("abc");
     }
   }
 
@@ -121,7 +121,7 @@ class ClientIdTest {
       WireSequenced fromBob = alice.expectSequenced();
       assertThat(fromBob.author()).isEqualTo("bob");
       assertThat(fromBob.batch().clientId()).isEqualTo("cb");
-      assertThat(relay.headText("doc")).isEqualTo("ab");
+      assertThat(RelayFixture.storedText(relay, "doc")).isEqualTo("ab");
     }
   }
 

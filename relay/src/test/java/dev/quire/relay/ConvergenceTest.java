@@ -82,7 +82,7 @@ class ConvergenceTest {
         r.settle(relay.store().documents().find(r.doc).orElseThrow().head());
       }
       for (Replica r : done) {
-        String relayText = relay.headText(r.doc);
+        String relayText = RelayFixture.storedText(relay, r.doc);
         assertThat(r.text).as(r.clientId).isEqualTo(relayText);
         assertThat(CodePoints.count(relayText)).isPositive();
       }

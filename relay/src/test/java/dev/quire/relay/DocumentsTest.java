@@ -9,6 +9,7 @@ import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -171,10 +172,19 @@ class DocumentsTest {
 
   private void awaitDocumentsInMemory(int expected) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (relay.documentsInMemory() != expected && System.nanoTime() < deadline) {
+    while (documentsInMemory() != expected && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertThat(relay.documentsInMemory()).isEqualTo(expected);
+    assertThat(documentsInMemory()).isEqualTo(expected);
+  }
+
+  /** The relay's {@code quire_relay_documents_in_memory} gauge. */
+  private double documentsInMemory() {
+    return relay.metrics().registry.scrape().stream()
+        .filter(m -> m.getMetadata().getName().equals("quire_relay_documents_in_memory"))
+        .map(m -> ((GaugeSnapshot) m).getDataPoints().get(0).getValue())
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test

@@ -99,7 +99,7 @@ class PipelineTest {
       assertThat(seen).hasSize((int) total);
       carol.expectSilence(200);
       assertThat(relay.store().documents().find("doc").orElseThrow().head()).isEqualTo(total);
-      String text = relay.headText("doc");
+      String text = RelayFixture.storedText(relay, "doc");
       assertThat(text.chars().filter(c -> c == 'a').count()).isEqualTo(perWriter);
       assertThat(text.chars().filter(c -> c == 'b').count()).isEqualTo(perWriter);
     }

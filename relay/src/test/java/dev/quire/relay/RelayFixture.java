@@ -7,6 +7,7 @@ import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.ot.sync.Batch;
+import dev.quire.relay.store.HistoryStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,13 @@ final class RelayFixture {
   static void create(TestClient c, String doc) throws InterruptedException {
     c.send(new ClientMessage.Create(doc, "Title of " + doc));
     c.expect(ServerMessage.Created.class);
+  }
+
+  /** The text of {@code doc} at its head, as the relay stored it (readable mode). */
+  static String storedText(Relay relay, String doc) {
+    HistoryStore history = relay.store().history();
+    long head = relay.store().documents().find(doc).orElseThrow().head();
+    return DocumentText.load(doc, history, head, 1000).text();
   }
 
   /** Opens {@code doc} from {@code from}, following pages, and returns every batch. */

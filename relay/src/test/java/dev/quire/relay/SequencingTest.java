@@ -153,7 +153,7 @@ class SequencingTest {
     alice.send(new ClientMessage.Submit("doc", append("ca", 16, 15, 14, "wrong length")));
     alice.expectError(ErrorCode.OPERATION_MISMATCH);
     typeLetters(15, 1);
-    assertThat(relay.headText("doc")).isEqualTo("x".repeat(16));
+    assertThat(RelayFixture.storedText(relay, "doc")).isEqualTo("x".repeat(16));
   }
 
   @Test

@@ -2,7 +2,7 @@
 # Load generator for the relay (relay/src/test/java/dev/quire/relay/load/LoadGenerator.java).
 # Builds what it needs, then runs it from any directory; all arguments go to the generator:
 #   bench/relay-load.sh                          every scenario against a relay process it starts
-#   bench/relay-load.sh --scenario latency       one of latency|throughput|hot|catchup
+#   bench/relay-load.sh --scenario latency       one of latency|throughput|hot|catchup|wake
 #   bench/relay-load.sh --help                   options (--seconds, --docs, --authors, --url ...)
 # It starts its own relay (java -cp the test class path, free port on 127.0.0.1, data in a
 # temporary directory it deletes afterwards) unless given --url ws://127.0.0.1:PORT/ --token T.

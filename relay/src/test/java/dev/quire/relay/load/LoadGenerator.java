@@ -42,13 +42,13 @@ import org.java_websocket.handshake.ServerHandshake;
 import org.java_websocket.server.WebSocketServer;
 
 /**
- * Load generator for the relay: latency, throughput, hot document and catch-up scenarios, each
- * printing its figures. Starts its own relay process (free loopback port, temporary data directory,
- * rate limit raised so the generator is not throttled) unless given {@code --url} and {@code
- * --token}. All traffic goes to 127.0.0.1; every scenario is bounded in count and time.
+ * Load generator for the relay: latency, throughput, hot document, catch-up and wake scenarios,
+ * each printing its figures. Starts its own relay process (free loopback port, temporary data
+ * directory, rate limit raised so the generator is not throttled) unless given {@code --url} and
+ * {@code --token}. All traffic goes to 127.0.0.1; every scenario is bounded in count and time.
  *
  * <pre>
- * bench/relay-load.sh [--scenario all|latency|throughput|hot|catchup] [--seconds N]
+ * bench/relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake] [--seconds N]
  *                     [--docs N] [--writers N] [--batch N] [--authors N] [--rate N]
  *                     [--trace FILE] [--url ws://127.0.0.1:PORT/ --token TOKEN]
  * </pre>
@@ -72,7 +72,7 @@ public final class LoadGenerator {
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--help") || args[i].equals("-h")) {
         System.out.println(
-            "usage: relay-load.sh [--scenario all|latency|throughput|hot|catchup] [--seconds N]"
+            "usage: relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake] [--seconds N]"
                 + " [--docs 100] [--writers 2] [--batch 10] [--authors 300] [--rate 5]"
                 + " [--trace FILE] [--url ws://127.0.0.1:PORT/ --token TOKEN]");
         return;
@@ -131,6 +131,9 @@ public final class LoadGenerator {
       }
       if (scenario.equals("all") || scenario.equals("catchup")) {
         catchUp();
+      }
+      if (scenario.equals("all") || scenario.equals("wake")) {
+        wake(relay);
       }
     } finally {
       if (relay != null) {
@@ -688,13 +691,21 @@ public final class LoadGenerator {
 
   // ---------------------------------------------------------------- catch-up
 
-  private void catchUp() throws Exception {
+  /**
+   * A document holding the whole history of the trace ({@code --trace}), submitted by one writer in
+   * batches of {@code --catchup-batch}; built once, for the catch-up and wake scenarios.
+   */
+  private record LongDocument(
+      String doc, String writer, long head, long lastSeq, int length, String text) {}
+
+  private LongDocument longDocument;
+
+  private LongDocument longDocument() throws Exception {
+    if (longDocument != null) {
+      return longDocument;
+    }
     Path trace = Path.of(opts.getOrDefault("trace", "../shared/traces/automerge-paper.json.gz"));
-    System.out.println();
-    System.out.println(
-        "== catch-up: a fresh client opens a document with the "
-            + trace.getFileName()
-            + " history ==");
+    System.out.println("building a document with the " + trace.getFileName() + " history");
     Trace t = TraceReader.read(trace);
     List<TextOperation> ops = new ArrayList<>(t.patchCount());
     int length = 0;
@@ -707,8 +718,9 @@ public final class LoadGenerator {
         }
       }
     }
-    String doc = "catchup-" + runId;
-    Client c = Client.connect(url, token, "cu-writer-" + runId);
+    String doc = "long-" + runId;
+    String writer = "long-writer-" + runId;
+    Client c = Client.connect(url, token, writer);
     c.request(new ClientMessage.Create(doc, "automerge-paper"), "created");
     // Subscribed, as an editor is: the relay drops an unfollowed document's state after each
     // request and re-reads it (a full scan of its log) on the next one.
@@ -718,18 +730,19 @@ public final class LoadGenerator {
     // (DocumentText.textAfter), which for 1000-operation batches on this 100 KB text costs minutes.
     int per = intOpt("catchup-batch", 100);
     long head = 0;
-    for (int i = 0, seq = 1; i < ops.size(); i += per, seq++) {
+    long seq = 0;
+    for (int i = 0; i < ops.size(); i += per) {
       List<TextOperation> chunk = ops.subList(i, Math.min(ops.size(), i + per));
+      seq++;
       c.request(
           new ClientMessage.Submit(
-              doc,
-              WireBatch.of(new dev.quire.ot.sync.Batch("cu-writer-" + runId, seq, head, chunk))),
+              doc, WireBatch.of(new dev.quire.ot.sync.Batch(writer, seq, head, chunk))),
           "sequenced"); // subscribed: its own batch coming back is its acknowledgement
       head += chunk.size();
     }
     long submitted = System.nanoTime();
     // Acknowledged means in the relay's journal; its database takes the batches a little later,
-    // and any read waits for that. Measure catch-up on a document at rest, as a user opens one.
+    // and any read waits for that. Measure on a document at rest, as a user opens one.
     c.request(new ClientMessage.Open(doc, head, false), "history");
     long stored = System.nanoTime();
     c.close();
@@ -741,13 +754,23 @@ public final class LoadGenerator {
         per,
         (submitted - t0) / 1e9,
         (stored - submitted) / 1e9);
+    longDocument = new LongDocument(doc, writer, head, seq, length, t.endContent());
+    return longDocument;
+  }
+
+  private void catchUp() throws Exception {
+    System.out.println();
+    System.out.println("== catch-up: a fresh client opens a document with a long history ==");
+    LongDocument d = longDocument();
+    String doc = d.doc();
+    long head = d.head();
     int runs = intOpt("catchup-runs", 3);
     // The first opens of a fresh client and relay JVM are mostly JIT compilation (about 2 s, then
     // 1.2 s, then under 1 s): shown, but not counted, so the median is an open by a client and a
     // relay that have been running, as an editor and a relay usually have.
     int warmups = intOpt("catchup-warmup", 2);
     for (int r = 0; r < warmups; r++) {
-      long ns = openFresh(doc, head, false, t.endContent());
+      long ns = openFresh(doc, head, false, d.text());
       System.out.printf(
           Locale.ROOT,
           "  warm-up %d (not counted): %.0f ms (waiting for the relay %.0f ms, decoding %.0f ms,"
@@ -761,7 +784,7 @@ public final class LoadGenerator {
     for (boolean snapshot : new boolean[] {false, true}) {
       long[] times = new long[runs];
       for (int r = 0; r < runs; r++) {
-        times[r] = openFresh(doc, head, snapshot, t.endContent());
+        times[r] = openFresh(doc, head, snapshot, d.text());
         System.out.printf(
             Locale.ROOT,
             "  run %d%s: %.0f ms (%d pages; waiting for the relay %.0f ms, decoding %.0f ms,"
@@ -783,6 +806,73 @@ public final class LoadGenerator {
           Arrays.toString(Arrays.stream(times).map(x -> x / 1_000_000).toArray()),
           times[runs / 2] / 1e6);
     }
+  }
+
+  // ---------------------------------------------------------------- wake
+
+  /**
+   * The first submit to a long document after the relay restarts, and after the document went idle:
+   * the relay reads what it needs to take a submit (its row, the writer's role, the head text from
+   * the latest checkpoint, each client's latest batch). The restarted relay first takes submits to
+   * a short document, so that the figure is the long document's wake and not the JIT compiling the
+   * submit path in a fresh JVM.
+   */
+  private void wake(RelayProcess relay) throws Exception {
+    if (relay == null) {
+      throw new IllegalArgumentException("the wake scenario restarts the relay: run without --url");
+    }
+    System.out.println();
+    System.out.println("== wake: the first submit to a long document after a restart ==");
+    LongDocument d = longDocument();
+    relay.stop();
+    long down = System.nanoTime();
+    relay.restart();
+    url = "ws://127.0.0.1:" + relay.port() + "/";
+    System.out.printf(
+        Locale.ROOT,
+        "relay stopped and started again in %.1f s, now on %s%n",
+        (System.nanoTime() - down) / 1e9,
+        url);
+    String shortDoc = "wake-short-" + runId;
+    Client warm = Client.connect(url, token, "wake-warm-" + runId);
+    warm.request(new ClientMessage.Create(shortDoc, "short"), "created");
+    int warmups = intOpt("wake-warmup", 5000);
+    for (int i = 0; i < warmups; i++) {
+      warm.request(
+          new ClientMessage.Submit(shortDoc, batch("wake-warm-" + runId, i + 1, i, 1)), "ack");
+    }
+    warm.close();
+    Client c = Client.connect(url, token, d.writer());
+    long seq = d.lastSeq();
+    long head = d.head();
+    int length = d.length();
+    double first = timedSubmit(c, d.doc(), ++seq, head++, length++);
+    double second = timedSubmit(c, d.doc(), ++seq, head++, length++);
+    // An actor idle this long is dropped (Dispatcher.KEEP_IDLE_NANOS, checked every 500 ms).
+    Thread.sleep(intOpt("wake-idle-ms", 3000));
+    double afterIdle = timedSubmit(c, d.doc(), ++seq, head++, length++);
+    c.close();
+    System.out.printf(
+        Locale.ROOT,
+        "document of %d revisions: first submit after the restart %.1f ms (target < 50 ms),"
+            + " the next %.1f ms; first after %d ms idle %.1f ms%n",
+        d.head(),
+        first,
+        second,
+        intOpt("wake-idle-ms", 3000),
+        afterIdle);
+  }
+
+  /** Submits one insert at the start of the long document and waits for its ack; returns ms. */
+  private static double timedSubmit(Client c, String doc, long seq, long base, int length)
+      throws InterruptedException {
+    TextOperation op = TextOperation.builder().insert("x").retain(length).build();
+    ClientMessage.Submit m =
+        new ClientMessage.Submit(
+            doc, WireBatch.of(new dev.quire.ot.sync.Batch(c.clientId, seq, base, List.of(op))));
+    long t0 = System.nanoTime();
+    c.request(m, "ack");
+    return (System.nanoTime() - t0) / 1e6;
   }
 
   /** Connect, hello, open from 0 (paged), canonicalise and apply everything; returns ns. */
@@ -1016,6 +1106,7 @@ public final class LoadGenerator {
   /** A protocol client: hello on connect, then either a queue or a listener for messages. */
   static final class Client extends WebSocketClient {
     final BlockingQueue<String> in = new LinkedBlockingQueue<>();
+    String clientId;
     volatile Consumer<String> listener;
 
     private Client(URI uri) {
@@ -1029,6 +1120,7 @@ public final class LoadGenerator {
         throw new IllegalStateException("cannot connect to " + url);
       }
       c.request(new ClientMessage.Hello(ProtocolCodec.VERSION, token, clientId), "welcome");
+      c.clientId = clientId;
       return c;
     }
 

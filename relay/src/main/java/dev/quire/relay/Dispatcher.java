@@ -157,9 +157,12 @@ final class Dispatcher {
       ctx.loadPool()
           .execute(
               () -> {
-                hello(s, m);
-                for (ClientMessage next; (next = s.nextHeldForHello()) != null; ) {
-                  handleAfterHello(s, next);
+                try {
+                  hello(s, m);
+                } finally { // whatever happened, what came behind it is not left waiting
+                  for (ClientMessage next; (next = s.nextHeldForHello()) != null; ) {
+                    handleAfterHello(s, next);
+                  }
                 }
               });
     } catch (RejectedExecutionException e) {

@@ -70,7 +70,7 @@ final class RelayMetrics {
   void documentsInMemory(DoubleSupplier count) {
     GaugeWithCallback.builder()
         .name("quire_relay_documents_in_memory")
-        .help("Documents whose sequencer is in memory: followed, busy, or idle for under 2 s")
+        .help("Documents whose sequencer is in memory: followed or busy, or idle for under 2.5 s")
         .callback(cb -> cb.call(count.getAsDouble()))
         .register(registry);
   }

@@ -5,6 +5,9 @@ import dev.quire.ot.protocol.WireSequenced;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Writes appends on one connection with statements prepared once: H2 parses SQL on every {@code
@@ -19,6 +22,9 @@ final class AppendWriter implements AutoCloseable {
   private final PreparedStatement batch;
   private final PreparedStatement latest;
   private final PreparedStatement checkpoint;
+  // Each client's last batch added since the last flush, by (document, author, client id): a
+  // group holding several batches of one client writes its latest_batches row once.
+  private final Map<List<String>, HistoryStore.Append> latestOfClient = new HashMap<>();
   private boolean pending; // batch rows added but not yet executed
   private boolean logPending; // log rows too
 
@@ -95,15 +101,7 @@ final class AppendWriter implements AutoCloseable {
     batch.setString(10, operations);
     batch.setString(11, canonical);
     batch.addBatch();
-    latest.setString(1, a.doc());
-    latest.setString(2, e.author());
-    latest.setString(3, b.clientId());
-    latest.setLong(4, b.batchSeq());
-    latest.setLong(5, e.firstRevision());
-    latest.setInt(6, b.size());
-    latest.setLong(7, e.timestampMillis());
-    latest.setBytes(8, a.digest());
-    latest.addBatch();
+    latestOfClient.put(List.of(a.doc(), e.author(), b.clientId()), a);
     pending = true;
     if (a.checkpoint() != null) {
       checkpoint.setString(1, a.doc());
@@ -121,9 +119,27 @@ final class AppendWriter implements AutoCloseable {
     }
     if (pending) {
       batch.executeBatch();
-      latest.executeBatch();
+      writeLatest();
       pending = false;
     }
+  }
+
+  /** One row of {@code latest_batches} per client with batches since the last flush. */
+  private void writeLatest() throws SQLException {
+    for (HistoryStore.Append a : latestOfClient.values()) {
+      WireSequenced e = a.entry();
+      latest.setString(1, a.doc());
+      latest.setString(2, e.author());
+      latest.setString(3, e.batch().clientId());
+      latest.setLong(4, e.batch().batchSeq());
+      latest.setLong(5, e.firstRevision());
+      latest.setInt(6, e.batch().size());
+      latest.setLong(7, e.timestampMillis());
+      latest.setBytes(8, a.digest());
+      latest.addBatch();
+    }
+    latestOfClient.clear();
+    latest.executeBatch();
   }
 
   /** Forgets rows added but not flushed (after a rollback). */
@@ -131,6 +147,7 @@ final class AppendWriter implements AutoCloseable {
     log.clearBatch();
     batch.clearBatch();
     latest.clearBatch();
+    latestOfClient.clear();
     pending = false;
     logPending = false;
   }

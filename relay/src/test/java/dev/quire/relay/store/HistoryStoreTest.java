@@ -264,6 +264,27 @@ class HistoryStoreTest {
   }
 
   @Test
+  void latestBatches_afterAGroupWithSeveralBatchesOfOneClient_holdTheLast() throws Exception {
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("relay").toAbsolutePath(), "quire", "");
+        AppendWriter w = new AppendWriter(c)) {
+      c.setAutoCommit(false);
+      for (int seq = 1; seq <= 3; seq++) {
+        WireSequenced e =
+            new WireSequenced(seq, "alice", seq, new WireBatch("c", seq, seq - 1, List.of("1")));
+        w.add(new HistoryStore.Append("doc", e, null, new byte[32], null));
+      }
+      w.flush();
+      c.commit();
+    }
+    assertThat(history.latestBatches("doc"))
+        .extracting(
+            b -> b.clientId() + "@" + b.batch().batchSeq() + "/" + b.batch().firstRevision())
+        .containsExactly("c@3/3");
+  }
+
+  @Test
   void upgradeFromSchema5_findsEachClientsLatestBatch() throws Exception {
     store.close();
     Path old = dir.resolve("old5");

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A document's canonical log in the profile, as blocks: consecutive revisions of one batch share a
@@ -116,10 +117,10 @@ final class LogBlocks {
     List<Revision> out = new ArrayList<>(capacity(from, to));
     for (Block b : blocks(c, doc, from, to, true)) {
       String[] ops = lines(doc, b, b.operations());
-      String[] originals = b.originals() == null ? null : lines(doc, b, b.originals());
+      String @Nullable [] originals = b.originals() == null ? null : lines(doc, b, b.originals());
       for (int k = start(b, from); k < end(b, to); k++) {
         TextOperation op = OperationCodec.fromJson(ops[k]);
-        boolean asSent = originals == null || originals[k].isEmpty();
+        String original = originals == null ? "" : originals[k]; // empty: as sent
         out.add(
             new Revision(
                 b.first() + k,
@@ -130,7 +131,7 @@ final class LogBlocks {
                 b.batchSeq(),
                 b.createdAt(),
                 op,
-                asSent ? op : OperationCodec.fromJson(originals[k])));
+                original.isEmpty() ? op : OperationCodec.fromJson(original)));
       }
     }
     return out;

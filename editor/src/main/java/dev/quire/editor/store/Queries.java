@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The store's SQL, each method on a connection the caller owns (the store's thread). */
 final class Queries {
@@ -112,7 +113,7 @@ final class Queries {
     }
   }
 
-  static int update(Connection c, String sql, Object... args) throws SQLException {
+  static int update(Connection c, String sql, @Nullable Object... args) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         if (args[i] == null) {
@@ -126,7 +127,7 @@ final class Queries {
   }
 
   /** The sync columns of a document: head, next batch seq, in-flight batch. */
-  record SyncRow(long head, long nextBatchSeq, Batch inFlight) {}
+  record SyncRow(long head, long nextBatchSeq, @Nullable Batch inFlight) {}
 
   static SyncRow syncRow(Connection c, String id) throws SQLException {
     try (PreparedStatement s =

@@ -1,6 +1,7 @@
 package dev.quire.editor.store;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A profile's store could not be opened. The file was left exactly as it was: a store is never
@@ -21,7 +22,7 @@ public final class StoreOpenException extends StoreException {
 
   private final Reason reason;
 
-  public StoreOpenException(Reason reason, String message, Throwable cause) {
+  public StoreOpenException(Reason reason, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.reason = Objects.requireNonNull(reason, "reason == null");
   }

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,10 @@ final class WriteQueue {
   }
 
   private record Pending(
-      Write write, String replacesOutboxOf, CompletableFuture<Void> done, long queuedNanos) {}
+      Write write,
+      @Nullable String replacesOutboxOf,
+      CompletableFuture<Void> done,
+      long queuedNanos) {}
 
   private final Connection connection;
   private final Executor executor;
@@ -53,7 +57,7 @@ final class WriteQueue {
   private final java.util.concurrent.atomic.AtomicInteger holds =
       new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Long> nextSeq = new HashMap<>(); // store thread only
-  private volatile StoreException failed;
+  private volatile @Nullable StoreException failed;
 
   // Statistics, guarded by this.
   private final long[] recent = new long[DurabilityStats.WINDOW];
@@ -73,7 +77,7 @@ final class WriteQueue {
   }
 
   /** Queues {@code w}; {@code replacesOutboxOf} names the document whose outbox it replaces. */
-  CompletableFuture<Void> submit(Write w, String replacesOutboxOf) {
+  CompletableFuture<Void> submit(Write w, @Nullable String replacesOutboxOf) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     StoreException f = failed;
     if (f != null) {

@@ -9,4 +9,7 @@
  * group-committed ({@code WriteQueue}). A profile that cannot be opened is refused with a {@link
  * dev.quire.editor.store.StoreOpenException} naming why, and never changed.
  */
+@NullMarked
 package dev.quire.editor.store;
+
+import org.jspecify.annotations.NullMarked;

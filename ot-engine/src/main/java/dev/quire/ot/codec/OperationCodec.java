@@ -14,6 +14,7 @@ import dev.quire.ot.operation.MalformedOperationException;
 import dev.quire.ot.operation.TextOperation;
 import java.io.IOException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON form of a {@link TextOperation}, exactly as ot.js and Firepad write it: an array where a
@@ -57,7 +58,7 @@ public final class OperationCodec {
    * Readers of history pages get every operation as such a tree; Jackson's serializer costs several
    * times more per operation than writing it here.
    */
-  public static String compactText(JsonNode tree) {
+  public static @Nullable String compactText(JsonNode tree) {
     if (!tree.isArray()) {
       return null;
     }
@@ -146,13 +147,13 @@ public final class OperationCodec {
    * characters: a Jackson parser per operation cost more than the rest of reading a history page.
    * Returns null for anything else, which the other paths then read or refuse.
    */
-  public static TextOperation readCompact(String json) {
+  public static @Nullable TextOperation readCompact(String json) {
     int n = json.length();
     if (n < 3 || json.charAt(0) != '[' || json.charAt(n - 1) != ']') {
       return null;
     }
     TextOperation.Builder b = TextOperation.builder();
-    StringBuilder text = null;
+    @Nullable StringBuilder text = null;
     int i = 1;
     try {
       while (true) {
@@ -224,7 +225,7 @@ public final class OperationCodec {
   }
 
   /** The string between {@code start} and {@code end} with its JSON escapes read, or null. */
-  private static String unescape(String json, int start, int end, StringBuilder out) {
+  private static @Nullable String unescape(String json, int start, int end, StringBuilder out) {
     out.setLength(0);
     for (int i = start; i < end; i++) {
       char c = json.charAt(i);
@@ -268,7 +269,7 @@ public final class OperationCodec {
    * the relay and every client read each operation of every batch, so this is their common case.
    * Returns null for anything else, which the tree path then refuses with the exact reason.
    */
-  private static TextOperation readWellFormed(String json) {
+  private static @Nullable TextOperation readWellFormed(String json) {
     try (JsonParser p = FACTORY.createParser(json)) {
       if (p.nextToken() != JsonToken.START_ARRAY) {
         return null;

@@ -3,6 +3,7 @@ package dev.quire.ot.operation;
 import dev.quire.ot.operation.Component.Insert;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A batch of operations transformed past the operations made concurrently with it, as {@link
@@ -16,7 +17,7 @@ import java.util.List;
 final class BatchTransform {
   // The concurrent operations, as numbers: position, insert (null: none), deletion, text length.
   private final int[] position;
-  private final Insert[] insert;
+  private final @Nullable Insert[] insert;
   private final int[] delete;
   private final int[] length;
   private final int[] out = new int[3];
@@ -42,7 +43,7 @@ final class BatchTransform {
         return pairwise(ops, i, t.operations(), result);
       }
       int xp = x.editPosition();
-      Insert xi = x.editInsert();
+      @Nullable Insert xi = x.editInsert();
       int xd = x.editDelete();
       int xl = x.baseLength();
       for (int j = 0; j < t.position.length; j++) {
@@ -85,7 +86,7 @@ final class BatchTransform {
   }
 
   /** A single edit, or an identity when it neither inserts nor deletes. */
-  private static TextOperation edit(int position, Insert insert, int delete, int length) {
+  private static TextOperation edit(int position, @Nullable Insert insert, int delete, int length) {
     if (insert == null && delete == 0) {
       return TextOperation.identity(length);
     }

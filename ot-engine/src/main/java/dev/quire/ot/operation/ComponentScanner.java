@@ -3,6 +3,8 @@ package dev.quire.ot.operation;
 import dev.quire.ot.operation.Component.Delete;
 import dev.quire.ot.operation.Component.Insert;
 import dev.quire.ot.operation.Component.Retain;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Walks an operation's components, letting the algorithms consume part of one component at a time.
@@ -11,9 +13,9 @@ import dev.quire.ot.operation.Component.Retain;
 final class ComponentScanner {
   private final Component[] components;
   private int index = -1;
-  private Component head;
+  private @Nullable Component head;
   private int remaining; // code points left in head
-  private String insertRest; // text left in head when it is an insert
+  private @Nullable String insertRest; // text left in head when it is an insert
 
   ComponentScanner(TextOperation op) {
     this.components = op.componentArray();
@@ -46,11 +48,11 @@ final class ComponentScanner {
    * after it became current, so the component itself can be reused.
    */
   Component head() {
-    return head;
+    return Objects.requireNonNull(head, "the scanner is past the last component");
   }
 
   /** Text left in the current insert component. */
-  String insertText() {
+  @Nullable String insertText() {
     return insertRest;
   }
 
@@ -71,10 +73,12 @@ final class ComponentScanner {
     if (n == remaining) {
       String all = insertRest;
       next();
-      return all;
+      return Objects.requireNonNull(all, "takeInsert: the current component is not an insert");
     }
-    String part = CodePoints.prefix(insertRest, n);
-    insertRest = insertRest.substring(part.length());
+    String rest =
+        Objects.requireNonNull(insertRest, "takeInsert: the current component is not an insert");
+    String part = CodePoints.prefix(rest, n);
+    insertRest = rest.substring(part.length());
     remaining -= n;
     return part;
   }

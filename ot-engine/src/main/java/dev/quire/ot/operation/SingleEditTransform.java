@@ -1,5 +1,7 @@
 package dev.quire.ot.operation;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Transform for the common case where both operations are a single edit (an insert and/or a delete
  * at one position), by arithmetic instead of a walk over components. It gives exactly what {@link
@@ -14,7 +16,7 @@ final class SingleEditTransform {
    * {@code x} transformed to apply after {@code y}; {@code xFirst} says whether x's insert goes
    * before y's when both insert at one position.
    */
-  static TextOperation past(TextOperation x, TextOperation y, boolean xFirst) {
+  static @Nullable TextOperation past(TextOperation x, TextOperation y, boolean xFirst) {
     int lx = x.editInsertLength();
     int[] out = new int[3];
     if (!past(

@@ -6,6 +6,7 @@ import dev.quire.ot.operation.Component.Retain;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An edit of a whole document: a sequence of retain, insert and delete components that walks the
@@ -25,7 +26,7 @@ public final class TextOperation {
   // The shape of most edits, [retain p] [insert] [delete d] [retain], known at construction so that
   // transform can take a short path: editPosition is p, or -1 for any other shape.
   private final int editPosition;
-  private final Insert editInsert;
+  private final @Nullable Insert editInsert;
   private final int editDelete;
 
   private TextOperation(Component[] components, int baseLength, int targetLength) {
@@ -63,7 +64,7 @@ public final class TextOperation {
   }
 
   /** The single edit's insert, or null. */
-  Insert editInsert() {
+  @Nullable Insert editInsert() {
     return editInsert;
   }
 
@@ -116,7 +117,7 @@ public final class TextOperation {
    * directly: the shape of nearly every edit, made often enough (every keystroke, every transform
    * of one) to skip the builder.
    */
-  static TextOperation singleEdit(int position, Insert insert, int delete, int after) {
+  static TextOperation singleEdit(int position, @Nullable Insert insert, int delete, int after) {
     int n = (position > 0 ? 1 : 0) + (insert != null ? 1 : 0) + (delete > 0 ? 1 : 0);
     if (n == 0 || (insert == null && delete == 0)) {
       return identity(position + after);
@@ -297,8 +298,9 @@ public final class TextOperation {
     private Component[] items = new Component[4];
     private int size;
     private int retainRun;
-    private Insert pendingInsert; // the run's text while it is a single insert, to reuse it
-    private StringBuilder insertRun; // the run's text once a second insert joins it
+    private @Nullable Insert
+        pendingInsert; // the run's text while it is a single insert, to reuse it
+    private @Nullable StringBuilder insertRun; // the run's text once a second insert joins it
     private int insertRunLength;
     private int deleteRun;
     private int baseLength;
@@ -397,7 +399,8 @@ public final class TextOperation {
         push(
             pendingInsert != null
                 ? pendingInsert
-                : Insert.trusted(insertRun.toString(), insertRunLength));
+                : Insert.trusted(
+                    Objects.requireNonNull(insertRun, "insertRun").toString(), insertRunLength));
         pendingInsert = null;
         insertRunLength = 0;
       }

@@ -15,7 +15,7 @@ final class Transformer {
     if (a.editPosition() >= 0 && b.editPosition() >= 0) {
       TextOperation aPrime = SingleEditTransform.past(a, b, true);
       TextOperation bPrime = aPrime == null ? null : SingleEditTransform.past(b, a, false);
-      if (bPrime != null) {
+      if (aPrime != null && bPrime != null) {
         return new TransformedPair(aPrime, bPrime);
       }
     }

@@ -6,4 +6,7 @@
  * <p>The algorithms live in small stateless package-private classes ({@code Transformer}, {@code
  * Composer}, {@code Inverter}); {@code TextOperation} is the only entry point.
  */
+@NullMarked
 package dev.quire.ot.operation;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import dev.quire.ot.operation.TextOperation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@code history} and {@code sequenced} messages exactly as the relay writes them, straight
@@ -35,7 +36,7 @@ final class BatchMessageReader {
   private BatchMessageReader() {}
 
   /** The message, or null: then read it the general way. */
-  static ServerMessage read(String json) {
+  static @Nullable ServerMessage read(String json) {
     try (JsonParser p = FACTORY.createParser(json)) {
       expect(p.nextToken(), JsonToken.START_OBJECT);
       expect(p.nextToken(), JsonToken.FIELD_NAME);

@@ -2,6 +2,7 @@ package dev.quire.ot.protocol;
 
 import dev.quire.ot.cursor.Selection;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message from a client to the relay. Each record validates its fields when built, so a decoded
@@ -14,7 +15,7 @@ public sealed interface ClientMessage {
   String type();
 
   /** The document the message is about, or null. */
-  default String doc() {
+  default @Nullable String doc() {
     return null;
   }
 

@@ -1,6 +1,7 @@
 package dev.quire.ot.protocol;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why the relay refused something. Each code says whether retrying the same request later can help
@@ -80,7 +81,7 @@ public enum ErrorCode {
   }
 
   /** The code for a wire name, or null when unknown. */
-  static ErrorCode fromWire(String name) {
+  static @Nullable ErrorCode fromWire(String name) {
     try {
       return valueOf(name);
     } catch (IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import dev.quire.ot.operation.MalformedOperationException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Strict reads from one JSON object: every field of the expected JSON type, no unknown fields, no
@@ -72,7 +73,7 @@ final class JsonObjectReader {
   }
 
   /** The string, or null when the field is absent (a present null is still refused). */
-  String optionalString(String name) {
+  @Nullable String optionalString(String name) {
     return node.has(name) ? string(name) : null;
   }
 
@@ -131,7 +132,7 @@ final class JsonObjectReader {
     return new Selection(s.intValue("anchor", 0), s.intValue("head", 0));
   }
 
-  Role role(String name, boolean noneAllowed) {
+  @Nullable Role role(String name, boolean noneAllowed) {
     String wire = string(name);
     if (noneAllowed && wire.equals("none")) {
       return null;

@@ -1,6 +1,7 @@
 package dev.quire.ot.protocol;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** What a user may do with a document. On the wire: {@code "owner"}, {@code "editor"}, ... */
 public enum Role {
@@ -24,7 +25,7 @@ public enum Role {
   }
 
   /** The role for a wire name, or null when unknown. */
-  public static Role fromWire(String name) {
+  public static @Nullable Role fromWire(String name) {
     for (Role r : values()) {
       if (r.wireName().equals(name)) {
         return r;

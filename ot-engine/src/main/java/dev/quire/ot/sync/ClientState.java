@@ -3,6 +3,7 @@ package dev.quire.ot.sync;
 import dev.quire.ot.operation.TextOperation;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a {@link ClientSync} needs to continue after a restart, besides the canonical log:
@@ -19,7 +20,7 @@ public record ClientState(
     String clientId,
     long revision,
     long nextBatchSeq,
-    Batch inFlight,
+    @Nullable Batch inFlight,
     List<TextOperation> inFlightOperations,
     List<TextOperation> queued) {
 

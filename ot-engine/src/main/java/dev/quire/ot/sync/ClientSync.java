@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client side of sync for one document: a pure state machine (no threads, no I/O) in the shape
@@ -22,7 +23,7 @@ public final class ClientSync {
   private final CanonicalLog log;
   private final int maxBatchOperations;
   private long nextBatchSeq;
-  private Batch inFlight;
+  private @Nullable Batch inFlight;
   private List<TextOperation> inFlightOps = new ArrayList<>();
   private List<TextOperation> queued = new ArrayList<>();
   private boolean resendInFlight;

@@ -168,7 +168,7 @@ public final class ConcurrentReplay {
   private final class Agent {
     final int id;
     final List<Integer> ownList = new ArrayList<>();
-    int[] own; // its transactions, in order
+    int[] own = new int[0]; // its transactions, in order
     final ClientSync sync;
     final GapBuffer text = new GapBuffer();
     int typed; // own transactions typed so far

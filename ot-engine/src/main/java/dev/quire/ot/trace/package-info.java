@@ -3,4 +3,7 @@
  * traces as operations on a buffer, concurrent ones through the client state machines and a central
  * sequencer.
  */
+@NullMarked
 package dev.quire.ot.trace;
+
+import org.jspecify.annotations.NullMarked;

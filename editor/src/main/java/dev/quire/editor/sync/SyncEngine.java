@@ -140,7 +140,7 @@ public final class SyncEngine implements AutoCloseable {
       return CompletableFuture.completedFuture(existing.session());
     }
     int max = limits == null ? DEFAULT_MAX_BATCH : limits.maxBatchOperations();
-    return DocumentSession.open(store, id, owner, max)
+    return DocumentSession.open(store, id, owner, max, System::currentTimeMillis, localChanges)
         .thenApply(
             s -> {
               DocumentLink again = links.get(id);
@@ -165,6 +165,26 @@ public final class SyncEngine implements AutoCloseable {
               return s;
             });
   }
+
+  /** Hands each open session's local changes to its link, which sends them. */
+  private final DocumentSession.ChangeListener localChanges =
+      new DocumentSession.ChangeListener() {
+        @Override
+        public void changed(DocumentSession s) {
+          DocumentLink link = links.get(s.id());
+          if (link != null && link.session() == s) {
+            link.localChange();
+          }
+        }
+
+        @Override
+        public void renamed(DocumentSession s) {
+          DocumentLink link = links.get(s.id());
+          if (link != null && link.session() == s) {
+            link.renamedLocally();
+          }
+        }
+      };
 
   /** Starts syncing: connects now and after every loss of the connection, until {@link #stop}. */
   public void start() {

@@ -104,6 +104,23 @@ final class DocumentSidebar extends JPanel {
     }
   }
 
+  /** Shows {@code d} in place of the document with its id, if listed and different. */
+  void replace(LocalDocument d) {
+    for (int i = 0; i < model.size(); i++) {
+      if (model.get(i).id().equals(d.id())) {
+        if (!model.get(i).equals(d)) {
+          updating = true;
+          try {
+            model.set(i, d);
+          } finally {
+            updating = false;
+          }
+        }
+        return;
+      }
+    }
+  }
+
   List<LocalDocument> documents() {
     return java.util.Collections.list(model.elements());
   }

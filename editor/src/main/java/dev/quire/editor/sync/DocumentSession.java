@@ -358,11 +358,6 @@ public final class DocumentSession {
     return d;
   }
 
-  /** {@link #receiveAll(List, boolean)} with nothing more to come. */
-  int receiveAll(List<SequencedBatch> batches) {
-    return receiveAll(batches, false);
-  }
-
   /**
    * Takes sequenced batches in order, as {@link #receive} would one by one; returns the index of
    * the first one that follows a gap (nothing from it on was taken), or -1. Throws, after keeping

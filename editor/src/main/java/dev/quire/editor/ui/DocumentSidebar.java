@@ -9,7 +9,6 @@ import java.awt.Font;
 import java.awt.event.MouseAdapter;
 import java.awt.event.MouseEvent;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 import javax.swing.BorderFactory;
 import javax.swing.DefaultListModel;
@@ -123,16 +122,6 @@ final class DocumentSidebar extends JPanel {
 
   List<LocalDocument> documents() {
     return java.util.Collections.list(model.elements());
-  }
-
-  /** Selects a document as if the user clicked it (it opens). */
-  void select(String id) {
-    for (int i = 0; i < model.size(); i++) {
-      if (Objects.equals(model.get(i).id(), id)) {
-        list.setSelectedIndex(i);
-        return;
-      }
-    }
   }
 
   private static final class Renderer extends JPanel implements ListCellRenderer<LocalDocument> {

@@ -49,11 +49,6 @@ final class ComponentScanner {
     return head;
   }
 
-  /** Text left in the current insert component. */
-  String insertText() {
-    return insertRest;
-  }
-
   /** Consumes {@code n} code points of the current component. */
   void skip(int n) {
     if (n == remaining) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,17 @@ public final class LocalStore implements AutoCloseable {
   private final ExecutorService executor;
   private final WriteQueue writes;
   private final Map<String, CompletableFuture<Void>> deadRowDeletions = new ConcurrentHashMap<>();
+  private final List<DocumentsListener> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Told after a commit that changed what {@link #documents()} returns: a document created, deleted
+   * or renamed, revisions received, or what the relay said about one. Local edits are not announced
+   * here (the session that made them tells its own listeners), so typing costs no reads. Called on
+   * the store's thread: hand over to your own and keep it short.
+   */
+  public interface DocumentsListener {
+    void documentsChanged();
+  }
 
   private LocalStore(ProfileDatabase db, String clientId, ExecutorService executor) {
     this.db = db;
@@ -136,6 +148,39 @@ public final class LocalStore implements AutoCloseable {
 
   // ---- documents ----
 
+  public void addDocumentsListener(DocumentsListener l) {
+    listeners.add(Objects.requireNonNull(l, "listener == null"));
+  }
+
+  public void removeDocumentsListener(DocumentsListener l) {
+    listeners.remove(l);
+  }
+
+  /**
+   * {@code write}, completing once the listeners were told of it (if {@code changed} says it
+   * changed the documents), so that whoever waits for the write finds them told.
+   */
+  private <T> CompletableFuture<T> announce(
+      CompletableFuture<T> write, java.util.function.Predicate<T> changed) {
+    return write.thenApply(
+        result -> {
+          if (changed.test(result)) {
+            for (DocumentsListener l : listeners) {
+              try {
+                l.documentsChanged();
+              } catch (RuntimeException e) {
+                log.warn("Profile {}: a documents listener failed: {}", dir(), e.toString());
+              }
+            }
+          }
+          return result;
+        });
+  }
+
+  private <T> CompletableFuture<T> announce(CompletableFuture<T> write) {
+    return announce(write, result -> true);
+  }
+
   public CompletableFuture<List<LocalDocument>> documents() {
     return read(Queries::documents);
   }
@@ -156,30 +201,36 @@ public final class LocalStore implements AutoCloseable {
     Ids.requireTitle(title);
     List<TextOperation> ops = List.copyOf(initial);
     boolean[] created = new boolean[1];
-    return writes
-        .submit(
-            (c, skip) -> {
-              created[0] = Queries.insertDocument(c, id, title, createdMillis, onRelay);
-              if (created[0] && !ops.isEmpty()) {
-                List<Long> times = new ArrayList<>();
-                ops.forEach(op -> times.add(createdMillis));
-                Outbox.append(c, id, writes.takeSeqs(c, id, ops.size()), ops, times);
-              }
-            })
-        .thenApply(v -> created[0]);
+    return announce(
+        writes
+            .submit(
+                (c, skip) -> {
+                  created[0] = Queries.insertDocument(c, id, title, createdMillis, onRelay);
+                  if (created[0] && !ops.isEmpty()) {
+                    List<Long> times = new ArrayList<>();
+                    ops.forEach(op -> times.add(createdMillis));
+                    Outbox.append(c, id, writes.takeSeqs(c, id, ops.size()), ops, times);
+                  }
+                })
+            .thenApply(v -> created[0]),
+        done -> done);
   }
 
   /** Gives a document a new title, to be sent to the relay at the next sync. */
   public CompletableFuture<Void> rename(String id, String title) {
     Ids.requireTitle(title);
-    return writes.submit(
-        (c, skip) -> {
-          if (Queries.update(
-                  c, "UPDATE documents SET title = ?, title_synced = FALSE WHERE id = ?", title, id)
-              != 1) {
-            throw new StoreException("no document " + id);
-          }
-        });
+    return announce(
+        writes.submit(
+            (c, skip) -> {
+              if (Queries.update(
+                      c,
+                      "UPDATE documents SET title = ?, title_synced = FALSE WHERE id = ?",
+                      title,
+                      id)
+                  != 1) {
+                throw new StoreException("no document " + id);
+              }
+            }));
   }
 
   /**
@@ -191,28 +242,30 @@ public final class LocalStore implements AutoCloseable {
   public CompletableFuture<Boolean> deleteDocument(String id, long requestedMillis) {
     Objects.requireNonNull(id, "id == null");
     boolean[] deleted = new boolean[1];
-    return writes
-        .submit(
-            (c, skip) -> {
-              Optional<LocalDocument> d = Queries.document(c, id);
-              if (d.isEmpty()) {
-                return;
-              }
-              Outbox.delete(c, id);
-              LogBlocks.delete(c, id);
-              Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
-              Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
-              if (d.get().onRelay()) {
-                Queries.update(
-                    c,
-                    "MERGE INTO relay_deletes (doc_id, requested_at) KEY (doc_id) VALUES (?, ?)",
-                    id,
-                    requestedMillis);
-              }
-              writes.resetSeqs(id);
-              deleted[0] = true;
-            })
-        .thenApply(v -> deleted[0]);
+    return announce(
+        writes
+            .submit(
+                (c, skip) -> {
+                  Optional<LocalDocument> d = Queries.document(c, id);
+                  if (d.isEmpty()) {
+                    return;
+                  }
+                  Outbox.delete(c, id);
+                  LogBlocks.delete(c, id);
+                  Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
+                  Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
+                  if (d.get().onRelay()) {
+                    Queries.update(
+                        c,
+                        "MERGE INTO relay_deletes (doc_id, requested_at) KEY (doc_id) VALUES (?, ?)",
+                        id,
+                        requestedMillis);
+                  }
+                  writes.resetSeqs(id);
+                  deleted[0] = true;
+                })
+            .thenApply(v -> deleted[0]),
+        done -> done);
   }
 
   /** Documents deleted locally that the relay is still to be asked to delete, oldest first. */
@@ -244,36 +297,40 @@ public final class LocalStore implements AutoCloseable {
    */
   public CompletableFuture<Void> relayState(
       String id, Boolean onRelay, Boolean titleSynced, Long relayHead) {
-    return writes.submit(
-        (c, skip) -> {
-          Queries.update(
-              c,
-              "UPDATE documents SET on_relay = COALESCE(?, on_relay),"
-                  + " title_synced = COALESCE(?, title_synced),"
-                  + " relay_head = GREATEST(relay_head, COALESCE(?, relay_head)) WHERE id = ?",
-              onRelay,
-              titleSynced,
-              relayHead,
-              id);
-        });
+    return announce(
+        writes.submit(
+            (c, skip) -> {
+              Queries.update(
+                  c,
+                  "UPDATE documents SET on_relay = COALESCE(?, on_relay),"
+                      + " title_synced = COALESCE(?, title_synced),"
+                      + " relay_head = GREATEST(relay_head, COALESCE(?, relay_head)) WHERE id = ?",
+                  onRelay,
+                  titleSynced,
+                  relayHead,
+                  id);
+            }));
   }
 
   /** Records that the document was synced (outbox empty and acknowledged) at {@code millis}. */
   public CompletableFuture<Void> markSynced(String id, long millis) {
-    return writes.submit(
-        (c, skip) ->
-            Queries.update(
-                c,
-                "UPDATE documents SET last_synced_at = ?, sync_error = NULL WHERE id = ?",
-                millis,
-                id));
+    return announce(
+        writes.submit(
+            (c, skip) ->
+                Queries.update(
+                    c,
+                    "UPDATE documents SET last_synced_at = ?, sync_error = NULL WHERE id = ?",
+                    millis,
+                    id)));
   }
 
   /** Records why sync stopped for a document (null clears it). */
   public CompletableFuture<Void> syncError(String id, String error) {
     String e = error == null || error.length() <= 1000 ? error : error.substring(0, 997) + "...";
-    return writes.submit(
-        (c, skip) -> Queries.update(c, "UPDATE documents SET sync_error = ? WHERE id = ?", e, id));
+    return announce(
+        writes.submit(
+            (c, skip) ->
+                Queries.update(c, "UPDATE documents SET sync_error = ? WHERE id = ?", e, id)));
   }
 
   // ---- opening and reading ----
@@ -415,7 +472,7 @@ public final class LocalStore implements AutoCloseable {
     if (ch instanceof OutboxChange.Acknowledged) {
       done.thenRun(() -> deleteDeadRows(id));
     }
-    return done;
+    return announce(done);
   }
 
   /**

@@ -48,8 +48,6 @@ final class DocumentLink {
     this.session = session;
     var st = session.sync().state();
     this.durableSeq = st.inFlight() != null ? st.inFlight().batchSeq() : st.nextBatchSeq() - 1;
-    session.setEngineHook(this::localChange);
-    session.setRenameHook(this::renamedLocally);
   }
 
   DocumentSession session() {
@@ -133,7 +131,7 @@ final class DocumentLink {
     } else if (m instanceof ServerMessage.PresenceOf p) {
       // The relay keeps no presence: someone new has never seen our caret, so announce it again.
       boolean newcomer = !session.presenceState().knows(p.session());
-      if (session.presenceState().received(p, session.sync(), session.log())) {
+      if (session.receivePresence(p)) {
         session.firePresence();
       }
       if (newcomer) {
@@ -173,7 +171,8 @@ final class DocumentLink {
     }
   }
 
-  private void renamedLocally() {
+  /** The title changed locally (told by the session, see {@link SyncEngine#open}). */
+  void renamedLocally() {
     if (conn != null && phase == Phase.LIVE) {
       send(new ClientMessage.Rename(id(), session.document().title()));
     }
@@ -393,7 +392,8 @@ final class DocumentLink {
 
   // ---- sending ----
 
-  private void localChange() {
+  /** A local edit or caret move (told by the session, see {@link SyncEngine#open}). */
+  void localChange() {
     if (phase == Phase.LIVE) {
       updateLiveStatus();
       pump();

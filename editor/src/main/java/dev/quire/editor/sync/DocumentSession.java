@@ -7,8 +7,6 @@ import dev.quire.editor.store.OutboxChange;
 import dev.quire.ot.cursor.Selection;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.sync.Batch;
-import dev.quire.ot.sync.Canonicaliser;
-import dev.quire.ot.sync.ClientState;
 import dev.quire.ot.sync.ClientSync;
 import dev.quire.ot.sync.Delivery;
 import dev.quire.ot.sync.SequencedBatch;
@@ -29,6 +27,12 @@ import java.util.function.LongSupplier;
  * outbox, and its collaborators' carets. Edits are shown at once and handed to the store, which
  * makes them durable within one group commit; a {@link SyncEngine}, when there is one, sends them.
  *
+ * <p>Getters only read. A catch-up with many unsent edits takes remote revisions into the log page
+ * by page and rebases the queue past them once ({@link #receiveAll}): until then the text is the
+ * one shown, without them, and the commands that need the queue rebased ({@link #save}, {@link
+ * #nextBatch}, {@link #receive}...) rebase it first. A local edit meanwhile is made on the text
+ * shown and is rebased with the rest of the queue.
+ *
  * <p><b>Threading.</b> Owner thread only (the Swing event thread in the editor, a single-thread
  * executor in headless mode): every method, and every listener call. Storage work goes to the
  * store's thread and comes back through the owner executor.
@@ -43,8 +47,30 @@ public final class DocumentSession {
    */
   static final int MAX_UNREBASED = 50_000;
 
+  /**
+   * Told of local changes that the relay should hear of: the sync engine's side of a session.
+   * Called on the owner thread, after the session's own state has changed.
+   */
+  interface ChangeListener {
+    ChangeListener NONE =
+        new ChangeListener() {
+          @Override
+          public void changed(DocumentSession session) {}
+
+          @Override
+          public void renamed(DocumentSession session) {}
+        };
+
+    /** A local edit or a caret move: something to send. */
+    void changed(DocumentSession session);
+
+    /** The title changed locally. */
+    void renamed(DocumentSession session);
+  }
+
   private final LocalStore store;
   private final Executor owner;
+  private final ChangeListener changes;
   private final LongSupplier clock;
   private final String id;
   private final LocalLog log;
@@ -64,14 +90,18 @@ public final class DocumentSession {
   private boolean selectionDirty;
   private String storeError;
   private boolean deleted;
-  // Remote operations in the log that the local queue is not yet rebased past (see receiveAll).
-  private ComposeStack unrebased;
-  private String unrebasedAuthor;
+  private String deferredAuthor; // the author of the last revision waiting for the rebase
 
   private DocumentSession(
-      LocalStore store, Executor owner, LongSupplier clock, LoadedDocument d, int maxBatch) {
+      LocalStore store,
+      Executor owner,
+      LongSupplier clock,
+      LoadedDocument d,
+      int maxBatch,
+      ChangeListener changes) {
     this.store = store;
     this.owner = owner;
+    this.changes = Objects.requireNonNull(changes, "changes == null");
     this.clock = clock;
     this.id = d.document().id();
     this.document = d.document();
@@ -97,14 +127,20 @@ public final class DocumentSession {
    */
   public static CompletableFuture<DocumentSession> open(
       LocalStore store, String id, Executor owner, int maxBatch) {
-    return open(store, id, owner, maxBatch, System::currentTimeMillis);
+    return open(store, id, owner, maxBatch, System::currentTimeMillis, ChangeListener.NONE);
   }
 
+  /** As {@link #open(LocalStore, String, Executor, int)}, telling {@code changes} what to send. */
   static CompletableFuture<DocumentSession> open(
-      LocalStore store, String id, Executor owner, int maxBatch, LongSupplier clock) {
+      LocalStore store,
+      String id,
+      Executor owner,
+      int maxBatch,
+      LongSupplier clock,
+      ChangeListener changes) {
     return store
         .load(id)
-        .thenApplyAsync(d -> new DocumentSession(store, owner, clock, d, maxBatch), owner);
+        .thenApplyAsync(d -> new DocumentSession(store, owner, clock, d, maxBatch, changes), owner);
   }
 
   public String id() {
@@ -116,15 +152,16 @@ public final class DocumentSession {
     return document;
   }
 
-  /** The local text: every revision received plus every local edit. */
+  /**
+   * The local text: every revision received plus every local edit (the revisions of a catch-up
+   * still under way once it has rebased the queue past them: see {@link #receiveAll}).
+   */
   public String text() {
-    settle();
     return text.toString();
   }
 
   /** Length of the local text in code points. */
   public int length() {
-    settle();
     return sync.localLength();
   }
 
@@ -160,7 +197,6 @@ public final class DocumentSession {
    */
   public void edit(TextOperation op) {
     requireNotDeleted();
-    settle();
     if (storeError != null) {
       throw new IllegalStateException("edits cannot be saved: " + storeError);
     }
@@ -168,9 +204,12 @@ public final class DocumentSession {
       sync.localEdit(op); // still checks the length
       return;
     }
-    // The store appends the edit to its outbox: first bring its log and outbox to where this
-    // edit was made (during a catch-up they may lag behind; see DocumentLink).
-    save();
+    if (!sync.rebasePending()) {
+      // The store appends the edit to its outbox: first bring its log and outbox to where this
+      // edit was made (during a catch-up they may lag behind; see DocumentLink). While a rebase
+      // is pending they are where the deferred revisions began, which is where this edit is made.
+      save();
+    }
     sync.localEdit(op); // checks the length before anything changes
     text.apply(op);
     long now = clock.getAsLong();
@@ -188,9 +227,7 @@ public final class DocumentSession {
     for (DocumentListener l : listeners) {
       l.localEdit(op);
     }
-    if (engineHook != null) {
-      engineHook.run();
-    }
+    changes.changed(this);
   }
 
   /** True once the document was deleted ({@link SyncEngine#delete}): it can no longer change. */
@@ -267,15 +304,7 @@ public final class DocumentSession {
             d.lastSyncedMillis(),
             d.syncError());
     store.rename(id, title).whenCompleteAsync(this::saved, owner);
-    if (renameHook != null) {
-      renameHook.run();
-    }
-  }
-
-  private Runnable renameHook;
-
-  void setRenameHook(Runnable hook) {
-    this.renameHook = hook;
+    changes.renamed(this);
   }
 
   /** The text at any revision of the log, from the store. */
@@ -289,9 +318,7 @@ public final class DocumentSession {
   public void setSelection(Selection selection) {
     localSelection = Objects.requireNonNull(selection, "selection == null");
     selectionDirty = true;
-    if (engineHook != null) {
-      engineHook.run();
-    }
+    changes.changed(this);
   }
 
   /** Collaborators' carets and selections by session, in the current local text. */
@@ -301,14 +328,8 @@ public final class DocumentSession {
 
   // ---- for the sync engine ----
 
-  private Runnable engineHook;
-
-  void setEngineHook(Runnable hook) {
-    this.engineHook = hook;
-  }
-
+  /** The sync state machine; while a rebase is pending, only what does not need it rebased. */
   ClientSync sync() {
-    settle();
     return sync;
   }
 
@@ -323,23 +344,18 @@ public final class DocumentSession {
   }
 
   private void restoreSync(int max) {
-    settle();
+    rebase();
     sync = ClientSync.restore(sync.state(), log, max);
     syncMax = max;
   }
 
   /** Takes a sequenced batch from the relay; may throw if it does not fit (nothing changed). */
   Delivery receive(SequencedBatch sequenced) {
-    settle();
+    rebase();
     int before = sync.unacknowledgedCount();
     Delivery d = sync.receive(sequenced);
     taken(d, before, sequenced.author());
     return d;
-  }
-
-  /** {@link #receiveAll(List, boolean)} with nothing more to come. */
-  int receiveAll(List<SequencedBatch> batches) {
-    return receiveAll(batches, false);
   }
 
   /**
@@ -348,18 +364,14 @@ public final class DocumentSession {
    * everything before it, at the first one that does not apply.
    *
    * <p>With many unsent local edits and nothing in flight (the usual state after working offline),
-   * {@code ClientSync} would transform every remote operation past every local one, O(remote x
-   * local). Instead the remote canonical operations are composed into one, the local queue is
-   * transformed past it one operation at a time, and the client state is restored on the new head:
-   * O(local x size of the composed remote edit). Only the local queue's form differs from the
-   * one-by-one result, and the queue is not sent yet, so nothing anyone else computes depends on
-   * it.
+   * taking them one by one would transform every remote operation past every local one, O(remote x
+   * local); instead {@link ClientSync#receiveDeferred} takes them into the log and {@link
+   * ClientSync#rebase} transforms the queue past all of them in one step.
    *
    * <p>When {@code moreToCome} (a catch-up page that is not the last), the rebase waits for the
    * next pages, so that the queue is rebased once per catch-up rather than once per page: until
-   * then the remote operations are in the log but neither shown nor saved ({@link #rebasePending}),
-   * and anything that reads or changes the local state rebases first. At most {@link
-   * #MAX_UNREBASED} revisions wait.
+   * then the remote operations are in the log but neither shown nor saved ({@link #rebasePending}).
+   * At most {@link #MAX_UNREBASED} revisions wait.
    */
   int receiveAll(List<SequencedBatch> batches, boolean moreToCome) {
     if (!bulkWorthIt(batches)) {
@@ -370,46 +382,35 @@ public final class DocumentSession {
       }
       return -1;
     }
+    if (!sync.rebasePending()) {
+      save(); // edits made while the rebase waits go to the outbox as it is now
+    }
     boolean waitForMore = false;
     try {
-      for (int i = 0; i < batches.size(); i++) {
-        SequencedBatch sb = batches.get(i);
-        if (sb.lastRevision() <= log.head()) {
-          continue;
-        }
-        if (sb.firstRevision() != log.head() + 1) {
-          return i;
-        }
-        List<TextOperation> canonical = Canonicaliser.canonicalise(log, sb.batch());
-        log.append(sb, canonical);
-        if (unrebased == null) {
-          unrebased = new ComposeStack();
-        }
-        canonical.forEach(unrebased::add);
-        unrebasedAuthor = sb.author();
+      int gapAt = sync.receiveDeferred(batches);
+      int taken = gapAt < 0 ? batches.size() : gapAt;
+      if (taken > 0) {
+        deferredAuthor = batches.get(taken - 1).author();
       }
-      waitForMore = moreToCome;
-      return -1;
+      waitForMore = moreToCome && gapAt < 0;
+      return gapAt;
     } finally {
-      if (!waitForMore || unrebased != null && unrebased.count() >= MAX_UNREBASED) {
-        settle();
+      if (!waitForMore || sync.deferredCount() >= MAX_UNREBASED) {
+        rebase();
       }
     }
   }
 
   /** True when remote revisions are in the log but the local queue is not rebased past them. */
   boolean rebasePending() {
-    return unrebased != null;
+    return sync.rebasePending();
   }
 
   /** Rebases the local queue past the remote revisions taken since the last rebase, if any. */
-  private void settle() {
-    if (unrebased != null) {
-      TextOperation remote = unrebased.composed();
-      String author = unrebasedAuthor;
-      unrebased = null;
-      unrebasedAuthor = null;
-      rebaseQueue(remote, author);
+  void rebase() {
+    if (sync.rebasePending()) {
+      taken(sync.rebase(), unacknowledged(), deferredAuthor);
+      deferredAuthor = null;
     }
   }
 
@@ -425,23 +426,9 @@ public final class DocumentSession {
     return true;
   }
 
-  private void rebaseQueue(TextOperation r, String author) {
-    ClientState st = sync.state();
-    QueueRebase.Result rebased = QueueRebase.rebase(st.queued(), r);
-    List<TextOperation> queued = rebased.queued();
-    r = rebased.remote();
-    sync =
-        ClientSync.restore(
-            new ClientState(st.clientId(), log.head(), st.nextBatchSeq(), null, List.of(), queued),
-            log,
-            maxBatch);
-    syncMax = maxBatch;
-    taken(new Delivery(Delivery.Status.APPLIED, List.of(r)), unacknowledged(), author);
-  }
-
   /** The relay acknowledged the in-flight batch. */
   Delivery acknowledge(long batchSeq, long firstRevision, String author, long timestamp) {
-    settle();
+    rebase();
     int before = sync.unacknowledgedCount();
     Delivery d = sync.acknowledge(batchSeq, firstRevision, author, timestamp);
     taken(d, before, author);
@@ -475,7 +462,7 @@ public final class DocumentSession {
 
   /** Writes what was received since the last call, with the outbox change, in one commit. */
   void save() {
-    settle(); // the outbox is saved with the log it is based on
+    rebase(); // the outbox is saved with the log it is based on
     if (deleted || !log.hasUnsaved() && ackedSinceSave == 0 && !outboxRebased) {
       return;
     }
@@ -511,7 +498,7 @@ public final class DocumentSession {
    * @throws IllegalStateException when the next operation alone is over the byte limit
    */
   Optional<Batch> nextBatch() {
-    settle();
+    rebase();
     if (sync.inFlight().isEmpty() && sync.unacknowledgedCount() > 0) {
       int fit = opsThatFit();
       if (fit == 0) {
@@ -555,7 +542,7 @@ public final class DocumentSession {
   }
 
   CompletableFuture<Void> batchFormed(Batch b) {
-    settle();
+    rebase();
     return store.batchSent(id, b, sync.state().nextBatchSeq());
   }
 
@@ -564,7 +551,7 @@ public final class DocumentSession {
     if (!selectionDirty || localSelection == null) {
       return Optional.empty();
     }
-    settle();
+    rebase();
     selectionDirty = false;
     return Optional.of(presences.toHead(localSelection, sync, log));
   }
@@ -575,6 +562,14 @@ public final class DocumentSession {
 
   Presences presenceState() {
     return presences;
+  }
+
+  /**
+   * A collaborator's caret from the relay, placed in the local text; true when shown ones moved.
+   */
+  boolean receivePresence(dev.quire.ot.protocol.ServerMessage.PresenceOf p) {
+    rebase(); // carets are placed past the unacknowledged edits, as they are after the rebase
+    return presences.received(p, sync, log);
   }
 
   void firePresence() {

@@ -47,6 +47,8 @@ public final class SyncEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
   static final int DEFAULT_MAX_BATCH = 1000;
   private static final long WELCOME_TIMEOUT_MILLIS = 10_000;
+  // The relay announces no document shared with or created for this user: ask for the list again.
+  private static final long RELAY_LISTING_MILLIS = 6_000;
 
   /**
    * How to reach the relay.
@@ -140,7 +142,7 @@ public final class SyncEngine implements AutoCloseable {
       return CompletableFuture.completedFuture(existing.session());
     }
     int max = limits == null ? DEFAULT_MAX_BATCH : limits.maxBatchOperations();
-    return DocumentSession.open(store, id, owner, max)
+    return DocumentSession.open(store, id, owner, max, System::currentTimeMillis, localChanges)
         .thenApply(
             s -> {
               DocumentLink again = links.get(id);
@@ -166,6 +168,26 @@ public final class SyncEngine implements AutoCloseable {
             });
   }
 
+  /** Hands each open session's local changes to its link, which sends them. */
+  private final DocumentSession.ChangeListener localChanges =
+      new DocumentSession.ChangeListener() {
+        @Override
+        public void changed(DocumentSession s) {
+          DocumentLink link = links.get(s.id());
+          if (link != null && link.session() == s) {
+            link.localChange();
+          }
+        }
+
+        @Override
+        public void renamed(DocumentSession s) {
+          DocumentLink link = links.get(s.id());
+          if (link != null && link.session() == s) {
+            link.renamedLocally();
+          }
+        }
+      };
+
   /** Starts syncing: connects now and after every loss of the connection, until {@link #stop}. */
   public void start() {
     if (running) {
@@ -178,10 +200,19 @@ public final class SyncEngine implements AutoCloseable {
 
   /**
    * Also syncs every document: opens each local one, and adds and opens those the relay has that
-   * this profile does not. Completes (on the owner thread) once the local ones are open.
+   * this profile does not, now and, while connected, every few seconds (the relay announces no new
+   * documents, so the engine asks for the list). Completes (on the owner thread) once the local
+   * ones are open.
    */
   public CompletableFuture<Void> syncAllDocuments() {
-    syncAll = true;
+    if (!syncAll) {
+      syncAll = true;
+      timer.scheduleWithFixedDelay(
+          () -> owner.execute(this::listAgain),
+          RELAY_LISTING_MILLIS,
+          RELAY_LISTING_MILLIS,
+          TimeUnit.MILLISECONDS);
+    }
     if (welcomed) {
       listingsPending++;
       conn.send(new ClientMessage.ListDocuments());
@@ -193,6 +224,14 @@ public final class SyncEngine implements AutoCloseable {
                 CompletableFuture.allOf(
                     docs.stream().map(d -> open(d.id())).toArray(CompletableFuture[]::new)),
             owner);
+  }
+
+  /** Asks the relay for its documents again, unless a listing is already on its way. */
+  private void listAgain() {
+    if (welcomed && listingsPending == 0) {
+      listingsPending++;
+      conn.send(new ClientMessage.ListDocuments());
+    }
   }
 
   /** Disconnects and stops reconnecting; documents stay open for offline editing. */

@@ -9,7 +9,6 @@ import java.awt.Font;
 import java.awt.event.MouseAdapter;
 import java.awt.event.MouseEvent;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 import javax.swing.BorderFactory;
 import javax.swing.DefaultListModel;
@@ -104,18 +103,25 @@ final class DocumentSidebar extends JPanel {
     }
   }
 
-  List<LocalDocument> documents() {
-    return java.util.Collections.list(model.elements());
-  }
-
-  /** Selects a document as if the user clicked it (it opens). */
-  void select(String id) {
+  /** Shows {@code d} in place of the document with its id, if listed and different. */
+  void replace(LocalDocument d) {
     for (int i = 0; i < model.size(); i++) {
-      if (Objects.equals(model.get(i).id(), id)) {
-        list.setSelectedIndex(i);
+      if (model.get(i).id().equals(d.id())) {
+        if (!model.get(i).equals(d)) {
+          updating = true;
+          try {
+            model.set(i, d);
+          } finally {
+            updating = false;
+          }
+        }
         return;
       }
     }
+  }
+
+  List<LocalDocument> documents() {
+    return java.util.Collections.list(model.elements());
   }
 
   private static final class Renderer extends JPanel implements ListCellRenderer<LocalDocument> {

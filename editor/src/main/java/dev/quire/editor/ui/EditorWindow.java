@@ -9,114 +9,63 @@ import dev.quire.editor.sync.RemotePresence;
 import dev.quire.editor.sync.SyncEngine;
 import dev.quire.editor.sync.SyncStatus;
 import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.protocol.Role;
 import java.awt.BorderLayout;
 import java.awt.CardLayout;
 import java.awt.Color;
-import java.awt.FlowLayout;
-import java.awt.Font;
 import java.awt.Rectangle;
-import java.awt.Toolkit;
-import java.awt.event.ActionEvent;
-import java.awt.event.InputEvent;
-import java.awt.event.KeyEvent;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
-import java.io.File;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.function.Consumer;
-import javax.swing.AbstractAction;
 import javax.swing.BorderFactory;
-import javax.swing.ButtonGroup;
-import javax.swing.JButton;
-import javax.swing.JCheckBoxMenuItem;
-import javax.swing.JComponent;
-import javax.swing.JFileChooser;
 import javax.swing.JFrame;
 import javax.swing.JLabel;
-import javax.swing.JMenu;
-import javax.swing.JMenuBar;
-import javax.swing.JMenuItem;
-import javax.swing.JOptionPane;
 import javax.swing.JPanel;
-import javax.swing.JPopupMenu;
-import javax.swing.JRadioButtonMenuItem;
 import javax.swing.JSplitPane;
-import javax.swing.KeyStroke;
-import javax.swing.SwingConstants;
 import javax.swing.SwingUtilities;
-import javax.swing.Timer;
 import javax.swing.WindowConstants;
-import org.fife.ui.rsyntaxtextarea.FileTypeUtil;
-import org.fife.ui.rsyntaxtextarea.SyntaxConstants;
 import org.fife.ui.rtextarea.RTextScrollPane;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The editor window of one profile: the documents on the left, the open document in the middle,
- * sync status and collaborators at the bottom. Everything here runs on the Swing event thread,
- * which is also the owner thread of the profile's sessions and sync engine; the store does its
- * database work on its own thread.
+ * The editor window of one profile: the documents on the left ({@link DocumentSidebar}, kept
+ * current by {@link DocumentListFeed}), the open document in the middle, sync status and
+ * collaborators at the bottom. The menus are {@link EditorMenus}, what they do {@link
+ * EditorActions}, the questions they ask {@link Dialogs}, and the sync engine {@link WindowSync}.
+ *
+ * <p>Everything here runs on the Swing event thread, which is also the owner thread of the
+ * profile's sessions and sync engine; the store does its database work on its own thread. Nothing
+ * polls: the window reacts to the store's, the sessions' and the engine's events.
  */
 public final class EditorWindow extends JFrame {
   private static final Logger log = LoggerFactory.getLogger(EditorWindow.class);
-  private static final Executor EDT = SwingUtilities::invokeLater;
-  private static final int SHORTCUT = Toolkit.getDefaultToolkit().getMenuShortcutKeyMaskEx();
-
-  /** Syntax styles offered in the View menu: name shown, RSyntaxTextArea style. */
-  private static final String[][] SYNTAXES = {
-    {"Plain text", SyntaxConstants.SYNTAX_STYLE_NONE},
-    {"Markdown", SyntaxConstants.SYNTAX_STYLE_MARKDOWN},
-    {"Java", SyntaxConstants.SYNTAX_STYLE_JAVA},
-    {"Kotlin", SyntaxConstants.SYNTAX_STYLE_KOTLIN},
-    {"JavaScript", SyntaxConstants.SYNTAX_STYLE_JAVASCRIPT},
-    {"TypeScript", SyntaxConstants.SYNTAX_STYLE_TYPESCRIPT},
-    {"Python", SyntaxConstants.SYNTAX_STYLE_PYTHON},
-    {"Go", SyntaxConstants.SYNTAX_STYLE_GO},
-    {"Rust", SyntaxConstants.SYNTAX_STYLE_RUST},
-    {"C", SyntaxConstants.SYNTAX_STYLE_C},
-    {"C++", SyntaxConstants.SYNTAX_STYLE_CPLUSPLUS},
-    {"C#", SyntaxConstants.SYNTAX_STYLE_CSHARP},
-    {"HTML", SyntaxConstants.SYNTAX_STYLE_HTML},
-    {"CSS", SyntaxConstants.SYNTAX_STYLE_CSS},
-    {"XML", SyntaxConstants.SYNTAX_STYLE_XML},
-    {"JSON", SyntaxConstants.SYNTAX_STYLE_JSON},
-    {"YAML", SyntaxConstants.SYNTAX_STYLE_YAML},
-    {"SQL", SyntaxConstants.SYNTAX_STYLE_SQL},
-    {"Shell", SyntaxConstants.SYNTAX_STYLE_UNIX_SHELL},
-    {"Properties", SyntaxConstants.SYNTAX_STYLE_PROPERTIES_FILE},
-    {"Dockerfile", SyntaxConstants.SYNTAX_STYLE_DOCKERFILE},
-  };
 
   private final LocalStore store;
   private final UiPreferences prefs;
   private final QuireTextArea area = new QuireTextArea();
-  private final RTextScrollPane scroll = new RTextScrollPane(area);
   private final StatusBar status = new StatusBar();
-  private final DocumentSidebar sidebar;
   private final JLabel banner = new JLabel();
   private final JPanel centre = new JPanel(new CardLayout());
-  private final SearchSupport search;
-  private final Timer refresh;
-  private final JMenu syntaxMenu = new JMenu("Syntax");
-  private final JCheckBoxMenuItem offlineItem = new JCheckBoxMenuItem("Work offline");
+  private final EditorMenus menus;
+  private final DocumentSidebar sidebar;
+  private final DocumentListFeed documents;
+  private final WindowSync sync;
+  private final List<JFrame> historyWindows = new ArrayList<>();
   private Settings settings;
-  private SyncEngine engine;
   private SessionBinding binding;
   private DocumentListener sessionListener;
-  private String openId;
+  private String openId; // the document shown, or being opened at start; "" once it was deleted
+  private String openingId; // the document being opened, or null
+  private CompletableFuture<DocumentSession> opening;
   private Runnable onClosed = () -> {};
-  private final List<JFrame> historyWindows = new java.util.ArrayList<>();
+  private Set<String> listedIds; // the ids in the last list from the store, null before the first
 
   /** Builds the window; call on the event thread. {@code settings} as read from the profile. */
   public EditorWindow(LocalStore store, Settings settings) {
@@ -124,7 +73,14 @@ public final class EditorWindow extends JFrame {
     this.store = store;
     this.settings = settings;
     this.prefs = new UiPreferences(store.dir());
-    this.search = new SearchSupport(this, area, this::hint);
+    EditorActions actions = new EditorActions(this, store, prefs);
+    actions.setSearch(new SearchSupport(this, area, this::hint));
+    this.menus = new EditorMenus(actions);
+    this.sidebar =
+        new DocumentSidebar(d -> openDocument(d.id()), menus.documentMenu(), actions::newDocument);
+    this.documents =
+        new DocumentListFeed(store, sidebar, this::session, this::documentsListed, this::problem);
+    this.sync = new WindowSync(store, this::problem);
     setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
     addWindowListener(
         new WindowAdapter() {
@@ -133,22 +89,20 @@ public final class EditorWindow extends JFrame {
             close();
           }
         });
+    layOut(actions);
+    setTitle(windowTitle(null));
+    documents.start();
+    startSync();
+  }
 
+  private void layOut(EditorActions actions) {
     area.setName("editor");
     Themes.apply(area, prefs.dark());
+    RTextScrollPane scroll = new RTextScrollPane(area);
     scroll.setBorder(BorderFactory.createEmptyBorder());
     scroll.setFoldIndicatorEnabled(true);
     area.addCaretListener(e -> showCaretPosition());
-    bindKeys();
-
-    JPopupMenu docMenu = new JPopupMenu();
-    docMenu.add(item("Rename…", null, this::renameDocument));
-    docMenu.add(item("Export to a file…", null, this::exportDocument));
-    docMenu.add(item("Share…", null, this::shareDocument));
-    docMenu.add(item("History…", null, () -> showHistory()));
-    docMenu.addSeparator();
-    docMenu.add(item("Delete…", null, this::deleteDocument));
-    sidebar = new DocumentSidebar(d -> openDocument(d.id()), docMenu, this::newDocument);
+    menus.bindKeys(area);
 
     banner.setName("banner");
     banner.setOpaque(true);
@@ -159,7 +113,7 @@ public final class EditorWindow extends JFrame {
     JPanel editorCard = new JPanel(new BorderLayout());
     editorCard.add(banner, BorderLayout.NORTH);
     editorCard.add(scroll, BorderLayout.CENTER);
-    centre.add(emptyState(), "empty");
+    centre.add(new EmptyState(actions::newDocument, actions::importFile), "empty");
     centre.add(editorCard, "editor");
 
     JSplitPane split = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, sidebar, centre);
@@ -167,7 +121,7 @@ public final class EditorWindow extends JFrame {
     split.setBorder(BorderFactory.createEmptyBorder());
     getContentPane().add(split, BorderLayout.CENTER);
     getContentPane().add(status, BorderLayout.SOUTH);
-    setJMenuBar(menuBar());
+    setJMenuBar(menus.menuBar(prefs.dark()));
 
     Rectangle bounds = prefs.bounds();
     if (bounds != null) {
@@ -176,11 +130,6 @@ public final class EditorWindow extends JFrame {
       setSize(1100, 720);
       setLocationByPlatform(true);
     }
-    setTitle(windowTitle(null));
-    refresh = new Timer(1500, e -> refreshDocuments());
-    refresh.start();
-    refreshDocuments();
-    startSync();
   }
 
   /** Runs {@code r} once the window has closed and released the profile. */
@@ -198,8 +147,9 @@ public final class EditorWindow extends JFrame {
       // second session would replace the first one's view, caret and all, once it was in use.
       return opening;
     }
+    SyncEngine engine = sync.engine();
     CompletableFuture<DocumentSession> loading =
-        engine != null ? engine.open(id) : DocumentSession.open(store, id, EDT, 1000);
+        engine != null ? engine.open(id) : DocumentSession.open(store, id, WindowSync.EDT, 1000);
     CompletableFuture<DocumentSession> shown = new CompletableFuture<>();
     openingId = id;
     opening = shown;
@@ -212,7 +162,7 @@ public final class EditorWindow extends JFrame {
                     opening = null;
                   }
                   if (error != null) {
-                    problem("Cannot open the document: " + rootMessage(error));
+                    problem("Cannot open the document: " + Completions.rootMessage(error));
                     shown.completeExceptionally(error);
                     return;
                   }
@@ -221,9 +171,6 @@ public final class EditorWindow extends JFrame {
                 }));
     return shown;
   }
-
-  private String openingId; // the document being opened, or null (event thread)
-  private CompletableFuture<DocumentSession> opening;
 
   /** The open document's session, or null. */
   public DocumentSession session() {
@@ -243,10 +190,14 @@ public final class EditorWindow extends JFrame {
   }
 
   SyncEngine engine() {
-    return engine;
+    return sync.engine();
   }
 
-  // ---- documents ----
+  Settings settings() {
+    return settings;
+  }
+
+  // ---- the open document ----
 
   private void show(DocumentSession session) {
     unbind();
@@ -254,34 +205,9 @@ public final class EditorWindow extends JFrame {
     prefs.setLastDocument(openId);
     binding = new SessionBinding(session, area, this::problem);
     area.bind(binding);
-    area.setSyntaxEditingStyle(syntaxFor(session.document()));
-    selectSyntaxItem(area.getSyntaxEditingStyle());
-    sessionListener =
-        new DocumentListener() {
-          @Override
-          public void remoteEdit(TextOperation op) {
-            status.showStatus(session.status(), session.revision());
-          }
-
-          @Override
-          public void statusChanged(SyncStatus s) {
-            status.showStatus(s, session.revision());
-            if (s.state() != SyncStatus.State.ERROR) {
-              hideBannerIfSyncProblem();
-            }
-          }
-
-          @Override
-          public void presenceChanged(Map<String, RemotePresence> bySession) {
-            area.showPresences(bySession.values());
-            status.showPeople(bySession.values());
-          }
-
-          @Override
-          public void problem(String message) {
-            EditorWindow.this.problem(message);
-          }
-        };
+    area.setSyntaxEditingStyle(EditorMenus.syntaxFor(session.document(), prefs));
+    menus.selectSyntax(area.getSyntaxEditingStyle());
+    sessionListener = new SessionEvents(session);
     session.addListener(sessionListener);
     status.showStatus(session.status(), session.revision());
     area.showPresences(session.presences().values());
@@ -290,82 +216,80 @@ public final class EditorWindow extends JFrame {
     setTitle(windowTitle(session.document().title()));
     ((CardLayout) centre.getLayout()).show(centre, "editor");
     sidebar.show(sidebar.documents(), openId);
+    documents.openDocumentChanged();
     area.requestFocusInWindow();
   }
 
-  private int refreshes;
+  /** What the open session tells the window: the status bar, carets, problems, its list entry. */
+  private final class SessionEvents implements DocumentListener {
+    private final DocumentSession session;
 
-  private void refreshDocuments() {
-    // Now and then ask the relay too: documents others created or shared appear by themselves.
-    if (engine != null && ++refreshes % 4 == 0) {
-      engine.syncAllDocuments();
+    SessionEvents(DocumentSession session) {
+      this.session = session;
     }
-    whenDone(store.documents(), "Cannot read the documents", this::showDocuments);
+
+    @Override
+    public void remoteEdit(TextOperation op) {
+      status.showStatus(session.status(), session.revision());
+      documents.openDocumentChanged();
+    }
+
+    @Override
+    public void statusChanged(SyncStatus s) {
+      status.showStatus(s, session.revision());
+      if (s.state() != SyncStatus.State.ERROR) {
+        hideBannerIfSyncProblem();
+      }
+      documents.openDocumentChanged();
+    }
+
+    @Override
+    public void presenceChanged(Map<String, RemotePresence> bySession) {
+      area.showPresences(bySession.values());
+      status.showPeople(bySession.values());
+    }
+
+    @Override
+    public void problem(String message) {
+      EditorWindow.this.problem(message);
+    }
+  }
+
+  /** Detaches the text area from the open document's session (the session itself stays open). */
+  private void unbind() {
+    if (binding != null) {
+      binding.session().removeListener(sessionListener);
+      binding.dispose();
+      binding = null;
+    }
   }
 
   /**
-   * Runs {@code then} on the event thread with {@code work}'s result once it is done, or shows
-   * {@code failure} and the reason when it failed.
+   * A new list of the profile's documents, just shown: at start, opens the last document (or the
+   * first); with a sync engine, hands it the documents that appeared since the last list (it opened
+   * those before when it started).
    */
-  private <T> void whenDone(CompletableFuture<T> work, String failure, Consumer<T> then) {
-    work.whenComplete(
-        (result, error) ->
-            SwingUtilities.invokeLater(
-                () -> {
-                  if (error != null) {
-                    problem(failure + ": " + rootMessage(error));
-                  } else {
-                    then.accept(result);
-                  }
-                }));
-  }
-
-  private void showDocuments(List<LocalDocument> stored) {
-    // The open document's revision and unsent count are live in its session; the store's copy
-    // of them lags by a commit.
-    DocumentSession open = session();
-    List<LocalDocument> docs =
-        stored.stream()
-            .map(
-                d ->
-                    open == null || !d.id().equals(open.id())
-                        ? d
-                        : new LocalDocument(
-                            d.id(),
-                            d.title(),
-                            d.createdMillis(),
-                            open.revision(),
-                            open.unacknowledged(),
-                            d.onRelay(),
-                            d.titleSynced(),
-                            d.relayHead(),
-                            d.lastSyncedMillis(),
-                            d.syncError()))
-            .toList();
-    sidebar.show(docs, openId);
+  private void documentsListed(List<LocalDocument> docs) {
     if (openId == null && openingId == null && !docs.isEmpty()) {
       String last = prefs.lastDocument();
       String first = docs.stream().anyMatch(d -> d.id().equals(last)) ? last : docs.get(0).id();
       openId = first; // once: the user's later choice wins
       openDocument(first);
     }
-  }
-
-  private void newDocument() {
-    String title =
-        (String)
-            JOptionPane.showInputDialog(
-                this,
-                "Title (its extension chooses the syntax colours):",
-                "New document",
-                JOptionPane.PLAIN_MESSAGE,
-                null,
-                null,
-                "Untitled.md");
-    if (title != null) {
-      create(title.strip(), "");
+    Set<String> before = listedIds;
+    listedIds = new HashSet<>();
+    docs.forEach(d -> listedIds.add(d.id()));
+    SyncEngine engine = sync.engine();
+    if (engine != null && before != null) {
+      for (String id : listedIds) {
+        if (!before.contains(id) && !id.equals(openingId)) {
+          engine.open(id); // already open: the same session; deleted meanwhile: nothing to sync
+        }
+      }
     }
   }
+
+  // ---- document commands (the dialogs are EditorActions') ----
 
   /** Creates a local document; it reaches the relay with its history at the next sync. */
   CompletableFuture<String> create(String title, String text) {
@@ -386,123 +310,32 @@ public final class EditorWindow extends JFrame {
                 SwingUtilities.invokeLater(
                     () -> {
                       if (error != null) {
-                        problem("Cannot create the document: " + rootMessage(error));
+                        problem("Cannot create the document: " + Completions.rootMessage(error));
                         created.completeExceptionally(error);
                         return;
                       }
-                      refreshDocuments();
                       openDocument(id);
                       created.complete(id);
                     }));
     return created;
   }
 
-  private void importFile() {
-    JFileChooser chooser = new JFileChooser();
-    chooser.setDialogTitle("Import a file");
-    if (chooser.showOpenDialog(this) != JFileChooser.APPROVE_OPTION) {
-      return;
-    }
-    File file = chooser.getSelectedFile();
-    whenDone(
-        CompletableFuture.supplyAsync(() -> readUtf8(file)),
-        "Not imported",
-        text -> create(file.getName(), text));
-  }
-
-  static String readUtf8(File file) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .decode(ByteBuffer.wrap(Files.readAllBytes(file.toPath())))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(file.getName() + " is not UTF-8 text");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage());
-    }
-  }
-
-  private void exportDocument() {
+  /** Gives the open document a new title. */
+  void rename(String title) {
     DocumentSession s = session();
     if (s == null) {
       return;
     }
-    JFileChooser chooser = new JFileChooser();
-    chooser.setDialogTitle("Export " + s.document().title());
-    chooser.setSelectedFile(new File(s.document().title()));
-    if (chooser.showSaveDialog(this) != JFileChooser.APPROVE_OPTION) {
-      return;
-    }
-    File file = chooser.getSelectedFile();
-    String text = s.text();
-    CompletableFuture<Void> writing =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                Files.writeString(file.toPath(), text, StandardCharsets.UTF_8);
-              } catch (IOException e) {
-                throw new IllegalArgumentException("Cannot write " + file + ": " + e.getMessage());
-              }
-            });
-    whenDone(writing, "Not exported", v -> hint("Exported to " + file));
-  }
-
-  private void renameDocument() {
-    DocumentSession s = session();
-    if (s == null) {
-      return;
-    }
-    String title =
-        (String)
-            JOptionPane.showInputDialog(
-                this,
-                "New title:",
-                "Rename",
-                JOptionPane.PLAIN_MESSAGE,
-                null,
-                null,
-                s.document().title());
-    if (title == null) {
-      return;
-    }
     try {
-      s.rename(title.strip());
+      s.rename(title);
     } catch (IllegalArgumentException e) {
       problem("Cannot rename: " + e.getMessage());
       return;
     }
-    setTitle(windowTitle(title.strip()));
+    setTitle(windowTitle(title));
     if (prefs.syntax(s.id()) == null) { // a new extension may mean another language
-      area.setSyntaxEditingStyle(syntaxFor(s.document()));
-      selectSyntaxItem(area.getSyntaxEditingStyle());
-    }
-    refreshDocuments();
-  }
-
-  private void deleteDocument() {
-    DocumentSession s = session();
-    if (s == null) {
-      return;
-    }
-    int unsent = s.unacknowledged();
-    String warning =
-        unsent > 0
-            ? "\n\n" + unsent + " of your edits have not reached the relay and will be lost."
-            : "";
-    String where =
-        s.document().onRelay()
-            ? "It is deleted here and on the relay, for everyone (only its owner may do that)."
-            : "It exists only on this machine.";
-    int answer =
-        JOptionPane.showConfirmDialog(
-            this,
-            "Delete \"" + s.document().title() + "\" and its whole history?\n" + where + warning,
-            "Delete document",
-            JOptionPane.OK_CANCEL_OPTION,
-            JOptionPane.WARNING_MESSAGE);
-    if (answer == JOptionPane.OK_OPTION) {
-      delete(s.id());
+      area.setSyntaxEditingStyle(EditorMenus.syntaxFor(s.document(), prefs));
+      menus.selectSyntax(area.getSyntaxEditingStyle());
     }
   }
 
@@ -515,19 +348,10 @@ public final class EditorWindow extends JFrame {
       status.showStatus(null, 0);
       setTitle(windowTitle(null));
     }
+    SyncEngine engine = sync.engine();
     CompletableFuture<Boolean> done =
         engine != null ? engine.delete(id) : store.deleteDocument(id, System.currentTimeMillis());
-    done.whenComplete(
-        (deleted, error) ->
-            SwingUtilities.invokeLater(
-                () -> {
-                  if (error != null) {
-                    problem("Cannot delete the document: " + rootMessage(error));
-                  } else {
-                    hint("Deleted");
-                  }
-                  refreshDocuments();
-                }));
+    Completions.whenDone(done, "Cannot delete the document", this::problem, d -> hint("Deleted"));
     return done;
   }
 
@@ -535,44 +359,13 @@ public final class EditorWindow extends JFrame {
    * Gives another user of the relay a role on a document (null takes it away). Completes on the
    * event thread when the relay confirms; fails with the reason when offline or refused.
    */
-  public CompletableFuture<Void> share(String docId, String user, dev.quire.ot.protocol.Role role) {
+  public CompletableFuture<Void> share(String docId, String user, Role role) {
+    SyncEngine engine = sync.engine();
     if (engine == null) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("set a relay in Sync › Settings to share documents"));
     }
     return engine.share(docId, user, role);
-  }
-
-  private void shareDocument() {
-    DocumentSession s = session();
-    if (s == null) {
-      return;
-    }
-    javax.swing.JTextField user = new javax.swing.JTextField(16);
-    javax.swing.JComboBox<String> role =
-        new javax.swing.JComboBox<>(new String[] {"editor", "viewer", "no access"});
-    JPanel form = new JPanel(new java.awt.GridLayout(0, 1, 0, 4));
-    form.add(new JLabel("Share \"" + s.document().title() + "\" with the relay user:"));
-    form.add(user);
-    form.add(new JLabel("who may:"));
-    form.add(role);
-    int answer =
-        JOptionPane.showConfirmDialog(
-            this, form, "Share", JOptionPane.OK_CANCEL_OPTION, JOptionPane.PLAIN_MESSAGE);
-    if (answer != JOptionPane.OK_OPTION) {
-      return;
-    }
-    dev.quire.ot.protocol.Role r =
-        switch (role.getSelectedIndex()) {
-          case 0 -> dev.quire.ot.protocol.Role.EDITOR;
-          case 1 -> dev.quire.ot.protocol.Role.VIEWER;
-          default -> null;
-        };
-    String name = user.getText().strip();
-    whenDone(
-        share(s.id(), name, r),
-        "Not shared",
-        v -> hint(r == null ? name + " no longer has access" : "Shared with " + name));
   }
 
   /** Opens the open document's history in its own window; null when no document is open. */
@@ -589,70 +382,29 @@ public final class EditorWindow extends JFrame {
   // ---- sync ----
 
   private void startSync() {
-    if (settings.relayUrl().isEmpty() || offlineItem.isSelected()) {
-      status.showStatus(
-          session() == null ? null : session().status(),
-          session() == null ? 0 : session().revision());
-      return;
-    }
-    SyncEngine.Config config =
-        SyncEngine.Config.of(
-            URI.create(settings.relayUrl()),
-            settings.token(),
-            settings.displayName(),
-            settings.colour());
-    engine = new SyncEngine(store, EDT, config);
-    engine.addListener(
-        new SyncEngine.Listener() {
-          @Override
-          public void documentAdded(LocalDocument document) {
-            refreshDocuments();
-          }
-
-          @Override
-          public void problem(String doc, String message) {
-            EditorWindow.this.problem(message);
-          }
-        });
-    engine.start();
-    engine.syncAllDocuments();
-  }
-
-  /** Detaches the text area from the open document's session (the session itself stays open). */
-  private void unbind() {
-    if (binding != null) {
-      binding.session().removeListener(sessionListener);
-      binding.dispose();
-      binding = null;
+    sync.start(settings, menus.offline());
+    if (sync.engine() == null) {
+      DocumentSession s = session();
+      status.showStatus(s == null ? null : s.status(), s == null ? 0 : s.revision());
     }
   }
 
   /** Stops syncing and reopens the current document without the engine, or with a new one. */
-  private void restartSync() {
+  void restartSync() {
     String current = openId;
     unbind();
-    if (engine != null) {
-      engine.close();
-      engine = null;
-    }
+    sync.stop();
     openId = null;
     startSync();
-    if (current != null) {
+    if (current != null && !current.isEmpty()) {
       openDocument(current);
     }
   }
 
-  private void editSettings() {
-    SettingsDialog.ask(this, settings)
-        .ifPresent(
-            s ->
-                whenDone(
-                    store.saveSettings(s),
-                    "Settings not saved",
-                    v -> {
-                      settings = s;
-                      restartSync();
-                    }));
+  /** The settings were saved: sync with them. */
+  void settingsChanged(Settings s) {
+    settings = s;
+    restartSync();
   }
 
   // ---- messages ----
@@ -686,176 +438,6 @@ public final class EditorWindow extends JFrame {
     status.showCaret(area.getCaretLineNumber() + 1, area.getCaretOffsetFromLineStart() + 1);
   }
 
-  // ---- menus and keys ----
-
-  private JMenuBar menuBar() {
-    JMenuBar bar = new JMenuBar();
-    JMenu file = new JMenu("File");
-    file.add(
-        item("New document…", KeyStroke.getKeyStroke(KeyEvent.VK_N, SHORTCUT), this::newDocument));
-    file.add(
-        item("Import a file…", KeyStroke.getKeyStroke(KeyEvent.VK_O, SHORTCUT), this::importFile));
-    file.add(
-        item(
-            "Export to a file…",
-            KeyStroke.getKeyStroke(KeyEvent.VK_E, SHORTCUT),
-            this::exportDocument));
-    file.add(item("Rename…", KeyStroke.getKeyStroke(KeyEvent.VK_F2, 0), this::renameDocument));
-    file.add(item("Share…", null, this::shareDocument));
-    file.add(item("Delete…", null, this::deleteDocument));
-    file.addSeparator();
-    file.add(item("Close window", KeyStroke.getKeyStroke(KeyEvent.VK_Q, SHORTCUT), this::close));
-    bar.add(file);
-
-    JMenu edit = new JMenu("Edit");
-    edit.add(item("Undo", KeyStroke.getKeyStroke(KeyEvent.VK_Z, SHORTCUT), area::undoLastAction));
-    edit.add(item("Redo", KeyStroke.getKeyStroke(KeyEvent.VK_Y, SHORTCUT), area::redoLastAction));
-    edit.addSeparator();
-    edit.add(item("Find…", KeyStroke.getKeyStroke(KeyEvent.VK_F, SHORTCUT), search::showFind));
-    edit.add(
-        item("Replace…", KeyStroke.getKeyStroke(KeyEvent.VK_H, SHORTCUT), search::showReplace));
-    edit.add(
-        item("Go to line…", KeyStroke.getKeyStroke(KeyEvent.VK_G, SHORTCUT), search::showGoToLine));
-    bar.add(edit);
-
-    JMenu view = new JMenu("View");
-    ButtonGroup themes = new ButtonGroup();
-    JRadioButtonMenuItem light = new JRadioButtonMenuItem("Light theme", !prefs.dark());
-    JRadioButtonMenuItem dark = new JRadioButtonMenuItem("Dark theme", prefs.dark());
-    light.addActionListener(e -> setDark(false));
-    dark.addActionListener(e -> setDark(true));
-    themes.add(light);
-    themes.add(dark);
-    view.add(light);
-    view.add(dark);
-    view.addSeparator();
-    ButtonGroup syntaxes = new ButtonGroup();
-    for (String[] s : SYNTAXES) {
-      JRadioButtonMenuItem i = new JRadioButtonMenuItem(s[0]);
-      i.putClientProperty("style", s[1]);
-      i.addActionListener(e -> chooseSyntax(s[1]));
-      syntaxes.add(i);
-      syntaxMenu.add(i);
-    }
-    view.add(syntaxMenu);
-    view.add(
-        item(
-            "History…",
-            KeyStroke.getKeyStroke(KeyEvent.VK_H, SHORTCUT | InputEvent.SHIFT_DOWN_MASK),
-            () -> showHistory()));
-    bar.add(view);
-
-    JMenu sync = new JMenu("Sync");
-    sync.add(
-        item("Settings…", KeyStroke.getKeyStroke(KeyEvent.VK_COMMA, SHORTCUT), this::editSettings));
-    offlineItem.addActionListener(e -> restartSync());
-    sync.add(offlineItem);
-    bar.add(sync);
-    return bar;
-  }
-
-  private void bindKeys() {
-    // Undo and redo of the user's own edits; Ctrl+S only reassures, since edits are always saved.
-    bind("quire.undo", KeyStroke.getKeyStroke(KeyEvent.VK_Z, SHORTCUT), area::undoLastAction);
-    bind("quire.redo", KeyStroke.getKeyStroke(KeyEvent.VK_Y, SHORTCUT), area::redoLastAction);
-    bind(
-        "quire.redo2",
-        KeyStroke.getKeyStroke(KeyEvent.VK_Z, SHORTCUT | InputEvent.SHIFT_DOWN_MASK),
-        area::redoLastAction);
-    bind("quire.save", KeyStroke.getKeyStroke(KeyEvent.VK_S, SHORTCUT), this::saveNow);
-  }
-
-  private void bind(String name, KeyStroke key, Runnable r) {
-    area.getInputMap(JComponent.WHEN_FOCUSED).put(key, name);
-    area.getActionMap()
-        .put(
-            name,
-            new AbstractAction(name) {
-              @Override
-              public void actionPerformed(ActionEvent e) {
-                r.run();
-              }
-            });
-  }
-
-  private void saveNow() {
-    store
-        .flush()
-        .whenComplete(
-            (v, error) ->
-                SwingUtilities.invokeLater(
-                    () ->
-                        hint(
-                            error == null
-                                ? "Every edit is saved as you type; nothing to do"
-                                : "Saving failed: " + rootMessage(error))));
-  }
-
-  private static JMenuItem item(String name, KeyStroke key, Runnable r) {
-    JMenuItem i = new JMenuItem(name);
-    if (key != null) {
-      i.setAccelerator(key);
-    }
-    i.addActionListener(e -> r.run());
-    return i;
-  }
-
-  private void setDark(boolean dark) {
-    prefs.setDark(dark);
-    Themes.switchTo(dark);
-    Themes.apply(area, dark);
-  }
-
-  private void chooseSyntax(String style) {
-    area.setSyntaxEditingStyle(style);
-    if (openId != null) {
-      prefs.setSyntax(openId, style);
-    }
-  }
-
-  private void selectSyntaxItem(String style) {
-    for (java.awt.Component c : syntaxMenu.getMenuComponents()) {
-      if (c instanceof JRadioButtonMenuItem i) {
-        i.setSelected(style.equals(i.getClientProperty("style")));
-      }
-    }
-  }
-
-  /** The style chosen for the document, or the one its title's extension suggests. */
-  private String syntaxFor(LocalDocument d) {
-    String chosen = prefs.syntax(d.id());
-    if (chosen != null) {
-      return chosen;
-    }
-    String guessed = FileTypeUtil.get().guessContentType(new File(d.title()));
-    return guessed == null ? SyntaxConstants.SYNTAX_STYLE_NONE : guessed;
-  }
-
-  private JPanel emptyState() {
-    JPanel p = new JPanel(new java.awt.GridBagLayout());
-    JPanel inner = new JPanel(new BorderLayout(0, 12));
-    JLabel title = new JLabel("No document open", SwingConstants.CENTER);
-    title.setFont(title.getFont().deriveFont(Font.BOLD, title.getFont().getSize2D() + 6f));
-    JLabel text =
-        new JLabel(
-            "<html><div style='text-align:center;width:340px'>Create a document or import a"
-                + " file. It is saved on this machine as you type, and shared when a relay is"
-                + " set in Sync › Settings.</div></html>",
-            SwingConstants.CENTER);
-    JPanel buttons = new JPanel(new FlowLayout(FlowLayout.CENTER, 10, 0));
-    JButton create = new JButton("New document");
-    create.addActionListener(e -> newDocument());
-    JButton imp = new JButton("Import a file…");
-    imp.addActionListener(e -> importFile());
-    buttons.add(create);
-    buttons.add(imp);
-    inner.add(title, BorderLayout.NORTH);
-    inner.add(text, BorderLayout.CENTER);
-    inner.add(buttons, BorderLayout.SOUTH);
-    p.add(inner);
-    return p;
-  }
-
   // ---- closing ----
 
   /** Closes the window: stops syncing, waits for the store's last commit, releases the profile. */
@@ -863,26 +445,14 @@ public final class EditorWindow extends JFrame {
     if (!isDisplayable()) {
       return;
     }
-    refresh.stop();
+    documents.stop();
     prefs.setBounds(getBounds());
     historyWindows.forEach(JFrame::dispose); // they read this profile's store
     unbind();
-    if (engine != null) {
-      engine.close();
-      engine = null;
-    }
+    sync.stop();
     dispose();
     // Closing the store waits for its last group commit: off the event thread.
     CompletableFuture.runAsync(store::close)
         .whenComplete((v, error) -> SwingUtilities.invokeLater(onClosed));
-  }
-
-  private static String rootMessage(Throwable t) {
-    while (t.getCause() != null
-        && (t instanceof java.util.concurrent.CompletionException
-            || t instanceof java.util.concurrent.ExecutionException)) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 }

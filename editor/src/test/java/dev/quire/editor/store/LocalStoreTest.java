@@ -349,4 +349,28 @@ class LocalStoreTest {
     assertThatThrownBy(() -> store.documents().get()).hasCauseInstanceOf(StoreException.class);
     store = LocalStore.open(dir);
   }
+
+  @Test
+  void documentsListeners_hearOfCommittedDocumentChangesButNotOfLocalEdits() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger heard =
+        new java.util.concurrent.atomic.AtomicInteger();
+    LocalStore.DocumentsListener l = heard::incrementAndGet;
+    store.addDocumentsListener(l);
+    store.createDocument("d", "T", 1, false, List.of()).get();
+    assertThat(heard.get()).isEqualTo(1);
+    store.createDocument("d", "T", 1, false, List.of()).get(); // taken: nothing changed
+    assertThat(heard.get()).isEqualTo(1);
+    store.rename("d", "U").get();
+    store.relayState("d", true, true, 0L).get();
+    store.markSynced("d", 5).get();
+    store.syncError("d", "stopped").get();
+    assertThat(heard.get()).isEqualTo(5);
+    store.localEdits("d", List.of(TextOperation.splice(0, 0, 0, "x")), List.of(6L)).get();
+    assertThat(heard.get()).isEqualTo(5);
+    assertThat(store.deleteDocument("d", 7).get()).isTrue();
+    assertThat(heard.get()).isEqualTo(6);
+    store.removeDocumentsListener(l);
+    store.createDocument("e", "T", 1, false, List.of()).get();
+    assertThat(heard.get()).isEqualTo(6);
+  }
 }

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A catch-up with many unsent local edits rebases the queue once for all its pages: the remote
- * edits are shown, and the log saved with the rebased outbox, after the last page; anything that
- * reads or changes the local state before then rebases first. The text is the one taking the same
- * batches one by one gives.
+ * edits are shown, and the log saved with the rebased outbox, after the last page. Until then the
+ * getters read the text shown, a local edit is made on it, and the commands that need the queue
+ * rebased (saving, sending) rebase it first. The text is the one taking the same batches one by one
+ * gives (the remote edits here only insert; see the engine's BulkRebaseProperties).
  */
 class CatchUpRebaseTest {
   @TempDir Path dir;
@@ -115,17 +116,46 @@ class CatchUpRebaseTest {
   }
 
   @Test
-  void editDuringTheCatchUp_rebasesFirstAndIsSavedWithTheRest() throws Exception {
+  void gettersDuringTheCatchUp_readTheTextShownAndLeaveTheRebaseWaiting() throws Exception {
+    DocumentSession paged = offlineSession("paged");
+    String before = owner.call(paged::text);
+    List<TextOperation> shown = new ArrayList<>();
+    owner.run(
+        () ->
+            paged.addListener(
+                new DocumentListener() {
+                  @Override
+                  public void remoteEdit(TextOperation op) {
+                    shown.add(op);
+                  }
+                }));
+    owner.call(() -> paged.receiveAll(remotePages().get(0), true));
+
+    assertThat(owner.call(paged::text)).isEqualTo(before);
+    assertThat(owner.call(paged::length)).isEqualTo(before.codePointCount(0, before.length()));
+    assertThat(owner.call(paged::revision)).isEqualTo(80L);
+    assertThat(owner.call(paged::unacknowledged)).isEqualTo(100);
+    assertThat(owner.call(paged::status)).isNotNull();
+    assertThat(owner.call(paged::rebasePending)).isTrue();
+    assertThat(shown).isEmpty();
+  }
+
+  @Test
+  void editDuringTheCatchUp_isMadeOnTheTextShownAndSavedRebasedWithTheRest() throws Exception {
     DocumentSession paged = offlineSession("paged");
     DocumentSession oneByOne = offlineSession("single");
     List<List<SequencedBatch>> pages = remotePages();
 
     owner.call(() -> paged.receiveAll(pages.get(0), true));
-    owner.run(() -> pages.get(0).forEach(oneByOne::receive));
     assertThat(owner.call(paged::rebasePending)).isTrue();
-    owner.run(() -> paged.splice(3, 1, "!")); // reads the length: rebases first
+    String shown = owner.call(paged::text);
+    owner.run(() -> paged.splice(3, 1, "!")); // on the text shown, before the remote edits
+    assertThat(owner.call(paged::rebasePending)).isTrue();
+    assertThat(owner.call(paged::text))
+        .isEqualTo(TextOperation.splice(owner.call(oneByOne::length), 3, 1, "!").apply(shown));
+    // One by one, the same edit is made before the remote edits arrive.
     owner.run(() -> oneByOne.splice(3, 1, "!"));
-    assertThat(owner.call(paged::rebasePending)).isFalse();
+    owner.run(() -> pages.get(0).forEach(oneByOne::receive));
     for (int p = 1; p < pages.size(); p++) {
       List<SequencedBatch> page = pages.get(p);
       owner.call(() -> paged.receiveAll(page, true));

@@ -51,6 +51,17 @@ class CoEditingWindowsTest {
   }
 
   @Test
+  void aDocumentSharedWhileTheWindowIsOpen_appearsInItsListByItself() {
+    w.relay.titledDocument("later", "later.md", "alice", "bob");
+    // The relay announces no new document: the sync engine asks for the list every few seconds.
+    Gui.await(
+        "the shared document in Bob's list",
+        Duration.ofSeconds(30),
+        () -> w.bob.listedDocuments().stream().anyMatch(d -> d.title().equals("later.md")));
+    assertThat(Gui.onEdt(() -> w.bob.session().id())).isEqualTo("doc");
+  }
+
+  @Test
   void aRemoteCaretIsDrawnInItsOwnersColourAndGoesWhenTheyLeave() {
     Gui.run(() -> w.bob.textArea().setCaretPosition(14)); // "second| line"
     Gui.await(

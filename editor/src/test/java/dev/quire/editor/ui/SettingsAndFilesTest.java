@@ -27,15 +27,15 @@ class SettingsAndFilesTest {
   void importReadsUtf8AndRefusesAnythingElse() throws Exception {
     Path good = dir.resolve("good.md");
     Files.writeString(good, "héllo 😀\n");
-    assertThat(EditorWindow.readUtf8(good.toFile())).isEqualTo("héllo 😀\n");
+    assertThat(DocumentFiles.readUtf8(good.toFile())).isEqualTo("héllo 😀\n");
 
     Path latin1 = dir.resolve("latin1.txt");
     Files.write(latin1, new byte[] {'c', 'a', 'f', (byte) 0xE9});
-    assertThatThrownBy(() -> EditorWindow.readUtf8(latin1.toFile()))
+    assertThatThrownBy(() -> DocumentFiles.readUtf8(latin1.toFile()))
         .hasMessage("latin1.txt is not UTF-8 text");
 
     File missing = dir.resolve("missing.txt").toFile();
-    assertThatThrownBy(() -> EditorWindow.readUtf8(missing)).hasMessageContaining("Cannot read");
+    assertThatThrownBy(() -> DocumentFiles.readUtf8(missing)).hasMessageContaining("Cannot read");
   }
 
   @Test

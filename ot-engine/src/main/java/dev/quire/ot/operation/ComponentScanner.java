@@ -51,11 +51,6 @@ final class ComponentScanner {
     return Objects.requireNonNull(head, "the scanner is past the last component");
   }
 
-  /** Text left in the current insert component. */
-  @Nullable String insertText() {
-    return insertRest;
-  }
-
   /** Consumes {@code n} code points of the current component. */
   void skip(int n) {
     if (n == remaining) {

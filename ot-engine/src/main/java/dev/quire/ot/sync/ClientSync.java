@@ -16,6 +16,12 @@ import org.jspecify.annotations.Nullable;
  * the in-flight and queued operations (which take precedence on ties, as they are later in server
  * order) before they are applied locally.
  *
+ * <p>A client that worked offline holds many queued operations when it catches up. Transforming
+ * every remote operation past every queued one costs O(remote x queued), so {@link
+ * #receiveDeferred} takes remote batches into the log without touching the local document, and
+ * {@link #rebase} then transforms the queue past their composition in one step ({@link
+ * ComposeStack}, {@link QueueRebase}): the same local text as {@link #receive} one by one gives.
+ *
  * <p>Not thread-safe: one owner (the editor's event thread, a test, a replay) drives it.
  */
 public final class ClientSync {
@@ -28,6 +34,9 @@ public final class ClientSync {
   private List<TextOperation> queued = new ArrayList<>();
   private boolean resendInFlight;
   private int localLength;
+  // Remote operations taken by receiveDeferred that the local operations are not yet transformed
+  // past (see rebase); null when none wait.
+  private ComposeStack deferred;
 
   /** A client starting at the log's head with nothing unsent. */
   public ClientSync(String clientId, CanonicalLog log, int maxBatchOperations) {
@@ -62,8 +71,13 @@ public final class ClientSync {
     return new ClientSync(state, log, maxBatchOperations);
   }
 
-  /** A snapshot to persist, with the log, for {@link #restore}. */
+  /**
+   * A snapshot to persist, with the log, for {@link #restore}.
+   *
+   * @throws IllegalStateException while a {@link #rebase} is pending
+   */
   public ClientState state() {
+    requireRebased("state");
     return new ClientState(clientId, log.head(), nextBatchSeq, inFlight, inFlightOps, queued);
   }
 
@@ -71,12 +85,15 @@ public final class ClientSync {
     return clientId;
   }
 
-  /** The last revision taken into the log. */
+  /** The last revision taken into the log (deferred ones included: see {@link #rebase}). */
   public long revision() {
     return log.head();
   }
 
-  /** Length in code points of the local document (the log's head plus unacknowledged edits). */
+  /**
+   * Length in code points of the local document: the log's head plus unacknowledged edits, without
+   * the remote operations whose {@link #rebase} is pending.
+   */
   public int localLength() {
     return localLength;
   }
@@ -97,7 +114,9 @@ public final class ClientSync {
   }
 
   /**
-   * Records a local edit, already applied to the local document.
+   * Records a local edit, already applied to the local document. While a {@link #rebase} is
+   * pending, the local document is the one before the deferred remote operations, and the edit is
+   * rebased past them with the rest of the queue.
    *
    * @throws OperationMismatchException when it does not fit the local document's length
    */
@@ -119,8 +138,11 @@ public final class ClientSync {
   /**
    * The batch to send now, if any: the in-flight batch again after {@link #connectionLost()}, else
    * a new batch from the queue when nothing is in flight.
+   *
+   * @throws IllegalStateException while a {@link #rebase} is pending
    */
   public Optional<Batch> nextBatch() {
+    requireRebased("nextBatch");
     if (inFlight != null) {
       if (!resendInFlight) {
         return Optional.empty();
@@ -150,9 +172,11 @@ public final class ClientSync {
   /**
    * Takes a batch sequenced by the relay, this client's or another's.
    *
-   * @throws IllegalStateException when it claims to be this client's but is not the one in flight
+   * @throws IllegalStateException when it claims to be this client's but is not the one in flight,
+   *     or while a {@link #rebase} is pending
    */
   public Delivery receive(SequencedBatch sequenced) {
+    requireRebased("receive");
     if (sequenced.lastRevision() <= log.head()) {
       return Delivery.DUPLICATE;
     }
@@ -182,12 +206,93 @@ public final class ClientSync {
   /**
    * The relay's acknowledgement of the in-flight batch: it holds revisions from {@code
    * firstRevision}. An acknowledgement of anything else is a late duplicate and is ignored.
+   *
+   * @throws IllegalStateException while a {@link #rebase} is pending
    */
   public Delivery acknowledge(long batchSeq, long firstRevision, String author, long timestamp) {
+    requireRebased("acknowledge");
     if (inFlight == null || inFlight.batchSeq() != batchSeq) {
       return Delivery.DUPLICATE;
     }
     return receive(new SequencedBatch(firstRevision, author, timestamp, inFlight));
+  }
+
+  /**
+   * Takes others' sequenced batches into the log in order, as {@link #receive} would one by one,
+   * but leaves the local document and the queue as they are until {@link #rebase}, which transforms
+   * the queue past all of them at once. Batches already in the log are skipped. Returns the index
+   * of the first batch that follows a gap (nothing from it on is taken), or -1. A batch that does
+   * not apply throws, and the ones before it stay taken.
+   *
+   * @throws IllegalStateException when a batch is in flight (its acknowledgement must meet the
+   *     remote batches one by one) or one of the batches is this client's
+   */
+  public int receiveDeferred(List<SequencedBatch> batches) {
+    if (inFlight != null) {
+      throw new IllegalStateException(
+          "batch " + inFlight.batchSeq() + " is in flight: take remote batches one by one");
+    }
+    for (int i = 0; i < batches.size(); i++) {
+      SequencedBatch sequenced = batches.get(i);
+      if (sequenced.lastRevision() <= log.head()) {
+        continue;
+      }
+      if (sequenced.firstRevision() != log.head() + 1) {
+        return i;
+      }
+      Batch batch = sequenced.batch();
+      if (batch.clientId().equals(clientId)) {
+        throw new IllegalStateException(
+            "own batch " + batch.batchSeq() + " was sequenced but is not the one in flight");
+      }
+      List<TextOperation> canonical = Canonicaliser.canonicalise(log, batch);
+      log.append(sequenced, canonical);
+      if (deferred == null) {
+        deferred = new ComposeStack();
+      }
+      canonical.forEach(deferred::add);
+    }
+    return -1;
+  }
+
+  /** True when {@link #receiveDeferred} took remote operations that {@link #rebase} must apply. */
+  public boolean rebasePending() {
+    return deferred != null;
+  }
+
+  /** How many remote operations wait for {@link #rebase}. */
+  public int deferredCount() {
+    return deferred == null ? 0 : deferred.count();
+  }
+
+  /**
+   * Transforms the queued local operations past the remote operations taken by {@link
+   * #receiveDeferred} since the last rebase, in one step, and returns what to apply to the local
+   * document: their composition transformed past the queue (nothing when none wait).
+   *
+   * <p>The log is the one {@link #receive} one by one gives. The local text is too, except that a
+   * local and a remote insert that meet where a remote delete removed the text between them may
+   * come out in the other order: composed, the remote operations no longer show that the insert
+   * came after the delete. Either order is a valid merge, and the queue is not sent yet, so the
+   * relay sequences this one and every replica ends with this client's text.
+   */
+  public Delivery rebase() {
+    if (deferred == null) {
+      return new Delivery(Delivery.Status.APPLIED, List.of());
+    }
+    TextOperation remote = deferred.composed();
+    deferred = null;
+    QueueRebase.Result rebased = QueueRebase.rebase(queued, remote);
+    queued = new ArrayList<>(rebased.queued());
+    localLength = rebased.remote().targetLength();
+    return new Delivery(Delivery.Status.APPLIED, List.of(rebased.remote()));
+  }
+
+  private void requireRebased(String what) {
+    if (deferred != null) {
+      throw new IllegalStateException(
+          what + " needs the local operations rebased past " + deferred.count() + " remote ones");
+    }
   }
 
   private Delivery receiveOwn(SequencedBatch sequenced, List<TextOperation> canonical) {

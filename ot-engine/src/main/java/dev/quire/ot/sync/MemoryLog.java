@@ -47,11 +47,6 @@ public final class MemoryLog implements CanonicalLog {
     return List.copyOf(batches);
   }
 
-  /** Number of sequenced batches. */
-  public int batchCount() {
-    return batches.size();
-  }
-
   /** The {@code index}-th sequenced batch, from 0. */
   public SequencedBatch batch(int index) {
     return batches.get(index);

@@ -28,8 +28,12 @@ import java.util.TreeMap;
  *       TCP. A virtual clock advances one tick per step; due messages are delivered in (due time,
  *       send order).
  *   <li><b>Protocol.</b> On connecting, a client sends {@code Hello(revision)}; the server
- *       registers the connection and answers with every batch after that revision (a catch-up). The
- *       client then sends what {@link ClientSync#nextBatch()} gives (the in-flight batch again
+ *       registers the connection and answers with every batch after that revision (a catch-up), in
+ *       pages of one to four batches, the last one marked. The client takes a page one by one, or,
+ *       when nothing is in flight, in bulk ({@link ClientSync#receiveDeferred}), rebasing its queue
+ *       past it at once ({@link ClientSync#rebase}) then or after a later page; local edits made
+ *       meanwhile go on the text shown. The client sends, at once or only after the last page (as
+ *       the editor does), what {@link ClientSync#nextBatch()} gives (the in-flight batch again
  *       after a reconnect or restart). The server sequences a {@code Submit}, acknowledges it to
  *       the submitter (mostly as an ack, sometimes as the sequenced batch itself) and broadcasts it
  *       to everyone else. A client answers a {@link Delivery.Status#GAP GAP} with a {@code
@@ -95,6 +99,9 @@ final class SyncSimulation {
     long editsLostInRestart;
     long serverRestarts;
     long astralInserts;
+    long bulkPages;
+    long bulkRebases;
+    long editsWhileRebasePending;
 
     void add(Stats o) {
       steps += o.steps;
@@ -117,6 +124,9 @@ final class SyncSimulation {
       editsLostInRestart += o.editsLostInRestart;
       serverRestarts += o.serverRestarts;
       astralInserts += o.astralInserts;
+      bulkPages += o.bulkPages;
+      bulkRebases += o.bulkRebases;
+      editsWhileRebasePending += o.editsWhileRebasePending;
     }
 
     Map<String, Long> asMap() {
@@ -141,6 +151,9 @@ final class SyncSimulation {
       m.put("editsLostInRestart", editsLostInRestart);
       m.put("serverRestarts", serverRestarts);
       m.put("astralInserts", astralInserts);
+      m.put("bulkPages", bulkPages);
+      m.put("bulkRebases", bulkRebases);
+      m.put("editsWhileRebasePending", editsWhileRebasePending);
       return m;
     }
 
@@ -165,7 +178,7 @@ final class SyncSimulation {
 
   // ---- messages ----
 
-  private sealed interface Msg permits Hello, Submit, CatchUp, Ack, Deliver {}
+  private sealed interface Msg permits Hello, Submit, CatchUp, Ack, Deliver, Page {}
 
   private record Hello(long revision) implements Msg {}
 
@@ -177,6 +190,9 @@ final class SyncSimulation {
       implements Msg {}
 
   private record Deliver(SequencedBatch sequenced) implements Msg {}
+
+  /** A page of a catch-up; the last one may be empty. */
+  private record Page(List<SequencedBatch> batches, boolean last) implements Msg {}
 
   private record Envelope(long due, long order, Msg msg) {}
 
@@ -207,6 +223,8 @@ final class SyncSimulation {
     // What this client last put on the wire, to tell a lost ack from a batch never resent.
     Connection lastSentOn;
     long lastSentSeq;
+    // Sends nothing until the catch-up's last page, as the editor does; else sends at once.
+    boolean catchingUp;
 
     // The last snapshot: state, log and text together.
     String persistedState;
@@ -478,18 +496,25 @@ final class SyncSimulation {
     SimClient c = conn.client;
     if (msg instanceof Hello h) {
       registered.put(c.index, conn);
-      for (SequencedBatch s : server.batchesAfter(h.revision())) {
-        send(conn, false, new Deliver(s));
-      }
+      sendCatchUp(conn, h.revision());
     } else if (msg instanceof CatchUp u) {
-      for (SequencedBatch s : server.batchesAfter(u.revision())) {
-        send(conn, false, new Deliver(s));
-      }
+      sendCatchUp(conn, u.revision());
     } else if (msg instanceof Submit submit) {
       serverSequences(conn, submit.batch());
     } else {
       throw violation("server got " + msg);
     }
+  }
+
+  /** Every batch after {@code revision}, in pages of one to four batches. */
+  private void sendCatchUp(Connection conn, long revision) {
+    List<SequencedBatch> all = server.batchesAfter(revision);
+    int i = 0;
+    do {
+      int n = Math.min(all.size() - i, 1 + rnd.nextInt(4));
+      send(conn, false, new Page(List.copyOf(all.subList(i, i + n)), i + n == all.size()));
+      i += n;
+    } while (i < all.size());
   }
 
   private void serverSequences(Connection conn, Batch batch) {
@@ -603,6 +628,7 @@ final class SyncSimulation {
     Connection conn = new Connection(c);
     connections.add(conn);
     c.conn = conn;
+    c.catchingUp = rnd.nextBoolean();
     trace(c + " connects at r" + c.sync.revision() + " (conn " + conn.id + ")");
     send(conn, true, new Hello(c.sync.revision()));
     flush(c);
@@ -619,13 +645,15 @@ final class SyncSimulation {
     conn.toClient.clear();
     registered.remove(c.index, conn);
     c.conn = null;
+    c.catchingUp = false;
     c.sync.connectionLost();
   }
 
   private void flush(SimClient c) {
-    if (c.conn == null) {
+    if (c.conn == null || c.catchingUp) {
       return;
     }
+    settle(c);
     Optional<Batch> batch;
     while ((batch = c.sync.nextBatch()).isPresent()) {
       Batch b = batch.get();
@@ -679,7 +707,10 @@ final class SyncSimulation {
     }
     TextOperation op = TextOperation.splice(length, position, delete, insert);
     c.text = op.apply(c.text);
-    c.sync.localEdit(op);
+    c.sync.localEdit(op); // while a rebase is pending, on the text shown: rebased with the queue
+    if (c.sync.rebasePending()) {
+      stats.editsWhileRebasePending++;
+    }
     c.editsSincePersist++;
     stats.localEdits++;
     if (insert.length() != CodePoints.count(insert)) {
@@ -702,6 +733,11 @@ final class SyncSimulation {
   }
 
   private void clientReceives(SimClient c, Msg msg) {
+    if (msg instanceof Page page) {
+      clientReceivesPage(c, page);
+      return;
+    }
+    settle(c);
     Delivery d;
     if (msg instanceof Deliver deliver) {
       d = c.sync.receive(deliver.sequenced());
@@ -740,6 +776,55 @@ final class SyncSimulation {
     checkLength(c);
   }
 
+  /**
+   * A catch-up page: taken in bulk (into the log, the queue rebased past it now or after a later
+   * page) when nothing is in flight and none of it is this client's, otherwise one by one.
+   */
+  private void clientReceivesPage(SimClient c, Page page) {
+    boolean own = page.batches().stream().anyMatch(s -> s.batch().clientId().equals(c.clientId));
+    if (own || c.sync.inFlight().isPresent() || rnd.nextInt(3) == 0) {
+      for (SequencedBatch s : page.batches()) {
+        clientReceives(c, new Deliver(s));
+      }
+    } else {
+      stats.bulkPages++;
+      long head = c.log.head();
+      int gapAt = c.sync.receiveDeferred(page.batches());
+      trace(c + " takes r" + (head + 1) + "..r" + c.log.head() + " in bulk");
+      for (long r = head + 1; r <= c.log.head(); r++) {
+        if (!c.log.operation(r).equals(server.log().operation(r))) {
+          throw violation(c + " computed revision " + r + " differently from the server");
+        }
+      }
+      if (gapAt >= 0) {
+        stats.gaps++;
+        trace(c + " gap at r" + c.sync.revision() + ": asks for a catch-up");
+        settle(c);
+        send(c.conn, true, new CatchUp(c.sync.revision()));
+      } else if (page.last() || rnd.nextInt(4) == 0) {
+        settle(c);
+      }
+    }
+    if (page.last() && c.catchingUp) {
+      c.catchingUp = false;
+      flush(c);
+    }
+    checkLength(c);
+  }
+
+  /** Rebases the queue past the revisions taken in bulk, if any, and shows them. */
+  private void settle(SimClient c) {
+    if (!c.sync.rebasePending()) {
+      return;
+    }
+    stats.bulkRebases++;
+    trace(c + " rebases its queue past " + c.sync.deferredCount() + " revisions");
+    for (TextOperation op : c.sync.rebase().toApply()) {
+      c.text = op.apply(c.text);
+    }
+    changed(c);
+  }
+
   private void changed(SimClient c) {
     if (persistence == Persistence.EVERY_CHANGE) {
       persist(c);
@@ -747,6 +832,7 @@ final class SyncSimulation {
   }
 
   private void persist(SimClient c) {
+    settle(c); // a snapshot holds the queue rebased past the log it goes with
     ClientState state = c.sync.state();
     String json = SyncCodec.toJson(state);
     if (!SyncCodec.clientStateFromJson(json).equals(state)) {

@@ -1,4 +1,4 @@
-package dev.quire.editor.sync;
+package dev.quire.ot.sync;
 
 import dev.quire.ot.operation.OperationMismatchException;
 import dev.quire.ot.operation.TextOperation;

@@ -1,0 +1,171 @@
+package dev.quire.editor.ui;
+
+import dev.quire.editor.store.LocalStore;
+import dev.quire.editor.sync.DocumentSession;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the menus, keys and buttons do: each command asks what it needs ({@link Dialogs}), then acts
+ * on the window's open document, the store or the sync engine. Event thread only.
+ */
+final class EditorActions {
+  private final EditorWindow window;
+  private final LocalStore store;
+  private final UiPreferences prefs;
+  private SearchSupport search;
+
+  EditorActions(EditorWindow window, LocalStore store, UiPreferences prefs) {
+    this.window = window;
+    this.store = store;
+    this.prefs = prefs;
+  }
+
+  void setSearch(SearchSupport search) {
+    this.search = search;
+  }
+
+  // ---- File ----
+
+  void newDocument() {
+    Dialogs.newTitle(window).ifPresent(title -> window.create(title, ""));
+  }
+
+  void importFile() {
+    Dialogs.fileToImport(window)
+        .ifPresent(
+            file ->
+                Completions.whenDone(
+                    CompletableFuture.supplyAsync(() -> DocumentFiles.readUtf8(file)),
+                    "Not imported",
+                    window::problem,
+                    text -> window.create(file.getName(), text)));
+  }
+
+  void exportDocument() {
+    DocumentSession s = window.session();
+    if (s == null) {
+      return;
+    }
+    Dialogs.fileToExportTo(window, s.document().title())
+        .ifPresent(
+            file -> {
+              String text = s.text();
+              Completions.whenDone(
+                  CompletableFuture.runAsync(() -> DocumentFiles.writeUtf8(file, text)),
+                  "Not exported",
+                  window::problem,
+                  v -> window.hint("Exported to " + file));
+            });
+  }
+
+  void renameDocument() {
+    DocumentSession s = window.session();
+    if (s == null) {
+      return;
+    }
+    Dialogs.rename(window, s.document().title()).ifPresent(window::rename);
+  }
+
+  void deleteDocument() {
+    DocumentSession s = window.session();
+    if (s != null && Dialogs.confirmDelete(window, s)) {
+      window.delete(s.id());
+    }
+  }
+
+  void shareDocument() {
+    DocumentSession s = window.session();
+    if (s == null) {
+      return;
+    }
+    Dialogs.share(window, s.document().title())
+        .ifPresent(
+            a ->
+                Completions.whenDone(
+                    window.share(s.id(), a.user(), a.role()),
+                    "Not shared",
+                    window::problem,
+                    v ->
+                        window.hint(
+                            a.role() == null
+                                ? a.user() + " no longer has access"
+                                : "Shared with " + a.user())));
+  }
+
+  void showHistory() {
+    window.showHistory();
+  }
+
+  void closeWindow() {
+    window.close();
+  }
+
+  /** Ctrl+S: every edit is already saved; say so once the store has committed. */
+  void saveNow() {
+    store
+        .flush()
+        .whenComplete(
+            (v, error) ->
+                javax.swing.SwingUtilities.invokeLater(
+                    () ->
+                        window.hint(
+                            error == null
+                                ? "Every edit is saved as you type; nothing to do"
+                                : "Saving failed: " + Completions.rootMessage(error))));
+  }
+
+  // ---- Edit ----
+
+  void undo() {
+    window.textArea().undoLastAction();
+  }
+
+  void redo() {
+    window.textArea().redoLastAction();
+  }
+
+  void find() {
+    search.showFind();
+  }
+
+  void replace() {
+    search.showReplace();
+  }
+
+  void goToLine() {
+    search.showGoToLine();
+  }
+
+  // ---- View ----
+
+  void setDark(boolean dark) {
+    prefs.setDark(dark);
+    Themes.switchTo(dark);
+    Themes.apply(window.textArea(), dark);
+  }
+
+  void chooseSyntax(String style) {
+    window.textArea().setSyntaxEditingStyle(style);
+    DocumentSession s = window.session();
+    if (s != null) {
+      prefs.setSyntax(s.id(), style);
+    }
+  }
+
+  // ---- Sync ----
+
+  void editSettings() {
+    SettingsDialog.ask(window, window.settings())
+        .ifPresent(
+            s ->
+                Completions.whenDone(
+                    store.saveSettings(s),
+                    "Settings not saved",
+                    window::problem,
+                    v -> window.settingsChanged(s)));
+  }
+
+  void restartSync() {
+    window.restartSync();
+  }
+}

@@ -1,5 +1,6 @@
 package dev.quire.relay.load;
 
+import dev.quire.ot.bench.Traces;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ProtocolCodec;
@@ -689,7 +690,8 @@ public final class LoadGenerator {
   // ---------------------------------------------------------------- catch-up
 
   private void catchUp() throws Exception {
-    Path trace = Path.of(opts.getOrDefault("trace", "../shared/traces/automerge-paper.json.gz"));
+    String given = opts.get("trace");
+    Path trace = given != null ? Path.of(given) : Traces.path("automerge-paper.json.gz");
     System.out.println();
     System.out.println(
         "== catch-up: a fresh client opens a document with the "

@@ -186,7 +186,7 @@ public final class HistoryScrubBench {
       long r = start + 40L * i;
       asked.put(r, System.nanoTime());
       SwingUtilities.invokeLater(() -> panel.slider().setValue((int) r));
-      Thread.sleep(16);
+      Thread.sleep(16); // pacing: one slider move per 60 Hz frame, as a dragging hand
     }
     long last = start + 40L * (steps - 1);
     waitingFor = last;

@@ -2,7 +2,7 @@
 # The history view under Xvfb, from any directory:
 #   bench/history-view.sh screenshots          saves docs/screenshots/history-{light,dark}.png
 #   bench/history-view.sh bench [TRACE] [N]    scrubbing latency on a trace imported as history
-#                                              (default ../shared/traces/automerge-paper.json.gz, 200 moves)
+#                                              (default traces/automerge-paper.json.gz, 200 moves)
 # Builds the editor and its tests first (Maven reactor, tests not run). Needs xvfb-run.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"

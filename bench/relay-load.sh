@@ -28,8 +28,8 @@ cp -r "$relay/target/classes" "$snapshot/classes"
 cp -r "$relay/target/test-classes" "$snapshot/test-classes"
 cp -r "$root/ot-engine/target/classes" "$snapshot/engine-classes"
 
-cd "$root" # the default trace path is relative to the project
+cd "$root" # the generator finds traces/ from here
 # shellcheck disable=SC2086  # LOAD_JAVA_OPTS is a list of options
 "$java" -Xmx3g ${LOAD_JAVA_OPTS:-} \
   -cp "$snapshot/test-classes:$snapshot/classes:$snapshot/engine-classes:$(cat "$cp_file")" \
-  dev.quire.relay.load.LoadGenerator --trace "$root/../shared/traces/automerge-paper.json.gz" "$@"
+  dev.quire.relay.load.LoadGenerator --trace "$root/traces/automerge-paper.json.gz" "$@"

@@ -33,7 +33,8 @@ trap 'rm -rf "$snapshot"' EXIT
 cp -r "$engine/target/classes" "$snapshot/classes"
 cp -r "$engine/target/test-classes" "$snapshot/test-classes"
 
+# quire.traces: the benchmarks read traces/ from any directory (forked runs inherit the option).
 # shellcheck disable=SC2086  # JMH_JAVA_OPTS is a list of options
-"$java" ${JMH_JAVA_OPTS:-} \
+"$java" ${JMH_JAVA_OPTS:-} -Dquire.traces="$root/traces" \
   -cp "$snapshot/test-classes:$snapshot/classes:$(cat "$cp_file")" \
   org.openjdk.jmh.Main "$@"

@@ -173,7 +173,7 @@ class DocumentsTest {
   private void awaitDocumentsInMemory(int expected) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (documentsInMemory() != expected && System.nanoTime() < deadline) {
-      Thread.sleep(10);
+      Thread.sleep(10); // bounded poll: nothing signals a document leaving memory
     }
     assertThat(documentsInMemory()).isEqualTo(expected);
   }

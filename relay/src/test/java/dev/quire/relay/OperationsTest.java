@@ -61,25 +61,42 @@ class OperationsTest {
 
   @Test
   void close_stopsEveryThreadItStarted() throws Exception {
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
     try (Relay relay = RelayFixture.start(dir)) {
       TestClient alice = TestClient.login(relay.port(), relay.store().users().add("alice"), "ca");
       RelayFixture.create(alice, "doc");
+      alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "hi")));
+      alice.expectAck(); // the journal and commit threads have had work
+      assertThat(relayThreads(before))
+          .as("the threads this test looks for")
+          .anyMatch(n -> n.startsWith("quire-doc"))
+          .anyMatch(n -> n.startsWith("quire-relay-timer"))
+          .anyMatch(n -> n.startsWith("quire-load"))
+          .contains("quire-journal", "quire-commit")
+          .anyMatch(n -> n.startsWith("WebSocketSelector"))
+          .anyMatch(n -> n.startsWith("WebSocketWorker"));
+      alice.closeBlocking(); // the client's own WebSocket threads end with it
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < deadline && !relayThreads().isEmpty()) {
-      Thread.sleep(50);
+    while (System.nanoTime() < deadline && !relayThreads(before).isEmpty()) {
+      Thread.sleep(50); // bounded poll: a stopped thread may take a moment to end
     }
-    assertThat(relayThreads()).isEmpty();
+    assertThat(relayThreads(before)).isEmpty();
   }
 
-  private static java.util.List<String> relayThreads() {
+  /**
+   * Live threads started since {@code before} by the relay (its own, named {@code quire-*}) or by
+   * Java-WebSocket ({@code WebSocket*}, {@code connectionLostChecker*}).
+   */
+  private static java.util.List<String> relayThreads(java.util.Set<Thread> before) {
     return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !before.contains(t) && t.isAlive())
         .map(Thread::getName)
         .filter(
             n ->
-                n.startsWith("quire-doc")
-                    || n.startsWith("quire-load")
-                    || n.startsWith("quire-relay-timer"))
+                n.startsWith("quire-")
+                    || n.startsWith("WebSocket")
+                    || n.startsWith("connectionLostChecker"))
         .toList();
   }
 

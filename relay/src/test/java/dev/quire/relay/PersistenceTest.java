@@ -14,6 +14,7 @@ import dev.quire.relay.store.RelayStore;
 import dev.quire.relay.store.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -125,7 +126,7 @@ class PersistenceTest {
       assertThat(alice.expectAck().firstRevision()).isEqualTo(2);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (relay.store().isHealthy() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
+        Thread.sleep(10); // bounded poll: nothing signals the store turning unhealthy
       }
       assertThat(relay.store().isHealthy()).isFalse();
       alice.send(new ClientMessage.Submit("other", append("ca", 1, 0, 0, "later")));
@@ -166,7 +167,7 @@ class PersistenceTest {
       long acked = System.currentTimeMillis();
       long deadline = acked + 10_000;
       while (newestBackup(backups, acked) == null && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
+        Thread.sleep(50); // bounded poll: backups are written on their own schedule
       }
     }
     Path zip = newestBackup(backups, 0);
@@ -223,9 +224,44 @@ class PersistenceTest {
   }
 
   @Test
-  void commits_areWrittenThroughBeforeTheyReturn() throws Exception {
-    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
-      try (Connection c = DriverManager.getConnection(url(), "quire", "");
+  void acknowledgedBatch_isInTheJournalWhenItsAckArrives_andSurvivesACrashBeforeH2HasIt()
+      throws Exception {
+    Path data = dir.resolve("data");
+    Path crashed = dir.resolve("crashed");
+    String token;
+    try (Relay relay = RelayFixture.start(dir)) {
+      token = relay.store().users().add("alice");
+      TestClient alice = TestClient.login(relay.port(), token, "ca");
+      RelayFixture.create(alice, "doc");
+      alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "a")));
+      alice.expectAck();
+    }
+    // Stopped cleanly: H2 holds revision 1 and the journal is empty. This H2 file is what a relay
+    // killed before H2 took anything newer leaves behind.
+    assertThat(Files.size(data.resolve("relay.journal"))).isEqualTo(8);
+    copyFiles(data, crashed);
+    try (Relay relay = RelayFixture.start(dir)) {
+      TestClient alice = TestClient.login(relay.port(), token, "ca");
+      alice.send(new ClientMessage.Submit("doc", append("ca", 2, 1, 1, "b")));
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(2);
+      // The acknowledgement depends on the journal alone: the moment it arrives, the journal on
+      // disk holds the batch, whether or not H2 has taken it yet. Crash here: the copy gets the
+      // journal as it is now, beside the older H2 file, and is never closed by this relay.
+      Files.copy(
+          data.resolve("relay.journal"),
+          crashed.resolve("relay.journal"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+    assertThat(Files.size(crashed.resolve("relay.journal"))).isGreaterThan(8);
+    // Opening the crashed directory writes what the journal holds and H2 lacks.
+    try (RelayStore store = RelayStore.open(crashed, 2)) {
+      assertThat(store.documents().find("doc").orElseThrow().head()).isEqualTo(2);
+      assertThat(store.history().page("doc", 0, 100))
+          .extracting(w -> w.batch().operations())
+          .containsExactly(List.of("[\"a\"]"), List.of("[1,\"b\"]"));
+      // H2 itself also writes every commit through (no delay), so what it holds survives a kill.
+      try (Connection c =
+              DriverManager.getConnection("jdbc:h2:file:" + crashed.resolve("relay"), "quire", "");
           Statement s = c.createStatement();
           ResultSet rs =
               s.executeQuery(
@@ -233,6 +269,15 @@ class PersistenceTest {
                       + " WHERE SETTING_NAME = 'WRITE_DELAY'")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString(1)).isEqualTo("0");
+      }
+    }
+  }
+
+  private static void copyFiles(Path from, Path to) throws java.io.IOException {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
       }
     }
   }

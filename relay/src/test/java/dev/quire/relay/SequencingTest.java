@@ -129,17 +129,28 @@ class SequencingTest {
     bob.send(new ClientMessage.Open("doc", 0, false));
     bob.expect(ServerMessage.History.class);
     String token = relay.store().users().issueToken("alice");
-    for (int i = 0; i < 10; i++) {
+    int hastyCount = 10;
+    for (int i = 0; i < hastyCount; i++) {
       TestClient hasty = TestClient.login(relay.port(), token, "hasty-" + i);
       hasty.send(new ClientMessage.Submit("doc", append("hasty-" + i, 1, 0, 0, "h")));
-      Thread.sleep(i); // sometimes the submit gets through, sometimes not
-      hasty.closeConnection(1000, "gone"); // regression: a failed ack once skipped the broadcast
+      // The relay answers a message of unknown type at once, in the order received: its answer
+      // shows that the submit is in the relay's hands. Then the submitter goes, most often
+      // before its ack (regression: a failed ack once skipped the broadcast).
+      hasty.send("{\"type\":\"no-such-type\"}");
+      hasty.await(ServerMessage.Error.class, e -> e.code() == ErrorCode.UNKNOWN_TYPE);
+      hasty.closeConnection(1000, "gone");
     }
-    Thread.sleep(500);
+    // Every submit got through, so Bob gets every one of them, in order, and nothing else.
+    long seen = 0;
+    while (seen < hastyCount) {
+      for (WireSequenced w : bob.expect(ServerMessage.Sequenced.class).batches()) {
+        assertThat(w.firstRevision()).isEqualTo(seen + 1);
+        seen = w.lastRevision();
+      }
+    }
     long stored = head();
-    for (long r = 1; r <= stored; r++) {
-      assertThat(bob.expectSequenced().firstRevision()).isEqualTo(r);
-    }
+    assertThat(stored).isEqualTo(hastyCount);
+    assertThat(seen).isEqualTo(stored);
     bob.expectSilence(200);
   }
 

@@ -44,7 +44,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--trace",
       paramLabel = "FILE",
-      defaultValue = "../shared/traces/automerge-paper.json.gz",
+      // ./quire sets quire.traces to the checkout's traces/ folder.
+      defaultValue = "${sys:quire.traces:-traces}/automerge-paper.json.gz",
       description = "a sequential trace (default: ${DEFAULT-VALUE})")
   Path tracePath;
 

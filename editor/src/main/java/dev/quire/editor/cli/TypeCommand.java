@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
     name = "type",
     mixinStandardHelpOptions = true,
     description = {
-      "Types a sequential editing trace (../shared/traces/*.json.gz) into DOC, edit by edit, as",
+      "Types a sequential editing trace (such as traces/*.json.gz) into DOC, edit by edit, as",
       "a user at the keyboard would: each edit is a local edit, saved in the profile within the",
       "durability bound and, with --relay, sent live. DOC is created from the trace's start text",
       "if it does not exist; an existing DOC must hold exactly that text. For demos, load and",

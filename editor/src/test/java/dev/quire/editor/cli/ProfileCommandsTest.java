@@ -3,6 +3,7 @@ package dev.quire.editor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.editor.store.LocalStore;
+import dev.quire.ot.bench.Traces;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -28,16 +29,6 @@ class ProfileCommandsTest {
 
   private String profile() {
     return dir.resolve("profile").toString();
-  }
-
-  private static Path sharedTrace(String name) {
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path candidate = d.resolveSibling("shared").resolve("traces").resolve(name);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("shared/traces/" + name + " not found above the project");
   }
 
   @Test
@@ -90,7 +81,7 @@ class ProfileCommandsTest {
 
   @Test
   void type_typesATraceIntoANewDocumentAndKeepsEveryEdit() throws Exception {
-    Path trace = sharedTrace("seph-blog1.json.gz");
+    Path trace = Traces.path("seph-blog1.json.gz");
     assertThat(run("type", "--profile", profile(), "blog", trace.toString(), "--limit", "500"))
         .isEqualTo(ExitCodes.OK);
     assertThat(out.toString())

@@ -2,6 +2,7 @@ package dev.quire.editor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.ot.bench.Traces;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,20 +23,9 @@ class TraceCommandTest {
     return cmd.execute(args);
   }
 
-  /** The shared traces folder: a sibling "shared/traces" of the project or one of its parents. */
-  private static Path sharedTrace(String name) {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolveSibling("shared").resolve("traces").resolve(name);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("shared/traces/" + name + " not found above the project");
-  }
-
   @Test
   void trace_friendsforever_matchesAndExitsZero() {
-    int code = run("trace", sharedTrace("friendsforever.json.gz").toString());
+    int code = run("trace", Traces.path("friendsforever.json.gz").toString());
 
     assertThat(code).isZero();
     assertThat(out.toString())

@@ -271,17 +271,19 @@ class BadRelayTest {
 
   @Test
   void refusedBatch_keepsTheTextSurfacesTheErrorAndDoesNotLoop() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean otherRefused =
+        new java.util.concurrent.atomic.AtomicBoolean();
     fake =
         FakeRelay.begin(
             (m, conn) -> {
               if (m instanceof ClientMessage.Hello) {
                 return List.of(welcome());
               }
-              if (m instanceof ClientMessage.Open) {
+              if (m instanceof ClientMessage.Open o) {
                 return List.of(
-                    FakeRelay.encode(new ServerMessage.History("doc", List.of(), 0, true)));
+                    FakeRelay.encode(new ServerMessage.History(o.doc(), List.of(), 0, true)));
               }
-              if (m instanceof ClientMessage.Submit) {
+              if (m instanceof ClientMessage.Submit sub && sub.doc().equals("doc")) {
                 return List.of(
                     FakeRelay.encode(
                         ServerMessage.Error.of(
@@ -290,19 +292,44 @@ class BadRelayTest {
                             "doc",
                             "submit")));
               }
+              if (m instanceof ClientMessage.Submit sub) {
+                // "other": refused once in a way the client retries, then taken.
+                return List.of(
+                    otherRefused.getAndSet(true)
+                        ? FakeRelay.encode(
+                            new ServerMessage.Ack(sub.doc(), sub.batch().batchSeq(), 1, 5))
+                        : FakeRelay.encode(
+                            ServerMessage.Error.of(
+                                dev.quire.ot.protocol.ErrorCode.INTERNAL,
+                                "busy",
+                                sub.doc(),
+                                "submit")));
+              }
               return List.of();
             });
     DocumentSession s = clientWithLocalEdit();
+    client.addRemoteDocument("other");
+    DocumentSession other = client.open("other");
     client.start();
     TestClient.await("error", () -> client.status(s).state() == SyncStatus.State.ERROR);
-    Thread.sleep(300);
-    assertThat(fake.count(ClientMessage.Submit.class)).isEqualTo(1);
+    // A retryable refusal that comes after the mismatch is retried and taken: had the client
+    // taken the mismatch for one to retry, it would have resent "doc" first.
+    client.edit(other, 0, 0, "ok");
+    TestClient.await("other synced", () -> client.status(other).isSynced());
+    assertThat(submitsOf("other")).isEqualTo(2);
+    assertThat(submitsOf("doc")).isEqualTo(1);
     assertThat(client.status(s).error()).contains("OPERATION_MISMATCH");
     assertThat(client.text(s)).isEqualTo("mine");
     client.edit(s, 4, 0, "!"); // still editable, still saved
     client.store.flush().get();
     assertThat(client.store.localText("doc").get()).isEqualTo("mine!");
-    assertThat(fake.count(ClientMessage.Submit.class)).isEqualTo(1);
+    assertThat(submitsOf("doc")).isEqualTo(1);
+  }
+
+  private long submitsOf(String doc) {
+    return fake.received.stream()
+        .filter(m -> m instanceof ClientMessage.Submit sub && sub.doc().equals(doc))
+        .count();
   }
 
   @Test
@@ -374,8 +401,10 @@ class BadRelayTest {
     client.start();
     TestClient.await("error", () -> client.status(s).state() == SyncStatus.State.ERROR);
     assertThat(client.status(s).error()).contains("too large").contains("MESSAGE_TOO_LARGE");
-    // Backoff here is 20..500 ms: a loop would have resent many times by now.
-    Thread.sleep(1500);
+    // The relay closed the connection. Wait until the client is back (backoff 20..500 ms) and
+    // live on "small" again: a client resending "doc" on every connection would have done so.
+    TestClient.await(
+        "reconnected", () -> fake.connections.size() >= 2 && client.status(small).isSynced());
     assertThat(fake.count(ClientMessage.Submit.class)).isLessThanOrEqualTo(2);
     assertThat(
             fake.received.stream()

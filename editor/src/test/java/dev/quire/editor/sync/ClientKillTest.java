@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.Revision;
+import dev.quire.ot.bench.Traces;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.text.GapBuffer;
 import dev.quire.ot.trace.Trace;
@@ -11,7 +12,6 @@ import dev.quire.ot.trace.TraceReader;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,19 +40,9 @@ class ClientKillTest {
 
   @TempDir Path dir;
 
-  private static Path sharedTrace(String name) {
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path candidate = d.resolveSibling("shared").resolve("traces").resolve(name);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("shared/traces/" + name + " not found above the project");
-  }
-
   @Test
   void killedWhileTyping_everySavedEditIsSentExactlyOnceAfterRestart() throws Exception {
-    Path tracePath = sharedTrace("seph-blog1.json.gz");
+    Path tracePath = Traces.path("seph-blog1.json.gz");
     Trace trace = TraceReader.read(tracePath);
     try (TestRelay relay = TestRelay.start(dir.resolve("relay"))) {
       String token = relay.user("alice");

@@ -81,7 +81,7 @@ class RelayKillTest {
           alice.owner.run(() -> ta.type(a));
           bob.owner.run(() -> tb.type(b));
           each++;
-          Thread.sleep(5);
+          Thread.sleep(5); // typing pace: the relay works, and is killed, between keystrokes
         }
         relay.destroyForcibly(); // SIGKILL, batches in flight
         relay.waitFor(30, TimeUnit.SECONDS);

@@ -84,7 +84,7 @@ final class TestClient implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      Thread.sleep(10);
+      Thread.sleep(10); // bounded poll (deadline above): nothing signals the condition
     }
   }
 

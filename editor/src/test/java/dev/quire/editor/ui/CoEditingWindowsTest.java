@@ -216,7 +216,7 @@ class CoEditingWindowsTest {
       if (i % 3 == 0) {
         Gui.press(w.bob.textArea(), KeyEvent.VK_BACK_SPACE, 0);
       }
-      Thread.sleep(rnd.nextInt(4));
+      Thread.sleep(rnd.nextInt(4)); // a random pause varies how the two authors' edits interleave
     }
     // Synced means each one's own edits are acknowledged; the other's last edits may still be on
     // their way, so wait for the texts to meet.

@@ -97,7 +97,7 @@ public final class EditorLatencyBenchmark {
                         'x'));
               });
         }
-        Thread.sleep(10);
+        Thread.sleep(10); // typing pace: a keystroke every 10 ms, as a fast typist
       }
       Gui.await(
           "both synced with the same text",

@@ -63,7 +63,7 @@ final class Gui {
         throw new AssertionError("timed out after " + timeout + " waiting for " + what);
       }
       try {
-        Thread.sleep(20);
+        Thread.sleep(20); // bounded poll (deadline above): nothing signals the condition
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted waiting for " + what);

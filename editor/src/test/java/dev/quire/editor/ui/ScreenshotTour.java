@@ -83,7 +83,7 @@ public final class ScreenshotTour {
   }
 
   private static void settle() throws Exception {
-    Thread.sleep(800);
+    Thread.sleep(800); // screenshots only: let the last repaint reach the screen
     SwingUtilities.invokeAndWait(() -> {});
   }
 

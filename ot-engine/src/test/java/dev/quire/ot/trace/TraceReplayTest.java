@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The real editing traces in ../shared/traces, and traces that must be refused. */
+/** The real editing traces in the repository's traces/ folder, and traces that must be refused. */
 class TraceReplayTest {
 
   @ParameterizedTest

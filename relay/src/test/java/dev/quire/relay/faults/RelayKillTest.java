@@ -70,7 +70,7 @@ class RelayKillTest {
       for (int k = 0; k < kills; k++) {
         int before = acks(clients);
         while (acks(clients) < before + 5 && System.nanoTime() < deadline) {
-          Thread.sleep(5);
+          Thread.sleep(5); // bounded poll (deadline): acks arrive on the clients' threads
         }
         assertThat(running)
             .as("clients still typing when the relay is killed")

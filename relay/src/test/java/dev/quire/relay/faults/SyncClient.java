@@ -73,7 +73,7 @@ final class SyncClient {
         sendNext();
         drain(random.nextInt(maxPauseMillis + 1));
       } else {
-        Thread.sleep(random.nextInt(maxPauseMillis + 1));
+        Thread.sleep(random.nextInt(maxPauseMillis + 1)); // typing pause, offline
       }
     }
   }
@@ -113,7 +113,7 @@ final class SyncClient {
         sendNext();
         poll(100);
       } else {
-        Thread.sleep(50);
+        Thread.sleep(50); // offline: pause before trying to connect again
       }
     }
   }
@@ -125,7 +125,7 @@ final class SyncClient {
       if (tryConnected()) {
         poll(100);
       } else {
-        Thread.sleep(50);
+        Thread.sleep(50); // offline: pause before trying to connect again
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.quire.relay.load;
 
+import dev.quire.ot.bench.Traces;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ProtocolCodec;
@@ -158,6 +159,7 @@ public final class LoadGenerator {
     String sample =
         ProtocolCodec.encode(new ClientMessage.Submit("lat-" + runId, batch("echo", 1, 100, 1)));
     // The floor: a Java-WebSocket echo server and client on loopback, same message size.
+    CountDownLatch echoStarted = new CountDownLatch(1);
     WebSocketServer echo =
         new WebSocketServer(new InetSocketAddress("127.0.0.1", 0)) {
           @Override
@@ -175,15 +177,16 @@ public final class LoadGenerator {
           public void onError(WebSocket conn, Exception ex) {}
 
           @Override
-          public void onStart() {}
+          public void onStart() {
+            echoStarted.countDown();
+          }
         };
     echo.setTcpNoDelay(true);
     echo.setReuseAddr(true);
     echo.start();
-    while (echo.getPort() == 0) {
-      Thread.sleep(10);
+    if (!echoStarted.await(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the echo server did not start");
     }
-    Thread.sleep(200);
     int echoPort = echo.getPort();
     long[] floor = pingPong("ws://127.0.0.1:" + echoPort + "/", warmup, count, (c, i) -> sample);
     echo.stop(1000);
@@ -324,10 +327,10 @@ public final class LoadGenerator {
       w.go();
     }
     Client probe = Client.connect(url, token, "tp-probe-" + runId);
-    Thread.sleep(warmupSeconds * 1000L);
+    Thread.sleep(warmupSeconds * 1000L); // the warm-up window, not measured
     long a0 = acked.get();
     long t0 = System.nanoTime();
-    Thread.sleep(seconds * 1000L);
+    Thread.sleep(seconds * 1000L); // the measured window
     long a1 = acked.get();
     long t1 = System.nanoTime();
     // Acknowledged means in the relay's journal; a read waits until its database holds it all. How
@@ -353,7 +356,7 @@ public final class LoadGenerator {
         rate,
         rate / batchSize,
         errors.get());
-    Thread.sleep(500);
+    Thread.sleep(500); // lets the last acknowledgements in flight arrive before the writers close
     for (Writer w : all) {
       w.ws.close();
     }
@@ -462,12 +465,12 @@ public final class LoadGenerator {
       typing.scheduleAtFixedRate(
           au::type, (long) (Math.random() * period), period, TimeUnit.NANOSECONDS);
     }
-    Thread.sleep(warmupSeconds * 1000L);
+    Thread.sleep(warmupSeconds * 1000L); // the warm-up window, not measured
     long measureFrom = System.nanoTime();
     for (Author au : all) {
       au.measureFrom = measureFrom;
     }
-    Thread.sleep(seconds * 1000L);
+    Thread.sleep(seconds * 1000L); // the measured window
     long measureTo = System.nanoTime();
     for (Author au : all) {
       au.measureTo = measureTo;
@@ -704,7 +707,8 @@ public final class LoadGenerator {
     if (longDocument != null) {
       return longDocument;
     }
-    Path trace = Path.of(opts.getOrDefault("trace", "../shared/traces/automerge-paper.json.gz"));
+    String given = opts.get("trace");
+    Path trace = given != null ? Path.of(given) : Traces.path("automerge-paper.json.gz");
     System.out.println("building a document with the " + trace.getFileName() + " history");
     Trace t = TraceReader.read(trace);
     List<TextOperation> ops = new ArrayList<>(t.patchCount());

@@ -87,7 +87,7 @@ class GroupCommitterTest {
     // Idle only once the last group's outcomes were told (so a stopping relay waits for them).
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!committer.isIdle() && System.nanoTime() < deadline) {
-      Thread.sleep(1);
+      Thread.sleep(1); // bounded poll: nothing signals the committer turning idle
     }
     assertThat(committer.isIdle()).isTrue();
   }

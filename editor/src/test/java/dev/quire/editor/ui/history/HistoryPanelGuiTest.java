@@ -256,7 +256,7 @@ class HistoryPanelGuiTest {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("condition not met within 20 s");
       }
-      Thread.sleep(20);
+      Thread.sleep(20); // bounded poll (deadline above): nothing signals the condition
     }
   }
 }

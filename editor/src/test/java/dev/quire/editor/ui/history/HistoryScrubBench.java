@@ -3,6 +3,7 @@ package dev.quire.editor.ui.history;
 import com.formdev.flatlaf.FlatLightLaf;
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.sync.DocumentSession;
+import dev.quire.ot.bench.Traces;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.text.GapBuffer;
 import dev.quire.ot.trace.Trace;
@@ -40,7 +41,7 @@ public final class HistoryScrubBench {
   private HistoryScrubBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path trace = Path.of(args.length > 0 ? args[0] : "../shared/traces/automerge-paper.json.gz");
+    Path trace = args.length > 0 ? Path.of(args[0]) : Traces.path("automerge-paper.json.gz");
     int moves = args.length > 1 ? Integer.parseInt(args[1]) : 200;
     Path keep = args.length > 2 ? Path.of(args[2]) : null;
     new HistoryScrubBench().run(trace, moves, keep);
@@ -185,7 +186,7 @@ public final class HistoryScrubBench {
       long r = start + 40L * i;
       asked.put(r, System.nanoTime());
       SwingUtilities.invokeLater(() -> panel.slider().setValue((int) r));
-      Thread.sleep(16);
+      Thread.sleep(16); // pacing: one slider move per 60 Hz frame, as a dragging hand
     }
     long last = start + 40L * (steps - 1);
     waitingFor = last;

@@ -370,6 +370,19 @@ final class Dispatcher {
   static final class Utf8 {
     private Utf8() {}
 
+    /**
+     * At least the UTF-8 length of {@code s} written as a JSON string: characters JSON escapes
+     * count as six.
+     */
+    static long jsonLength(String s) {
+      long n = 2;
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        n += c < 0x20 || c == '"' || c == '\\' ? 6 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+      }
+      return n;
+    }
+
     static int length(String s) {
       int n = 0;
       for (int i = 0; i < s.length(); i++) {

@@ -338,8 +338,11 @@ final class DocumentActor {
       if (snap.isPresent()) {
         long c = snap.getAsLong();
         String snapText = ctx.store().history().checkpoint(id, c).orElseThrow().text();
-        s.answer(rid, new ServerMessage.Snapshot(id, c, snapText));
-        after = c;
+        // Every reply fits in a message: a text too long for one is not sent, the history is.
+        if (Dispatcher.Utf8.jsonLength(snapText) <= pageBytes()) {
+          s.answer(rid, new ServerMessage.Snapshot(id, c, snapText));
+          after = c;
+        }
       }
     }
     List<WireSequenced> page =

@@ -149,6 +149,14 @@ class BadInputTest {
             "b1",
             "list",
             null),
+        bad(
+            "presence without its colour",
+            "{\"type\":\"presence\",\"id\":\"b1\",\"doc\":\"doc\",\"revision\":0,"
+                + "\"selection\":{\"anchor\":0,\"head\":0},\"name\":\"M\"}",
+            ErrorCode.MALFORMED,
+            "b1",
+            "presence",
+            "doc"),
         badSubmit(
             "operation not an array",
             submit(batch("1", "1", "[{\"retain\":5}]")),

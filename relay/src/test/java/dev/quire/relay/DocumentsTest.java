@@ -70,10 +70,19 @@ class DocumentsTest {
   }
 
   @Test
-  void create_ofAnotherUsersId_isRefused() throws Exception {
+  void create_ofATakenId_answersTheSameWhoeverHoldsIt_withoutSayingWho() throws Exception {
     RelayFixture.create(alice, "d");
     bob.send(new ClientMessage.Create("d", "Mine"));
-    bob.expectError(ErrorCode.DOCUMENT_EXISTS);
+    ServerMessage.Error othersLive = bob.expectError(ErrorCode.DOCUMENT_EXISTS);
+    RelayFixture.create(bob, "gone");
+    bob.send(new ClientMessage.Delete("gone"));
+    bob.expect(ServerMessage.Deleted.class);
+    bob.send(new ClientMessage.Create("gone", "Again"));
+    ServerMessage.Error ownDeleted = bob.expectError(ErrorCode.DOCUMENT_EXISTS);
+    // The only thing learnt is that the id is taken: not whose, not whether it is deleted.
+    assertThat(othersLive.message()).doesNotContain("alice");
+    assertThat(othersLive.message().replace("\"d\"", "X").replace(" d ", " X "))
+        .isEqualTo(ownDeleted.message().replace("\"gone\"", "X").replace(" gone ", " X "));
     assertThat(only(alice).title()).isEqualTo("Title of d");
   }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,7 +123,7 @@ final class Dispatcher {
   private void refuse(Session s, ErrorCode code, String message, String text) {
     s.error(code, message, ProtocolCodec.peekRequest(text));
     if (s.user() == null) {
-      s.close(org.java_websocket.framing.CloseFrame.POLICY_VALIDATION, code.wireName());
+      s.close(CloseFrame.POLICY_VALIDATION, code.wireName());
     }
   }
 
@@ -140,12 +141,15 @@ final class Dispatcher {
       s.drainThenClose(
           "RATE_LIMITED: kept sending past the rate limit; reconnect and send more slowly");
       // Should an answer never come (a bug), the connection still goes.
-      ctx.timer()
-          .schedule(
-              () ->
-                  s.close(org.java_websocket.framing.CloseFrame.POLICY_VALIDATION, "RATE_LIMITED"),
-              DRAIN_TIMEOUT_MILLIS,
-              TimeUnit.MILLISECONDS);
+      try {
+        ctx.timer()
+            .schedule(
+                () -> s.close(CloseFrame.POLICY_VALIDATION, "RATE_LIMITED"),
+                DRAIN_TIMEOUT_MILLIS,
+                TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        s.close(CloseFrame.POLICY_VALIDATION, "RATE_LIMITED"); // the relay is stopping
+      }
       return;
     }
     s.error(

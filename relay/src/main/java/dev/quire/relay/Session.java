@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -253,14 +254,18 @@ final class Session {
       return;
     }
     if (timer != null) {
-      timer.schedule(
-          () -> {
-            if (!conn.isClosed()) {
-              conn.closeConnection(code, shown);
-            }
-          },
-          CLOSE_WAIT_MILLIS,
-          TimeUnit.MILLISECONDS);
+      try {
+        timer.schedule(
+            () -> {
+              if (!conn.isClosed()) {
+                conn.closeConnection(code, shown);
+              }
+            },
+            CLOSE_WAIT_MILLIS,
+            TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        conn.close(code, shown); // the relay is stopping: its network layer closes everything
+      }
     }
   }
 

@@ -165,6 +165,24 @@ class BadRelayTest {
   }
 
   @Test
+  void close_fromAnotherThreadWhileReconnecting_endsTheConnectionsForGood() throws Exception {
+    // A relay that never says welcome: the client drops each connection and tries again.
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> List.of(FakeRelay.encode(new ServerMessage.Documents(List.of()))));
+    client = new TestClient(dir.resolve("p"), fake.uri(), "t", "alice");
+    client.start();
+    TestClient.await("reconnecting", () -> fake.connections.size() >= 3);
+    client.engine.close(); // on this thread, not the owner
+    TestClient.await("no connection left", () -> fake.getConnections().isEmpty());
+    int made = fake.connections.size();
+    // Nothing can signal a connection that is never made: wait three times the longest backoff.
+    Thread.sleep(1500);
+    assertThat(fake.connections).hasSize(made);
+    assertThat(fake.getConnections()).isEmpty();
+  }
+
+  @Test
   void malformedMessage_isReportedAndTheClientReconnectsWithTheLocalCopyIntact() throws Exception {
     fake =
         FakeRelay.begin(

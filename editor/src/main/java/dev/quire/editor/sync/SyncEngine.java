@@ -27,8 +27,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +111,7 @@ public final class SyncEngine implements AutoCloseable {
   private volatile RelayConnection conn;
   private volatile boolean closed; // close() was called: never connect or schedule again
   // Whoever waits for the answer to each request on this connection, by request id.
-  private final Map<String, java.util.function.Consumer<ServerMessage>> awaiting = new HashMap<>();
+  private final Map<String, Consumer<ServerMessage>> awaiting = new HashMap<>();
   private boolean welcomed;
   private boolean running;
   private boolean syncAll;
@@ -299,8 +301,7 @@ public final class SyncEngine implements AutoCloseable {
    * Sends {@code m} on {@code c} and hands the relay's answer to it (a message or an error, matched
    * by the request's id) to {@code onAnswer}, on the owner thread. False when {@code c} is closed.
    */
-  boolean request(
-      RelayConnection c, ClientMessage m, java.util.function.Consumer<ServerMessage> onAnswer) {
+  boolean request(RelayConnection c, ClientMessage m, Consumer<ServerMessage> onAnswer) {
     String id = c.send(m);
     if (id == null) {
       return false;
@@ -404,7 +405,7 @@ public final class SyncEngine implements AutoCloseable {
   private void schedule(Runnable r, long millis) {
     try {
       timer.schedule(() -> owner.execute(r), millis, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // closed: nothing more is scheduled
     }
   }

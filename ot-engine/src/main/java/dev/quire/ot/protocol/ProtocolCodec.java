@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The JSON text of every protocol message, both ways. Each message is one JSON object with a {@code
@@ -178,7 +179,7 @@ public final class ProtocolCodec {
     return new RequestHeader(id, type, doc);
   }
 
-  private static String valid(String value, java.util.function.UnaryOperator<String> check) {
+  private static String valid(String value, UnaryOperator<String> check) {
     try {
       return check.apply(value);
     } catch (IllegalArgumentException e) {

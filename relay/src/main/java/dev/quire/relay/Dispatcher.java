@@ -2,13 +2,18 @@ package dev.quire.relay;
 
 import dev.quire.ot.codec.MalformedMessageException;
 import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Request;
 import dev.quire.ot.protocol.RequestHeader;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.UnknownTypeException;
+import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.store.StoreException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +35,9 @@ final class Dispatcher {
   private final RelayContext ctx;
   private final ConcurrentHashMap<String, DocumentActor> actors = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
+
+  /** At least the bytes of a listed document besides its id and title: names, numbers, role. */
+  private static final int DOCUMENT_FIELDS_BYTES = 160;
 
   /** The longest a flooding connection's close waits for the answers owed to it. */
   static final long DRAIN_TIMEOUT_MILLIS = 5_000;
@@ -234,8 +242,8 @@ final class Dispatcher {
     s.requestTaken(id); // every path below answers it, or tells the session it was answered
     if (m instanceof ClientMessage.Hello) {
       s.error(ErrorCode.HELLO_REQUIRED, "hello was already said", about);
-    } else if (m instanceof ClientMessage.ListDocuments) {
-      ctx.pool().execute(() -> list(s, id));
+    } else if (m instanceof ClientMessage.ListDocuments l) {
+      ctx.pool().execute(() -> list(s, id, l.after()));
     } else if (m instanceof ClientMessage.Create c) {
       String doc = c.doc() != null ? c.doc() : UUID.randomUUID().toString();
       onDocument(doc, s, about.withDoc(doc), (a, x) -> a.create(x, id, c));
@@ -276,12 +284,27 @@ final class Dispatcher {
         about);
   }
 
-  private void list(Session s, String id) {
+  /** Answers a listing with the documents after {@code after}, as many as fit in a message. */
+  private void list(Session s, String id, String after) {
     try {
-      s.answer(
-          id,
-          new ServerMessage.Documents(
-              ctx.store().documents().list(s.user(), ctx.config().openMode())));
+      List<DocumentInfo> all =
+          new ArrayList<>(ctx.store().documents().list(s.user(), ctx.config().openMode()));
+      all.sort(Comparator.comparing(DocumentInfo::doc)); // the order "after" pages by
+      long room = ctx.config().limits().maxMessageBytes() - WireSequenced.PAGE_OVERHEAD_BYTES;
+      List<DocumentInfo> page = new ArrayList<>();
+      boolean complete = true;
+      for (DocumentInfo d : all) {
+        if (after != null && d.doc().compareTo(after) <= 0) {
+          continue; // listed in id order: these came in an earlier page
+        }
+        room -= Utf8.jsonLength(d.doc()) + Utf8.jsonLength(d.title()) + DOCUMENT_FIELDS_BYTES;
+        if (room < 0 && !page.isEmpty()) {
+          complete = false;
+          break;
+        }
+        page.add(d);
+      }
+      s.answer(id, new ServerMessage.Documents(page, complete));
     } catch (StoreException e) {
       log.error("Listing documents failed", e);
       s.error(

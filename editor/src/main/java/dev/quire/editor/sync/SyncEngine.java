@@ -496,15 +496,21 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
-  /** Asks the relay for the documents of the user. */
+  /** Asks the relay for the documents of the user, page by page. */
   private void list() {
     listingsPending++;
-    request(conn, new ClientMessage.ListDocuments(), this::listed);
+    List<DocumentInfo> listing = new ArrayList<>();
+    request(conn, new ClientMessage.ListDocuments(), m -> listed(listing, m));
   }
 
-  private void listed(ServerMessage m) {
-    if (m instanceof ServerMessage.Documents d) {
-      relayDocuments(d.documents());
+  private void listed(List<DocumentInfo> listing, ServerMessage m) {
+    if (m instanceof ServerMessage.Documents d && !d.complete()) {
+      listing.addAll(d.documents());
+      String last = listing.get(listing.size() - 1).doc();
+      request(conn, new ClientMessage.ListDocuments(last), next -> listed(listing, next));
+    } else if (m instanceof ServerMessage.Documents d) {
+      listing.addAll(d.documents());
+      relayDocuments(listing);
     } else {
       listingsPending = Math.max(0, listingsPending - 1);
       if (m instanceof ServerMessage.Error e) {

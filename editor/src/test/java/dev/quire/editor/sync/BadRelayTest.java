@@ -165,6 +165,42 @@ class BadRelayTest {
   }
 
   @Test
+  void listingInPages_isFollowedToItsEnd() throws Exception {
+    List<String> afters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(welcome());
+              }
+              if (m instanceof ClientMessage.ListDocuments l) {
+                afters.add(String.valueOf(l.after()));
+                String doc = l.after() == null ? "a" : "b";
+                return List.of(
+                    FakeRelay.encode(
+                        new ServerMessage.Documents(
+                            List.of(
+                                new dev.quire.ot.protocol.DocumentInfo(
+                                    doc, "T " + doc, 1, 0, 1, dev.quire.ot.protocol.Role.OWNER)),
+                            l.after() != null)));
+              }
+              if (m instanceof ClientMessage.Open o) {
+                return List.of(
+                    FakeRelay.encode(new ServerMessage.History(o.doc(), List.of(), 0, true)));
+              }
+              return List.of();
+            });
+    client = new TestClient(dir.resolve("p"), fake.uri(), "t", "alice");
+    client.owner.call(() -> client.engine.syncAllDocuments());
+    client.start();
+    client.awaitSettled();
+    assertThat(client.store.documents().get())
+        .extracting(d -> d.id())
+        .containsExactlyInAnyOrder("a", "b");
+    assertThat(afters).startsWith("null", "a");
+  }
+
+  @Test
   void close_fromAnotherThreadWhileReconnecting_endsTheConnectionsForGood() throws Exception {
     // A relay that never says welcome: the client drops each connection and tries again.
     fake =

@@ -97,6 +97,10 @@ public final class ProtocolCodec {
         o.put("doc", c.doc());
       }
       o.put("title", c.title());
+    } else if (m instanceof ClientMessage.ListDocuments l) {
+      if (l.after() != null) {
+        o.put("after", l.after());
+      }
     } else if (m instanceof ClientMessage.Rename r) {
       o.put("doc", r.doc()).put("title", r.title());
     } else if (m instanceof ClientMessage.Share s) {
@@ -203,8 +207,8 @@ public final class ProtocolCodec {
         yield build(type, () -> new ClientMessage.Create(doc, title));
       }
       case "list" -> {
-        reader(tree, type);
-        yield new ClientMessage.ListDocuments();
+        String after = reader(tree, type, "after").optionalString("after");
+        yield build(type, () -> new ClientMessage.ListDocuments(after));
       }
       case "rename" -> {
         JsonObjectReader r = reader(tree, type, "doc", "title");
@@ -286,6 +290,7 @@ public final class ProtocolCodec {
     } else if (m instanceof ServerMessage.Documents d) {
       ArrayNode docs = o.putArray("documents");
       d.documents().forEach(info -> docs.add(documentTree(info)));
+      o.put("complete", d.complete());
     } else if (m instanceof ServerMessage.Renamed r) {
       o.put("doc", r.doc()).put("title", r.title());
     } else if (m instanceof ServerMessage.Deleted d) {
@@ -394,15 +399,16 @@ public final class ProtocolCodec {
         yield new ServerMessage.Created(info);
       }
       case "documents" -> {
-        JsonObjectReader r = reader(tree, type, "documents");
+        JsonObjectReader r = reader(tree, type, "documents", "complete");
         JsonNode array = r.array("documents");
+        boolean complete = r.bool("complete");
         List<DocumentInfo> docs = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
           docs.add(
               readDocument(
                   JsonObjectReader.of(array.get(i), "documents.documents[" + i + "]", DOCUMENT)));
         }
-        yield new ServerMessage.Documents(docs);
+        yield build(type, () -> new ServerMessage.Documents(docs, complete));
       }
       case "renamed" -> {
         JsonObjectReader r = reader(tree, type, "doc", "title");

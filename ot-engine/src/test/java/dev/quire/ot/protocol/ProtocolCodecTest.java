@@ -34,6 +34,7 @@ class ProtocolCodecTest {
         new ClientMessage.Create("notes-1", "Notes"),
         new ClientMessage.Create(null, "Untitled"),
         new ClientMessage.ListDocuments(),
+        new ClientMessage.ListDocuments("after-this"),
         new ClientMessage.Rename("d", "New title"),
         new ClientMessage.Delete("d"),
         new ClientMessage.Share("d", "bob", Role.VIEWER),
@@ -53,6 +54,7 @@ class ProtocolCodecTest {
         ServerMessage.Error.of(ErrorCode.MALFORMED, "bad", null, null),
         new ServerMessage.Created(info),
         new ServerMessage.Documents(List.of(info, info)),
+        new ServerMessage.Documents(List.of(info), false),
         new ServerMessage.Renamed("d", "T2"),
         new ServerMessage.Deleted("d"),
         new ServerMessage.Shared("d", "bob", Role.EDITOR),
@@ -297,7 +299,7 @@ class ProtocolCodecTest {
             "sequenced.sequenced is not a known field"),
         Arguments.of(
             "{\"type\":\"documents\",\"documents\":[{\"doc\":\"d\",\"title\":\"t\","
-                + "\"created\":1,\"head\":0,\"lastChange\":1,\"role\":\"none\"}]}",
+                + "\"created\":1,\"head\":0,\"lastChange\":1,\"role\":\"none\"}],\"complete\":true}",
             "documents.documents[0].role"));
   }
 

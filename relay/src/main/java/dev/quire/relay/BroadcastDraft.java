@@ -1,10 +1,13 @@
 package dev.quire.relay;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.Handshakedata;
+import org.java_websocket.handshake.ServerHandshake;
 
 /**
  * RFC 6455 framing that encodes a frame once when a thread sends the same frame to many connections
@@ -18,6 +21,9 @@ final class BroadcastDraft extends Draft_6455 {
 
   private record Encoded(Framedata frame, ByteBuffer bytes) {}
 
+  /** The status a handshake refused for its bearer token is given ({@link RelayServer}). */
+  static final short UNAUTHORIZED = 401;
+
   BroadcastDraft(int maxFrameSize) {
     super(List.of(), maxFrameSize);
   }
@@ -25,6 +31,21 @@ final class BroadcastDraft extends Draft_6455 {
   @Override
   public Draft copyInstance() {
     return new BroadcastDraft(getMaxFrameSize());
+  }
+
+  /**
+   * A refused upgrade gets a plain HTTP 401 instead of the 101 response (Java-WebSocket can only
+   * refuse a handshake with 404).
+   */
+  @Override
+  public List<ByteBuffer> createHandshake(Handshakedata handshake) {
+    if (handshake instanceof ServerHandshake response && response.getHttpStatus() == UNAUTHORIZED) {
+      String text =
+          "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\nContent-Length: 0\r\n"
+              + "Connection: close\r\n\r\n";
+      return List.of(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+    }
+    return super.createHandshake(handshake);
   }
 
   @Override

@@ -2,17 +2,25 @@ package dev.quire.relay;
 
 import dev.quire.ot.codec.MalformedMessageException;
 import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.Request;
+import dev.quire.ot.protocol.RequestHeader;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.UnknownTypeException;
+import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.store.StoreException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +36,12 @@ final class Dispatcher {
   private final RelayContext ctx;
   private final ConcurrentHashMap<String, DocumentActor> actors = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
+
+  /** At least the bytes of a listed document besides its id and title: names, numbers, role. */
+  private static final int DOCUMENT_FIELDS_BYTES = 160;
+
+  /** The longest a flooding connection's close waits for the answers owed to it. */
+  static final long DRAIN_TIMEOUT_MILLIS = 5_000;
 
   /** How long an idle actor of a live document is kept before it is dropped. */
   static final long KEEP_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -46,8 +60,7 @@ final class Dispatcher {
                 s.error(
                     ErrorCode.HELLO_REQUIRED,
                     "no hello within " + ctx.config().helloTimeoutMillis() + " ms",
-                    null,
-                    null);
+                    RequestHeader.NONE);
               }
             },
             ctx.config().helloTimeoutMillis(),
@@ -58,7 +71,7 @@ final class Dispatcher {
     ctx.metrics().connections.dec();
     for (String doc : s.subscriptions) {
       try {
-        onDocument(doc, s, "leave", DocumentActor::sessionClosed);
+        onDocument(doc, s, RequestHeader.of("leave"), (a, x) -> a.sessionClosed(x));
       } catch (RejectedExecutionException e) {
         // stopping: nobody is left to tell
       }
@@ -71,79 +84,92 @@ final class Dispatcher {
 
   /** A text message from {@code s}, on a network thread. */
   void received(Session s, String text) {
-    if (s.isClosing()) {
+    if (s.isClosing() || s.isDraining()) {
+      return; // beyond the close: its sender resends what was not answered after reconnecting
+    }
+    long now = System.nanoTime();
+    if (!s.bucket.tryTake(now)) {
+      rateLimited(s, text, now);
       return;
     }
-    if (!s.bucket.tryTake(System.nanoTime())) {
-      rateLimited(s);
-      return;
-    }
-    s.droppedInARow = 0;
     int max = ctx.config().limits().maxMessageBytes();
     if (text.length() > max || Utf8.length(text) > max) {
       s.error(
           ErrorCode.MESSAGE_TOO_LARGE,
           "message has more than " + max + " bytes; split large edits into several batches",
-          null,
-          null);
+          ProtocolCodec.peekRequest(text));
       return;
     }
-    ClientMessage m;
+    Request r;
     try {
-      m = ProtocolCodec.decodeClient(text);
+      r = ProtocolCodec.decodeRequest(text);
     } catch (UnknownTypeException e) {
-      refuseBeforeHello(s, ErrorCode.UNKNOWN_TYPE, e.getMessage());
+      refuse(s, ErrorCode.UNKNOWN_TYPE, e.getMessage(), text);
       return;
     } catch (MalformedMessageException e) {
-      refuseBeforeHello(s, ErrorCode.MALFORMED, e.getMessage());
+      refuse(s, ErrorCode.MALFORMED, e.getMessage(), text);
       return;
     }
+    RequestHeader about = r.header();
     if (shuttingDown) {
-      s.error(ErrorCode.SHUTTING_DOWN, "the relay is stopping", m.doc(), m.type());
+      s.error(ErrorCode.SHUTTING_DOWN, "the relay is stopping", about);
       return;
+    }
+    if (s.holdForHello(r)) {
+      return; // handled once hello is checked
     }
     try {
-      if (s.holdForHello(m)) {
-        return; // handled once hello is checked
-      }
       if (s.user() == null) {
         if (s.helloArrived()) {
-          checkHello(s, m);
+          checkHello(s, r);
         }
       } else {
-        dispatch(s, m);
+        dispatch(s, r);
       }
     } catch (RejectedExecutionException e) {
-      s.error(ErrorCode.SHUTTING_DOWN, "the relay is stopping", m.doc(), m.type());
+      s.error(ErrorCode.SHUTTING_DOWN, "the relay is stopping", about);
     }
   }
 
-  private void refuseBeforeHello(Session s, ErrorCode code, String message) {
+  /** Refuses a message that could not be read, naming whatever of it was readable. */
+  private void refuse(Session s, ErrorCode code, String message, String text) {
+    s.error(code, message, ProtocolCodec.peekRequest(text));
     if (s.user() == null) {
-      s.error(code, message, null, null);
-      s.close(org.java_websocket.framing.CloseFrame.POLICY_VALIDATION, code.wireName());
-    } else {
-      s.error(code, message, null, null);
+      s.close(CloseFrame.POLICY_VALIDATION, code.wireName());
     }
   }
 
-  private void rateLimited(Session s) {
-    s.droppedInARow++;
-    long now = System.nanoTime();
-    if (s.droppedInARow > ctx.config().limits().rateBurst()) {
+  /**
+   * A message over the rate is dropped, and refused with an error naming it, so that its sender
+   * knows to send it again. A connection that keeps sending far past the rate (its dropped messages
+   * run out their own bucket: more than {@code rateBurst} beyond what {@code ratePerSecond}
+   * forgives) is closed instead: answering it would cost more than serving it.
+   */
+  private void rateLimited(Session s, String text, long now) {
+    RequestHeader about = ProtocolCodec.peekRequest(text);
+    if (!s.dropped.tryTake(now)) {
       log.warn("Closing session {} of {}: kept flooding past the rate limit", s.id(), s.user());
-      s.error(ErrorCode.RATE_LIMITED, "kept sending past the rate limit", null, null);
-      s.close(org.java_websocket.framing.CloseFrame.POLICY_VALIDATION, "RATE_LIMITED");
-    } else if (now - s.lastRateErrorNanos > 100_000_000L || s.droppedInARow == 1) {
-      s.lastRateErrorNanos = now;
-      s.error(
-          ErrorCode.RATE_LIMITED,
-          "more than "
-              + ctx.config().limits().ratePerSecond()
-              + " messages a second; the message was dropped, send it again later",
-          null,
-          null);
+      ctx.metrics().error(ErrorCode.RATE_LIMITED);
+      s.drainThenClose(
+          "RATE_LIMITED: kept sending past the rate limit; reconnect and send more slowly");
+      // Should an answer never come (a bug), the connection still goes.
+      try {
+        ctx.timer()
+            .schedule(
+                () -> s.close(CloseFrame.POLICY_VALIDATION, "RATE_LIMITED"),
+                DRAIN_TIMEOUT_MILLIS,
+                TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        s.close(CloseFrame.POLICY_VALIDATION, "RATE_LIMITED"); // the relay is stopping
+      }
+      return;
     }
+    s.error(
+        ErrorCode.RATE_LIMITED,
+        "more than "
+            + ctx.config().limits().ratePerSecond()
+            + " messages a second; the message was dropped, send it again later",
+        about);
   }
 
   /**
@@ -151,16 +177,16 @@ final class Dispatcher {
    * order: a request sent right after hello, without waiting for the welcome, is answered as if it
    * had waited.
    */
-  private void checkHello(Session s, ClientMessage m) {
+  private void checkHello(Session s, Request r) {
     s.checkingHello();
     try {
       ctx.loadPool()
           .execute(
               () -> {
                 try {
-                  hello(s, m);
+                  hello(s, r);
                 } finally { // whatever happened, what came behind it is not left waiting
-                  for (ClientMessage next; (next = s.nextHeldForHello()) != null; ) {
+                  for (Request next; (next = s.nextHeldForHello()) != null; ) {
                     handleAfterHello(s, next);
                   }
                 }
@@ -171,24 +197,25 @@ final class Dispatcher {
     }
   }
 
-  private void handleAfterHello(Session s, ClientMessage m) {
+  private void handleAfterHello(Session s, Request r) {
     if (s.isClosing()) {
       return;
     }
     try {
       if (s.user() == null) {
-        hello(s, m); // the hello was refused: this is the next try, as it would have been
+        hello(s, r); // the hello was refused: this is the next try, as it would have been
       } else {
-        dispatch(s, m);
+        dispatch(s, r);
       }
     } catch (RejectedExecutionException e) {
-      s.error(ErrorCode.SHUTTING_DOWN, "the relay is stopping", m.doc(), m.type());
+      s.error(ErrorCode.SHUTTING_DOWN, "the relay is stopping", r.header());
     }
   }
 
-  private void hello(Session s, ClientMessage m) {
-    if (!(m instanceof ClientMessage.Hello hello)) {
-      s.error(ErrorCode.HELLO_REQUIRED, "the first message must be hello", m.doc(), m.type());
+  private void hello(Session s, Request r) {
+    RequestHeader about = r.header();
+    if (!(r.message() instanceof ClientMessage.Hello hello)) {
+      s.error(ErrorCode.HELLO_REQUIRED, "the first message must be hello", about);
       return;
     }
     if (hello.protocol() != ProtocolCodec.VERSION) {
@@ -198,8 +225,7 @@ final class Dispatcher {
               + ProtocolCodec.VERSION
               + ", the client "
               + hello.protocol(),
-          null,
-          "hello");
+          about);
       return;
     }
     Optional<String> user;
@@ -210,12 +236,19 @@ final class Dispatcher {
         user = ctx.store().users().authenticate(hello.token());
       } catch (StoreException e) {
         log.error("Checking a token failed", e);
-        s.error(ErrorCode.INTERNAL, "the relay could not check the token", null, "hello");
+        s.error(ErrorCode.INTERNAL, "the relay could not check the token", about);
         return;
       }
     }
     if (user.isEmpty()) {
-      s.error(ErrorCode.UNAUTHORIZED, "unknown or revoked token", null, "hello");
+      s.error(ErrorCode.UNAUTHORIZED, "unknown or revoked token", about);
+      return;
+    }
+    if (s.upgradeUser() != null && !s.upgradeUser().equals(user.get())) {
+      s.error(
+          ErrorCode.UNAUTHORIZED,
+          "the token in hello is another user's than the token in the upgrade request",
+          about);
       return;
     }
     String owner;
@@ -223,7 +256,7 @@ final class Dispatcher {
       owner = ctx.store().clientIds().bind(hello.clientId(), user.get());
     } catch (StoreException e) {
       log.error("Binding a client id failed", e);
-      s.error(ErrorCode.INTERNAL, "the relay could not check the client id", null, "hello");
+      s.error(ErrorCode.INTERNAL, "the relay could not check the client id", about);
       return;
     }
     if (!owner.equals(user.get())) {
@@ -231,13 +264,13 @@ final class Dispatcher {
       s.error(
           ErrorCode.CLIENT_ID_TAKEN,
           "client id " + hello.clientId() + " belongs to another user; use this client's own id",
-          null,
-          "hello");
+          about);
       return;
     }
     s.authenticated(user.get(), hello.clientId());
     log.debug("Session {} is {} ({})", s.id(), user.get(), hello.clientId());
-    s.send(
+    s.answer(
+        r.id(),
         new ServerMessage.Welcome(
             ProtocolCodec.VERSION,
             user.get(),
@@ -246,32 +279,36 @@ final class Dispatcher {
             ctx.config().limits()));
   }
 
-  private void dispatch(Session s, ClientMessage m) {
+  private void dispatch(Session s, Request r) {
+    ClientMessage m = r.message();
+    RequestHeader about = r.header();
+    String id = r.id();
+    s.requestTaken(id); // every path below answers it, or tells the session it was answered
     if (m instanceof ClientMessage.Hello) {
-      s.error(ErrorCode.HELLO_REQUIRED, "hello was already said", null, "hello");
-    } else if (m instanceof ClientMessage.ListDocuments) {
-      ctx.loadPool().execute(() -> list(s));
+      s.error(ErrorCode.HELLO_REQUIRED, "hello was already said", about);
+    } else if (m instanceof ClientMessage.ListDocuments l) {
+      ctx.loadPool().execute(() -> list(s, id, l.after()));
     } else if (m instanceof ClientMessage.Create c) {
       String doc = c.doc() != null ? c.doc() : UUID.randomUUID().toString();
-      onDocument(doc, s, m.type(), (a, x) -> a.create(x, c));
-    } else if (m instanceof ClientMessage.Rename r) {
-      onDocument(r.doc(), s, m.type(), (a, x) -> a.rename(x, r));
+      onDocument(doc, s, about.withDoc(doc), (a, x) -> a.create(x, id, c));
+    } else if (m instanceof ClientMessage.Rename rn) {
+      onDocument(rn.doc(), s, about, (a, x) -> a.rename(x, id, rn));
     } else if (m instanceof ClientMessage.Delete d) {
-      onDocument(d.doc(), s, m.type(), (a, x) -> a.delete(x, d));
+      onDocument(d.doc(), s, about, (a, x) -> a.delete(x, id));
     } else if (m instanceof ClientMessage.Share sh) {
-      onDocument(sh.doc(), s, m.type(), (a, x) -> a.share(x, sh));
+      onDocument(sh.doc(), s, about, (a, x) -> a.share(x, id, sh));
     } else if (m instanceof ClientMessage.Open o) {
-      onDocument(o.doc(), s, m.type(), (a, x) -> a.open(x, o));
+      onDocument(o.doc(), s, about, (a, x) -> a.open(x, id, o));
     } else if (m instanceof ClientMessage.Unsubscribe u) {
-      onDocument(u.doc(), s, m.type(), (a, x) -> a.unsubscribeRequest(x));
+      onDocument(u.doc(), s, about, (a, x) -> a.unsubscribeRequest(x, id));
     } else if (m instanceof ClientMessage.Submit sub) {
       if (!sub.batch().clientId().equals(s.clientId())) {
-        clientIdMismatch(s, sub);
+        clientIdMismatch(s, sub, about);
         return;
       }
-      onDocument(sub.doc(), s, m.type(), (a, x) -> a.submit(x, sub));
+      onDocument(sub.doc(), s, about, (a, x) -> a.submit(x, id, sub));
     } else if (m instanceof ClientMessage.Presence p) {
-      onDocument(p.doc(), s, m.type(), (a, x) -> a.presence(x, p));
+      onDocument(p.doc(), s, about, (a, x) -> a.presence(x, id, p));
     }
   }
 
@@ -279,7 +316,7 @@ final class Dispatcher {
    * A batch under another client id than the connection's hello: refused before it reaches the
    * document, since clients recognise their acknowledgements by client id.
    */
-  private void clientIdMismatch(Session s, ClientMessage.Submit sub) {
+  private void clientIdMismatch(Session s, ClientMessage.Submit sub, RequestHeader about) {
     ctx.metrics().rejected(ErrorCode.CLIENT_ID_MISMATCH, sub.batch().size());
     s.error(
         ErrorCode.CLIENT_ID_MISMATCH,
@@ -288,18 +325,36 @@ final class Dispatcher {
             + " is not this connection's client id "
             + s.clientId()
             + " (from hello)",
-        sub.doc(),
-        sub.type());
+        about);
   }
 
-  private void list(Session s) {
+  /** Answers a listing with the documents after {@code after}, as many as fit in a message. */
+  private void list(Session s, String id, String after) {
     try {
-      s.send(
-          new ServerMessage.Documents(
-              ctx.store().documents().list(s.user(), ctx.config().openMode())));
+      List<DocumentInfo> all =
+          new ArrayList<>(ctx.store().documents().list(s.user(), ctx.config().openMode()));
+      all.sort(Comparator.comparing(DocumentInfo::doc)); // the order "after" pages by
+      long room = ctx.config().limits().maxMessageBytes() - WireSequenced.PAGE_OVERHEAD_BYTES;
+      List<DocumentInfo> page = new ArrayList<>();
+      boolean complete = true;
+      for (DocumentInfo d : all) {
+        if (after != null && d.doc().compareTo(after) <= 0) {
+          continue; // listed in id order: these came in an earlier page
+        }
+        room -= Utf8.jsonLength(d.doc()) + Utf8.jsonLength(d.title()) + DOCUMENT_FIELDS_BYTES;
+        if (room < 0 && !page.isEmpty()) {
+          complete = false;
+          break;
+        }
+        page.add(d);
+      }
+      s.answer(id, new ServerMessage.Documents(page, complete));
     } catch (StoreException e) {
       log.error("Listing documents failed", e);
-      s.error(ErrorCode.INTERNAL, "the relay could not list documents", null, "list");
+      s.error(
+          ErrorCode.INTERNAL,
+          "the relay could not list documents",
+          new RequestHeader(id, "list", null));
     }
   }
 
@@ -310,7 +365,7 @@ final class Dispatcher {
    * document.
    */
   private void onDocument(
-      String doc, Session s, String request, BiConsumer<DocumentActor, Session> work) {
+      String doc, Session s, RequestHeader request, BiConsumer<DocumentActor, Session> work) {
     actors.compute(
         doc,
         (id, existing) -> {
@@ -363,6 +418,19 @@ final class Dispatcher {
   /** UTF-8 length of a string. */
   static final class Utf8 {
     private Utf8() {}
+
+    /**
+     * At least the UTF-8 length of {@code s} written as a JSON string: characters JSON escapes
+     * count as six.
+     */
+    static long jsonLength(String s) {
+      long n = 2;
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        n += c < 0x20 || c == '"' || c == '\\' ? 6 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+      }
+      return n;
+    }
 
     static int length(String s) {
       int n = 0;

@@ -7,6 +7,7 @@ import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.RequestHeader;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
@@ -74,6 +75,8 @@ final class DocumentActor {
   // scheduleLive): one frame per subscriber for many batches rather than one per batch, which is
   // what bounds a document with hundreds of authors.
   private final List<WireSequenced> live = new ArrayList<>();
+  // Subscribers whose submit the batches in live answer: told once those are sent.
+  private final List<Map.Entry<Session, String>> liveAnswers = new ArrayList<>();
   private boolean liveFlushQueued;
   private long lastLiveNanos = System.nanoTime() - LIVE_INTERVAL_CAP_NANOS;
   // Sending costs about the same per subscriber whatever a message holds, so a document with many
@@ -85,11 +88,11 @@ final class DocumentActor {
   /** A request waiting for the commits before it; {@code quiet}: it needs all of them done. */
   private static final class Deferred {
     final Session session;
-    final String request;
+    final RequestHeader request;
     final Consumer<Session> work;
     boolean quiet;
 
-    Deferred(Session session, String request, Consumer<Session> work, boolean quiet) {
+    Deferred(Session session, RequestHeader request, Consumer<Session> work, boolean quiet) {
       this.session = session;
       this.request = request;
       this.work = work;
@@ -143,7 +146,7 @@ final class DocumentActor {
    * Queues {@code work} for {@code session} on this document's executor; refusals and failures are
    * answered with an error.
    */
-  void run(Session session, String request, Consumer<Session> work) {
+  void run(Session session, RequestHeader request, Consumer<Session> work) {
     queued.incrementAndGet();
     try {
       executor.execute(() -> runNow(session, request, work));
@@ -153,10 +156,11 @@ final class DocumentActor {
     }
   }
 
-  private void runNow(Session session, String request, Consumer<Session> work) {
+  private void runNow(Session session, RequestHeader request, Consumer<Session> work) {
+    boolean submit = SUBMIT.equals(request.type());
     try {
-      if (loading || !deferred.isEmpty() || (committing > 0 && !SUBMIT.equals(request))) {
-        defer(new Deferred(session, request, work, !SUBMIT.equals(request)), false);
+      if (loading || !deferred.isEmpty() || (committing > 0 && !submit)) {
+        defer(new Deferred(session, request, work, !submit), false);
       } else {
         attempt(new Deferred(session, request, work, false));
       }
@@ -167,7 +171,7 @@ final class DocumentActor {
 
   /** Runs a request, or defers it to the front of the queue when it must wait for commits. */
   private void attempt(Deferred d) {
-    if (!SUBMIT.equals(d.request)) {
+    if (!SUBMIT.equals(d.request.type())) {
       sendLive(); // whatever it answers or changes comes after the batches already committed
     }
     try {
@@ -179,17 +183,17 @@ final class DocumentActor {
       defer(d, true); // runs again once it is read
     } catch (Refusal r) {
       if (d.session != null) {
-        d.session.error(r.code(), r.getMessage(), id, d.request);
+        d.session.error(r.code(), r.getMessage(), d.request.withDoc(id));
       }
     } catch (RuntimeException e) { // StoreException, or a bug: never leave a request unanswered
-      log.error("Document {}: {} failed", id, d.request, e);
+      log.error("Document {}: {} failed", id, d.request.type(), e);
       invalidate(); // re-read the stored state before the next request
       String what =
           e instanceof StoreException
               ? "the relay could not store or read: " + e.getMessage()
               : "the relay failed: " + e;
       if (d.session != null) {
-        d.session.error(ErrorCode.INTERNAL, what, id, d.request);
+        d.session.error(ErrorCode.INTERNAL, what, d.request.withDoc(id));
       }
     }
   }
@@ -257,14 +261,16 @@ final class DocumentActor {
 
   // ---- documents ----
 
-  void create(Session s, ClientMessage.Create m) {
+  void create(Session s, String rid, ClientMessage.Create m) {
     load();
     String user = s.user();
     if (row != null) {
       if (!row.deleted() && row.owner().equals(user)) {
-        s.send(new ServerMessage.Created(row.info(Role.OWNER))); // a retried create
+        s.answer(rid, new ServerMessage.Created(row.info(Role.OWNER))); // a retried create
         return;
       }
+      // The same answer whoever holds the id, and whether it was deleted: it says the id is
+      // taken, never by whom (see docs/protocol.md, create).
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }
     long now = System.currentTimeMillis();
@@ -273,23 +279,23 @@ final class DocumentActor {
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }
     installRow(ctx.loader().row(id).orElse(null)); // just written: a quick read
-    s.send(new ServerMessage.Created(row.info(Role.OWNER)));
+    s.answer(rid, new ServerMessage.Created(row.info(Role.OWNER)));
   }
 
-  void rename(Session s, ClientMessage.Rename m) {
+  void rename(Session s, String rid, ClientMessage.Rename m) {
     requireRole(s, Role.EDITOR);
     long now = System.currentTimeMillis();
     ctx.store().documents().rename(id, m.title(), now);
     row = ctx.store().documents().find(id).orElse(null);
     ServerMessage.Renamed renamed = new ServerMessage.Renamed(id, m.title());
-    sendToAll(renamed, s);
+    sendToAll(renamed, s, rid);
   }
 
-  void delete(Session s, ClientMessage.Delete m) {
+  void delete(Session s, String rid) {
     requireRole(s, Role.OWNER);
     ctx.store().documents().markDeleted(id, System.currentTimeMillis());
     ServerMessage.Deleted deleted = new ServerMessage.Deleted(id);
-    sendToAll(deleted, s);
+    sendToAll(deleted, s, rid);
     for (Session sub : List.copyOf(subscribers)) {
       unsubscribe(sub);
     }
@@ -297,7 +303,7 @@ final class DocumentActor {
     roles.clear();
   }
 
-  void share(Session s, ClientMessage.Share m) {
+  void share(Session s, String rid, ClientMessage.Share m) {
     requireRole(s, Role.OWNER);
     if (ctx.config().openMode()) {
       throw new Refusal(ErrorCode.FORBIDDEN, "roles do not apply in open mode");
@@ -318,12 +324,12 @@ final class DocumentActor {
         }
       }
     }
-    s.send(new ServerMessage.Shared(id, m.user(), m.role()));
+    s.answer(rid, new ServerMessage.Shared(id, m.user(), m.role()));
   }
 
   // ---- history ----
 
-  void open(Session s, ClientMessage.Open m) {
+  void open(Session s, String rid, ClientMessage.Open m) {
     requireRole(s, Role.VIEWER);
     long head = row.head();
     if (m.fromRevision() > head) {
@@ -337,18 +343,26 @@ final class DocumentActor {
       if (snap.isPresent()) {
         long c = snap.getAsLong();
         String snapText = ctx.store().history().checkpoint(id, c).orElseThrow().text();
-        s.send(new ServerMessage.Snapshot(id, c, snapText));
-        after = c;
+        // Every reply fits in a message: a text too long for one is not sent, the history is.
+        if (Dispatcher.Utf8.jsonLength(snapText) <= pageBytes()) {
+          s.answer(rid, new ServerMessage.Snapshot(id, c, snapText));
+          after = c;
+        }
       }
     }
     List<WireSequenced> page =
-        ctx.store().history().page(id, after, ctx.config().limits().pageSize());
+        ctx.store().history().page(id, after, ctx.config().limits().pageSize(), pageBytes());
     long last = page.isEmpty() ? after : page.get(page.size() - 1).lastRevision();
     boolean complete = last >= head;
     if (complete) {
       subscribe(s);
     }
-    s.send(new ServerMessage.History(id, page, head, complete));
+    s.answer(rid, new ServerMessage.History(id, page, head, complete));
+  }
+
+  /** The most bytes of batches in one page or live message: it stays within the message limit. */
+  private long pageBytes() {
+    return Math.max(1, ctx.config().limits().maxMessageBytes() - WireSequenced.PAGE_OVERHEAD_BYTES);
   }
 
   /**
@@ -370,16 +384,16 @@ final class DocumentActor {
     return OptionalLong.empty();
   }
 
-  void unsubscribeRequest(Session s) {
+  void unsubscribeRequest(Session s, String rid) {
     unsubscribe(s);
-    s.send(new ServerMessage.Unsubscribed(id));
+    s.answer(rid, new ServerMessage.Unsubscribed(id));
   }
 
   void sessionClosed(Session s) {
     unsubscribe(s);
   }
 
-  void presence(Session s, ClientMessage.Presence m) {
+  void presence(Session s, String rid, ClientMessage.Presence m) {
     if (!subscribers.contains(s)) {
       throw new Refusal(ErrorCode.NOT_SUBSCRIBED, "open document " + id + " before presence");
     }
@@ -387,11 +401,12 @@ final class DocumentActor {
         new ServerMessage.PresenceOf(
             id, s.id(), s.user(), m.revision(), m.selection(), m.name(), m.colour());
     broadcast(ProtocolCodec.encode(p), s);
+    s.answered(rid); // relayed: presence has no answer of its own
   }
 
   // ---- sequencing ----
 
-  void submit(Session s, ClientMessage.Submit m) {
+  void submit(Session s, String rid, ClientMessage.Submit m) {
     WireBatch wb = m.batch();
     int size = wb.size();
     try {
@@ -419,10 +434,10 @@ final class DocumentActor {
                     .history()
                     .findBatchAtOrAfter(id, s.user(), wb.clientId(), wb.batchSeq())
                     .orElse(last);
-        answerResend(s, wb, digest, earlier);
+        answerResend(s, rid, wb, digest, earlier);
         return;
       }
-      sequence(s, wb, digest, key);
+      sequence(s, rid, wb, digest, key);
     } catch (Refusal r) {
       ctx.metrics().rejected(r.code(), size);
       throw r;
@@ -430,7 +445,7 @@ final class DocumentActor {
   }
 
   private void answerResend(
-      Session s, WireBatch wb, byte[] digest, HistoryStore.StoredBatch earlier) {
+      Session s, String rid, WireBatch wb, byte[] digest, HistoryStore.StoredBatch earlier) {
     if (earlier.batchSeq() != wb.batchSeq()) {
       throw new Refusal(
           ErrorCode.BATCH_CONFLICT,
@@ -453,7 +468,8 @@ final class DocumentActor {
     }
     ctx.metrics().batchesDeduplicated.inc();
     sendLive(); // the revisions before it first
-    s.send(
+    s.answer(
+        rid,
         new ServerMessage.Ack(
             id, wb.batchSeq(), earlier.firstRevision(), earlier.timestampMillis()));
   }
@@ -463,7 +479,7 @@ final class DocumentActor {
    * next submit can be sequenced while this one commits; the ack and the broadcast wait for the
    * commit ({@link #committed}).
    */
-  private void sequence(Session s, WireBatch wb, byte[] digest, ClientKey key) {
+  private void sequence(Session s, String rid, WireBatch wb, byte[] digest, ClientKey key) {
     long head = row.head();
     if (wb.baseRevision() > head) {
       throw new Refusal(
@@ -519,14 +535,16 @@ final class DocumentActor {
     if (committing > 1
         || executor.hasQueued()
         || !ctx.committer()
-            .tryCommitNow(append, failure -> committed(s, entry, sequencedIn, failure))) {
+            .tryCommitNow(append, failure -> committed(s, rid, entry, sequencedIn, failure))) {
       ctx.committer()
-          .append(append, failure -> runOutcome(() -> committed(s, entry, sequencedIn, failure)));
+          .append(
+              append, failure -> runOutcome(() -> committed(s, rid, entry, sequencedIn, failure)));
     }
   }
 
   /** The outcome of a batch handed to the committer, in the order they were handed over. */
-  private void committed(Session s, WireSequenced entry, long sequencedIn, StoreException failure) {
+  private void committed(
+      Session s, String rid, WireSequenced entry, long sequencedIn, StoreException failure) {
     committing--;
     unfinished.decrementAndGet();
     WireBatch wb = entry.batch();
@@ -540,8 +558,7 @@ final class DocumentActor {
       s.error(
           ErrorCode.INTERNAL,
           "the relay could not store the batch: " + failure.getMessage(),
-          id,
-          SUBMIT);
+          new RequestHeader(rid, SUBMIT, id));
       return;
     }
     if (sequencedIn != epoch) {
@@ -550,8 +567,11 @@ final class DocumentActor {
     ctx.metrics().operationsAccepted.inc(wb.size());
     if (!subscribers.contains(s)) {
       // A subscriber learns of its batch among the others; anyone else needs an ack.
-      s.send(
+      s.answer(
+          rid,
           new ServerMessage.Ack(id, wb.batchSeq(), entry.firstRevision(), entry.timestampMillis()));
+    } else {
+      liveAnswers.add(Map.entry(s, rid)); // its batch in the next sequenced message answers it
     }
     live.add(entry);
     if (!liveFlushQueued) {
@@ -606,7 +626,7 @@ final class DocumentActor {
 
   /**
    * Sends the committed batches not yet sent to every subscriber, in messages of at most a page of
-   * revisions, each encoded once for all.
+   * revisions and of bytes, each encoded once for all.
    */
   private void sendLive() {
     liveFlushQueued = false;
@@ -615,19 +635,26 @@ final class DocumentActor {
     }
     lastLiveNanos = System.nanoTime();
     int pageSize = ctx.config().limits().pageSize();
+    long pageBytes = pageBytes();
     int from = 0;
     while (from < live.size()) {
       int to = from;
       long revisions = 0;
+      long bytes = 0;
       do {
         revisions += live.get(to).batch().size();
+        bytes += live.get(to).wireBytesBound();
         to++;
-      } while (to < live.size() && revisions + live.get(to).batch().size() <= pageSize);
+      } while (to < live.size()
+          && revisions + live.get(to).batch().size() <= pageSize
+          && bytes + live.get(to).wireBytesBound() <= pageBytes);
       String json = ProtocolCodec.encode(new ServerMessage.Sequenced(id, live.subList(from, to)));
       sendToSubscribers(json, null);
       from = to;
     }
     live.clear();
+    liveAnswers.forEach(a -> a.getKey().answered(a.getValue()));
+    liveAnswers.clear();
   }
 
   private static List<TextOperation> canonicalise(DocumentText text, WireBatch wb) {
@@ -836,10 +863,9 @@ final class DocumentActor {
     }
   }
 
-  /** Sends to {@code requester} and every subscriber. */
-  private void sendToAll(ServerMessage m, Session requester) {
-    String json = ProtocolCodec.encode(m);
-    requester.sendJson(json);
-    broadcast(json, requester);
+  /** Sends to {@code requester}, as the answer to its request {@code rid}, and every subscriber. */
+  private void sendToAll(ServerMessage m, Session requester, String rid) {
+    requester.answer(rid, m);
+    broadcast(ProtocolCodec.encode(m), requester);
   }
 }

@@ -57,8 +57,14 @@ public record RelayConfig(
     requireRange("metricsPort", metricsPort, -1, 65535);
     requireRange("checkpointInterval", checkpointInterval, 1, Integer.MAX_VALUE);
     requireRange("workerThreads", workerThreads, 1, 1024);
-    if (maxOutgoingBytes < 1) {
-      throw new IllegalArgumentException("maxOutgoingBytes must be positive");
+    if (maxOutgoingBytes < 2L * limits.maxMessageBytes()) {
+      // The answer to one request is at most one message: a reader must always have room for it.
+      throw new IllegalArgumentException(
+          "maxOutgoingBytes ("
+              + maxOutgoingBytes
+              + ") must be at least twice maxMessageBytes ("
+              + limits.maxMessageBytes()
+              + ")");
     }
     if (helloTimeoutMillis < 1) {
       throw new IllegalArgumentException("helloTimeoutMillis must be positive");

@@ -3,9 +3,11 @@ package dev.quire.relay;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
@@ -54,46 +56,78 @@ final class RelayServer extends WebSocketServer {
     String auth = request.getFieldValue("Authorization");
     if (!ctx.config().openMode() && auth != null && !auth.isEmpty()) {
       // Optional early check: a client that sends its token in the upgrade request is refused
-      // before the WebSocket opens. hello must still carry the token.
-      String token = auth.startsWith("Bearer ") ? auth.substring(7).trim() : "";
-      if (token.isEmpty() || ctx.store().users().authenticate(token).isEmpty()) {
-        throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "UNAUTHORIZED");
+      // before the WebSocket opens, with 401. hello must still carry a token of the same user.
+      Optional<String> user = bearerToken(auth).flatMap(t -> ctx.store().users().authenticate(t));
+      if (user.isEmpty()) {
+        builder.setHttpStatus(BroadcastDraft.UNAUTHORIZED);
+        builder.setHttpStatusMessage("Unauthorized");
+        conn.setAttachment(Refused.INSTANCE);
+      } else {
+        conn.setAttachment(new Upgraded(user.get()));
       }
     }
     return builder;
   }
 
+  /** The token of an {@code Authorization: Bearer TOKEN} header; the scheme in any case. */
+  static Optional<String> bearerToken(String authorization) {
+    String[] parts = authorization.trim().split("\\s+", 2);
+    if (parts.length != 2 || !parts[0].equalsIgnoreCase("bearer") || parts[1].isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(parts[1].trim());
+  }
+
+  /** Attached to a connection whose upgrade was refused: it is closed as soon as it opens. */
+  private enum Refused {
+    INSTANCE
+  }
+
+  /** Attached between the upgrade and {@link #onOpen}: the user of the upgrade's bearer token. */
+  private record Upgraded(String user) {}
+
   @Override
   public void onOpen(WebSocket conn, ClientHandshake handshake) {
-    Session s = new Session(conn, "s" + sessionIds.incrementAndGet(), ctx.config(), ctx.metrics());
+    Object attached = conn.getAttachment();
+    if (attached == Refused.INSTANCE) {
+      // The 401 response is written; close once it is flushed, without a WebSocket close frame.
+      conn.setAttachment(null);
+      ((WebSocketImpl) conn).flushAndClose(CloseFrame.POLICY_VALIDATION, "UNAUTHORIZED", false);
+      return;
+    }
+    String upgradeUser = attached instanceof Upgraded u ? u.user() : null;
+    Session s =
+        new Session(
+            conn,
+            "s" + sessionIds.incrementAndGet(),
+            ctx.config(),
+            ctx.metrics(),
+            upgradeUser,
+            ctx.timer());
     conn.setAttachment(s);
     dispatcher.opened(s);
   }
 
   @Override
   public void onMessage(WebSocket conn, String message) {
-    Session s = conn.getAttachment();
-    if (s != null) {
+    if (conn.getAttachment() instanceof Session s) {
       dispatcher.received(s, message);
     }
   }
 
   @Override
   public void onMessage(WebSocket conn, ByteBuffer message) {
-    Session s = conn.getAttachment();
-    if (s != null) {
+    if (conn.getAttachment() instanceof Session s) {
       s.error(
           dev.quire.ot.protocol.ErrorCode.MALFORMED,
           "binary messages are not part of the protocol; send JSON text",
-          null,
-          null);
+          dev.quire.ot.protocol.RequestHeader.NONE);
     }
   }
 
   @Override
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-    Session s = conn.getAttachment();
-    if (s != null) {
+    if (conn.getAttachment() instanceof Session s) {
       log.debug("Session {} closed: {} {}", s.id(), code, reason);
       dispatcher.closed(s);
     }
@@ -122,7 +156,7 @@ final class RelayServer extends WebSocketServer {
   Iterable<Session> sessions() {
     return () ->
         getConnections().stream()
-            .map(c -> (Session) c.getAttachment())
+            .map(c -> c.getAttachment() instanceof Session s ? s : null)
             .filter(java.util.Objects::nonNull)
             .iterator();
   }

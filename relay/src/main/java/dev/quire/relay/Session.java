@@ -1,17 +1,22 @@
 package dev.quire.relay;
 
-import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.Request;
+import dev.quire.ot.protocol.RequestHeader;
 import dev.quire.ot.protocol.ServerMessage;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
+import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
@@ -36,29 +41,53 @@ final class Session {
   private static final int HELLO_ARRIVED = 1;
   private static final int HELLO_TIMED_OUT = 2;
   private final AtomicInteger helloState = new AtomicInteger(HELLO_AWAITED);
+  private final String upgradeUser;
+  private final ScheduledExecutorService timer;
   private volatile String user;
   private volatile String clientId;
   private volatile boolean closing;
-  int droppedInARow; // network thread only
-  long lastRateErrorNanos; // network thread only
+  // Ids of requests handed on and not yet answered, with how many of each (a client may reuse an
+  // id); the close of a draining connection waits for them.
+  private final ConcurrentHashMap<String, Integer> unanswered = new ConcurrentHashMap<>();
+  private volatile String drainReason; // non-null: closes with this reason once all are answered
+  // Takes one token per message dropped over the rate: a connection that runs it dry keeps sending
+  // far past the rate (network thread only).
+  final TokenBucket dropped;
   private long queuedEstimate; // guarded by this
   // Messages that came while hello is checked off the network thread, to handle after it in
   // order; null when no hello is being checked. Guarded by heldLock.
-  private ArrayDeque<ClientMessage> heldForHello;
+  private ArrayDeque<Request> heldForHello;
   private final Object heldLock = new Object();
 
-  Session(WebSocket conn, String id, RelayConfig config, RelayMetrics metrics) {
+  /** {@code timer} drops connections that do not answer a close (null: they are not dropped). */
+  Session(
+      WebSocket conn,
+      String id,
+      RelayConfig config,
+      RelayMetrics metrics,
+      String upgradeUser,
+      ScheduledExecutorService timer) {
     this.conn = conn;
+    this.timer = timer;
+    this.upgradeUser = upgradeUser;
     this.id = id;
     this.maxOutgoingBytes = config.maxOutgoingBytes();
     this.metrics = metrics;
     this.bucket =
         new TokenBucket(
             config.limits().ratePerSecond(), config.limits().rateBurst(), System.nanoTime());
+    this.dropped =
+        new TokenBucket(
+            config.limits().ratePerSecond(), config.limits().rateBurst(), System.nanoTime());
   }
 
   String id() {
     return id;
+  }
+
+  /** The user of the upgrade request's bearer token, or null when it had none. */
+  String upgradeUser() {
+    return upgradeUser;
   }
 
   /** The authenticated user, or null before hello. */
@@ -89,7 +118,7 @@ final class Session {
   }
 
   /** Holds {@code m} and returns true while hello is being checked; false otherwise. */
-  boolean holdForHello(ClientMessage m) {
+  boolean holdForHello(Request m) {
     synchronized (heldLock) {
       if (heldForHello == null) {
         return false;
@@ -103,9 +132,9 @@ final class Session {
    * The next message held while hello was checked, in order; null when there is none left, and from
    * then on nothing more is held.
    */
-  ClientMessage nextHeldForHello() {
+  Request nextHeldForHello() {
     synchronized (heldLock) {
-      ClientMessage m = heldForHello == null ? null : heldForHello.poll();
+      Request m = heldForHello == null ? null : heldForHello.poll();
       if (m == null) {
         heldForHello = null;
       }
@@ -122,8 +151,52 @@ final class Session {
     return closing || !conn.isOpen();
   }
 
+  /** Sends a message that answers no request of this connection. */
   void send(ServerMessage message) {
     sendJson(ProtocolCodec.encode(message));
+  }
+
+  /**
+   * Sends the answer to this connection's request {@code requestId}. A {@code snapshot} is not the
+   * last answer to its request (the history page follows); any other answer is.
+   */
+  void answer(String requestId, ServerMessage message) {
+    sendJson(ProtocolCodec.encode(message, requestId));
+    if (requestId != null && !(message instanceof ServerMessage.Snapshot)) {
+      answered(requestId);
+    }
+  }
+
+  /** The request {@code requestId} was handed on: its answer is owed before a draining close. */
+  void requestTaken(String requestId) {
+    unanswered.merge(requestId, 1, Integer::sum);
+  }
+
+  /**
+   * The request {@code requestId} was answered, by {@link #answer} or in a way that names no id
+   * (its batch in a {@code sequenced} message, a presence relayed).
+   */
+  void answered(String requestId) {
+    unanswered.computeIfPresent(requestId, (id, n) -> n == 1 ? null : n - 1);
+    if (drainReason != null && unanswered.isEmpty()) {
+      close(CloseFrame.POLICY_VALIDATION, drainReason);
+    }
+  }
+
+  /**
+   * Reads nothing more from this connection, and closes it with {@code reason} once every request
+   * taken before is answered: what it was promised reaches it before the close frame.
+   */
+  void drainThenClose(String reason) {
+    drainReason = reason;
+    if (unanswered.isEmpty()) {
+      close(CloseFrame.POLICY_VALIDATION, reason);
+    }
+  }
+
+  /** True once {@link #drainThenClose} was called: its further messages are not read. */
+  boolean isDraining() {
+    return drainReason != null;
   }
 
   /**
@@ -177,10 +250,13 @@ final class Session {
     }
   }
 
-  /** Sends an error and, for codes that close, closes the connection with the code as reason. */
-  void error(ErrorCode code, String message, String doc, String request) {
+  /**
+   * Sends an error about the request {@code about} (naming whatever of it is known) and, for codes
+   * that close, closes the connection with the code as reason.
+   */
+  void error(ErrorCode code, String message, RequestHeader about) {
     metrics.error(code);
-    send(ServerMessage.Error.of(code, message, doc, request));
+    answer(about.id(), ServerMessage.Error.of(code, message, about.doc(), about.type()));
     if (code.closes()) {
       int closeCode =
           code == ErrorCode.MESSAGE_TOO_LARGE
@@ -192,10 +268,47 @@ final class Session {
     }
   }
 
+  /**
+   * Sends the close frame and keeps reading, ignoring what comes, until the client answers it; then
+   * the network layer closes the socket. Closing the socket at once (what Java-WebSocket's own
+   * close does once the frame is written) would reset a connection whose client is still sending,
+   * and a reset discards what the client had not read yet: the close frame and the answers before
+   * it. A client that never answers is dropped after {@link #CLOSE_WAIT_MILLIS}.
+   */
   void close(int code, String reason) {
+    if (closing) {
+      return;
+    }
     closing = true;
-    conn.close(code, reason.length() > 120 ? reason.substring(0, 120) : reason);
+    String shown = reason.length() > 120 ? reason.substring(0, 120) : reason;
+    try {
+      CloseFrame frame = new CloseFrame();
+      frame.setCode(code);
+      frame.setReason(shown);
+      frame.isValid();
+      conn.sendFrame(frame);
+    } catch (InvalidDataException | RuntimeException e) { // not connected, or not a valid close
+      conn.close(code, shown);
+      return;
+    }
+    if (timer != null) {
+      try {
+        timer.schedule(
+            () -> {
+              if (!conn.isClosed()) {
+                conn.closeConnection(code, shown);
+              }
+            },
+            CLOSE_WAIT_MILLIS,
+            TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        conn.close(code, shown); // the relay is stopping: its network layer closes everything
+      }
+    }
   }
+
+  /** How long a closed connection is read, waiting for the client to answer the close frame. */
+  static final long CLOSE_WAIT_MILLIS = 5_000;
 
   /** Bytes queued in the socket's outgoing queue, exactly. */
   long queuedBytes() {

@@ -7,10 +7,15 @@ import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Ids;
+import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,11 +76,53 @@ class DocumentsTest {
   }
 
   @Test
-  void create_ofAnotherUsersId_isRefused() throws Exception {
+  void create_ofATakenId_answersTheSameWhoeverHoldsIt_withoutSayingWho() throws Exception {
     RelayFixture.create(alice, "d");
     bob.send(new ClientMessage.Create("d", "Mine"));
-    bob.expectError(ErrorCode.DOCUMENT_EXISTS);
+    ServerMessage.Error othersLive = bob.expectError(ErrorCode.DOCUMENT_EXISTS);
+    RelayFixture.create(bob, "gone");
+    bob.send(new ClientMessage.Delete("gone"));
+    bob.expect(ServerMessage.Deleted.class);
+    bob.send(new ClientMessage.Create("gone", "Again"));
+    ServerMessage.Error ownDeleted = bob.expectError(ErrorCode.DOCUMENT_EXISTS);
+    // The only thing learnt is that the id is taken: not whose, not whether it is deleted.
+    assertThat(othersLive.message()).doesNotContain("alice");
+    assertThat(othersLive.message().replace("\"d\"", "X").replace(" d ", " X "))
+        .isEqualTo(ownDeleted.message().replace("\"gone\"", "X").replace(" gone ", " X "));
     assertThat(only(alice).title()).isEqualTo("Title of d");
+  }
+
+  @Test
+  void list_longerThanAMessage_comesInPages_eachWithinTheMessageLimit() throws Exception {
+    String title = "é".repeat(Ids.MAX_TITLE); // about 650 bytes a document on the wire
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      String doc = String.format("doc-%03d", i);
+      ids.add(doc);
+      alice.send(new ClientMessage.Create(doc, title));
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      alice.expect(ServerMessage.Created.class);
+    }
+    List<String> listed = new ArrayList<>();
+    int pages = 0;
+    String after = null;
+    while (true) {
+      String id = alice.send(new ClientMessage.ListDocuments(after));
+      Reply r = alice.nextReply();
+      assertThat(r.id()).isEqualTo(id);
+      assertThat(ProtocolCodec.encode(r).getBytes(StandardCharsets.UTF_8).length)
+          .isLessThanOrEqualTo(RelayFixture.TEST_LIMITS.maxMessageBytes());
+      ServerMessage.Documents d = (ServerMessage.Documents) r.message();
+      pages++;
+      d.documents().forEach(info -> listed.add(info.doc()));
+      if (d.complete()) {
+        break;
+      }
+      after = listed.get(listed.size() - 1);
+    }
+    assertThat(pages).isGreaterThan(1);
+    assertThat(listed).isEqualTo(ids); // every document once, in id order
   }
 
   @Test

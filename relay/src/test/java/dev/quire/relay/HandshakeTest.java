@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.ServerMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HandshakeTest {
@@ -119,11 +126,61 @@ class HandshakeTest {
     assertThat(c.connectBlocking(10, TimeUnit.SECONDS)).isFalse();
   }
 
-  @Test
-  void upgradeRequestWithGoodBearerToken_isAccepted() throws Exception {
-    TestClient c = new TestClient(relay.port(), Map.of("Authorization", "Bearer " + aliceToken));
+  @ParameterizedTest
+  @ValueSource(strings = {"Bearer wrong", "Bearer", "Bearer  ", "Basic YWxpY2U6cHc=", "wrong"})
+  void upgradeRefusedForItsBearerToken_answers401_andCloses(String authorization) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", relay.port())) {
+      socket.setSoTimeout(10_000);
+      String response = upgrade(socket, authorization);
+      assertThat(response).startsWith("HTTP/1.1 401 ");
+      assertThat(response).containsIgnoringCase("WWW-Authenticate: Bearer");
+      assertThat(socket.getInputStream().read()).as("closed after the response").isEqualTo(-1);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Bearer ", "bearer ", "BEARER "})
+  void upgradeRequestWithGoodBearerToken_isAccepted_theSchemeInAnyCase(String scheme)
+      throws Exception {
+    TestClient c = new TestClient(relay.port(), Map.of("Authorization", scheme + aliceToken));
     assertThat(c.connectBlocking(10, TimeUnit.SECONDS)).isTrue();
     c.send(new ClientMessage.Hello(ProtocolCodec.VERSION, aliceToken, "c1"));
     c.expect(ServerMessage.Welcome.class);
+  }
+
+  @Test
+  void helloWithAnotherUsersTokenThanTheUpgrade_isRefusedAndClosed() throws Exception {
+    String bobToken = relay.store().users().add("bob");
+    TestClient c = new TestClient(relay.port(), Map.of("Authorization", "Bearer " + aliceToken));
+    assertThat(c.connectBlocking(10, TimeUnit.SECONDS)).isTrue();
+    String id = c.send(new ClientMessage.Hello(ProtocolCodec.VERSION, bobToken, "c1"));
+    Reply r = c.nextReply();
+    assertThat(r.id()).isEqualTo(id);
+    assertThat(((ServerMessage.Error) r.message()).code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+    assertThat(c.awaitClosed()).isTrue();
+    assertThat(c.closeReason).startsWith("UNAUTHORIZED");
+  }
+
+  /** Sends an upgrade request with {@code authorization}; returns the response's head. */
+  private String upgrade(Socket socket, String authorization) throws IOException {
+    socket
+        .getOutputStream()
+        .write(
+            ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Authorization: "
+                    + authorization
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (head.indexOf("\r\n\r\n") < 0) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      head.append((char) c);
+    }
+    return head.toString();
   }
 }

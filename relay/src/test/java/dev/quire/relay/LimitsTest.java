@@ -7,10 +7,16 @@ import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Limits;
 import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,20 +67,58 @@ class LimitsTest {
   }
 
   @Test
-  void flood_isRateLimited_thenDisconnected_whileOthersAreServed() throws Exception {
+  void everyMessageOverTheRate_isRefusedWithItsId_andNoneGoesUnanswered() throws Exception {
     relay = RelayFixture.start(dir, b -> b.limits(new Limits(64 * 1024, 50, 10, 20, 20)));
+    TestClient c = TestClient.login(relay.port(), relay.store().users().add("eager"), "ce");
+    int sent = 35; // 20 within the burst, 15 over it: fewer than the 20 dropped that close
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < sent; i++) {
+      ids.add(c.send(new ClientMessage.Open("nowhere", 0, false)));
+    }
+    Map<String, ErrorCode> answers = new HashMap<>();
+    for (int i = 0; i < sent; i++) {
+      Reply r = c.nextReply();
+      ServerMessage.Error e = (ServerMessage.Error) r.message();
+      assertThat(e.doc()).isEqualTo("nowhere");
+      assertThat(e.request()).isEqualTo("open");
+      assertThat(answers.put(r.id(), e.code())).as("one answer per request").isNull();
+    }
+    assertThat(answers.keySet()).isEqualTo(ids);
+    assertThat(answers.values()).contains(ErrorCode.RATE_LIMITED, ErrorCode.UNKNOWN_DOCUMENT);
+    assertThat(answers.values().stream().filter(ErrorCode.RATE_LIMITED::equals).count())
+        .isGreaterThanOrEqualTo(sent - 20 - 1); // a token may come back while sending
+    c.expectSilence(200);
+    assertThat(c.isOpen()).isTrue();
+  }
+
+  @Test
+  void sustainedFlood_isDisconnectedWithAReason_afterTheAnswersItWasOwed() throws Exception {
+    relay = RelayFixture.start(dir, b -> b.limits(new Limits(64 * 1024, 50, 10, 200, 200)));
     TestClient flooder = TestClient.login(relay.port(), relay.store().users().add("flood"), "cf");
     TestClient alice = TestClient.login(relay.port(), relay.store().users().add("alice"), "ca");
     RelayFixture.create(alice, "doc");
-    String list = ProtocolCodec.encode(new ClientMessage.ListDocuments());
-    for (int i = 0; i < 200 && flooder.isOpen(); i++) {
-      flooder.send(list);
+    try {
+      for (int i = 0; i < 20_000; i++) {
+        flooder.send(new ClientMessage.Open("nowhere", 0, false));
+      }
+    } catch (WebsocketNotConnectedException e) {
+      // the relay's close frame came: the flood stops here
     }
-    ServerMessage.Error limited =
-        flooder.await(ServerMessage.Error.class, e -> e.code() == ErrorCode.RATE_LIMITED);
-    assertThat(limited.retry()).isTrue();
     assertThat(flooder.awaitClosed()).isTrue();
-    assertThat(flooder.closeReason).isEqualTo("RATE_LIMITED");
+    assertThat(flooder.closeCode).as(flooder.closeReason).isEqualTo(CloseFrame.POLICY_VALIDATION);
+    assertThat(flooder.closeReason).startsWith("RATE_LIMITED");
+    // Every request the relay took before the close was answered: the answered ids are t1..tN.
+    Set<Integer> answered = new HashSet<>(Set.of(1)); // t1 was hello, answered by welcome
+    while (flooder.pending() > 0) {
+      Reply r = flooder.nextReply();
+      assertThat(r.message()).isInstanceOf(ServerMessage.Error.class);
+      assertThat(answered.add(Integer.parseInt(r.id().substring(1)))).isTrue();
+    }
+    assertThat(answered).isNotEmpty();
+    int last = answered.stream().max(Integer::compare).orElseThrow();
+    assertThat(answered)
+        .as("no request before the last answered one went unanswered")
+        .hasSize(last);
     alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "still here")));
     alice.expectAck();
   }
@@ -93,8 +137,9 @@ class LimitsTest {
 
     try (RawWebSocket slow = new RawWebSocket(relay.port())) {
       slow.sendText(
-          ProtocolCodec.encode(new ClientMessage.Hello(ProtocolCodec.VERSION, slowToken, "cs")));
-      slow.sendText(ProtocolCodec.encode(new ClientMessage.Open("doc", 0, false)));
+          ProtocolCodec.encode(
+              "h", new ClientMessage.Hello(ProtocolCodec.VERSION, slowToken, "cs")));
+      slow.sendText(ProtocolCodec.encode("o", new ClientMessage.Open("doc", 0, false)));
       // ...and never reads again. Push far more than the socket buffers can hold.
       String chunk = "y".repeat(60_000);
       long maxSeen = 0;

@@ -87,6 +87,21 @@ class RelayMainTest {
   }
 
   @Test
+  void aSendQueueTooSmallForTwoMessages_isRefused() {
+    // One reply is at most one message; a queue that cannot hold it would cut off every reader.
+    assertThat(
+            run(
+                "--max-message-bytes",
+                "1048576",
+                "--max-queued-bytes",
+                "1048576",
+                "--data",
+                data()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("at least twice maxMessageBytes");
+  }
+
+  @Test
   void userAdd_printsATokenOnce_andListAndRevokeWork() {
     assertThat(run("user", "add", "alice", "--data", data())).isZero();
     String token = out.toString().trim();

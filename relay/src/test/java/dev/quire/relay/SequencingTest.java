@@ -71,6 +71,19 @@ class SequencingTest {
   }
 
   @Test
+  void batchSeqGaps_areAccepted_butNeverGoingBack() throws Exception {
+    // Sequence numbers only have to increase (docs/protocol.md, submit): 2, then 7.
+    alice.send(new ClientMessage.Submit("doc", append("ca", 2, 0, 0, "ab")));
+    assertThat(alice.expectAck().firstRevision()).isEqualTo(1);
+    alice.send(new ClientMessage.Submit("doc", append("ca", 7, 1, 2, "c")));
+    assertThat(alice.expectAck().firstRevision()).isEqualTo(2);
+    alice.send(new ClientMessage.Submit("doc", append("ca", 5, 2, 3, "d")));
+    alice.expectError(ErrorCode.BATCH_CONFLICT); // below one already sequenced
+    alice.send(new ClientMessage.Submit("doc", append("ca", 7, 1, 2, "c")));
+    assertThat(alice.expectAck().firstRevision()).as("a resend of 7").isEqualTo(2);
+  }
+
+  @Test
   void submit_isAckedToTheSubmitterAndBroadcastToTheOthers() throws Exception {
     alice.send(new ClientMessage.Open("doc", 0, false));
     assertThat(alice.expect(ServerMessage.History.class).complete()).isTrue();

@@ -36,7 +36,8 @@ class SessionTest {
     // document's other subscribers was skipped.
     AtomicInteger sends = new AtomicInteger();
     RelayConfig config = RelayConfig.builder(Path.of("unused")).build();
-    Session s = new Session(vanishing(sends), "s1", config, new RelayMetrics(() -> 0, () -> 0));
+    Session s =
+        new Session(vanishing(sends), "s1", config, new RelayMetrics(() -> 0, () -> 0), null, null);
     assertThatCode(() -> s.sendJson("{\"type\":\"ack\"}")).doesNotThrowAnyException();
     assertThat(s.isClosing()).isTrue();
     s.sendJson("{}");
@@ -47,11 +48,12 @@ class SessionTest {
   void helloAndItsTimeout_exactlyOneWins() {
     RelayConfig config = RelayConfig.builder(Path.of("unused")).build();
     RelayMetrics metrics = new RelayMetrics(() -> 0, () -> 0);
-    Session greeted = new Session(vanishing(new AtomicInteger()), "s1", config, metrics);
+    Session greeted =
+        new Session(vanishing(new AtomicInteger()), "s1", config, metrics, null, null);
     assertThat(greeted.helloArrived()).isTrue();
     assertThat(greeted.helloTimedOut()).isFalse();
     assertThat(greeted.helloArrived()).isTrue(); // later messages of a greeted connection
-    Session silent = new Session(vanishing(new AtomicInteger()), "s2", config, metrics);
+    Session silent = new Session(vanishing(new AtomicInteger()), "s2", config, metrics, null, null);
     assertThat(silent.helloTimedOut()).isTrue();
     assertThat(silent.helloArrived()).isFalse();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireSequenced;
 import java.net.URI;
@@ -29,6 +30,8 @@ final class TestClient extends WebSocketClient {
   volatile int closeCode;
   volatile String closeReason;
   private String clientId; // as said in hello by login
+  private int requests; // ids sent so far
+  private volatile String lastId;
 
   TestClient(int port) {
     this(port, Map.of());
@@ -54,15 +57,29 @@ final class TestClient extends WebSocketClient {
     return c;
   }
 
-  void send(ClientMessage m) {
-    send(ProtocolCodec.encode(m));
+  /** Sends {@code m} with the next request id ({@code t1}, {@code t2}...); returns the id. */
+  String send(ClientMessage m) {
+    String id = "t" + ++requests;
+    lastId = id;
+    send(ProtocolCodec.encode(id, m));
+    return id;
+  }
+
+  /** The id of the latest request sent with {@link #send(ClientMessage)}. */
+  String lastId() {
+    return lastId;
   }
 
   /** The next message, decoded. */
   ServerMessage next() throws InterruptedException {
+    return nextReply().message();
+  }
+
+  /** The next message with the request id it answers. */
+  Reply nextReply() throws InterruptedException {
     String json = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
     assertThat(json).as("a message from the relay within " + WAIT_SECONDS + " s").isNotNull();
-    return ProtocolCodec.decodeServer(json);
+    return ProtocolCodec.decodeReply(json);
   }
 
   /** The next message within {@code millis}, or null. */

@@ -41,7 +41,10 @@ final class DocumentLink {
   private int submitRetries;
   private int gapsInARow;
   private boolean fetchingLog;
-  private final ArrayDeque<ServerMessage> backlog = new ArrayDeque<>();
+  private final ArrayDeque<Incoming> backlog = new ArrayDeque<>();
+
+  /** A message from the relay, with the request of ours it answers (null when unasked). */
+  private record Incoming(ClientMessage request, ServerMessage message) {}
 
   DocumentLink(SyncEngine engine, DocumentSession session) {
     this.engine = engine;
@@ -109,19 +112,29 @@ final class DocumentLink {
     }
   }
 
-  /** A message about this document, in the order the relay sent it. */
+  /** A message about this document that answers no request of ours, in the order sent. */
   void message(ServerMessage m) {
+    receive(new Incoming(null, m));
+  }
+
+  /** The relay's answer to {@code request}, one of this link's, matched by its id. */
+  private void answer(ClientMessage request, ServerMessage m) {
+    receive(new Incoming(request, m));
+  }
+
+  private void receive(Incoming in) {
     if (phase == Phase.FAILED || phase == Phase.DELETED || conn == null) {
       return;
     }
     if (fetchingLog) {
-      backlog.add(m);
+      backlog.add(in);
       return;
     }
+    ServerMessage m = in.message();
     if (m instanceof ServerMessage.History h) {
-      history(h);
+      history(h, in);
     } else if (m instanceof ServerMessage.Sequenced s) {
-      sequenced(s);
+      sequenced(s, in);
     } else if (m instanceof ServerMessage.Ack a) {
       ack(a);
     } else if (m instanceof ServerMessage.Created c) {
@@ -142,7 +155,7 @@ final class DocumentLink {
       session.presenceState().leave(l.session());
       session.firePresence();
     } else if (m instanceof ServerMessage.Error e) {
-      error(e);
+      error(in.request(), e);
     } else if (m instanceof ServerMessage.Deleted) {
       fail(
           "the document was deleted on the relay by its owner; this copy is kept, with its "
@@ -186,11 +199,11 @@ final class DocumentLink {
     send(new ClientMessage.Open(id(), session.revision(), false));
   }
 
-  private void history(ServerMessage.History h) {
-    engine.store().inOneCommit(() -> historyPage(h)); // the last page's save and first batch
+  private void history(ServerMessage.History h, Incoming in) {
+    engine.store().inOneCommit(() -> historyPage(h, in)); // the last page's save and first batch
   }
 
-  private void historyPage(ServerMessage.History h) {
+  private void historyPage(ServerMessage.History h, Incoming in) {
     if (phase != Phase.CATCHING_UP) {
       return;
     }
@@ -203,7 +216,7 @@ final class DocumentLink {
               + "; nothing was sent or changed");
       return;
     }
-    if (needsOlderLog(h.batches(), h)) {
+    if (needsOlderLog(h.batches(), in)) {
       return;
     }
     if (!takeAll(h.batches(), !h.complete())) {
@@ -236,11 +249,11 @@ final class DocumentLink {
   }
 
   /** Batches just sequenced; our own in-flight batch among them is its acknowledgement. */
-  private void sequenced(ServerMessage.Sequenced s) {
+  private void sequenced(ServerMessage.Sequenced s, Incoming in) {
     if (phase != Phase.LIVE) {
       return; // while catching up, the pages bring it
     }
-    if (needsOlderLog(s.batches(), s)) {
+    if (needsOlderLog(s.batches(), in)) {
       return;
     }
     long head = session.revision();
@@ -348,9 +361,9 @@ final class DocumentLink {
 
   /**
    * True when the messages' batches are based on revisions older than the log window: those are
-   * loaded from the store first and {@code m} is taken again afterwards.
+   * loaded from the store first and {@code in} is taken again afterwards.
    */
-  private boolean needsOlderLog(List<WireSequenced> batches, ServerMessage m) {
+  private boolean needsOlderLog(List<WireSequenced> batches, Incoming in) {
     long minBase = Long.MAX_VALUE;
     for (WireSequenced ws : batches) {
       if (ws.lastRevision() > session.revision()) {
@@ -362,7 +375,7 @@ final class DocumentLink {
       return false;
     }
     fetchingLog = true;
-    backlog.addFirst(m);
+    backlog.addFirst(in);
     long base = minBase;
     long to = log.firstHeld() - 1;
     engine
@@ -382,9 +395,9 @@ final class DocumentLink {
               if (log.firstHeld() - 1 == to) {
                 log.prepend(ops, (Integer) r[1]);
               }
-              List<ServerMessage> again = List.copyOf(backlog);
+              List<Incoming> again = List.copyOf(backlog);
               backlog.clear();
-              again.forEach(this::message);
+              again.forEach(this::receive);
             },
             engine.owner());
     return true;
@@ -476,15 +489,35 @@ final class DocumentLink {
     acknowledged();
   }
 
-  private void error(ServerMessage.Error e) {
+  /** An error about {@code request} (matched by its id), or about one the relay could not read. */
+  private void error(ClientMessage request, ServerMessage.Error e) {
     String what = e.code().wireName() + ": " + e.message();
-    if ("submit".equals(e.request()) && e.retry() && ++submitRetries <= MAX_SUBMIT_RETRIES) {
+    String type = request != null ? request.type() : e.request();
+    if (request instanceof ClientMessage.Submit sub && !isInFlight(sub)) {
+      // An answer about a batch that is no longer the one in flight changes nothing.
+      session.problem(
+          "the relay refused an earlier send of batch "
+              + sub.batch().batchSeq()
+              + " ("
+              + what
+              + ")");
+      return;
+    }
+    if (e.code() == ErrorCode.MESSAGE_TOO_LARGE) {
+      fail(
+          "the relay refused this document's batch as too large ("
+              + what
+              + "); sync of this document stopped, so the batch is not sent again. The local copy"
+              + " is kept");
+      return;
+    }
+    if ("submit".equals(type) && e.retry() && ++submitRetries <= MAX_SUBMIT_RETRIES) {
       session.problem("the relay could not take a batch yet (" + what + "); retrying");
       session.sync().connectionLost(); // send the same batch again
       engine.later(this::pump);
       return;
     }
-    if ("presence".equals(e.request()) || e.code() == ErrorCode.RATE_LIMITED) {
+    if ("presence".equals(type) || e.code() == ErrorCode.RATE_LIMITED) {
       session.problem(what);
       return;
     }
@@ -498,7 +531,7 @@ final class DocumentLink {
           });
       return;
     }
-    if ("open".equals(e.request()) && e.code() == ErrorCode.BASE_AHEAD) {
+    if ("open".equals(type) && e.code() == ErrorCode.BASE_AHEAD) {
       fail(
           "the relay is behind: it does not have revision "
               + session.revision()
@@ -507,11 +540,16 @@ final class DocumentLink {
               + "); nothing was sent or changed");
       return;
     }
-    if ("rename".equals(e.request())) {
+    if ("rename".equals(type)) {
       session.problem("the relay refused the new title: " + what);
       return;
     }
-    fail("the relay refused " + e.request() + ": " + what + "; the local text is kept");
+    fail("the relay refused " + type + ": " + what + "; the local text is kept");
+  }
+
+  private boolean isInFlight(ClientMessage.Submit sub) {
+    var inFlight = session.sync().inFlight();
+    return inFlight.isPresent() && inFlight.get().batchSeq() == sub.batch().batchSeq();
   }
 
   // ---- state ----
@@ -549,8 +587,9 @@ final class DocumentLink {
     }
   }
 
+  /** Sends a request; its answer comes back to {@link #answer}, matched by its id. */
   private void send(ClientMessage m) {
-    if (conn != null && !conn.send(m)) {
+    if (conn != null && !engine.request(conn, m, answer -> answer(m, answer))) {
       conn = null; // closed: the engine hears of it and reconnects
     }
   }

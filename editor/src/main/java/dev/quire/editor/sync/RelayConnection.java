@@ -2,7 +2,7 @@ package dev.quire.editor.sync;
 
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ProtocolCodec;
-import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.protocol.Reply;
 import java.net.URI;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,7 +20,8 @@ final class RelayConnection {
   interface Handler {
     void opened(RelayConnection c);
 
-    void message(RelayConnection c, ServerMessage m);
+    /** A message, with the id of the request of ours it answers (null when unasked). */
+    void message(RelayConnection c, Reply r);
 
     /** The relay sent something that is not a valid message. */
     void malformed(RelayConnection c, String problem);
@@ -46,6 +47,7 @@ final class RelayConnection {
 
   private final java.util.Map<String, Integer> submitBytes = new java.util.HashMap<>();
   private volatile int closeCode;
+  private long requests; // ids given on this connection, owner thread only
 
   int generation() {
     return generation;
@@ -56,17 +58,21 @@ final class RelayConnection {
     ws.connect();
   }
 
-  /** Sends {@code m}; false when the connection is not open (the closed callback follows). */
-  boolean send(ClientMessage m) {
+  /**
+   * Sends {@code m} with a request id of its own on this connection (owner thread only); returns
+   * the id, or null when the connection is not open (the closed callback follows).
+   */
+  String send(ClientMessage m) {
+    String id = "r" + ++requests;
     try {
-      String text = ProtocolCodec.encode(m);
+      String text = ProtocolCodec.encode(id, m);
       ws.send(text);
       if (m instanceof ClientMessage.Submit sub) {
         submitBytes.put(sub.doc(), utf8Length(text));
       }
-      return true;
+      return id;
     } catch (WebsocketNotConnectedException e) {
-      return false;
+      return null;
     }
   }
 
@@ -120,9 +126,9 @@ final class RelayConnection {
 
     @Override
     public void onMessage(String text) {
-      ServerMessage m;
+      Reply m;
       try {
-        m = ProtocolCodec.decodeServer(text);
+        m = ProtocolCodec.decodeReply(text);
       } catch (RuntimeException e) { // MalformedMessageException, UnknownTypeException
         String shown = text.length() > 200 ? text.substring(0, 200) + "..." : text;
         hand(() -> handler.malformed(RelayConnection.this, e.getMessage() + " in " + shown));

@@ -8,11 +8,13 @@ import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.protocol.Limits;
 import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,8 +27,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +45,11 @@ import org.slf4j.LoggerFactory;
  * library's threads only decode messages and hand them to the owner; the store works on its own
  * thread and hands results back; reconnect timers run on a scheduler thread that only hands the
  * reconnect to the owner. So every method here must be called on the owner thread, except {@link
- * #close()}.
+ * #close()}, which only touches what is safe from any thread: the timer, the volatile {@code
+ * closed} flag and the volatile current connection.
+ *
+ * <p>Every request carries an id (given by {@link RelayConnection#send}); the relay's answer or
+ * error carries it back, and is handed to whoever sent the request ({@link #request}).
  */
 public final class SyncEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
@@ -101,7 +109,11 @@ public final class SyncEngine implements AutoCloseable {
   // before the delete (it answers a listing on another thread), so it must not bring them back.
   private final Set<String> deletedWhileListing = new HashSet<>();
   private int deleteListsPending;
-  private RelayConnection conn;
+  // Written on the owner thread only; volatile so that close() on another thread sees it.
+  private volatile RelayConnection conn;
+  private volatile boolean closed; // close() was called: never connect or schedule again
+  // Whoever waits for the answer to each request on this connection, by request id.
+  private final Map<String, Consumer<ServerMessage>> awaiting = new HashMap<>();
   private boolean welcomed;
   private boolean running;
   private boolean syncAll;
@@ -214,8 +226,7 @@ public final class SyncEngine implements AutoCloseable {
           TimeUnit.MILLISECONDS);
     }
     if (welcomed) {
-      listingsPending++;
-      conn.send(new ClientMessage.ListDocuments());
+      list();
     }
     return store
         .documents()
@@ -272,6 +283,7 @@ public final class SyncEngine implements AutoCloseable {
 
   // ---- sharing ----
 
+  // The share requests waiting for an answer, by document and user (one at a time for each).
   private final Map<String, CompletableFuture<Void>> sharing = new LinkedHashMap<>();
 
   /**
@@ -305,35 +317,38 @@ public final class SyncEngine implements AutoCloseable {
       return answer;
     }
     sharing.put(key, answer);
-    conn.send(message);
+    request(conn, message, m -> shareAnswered(key, m));
     return answer;
   }
 
-  /** True when {@code m} answers a share request of ours. */
-  private boolean shareAnswer(ServerMessage m) {
-    if (m instanceof ServerMessage.Shared s) {
-      CompletableFuture<Void> f = sharing.remove(s.doc() + "\u0000" + s.user());
-      if (f != null) {
-        f.complete(null);
-      }
-      return f != null;
+  /** The relay's answer to our share request for {@code key} (document and user). */
+  private void shareAnswered(String key, ServerMessage m) {
+    CompletableFuture<Void> f = sharing.remove(key);
+    if (f == null) {
+      return;
     }
-    if (m instanceof ServerMessage.Error e && "share".equals(e.request()) && e.doc() != null) {
-      // The error names the document, not the user: answer the oldest request for it.
-      for (var i = sharing.entrySet().iterator(); i.hasNext(); ) {
-        var entry = i.next();
-        if (entry.getKey().startsWith(e.doc() + "\u0000")) {
-          i.remove();
-          entry
-              .getValue()
-              .completeExceptionally(
-                  new IllegalArgumentException(
-                      "the relay refused to share: " + e.code().wireName() + ": " + e.message()));
-          return true;
-        }
-      }
+    if (m instanceof ServerMessage.Error e) {
+      f.completeExceptionally(
+          new IllegalArgumentException(
+              "the relay refused to share: " + e.code().wireName() + ": " + e.message()));
+    } else {
+      f.complete(null);
     }
-    return false;
+  }
+
+  /**
+   * Sends {@code m} on {@code c} and hands the relay's answer to it (a message or an error, matched
+   * by the request's id) to {@code onAnswer}, on the owner thread. False when {@code c} is closed.
+   */
+  boolean request(RelayConnection c, ClientMessage m, Consumer<ServerMessage> onAnswer) {
+    String id = c.send(m);
+    if (id == null) {
+      return false;
+    }
+    if (c == conn) {
+      awaiting.put(id, onAnswer);
+    }
+    return true;
   }
 
   /** The open sessions. */
@@ -410,16 +425,28 @@ public final class SyncEngine implements AutoCloseable {
   // ---- the connection ----
 
   private void connect() {
-    if (!running || conn != null) {
+    if (!running || conn != null || closed) {
       return;
     }
     RelayConnection c = new RelayConnection(config.relay(), owner, handler, ++generation);
     conn = c;
+    if (closed) { // close() ran meanwhile and may have read the connection before this one
+      conn = null;
+      return;
+    }
     setAllStatus(SyncStatus.State.CONNECTING);
     c.connect();
     // A relay that accepts the connection and then says nothing must not hold us forever.
-    timer.schedule(
-        () -> owner.execute(() -> giveUpWaiting(c)), WELCOME_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    schedule(() -> giveUpWaiting(c), WELCOME_TIMEOUT_MILLIS);
+  }
+
+  /** Runs {@code r} on the owner thread in {@code millis}, unless the engine is closed by then. */
+  private void schedule(Runnable r, long millis) {
+    try {
+      timer.schedule(() -> owner.execute(r), millis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed: nothing more is scheduled
+    }
   }
 
   private void giveUpWaiting(RelayConnection c) {
@@ -444,9 +471,9 @@ public final class SyncEngine implements AutoCloseable {
         }
 
         @Override
-        public void message(RelayConnection c, ServerMessage m) {
+        public void message(RelayConnection c, Reply r) {
           if (c == conn) {
-            dispatch(m);
+            dispatch(r);
           }
         }
 
@@ -473,7 +500,8 @@ public final class SyncEngine implements AutoCloseable {
         }
       };
 
-  private void dispatch(ServerMessage m) {
+  private void dispatch(Reply r) {
+    ServerMessage m = r.message();
     if (!welcomed) {
       if (m instanceof ServerMessage.Welcome w) {
         welcome(w);
@@ -486,8 +514,15 @@ public final class SyncEngine implements AutoCloseable {
       }
       return;
     }
-    if (deleteAnswer(m) || shareAnswer(m)) {
-      return;
+    if (r.id() != null) {
+      // A snapshot is followed by the history page that answers the same open.
+      var onAnswer =
+          m instanceof ServerMessage.Snapshot ? awaiting.get(r.id()) : awaiting.remove(r.id());
+      if (onAnswer != null) {
+        onAnswer.accept(m);
+        return;
+      }
+      log.debug("The relay answered request {}, which this connection did not send", r.id());
     }
     String doc = docOf(m);
     if (doc != null) {
@@ -495,10 +530,33 @@ public final class SyncEngine implements AutoCloseable {
       if (link != null) {
         link.message(m);
       }
-    } else if (m instanceof ServerMessage.Documents d) {
-      relayDocuments(d.documents());
     } else if (m instanceof ServerMessage.Error e) {
       connectionError(e);
+    }
+  }
+
+  /** Asks the relay for the documents of the user, page by page. */
+  private void list() {
+    listingsPending++;
+    List<DocumentInfo> listing = new ArrayList<>();
+    request(conn, new ClientMessage.ListDocuments(), m -> listed(listing, m));
+  }
+
+  private void listed(List<DocumentInfo> listing, ServerMessage m) {
+    if (m instanceof ServerMessage.Documents d && !d.complete()) {
+      listing.addAll(d.documents());
+      String last = listing.get(listing.size() - 1).doc();
+      request(conn, new ClientMessage.ListDocuments(last), next -> listed(listing, next));
+    } else if (m instanceof ServerMessage.Documents d) {
+      listing.addAll(d.documents());
+      relayDocuments(listing);
+    } else {
+      listingsPending = Math.max(0, listingsPending - 1);
+      if (m instanceof ServerMessage.Error e) {
+        report(
+            null,
+            "the relay did not list the documents: " + e.code().wireName() + ": " + e.message());
+      }
     }
   }
 
@@ -520,8 +578,7 @@ public final class SyncEngine implements AutoCloseable {
     sendPendingDeletes();
     // Always list: a title changed while we were away reaches us only this way. New documents are
     // added only when syncing all of them.
-    listingsPending++;
-    conn.send(new ClientMessage.ListDocuments());
+    list();
     fireStatus();
   }
 
@@ -547,7 +604,7 @@ public final class SyncEngine implements AutoCloseable {
               } else {
                 for (String id : ids) {
                   if (deleting.add(id)) {
-                    c.send(new ClientMessage.Delete(id));
+                    request(c, new ClientMessage.Delete(id), m -> deleteAnswered(id, m));
                   }
                 }
               }
@@ -556,45 +613,40 @@ public final class SyncEngine implements AutoCloseable {
             owner);
   }
 
-  /** True when {@code m} answers a delete request of ours. */
-  private boolean deleteAnswer(ServerMessage m) {
-    if (m instanceof ServerMessage.Deleted d && deleting.remove(d.doc())) {
-      log.debug("Document {} deleted on the relay", d.doc());
-      if (listingsPending > 0) {
-        deletedWhileListing.add(d.doc());
-      }
-      store.relayDeleteAnswered(d.doc());
-    } else if (m instanceof ServerMessage.Error e
-        && "delete".equals(e.request())
-        && e.doc() != null
-        && deleting.remove(e.doc())) {
-      deleteRefused(e);
+  /** The relay's answer to our request to delete {@code doc}. */
+  private void deleteAnswered(String doc, ServerMessage m) {
+    deleting.remove(doc);
+    if (m instanceof ServerMessage.Error e) {
+      deleteRefused(doc, e);
     } else {
-      return false;
+      log.debug("Document {} deleted on the relay", doc);
+      if (listingsPending > 0) {
+        deletedWhileListing.add(doc);
+      }
+      store.relayDeleteAnswered(doc);
     }
     fireStatus();
-    return true;
   }
 
-  private void deleteRefused(ServerMessage.Error e) {
+  private void deleteRefused(String doc, ServerMessage.Error e) {
     String what = e.code().wireName() + ": " + e.message();
     if (e.retry()) {
       report(
-          e.doc(),
+          doc,
           "the relay could not delete the document yet ("
               + what
               + "); asking again at the next connection");
     } else if (e.code() == ErrorCode.UNKNOWN_DOCUMENT) {
-      log.debug("Document {} was already gone from the relay: {}", e.doc(), what);
-      store.relayDeleteAnswered(e.doc());
+      log.debug("Document {} was already gone from the relay: {}", doc, what);
+      store.relayDeleteAnswered(doc);
     } else {
       report(
-          e.doc(),
+          doc,
           "the relay refused to delete the document ("
               + what
               + "); only its owner can delete it there. The local copy is deleted; the relay's"
               + " copy stays, and syncing every document would bring it back");
-      store.relayDeleteAnswered(e.doc());
+      store.relayDeleteAnswered(doc);
     }
   }
 
@@ -696,6 +748,7 @@ public final class SyncEngine implements AutoCloseable {
 
   private void dropConnection(SyncStatus.State shown) {
     conn = null;
+    awaiting.clear(); // answers on the next connection are to requests sent on it
     welcomed = false;
     listingsPending = 0;
     deleteListsPending = 0;
@@ -720,7 +773,7 @@ public final class SyncEngine implements AutoCloseable {
     }
     long delay = backoff.nextDelayMillis();
     log.debug("Reconnecting to {} in {} ms", config.relay(), delay);
-    timer.schedule(() -> owner.execute(this::connect), delay, TimeUnit.MILLISECONDS);
+    schedule(this::connect, delay);
   }
 
   private static String docOf(ServerMessage m) {
@@ -773,7 +826,7 @@ public final class SyncEngine implements AutoCloseable {
   /** Runs {@code r} on the owner thread after a backoff delay. */
   void later(Runnable r) {
     long delay = Math.min(config.backoffMaxMillis(), 4 * config.backoffInitialMillis());
-    timer.schedule(() -> owner.execute(r), delay, TimeUnit.MILLISECONDS);
+    schedule(r, delay);
   }
 
   void documentOnRelay(DocumentSession s, boolean titleSynced) {
@@ -858,12 +911,16 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
-  /** Disconnects and stops the timer; may be called from any thread. */
+  /**
+   * Disconnects and stops the timer for good; may be called from any thread. It writes only the
+   * volatile {@code closed} flag and reads the volatile connection: either it sees a connection
+   * {@link #connect} just made and closes it, or {@code connect} sees the flag and drops its own.
+   */
   @Override
   public void close() {
+    closed = true;
     timer.shutdownNow();
     RelayConnection c = conn;
-    running = false;
     if (c != null) {
       c.close();
     }

@@ -60,8 +60,7 @@ class BadRelayTest {
     // The relay answers a listing on another thread than the delete, so a listing asked for
     // before the delete may arrive after the delete's answer and still hold the document. This
     // relay holds back its listings until the delete, then sends them after its answer.
-    java.util.concurrent.atomic.AtomicInteger heldListings =
-        new java.util.concurrent.atomic.AtomicInteger();
+    List<String> heldListings = new java.util.concurrent.CopyOnWriteArrayList<>(); // their ids
     java.util.concurrent.atomic.AtomicBoolean deleted =
         new java.util.concurrent.atomic.AtomicBoolean();
     String stale =
@@ -80,16 +79,17 @@ class BadRelayTest {
                 if (deleted.get()) {
                   return List.of(FakeRelay.encode(new ServerMessage.Documents(List.of())));
                 }
-                heldListings.incrementAndGet();
+                heldListings.add(fake.currentId());
                 return List.of();
               }
               if (m instanceof ClientMessage.Delete d) {
                 deleted.set(true);
                 List<String> out = new ArrayList<>();
                 out.add(FakeRelay.encode(new ServerMessage.Deleted(d.doc())));
-                for (int i = heldListings.getAndSet(0); i > 0; i--) {
-                  out.add(stale);
+                for (String id : heldListings) {
+                  out.add(FakeRelay.withId(stale, id));
                 }
+                heldListings.clear();
                 return out;
               }
               return List.of();
@@ -104,6 +104,118 @@ class BadRelayTest {
     assertThat(fake.count(ClientMessage.Delete.class)).isEqualTo(1);
     assertThat(client.store.documents().get()).isEmpty();
     assertThat(fake.count(ClientMessage.Open.class)).isZero();
+  }
+
+  @Test
+  void answersOutOfOrder_areMatchedToTheirRequestsById() throws Exception {
+    // The relay holds the first share's answer and refuses the second at once. Matched by "the
+    // oldest request for this document", the refusal would fail the first share and the second
+    // would wait forever.
+    java.util.concurrent.atomic.AtomicReference<String> heldId =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(welcome());
+              }
+              if (m instanceof ClientMessage.Open o) {
+                return List.of(
+                    FakeRelay.encode(new ServerMessage.History(o.doc(), List.of(), 0, true)));
+              }
+              if (m instanceof ClientMessage.ListDocuments) {
+                return List.of(FakeRelay.encode(new ServerMessage.Documents(List.of())));
+              }
+              if (m instanceof ClientMessage.Share sh && sh.user().equals("bob")) {
+                heldId.set(fake.currentId());
+                return List.of();
+              }
+              if (m instanceof ClientMessage.Share sh) {
+                return List.of(
+                    FakeRelay.encode(
+                        ServerMessage.Error.of(
+                            dev.quire.ot.protocol.ErrorCode.UNKNOWN_USER,
+                            "no user named " + sh.user(),
+                            sh.doc(),
+                            "share")),
+                    FakeRelay.withId(
+                        FakeRelay.encode(
+                            new ServerMessage.Shared(
+                                sh.doc(), "bob", dev.quire.ot.protocol.Role.EDITOR)),
+                        heldId.get()));
+              }
+              return List.of();
+            });
+    client = new TestClient(dir.resolve("p"), fake.uri(), "t", "alice");
+    client.addRemoteDocument("doc");
+    client.open("doc");
+    client.start();
+    client.awaitSettled();
+    var toBob =
+        client.owner.call(
+            () -> client.engine.share("doc", "bob", dev.quire.ot.protocol.Role.EDITOR));
+    var toNobody =
+        client.owner.call(
+            () -> client.engine.share("doc", "nobody", dev.quire.ot.protocol.Role.EDITOR));
+    assertThat(toBob).succeedsWithin(java.time.Duration.ofSeconds(10));
+    assertThat(toNobody)
+        .failsWithin(java.time.Duration.ofSeconds(10))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withMessageContaining("UNKNOWN_USER");
+  }
+
+  @Test
+  void listingInPages_isFollowedToItsEnd() throws Exception {
+    List<String> afters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(welcome());
+              }
+              if (m instanceof ClientMessage.ListDocuments l) {
+                afters.add(String.valueOf(l.after()));
+                String doc = l.after() == null ? "a" : "b";
+                return List.of(
+                    FakeRelay.encode(
+                        new ServerMessage.Documents(
+                            List.of(
+                                new dev.quire.ot.protocol.DocumentInfo(
+                                    doc, "T " + doc, 1, 0, 1, dev.quire.ot.protocol.Role.OWNER)),
+                            l.after() != null)));
+              }
+              if (m instanceof ClientMessage.Open o) {
+                return List.of(
+                    FakeRelay.encode(new ServerMessage.History(o.doc(), List.of(), 0, true)));
+              }
+              return List.of();
+            });
+    client = new TestClient(dir.resolve("p"), fake.uri(), "t", "alice");
+    client.owner.call(() -> client.engine.syncAllDocuments());
+    client.start();
+    client.awaitSettled();
+    assertThat(client.store.documents().get())
+        .extracting(d -> d.id())
+        .containsExactlyInAnyOrder("a", "b");
+    assertThat(afters).startsWith("null", "a");
+  }
+
+  @Test
+  void close_fromAnotherThreadWhileReconnecting_endsTheConnectionsForGood() throws Exception {
+    // A relay that never says welcome: the client drops each connection and tries again.
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> List.of(FakeRelay.encode(new ServerMessage.Documents(List.of()))));
+    client = new TestClient(dir.resolve("p"), fake.uri(), "t", "alice");
+    client.start();
+    TestClient.await("reconnecting", () -> fake.connections.size() >= 3);
+    client.engine.close(); // on this thread, not the owner
+    TestClient.await("no connection left", () -> fake.getConnections().isEmpty());
+    int made = fake.connections.size();
+    // Nothing can signal a connection that is never made: wait three times the longest backoff.
+    Thread.sleep(1500);
+    assertThat(fake.connections).hasSize(made);
+    assertThat(fake.getConnections()).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.quire.editor.sync;
 
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.Request;
 import dev.quire.ot.protocol.ServerMessage;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,7 +17,9 @@ import org.java_websocket.server.WebSocketServer;
 
 /**
  * A scripted relay that misbehaves on purpose: each client message is answered with whatever raw
- * texts the script returns (valid messages or not), and every message is recorded.
+ * texts the script returns (valid messages or not), and every message is recorded. A script's
+ * message of any type but the live ones ({@code sequenced}, {@code presence}, {@code leave}) that
+ * names no request id is sent as the answer to the request it was scripted for.
  */
 final class FakeRelay extends WebSocketServer {
   /** A script answer that closes the connection with 1009 instead of sending anything. */
@@ -26,6 +29,7 @@ final class FakeRelay extends WebSocketServer {
   final List<String> connections = new CopyOnWriteArrayList<>();
   private final BiFunction<ClientMessage, Integer, List<String>> script;
   private final CountDownLatch started = new CountDownLatch(1);
+  private volatile String currentId;
 
   /** {@code script} gets each message and the connection's number (from 1). */
   FakeRelay(BiFunction<ClientMessage, Integer, List<String>> script) {
@@ -52,6 +56,39 @@ final class FakeRelay extends WebSocketServer {
     return ProtocolCodec.encode(m);
   }
 
+  /** The id of the request being answered, while the script runs. */
+  String currentId() {
+    return currentId;
+  }
+
+  /** {@code json} (a message without an id) as the answer to the request {@code id}. */
+  static String withId(String json, String id) {
+    int end = json.indexOf('"', "{\"type\":\"".length()) + 1;
+    return json.substring(0, end) + ",\"id\":\"" + id + "\"" + json.substring(end);
+  }
+
+  private static String answering(String out, String id) {
+    for (String type :
+        List.of(
+            "history",
+            "created",
+            "documents",
+            "renamed",
+            "deleted",
+            "shared",
+            "snapshot",
+            "ack",
+            "unsubscribed",
+            "error",
+            "welcome")) {
+      if (out.startsWith("{\"type\":\"" + type + "\",")
+          && !out.startsWith("{\"type\":\"" + type + "\",\"id\"")) {
+        return withId(out, id);
+      }
+    }
+    return out;
+  }
+
   long count(Class<? extends ClientMessage> type) {
     return received.stream().filter(type::isInstance).count();
   }
@@ -64,13 +101,15 @@ final class FakeRelay extends WebSocketServer {
 
   @Override
   public void onMessage(WebSocket conn, String message) {
-    ClientMessage m = ProtocolCodec.decodeClient(message);
+    Request r = ProtocolCodec.decodeRequest(message);
+    ClientMessage m = r.message();
     received.add(m);
+    currentId = r.id();
     for (String out : script.apply(m, conn.<Integer>getAttachment())) {
       if (out.equals(CLOSE_TOO_BIG)) {
         conn.close(1009, "MESSAGE_TOO_LARGE: message over the limit");
       } else {
-        conn.send(out);
+        conn.send(answering(out, r.id()));
       }
     }
   }

@@ -35,8 +35,8 @@ final class BatchMessageReader {
 
   private BatchMessageReader() {}
 
-  /** The message, or null: then read it the general way. */
-  static @Nullable ServerMessage read(String json) {
+  /** The message and the request id it answers, or null: then read it the general way. */
+  static @Nullable Reply read(String json) {
     try (JsonParser p = FACTORY.createParser(json)) {
       expect(p.nextToken(), JsonToken.START_OBJECT);
       expect(p.nextToken(), JsonToken.FIELD_NAME);
@@ -50,6 +50,7 @@ final class BatchMessageReader {
             case "sequenced" -> false;
             default -> throw UNEXPECTED;
           };
+      String id = null;
       String doc = null;
       List<WireSequenced> batches = null;
       long head = -1;
@@ -58,7 +59,9 @@ final class BatchMessageReader {
         expect(t, JsonToken.FIELD_NAME);
         String name = p.currentName();
         p.nextToken();
-        if (name.equals("doc") && doc == null) {
+        if (name.equals("id") && id == null) {
+          id = Ids.requireRequestId(string(p));
+        } else if (name.equals("doc") && doc == null) {
           doc = string(p);
         } else if (name.equals("batches") && batches == null) {
           batches = batches(p, json);
@@ -76,9 +79,9 @@ final class BatchMessageReader {
       if (history) {
         return head < 0 || complete == null
             ? null
-            : new ServerMessage.History(doc, batches, head, complete);
+            : new Reply(id, new ServerMessage.History(doc, batches, head, complete));
       }
-      return new ServerMessage.Sequenced(doc, batches);
+      return new Reply(id, new ServerMessage.Sequenced(doc, batches));
     } catch (IOException | RuntimeException e) {
       return null; // the general way says what is wrong
     }

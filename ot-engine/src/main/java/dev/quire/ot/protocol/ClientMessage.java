@@ -52,8 +52,22 @@ public sealed interface ClientMessage {
     }
   }
 
-  /** Lists the documents the user may see. */
-  record ListDocuments() implements ClientMessage {
+  /**
+   * Lists the documents the user may see, in id order, after the id {@code after} (null: from the
+   * first); the answer may come in several pages.
+   */
+  record ListDocuments(String after) implements ClientMessage {
+    public ListDocuments {
+      if (after != null) {
+        Ids.requireDocumentId(after);
+      }
+    }
+
+    /** From the first document. */
+    public ListDocuments() {
+      this(null);
+    }
+
     @Override
     public String type() {
       return "list";

@@ -22,6 +22,9 @@ public final class Ids {
   /** The longest client id or presence name, in UTF-16 units. */
   public static final int MAX_NAME = 128;
 
+  /** The longest request id, in UTF-16 units. */
+  public static final int MAX_REQUEST_ID = 64;
+
   private Ids() {}
 
   public static String requireDocumentId(String doc) {
@@ -34,6 +37,11 @@ public final class Ids {
 
   public static String requireColour(String colour) {
     return requireMatch("colour", colour, COLOUR);
+  }
+
+  /** A request id: non-blank, at most {@link #MAX_REQUEST_ID} UTF-16 units. */
+  public static String requireRequestId(String id) {
+    return requireText("id", id, MAX_REQUEST_ID);
   }
 
   public static String requireTitle(String title) {

@@ -7,7 +7,7 @@ package dev.quire.ot.protocol;
  * @param maxMessageBytes the largest message the relay reads, in UTF-8 bytes
  * @param maxBatchOperations the most operations in one submitted batch
  * @param pageSize the most revisions in one {@code history} page (whole batches; a page may exceed
- *     it by less than one batch)
+ *     it by less than one batch); a page also stays within {@code maxMessageBytes}
  * @param ratePerSecond messages per second a connection may send on average
  * @param rateBurst messages a connection may send at once after being idle
  */

@@ -1,6 +1,9 @@
 package dev.quire.ot.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,11 +16,13 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.quire.ot.codec.MalformedMessageException;
 import dev.quire.ot.codec.OperationCodec;
 import dev.quire.ot.cursor.Selection;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The JSON text of every protocol message, both ways. Each message is one JSON object with a {@code
@@ -33,10 +38,27 @@ import java.util.function.Supplier;
  */
 public final class ProtocolCodec {
   /**
-   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 2:
+   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 3:
+   * every request carries an {@code id} and every answer and error the id it answers. Version 2:
    * {@code sequenced} carries several batches and includes the subscriber's own.
    */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
+
+  /** The {@code type} of every client message. */
+  static final Set<String> CLIENT_TYPES =
+      Set.of(
+          "hello",
+          "create",
+          "list",
+          "rename",
+          "delete",
+          "share",
+          "open",
+          "unsubscribe",
+          "submit",
+          "presence");
+
+  private static final JsonFactory FACTORY = new JsonFactory();
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -58,11 +80,16 @@ public final class ProtocolCodec {
 
   // ---- client messages ----
 
-  /** The JSON text of a client message. */
-  public static String encode(ClientMessage m) {
-    Objects.requireNonNull(m, "message == null");
+  /** The JSON text of a request: {@code m} with the id {@code id}. */
+  public static String encode(String id, ClientMessage m) {
+    return encode(new Request(id, m));
+  }
+
+  /** The JSON text of a request. */
+  public static String encode(Request request) {
+    ClientMessage m = request.message();
     ObjectNode o = NODES.objectNode();
-    o.put("type", m.type());
+    o.put("type", m.type()).put("id", request.id());
     if (m instanceof ClientMessage.Hello h) {
       o.put("protocol", h.protocol()).put("token", h.token()).put("clientId", h.clientId());
     } else if (m instanceof ClientMessage.Create c) {
@@ -70,6 +97,10 @@ public final class ProtocolCodec {
         o.put("doc", c.doc());
       }
       o.put("title", c.title());
+    } else if (m instanceof ClientMessage.ListDocuments l) {
+      if (l.after() != null) {
+        o.put("after", l.after());
+      }
     } else if (m instanceof ClientMessage.Rename r) {
       o.put("doc", r.doc()).put("title", r.title());
     } else if (m instanceof ClientMessage.Share s) {
@@ -90,14 +121,77 @@ public final class ProtocolCodec {
   }
 
   /**
-   * Reads a client message.
+   * Reads a request: a client message and its id. When this throws, {@link #peekRequest} tells what
+   * of the request was readable.
    *
    * @throws UnknownTypeException when the type is not a client message type
    * @throws MalformedMessageException naming the offending field otherwise
    */
-  public static ClientMessage decodeClient(String json) {
+  public static Request decodeRequest(String json) {
     JsonNode tree = parse(json);
     String type = typeOf(tree);
+    if (!CLIENT_TYPES.contains(type)) {
+      throw new UnknownTypeException(type);
+    }
+    String id = requestId(tree, type);
+    return new Request(id, decodeClient(tree, type));
+  }
+
+  private static String requestId(JsonNode tree, String type) {
+    JsonNode id = tree.get("id");
+    if (id == null) {
+      throw new MalformedMessageException(type + ".id is missing: every request carries an id");
+    }
+    if (!id.isTextual()) {
+      throw new MalformedMessageException(
+          type + ".id must be a string, was " + JsonObjectReader.describe(id));
+    }
+    return build(type, () -> Ids.requireRequestId(id.textValue()));
+  }
+
+  /**
+   * What can be read of a request that may be malformed, without reading all of it: its id, type
+   * and document, each only when present at the top level and valid, else null. For refusals, which
+   * name whatever of these was readable.
+   */
+  public static RequestHeader peekRequest(String json) {
+    String id = null;
+    String type = null;
+    String doc = null;
+    try (JsonParser p = FACTORY.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return RequestHeader.NONE;
+      }
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        if (v == JsonToken.VALUE_STRING) {
+          String text = p.getText();
+          switch (name) {
+            case "id" -> id = valid(text, Ids::requireRequestId);
+            case "type" -> type = CLIENT_TYPES.contains(text) ? text : null;
+            case "doc" -> doc = valid(text, Ids::requireDocumentId);
+            default -> {}
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // what was read before the damage stands
+    }
+    return new RequestHeader(id, type, doc);
+  }
+
+  private static String valid(String value, UnaryOperator<String> check) {
+    try {
+      return check.apply(value);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static ClientMessage decodeClient(JsonNode tree, String type) {
     return switch (type) {
       case "hello" -> {
         JsonObjectReader r = reader(tree, type, "protocol", "token", "clientId");
@@ -113,8 +207,8 @@ public final class ProtocolCodec {
         yield build(type, () -> new ClientMessage.Create(doc, title));
       }
       case "list" -> {
-        reader(tree, type);
-        yield new ClientMessage.ListDocuments();
+        String after = reader(tree, type, "after").optionalString("after");
+        yield build(type, () -> new ClientMessage.ListDocuments(after));
       }
       case "rename" -> {
         JsonObjectReader r = reader(tree, type, "doc", "title");
@@ -165,11 +259,24 @@ public final class ProtocolCodec {
 
   // ---- server messages ----
 
-  /** The JSON text of a server message. */
+  /** The JSON text of a server message that answers no request (a live or broadcast message). */
   public static String encode(ServerMessage m) {
+    return encode(m, null);
+  }
+
+  /** The JSON text of a reply. */
+  public static String encode(Reply r) {
+    return encode(r.message(), r.id());
+  }
+
+  /** The JSON text of a server message answering the request {@code id} (null: none). */
+  public static String encode(ServerMessage m, String id) {
     Objects.requireNonNull(m, "message == null");
     ObjectNode o = NODES.objectNode();
     o.put("type", m.type());
+    if (id != null) {
+      o.put("id", Ids.requireRequestId(id));
+    }
     if (m instanceof ServerMessage.Welcome w) {
       o.put("protocol", w.protocol()).put("user", w.user()).put("session", w.session());
       o.put("mode", w.opaque() ? "opaque" : "readable");
@@ -183,6 +290,7 @@ public final class ProtocolCodec {
     } else if (m instanceof ServerMessage.Documents d) {
       ArrayNode docs = o.putArray("documents");
       d.documents().forEach(info -> docs.add(documentTree(info)));
+      o.put("complete", d.complete());
     } else if (m instanceof ServerMessage.Renamed r) {
       o.put("doc", r.doc()).put("title", r.title());
     } else if (m instanceof ServerMessage.Deleted d) {
@@ -215,27 +323,46 @@ public final class ProtocolCodec {
     return o.toString();
   }
 
+  /** {@link #decodeReply}'s message, for readers that do not need the request id. */
+  public static ServerMessage decodeServer(String json) {
+    return decodeReply(json).message();
+  }
+
   /**
-   * Reads a server message, as strictly as {@link #decodeClient}.
+   * Reads a relay message and the id of the request it answers, as strictly as {@link
+   * #decodeRequest}.
    *
    * @throws UnknownTypeException when the type is not a server message type
    * @throws MalformedMessageException naming the offending field otherwise
    */
-  public static ServerMessage decodeServer(String json) {
+  public static Reply decodeReply(String json) {
     Objects.requireNonNull(json, "json == null");
     if (json.startsWith("{\"type\":\"history\"") || json.startsWith("{\"type\":\"sequenced\"")) {
-      ServerMessage m = BatchMessageReader.read(json); // the bulk of the traffic, read cheaply
-      if (m != null) {
-        return m;
+      Reply r = BatchMessageReader.read(json); // the bulk of the traffic, read cheaply
+      if (r != null) {
+        return r;
       }
     }
-    return decodeServerTree(json);
+    return decodeReplyTree(json);
   }
 
-  /** {@link #decodeServer} the general way only: for tests holding the fast path to it. */
-  static ServerMessage decodeServerTree(String json) {
+  /** {@link #decodeReply} the general way only: for tests holding the fast path to it. */
+  static Reply decodeReplyTree(String json) {
     JsonNode tree = parse(json);
     String type = typeOf(tree);
+    String id = null;
+    JsonNode idNode = tree.get("id");
+    if (idNode != null) {
+      if (!idNode.isTextual()) {
+        throw new MalformedMessageException(
+            type + ".id must be a string, was " + JsonObjectReader.describe(idNode));
+      }
+      id = build(type, () -> Ids.requireRequestId(idNode.textValue()));
+    }
+    return new Reply(id, decodeServerTree(tree, type));
+  }
+
+  private static ServerMessage decodeServerTree(JsonNode tree, String type) {
     return switch (type) {
       case "welcome" -> {
         JsonObjectReader r = reader(tree, type, "protocol", "user", "session", "mode", "limits");
@@ -272,15 +399,16 @@ public final class ProtocolCodec {
         yield new ServerMessage.Created(info);
       }
       case "documents" -> {
-        JsonObjectReader r = reader(tree, type, "documents");
+        JsonObjectReader r = reader(tree, type, "documents", "complete");
         JsonNode array = r.array("documents");
+        boolean complete = r.bool("complete");
         List<DocumentInfo> docs = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
           docs.add(
               readDocument(
                   JsonObjectReader.of(array.get(i), "documents.documents[" + i + "]", DOCUMENT)));
         }
-        yield new ServerMessage.Documents(docs);
+        yield build(type, () -> new ServerMessage.Documents(docs, complete));
       }
       case "renamed" -> {
         JsonObjectReader r = reader(tree, type, "doc", "title");
@@ -389,6 +517,7 @@ public final class ProtocolCodec {
   private static JsonObjectReader reader(JsonNode tree, String type, String... fields) {
     Set<String> known = new java.util.HashSet<>(List.of(fields));
     known.add("type");
+    known.add("id"); // read on its own: required in requests, optional in replies
     return JsonObjectReader.of(tree, type, known);
   }
 

@@ -58,10 +58,21 @@ public sealed interface ServerMessage {
     }
   }
 
-  /** Answer to {@code list}. */
-  record Documents(List<DocumentInfo> documents) implements ServerMessage {
+  /**
+   * Answer to {@code list}: a page of the listing, in id order. Unless {@code complete}, more
+   * follow the last one: ask with {@code list} after its id.
+   */
+  record Documents(List<DocumentInfo> documents, boolean complete) implements ServerMessage {
     public Documents {
       documents = List.copyOf(documents);
+      if (!complete && documents.isEmpty()) {
+        throw new IllegalArgumentException("an incomplete listing holds at least one document");
+      }
+    }
+
+    /** The whole listing in one message. */
+    public Documents(List<DocumentInfo> documents) {
+      this(documents, true);
     }
 
     @Override

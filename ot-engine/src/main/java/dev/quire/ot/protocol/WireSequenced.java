@@ -38,6 +38,31 @@ public record WireSequenced(
     return firstRevision + batch.size() - 1;
   }
 
+  /** The most UTF-8 bytes a page of history adds around its batches (type, id, doc, head...). */
+  public static final int PAGE_OVERHEAD_BYTES = 512;
+
+  /**
+   * At least the UTF-8 size of this entry in a {@code history} or {@code sequenced} message: its
+   * operations are JSON text already, counted exactly; the names around them are counted as if
+   * every character were escaped. Pages are cut by it, so that none exceeds the message limit.
+   */
+  public long wireBytesBound() {
+    long n = 160 + 6L * (author.length() + batch.clientId().length());
+    for (String op : batch.operations()) {
+      n += utf8Length(op) + 1;
+    }
+    return n;
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    return n;
+  }
+
   /**
    * Reads the operations.
    *

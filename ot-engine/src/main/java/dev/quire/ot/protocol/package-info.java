@@ -5,6 +5,12 @@
  * dev.quire.ot.protocol.ProtocolCodec}). {@code docs/protocol.md} is the reference for every
  * message, field, error code and limit.
  *
+ * <p>Every client message travels as a {@link dev.quire.ot.protocol.Request}, with an id its sender
+ * chose; the relay's answers travel as a {@link dev.quire.ot.protocol.Reply} carrying that id back
+ * (null for messages no request asked for). A refusal names what could be read of the request it
+ * refuses ({@link dev.quire.ot.protocol.RequestHeader}, {@link
+ * dev.quire.ot.protocol.ProtocolCodec#peekRequest}).
+ *
  * <p>Batches travel as {@link dev.quire.ot.protocol.WireBatch}: the header of {@link
  * dev.quire.ot.sync.Batch} with each operation kept as its JSON text, so that a relay can sequence
  * payloads it does not read. {@link dev.quire.ot.protocol.WireBatch#toBatch()} reads them as

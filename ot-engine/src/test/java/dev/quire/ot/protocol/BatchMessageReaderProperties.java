@@ -54,8 +54,10 @@ class BatchMessageReaderProperties {
   @Property
   void theRelaysOwnMessages_areReadBackAsTheyWere(@ForAll("messages") ServerMessage m) {
     String json = ProtocolCodec.encode(m);
-    assertThat(BatchMessageReader.read(json)).isEqualTo(m);
+    assertThat(BatchMessageReader.read(json)).isEqualTo(new Reply(null, m));
     assertThat(ProtocolCodec.decodeServer(json)).isEqualTo(m);
+    String answer = ProtocolCodec.encode(m, "r-5");
+    assertThat(BatchMessageReader.read(answer)).isEqualTo(new Reply("r-5", m));
   }
 
   /** Damage of every kind a relay (or a network) could do to a message. */
@@ -110,7 +112,9 @@ class BatchMessageReaderProperties {
             "\"batches\":[],",
             "\"extra\":1,",
             "\"type\":\"history\",",
-            "\"batch\":{},");
+            "\"batch\":{},",
+            "\"id\":\"r\",",
+            "\"id\":7,");
     Arbitrary<String> withField =
         Combinators.combine(messages(), Arbitraries.integers().between(0, 20), field)
             .as(
@@ -131,12 +135,12 @@ class BatchMessageReaderProperties {
 
   @Property(tries = 2000)
   void damagedMessages_getTheSameOutcomeBothWays(@ForAll("damaged") String json) {
-    assertThat(outcome(() -> ProtocolCodec.decodeServer(json)))
+    assertThat(outcome(() -> ProtocolCodec.decodeReply(json)))
         .as(json)
-        .isEqualTo(outcome(() -> ProtocolCodec.decodeServerTree(json)));
+        .isEqualTo(outcome(() -> ProtocolCodec.decodeReplyTree(json)));
   }
 
-  private static Object outcome(java.util.function.Supplier<ServerMessage> decode) {
+  private static Object outcome(java.util.function.Supplier<Reply> decode) {
     try {
       return decode.get();
     } catch (RuntimeException e) {

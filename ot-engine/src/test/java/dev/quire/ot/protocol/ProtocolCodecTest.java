@@ -34,6 +34,7 @@ class ProtocolCodecTest {
         new ClientMessage.Create("notes-1", "Notes"),
         new ClientMessage.Create(null, "Untitled"),
         new ClientMessage.ListDocuments(),
+        new ClientMessage.ListDocuments("after-this"),
         new ClientMessage.Rename("d", "New title"),
         new ClientMessage.Delete("d"),
         new ClientMessage.Share("d", "bob", Role.VIEWER),
@@ -53,6 +54,7 @@ class ProtocolCodecTest {
         ServerMessage.Error.of(ErrorCode.MALFORMED, "bad", null, null),
         new ServerMessage.Created(info),
         new ServerMessage.Documents(List.of(info, info)),
+        new ServerMessage.Documents(List.of(info), false),
         new ServerMessage.Renamed("d", "T2"),
         new ServerMessage.Deleted("d"),
         new ServerMessage.Shared("d", "bob", Role.EDITOR),
@@ -71,22 +73,68 @@ class ProtocolCodecTest {
   @ParameterizedTest
   @MethodSource("clientMessages")
   void clientMessage_roundTrips(ClientMessage m) {
-    assertThat(ProtocolCodec.decodeClient(ProtocolCodec.encode(m))).isEqualTo(m);
+    Request r = new Request("r-17", m);
+    String json = ProtocolCodec.encode(r);
+    assertThat(json).startsWith("{\"type\":\"" + m.type() + "\",\"id\":\"r-17\"");
+    assertThat(ProtocolCodec.decodeRequest(json)).isEqualTo(r);
   }
 
   @ParameterizedTest
   @MethodSource("serverMessages")
   void serverMessage_roundTrips(ServerMessage m) {
-    assertThat(ProtocolCodec.decodeServer(ProtocolCodec.encode(m))).isEqualTo(m);
+    assertThat(ProtocolCodec.decodeReply(ProtocolCodec.encode(m))).isEqualTo(new Reply(null, m));
+    Reply answer = new Reply("7", m);
+    assertThat(ProtocolCodec.decodeReply(ProtocolCodec.encode(answer))).isEqualTo(answer);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"type\":\"list\"}",
+        "{\"type\":\"list\",\"id\":7}",
+        "{\"type\":\"list\",\"id\":\"\"}",
+        "{\"type\":\"list\",\"id\":null}",
+        "{\"type\":\"open\",\"doc\":\"d\",\"fromRevision\":0,\"id\":\"x\",\"id\":\"y\"}"
+      })
+  void decodeRequest_refusesAMissingOrBadId(String json) {
+    assertThatThrownBy(() -> ProtocolCodec.decodeRequest(json))
+        .isInstanceOf(MalformedMessageException.class);
+  }
+
+  @Test
+  void decodeRequest_refusesAnIdOverItsLimit() {
+    String id = "x".repeat(Ids.MAX_REQUEST_ID + 1);
+    assertThatThrownBy(
+            () -> ProtocolCodec.decodeRequest("{\"type\":\"list\",\"id\":\"" + id + "\"}"))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("id must be at most 64");
+  }
+
+  @Test
+  void peekRequest_readsWhatIsReadableOfABrokenRequest() {
+    // batchSeq 0 is refused; the id and the document are still named in the refusal
+    String json =
+        "{\"type\":\"submit\",\"id\":\"r9\",\"doc\":\"notes\",\"batch\":{\"clientId\":\"c\","
+            + "\"batchSeq\":0,\"baseRevision\":0,\"operations\":[[\"a\"]]}}";
+    assertThatThrownBy(() -> ProtocolCodec.decodeRequest(json))
+        .isInstanceOf(MalformedMessageException.class);
+    assertThat(ProtocolCodec.peekRequest(json))
+        .isEqualTo(new RequestHeader("r9", "submit", "notes"));
+    assertThat(ProtocolCodec.peekRequest("{\"doc\":\"bad id!\",\"id\":\"a\",\"type\":\"fly\"}"))
+        .isEqualTo(new RequestHeader("a", null, null));
+    assertThat(ProtocolCodec.peekRequest("{\"id\":\"a\",\"doc\":\"d\",\"batch\":{\"x\":"))
+        .isEqualTo(new RequestHeader("a", null, "d"));
+    assertThat(ProtocolCodec.peekRequest("not json")).isEqualTo(RequestHeader.NONE);
   }
 
   @Test
   void submit_keepsOperationsAsTextAndReadsThemOnRequest() {
     ClientMessage.Submit s =
         (ClientMessage.Submit)
-            ProtocolCodec.decodeClient(
-                "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
-                    + "\"baseRevision\":0,\"operations\":[[\"ab\"], [1, 2, \"x\"]]}}");
+            ProtocolCodec.decodeRequest(
+                    "{\"type\":\"submit\",\"id\":\"1\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\","
+                        + "\"batchSeq\":1,\"baseRevision\":0,\"operations\":[[\"ab\"], [1, 2, \"x\"]]}}")
+                .message();
     assertThat(s.batch().operations()).containsExactly("[\"ab\"]", "[1,2,\"x\"]");
     assertThatThrownBy(() -> s.batch().toBatch())
         .isInstanceOf(MalformedMessageException.class)
@@ -97,11 +145,12 @@ class ProtocolCodecTest {
   void submit_opaqueOperationsNeedNotBeOperations() {
     ClientMessage.Submit s =
         (ClientMessage.Submit)
-            ProtocolCodec.decodeClient(
-                "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
-                    + "\"baseRevision\":0,\"operations\":[\"c2VjcmV0\", {\"k\": 1}]}}");
+            ProtocolCodec.decodeRequest(
+                    "{\"type\":\"submit\",\"id\":\"1\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\","
+                        + "\"batchSeq\":1,\"baseRevision\":0,\"operations\":[\"c2VjcmV0\", {\"k\": 1}]}}")
+                .message();
     assertThat(s.batch().operations()).containsExactly("\"c2VjcmV0\"", "{\"k\":1}");
-    assertThat(ProtocolCodec.encode(s)).contains("\"operations\":[\"c2VjcmV0\",{\"k\":1}]");
+    assertThat(ProtocolCodec.encode("1", s)).contains("\"operations\":[\"c2VjcmV0\",{\"k\":1}]");
   }
 
   @Test
@@ -181,23 +230,32 @@ class ProtocolCodecTest {
 
   @ParameterizedTest
   @MethodSource("badClientMessages")
-  void decodeClient_refusesWithThePath(String json, String expected) {
-    assertThatThrownBy(() -> ProtocolCodec.decodeClient(json))
+  void decodeRequest_refusesWithThePath(String json, String expected) {
+    assertThatThrownBy(() -> ProtocolCodec.decodeRequest(withId(json)))
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining(expected);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"{\"type\":\"fly\"}", "{\"type\":\"welcome\"}", "{\"type\":\"\"}"})
-  void decodeClient_unknownTypeIsItsOwnException(String json) {
-    assertThatThrownBy(() -> ProtocolCodec.decodeClient(json))
+  void decodeRequest_unknownTypeIsItsOwnException(String json) {
+    assertThatThrownBy(() -> ProtocolCodec.decodeRequest(json))
         .isInstanceOf(UnknownTypeException.class);
   }
 
   @Test
   void open_withoutSnapshot_doesNotAllowOne() {
-    assertThat(ProtocolCodec.decodeClient("{\"type\":\"open\",\"doc\":\"d\",\"fromRevision\":3}"))
-        .isEqualTo(new ClientMessage.Open("d", 3, false));
+    assertThat(
+            ProtocolCodec.decodeRequest(
+                "{\"type\":\"open\",\"id\":\"o\",\"doc\":\"d\",\"fromRevision\":3}"))
+        .isEqualTo(new Request("o", new ClientMessage.Open("d", 3, false)));
+  }
+
+  /** {@code json} with a request id after its type, when it starts with a string type. */
+  private static String withId(String json) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("^\\{\"type\":\"[a-z]+\"").matcher(json);
+    return m.find() ? m.group() + ",\"id\":\"r1\"" + json.substring(m.end()) : json;
   }
 
   static Stream<Arguments> badServerMessages() {
@@ -241,7 +299,7 @@ class ProtocolCodecTest {
             "sequenced.sequenced is not a known field"),
         Arguments.of(
             "{\"type\":\"documents\",\"documents\":[{\"doc\":\"d\",\"title\":\"t\","
-                + "\"created\":1,\"head\":0,\"lastChange\":1,\"role\":\"none\"}]}",
+                + "\"created\":1,\"head\":0,\"lastChange\":1,\"role\":\"none\"}],\"complete\":true}",
             "documents.documents[0].role"));
   }
 

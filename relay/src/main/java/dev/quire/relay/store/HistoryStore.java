@@ -148,11 +148,20 @@ public final class HistoryStore {
 
   /**
    * Whole batches holding the revisions after {@code afterRevision}, in order, about {@code
-   * pageSize} revisions: batches are added while the page stays within it, and there is always at
-   * least one batch when there is any history after {@code afterRevision}. The first batch may
-   * start at or before {@code afterRevision} when that revision is inside it.
+   * pageSize} revisions and at most {@code maxBytes} on the wire ({@link
+   * WireSequenced#wireBytesBound}): batches are added while the page stays within both, and there
+   * is always at least one batch when there is any history after {@code afterRevision}. The first
+   * batch may start at or before {@code afterRevision} when that revision is inside it.
    */
   public List<WireSequenced> page(String doc, long afterRevision, int pageSize) {
+    return page(doc, afterRevision, pageSize, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #page(String, long, int)}, and at most {@code maxBytes} on the wire ({@link
+   * WireSequenced#wireBytesBound}) unless a single batch is larger: then it comes alone.
+   */
+  public List<WireSequenced> page(String doc, long afterRevision, int pageSize, long maxBytes) {
     return db.read(
         "reading the history of " + doc,
         c -> {
@@ -160,7 +169,7 @@ public final class HistoryStore {
           if (start < 0) {
             return List.of();
           }
-          return readPage(c, doc, start, pageSize);
+          return readPage(c, doc, start, pageSize, maxBytes);
         });
   }
 
@@ -442,11 +451,12 @@ public final class HistoryStore {
 
   /**
    * Whole batches from the one at {@code start}, while the page stays within {@code pageSize}
-   * revisions (at least one batch), each read from its batch row.
+   * revisions and {@code maxBytes} (at least one batch), each read from its batch row.
    */
-  private static List<WireSequenced> readPage(Connection c, String doc, long start, int pageSize)
-      throws SQLException {
+  private static List<WireSequenced> readPage(
+      Connection c, String doc, long start, int pageSize, long maxBytes) throws SQLException {
     List<WireSequenced> out = new ArrayList<>();
+    long bytes = 0;
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT first_revision, op_count, base_revision, author, client_id, batch_seq,"
@@ -469,9 +479,14 @@ public final class HistoryStore {
           if (ops == null) {
             ops = logOperations(c, doc, first, count);
           }
-          out.add(
+          WireSequenced entry =
               new WireSequenced(
-                  first, author, rs.getLong(7), new WireBatch(clientId, seq, rs.getLong(3), ops)));
+                  first, author, rs.getLong(7), new WireBatch(clientId, seq, rs.getLong(3), ops));
+          bytes += entry.wireBytesBound();
+          if (!out.isEmpty() && bytes > maxBytes) {
+            break;
+          }
+          out.add(entry);
         }
       }
     }

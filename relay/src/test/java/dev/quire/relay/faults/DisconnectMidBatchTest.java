@@ -56,7 +56,7 @@ class DisconnectMidBatchTest {
       try (RawSocket raw = new RawSocket(relay.port())) {
         raw.sendText(
             ProtocolCodec.encode(
-                new ClientMessage.Hello(ProtocolCodec.VERSION, tokens.get(0), "alice-1")));
+                "h", new ClientMessage.Hello(ProtocolCodec.VERSION, tokens.get(0), "alice-1")));
         raw.sendText(submit(committed));
         // The ack reaches the socket, but the client goes before it reads it. (Closing right
         // after the frame would race the relay's network layer, which drops frames it has read
@@ -80,7 +80,7 @@ class DisconnectMidBatchTest {
       try (RawSocket raw = new RawSocket(relay.port())) {
         raw.sendText(
             ProtocolCodec.encode(
-                new ClientMessage.Hello(ProtocolCodec.VERSION, tokens.get(0), "alice-1")));
+                "h", new ClientMessage.Hello(ProtocolCodec.VERSION, tokens.get(0), "alice-1")));
         raw.sendPartial(submit(torn));
       }
       bob.listen(500);
@@ -110,7 +110,7 @@ class DisconnectMidBatchTest {
   }
 
   private static String submit(Batch b) {
-    return ProtocolCodec.encode(new ClientMessage.Submit("doc0", WireBatch.of(b)));
+    return ProtocolCodec.encode("s", new ClientMessage.Submit("doc0", WireBatch.of(b)));
   }
 
   /** A bare WebSocket client on a plain socket, to close it exactly where the test wants. */

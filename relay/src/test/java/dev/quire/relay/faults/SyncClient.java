@@ -154,6 +154,8 @@ final class SyncClient {
     editsMade++;
   }
 
+  private long requests; // request ids sent
+
   private void sendNext() {
     Optional<Batch> next = sync.nextBatch();
     next.ifPresent(b -> send(new ClientMessage.Submit(doc, WireBatch.of(b))));
@@ -161,7 +163,7 @@ final class SyncClient {
 
   private void send(ClientMessage m) {
     try {
-      conn.send(ProtocolCodec.encode(m));
+      conn.send(ProtocolCodec.encode("r" + ++requests, m)); // ids unused: acks name the batch
     } catch (WebsocketNotConnectedException e) {
       conn.closed = true;
     }

@@ -68,6 +68,14 @@ public final class LoadGenerator {
     this.opts = opts;
   }
 
+  private static final java.util.concurrent.atomic.AtomicLong REQUESTS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** A request id: the generator matches replies by type, so ids only need to be well-formed. */
+  static String nextId() {
+    return "g" + REQUESTS.incrementAndGet();
+  }
+
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
@@ -157,7 +165,8 @@ public final class LoadGenerator {
     System.out.println();
     System.out.println("== latency: idle relay, one client, sequential submits ==");
     String sample =
-        ProtocolCodec.encode(new ClientMessage.Submit("lat-" + runId, batch("echo", 1, 100, 1)));
+        ProtocolCodec.encode(
+            nextId(), new ClientMessage.Submit("lat-" + runId, batch("echo", 1, 100, 1)));
     // The floor: a Java-WebSocket echo server and client on loopback, same message size.
     CountDownLatch echoStarted = new CountDownLatch(1);
     WebSocketServer echo =
@@ -207,12 +216,13 @@ public final class LoadGenerator {
               @Override
               public String next(WebSocketClient ws, int i) {
                 return ProtocolCodec.encode(
-                    new ClientMessage.Submit(doc, batch("lat-" + runId, i + 1, i, 1)));
+                    nextId(), new ClientMessage.Submit(doc, batch("lat-" + runId, i + 1, i, 1)));
               }
 
               @Override
               public String hello() {
                 return ProtocolCodec.encode(
+                    nextId(),
                     new ClientMessage.Hello(ProtocolCodec.VERSION, token, "lat-" + runId));
               }
             });
@@ -425,7 +435,7 @@ public final class LoadGenerator {
       seq++;
       ws.send(
           ProtocolCodec.encode(
-              new ClientMessage.Submit(doc, batch(clientId, seq, known, batchSize))));
+              nextId(), new ClientMessage.Submit(doc, batch(clientId, seq, known, batchSize))));
     }
   }
 
@@ -638,7 +648,8 @@ public final class LoadGenerator {
         measuredBatches++;
       }
       String m =
-          ProtocolCodec.encode(new ClientMessage.Submit(doc, batch(clientId, seq, known, queued)));
+          ProtocolCodec.encode(
+              nextId(), new ClientMessage.Submit(doc, batch(clientId, seq, known, queued)));
       inFlightSize = queued;
       queued = 0;
       ws.send(m);
@@ -893,7 +904,7 @@ public final class LoadGenerator {
     Client c = Client.connect(url, token, "cu-reader-" + System.nanoTime());
     GapBuffer text = new GapBuffer();
     ClientSync sync = null;
-    c.send(ProtocolCodec.encode(new ClientMessage.Open(doc, 0, snapshot)));
+    c.send(ProtocolCodec.encode(nextId(), new ClientMessage.Open(doc, 0, snapshot)));
     lastPages = 0;
     lastWaitNanos = 0;
     lastDecodeNanos = 0;
@@ -919,7 +930,7 @@ public final class LoadGenerator {
       if (!h.complete()) {
         // Ask for the next page before taking this one, so the relay reads it meanwhile.
         long last = h.batches().get(h.batches().size() - 1).lastRevision();
-        c.send(ProtocolCodec.encode(new ClientMessage.Open(doc, last, false)));
+        c.send(ProtocolCodec.encode(nextId(), new ClientMessage.Open(doc, last, false)));
       }
       for (WireSequenced w : h.batches()) {
         Delivery d = sync.receive(w.toSequencedBatch());
@@ -1130,7 +1141,7 @@ public final class LoadGenerator {
 
     /** Sends and waits for a reply of {@code type}; refuses an error. */
     String request(ClientMessage m, String type) throws InterruptedException {
-      send(ProtocolCodec.encode(m));
+      send(ProtocolCodec.encode(nextId(), m));
       while (true) {
         String r = take();
         if (r.startsWith("{\"type\":\"" + type + "\"")) {

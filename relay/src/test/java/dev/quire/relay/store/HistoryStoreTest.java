@@ -216,6 +216,19 @@ class HistoryStoreTest {
   }
 
   @Test
+  void page_staysWithinItsBytesToo_andHoldsAtLeastOneBatch() {
+    append(1, 0, 3, null);
+    append(2, 3, 3, null);
+    append(3, 6, 3, null);
+    List<WireSequenced> all = history.page("doc", 0, 100);
+    long one = all.get(0).wireBytesBound();
+    long two = one + all.get(1).wireBytesBound();
+    assertThat(history.page("doc", 0, 100, two)).hasSize(2);
+    assertThat(history.page("doc", 0, 100, two - 1)).hasSize(1);
+    assertThat(history.page("doc", 0, 100, 1)).hasSize(1); // a batch bigger than a page still comes
+  }
+
+  @Test
   void findBatchAtOrAfter_findsTheBatchOrTheClientsNextOne() {
     append(1, 0, 1, null);
     append(3, 1, 1, null);

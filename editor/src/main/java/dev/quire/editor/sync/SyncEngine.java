@@ -240,8 +240,7 @@ public final class SyncEngine implements AutoCloseable {
   /** Asks the relay for its documents again, unless a listing is already on its way. */
   private void listAgain() {
     if (welcomed && listingsPending == 0) {
-      listingsPending++;
-      conn.send(new ClientMessage.ListDocuments());
+      list();
     }
   }
 

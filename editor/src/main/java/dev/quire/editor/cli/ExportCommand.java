@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -27,6 +28,11 @@ final class ExportCommand extends ProfileCommand {
     String text = await(store.localText(doc));
     try {
       Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      Path parent = file.toAbsolutePath().getParent();
+      throw new CliException(
+          ExitCodes.USAGE,
+          file + ": cannot write: " + (parent == null ? file : parent) + " does not exist");
     } catch (IOException e) {
       throw new CliException(ExitCodes.USAGE, file + ": cannot write: " + e.getMessage());
     }

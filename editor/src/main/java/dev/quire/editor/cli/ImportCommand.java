@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -62,6 +63,8 @@ final class ImportCommand extends ProfileCommand {
           .toString();
     } catch (CharacterCodingException e) {
       throw new CliException(ExitCodes.USAGE, file + ": not UTF-8 text");
+    } catch (NoSuchFileException e) {
+      throw new CliException(ExitCodes.USAGE, file + " does not exist");
     } catch (IOException e) {
       throw new CliException(ExitCodes.USAGE, file + ": cannot read: " + e.getMessage());
     }

@@ -2,11 +2,14 @@ package dev.quire.editor.cli;
 
 import dev.quire.editor.store.LocalDocument;
 import dev.quire.editor.store.LocalStore;
+import dev.quire.editor.sync.DocumentSession;
 import dev.quire.editor.sync.OwnerThread;
 import dev.quire.editor.sync.SyncEngine;
 import dev.quire.editor.sync.SyncStatus;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,10 +20,11 @@ import picocli.CommandLine.Option;
     name = "sync",
     mixinStandardHelpOptions = true,
     description = {
-      "Syncs every document of the profile with the relay: sends unsent edits and documents",
-      "made offline, receives what others did, and adds the relay's documents this profile lacks.",
-      "Without --watch it stops once everything is synced (or --timeout passes) and lists the",
-      "documents as 'quire docs' does. --relay, --token, --name and --colour are remembered."
+      "Syncs every document of the profile with the relay.",
+      "It sends unsent edits and documents made offline, receives what others did, and adds the"
+          + " relay's documents this profile lacks. Without --watch it stops once everything is"
+          + " synced (or --timeout passes) and lists the documents as 'quire docs' does. --relay,"
+          + " --token, --name and --colour are remembered."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -51,7 +55,7 @@ final class SyncCommand extends ProfileCommand {
       try {
         owner.run(
             () -> {
-              engine.addListener(listener(out, err));
+              engine.addListener(listener(engine, out, err));
               engine.start();
               engine.syncAllDocuments();
             });
@@ -61,14 +65,19 @@ final class SyncCommand extends ProfileCommand {
         }
         boolean settled = waitSettled(owner, engine);
         String fatal = owner.call(engine::fatalError);
+        String unreachable = owner.call(() -> whyUnreachable(engine));
         String shown = owner.call(engine::status).describe();
         owner.run(engine::stop);
         await(store.flush());
         if (fatal != null) {
-          throw new CliException(ExitCodes.FAILED, fatal);
+          return ExitCodes.FAILED; // the listener has said why, once
         }
         int failed = 0;
+        int unsent = 0;
+        int unsentDocs = 0;
         for (LocalDocument d : await(store.documents())) {
+          unsent += d.pending();
+          unsentDocs += d.pending() > 0 ? 1 : 0;
           out.println(
               d.id()
                   + "\t"
@@ -84,7 +93,13 @@ final class SyncCommand extends ProfileCommand {
           }
         }
         if (!settled) {
-          err.println("quire sync: not synced after " + timeoutSeconds + " s: " + shown);
+          err.println(
+              "quire sync: not synced after "
+                  + timeoutSeconds
+                  + " s: "
+                  + (unsent > 0 ? plural(unsent, "edit") + " unsent in " : "")
+                  + (unsent > 0 ? plural(unsentDocs, "document") + "; " : "")
+                  + (unreachable != null ? unreachable : shown));
           return ExitCodes.FAILED;
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
@@ -94,20 +109,62 @@ final class SyncCommand extends ProfileCommand {
     }
   }
 
-  private SyncEngine.Listener listener(PrintWriter out, PrintWriter err) {
+  /** "1 edit", "2 edits". */
+  static String plural(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  /** Why the relay is not reached at the end: the last failure, or that it never answered. */
+  private static String whyUnreachable(SyncEngine engine) {
+    if (engine.offlineReason() != null) {
+      return engine.offlineReason();
+    }
+    return engine.isConnecting() ? "no answer from " + engine.relay() + " yet" : null;
+  }
+
+  private SyncEngine.Listener listener(SyncEngine engine, PrintWriter out, PrintWriter err) {
     return new SyncEngine.Listener() {
+      private final Map<String, String> shown = new HashMap<>();
+      private String lastLost;
+
       @Override
       public void statusChanged(SyncStatus status) {
-        if (watch) {
-          out.println(Instant.now() + "\t" + status.describe());
-          out.flush();
+        if (!watch) {
+          return;
         }
+        // One line per document whose state changed, naming it.
+        for (DocumentSession s : engine.sessions()) {
+          String now = s.status().describe();
+          if (!now.equals(shown.put(s.id(), now))) {
+            out.println(Instant.now() + "\t" + s.id() + "\t" + now);
+          }
+        }
+        out.flush();
       }
 
       @Override
       public void problem(String doc, String message) {
         err.println("quire sync: " + (doc == null ? "" : doc + ": ") + message);
         err.flush();
+      }
+
+      @Override
+      public void connectionLost(String reason) {
+        if (!reason.equals(lastLost)) { // said once, not at every retry
+          lastLost = reason;
+          err.println(
+              "quire sync: " + reason + "; trying again" + (watch ? "" : " until the timeout"));
+          err.flush();
+        }
+      }
+
+      @Override
+      public void reconnected() {
+        if (lastLost != null) {
+          lastLost = null;
+          err.println("quire sync: connected to " + engine.relay() + " again");
+          err.flush();
+        }
       }
     };
   }

@@ -25,12 +25,13 @@ import picocli.CommandLine.Parameters;
     name = "type",
     mixinStandardHelpOptions = true,
     description = {
-      "Types a sequential editing trace (../shared/traces/*.json.gz) into DOC, edit by edit, as",
-      "a user at the keyboard would: each edit is a local edit, saved in the profile within the",
-      "durability bound and, with --relay, sent live. DOC is created from the trace's start text",
-      "if it does not exist; an existing DOC must hold exactly that text. For demos, load and",
-      "benchmarks: prints the rate reached, the local durability bound and whether the text",
-      "ends as the trace's endContent."
+      "Types a sequential editing trace (../shared/traces/*.json.gz) into DOC, edit by edit, as a"
+          + " user at the keyboard would.",
+      "Each edit is a local edit, saved in the profile within the durability bound and, with"
+          + " --relay, sent live. DOC is created from the trace's start text if it does not exist;"
+          + " an existing DOC must hold exactly that text. For demos, load and benchmarks: prints"
+          + " the rate reached, the local durability bound and whether the text ends as the"
+          + " trace's endContent."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -124,6 +125,8 @@ final class TypeCommand extends ProfileCommand {
     Trace trace;
     try {
       trace = TraceReader.read(tracePath);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new CliException(ExitCodes.USAGE, tracePath + " does not exist");
     } catch (IOException | TraceFormatException e) {
       throw new CliException(ExitCodes.USAGE, tracePath + ": " + e.getMessage());
     }

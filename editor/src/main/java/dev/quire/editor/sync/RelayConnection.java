@@ -31,11 +31,13 @@ final class RelayConnection {
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
   private final Client ws;
+  private final URI uri;
   private final Executor owner;
   private final Handler handler;
   private final int generation;
 
   RelayConnection(URI uri, Executor owner, Handler handler, int generation) {
+    this.uri = uri;
     this.owner = owner;
     this.handler = handler;
     this.generation = generation;
@@ -46,6 +48,8 @@ final class RelayConnection {
 
   private final java.util.Map<String, Integer> submitBytes = new java.util.HashMap<>();
   private volatile int closeCode;
+  private volatile Exception failure;
+  private volatile boolean opened;
 
   int generation() {
     return generation;
@@ -79,6 +83,11 @@ final class RelayConnection {
         .max(java.util.Map.Entry.comparingByValue())
         .map(java.util.Map.Entry::getKey)
         .orElse(null);
+  }
+
+  /** True once the WebSocket handshake succeeded. */
+  boolean wasOpened() {
+    return opened;
   }
 
   /** The WebSocket close code, once closed (1009: a message was too big for the relay). */
@@ -115,6 +124,7 @@ final class RelayConnection {
 
     @Override
     public void onOpen(ServerHandshake handshake) {
+      opened = true;
       hand(() -> handler.opened(RelayConnection.this));
     }
 
@@ -134,13 +144,13 @@ final class RelayConnection {
     @Override
     public void onClose(int code, String reason, boolean remote) {
       closeCode = code;
-      String why = (reason == null || reason.isEmpty() ? "code " + code : reason);
+      String why = ConnectionProblem.describe(uri, failure, code, reason);
       hand(() -> handler.closed(RelayConnection.this, why));
     }
 
     @Override
     public void onError(Exception ex) {
-      // onClose follows every error; it reports.
+      failure = ex; // onClose follows every error; it reports, with this as the reason
     }
   }
 }

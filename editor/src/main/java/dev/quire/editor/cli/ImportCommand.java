@@ -4,7 +4,9 @@ import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.sync.DocumentSession;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.Ids;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,14 @@ final class ImportCommand extends ProfileCommand {
 
   @Override
   int run(LocalStore store, PrintWriter out) {
-    String text = read(file);
+    Progress.Meter meter = new Progress.Meter();
+    try (Progress progress = Progress.start(spec.commandLine().getErr(), meter::step)) {
+      return importFile(store, out, meter);
+    }
+  }
+
+  private int importFile(LocalStore store, PrintWriter out, Progress.Meter meter) {
+    String text = read(file, meter);
     String docId = id != null ? id : "d-" + UUID.randomUUID().toString().substring(0, 13);
     String docTitle = title != null ? title : String.valueOf(file.getFileName());
     try {
@@ -46,8 +55,11 @@ final class ImportCommand extends ProfileCommand {
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
+    List<TextOperation> ops = ops(text);
+    meter.phase(
+        "import " + file.getFileName() + ": saving " + ops.size() + " edits of text", -1, "edits");
     boolean created =
-        await(store.createDocument(docId, docTitle, System.currentTimeMillis(), false, ops(text)));
+        await(store.createDocument(docId, docTitle, System.currentTimeMillis(), false, ops));
     if (!created) {
       throw new CliException(ExitCodes.USAGE, "a document " + docId + " exists already");
     }
@@ -55,11 +67,22 @@ final class ImportCommand extends ProfileCommand {
     return ExitCodes.OK;
   }
 
-  static String read(Path file) {
-    try {
+  /** The file's text, read a megabyte at a time so that {@code meter} shows the reading. */
+  static String read(Path file, Progress.Meter meter) {
+    try (InputStream in = Files.newInputStream(file)) {
+      long size = Files.size(file);
+      meter.phase("import " + file.getFileName() + ": reading", size, "bytes");
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(size, 1 << 30));
+      byte[] chunk = new byte[1 << 20];
+      long done = 0;
+      for (int n; (n = in.read(chunk)) > 0; ) {
+        bytes.write(chunk, 0, n);
+        done += n;
+        meter.set(done);
+      }
       return StandardCharsets.UTF_8
           .newDecoder()
-          .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+          .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()))
           .toString();
     } catch (CharacterCodingException e) {
       throw new CliException(ExitCodes.USAGE, file + ": not UTF-8 text");

@@ -63,7 +63,11 @@ final class SyncCommand extends ProfileCommand {
           watchForever(store);
           return ExitCodes.OK;
         }
-        boolean settled = waitSettled(owner, engine);
+        boolean settled;
+        SyncProgress doing = new SyncProgress(engine);
+        try (Progress progress = Progress.start(err, () -> owner.call(doing::step))) {
+          settled = waitSettled(owner, engine);
+        }
         String fatal = owner.call(engine::fatalError);
         String unreachable = owner.call(() -> whyUnreachable(engine));
         String shown = owner.call(engine::status).describe();

@@ -30,7 +30,7 @@ class ProfileCommandsTest {
     return dir.resolve("profile").toString();
   }
 
-  private static Path sharedTrace(String name) {
+  static Path sharedTrace(String name) {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
       Path candidate = d.resolveSibling("shared").resolve("traces").resolve(name);
       if (Files.isRegularFile(candidate)) {

@@ -18,7 +18,10 @@ import java.util.function.Supplier;
  * the interval between plain lines.
  */
 final class Progress implements AutoCloseable {
-  /** What is being done: {@code done} of {@code total} (negative: unknown) {@code unit}s. */
+  /**
+   * What is being done: {@code done} of {@code total} (negative: unknown) {@code unit}s. A source
+   * answers null when there is nothing to show.
+   */
   record Step(String label, long done, long total, String unit) {}
 
   /** Counters for a command that does one thing after another; thread-safe. */

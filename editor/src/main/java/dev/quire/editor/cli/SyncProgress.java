@@ -19,6 +19,7 @@ final class SyncProgress {
     this.engine = engine;
   }
 
+  /** What sync is doing now, or null when every document is done. */
   Progress.Step step() {
     if (engine.offlineReason() != null || engine.isConnecting()) {
       return new Progress.Step("sync: connecting to " + engine.relay(), 0, -1, "edits");
@@ -43,6 +44,6 @@ final class SyncProgress {
       return new Progress.Step(
           "sync " + sending.id() + ": sending", total - sending.unacknowledged(), total, "edits");
     }
-    return new Progress.Step("sync: finishing", 0, -1, "edits");
+    return null; // nothing left to show
   }
 }

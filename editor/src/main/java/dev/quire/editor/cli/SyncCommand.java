@@ -186,11 +186,14 @@ final class SyncCommand extends ProfileCommand {
 
   private static void watchForever(LocalStore store) {
     CountDownLatch never = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(store::close, "quire-store-close"));
+    Thread closeOnExit = new Thread(store::close, "quire-store-close");
+    Runtime.getRuntime().addShutdownHook(closeOnExit);
     try {
       never.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      // Stopped from within (tests): the command closes the store itself.
+      Runtime.getRuntime().removeShutdownHook(closeOnExit);
     }
   }
 

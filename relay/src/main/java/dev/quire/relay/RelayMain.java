@@ -221,6 +221,7 @@ public final class RelayMain implements Callable<Integer> {
   /** Builds the picocli command line, for {@link #main} and tests. */
   public static CommandLine commandLine() {
     CommandLine cmd = new CommandLine(new RelayMain());
+    cmd.setUsageHelpAutoWidth(true); // help as wide as the terminal, 80 columns when unknown
     cmd.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("quire relay: " + e.getMessage());

@@ -52,7 +52,8 @@ final class Progress implements AutoCloseable {
   private final Supplier<Step> source;
   private final ScheduledExecutorService ticker;
   private String label;
-  private long labelStartNanos;
+  private long labelStartNanos = System.nanoTime(); // the first step's time counts from the start
+  private Step lastPrinted;
   private long labelStartDone;
   private boolean shown;
   private boolean closed;
@@ -104,9 +105,11 @@ final class Progress implements AutoCloseable {
         err.println();
         lastLength = 0;
       }
+      if (label != null) {
+        labelStartNanos = now;
+        labelStartDone = s.done();
+      }
       label = s.label();
-      labelStartNanos = now;
-      labelStartDone = s.done();
     }
     double seconds = (now - labelStartNanos) / 1e9;
     String line = render(s, seconds, (s.done() - labelStartDone) / Math.max(seconds, 1e-3));
@@ -115,11 +118,16 @@ final class Progress implements AutoCloseable {
           line.length() < lastLength ? line + " ".repeat(lastLength - line.length()) : line;
       err.print("\r" + padded);
       lastLength = line.length();
-    } else if (!last || shown) {
-      err.println(line);
+    } else if (!last || !sameWork(s, lastPrinted)) {
+      err.println(line); // a last line only when it says something new
     }
+    lastPrinted = s;
     err.flush();
     shown = true;
+  }
+
+  private static boolean sameWork(Step a, Step b) {
+    return b != null && a.label().equals(b.label()) && a.done() == b.done();
   }
 
   /** {@code quire import notes.md [#####.....] 45% 22.1 of 50.0 MB, 7.3 MB/s, 3 s}. */

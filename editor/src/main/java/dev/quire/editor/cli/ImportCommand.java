@@ -40,12 +40,16 @@ final class ImportCommand extends ProfileCommand {
   @Override
   int run(LocalStore store, PrintWriter out) {
     Progress.Meter meter = new Progress.Meter();
+    String docId;
     try (Progress progress = Progress.start(spec.commandLine().getErr(), meter::step)) {
-      return importFile(store, out, meter);
+      docId = importFile(store, meter);
     }
+    out.println(docId); // after the progress line has ended, on a terminal
+    return ExitCodes.OK;
   }
 
-  private int importFile(LocalStore store, PrintWriter out, Progress.Meter meter) {
+  /** Reads and saves the file; returns the new document's id. */
+  private String importFile(LocalStore store, Progress.Meter meter) {
     String text = read(file, meter);
     String docId = id != null ? id : "d-" + UUID.randomUUID().toString().substring(0, 13);
     String docTitle = title != null ? title : String.valueOf(file.getFileName());
@@ -63,8 +67,7 @@ final class ImportCommand extends ProfileCommand {
     if (!created) {
       throw new CliException(ExitCodes.USAGE, "a document " + docId + " exists already");
     }
-    out.println(docId);
-    return ExitCodes.OK;
+    return docId;
   }
 
   /** The file's text, read a megabyte at a time so that {@code meter} shows the reading. */

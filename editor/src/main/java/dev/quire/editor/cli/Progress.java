@@ -167,6 +167,16 @@ final class Progress implements AutoCloseable {
     return unit.equals("bytes") ? "MB" : unit;
   }
 
+  /** Prints a message line; on a terminal the bar is wiped first and redrawn at the next tick. */
+  synchronized void message(String line) {
+    if (bar && lastLength > 0) {
+      err.print("\r" + " ".repeat(lastLength) + "\r");
+      lastLength = 0;
+    }
+    err.println(line);
+    err.flush();
+  }
+
   /** Stops the ticker; when anything was shown, draws the final state and ends the line. */
   @Override
   public void close() {

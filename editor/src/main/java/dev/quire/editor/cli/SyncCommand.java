@@ -66,7 +66,10 @@ final class SyncCommand extends ProfileCommand {
         boolean settled;
         SyncProgress doing = new SyncProgress(engine);
         try (Progress progress = Progress.start(err, () -> owner.call(doing::step))) {
+          shown = progress;
           settled = waitSettled(owner, engine);
+        } finally {
+          shown = null;
         }
         String fatal = owner.call(engine::fatalError);
         String unreachable = owner.call(() -> whyUnreachable(engine));
@@ -113,6 +116,19 @@ final class SyncCommand extends ProfileCommand {
     }
   }
 
+  private volatile Progress shown; // while sync's progress is on stderr
+
+  /** Prints a message on stderr, through the progress bar when one is shown. */
+  private void say(PrintWriter err, String message) {
+    Progress p = shown;
+    if (p != null) {
+      p.message(message);
+    } else {
+      err.println(message);
+      err.flush();
+    }
+  }
+
   /** "1 edit", "2 edits". */
   static String plural(long n, String noun) {
     return n + " " + noun + (n == 1 ? "" : "s");
@@ -148,17 +164,16 @@ final class SyncCommand extends ProfileCommand {
 
       @Override
       public void problem(String doc, String message) {
-        err.println("quire sync: " + (doc == null ? "" : doc + ": ") + message);
-        err.flush();
+        say(err, "quire sync: " + (doc == null ? "" : doc + ": ") + message);
       }
 
       @Override
       public void connectionLost(String reason) {
         if (!reason.equals(lastLost)) { // said once, not at every retry
           lastLost = reason;
-          err.println(
+          say(
+              err,
               "quire sync: " + reason + "; trying again" + (watch ? "" : " until the timeout"));
-          err.flush();
         }
       }
 
@@ -166,8 +181,7 @@ final class SyncCommand extends ProfileCommand {
       public void reconnected() {
         if (lastLost != null) {
           lastLost = null;
-          err.println("quire sync: connected to " + engine.relay() + " again");
-          err.flush();
+          say(err, "quire sync: connected to " + engine.relay() + " again");
         }
       }
     };

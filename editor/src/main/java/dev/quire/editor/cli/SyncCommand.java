@@ -66,14 +66,14 @@ final class SyncCommand extends ProfileCommand {
         boolean settled;
         SyncProgress doing = new SyncProgress(engine);
         try (Progress progress = Progress.start(err, () -> owner.call(doing::step))) {
-          shown = progress;
+          activeProgress = progress;
           settled = waitSettled(owner, engine);
         } finally {
-          shown = null;
+          activeProgress = null;
         }
         String fatal = owner.call(engine::fatalError);
         String unreachable = owner.call(() -> whyUnreachable(engine));
-        String shown = owner.call(engine::status).describe();
+        String status = owner.call(engine::status).describe();
         owner.run(engine::stop);
         await(store.flush());
         if (fatal != null) {
@@ -106,7 +106,7 @@ final class SyncCommand extends ProfileCommand {
                   + " s: "
                   + (unsent > 0 ? plural(unsent, "edit") + " unsent in " : "")
                   + (unsent > 0 ? plural(unsentDocs, "document") + "; " : "")
-                  + (unreachable != null ? unreachable : shown));
+                  + (unreachable != null ? unreachable : status));
           return ExitCodes.FAILED;
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
@@ -116,11 +116,11 @@ final class SyncCommand extends ProfileCommand {
     }
   }
 
-  private volatile Progress shown; // while sync's progress is on stderr
+  private volatile Progress activeProgress; // while sync's progress is on stderr
 
   /** Prints a message on stderr, through the progress bar when one is shown. */
   private void say(PrintWriter err, String message) {
-    Progress p = shown;
+    Progress p = activeProgress;
     if (p != null) {
       p.message(message);
     } else {
@@ -144,7 +144,7 @@ final class SyncCommand extends ProfileCommand {
 
   private SyncEngine.Listener listener(SyncEngine engine, PrintWriter out, PrintWriter err) {
     return new SyncEngine.Listener() {
-      private final Map<String, String> shown = new HashMap<>();
+      private final Map<String, String> printed = new HashMap<>();
       private String lastLost;
 
       @Override
@@ -155,7 +155,7 @@ final class SyncCommand extends ProfileCommand {
         // One line per document whose state changed, naming it.
         for (DocumentSession s : engine.sessions()) {
           String now = s.status().describe();
-          if (!now.equals(shown.put(s.id(), now))) {
+          if (!now.equals(printed.put(s.id(), now))) {
             out.println(Instant.now() + "\t" + s.id() + "\t" + now);
           }
         }

@@ -49,7 +49,6 @@ final class RelayConnection {
   private final java.util.Map<String, Integer> submitBytes = new java.util.HashMap<>();
   private volatile int closeCode;
   private volatile Exception failure;
-  private volatile boolean opened;
 
   int generation() {
     return generation;
@@ -83,11 +82,6 @@ final class RelayConnection {
         .max(java.util.Map.Entry.comparingByValue())
         .map(java.util.Map.Entry::getKey)
         .orElse(null);
-  }
-
-  /** True once the WebSocket handshake succeeded. */
-  boolean wasOpened() {
-    return opened;
   }
 
   /** The WebSocket close code, once closed (1009: a message was too big for the relay). */
@@ -124,7 +118,6 @@ final class RelayConnection {
 
     @Override
     public void onOpen(ServerHandshake handshake) {
-      opened = true;
       hand(() -> handler.opened(RelayConnection.this));
     }
 

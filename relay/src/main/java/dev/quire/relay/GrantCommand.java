@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -19,8 +20,8 @@ import picocli.CommandLine.Spec;
     name = "grant",
     mixinStandardHelpOptions = true,
     description =
-        "Gives USER the ROLE (editor, viewer, or none to remove) on document DOC. The relay must be"
-            + " stopped.")
+        "Gives USER the ROLE (editor, viewer, or none to remove) on document DOC; works while the"
+            + " relay runs and while it is stopped.")
 final class GrantCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DOC")
   String doc;
@@ -33,42 +34,42 @@ final class GrantCommand implements Callable<Integer> {
 
   @Option(
       names = "--data",
-      defaultValue = "${env:QUIRE_RELAY_DATA:-${sys:user.home}/.quire/relay}",
-      description = "Data directory (default ${DEFAULT-VALUE}) [QUIRE_RELAY_DATA].")
+      paramLabel = "DIR",
+      description = "Data directory (default: the relay's --data, or QUIRE_RELAY_DATA).")
   Path data;
+
+  @ParentCommand RelayMain relay;
 
   @Spec CommandSpec spec;
 
+  /** The running relay's store when this runs inside it ({@link AdminEndpoint}), else null. */
+  RelayStore live;
+
   @Override
   public Integer call() {
-    var err = spec.commandLine().getErr();
-    try (RelayStore store = RelayStore.open(data, 2)) {
-      Role r = role.equals("none") ? null : Role.fromWire(role);
-      if ((r == null && !role.equals("none")) || r == Role.OWNER) {
-        throw new IllegalArgumentException("ROLE must be editor, viewer or none, was " + role);
-      }
-      Ids.requireDocumentId(doc);
-      DocumentRow row =
-          store
-              .documents()
-              .find(doc)
-              .filter(d -> !d.deleted())
-              .orElseThrow(() -> new IllegalArgumentException("no document " + doc));
-      if (row.owner().equals(user)) {
-        throw new IllegalArgumentException(
-            user + " owns " + doc + "; the owner's role cannot change");
-      }
-      if (!store.users().isActive(user)) {
-        throw new IllegalArgumentException("no active user named " + user);
-      }
-      store.documents().setRole(doc, user, r);
-      err.println(user + " is now " + role + " of " + doc);
-      return 0;
-    } catch (RuntimeException e) {
-      err.println("quire relay grant: " + e.getMessage());
-      return 1;
-    } finally {
-      err.flush();
+    return AdminAccess.run(live, data != null ? data : relay.data, spec, this::grant);
+  }
+
+  private void grant(RelayStore store) {
+    Role r = role.equals("none") ? null : Role.fromWire(role);
+    if ((r == null && !role.equals("none")) || r == Role.OWNER) {
+      throw new IllegalArgumentException("ROLE must be editor, viewer or none, was " + role);
     }
+    Ids.requireDocumentId(doc);
+    DocumentRow row =
+        store
+            .documents()
+            .find(doc)
+            .filter(d -> !d.deleted())
+            .orElseThrow(() -> new IllegalArgumentException("no document " + doc));
+    if (row.owner().equals(user)) {
+      throw new IllegalArgumentException(
+          user + " owns " + doc + "; the owner's role cannot change");
+    }
+    if (!store.users().isActive(user)) {
+      throw new IllegalArgumentException("no active user named " + user);
+    }
+    store.documents().setRole(doc, user, r);
+    spec.commandLine().getErr().println(user + " is now " + role + " of " + doc);
   }
 }

@@ -6,7 +6,9 @@ import dev.quire.relay.store.RelayStore;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,13 +36,20 @@ public final class Relay implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final RelayServer server;
   private final HTTPServer http;
+  private final AdminEndpoint admin;
   private volatile boolean closed;
 
-  private Relay(RelayContext ctx, Dispatcher dispatcher, RelayServer server, HTTPServer http) {
+  private Relay(
+      RelayContext ctx,
+      Dispatcher dispatcher,
+      RelayServer server,
+      HTTPServer http,
+      AdminEndpoint admin) {
     this.ctx = ctx;
     this.dispatcher = dispatcher;
     this.server = server;
     this.http = http;
+    this.admin = admin;
   }
 
   /**
@@ -54,6 +63,8 @@ public final class Relay implements AutoCloseable {
 
   /** Starts a relay whose documents are read through {@code around} the store's loader. */
   static Relay start(RelayConfig config, UnaryOperator<DocumentLoader> around) {
+    requireFree(config.bind(), config.port(), "--port");
+    requireFree(config.bind(), config.metricsPort(), "--metrics-port");
     // Reads mostly wait (for H2 to take in the journal, for the disk), so there are more loader
     // threads than cores: two documents per core slow to wake still leave room for hellos.
     int loaders = 2 * config.workerThreads();
@@ -99,7 +110,7 @@ public final class Relay implements AutoCloseable {
       if (config.metricsPort() >= 0) {
         http = startHttp(config, metrics, store);
       }
-      Relay relay = new Relay(ctx, dispatcher, server, http);
+      Relay relay = new Relay(ctx, dispatcher, server, http, AdminEndpoint.start(store));
       log.info(
           "Quire relay listening on ws://{}:{} ({} mode{}), data in {}{}",
           config.bind(),
@@ -120,6 +131,25 @@ public final class Relay implements AutoCloseable {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new IllegalStateException(
           "cannot start the relay on " + config.bind() + ":" + config.port() + ": " + cause, cause);
+    }
+  }
+
+  /**
+   * Refuses a port that is taken in one line, before anything starts: the WebSocket library would
+   * log the bind failure with a stack trace.
+   */
+  private static void requireFree(String bind, int port, String option) {
+    if (port <= 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(bind, port));
+    } catch (BindException e) {
+      throw new IllegalStateException(
+          "port " + port + " is already in use on " + bind + "; choose another with " + option);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen on " + bind + ":" + port + ": " + e);
     }
   }
 
@@ -198,6 +228,7 @@ public final class Relay implements AutoCloseable {
     }
     closed = true;
     log.info("Quire relay stopping: finishing queued requests");
+    admin.close();
     dispatcher.shutDown();
     try {
       // Commit outcomes come back to the documents' executors, so the pool must stay up until

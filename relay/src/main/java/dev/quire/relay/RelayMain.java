@@ -1,6 +1,7 @@
 package dev.quire.relay;
 
 import dev.quire.ot.protocol.Limits;
+import dev.quire.relay.store.RelayStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -164,8 +165,15 @@ public final class RelayMain implements Callable<Integer> {
       description = "Allow --open on an address other than loopback.")
   boolean allowOpenOnNetwork;
 
+  /** The running relay's store when this parses an admin command inside it, else null. */
+  private RelayStore adminStore;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (adminStore != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "only 'user' and 'grant' run through a running relay");
+    }
     RelayConfig config;
     try {
       config = config();
@@ -213,12 +221,25 @@ public final class RelayMain implements Callable<Integer> {
   /** Builds the picocli command line, for {@link #main} and tests. */
   public static CommandLine commandLine() {
     CommandLine cmd = new CommandLine(new RelayMain());
+    cmd.setUsageHelpAutoWidth(true); // help as wide as the terminal, 80 columns when unknown
     cmd.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("quire relay: " + e.getMessage());
           commandLine.getErr().flush();
           return 1;
         });
+    return cmd;
+  }
+
+  /**
+   * The command line an {@link AdminEndpoint} runs inside the relay: {@code user} and {@code grant}
+   * work on {@code live}, the relay's own store, and nothing starts another relay.
+   */
+  static CommandLine commandLine(RelayStore live) {
+    CommandLine cmd = commandLine();
+    ((RelayMain) cmd.getCommand()).adminStore = live;
+    ((UserCommand) cmd.getSubcommands().get("user").getCommand()).live = live;
+    ((GrantCommand) cmd.getSubcommands().get("grant").getCommand()).live = live;
     return cmd;
   }
 

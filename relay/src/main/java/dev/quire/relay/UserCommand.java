@@ -9,27 +9,39 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code ./quire relay user add|token|revoke|list}: manages users while the relay is stopped. */
+/**
+ * {@code ./quire relay user add|token|revoke|list}: manages users, through the relay when it runs
+ * on the data directory ({@link AdminAccess}).
+ */
 @Command(
     name = "user",
     mixinStandardHelpOptions = true,
     description =
-        "Manages users in the data directory. The relay must be stopped (the database is opened"
-            + " exclusively).")
+        "Manages users in the data directory; works while the relay runs on it (the command is"
+            + " handed to the relay) and while it is stopped.")
 final class UserCommand {
 
   @Option(
       names = "--data",
-      defaultValue = "${env:QUIRE_RELAY_DATA:-${sys:user.home}/.quire/relay}",
+      paramLabel = "DIR",
       scope = picocli.CommandLine.ScopeType.INHERIT,
-      description = "Data directory (default ${DEFAULT-VALUE}) [QUIRE_RELAY_DATA].")
+      description = "Data directory (default: the relay's --data, or QUIRE_RELAY_DATA).")
   Path data;
+
+  @ParentCommand RelayMain relay;
 
   @Spec CommandSpec spec;
 
-  @Command(name = "add", description = "Adds a user and prints their token, once.")
+  /** The running relay's store when this runs inside it ({@link AdminEndpoint}), else null. */
+  RelayStore live;
+
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description = "Adds a user and prints their token, once.")
   int add(@Parameters(paramLabel = "NAME", description = "a-z 0-9 . _ -, up to 32") String name) {
     return withStore(
         store -> {
@@ -44,12 +56,18 @@ final class UserCommand {
         });
   }
 
-  @Command(name = "token", description = "Prints a new, additional token for a user, once.")
+  @Command(
+      name = "token",
+      mixinStandardHelpOptions = true,
+      description = "Prints a new, additional token for a user, once.")
   int token(@Parameters(paramLabel = "NAME") String name) {
     return withStore(store -> out().println(store.users().issueToken(name)));
   }
 
-  @Command(name = "revoke", description = "Revokes a user and all their tokens.")
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description = "Revokes a user and all their tokens.")
   int revoke(@Parameters(paramLabel = "NAME") String name) {
     return withStore(
         store -> {
@@ -58,7 +76,7 @@ final class UserCommand {
         });
   }
 
-  @Command(name = "list", description = "Lists users.")
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists users.")
   int list() {
     return withStore(
         store -> {
@@ -82,21 +100,8 @@ final class UserCommand {
     return spec.commandLine().getErr();
   }
 
-  interface StoreWork {
-    void run(RelayStore store);
-  }
-
-  /** Opens the store, runs {@code work}, prints a refusal as one line; returns the exit code. */
-  int withStore(StoreWork work) {
-    try (RelayStore store = RelayStore.open(data, 2)) {
-      work.run(store);
-      return 0;
-    } catch (RuntimeException e) {
-      err().println("quire relay " + spec.name() + ": " + e.getMessage());
-      return 1;
-    } finally {
-      out().flush();
-      err().flush();
-    }
+  /** Runs {@code work} on the relay's users and documents; returns the exit code. */
+  int withStore(AdminAccess.Work work) {
+    return AdminAccess.run(live, data != null ? data : relay.data, spec, work);
   }
 }

@@ -143,4 +143,62 @@ class RelayMainTest {
     assertThat(run("grant", "nodoc", "bob", "viewer", "--data", data())).isEqualTo(1);
     assertThat(run("grant", "doc", "bob", "admin", "--data", data())).isEqualTo(1);
   }
+
+  @Test
+  void dataBeforeTheSubcommand_isTheDirectoryUsed() {
+    assertThat(run("--data", data(), "user", "add", "bob")).isZero();
+    String token = out.toString().trim();
+    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+      assertThat(store.users().authenticate(token)).contains("bob");
+    }
+    assertThat(run("--data", data(), "user", "list")).isZero();
+    assertThat(out.toString()).contains("bob");
+    assertThat(run("user", "--data", data(), "list")).isZero();
+    assertThat(out.toString()).contains("bob");
+  }
+
+  @Test
+  void help_worksOnEverySubcommand() {
+    for (String[] args :
+        new String[][] {
+          {"user", "--help"},
+          {"user", "add", "--help"},
+          {"user", "list", "--help"},
+          {"user", "token", "--help"},
+          {"user", "revoke", "--help"},
+          {"grant", "--help"}
+        }) {
+      assertThat(run(args)).as(String.join(" ", args)).isZero();
+      assertThat(out.toString()).as(String.join(" ", args)).contains("Usage: quire relay");
+    }
+  }
+
+  @Test
+  void users_canBeAddedListedAndRevokedWhileTheRelayRuns() throws Exception {
+    RelayMain main = new RelayMain();
+    new CommandLine(main).parseArgs("--data", data(), "--port", "0", "--metrics-port", "-1");
+    try (Relay relay = Relay.start(main.config())) {
+      assertThat(run("--data", data(), "user", "add", "bob")).as(err.toString()).isZero();
+      String token = out.toString().trim();
+      assertThat(token).matches("[A-Za-z0-9_-]{43}");
+      assertThat(err.toString()).contains("shown only now");
+      TestClient bob = TestClient.login(relay.port(), token, "cb");
+      RelayFixture.create(bob, "doc");
+
+      assertThat(run("user", "list", "--data", data())).isZero();
+      assertThat(out.toString()).contains("bob").contains("1 active token");
+      assertThat(run("user", "add", "bob", "--data", data())).isEqualTo(1);
+      assertThat(err.toString()).contains("exists already");
+
+      assertThat(run("--data", data(), "user", "add", "carol")).isZero();
+      assertThat(run("--data", data(), "grant", "doc", "carol", "viewer")).isZero();
+      assertThat(relay.store().documents().role("doc", "carol")).contains(Role.VIEWER);
+
+      assertThat(run("--data", data(), "user", "revoke", "bob")).isZero();
+      assertThat(relay.store().users().authenticate(token)).isEmpty();
+    }
+    // Stopped, the commands open the data directory themselves again.
+    assertThat(run("--data", data(), "user", "list")).isZero();
+    assertThat(out.toString()).contains("REVOKED").contains("carol");
+  }
 }

@@ -37,6 +37,10 @@ class RelayProcessTest {
    * in {@code data} and its log in {@code log}; the first line of its output names the port.
    */
   static Process startRelay(Path data, Path log) throws Exception {
+    return startRelay(data, log, 0);
+  }
+
+  static Process startRelay(Path data, Path log, int port) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -49,7 +53,7 @@ class RelayProcessTest {
                 "--metrics-port",
                 "-1"));
     // Port and data directory come from the environment, as they may in a deployment.
-    builder.environment().put("QUIRE_RELAY_PORT", "0");
+    builder.environment().put("QUIRE_RELAY_PORT", String.valueOf(port));
     builder.environment().put("QUIRE_RELAY_DATA", data.toString());
     return builder.redirectError(log.toFile()).start();
   }
@@ -77,12 +81,23 @@ class RelayProcessTest {
         alice.expectAck();
       }
 
-      StringWriter err = new StringWriter();
+      // The relay holds the database; user commands from another process go through it.
+      StringWriter adminOut = new StringWriter();
       CommandLine admin = RelayMain.commandLine();
-      admin.setOut(new PrintWriter(new StringWriter(), true));
-      admin.setErr(new PrintWriter(err, true));
-      assertThat(admin.execute("user", "list", "--data", data.toString())).isEqualTo(1);
-      assertThat(err.toString()).contains("in use");
+      admin.setOut(new PrintWriter(adminOut, true));
+      admin.setErr(new PrintWriter(new StringWriter(), true));
+      assertThat(admin.execute("--data", data.toString(), "user", "list")).isZero();
+      assertThat(adminOut.toString()).contains("alice");
+
+      // A second relay on the same port says so in one line, without a stack trace.
+      Path otherLog = dir.resolve("other.log");
+      Process other = startRelay(dir.resolve("other"), otherLog, port);
+      assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(other.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(otherLog))
+          .contains("port " + port + " is already in use")
+          .doesNotContain("\tat ")
+          .doesNotContain("Exception");
 
       relay.destroy(); // SIGTERM
       assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -33,10 +33,10 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measures the local store in a throw-away profile and prints the figures:",
-      "1. a sequential trace imported as history (one revision per edit): time to open the",
-      "   profile, to the head text, and to the text at random revisions;",
-      "2. typing at --rate edits/s for --seconds: the wait from each edit to its commit."
+      "Measures the local store in a throw-away profile and prints the figures.",
+      "1. A sequential trace imported as history (one revision per edit): the time to open the"
+          + " profile, to get the head text, and to get the text at random revisions.",
+      "2. Typing at --rate edits/s for --seconds: the wait from each edit to its commit."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
     name = "docs",
     mixinStandardHelpOptions = true,
     description = {
-      "Lists the profile's documents, one a line, tab-separated:",
-      "ID, STATE (local | synced | unsent | error), HEAD revision, unsent EDITS, TITLE."
+      "Lists the profile's documents, one a line.",
+      "Tab-separated: ID, STATE (local | synced | unsent | error), HEAD revision, unsent EDITS,"
+          + " TITLE."
     })
 final class DocsCommand extends ProfileCommand {
   @Override

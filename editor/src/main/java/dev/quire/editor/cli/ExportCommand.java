@@ -2,9 +2,11 @@ package dev.quire.editor.cli;
 
 import dev.quire.editor.store.LocalStore;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -21,15 +23,36 @@ final class ExportCommand extends ProfileCommand {
   @Parameters(index = "1", paramLabel = "FILE")
   Path file;
 
+  private static final int CHUNK = 1 << 20;
+
   @Override
   int run(LocalStore store, PrintWriter out) {
     document(store, doc);
-    String text = await(store.localText(doc));
-    try {
-      Files.writeString(file, text, StandardCharsets.UTF_8);
+    Progress.Meter meter = new Progress.Meter();
+    try (Progress progress = Progress.start(spec.commandLine().getErr(), meter::step)) {
+      meter.phase("export " + doc + ": loading the text", -1, "bytes");
+      String text = await(store.localText(doc));
+      write(text, meter);
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Writes the text a megabyte at a time so that {@code meter} shows the writing. */
+  private void write(String text, Progress.Meter meter) {
+    byte[] all = text.getBytes(StandardCharsets.UTF_8);
+    meter.phase("export " + doc + ": writing " + file.getFileName(), all.length, "bytes");
+    try (OutputStream o = Files.newOutputStream(file)) {
+      for (int at = 0; at < all.length; at += CHUNK) {
+        o.write(all, at, Math.min(CHUNK, all.length - at));
+        meter.set(Math.min(all.length, at + (long) CHUNK));
+      }
+    } catch (NoSuchFileException e) {
+      Path parent = file.toAbsolutePath().getParent();
+      throw new CliException(
+          ExitCodes.USAGE,
+          file + ": cannot write: " + (parent == null ? file : parent) + " does not exist");
     } catch (IOException e) {
       throw new CliException(ExitCodes.USAGE, file + ": cannot write: " + e.getMessage());
     }
-    return ExitCodes.OK;
   }
 }

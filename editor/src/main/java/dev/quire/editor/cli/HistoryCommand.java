@@ -17,9 +17,10 @@ import picocli.CommandLine.Parameters;
     name = "history",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints the history of DOC, one revision a line, tab-separated: REV, TIME (UTC, ISO-8601),",
-      "AUTHOR, CLIENT, CHANGE (such as '@12 +3 -1': at code point 12, 3 inserted, 1 deleted).",
-      "Unsent local edits follow with REV '-' and AUTHOR '(unsent)'."
+      "Prints the history of DOC, one revision a line.",
+      "Tab-separated: REV, TIME (UTC, ISO-8601), AUTHOR, CLIENT, CHANGE (such as '@12 +3 -1': at"
+          + " code point 12, 3 inserted, 1 deleted). Unsent local edits follow with REV '-' and"
+          + " AUTHOR '(unsent)'."
     })
 final class HistoryCommand extends ProfileCommand {
   private static final int PAGE = 10_000;

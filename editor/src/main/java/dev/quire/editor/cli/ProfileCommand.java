@@ -18,8 +18,12 @@ abstract class ProfileCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ProfileOption profileOption;
 
+  /** When the command started, for commands that report their whole time. */
+  long startNanos;
+
   @Override
   public final Integer call() {
+    startNanos = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
     String cannot = cannotRun();
     if (cannot != null) {

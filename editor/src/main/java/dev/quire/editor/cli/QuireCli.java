@@ -1,5 +1,6 @@
 package dev.quire.editor.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,7 +45,33 @@ public final class QuireCli implements Callable<Integer> {
 
   /** Builds the picocli command line, for {@link #main} and tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new QuireCli());
+    CommandLine cmd = new CommandLine(new QuireCli());
+    // Help as wide as the terminal (80 columns when unknown), descriptions wrapped as paragraphs.
+    cmd.setUsageHelpAutoWidth(true);
+    cmd.setUsageHelpLongOptionsMaxWidth(24);
+    cmd.setParameterExceptionHandler(QuireCli::badArguments);
+    return cmd;
+  }
+
+  /** An unknown command is named as one, with the nearest ones; other mistakes as picocli says. */
+  private static int badArguments(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    if (e instanceof CommandLine.UnmatchedArgumentException u
+        && cmd.getCommandSpec().parent() == null
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().get(0).startsWith("-")) {
+      err.println("quire: unknown command '" + u.getUnmatched().get(0) + "'");
+      CommandLine.UnmatchedArgumentException.printSuggestions(u, err);
+      err.println("See 'quire --help' for the commands.");
+    } else {
+      err.println(e.getMessage());
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+        err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+      }
+    }
+    err.flush();
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   public static void main(String[] args) {

@@ -19,9 +19,10 @@ import picocli.CommandLine.Parameters;
     name = "share",
     mixinStandardHelpOptions = true,
     description = {
-      "Gives USER a role on DOC at the relay: editor (read and edit), viewer (read only), or none",
-      "(no access). Only the document's owner, its creator, may. The document is synced first if",
-      "the relay does not have it yet."
+      "Gives USER a role on DOC at the relay: editor (read and edit), viewer (read only), or none"
+          + " (no access).",
+      "Only the document's owner, its creator, may. The document is synced first if the relay"
+          + " does not have it yet."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
     name = "show",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints the text of DOC exactly as it is (no newline added): the local text, unsent",
-      "edits included, or with --rev N the text at revision N of its history (0 is empty)."
+      "Prints the text of DOC exactly as it is (no newline added).",
+      "Without --rev the local text, unsent edits included; with --rev N the text at revision N"
+          + " of its history (0 is empty)."
     })
 final class ShowCommand extends ProfileCommand {
   @Parameters(paramLabel = "DOC")

@@ -2,11 +2,14 @@ package dev.quire.editor.cli;
 
 import dev.quire.editor.store.LocalDocument;
 import dev.quire.editor.store.LocalStore;
+import dev.quire.editor.sync.DocumentSession;
 import dev.quire.editor.sync.OwnerThread;
 import dev.quire.editor.sync.SyncEngine;
 import dev.quire.editor.sync.SyncStatus;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,10 +20,11 @@ import picocli.CommandLine.Option;
     name = "sync",
     mixinStandardHelpOptions = true,
     description = {
-      "Syncs every document of the profile with the relay: sends unsent edits and documents",
-      "made offline, receives what others did, and adds the relay's documents this profile lacks.",
-      "Without --watch it stops once everything is synced (or --timeout passes) and lists the",
-      "documents as 'quire docs' does. --relay, --token, --name and --colour are remembered."
+      "Syncs every document of the profile with the relay.",
+      "It sends unsent edits and documents made offline, receives what others did, and adds the"
+          + " relay's documents this profile lacks. Without --watch it stops once everything is"
+          + " synced (or --timeout passes) and lists the documents as 'quire docs' does. --relay,"
+          + " --token, --name and --colour are remembered."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -51,7 +55,7 @@ final class SyncCommand extends ProfileCommand {
       try {
         owner.run(
             () -> {
-              engine.addListener(listener(out, err));
+              engine.addListener(listener(engine, out, err));
               engine.start();
               engine.syncAllDocuments();
             });
@@ -59,16 +63,28 @@ final class SyncCommand extends ProfileCommand {
           watchForever(store);
           return ExitCodes.OK;
         }
-        boolean settled = waitSettled(owner, engine);
+        boolean settled;
+        SyncProgress doing = new SyncProgress(engine);
+        try (Progress progress = Progress.start(err, () -> owner.call(doing::step))) {
+          activeProgress = progress;
+          settled = waitSettled(owner, engine);
+        } finally {
+          activeProgress = null;
+        }
         String fatal = owner.call(engine::fatalError);
-        String shown = owner.call(engine::status).describe();
+        String unreachable = owner.call(() -> whyUnreachable(engine));
+        String status = owner.call(engine::status).describe();
         owner.run(engine::stop);
         await(store.flush());
         if (fatal != null) {
-          throw new CliException(ExitCodes.FAILED, fatal);
+          return ExitCodes.FAILED; // the listener has said why, once
         }
         int failed = 0;
+        int unsent = 0;
+        int unsentDocs = 0;
         for (LocalDocument d : await(store.documents())) {
+          unsent += d.pending();
+          unsentDocs += d.pending() > 0 ? 1 : 0;
           out.println(
               d.id()
                   + "\t"
@@ -84,7 +100,13 @@ final class SyncCommand extends ProfileCommand {
           }
         }
         if (!settled) {
-          err.println("quire sync: not synced after " + timeoutSeconds + " s: " + shown);
+          err.println(
+              "quire sync: not synced after "
+                  + timeoutSeconds
+                  + " s: "
+                  + (unsent > 0 ? plural(unsent, "edit") + " unsent in " : "")
+                  + (unsent > 0 ? plural(unsentDocs, "document") + "; " : "")
+                  + (unreachable != null ? unreachable : status));
           return ExitCodes.FAILED;
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
@@ -94,20 +116,73 @@ final class SyncCommand extends ProfileCommand {
     }
   }
 
-  private SyncEngine.Listener listener(PrintWriter out, PrintWriter err) {
+  private volatile Progress activeProgress; // while sync's progress is on stderr
+
+  /** Prints a message on stderr, through the progress bar when one is shown. */
+  private void say(PrintWriter err, String message) {
+    Progress p = activeProgress;
+    if (p != null) {
+      p.message(message);
+    } else {
+      err.println(message);
+      err.flush();
+    }
+  }
+
+  /** "1 edit", "2 edits". */
+  static String plural(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  /** Why the relay is not reached at the end: the last failure, or that it never answered. */
+  private static String whyUnreachable(SyncEngine engine) {
+    if (engine.offlineReason() != null) {
+      return engine.offlineReason();
+    }
+    return engine.isConnecting() ? "no answer from " + engine.relay() + " yet" : null;
+  }
+
+  private SyncEngine.Listener listener(SyncEngine engine, PrintWriter out, PrintWriter err) {
     return new SyncEngine.Listener() {
+      private final Map<String, String> printed = new HashMap<>();
+      private String lastLost;
+
       @Override
       public void statusChanged(SyncStatus status) {
-        if (watch) {
-          out.println(Instant.now() + "\t" + status.describe());
-          out.flush();
+        if (!watch) {
+          return;
         }
+        // One line per document whose state changed, naming it.
+        for (DocumentSession s : engine.sessions()) {
+          String now = s.status().describe();
+          if (!now.equals(printed.put(s.id(), now))) {
+            out.println(Instant.now() + "\t" + s.id() + "\t" + now);
+          }
+        }
+        out.flush();
       }
 
       @Override
       public void problem(String doc, String message) {
-        err.println("quire sync: " + (doc == null ? "" : doc + ": ") + message);
-        err.flush();
+        say(err, "quire sync: " + (doc == null ? "" : doc + ": ") + message);
+      }
+
+      @Override
+      public void connectionLost(String reason) {
+        if (!reason.equals(lastLost)) { // said once, not at every retry
+          lastLost = reason;
+          say(
+              err,
+              "quire sync: " + reason + "; trying again" + (watch ? "" : " until the timeout"));
+        }
+      }
+
+      @Override
+      public void reconnected() {
+        if (lastLost != null) {
+          lastLost = null;
+          say(err, "quire sync: connected to " + engine.relay() + " again");
+        }
       }
     };
   }
@@ -125,11 +200,14 @@ final class SyncCommand extends ProfileCommand {
 
   private static void watchForever(LocalStore store) {
     CountDownLatch never = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(store::close, "quire-store-close"));
+    Thread closeOnExit = new Thread(store::close, "quire-store-close");
+    Runtime.getRuntime().addShutdownHook(closeOnExit);
     try {
       never.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      // Stopped from within (tests): the command closes the store itself.
+      Runtime.getRuntime().removeShutdownHook(closeOnExit);
     }
   }
 

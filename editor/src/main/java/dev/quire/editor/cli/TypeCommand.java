@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,12 +26,13 @@ import picocli.CommandLine.Parameters;
     name = "type",
     mixinStandardHelpOptions = true,
     description = {
-      "Types a sequential editing trace (such as traces/*.json.gz) into DOC, edit by edit, as",
-      "a user at the keyboard would: each edit is a local edit, saved in the profile within the",
-      "durability bound and, with --relay, sent live. DOC is created from the trace's start text",
-      "if it does not exist; an existing DOC must hold exactly that text. For demos, load and",
-      "benchmarks: prints the rate reached, the local durability bound and whether the text",
-      "ends as the trace's endContent."
+      "Types a sequential editing trace (such as traces/*.json.gz) into DOC, edit by edit, as a"
+          + " user at the keyboard would.",
+      "Each edit is a local edit, saved in the profile within the durability bound and, with"
+          + " --relay, sent live. DOC is created from the trace's start text if it does not exist;"
+          + " an existing DOC must hold exactly that text. For demos, load and benchmarks: prints"
+          + " the rate reached, the local durability bound and whether the text ends as the"
+          + " trace's endContent."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -58,7 +60,9 @@ final class TypeCommand extends ProfileCommand {
 
   @Option(
       names = "--progress",
-      description = "print 'typed N' to stderr after every edit typed (for tests and demos)")
+      description =
+          "print 'typed N' to stderr as edits are typed and 'saved N' as they are saved in the"
+              + " profile (for tests and demos)")
   boolean progress;
 
   @Mixin RelayOptions relayOptions;
@@ -86,20 +90,34 @@ final class TypeCommand extends ProfileCommand {
     SyncEngine.Config config = relayOptions.given() ? relayOptions.config(store, true) : null;
     try (OwnerThread owner = OwnerThread.start("quire-owner")) {
       SyncEngine engine = config == null ? null : new SyncEngine(store, owner, config);
-      try {
+      Progress.Meter meter = new Progress.Meter();
+      try (Progress shown = Progress.start(spec.commandLine().getErr(), meter::step)) {
         DocumentSession session = open(store, owner, engine);
         long t0 = System.nanoTime();
-        typeAll(owner, session, patches.subList(0, n));
+        meter.phase("type " + doc + ": saved", n, "edits");
+        typeAll(store, owner, session, patches.subList(0, n), meter);
         double seconds = (System.nanoTime() - t0) / 1e9;
         await(store.flush());
+        saved(n, meter);
+        double savedSeconds = (System.nanoTime() - t0) / 1e9;
+        if (engine != null) {
+          meter.phase("type " + doc + ": waiting for the relay", -1, "edits");
+        }
         boolean synced = engine == null || waitSynced(owner, engine);
         String text = owner.call(session::text);
+        shown.close();
         out.printf(
             Locale.ROOT,
             "typed %d edits in %.2f s (%.0f edits/s)%n",
             n,
             seconds,
             n / Math.max(seconds, 1e-9));
+        out.printf(
+            Locale.ROOT,
+            "saved %d edits after %.2f s; the whole command took %.2f s%n",
+            n,
+            savedSeconds,
+            (System.nanoTime() - startNanos) / 1e9);
         out.println("local durability: " + store.durability());
         boolean complete = n == patches.size();
         boolean matches = !complete || text.equals(trace.endContent());
@@ -124,6 +142,8 @@ final class TypeCommand extends ProfileCommand {
     Trace trace;
     try {
       trace = TraceReader.read(tracePath);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new CliException(ExitCodes.USAGE, tracePath + " does not exist");
     } catch (IOException | TraceFormatException e) {
       throw new CliException(ExitCodes.USAGE, tracePath + ": " + e.getMessage());
     }
@@ -149,8 +169,16 @@ final class TypeCommand extends ProfileCommand {
     return await(f);
   }
 
-  /** Types the patches on the owner thread, paced to {@code rate} edits per second. */
-  private void typeAll(OwnerThread owner, DocumentSession session, List<Trace.Patch> patches) {
+  /**
+   * Types the patches on the owner thread, paced to {@code rate} edits per second; {@code meter}
+   * counts those the profile has saved.
+   */
+  private void typeAll(
+      LocalStore store,
+      OwnerThread owner,
+      DocumentSession session,
+      List<Trace.Patch> patches,
+      Progress.Meter meter) {
     long start = System.nanoTime();
     int i = 0;
     while (i < patches.size()) {
@@ -174,6 +202,21 @@ final class TypeCommand extends ProfileCommand {
       i = to;
       if (progress) {
         spec.commandLine().getErr().println("typed " + i);
+        spec.commandLine().getErr().flush();
+      }
+      // The edits typed so far are saved once everything queued before this flush is committed.
+      store.flush().thenRun(() -> saved(to, meter));
+    }
+  }
+
+  private final AtomicInteger savedCount = new AtomicInteger();
+
+  /** Counts the first {@code n} edits as saved (flushes complete in order; repeats are no-ops). */
+  private void saved(int n, Progress.Meter meter) {
+    if (savedCount.getAndAccumulate(n, Math::max) < n) {
+      meter.set(n);
+      if (progress) {
+        spec.commandLine().getErr().println("saved " + n);
         spec.commandLine().getErr().flush();
       }
     }

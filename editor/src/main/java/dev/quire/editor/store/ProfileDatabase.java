@@ -2,6 +2,8 @@ package dev.quire.editor.store;
 
 import dev.quire.editor.store.StoreOpenException.Reason;
 import java.io.IOException;
+import java.net.JarURLConnection;
+import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -10,9 +12,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -163,6 +172,9 @@ final class ProfileDatabase implements AutoCloseable {
   }
 
   private void migrate() {
+    if (upToDate()) {
+      return;
+    }
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL(url(dir));
     ds.setUser("quire");
@@ -204,6 +216,78 @@ final class ProfileDatabase implements AutoCloseable {
       throw new StoreOpenException(
           Reason.IO, "cannot migrate profile " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * True when the profile's schema history ends, every step successful, at the newest migration
+   * this Quire ships: then Flyway has nothing to do, and loading it to find that out costs most of
+   * a short command's time. Anything else (a new profile, an older or newer schema, a failed step,
+   * an unreadable history) goes to Flyway, which migrates or refuses.
+   */
+  private boolean upToDate() {
+    int newest = newestShippedMigration();
+    if (newest < 0) {
+      return false;
+    }
+    int applied = -1;
+    try (Statement s = connection.createStatement();
+        ResultSet r =
+            s.executeQuery("SELECT \"version\", \"success\" FROM \"flyway_schema_history\"")) {
+      while (r.next()) {
+        if (!r.getBoolean(2)) {
+          return false;
+        }
+        String version = r.getString(1);
+        if (version != null) { // the row recording the schema's creation has none
+          applied = Math.max(applied, Integer.parseInt(version));
+        }
+      }
+    } catch (SQLException | NumberFormatException e) {
+      return false;
+    } finally {
+      try {
+        connection.rollback();
+      } catch (SQLException e) {
+        log.debug("Rollback after the schema check failed: {}", e.getMessage());
+      }
+    }
+    return applied == newest;
+  }
+
+  private static final Pattern MIGRATION = Pattern.compile("V(\\d+)__[^/]*\\.sql");
+
+  /** The highest version among the migration scripts in {@code db/editor/}, or -1. */
+  static int newestShippedMigration() {
+    URL url = ProfileDatabase.class.getClassLoader().getResource("db/editor");
+    if (url == null) {
+      return -1;
+    }
+    List<String> names = new ArrayList<>();
+    try {
+      if (url.getProtocol().equals("jar")) {
+        JarURLConnection jar = (JarURLConnection) url.openConnection();
+        jar.getJarFile().stream()
+            .map(JarEntry::getName)
+            .filter(n -> n.startsWith("db/editor/"))
+            .forEach(n -> names.add(n.substring("db/editor/".length())));
+      } else if (url.getProtocol().equals("file")) {
+        try (var files = Files.list(Path.of(url.toURI()))) {
+          files.forEach(f -> names.add(f.getFileName().toString()));
+        }
+      }
+    } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+      return -1;
+    }
+    int newest = -1;
+    for (String name : names) {
+      Matcher m = MIGRATION.matcher(name);
+      if (m.matches()) {
+        newest = Math.max(newest, Integer.parseInt(m.group(1)));
+      } else if (!name.isEmpty()) {
+        return -1; // a script named otherwise: leave it to Flyway
+      }
+    }
+    return newest;
   }
 
   Path dir() {

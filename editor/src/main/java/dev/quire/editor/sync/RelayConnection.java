@@ -32,11 +32,13 @@ final class RelayConnection {
   private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
   private final Client ws;
+  private final URI uri;
   private final Executor owner;
   private final Handler handler;
   private final int generation;
 
   RelayConnection(URI uri, Executor owner, Handler handler, int generation) {
+    this.uri = uri;
     this.owner = owner;
     this.handler = handler;
     this.generation = generation;
@@ -48,6 +50,7 @@ final class RelayConnection {
   private final java.util.Map<String, Integer> submitBytes = new java.util.HashMap<>();
   private volatile int closeCode;
   private long requests; // ids given on this connection, owner thread only
+  private volatile Exception failure;
 
   int generation() {
     return generation;
@@ -140,13 +143,13 @@ final class RelayConnection {
     @Override
     public void onClose(int code, String reason, boolean remote) {
       closeCode = code;
-      String why = (reason == null || reason.isEmpty() ? "code " + code : reason);
+      String why = ConnectionProblem.describe(uri, failure, code, reason);
       hand(() -> handler.closed(RelayConnection.this, why));
     }
 
     @Override
     public void onError(Exception ex) {
-      // onClose follows every error; it reports.
+      failure = ex; // onClose follows every error; it reports, with this as the reason
     }
   }
 }

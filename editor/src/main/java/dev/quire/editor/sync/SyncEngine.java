@@ -95,6 +95,16 @@ public final class SyncEngine implements AutoCloseable {
     default void documentAdded(LocalDocument document) {}
 
     default void problem(String doc, String message) {}
+
+    /**
+     * The relay cannot be reached, or the connection to it was lost; the engine keeps trying.
+     * {@code reason} names the relay and says why: connection refused, no answer, not a WebSocket
+     * endpoint, TLS failure, closed by the relay.
+     */
+    default void connectionLost(String reason) {}
+
+    /** Connected (welcomed) again after {@link #connectionLost}. */
+    default void reconnected() {}
   }
 
   private final LocalStore store;
@@ -123,6 +133,7 @@ public final class SyncEngine implements AutoCloseable {
   private String user;
   private Limits limits;
   private String fatal;
+  private String offlineReason; // why the last connection failed or ended; null once welcomed
   private SyncStatus lastStatus = SyncStatus.of(SyncStatus.State.OFFLINE, 0);
 
   public SyncEngine(LocalStore store, Executor owner, Config config) {
@@ -383,10 +394,11 @@ public final class SyncEngine implements AutoCloseable {
         default -> {}
       }
     }
+    // Unacknowledged edits mean sending, whatever the documents' own states say.
     SyncStatus.State st =
         catching
             ? SyncStatus.State.CATCHING_UP
-            : sending ? SyncStatus.State.SENDING : SyncStatus.State.SYNCED;
+            : sending || unacknowledged() > 0 ? SyncStatus.State.SENDING : SyncStatus.State.SYNCED;
     return new SyncStatus(st, n, m, unacknowledged(), error);
   }
 
@@ -402,6 +414,21 @@ public final class SyncEngine implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /** Why the relay is out of reach since the last connection failed or ended, or null. */
+  public String offlineReason() {
+    return offlineReason;
+  }
+
+  /** The relay's address. */
+  public URI relay() {
+    return config.relay();
+  }
+
+  /** True while a connection is being made and not yet welcomed. */
+  public boolean isConnecting() {
+    return running && conn != null && !welcomed;
   }
 
   /** Why the engine stopped for good (bad token, another protocol), or null. */
@@ -456,6 +483,8 @@ public final class SyncEngine implements AutoCloseable {
         "No welcome from {} within {} ms; reconnecting", config.relay(), WELCOME_TIMEOUT_MILLIS);
     c.close();
     dropConnection(SyncStatus.State.OFFLINE);
+    connectionLost(
+        "no answer from " + config.relay() + " within " + WELCOME_TIMEOUT_MILLIS / 1000 + " s");
     scheduleReconnect();
   }
 
@@ -494,7 +523,13 @@ public final class SyncEngine implements AutoCloseable {
           if (c.closeCode() == 1009) { // the WebSocket layer's "message too big", maybe unsaid
             tooLarge(c, "the connection was closed with code 1009 (" + reason + ")");
           }
+          boolean wasWelcomed = welcomed;
           dropConnection(SyncStatus.State.OFFLINE);
+          connectionLost(
+              (wasWelcomed ? "lost the connection to " : "cannot reach ")
+                  + config.relay()
+                  + ": "
+                  + reason);
           scheduleReconnect();
         }
       };
@@ -561,6 +596,10 @@ public final class SyncEngine implements AutoCloseable {
 
   private void welcome(ServerMessage.Welcome w) {
     welcomed = true;
+    if (offlineReason != null) {
+      offlineReason = null;
+      listeners.forEach(Listener::reconnected);
+    }
     user = w.user();
     limits = w.limits();
     if (!misbehaved) {
@@ -766,6 +805,16 @@ public final class SyncEngine implements AutoCloseable {
     fireStatus();
   }
 
+  /** Tells the listeners why the relay is out of reach, unless sync was stopped on purpose. */
+  private void connectionLost(String reason) {
+    if (!running || fatal != null) {
+      return;
+    }
+    log.debug("{}", reason);
+    offlineReason = reason;
+    listeners.forEach(l -> l.connectionLost(reason));
+  }
+
   private void scheduleReconnect() {
     if (!running) {
       return;
@@ -866,7 +915,7 @@ public final class SyncEngine implements AutoCloseable {
   }
 
   void failed(DocumentSession s, String why) {
-    log.warn("Document {}: sync stopped: {}", s.id(), why);
+    log.debug("Document {}: sync stopped: {}", s.id(), why); // the listeners show it
     store.syncError(s.id(), why);
     listeners.forEach(l -> l.problem(s.id(), why));
   }
@@ -886,7 +935,7 @@ public final class SyncEngine implements AutoCloseable {
   }
 
   private void report(String doc, String message) {
-    log.warn("{}", message);
+    log.debug("{}", message); // the listeners show it
     listeners.forEach(l -> l.problem(doc, message));
     if (doc == null) {
       links.values().forEach(l -> l.session().problem(message));

@@ -63,7 +63,7 @@ class ProfileCommandsTest {
 
     assertThat(run("import", "--profile", profile(), dir.resolve("nope.txt").toString()))
         .isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("cannot read");
+    assertThat(err.toString()).contains("does not exist");
 
     Files.writeString(dir.resolve("a.txt"), "abc");
     run("import", "--profile", profile(), dir.resolve("a.txt").toString(), "--id", "a");

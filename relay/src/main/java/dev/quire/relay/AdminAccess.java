@@ -1,0 +1,53 @@
+package dev.quire.relay;
+
+import dev.quire.relay.store.RelayStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Where {@code user} and {@code grant} find the users and documents: inside a running relay its own
+ * store; elsewhere the relay running on the data directory, through its {@link AdminEndpoint}; when
+ * none runs, the data directory opened directly.
+ */
+final class AdminAccess {
+  private AdminAccess() {}
+
+  /** Work on the store; a refusal is an exception whose message is printed as one line. */
+  interface Work {
+    void run(RelayStore store);
+  }
+
+  /**
+   * Runs {@code work} for the command {@code spec} and returns its exit code.
+   *
+   * @param live the running relay's store when the command runs inside it, else null
+   */
+  static int run(RelayStore live, Path dataDir, CommandSpec spec, Work work) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      if (live != null) {
+        work.run(live);
+        return 0;
+      }
+      Optional<Integer> forwarded =
+          AdminClient.forward(
+              dataDir, spec.root().commandLine().getParseResult().originalArgs(), out, err);
+      if (forwarded.isPresent()) {
+        return forwarded.get();
+      }
+      try (RelayStore store = RelayStore.open(dataDir, 2)) {
+        work.run(store);
+        return 0;
+      }
+    } catch (RuntimeException e) {
+      err.println(spec.qualifiedName() + ": " + e.getMessage());
+      return 1;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+}

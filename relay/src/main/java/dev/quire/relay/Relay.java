@@ -147,7 +147,12 @@ public final class Relay implements AutoCloseable {
       probe.bind(new InetSocketAddress(bind, port));
     } catch (BindException e) {
       throw new IllegalStateException(
-          "port " + port + " is already in use on " + bind + "; choose another with " + option);
+          "cannot start the relay: port "
+              + port
+              + " is already in use on "
+              + bind
+              + "; choose another with "
+              + option);
     } catch (IOException e) {
       throw new IllegalStateException("cannot listen on " + bind + ":" + port + ": " + e);
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code quire export DOC FILE}: writes the document's local text to a file. */
@@ -18,11 +19,19 @@ final class ExportCommand extends ProfileCommand {
   @Parameters(index = "0", paramLabel = "DOC")
   String doc;
 
-  @Parameters(index = "1", paramLabel = "FILE")
+  @Parameters(index = "1", paramLabel = "FILE", arity = "0..1")
   Path file;
+
+  @Mixin ExportHistoryOptions historyForms;
 
   @Override
   int run(LocalStore store, PrintWriter out) {
+    if (historyForms.requested()) {
+      return historyForms.run(store, doc, file, out, spec.commandLine().getErr());
+    }
+    if (file == null) {
+      throw new CliException(ExitCodes.USAGE, "FILE is missing");
+    }
     document(store, doc);
     String text = await(store.localText(doc));
     try {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -34,10 +35,15 @@ final class ImportCommand extends ProfileCommand {
   @Option(names = "--id", description = "the document id (default: a new random id)")
   String id;
 
+  @Mixin ImportHistoryOptions historyImport;
+
   @Override
   int run(LocalStore store, PrintWriter out) {
+    if (historyImport.requested()) {
+      return historyImport.run(store, file, title, id, out, spec.commandLine().getErr());
+    }
     String text = read(file);
-    String docId = id != null ? id : "d-" + UUID.randomUUID().toString().substring(0, 13);
+    String docId = id != null ? id : newId();
     String docTitle = title != null ? title : String.valueOf(file.getFileName());
     try {
       Ids.requireDocumentId(docId);
@@ -52,6 +58,10 @@ final class ImportCommand extends ProfileCommand {
     }
     out.println(docId);
     return ExitCodes.OK;
+  }
+
+  static String newId() {
+    return "d-" + UUID.randomUUID().toString().substring(0, 13);
   }
 
   static String read(Path file) {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       DocsCommand.class,
       ImportCommand.class,
       ExportCommand.class,
+      VerifyCommand.class,
       RenameCommand.class,
       ShareCommand.class,
       DeleteCommand.class,

@@ -1,6 +1,8 @@
 package dev.quire.ot.codec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,6 +67,57 @@ public final class CanonicalJson {
     } else {
       throw new IllegalArgumentException(
           "no canonical JSON form for a " + value.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * Appends the canonical JSON text of a parsed tree, so that a text read back hashes as it was
+   * written whatever its spacing, member order or escapes.
+   *
+   * @throws IllegalArgumentException for a number with a fraction or exponent, or beyond 2^53 - 1,
+   *     and for a string with an unpaired surrogate
+   */
+  public static void append(StringBuilder out, JsonNode node) {
+    switch (node.getNodeType()) {
+      case OBJECT -> {
+        List<String> names = new ArrayList<>(node.size());
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+          names.add(it.next());
+        }
+        names.sort(null);
+        out.append('{');
+        for (int i = 0; i < names.size(); i++) {
+          if (i > 0) {
+            out.append(',');
+          }
+          appendString(out, names.get(i));
+          out.append(':');
+          append(out, node.get(names.get(i)));
+        }
+        out.append('}');
+      }
+      case ARRAY -> {
+        out.append('[');
+        for (int i = 0; i < node.size(); i++) {
+          if (i > 0) {
+            out.append(',');
+          }
+          append(out, node.get(i));
+        }
+        out.append(']');
+      }
+      case STRING -> appendString(out, node.textValue());
+      case BOOLEAN -> out.append(node.booleanValue());
+      case NULL -> out.append("null");
+      case NUMBER -> {
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+          throw new IllegalArgumentException(
+              "number " + node.asText() + " is not an integer of at most 2^53 - 1");
+        }
+        appendInteger(out, node.longValue());
+      }
+      default ->
+          throw new IllegalArgumentException("no canonical JSON form for " + node.getNodeType());
     }
   }
 

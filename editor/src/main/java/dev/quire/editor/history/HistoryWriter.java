@@ -1,0 +1,129 @@
+package dev.quire.editor.history;
+
+import dev.quire.editor.history.HistoryRecord.Header;
+import dev.quire.editor.history.HistoryRecord.RevisionRecord;
+import dev.quire.editor.history.HistoryRecord.TextCheck;
+import dev.quire.ot.codec.CanonicalJson;
+import dev.quire.ot.text.GapBuffer;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes a history file as it goes: the header, then each revision in order (with a checkpoint
+ * every N revisions), then the end record. Holds only the document's text, to hash it at the
+ * checkpoints; never the history.
+ */
+public final class HistoryWriter {
+  private final Writer out;
+  private final int checkpointEvery;
+  private final Signatures.Signer signer;
+  private final GapBuffer text = new GapBuffer("");
+  private final StringBuilder line = new StringBuilder(256);
+  private String prev;
+  private long head;
+  private boolean ended;
+
+  /**
+   * Writes {@code header} at once.
+   *
+   * @param signer signs every checkpoint and the end, or null for none
+   */
+  public HistoryWriter(OutputStream out, Header header, Signatures.Signer signer) {
+    this.out =
+        new BufferedWriter(
+            new OutputStreamWriter(
+                Objects.requireNonNull(out, "out == null"), StandardCharsets.UTF_8),
+            1 << 16);
+    this.checkpointEvery = header.checkpointEvery();
+    this.signer = signer;
+    write(header, null, List.of());
+  }
+
+  /**
+   * Appends the next revision.
+   *
+   * @throws IllegalArgumentException when it is not the next one or does not apply to the text
+   */
+  public void revision(RevisionRecord r) {
+    if (ended) {
+      throw new IllegalStateException("the history is finished");
+    }
+    if (r.revision() != head + 1) {
+      throw new IllegalArgumentException("revision " + r.revision() + " after " + head);
+    }
+    text.apply(r.operation());
+    head = r.revision();
+    write(r, prev, List.of());
+    if (head % checkpointEvery == 0) {
+      check(false);
+    }
+  }
+
+  /** Writes the end record and flushes; the stream stays open. */
+  public void finish() {
+    if (!ended) {
+      check(true);
+      ended = true;
+    }
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The head revision written so far. */
+  public long head() {
+    return head;
+  }
+
+  private void check(boolean end) {
+    String s = text.toString();
+    TextCheck c = new TextCheck(end, head, text.length(), HistoryFormat.sha256(s), List.of());
+    String hash = hash(c, prev);
+    List<HistoryRecord.Signature> sigs = signer == null ? List.of() : List.of(signer.sign(hash));
+    write(c, prev, sigs, hash);
+  }
+
+  private void write(HistoryRecord r, String previous, List<HistoryRecord.Signature> sigs) {
+    write(r, previous, sigs, hash(r, previous));
+  }
+
+  private void write(
+      HistoryRecord r, String previous, List<HistoryRecord.Signature> sigs, String hash) {
+    Map<String, Object> m = r.body();
+    if (previous != null) {
+      m.put("prev", previous);
+    }
+    m.put("hash", hash);
+    if (!sigs.isEmpty()) {
+      m.put("signatures", sigs.stream().map(HistoryRecord.Signature::json).toList());
+    }
+    line.setLength(0);
+    CanonicalJson.append(line, m);
+    line.append('\n');
+    try {
+      out.append(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    prev = hash;
+  }
+
+  /** The hash of a record: SHA-256 of the canonical JSON of its body and {@code prev}. */
+  static String hash(HistoryRecord r, String previous) {
+    Map<String, Object> m = r.body();
+    if (previous != null) {
+      m.put("prev", previous);
+    }
+    return HistoryFormat.sha256(CanonicalJson.write(m));
+  }
+}

@@ -191,6 +191,38 @@ class HistoryFileCommandsTest {
   }
 
   @Test
+  void importedHistory_staysLocal_syncSaysWhy() throws Exception {
+    Path file = dir.resolve("doc.history");
+    assertThat(run("export", "--profile", profile("a"), "doc", "--history", file.toString()))
+        .isZero();
+    assertThat(run("import", "--profile", profile("b"), file.toString(), "--history", "--id", "x"))
+        .isZero();
+    try (var relay = dev.quire.editor.sync.TestRelay.start(dir.resolve("relay"))) {
+      String token = relay.user("carol");
+      int code =
+          run(
+              "sync",
+              "--profile",
+              profile("b"),
+              "--relay",
+              relay.uri().toString(),
+              "--token",
+              token,
+              "--name",
+              "Carol",
+              "--timeout",
+              "30");
+      assertThat(code).isEqualTo(1);
+      assertThat(out.toString()).contains("x\terror\t" + REVISIONS);
+      assertThat(err.toString()).contains("the relay is behind");
+    }
+    try (LocalStore b = LocalStore.open(dir.resolve("b"))) {
+      assertThat(b.document("x").get().orElseThrow().head()).isEqualTo(REVISIONS);
+      assertThat(b.localText("x").get()).isEqualTo(text);
+    }
+  }
+
+  @Test
   void importOfAFileThatIsNotAHistory_changesNothing() throws Exception {
     Path file = Files.writeString(dir.resolve("notes.txt"), "just text\n");
     assertThat(run("import", "--profile", profile("b"), file.toString(), "--history")).isEqualTo(1);

@@ -68,7 +68,10 @@ public final class HistoryVerifier {
       run.problem =
           e.revision() >= 0 || run.header == null
               ? e
-              : new HistoryFileException(e.line(), run.head + 1, e.getMessage());
+              : new HistoryFileException(
+                  e.line(),
+                  run.head + 1,
+                  e.getMessage() + " (first bad revision: " + (run.head + 1) + ")");
     }
     return new Result(
         run.header,

@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
       ImportCommand.class,
       ExportCommand.class,
       VerifyCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
       RenameCommand.class,
       ShareCommand.class,
       DeleteCommand.class,

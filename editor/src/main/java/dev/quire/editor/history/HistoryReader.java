@@ -14,7 +14,6 @@ import dev.quire.editor.history.HistoryRecord.TextCheck;
 import dev.quire.ot.codec.CanonicalJson;
 import dev.quire.ot.codec.OperationCodec;
 import dev.quire.ot.operation.MalformedOperationException;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -72,6 +71,9 @@ public final class HistoryReader implements AutoCloseable {
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT);
   private byte[] buffer = new byte[8192];
+  private final byte[] chunk = new byte[1 << 16];
+  private int pos;
+  private int limit;
   private long line;
 
   /** One record as read, with its claimed chain members and the hash of what it holds. */
@@ -83,7 +85,7 @@ public final class HistoryReader implements AutoCloseable {
 
   /** With a smaller record limit (tests). */
   public HistoryReader(InputStream in, int maxRecordBytes) {
-    this.in = new BufferedInputStream(in, 1 << 16);
+    this.in = in;
     this.maxRecordBytes = maxRecordBytes;
     JsonFactory factory =
         JsonFactory.builder()
@@ -134,16 +136,35 @@ public final class HistoryReader implements AutoCloseable {
         };
     String hash = hex(o, "hash");
     String prev = o.has("prev") ? hex(o, "prev") : null;
-    ObjectNode hashed = o.deepCopy();
-    hashed.remove("hash");
-    hashed.remove("signatures");
     StringBuilder canonical = new StringBuilder(256);
     try {
-      CanonicalJson.append(canonical, hashed);
+      appendHashed(canonical, o);
     } catch (IllegalArgumentException e) {
       throw bad("has no canonical form: " + e.getMessage());
     }
     return new Entry(line, record, prev, hash, HistoryFormat.sha256(canonical.toString()));
+  }
+
+  /** The canonical JSON of {@code o} without its {@code hash} and {@code signatures}. */
+  private static void appendHashed(StringBuilder out, ObjectNode o) {
+    List<String> names = new ArrayList<>(o.size());
+    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!name.equals("hash") && !name.equals("signatures")) {
+        names.add(name);
+      }
+    }
+    names.sort(null);
+    out.append('{');
+    for (int i = 0; i < names.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      CanonicalJson.appendString(out, names.get(i));
+      out.append(':');
+      CanonicalJson.append(out, o.get(names.get(i)));
+    }
+    out.append('}');
   }
 
   private Header header(ObjectNode o) {
@@ -248,11 +269,23 @@ public final class HistoryReader implements AutoCloseable {
 
   private String hex(ObjectNode o, String name) {
     String s = string(o, name);
-    if (s.length() != 64
-        || !s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+    if (!isHex64(s)) {
       throw bad("needs '" + name + "' as 64 lower-case hex digits (a SHA-256)");
     }
     return s;
+  }
+
+  private static boolean isHex64(String s) {
+    if (s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ---- lines ----
@@ -261,23 +294,38 @@ public final class HistoryReader implements AutoCloseable {
   private String readLine() {
     int n = 0;
     try {
-      int b = in.read();
-      if (b < 0) {
+      if (!fill()) {
         return null;
       }
       line++;
-      while (b != '\n') {
-        if (b < 0) {
-          throw bad("ends without a line break: the file is truncated");
+      while (true) {
+        int nl = -1;
+        for (int i = pos; i < limit; i++) {
+          if (chunk[i] == '\n') {
+            nl = i;
+            break;
+          }
         }
-        if (n == maxRecordBytes) {
+        int end = nl >= 0 ? nl : limit;
+        int take = end - pos;
+        if ((long) n + take > maxRecordBytes) {
           throw bad("is longer than " + maxRecordBytes + " bytes: refused without reading it");
         }
-        if (n == buffer.length) {
-          buffer = Arrays.copyOf(buffer, (int) Math.min(maxRecordBytes, 2L * buffer.length));
+        if (n + take > buffer.length) {
+          buffer =
+              Arrays.copyOf(
+                  buffer, (int) Math.min(maxRecordBytes, Math.max(2L * buffer.length, n + take)));
         }
-        buffer[n++] = (byte) b;
-        b = in.read();
+        System.arraycopy(chunk, pos, buffer, n, take);
+        n += take;
+        pos = end;
+        if (nl >= 0) {
+          pos++;
+          break;
+        }
+        if (!fill()) {
+          throw bad("ends without a line break: the file is truncated");
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("reading line " + line + ": " + e.getMessage(), e);
@@ -287,6 +335,17 @@ public final class HistoryReader implements AutoCloseable {
     } catch (CharacterCodingException e) {
       throw bad("is not UTF-8 text");
     }
+  }
+
+  /** True when there are bytes to read in {@code chunk}, reading more if needed. */
+  private boolean fill() throws IOException {
+    if (pos < limit) {
+      return true;
+    }
+    int got = in.read(chunk, 0, chunk.length);
+    pos = 0;
+    limit = Math.max(got, 0);
+    return got > 0;
   }
 
   private HistoryFileException bad(String what) {

@@ -44,7 +44,7 @@ public final class HistoryWriter {
             1 << 16);
     this.checkpointEvery = header.checkpointEvery();
     this.signer = signer;
-    write(header, null, List.of());
+    write(header, null);
   }
 
   /**
@@ -61,7 +61,7 @@ public final class HistoryWriter {
     }
     text.apply(r.operation());
     head = r.revision();
-    write(r, prev, List.of());
+    write(r, prev);
     if (head % checkpointEvery == 0) {
       check(false);
     }
@@ -87,25 +87,21 @@ public final class HistoryWriter {
 
   private void check(boolean end) {
     String s = text.toString();
-    TextCheck c = new TextCheck(end, head, text.length(), HistoryFormat.sha256(s), List.of());
-    String hash = hash(c, prev);
-    List<HistoryRecord.Signature> sigs = signer == null ? List.of() : List.of(signer.sign(hash));
-    write(c, prev, sigs, hash);
+    write(new TextCheck(end, head, text.length(), HistoryFormat.sha256(s), List.of()), prev);
   }
 
-  private void write(HistoryRecord r, String previous, List<HistoryRecord.Signature> sigs) {
-    write(r, previous, sigs, hash(r, previous));
-  }
-
-  private void write(
-      HistoryRecord r, String previous, List<HistoryRecord.Signature> sigs, String hash) {
-    Map<String, Object> m = r.body();
+  /**
+   * Writes {@code r} chained to {@code previous}, signed when it is a check and a signer is set.
+   */
+  private void write(HistoryRecord r, String previous) {
+    Map<String, Object> m = r.body(); // encoded once: the line repeats the hashed members
     if (previous != null) {
       m.put("prev", previous);
     }
+    String hash = HistoryFormat.sha256(CanonicalJson.write(m));
     m.put("hash", hash);
-    if (!sigs.isEmpty()) {
-      m.put("signatures", sigs.stream().map(HistoryRecord.Signature::json).toList());
+    if (signer != null && r instanceof TextCheck) {
+      m.put("signatures", List.of(signer.sign(hash).json()));
     }
     line.setLength(0);
     CanonicalJson.append(line, m);
@@ -116,14 +112,5 @@ public final class HistoryWriter {
       throw new UncheckedIOException(e);
     }
     prev = hash;
-  }
-
-  /** The hash of a record: SHA-256 of the canonical JSON of its body and {@code prev}. */
-  static String hash(HistoryRecord r, String previous) {
-    Map<String, Object> m = r.body();
-    if (previous != null) {
-      m.put("prev", previous);
-    }
-    return HistoryFormat.sha256(CanonicalJson.write(m));
   }
 }

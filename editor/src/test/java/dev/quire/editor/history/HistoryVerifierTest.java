@@ -65,6 +65,24 @@ class HistoryVerifierTest {
   }
 
   @Test
+  void revisionLines_areTheGenericCanonicalFormOfTheirRecord() {
+    List<String> lines = lines();
+    String prev = null;
+    int r = 0;
+    for (String line : lines) {
+      if (line.contains("\"type\":\"revision\"")) {
+        java.util.Map<String, Object> m = revisions.get(r++).body();
+        m.put("prev", prev);
+        String hash = HistoryFormat.sha256(dev.quire.ot.codec.CanonicalJson.write(m));
+        m.put("hash", hash);
+        assertThat(line).isEqualTo(dev.quire.ot.codec.CanonicalJson.write(m));
+      }
+      prev = line.replaceAll(".*\"hash\":\"([0-9a-f]{64})\".*", "$1");
+    }
+    assertThat(r).isEqualTo(25);
+  }
+
+  @Test
   void spacingAndMemberOrder_doNotMatter() throws Exception {
     var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
     List<String> lines = lines();

@@ -22,7 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.zip.ZipFile;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,16 +175,22 @@ public final class ProfileBackups {
     return describe(target, now);
   }
 
-  /** The backup must be a zip holding the database, readable to its end. */
+  /**
+   * The backup must be a zip holding the database, every entry readable to its end and matching its
+   * CRC ({@link ZipInputStream} checks each entry's CRC as it reaches the entry's end).
+   */
   private static void check(Path zip) throws IOException {
-    try (ZipFile z = new ZipFile(zip.toFile())) {
-      var entry = z.getEntry(ProfileDatabase.DB_NAME + ".mv.db");
-      if (entry == null) {
-        throw new IOException("the backup holds no " + ProfileDatabase.DB_NAME + ".mv.db");
+    boolean database = false;
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        database |= e.getName().equals(ProfileDatabase.DB_NAME + ".mv.db");
+        in.transferTo(java.io.OutputStream.nullOutputStream());
       }
-      try (var in = z.getInputStream(entry)) {
-        in.transferTo(java.io.OutputStream.nullOutputStream()); // checks every entry's CRC
-      }
+    } catch (java.util.zip.ZipException e) {
+      throw new IOException(zip + " is not a readable zip: " + e.getMessage(), e);
+    }
+    if (!database) {
+      throw new IOException(zip + " holds no " + ProfileDatabase.DB_NAME + ".mv.db");
     }
   }
 

@@ -133,6 +133,23 @@ class BackupRestoreTest {
   }
 
   @Test
+  void aDamagedBackup_isNotRestored() throws Exception {
+    Path profile = dir.resolve("p");
+    assertThat(run("backup", "--profile", profile.toString())).isZero();
+    Path backup = Path.of(out.toString().trim());
+    byte[] bytes = Files.readAllBytes(backup);
+    for (int i = bytes.length / 3; i < bytes.length / 3 + 64; i++) {
+      bytes[i] ^= 0x5a; // inside the compressed database
+    }
+    Files.write(backup, bytes);
+    Path target = dir.resolve("restored");
+    assertThat(run("restore", "--profile", profile.toString(), "1", "--to", target.toString()))
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("cannot restore").contains(backup.toString());
+    assertThat(target.resolve("quire.mv.db")).doesNotExist();
+  }
+
+  @Test
   void policy_isSetWithBackup_andZeroStopsAutomaticBackups() throws Exception {
     Path profile = dir.resolve("p");
     assertThat(run("backup", "--profile", profile.toString(), "--every", "0", "--keep", "3"))

@@ -73,6 +73,40 @@ class CanonicalJsonTest {
                 + "\"111\":[{}],\"A\":{},\"a\":{}}");
   }
 
+  /** Parsed JSON text, as a reader of a history file canonicalises it: RFC 8785's own inputs. */
+  @Test
+  void parsedTrees_ofTheRfcExamples_canonicaliseAsTheRfcSays() throws Exception {
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    String sorting =
+        "{\n  \"\\u20ac\": \"Euro Sign\",\n  \"\\r\": \"Carriage Return\",\n"
+            + "  \"\\ufb33\": \"Hebrew Letter Dalet With Dagesh\",\n  \"1\": \"One\",\n"
+            + "  \"\\ud83d\\ude00\": \"Emoji: Grinning Face\",\n  \"\\u0080\": \"Control\",\n"
+            + "  \"\\u00f6\": \"Latin Small Letter O With Diaeresis\"\n}";
+    StringBuilder out = new StringBuilder();
+    CanonicalJson.append(out, mapper.readTree(sorting));
+    assertThat(out.toString())
+        .isEqualTo(
+            "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u0080\":\"Control\","
+                + "\"\u00f6\":\"Latin Small Letter O With Diaeresis\",\"\u20ac\":\"Euro Sign\","
+                + "\"\ud83d\ude00\":\"Emoji: Grinning Face\","
+                + "\"\ufb33\":\"Hebrew Letter Dalet With Dagesh\"}");
+    String strings =
+        "{\"string\": \"\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\\"\\/\",\n"
+            + " \"literals\": [null, true, false]}";
+    out.setLength(0);
+    CanonicalJson.append(out, mapper.readTree(strings));
+    assertThat(out.toString())
+        .isEqualTo(
+            "{\"literals\":[null,true,false],\"string\":\"€$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}");
+    // The example's numbers have fractions and exponents: not canonicalised here, refused.
+    assertThatThrownBy(
+            () ->
+                CanonicalJson.append(
+                    new StringBuilder(), mapper.readTree("[333333333.33333329, 1E30]")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not an integer");
+  }
+
   @Test
   void integers_areDecimalUpToTheSafeLimit() {
     assertThat(CanonicalJson.write(List.of(0L, -1L, 9007199254740991L, -9007199254740991L)))

@@ -9,6 +9,10 @@ import java.security.NoSuchAlgorithmException;
  * Identifies a batch's content, to tell a resend (same digest) from a client reusing (client id,
  * batch seq) for something else. Covers the base revision and each operation's JSON text; the texts
  * hold no raw line breaks, so joining them with one is unambiguous.
+ *
+ * <p>The hex digits of <code>&#92;u</code> escapes are hashed in upper case: operations are written
+ * with lower-case escapes (RFC 8785, as ot.js writes them) since the history file, upper-case
+ * before, and a batch sent before an upgrade and resent after it is the same batch.
  */
 final class BatchDigest {
   private BatchDigest() {}
@@ -23,8 +27,29 @@ final class BatchDigest {
     md.update(Long.toString(batch.baseRevision()).getBytes(StandardCharsets.UTF_8));
     for (String op : batch.operations()) {
       md.update((byte) '\n');
-      md.update(op.getBytes(StandardCharsets.UTF_8));
+      md.update(withUpperCaseEscapes(op).getBytes(StandardCharsets.UTF_8));
     }
     return md.digest();
+  }
+
+  /** {@code json} with the four hex digits of every <code>&#92;u</code> escape in upper case. */
+  static String withUpperCaseEscapes(String json) {
+    int i = json.indexOf('\\');
+    if (i < 0) {
+      return json;
+    }
+    char[] chars = json.toCharArray();
+    for (; i < chars.length - 1; i++) {
+      if (chars[i] != '\\') {
+        continue;
+      }
+      i++; // the escaped character: an escaped backslash is not the start of another escape
+      if (chars[i] == 'u') {
+        for (int k = i + 1; k <= i + 4 && k < chars.length; k++) {
+          chars[k] = Character.toUpperCase(chars[k]);
+        }
+      }
+    }
+    return new String(chars);
   }
 }

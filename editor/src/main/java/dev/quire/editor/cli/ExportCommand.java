@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code quire export DOC FILE}: writes the document's local text to a file. */
@@ -20,13 +21,21 @@ final class ExportCommand extends ProfileCommand {
   @Parameters(index = "0", paramLabel = "DOC")
   String doc;
 
-  @Parameters(index = "1", paramLabel = "FILE")
+  @Parameters(index = "1", paramLabel = "FILE", arity = "0..1")
   Path file;
 
   private static final int CHUNK = 1 << 20;
 
+  @Mixin ExportHistoryOptions historyForms;
+
   @Override
   int run(LocalStore store, PrintWriter out) {
+    if (historyForms.requested()) {
+      return historyForms.run(store, doc, file, out, spec.commandLine().getErr());
+    }
+    if (file == null) {
+      throw new CliException(ExitCodes.USAGE, "FILE is missing");
+    }
     document(store, doc);
     Progress.Meter meter = new Progress.Meter();
     try (Progress progress = Progress.start(spec.commandLine().getErr(), meter::step)) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,8 +38,13 @@ final class ImportCommand extends ProfileCommand {
   @Option(names = "--id", description = "the document id (default: a new random id)")
   String id;
 
+  @Mixin ImportHistoryOptions historyImport;
+
   @Override
   int run(LocalStore store, PrintWriter out) {
+    if (historyImport.requested()) {
+      return historyImport.run(store, file, title, id, out, spec.commandLine().getErr());
+    }
     Progress.Meter meter = new Progress.Meter();
     String docId;
     try (Progress progress = Progress.start(spec.commandLine().getErr(), meter::step)) {
@@ -51,7 +57,7 @@ final class ImportCommand extends ProfileCommand {
   /** Reads and saves the file; returns the new document's id. */
   private String importFile(LocalStore store, Progress.Meter meter) {
     String text = read(file, meter);
-    String docId = id != null ? id : "d-" + UUID.randomUUID().toString().substring(0, 13);
+    String docId = id != null ? id : newId();
     String docTitle = title != null ? title : String.valueOf(file.getFileName());
     try {
       Ids.requireDocumentId(docId);
@@ -68,6 +74,10 @@ final class ImportCommand extends ProfileCommand {
       throw new CliException(ExitCodes.USAGE, "a document " + docId + " exists already");
     }
     return docId;
+  }
+
+  static String newId() {
+    return "d-" + UUID.randomUUID().toString().substring(0, 13);
   }
 
   /** The file's text, read a megabyte at a time so that {@code meter} shows the reading. */

@@ -63,11 +63,15 @@ public final class LocalStore implements AutoCloseable {
     void documentsChanged();
   }
 
-  private LocalStore(ProfileDatabase db, String clientId, ExecutorService executor) {
+  private final ProfileBackups backups;
+
+  private LocalStore(
+      ProfileDatabase db, String clientId, ExecutorService executor, ProfileBackups.Policy policy) {
     this.db = db;
     this.clientId = clientId;
     this.executor = executor;
     this.writes = new WriteQueue(db.connection(), executor);
+    this.backups = ProfileBackups.start(db.dir(), policy, () -> writes.stats().writes());
   }
 
   /** The default profile directory: {@code ~/.quire/profiles/default}. */
@@ -92,7 +96,7 @@ public final class LocalStore implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      return new LocalStore(db, clientId, executor);
+      return new LocalStore(db, clientId, executor, backupPolicy(db.connection()));
     } catch (SQLException | RuntimeException e) {
       db.close();
       throw new StoreOpenException(
@@ -108,6 +112,37 @@ public final class LocalStore implements AutoCloseable {
       c.commit();
     }
     return id;
+  }
+
+  private static ProfileBackups.Policy backupPolicy(Connection c) throws SQLException {
+    Map<String, String> m = Queries.settings(c);
+    ProfileBackups.Policy d = ProfileBackups.Policy.DEFAULT;
+    try {
+      return new ProfileBackups.Policy(
+          java.time.Duration.ofSeconds(
+              Long.parseLong(m.getOrDefault("backup.every.seconds", "" + d.every().toSeconds()))),
+          Integer.parseInt(m.getOrDefault("backup.keep", "" + d.keep())));
+    } catch (IllegalArgumentException e) {
+      log.warn("Profile backup settings unreadable ({}); using the defaults", e.getMessage());
+      return d;
+    }
+  }
+
+  /** The profile's rolling backups. */
+  public ProfileBackups backups() {
+    return backups;
+  }
+
+  /** Remembers how often to back up and how many backups to keep, and uses it from now on. */
+  public CompletableFuture<Void> saveBackupPolicy(ProfileBackups.Policy p) {
+    Objects.requireNonNull(p, "policy == null");
+    return writes
+        .submit(
+            (c, skip) -> {
+              Queries.putSetting(c, "backup.every.seconds", "" + p.every().toSeconds());
+              Queries.putSetting(c, "backup.keep", "" + p.keep());
+            })
+        .thenRun(() -> backups.policy(p));
   }
 
   /** The profile directory. */
@@ -611,6 +646,7 @@ public final class LocalStore implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    backups.close(); // a last backup if one is due, while the database is still open
     db.close();
   }
 }

@@ -21,6 +21,11 @@ import org.jspecify.annotations.Nullable;
  * positive integer retains, a string inserts and a negative integer deletes, e.g. {@code [5, "abc",
  * -3, 2]}. Decoding is strict: anything else is refused with a {@link MalformedOperationException}
  * that names the offending element.
+ *
+ * <p>{@link #toJson} writes the canonical form: the RFC 8785 text of the array, which is also what
+ * ot.js ({@code JSON.stringify}) writes, so a control character in an insert is <code>&#92;u000b
+ * </code>, in lower case. Readers accept either case (<code>&#92;u000B</code> is what Jackson, and
+ * Quire before the history file, wrote).
  */
 public final class OperationCodec {
   // Without FAIL_ON_TRAILING_TOKENS, readTree stops after the first value and "[1] [2]" decodes.
@@ -31,8 +36,10 @@ public final class OperationCodec {
   private OperationCodec() {}
 
   /**
-   * The JSON text of {@code op}: the same text as {@code toTree(op).toString()}, written directly
-   * (the store and the wire encode every operation, and a tree per operation was most of that).
+   * The canonical JSON text of {@code op} (RFC 8785, as ot.js writes it): {@code
+   * toTree(op).toString()} except that control characters are escaped in lower case, written
+   * directly (the store and the wire encode every operation, and a tree per operation was most of
+   * that).
    */
   public static String toJson(TextOperation op) {
     StringBuilder out = new StringBuilder(16 * op.componentCount() + 2).append('[');
@@ -53,10 +60,11 @@ public final class OperationCodec {
   }
 
   /**
-   * The compact JSON text of an operation's tree, exactly as {@code tree.toString()} writes it, or
-   * null when the tree is not an array of integers and strings (then use {@code toString()}).
-   * Readers of history pages get every operation as such a tree; Jackson's serializer costs several
-   * times more per operation than writing it here.
+   * The compact JSON text of an operation's tree, as {@link #toJson} writes it (Jackson's {@code
+   * tree.toString()} but with lower-case control-character escapes), or null when the tree is not
+   * an array of integers and strings (then use {@code toString()}). Readers of history pages get
+   * every operation as such a tree; Jackson's serializer costs several times more per operation
+   * than writing it here.
    */
   public static @Nullable String compactText(JsonNode tree) {
     if (!tree.isArray()) {
@@ -79,9 +87,13 @@ public final class OperationCodec {
     return out.append(']').toString();
   }
 
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  /** A JSON string literal escaped as Jackson escapes it: quote, backslash and controls only. */
+  /**
+   * A JSON string literal escaped as RFC 8785 and ot.js escape it: quote, backslash and controls
+   * only, <code>&#92;u00xx</code> in lower case. Unlike {@link CanonicalJson#appendString} it takes
+   * any string (an opaque payload may hold an unpaired surrogate); an operation's inserts never do.
+   */
   private static void appendString(StringBuilder out, String s) {
     out.append('"');
     int start = 0;

@@ -46,6 +46,56 @@ class OperationCodecTest {
       assertThat(OperationCodec.toJson(op)).isEqualTo("[\"a\\\"b\\\\c\\nd\\te\"]");
     }
 
+    /**
+     * Every character below U+0020, each as RFC 8785 and ot.js ({@code JSON.stringify}) write it.
+     */
+    @Test
+    void toJson_escapesEveryControlCharacterAsRfc8785Does() {
+      String[] expected = {
+        "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
+        "\\b", "\\t", "\\n", "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f", "\\u0010", "\\u0011",
+        "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019",
+        "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f"
+      };
+      for (char c = 0; c < 0x20; c++) {
+        TextOperation op = TextOperation.builder().retain(1).insert(c + "x").build();
+        String json = OperationCodec.toJson(op);
+        assertThat(json).as("U+%04X", (int) c).isEqualTo("[1,\"" + expected[c] + "x\"]");
+        assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .isEqualTo(
+                ("[1,\"" + expected[c] + "x\"]")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(OperationCodec.fromJson(json)).isEqualTo(op);
+      }
+    }
+
+    @Test
+    void toJson_writesQuoteBackslashSlashDeleteAndLineSeparatorsAsRfc8785Does() {
+      TextOperation op = TextOperation.builder().insert("\"\\/\u007f\u2028\u2029\u0080").build();
+      assertThat(OperationCodec.toJson(op)).isEqualTo("[\"\\\"\\\\/\u007f\u2028\u2029\u0080\"]");
+    }
+
+    @Test
+    void fromJson_readsControlCharacterEscapesInEitherCase() {
+      TextOperation vt = TextOperation.builder().retain(3).insert("\u000b\u001f").build();
+      assertThat(OperationCodec.fromJson("[3,\"\\u000B\\u001F\"]")).isEqualTo(vt);
+      assertThat(OperationCodec.fromJson("[3,\"\\u000b\\u001f\"]")).isEqualTo(vt);
+      assertThat(OperationCodec.fromJson("[3, \"\\u000B\\u001F\"]")).isEqualTo(vt);
+      assertThat(OperationCodec.readCompact("[3,\"\\u000B\\u001F\"]")).isEqualTo(vt);
+      assertThat(OperationCodec.toJson(vt)).isEqualTo("[3,\"\\u000b\\u001f\"]");
+    }
+
+    @Test
+    void loneSurrogates_cannotBeInAnOperation() {
+      assertRefused("[\"\\ud83d\"]");
+      assertRefused("[\"a\\ude00\"]");
+      assertThatThrownBy(() -> TextOperation.builder().insert("\ud83d").build())
+          .isInstanceOf(MalformedOperationException.class);
+      // A pair written as two escapes is one astral character, written back as it is (UTF-8).
+      assertThat(OperationCodec.toJson(OperationCodec.fromJson("[\"\\ud83d\\ude00\"]")))
+          .isEqualTo("[\"" + GRIN + "\"]");
+    }
+
     @Test
     void toJson_writesAstralTextAsIs() {
       TextOperation op = TextOperation.builder().insert(GRIN + FLAG_FR + FAMILY).build();

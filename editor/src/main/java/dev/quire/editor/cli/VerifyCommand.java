@@ -1,0 +1,97 @@
+package dev.quire.editor.cli;
+
+import dev.quire.editor.history.HistoryVerifier;
+import dev.quire.editor.history.Signatures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code quire verify FILE}: checks a history file without trusting whoever wrote it. */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Checks a history file (docs/history-format.md): every record's hash and the chain between"
+          + " them, the revision numbers, every operation replayed from the empty text, the text's"
+          + " hash at each checkpoint and at the end, and the checkpoints' signatures.",
+      "Says which revision is the first bad one when something was changed, removed, reordered or"
+          + " added. Reads the file once, a record at a time, and changes nothing."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the file verified",
+      "1:the file does not verify (the message names the record and the first bad revision)",
+      "2:the file or a key could not be read"
+    })
+final class VerifyCommand implements Callable<Integer> {
+  static final int BAD = 1;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", description = "the history file")
+  Path file;
+
+  @Option(
+      names = "--trust",
+      paramLabel = "KEY",
+      description =
+          "a public key (PEM) to require: every signature must be by a trusted key and the end"
+              + " record must carry one (repeatable)")
+  List<Path> trust = List.of();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Set<String> keys = new HashSet<>();
+    try {
+      for (Path k : trust) {
+        keys.add(Signatures.readPublicKey(k));
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("quire verify: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    HistoryVerifier.Result r;
+    try (InputStream in = Files.newInputStream(file)) {
+      r = new HistoryVerifier(keys).verify(in, new HistoryVerifier.Listener() {});
+    } catch (IOException | UncheckedIOException e) {
+      err.println("quire verify: " + file + ": cannot read: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (!r.ok()) {
+      err.println("quire verify: " + file + ": " + r.problem().getMessage());
+      if (r.verifiedUpTo() > 0) {
+        err.println(
+            "quire verify: revisions 1.."
+                + r.verifiedUpTo()
+                + " verified (up to the last checkpoint that matched)");
+      }
+      return BAD;
+    }
+    out.println(
+        "verified: document "
+            + r.header().document()
+            + " \""
+            + r.header().title()
+            + "\", revisions 1.."
+            + r.head()
+            + ", "
+            + r.checkpoints()
+            + " text hash(es) matched, "
+            + (r.signers().isEmpty() ? "unsigned" : "signed by " + String.join(", ", r.signers())));
+    return ExitCodes.OK;
+  }
+}

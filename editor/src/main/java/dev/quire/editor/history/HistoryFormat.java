@@ -1,0 +1,49 @@
+package dev.quire.editor.history;
+
+import dev.quire.ot.codec.CanonicalJson;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** The constants of the history file format and the one hash it uses. */
+public final class HistoryFormat {
+  /** The {@code format} member of every header. */
+  public static final String NAME = "quire-history";
+
+  /** The format version this build writes and reads. */
+  public static final int VERSION = 1;
+
+  /** Checkpoint records are written every this many revisions unless asked otherwise. */
+  public static final int DEFAULT_CHECKPOINT_EVERY = 1000;
+
+  /** No record (one line) may be longer than this many bytes; longer ones are refused unread. */
+  public static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+  /** What a signature signs, before the record's hash: separates it from any other use of a key. */
+  static final String SIGNED_PREFIX = "quire-history/1 checkpoint ";
+
+  private HistoryFormat() {}
+
+  /** SHA-256 of the UTF-8 bytes of {@code text}, in lower-case hex. */
+  public static String sha256(String text) {
+    return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /** Appends {@code "name":} to an object being written in canonical (sorted) member order. */
+  static StringBuilder member(StringBuilder out, String name) {
+    if (out.charAt(out.length() - 1) != '{') {
+      out.append(',');
+    }
+    CanonicalJson.appendString(out, name);
+    return out.append(':');
+  }
+}

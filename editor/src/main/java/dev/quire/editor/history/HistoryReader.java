@@ -1,0 +1,368 @@
+package dev.quire.editor.history;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.editor.history.HistoryRecord.Header;
+import dev.quire.editor.history.HistoryRecord.RevisionRecord;
+import dev.quire.editor.history.HistoryRecord.Signature;
+import dev.quire.editor.history.HistoryRecord.TextCheck;
+import dev.quire.ot.codec.CanonicalJson;
+import dev.quire.ot.codec.OperationCodec;
+import dev.quire.ot.operation.MalformedOperationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a history file one record (line) at a time, holding one record at most: a line longer than
+ * the limit is refused before it is read whole, JSON nested deeper than a record is refused by the
+ * parser, and every record must be exactly one of the documented shapes. Each refusal is a {@link
+ * HistoryFileException} naming the line. Checks no hash: {@link HistoryVerifier} does.
+ */
+public final class HistoryReader implements AutoCloseable {
+  private static final Set<String> HEADER =
+      Set.of(
+          "type",
+          "format",
+          "version",
+          "document",
+          "title",
+          "created",
+          "exported",
+          "checkpointEvery",
+          "hash");
+  private static final Set<String> REVISION =
+      Set.of(
+          "type",
+          "revision",
+          "baseRevision",
+          "batchFirst",
+          "author",
+          "client",
+          "batch",
+          "time",
+          "operation",
+          "prev",
+          "hash");
+  private static final Set<String> TEXT_CHECK =
+      Set.of("type", "revision", "length", "textHash", "prev", "hash", "signatures");
+
+  private final InputStream in;
+  private final int maxRecordBytes;
+  private final ObjectMapper mapper;
+  private final CharsetDecoder utf8 =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private byte[] buffer = new byte[8192];
+  private final byte[] chunk = new byte[1 << 16];
+  private int pos;
+  private int limit;
+  private long line;
+
+  /** One record as read, with its claimed chain members and the hash of what it holds. */
+  public record Entry(long line, HistoryRecord record, String prev, String hash, String computed) {}
+
+  public HistoryReader(InputStream in) {
+    this(in, HistoryFormat.MAX_RECORD_BYTES);
+  }
+
+  /** With a smaller record limit (tests). */
+  public HistoryReader(InputStream in, int maxRecordBytes) {
+    this.in = in;
+    this.maxRecordBytes = maxRecordBytes;
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(4) // a record, its signatures, one signature
+                    .maxStringLength(maxRecordBytes)
+                    .maxNumberLength(20)
+                    .build())
+            .build();
+    this.mapper =
+        new ObjectMapper(factory)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  }
+
+  /** The line number of the record last read (1 is the header). */
+  public long line() {
+    return line;
+  }
+
+  /** The next record, or null at the end of the file. */
+  public Entry next() {
+    String text = readLine();
+    if (text == null) {
+      return null;
+    }
+    JsonNode tree;
+    try {
+      tree = mapper.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw bad("is not a JSON record: " + e.getOriginalMessage());
+    }
+    if (!(tree instanceof ObjectNode o)) {
+      throw bad("is not a JSON object");
+    }
+    return entry(o);
+  }
+
+  private Entry entry(ObjectNode o) {
+    String type = string(o, "type");
+    HistoryRecord record =
+        switch (type) {
+          case "header" -> header(o);
+          case "revision" -> revision(o);
+          case "checkpoint", "end" -> textCheck(o, type.equals("end"));
+          default -> throw bad("has an unknown type '" + type + "'");
+        };
+    String hash = hex(o, "hash");
+    String prev = o.has("prev") ? hex(o, "prev") : null;
+    StringBuilder canonical = new StringBuilder(256);
+    try {
+      appendHashed(canonical, o);
+    } catch (IllegalArgumentException e) {
+      throw bad("has no canonical form: " + e.getMessage());
+    }
+    return new Entry(line, record, prev, hash, HistoryFormat.sha256(canonical.toString()));
+  }
+
+  /** The canonical JSON of {@code o} without its {@code hash} and {@code signatures}. */
+  private static void appendHashed(StringBuilder out, ObjectNode o) {
+    List<String> names = new ArrayList<>(o.size());
+    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!name.equals("hash") && !name.equals("signatures")) {
+        names.add(name);
+      }
+    }
+    names.sort(null);
+    out.append('{');
+    for (int i = 0; i < names.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      CanonicalJson.appendString(out, names.get(i));
+      out.append(':');
+      CanonicalJson.append(out, o.get(names.get(i)));
+    }
+    out.append('}');
+  }
+
+  private Header header(ObjectNode o) {
+    members(o, HEADER);
+    if (!HistoryFormat.NAME.equals(string(o, "format"))) {
+      throw bad("is not a Quire history header (format is not '" + HistoryFormat.NAME + "')");
+    }
+    long version = integer(o, "version");
+    if (version != HistoryFormat.VERSION) {
+      throw bad(
+          "has format version "
+              + version
+              + "; this Quire reads version "
+              + HistoryFormat.VERSION
+              + (version > HistoryFormat.VERSION ? " (the file is from a newer Quire)" : ""));
+    }
+    try {
+      return new Header(
+          string(o, "document"),
+          string(o, "title"),
+          integer(o, "created"),
+          integer(o, "exported"),
+          (int) Math.min(Integer.MAX_VALUE, integer(o, "checkpointEvery")));
+    } catch (IllegalArgumentException e) {
+      throw bad(e.getMessage());
+    }
+  }
+
+  private RevisionRecord revision(ObjectNode o) {
+    members(o, REVISION);
+    long revision = integer(o, "revision");
+    JsonNode op = o.get("operation");
+    if (op == null) {
+      throw bad(revision, "has no member 'operation'");
+    }
+    try {
+      return new RevisionRecord(
+          revision,
+          integer(o, "baseRevision"),
+          integer(o, "batchFirst"),
+          string(o, "author"),
+          string(o, "client"),
+          integer(o, "batch"),
+          integer(o, "time"),
+          OperationCodec.fromTree(op));
+    } catch (MalformedOperationException e) {
+      throw bad(revision, "has a malformed operation: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw bad(revision, e.getMessage());
+    }
+  }
+
+  private TextCheck textCheck(ObjectNode o, boolean end) {
+    members(o, TEXT_CHECK);
+    long revision = integer(o, "revision");
+    long length = integer(o, "length");
+    List<Signature> sigs = new ArrayList<>();
+    JsonNode s = o.get("signatures");
+    if (s != null) {
+      if (!s.isArray()) {
+        throw bad(revision, "has 'signatures' that is not an array");
+      }
+      for (JsonNode e : s) {
+        if (!(e instanceof ObjectNode so) || so.size() != 2) {
+          throw bad(revision, "has a signature that is not {\"key\", \"signature\"}");
+        }
+        sigs.add(new Signature(string(so, "key"), string(so, "signature")));
+      }
+    }
+    if (length > Integer.MAX_VALUE || revision < 0 || length < 0) {
+      throw bad(revision, "has a revision or length out of range");
+    }
+    return new TextCheck(end, revision, (int) length, hex(o, "textHash"), sigs);
+  }
+
+  // ---- members ----
+
+  private void members(ObjectNode o, Set<String> allowed) {
+    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!allowed.contains(name)) {
+        throw bad("has an unknown member '" + name + "'");
+      }
+    }
+  }
+
+  private String string(ObjectNode o, String name) {
+    JsonNode v = o.get(name);
+    if (v == null || !v.isTextual()) {
+      throw bad("needs '" + name + "' as a string");
+    }
+    return v.textValue();
+  }
+
+  private long integer(ObjectNode o, String name) {
+    JsonNode v = o.get(name);
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw bad("needs '" + name + "' as an integer");
+    }
+    return v.longValue();
+  }
+
+  private String hex(ObjectNode o, String name) {
+    String s = string(o, name);
+    if (!isHex64(s)) {
+      throw bad("needs '" + name + "' as 64 lower-case hex digits (a SHA-256)");
+    }
+    return s;
+  }
+
+  private static boolean isHex64(String s) {
+    if (s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- lines ----
+
+  /** The next line's text without its line break, or null at the end of the file. */
+  private String readLine() {
+    int n = 0;
+    try {
+      if (!fill()) {
+        return null;
+      }
+      line++;
+      while (true) {
+        int nl = -1;
+        for (int i = pos; i < limit; i++) {
+          if (chunk[i] == '\n') {
+            nl = i;
+            break;
+          }
+        }
+        int end = nl >= 0 ? nl : limit;
+        int take = end - pos;
+        if ((long) n + take > maxRecordBytes) {
+          throw bad("is longer than " + maxRecordBytes + " bytes: refused without reading it");
+        }
+        if (n + take > buffer.length) {
+          buffer =
+              Arrays.copyOf(
+                  buffer, (int) Math.min(maxRecordBytes, Math.max(2L * buffer.length, n + take)));
+        }
+        System.arraycopy(chunk, pos, buffer, n, take);
+        n += take;
+        pos = end;
+        if (nl >= 0) {
+          pos++;
+          break;
+        }
+        if (!fill()) {
+          throw bad("ends without a line break: the file is truncated");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading line " + line + ": " + e.getMessage(), e);
+    }
+    try {
+      return utf8.decode(ByteBuffer.wrap(buffer, 0, n)).toString();
+    } catch (CharacterCodingException e) {
+      throw bad("is not UTF-8 text");
+    }
+  }
+
+  /** True when there are bytes to read in {@code chunk}, reading more if needed. */
+  private boolean fill() throws IOException {
+    if (pos < limit) {
+      return true;
+    }
+    int got = in.read(chunk, 0, chunk.length);
+    pos = 0;
+    limit = Math.max(got, 0);
+    return got > 0;
+  }
+
+  private HistoryFileException bad(String what) {
+    return new HistoryFileException(line, -1, "line " + line + ": the record " + what);
+  }
+
+  private HistoryFileException bad(long revision, String what) {
+    return new HistoryFileException(
+        line, revision, "line " + line + ": the record of revision " + revision + " " + what);
+  }
+
+  @Override
+  public void close() {
+    try {
+      in.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.quire.editor.history;
+
+import dev.quire.ot.codec.CanonicalJson;
+import dev.quire.ot.codec.OperationCodec;
+import dev.quire.ot.operation.TextOperation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One record of a history file, without its chain members ({@code prev}, {@code hash}) and
+ * signatures: {@link #body()} is what is hashed, together with {@code prev}.
+ */
+public sealed interface HistoryRecord {
+
+  /** The record's members to hash (besides {@code prev}), in any order. */
+  Map<String, Object> body();
+
+  /** The first record: what the file is and which document it holds. */
+  record Header(
+      String document, String title, long createdMillis, long exportedMillis, int checkpointEvery)
+      implements HistoryRecord {
+    public Header {
+      Objects.requireNonNull(document, "document == null");
+      Objects.requireNonNull(title, "title == null");
+      if (checkpointEvery < 1) {
+        throw new IllegalArgumentException(
+            "checkpointEvery must be positive, was " + checkpointEvery);
+      }
+    }
+
+    @Override
+    public Map<String, Object> body() {
+      Map<String, Object> m = new TreeMap<>();
+      m.put("type", "header");
+      m.put("format", HistoryFormat.NAME);
+      m.put("version", HistoryFormat.VERSION);
+      m.put("document", document);
+      m.put("title", title);
+      m.put("created", createdMillis);
+      m.put("exported", exportedMillis);
+      m.put("checkpointEvery", checkpointEvery);
+      return m;
+    }
+  }
+
+  /**
+   * One revision of the canonical log.
+   *
+   * @param baseRevision the base revision of the batch it came in
+   * @param batchFirst the first revision of that batch
+   * @param batchSeq the batch's sequence number at its client
+   * @param timeMillis when the relay sequenced it
+   * @param operation the canonical operation
+   */
+  record RevisionRecord(
+      long revision,
+      long baseRevision,
+      long batchFirst,
+      String author,
+      String clientId,
+      long batchSeq,
+      long timeMillis,
+      TextOperation operation)
+      implements HistoryRecord {
+    public RevisionRecord {
+      Objects.requireNonNull(author, "author == null");
+      Objects.requireNonNull(clientId, "clientId == null");
+      Objects.requireNonNull(operation, "operation == null");
+      if (revision < 1 || baseRevision < 0 || baseRevision >= batchFirst || batchFirst > revision) {
+        throw new IllegalArgumentException(
+            "revision "
+                + revision
+                + ", batchFirst "
+                + batchFirst
+                + " and baseRevision "
+                + baseRevision
+                + " do not fit together (0 <= base < batchFirst <= revision)");
+      }
+      if (batchSeq < 1) {
+        throw new IllegalArgumentException("batch must be at least 1, was " + batchSeq);
+      }
+    }
+
+    @Override
+    public Map<String, Object> body() {
+      Map<String, Object> m = new TreeMap<>();
+      m.put("type", "revision");
+      m.put("revision", revision);
+      m.put("baseRevision", baseRevision);
+      m.put("batchFirst", batchFirst);
+      m.put("author", author);
+      m.put("client", clientId);
+      m.put("batch", batchSeq);
+      m.put("time", timeMillis);
+      m.put("operation", new CanonicalJson.Raw(OperationCodec.toJson(operation)));
+      return m;
+    }
+  }
+
+  /**
+   * The hash of the text at a revision: every N revisions ({@code checkpoint}) and after the last
+   * ({@code end}, which closes the file).
+   *
+   * @param end true for the end record
+   * @param length the text's length in code points
+   * @param textHash SHA-256 of the text's UTF-8 bytes, in hex
+   */
+  record TextCheck(
+      boolean end, long revision, int length, String textHash, List<Signature> signatures)
+      implements HistoryRecord {
+    public TextCheck {
+      Objects.requireNonNull(textHash, "textHash == null");
+      signatures = List.copyOf(signatures);
+      if (revision < 0 || length < 0) {
+        throw new IllegalArgumentException("revision and length must not be negative");
+      }
+    }
+
+    /** The same check with {@code s} added to its signatures. */
+    public TextCheck signedBy(Signature s) {
+      List<Signature> more = new ArrayList<>(signatures);
+      more.add(s);
+      return new TextCheck(end, revision, length, textHash, more);
+    }
+
+    @Override
+    public Map<String, Object> body() {
+      Map<String, Object> m = new TreeMap<>();
+      m.put("type", end ? "end" : "checkpoint");
+      m.put("revision", revision);
+      m.put("length", length);
+      m.put("textHash", textHash);
+      return m;
+    }
+  }
+
+  /**
+   * An Ed25519 signature over a checkpoint's hash (see {@link Signatures}).
+   *
+   * @param key the public key, X.509 SubjectPublicKeyInfo DER in base64 (what {@code openssl pkey
+   *     -pubout -outform DER} writes)
+   * @param signature the 64-byte signature in base64
+   */
+  record Signature(String key, String signature) {
+    public Signature {
+      Objects.requireNonNull(key, "key == null");
+      Objects.requireNonNull(signature, "signature == null");
+    }
+
+    Map<String, Object> json() {
+      return Map.of("key", key, "signature", signature);
+    }
+  }
+}

@@ -53,7 +53,9 @@ final class Database implements AutoCloseable {
     } catch (IOException e) {
       throw new StoreException("cannot create data directory " + dir + ": " + e.getMessage(), e);
     }
-    String url = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";WRITE_DELAY=0";
+    // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database while the relay's
+    // hook still writes the journal's batches to it; the relay closes it itself, last.
+    String url = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "quire", "");
     pool.setMaxConnections(maxConnections);
     try (Connection c = pool.getConnection()) {

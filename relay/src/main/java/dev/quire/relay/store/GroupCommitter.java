@@ -465,8 +465,8 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   /**
-   * Journals what is queued, writes everything to H2, empties the journal when H2 took it all, then
-   * stops. Appends given after this fail.
+   * Journals what is queued, writes everything to H2, then stops; {@link RelayStore#close} empties
+   * the journal once H2 is closed. Appends given after this fail.
    */
   @Override
   public void close() {
@@ -489,16 +489,19 @@ public final class GroupCommitter implements AutoCloseable {
     join(commitThread);
     writing.lock();
     try {
-      if (broken == null && !commitThread.isAlive()) {
-        journal.clear();
-      }
-    } catch (StoreException e) {
-      log.warn("{}; it is read again on the next start", e.getMessage());
-    } finally {
       headConnection = closeQuietly(headConnection);
+    } finally {
       writing.unlock();
     }
     db.beforeAccess(null);
+  }
+
+  /**
+   * True once {@link #close} wrote everything the journal holds to H2: the journal may be emptied
+   * once H2 is closed (not before: until then H2's file may lack its latest commits).
+   */
+  boolean drained() {
+    return closed && broken == null && !commitThread.isAlive() && !journalThread.isAlive();
   }
 
   private static void join(Thread t) {

@@ -1,12 +1,15 @@
 package dev.quire.relay.store;
 
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay's persistent state in a data directory: users and tokens, documents and roles, and each
  * document's history. Thread-safe; every method runs in its own transaction.
  */
 public final class RelayStore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RelayStore.class);
   private final Database db;
   private final Journal journal;
   private volatile GroupCommitter committer;
@@ -140,13 +143,24 @@ public final class RelayStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes what the journal holds to H2, closes H2 (which writes its file completely), and only
+   * then empties the journal: a crash at any point leaves every acknowledged batch in one of them.
+   */
   @Override
   public void close() {
     GroupCommitter c = committer;
     if (c != null) {
       c.close(); // idempotent: the relay closes it first
     }
-    journal.close();
     db.close();
+    if (c != null && c.drained()) {
+      try {
+        journal.clear();
+      } catch (StoreException e) {
+        log.warn("{}; it is read again on the next start", e.getMessage());
+      }
+    }
+    journal.close();
   }
 }

@@ -45,8 +45,13 @@ public final class RelayStore implements AutoCloseable {
     Journal journal = null;
     try {
       journal = Journal.open(db.dir(), syncWrites);
-      JournalReplay.replay(db, journal);
-      return new RelayStore(db, journal);
+      if (JournalReplay.replay(db, journal)) {
+        db.reopen(); // H2 now holds, findably, what the journal did: only then empty it
+        journal.clear();
+      }
+      RelayStore store = new RelayStore(db, journal);
+      db.changeLog(store::journal);
+      return store;
     } catch (RuntimeException e) {
       if (journal != null) {
         journal.close();
@@ -58,6 +63,18 @@ public final class RelayStore implements AutoCloseable {
 
   Journal journal() {
     return journal;
+  }
+
+  /** Journals a change H2 committed, before it is confirmed to anybody. */
+  private void journal(StoredChange change) {
+    GroupCommitter c = committer;
+    if (c != null) {
+      c.journal(change);
+    } else {
+      synchronized (journal) {
+        journal.write(change);
+      }
+    }
   }
 
   public Path dir() {
@@ -154,6 +171,8 @@ public final class RelayStore implements AutoCloseable {
       c.close(); // idempotent: the relay closes it first
     }
     db.close();
+    // Without a committer (an admin command) the journal keeps the changes made: the next start
+    // runs them again, harmlessly, and empties it.
     if (c != null && c.drained()) {
       try {
         journal.clear();

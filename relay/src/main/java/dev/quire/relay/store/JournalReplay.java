@@ -93,8 +93,8 @@ final class JournalReplay {
           "writing journal " + journal.file() + " to the database failed: " + e.getMessage(), e);
     }
     log.info(
-        "Journal {}: wrote {} batch(es) the database lacked after a crash; {} it already had;"
-            + " {} of deleted documents skipped; {} other change(s) made again",
+        "Journal {}: wrote {} batch(es) the database lacked; {} it already had; {} of deleted"
+            + " documents skipped; {} other change(s) made again",
         journal.file(),
         written,
         present,

@@ -34,26 +34,25 @@ public final class ClientIdStore {
       return known;
     }
     String owner =
-        db.read(
+        db.change(
             "binding client id " + clientId,
-            c -> {
-              String found = ownerOf(c, clientId);
+            changes -> {
+              String found = ownerOf(changes.connection(), clientId);
               if (found != null) {
                 return found;
               }
-              try (PreparedStatement s =
-                  c.prepareStatement(
-                      "INSERT INTO client_ids (client_id, user_name, bound_at) VALUES (?, ?, ?)")) {
-                s.setString(1, clientId);
-                s.setString(2, user);
-                s.setLong(3, System.currentTimeMillis());
-                s.executeUpdate();
+              try {
+                changes.update(
+                    "INSERT INTO client_ids (client_id, user_name, bound_at) VALUES (?, ?, ?)",
+                    clientId,
+                    user,
+                    System.currentTimeMillis());
                 return user;
               } catch (SQLException e) {
                 if (!DUPLICATE_KEY.equals(e.getSQLState())) {
                   throw e;
                 }
-                return ownerOf(c, clientId); // another hello bound it meanwhile
+                return ownerOf(changes.connection(), clientId); // another hello bound it meanwhile
               }
             });
     owners.putIfAbsent(clientId, owner);

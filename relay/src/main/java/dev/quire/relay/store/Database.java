@@ -5,8 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
@@ -20,9 +24,12 @@ import org.slf4j.LoggerFactory;
  * schema brought up to date by Flyway migrations from {@code db/relay/} on the class path.
  *
  * <p>{@code WRITE_DELAY=0} makes every commit write its changes to the file before {@code commit()}
- * returns, so a committed transaction survives the process being killed (see docs/relay.md for
- * power loss). A data directory whose schema is newer than this relay knows is refused, and nothing
- * is ever cleaned or dropped.
+ * returns. That is not enough to survive the process being killed: H2 (2.x) writes a commit that
+ * reuses free space in the file without pointing its file header at it, and after a crash it may
+ * open the file at an older commit. So H2's file is trusted only once H2 was closed cleanly ({@link
+ * #reopen}); until then the journal holds every acknowledged batch and every other change ({@link
+ * #change}) too. A data directory whose schema is newer than this relay knows is refused, and
+ * nothing is ever cleaned or dropped.
  */
 final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -38,11 +45,18 @@ final class Database implements AutoCloseable {
   }
 
   private final Path dir;
-  private final JdbcConnectionPool pool;
+  private final String url;
+  private final int maxConnections;
+  private volatile JdbcConnectionPool pool; // replaced by reopen
+  // Held shared by every read and change, exclusively by reopen.
+  private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
   private volatile Runnable beforeAccess; // waits for journaled appends to reach H2, or null
+  private volatile Consumer<StoredChange> changeLog; // journals each committed change, or null
 
-  private Database(Path dir, JdbcConnectionPool pool) {
+  private Database(Path dir, String url, int maxConnections, JdbcConnectionPool pool) {
     this.dir = dir;
+    this.url = url;
+    this.maxConnections = maxConnections;
     this.pool = pool;
   }
 
@@ -53,7 +67,20 @@ final class Database implements AutoCloseable {
     } catch (IOException e) {
       throw new StoreException("cannot create data directory " + dir + ": " + e.getMessage(), e);
     }
-    String url = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";WRITE_DELAY=0";
+    // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database while the relay's
+    // hook still writes the journal's batches to it; the relay closes it itself, last.
+    String url = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    Database db = new Database(dir, url, maxConnections, connect(dir, url, maxConnections));
+    try {
+      db.migrate();
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    return db;
+  }
+
+  private static JdbcConnectionPool connect(Path dir, String url, int maxConnections) {
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "quire", "");
     pool.setMaxConnections(maxConnections);
     try (Connection c = pool.getConnection()) {
@@ -62,14 +89,22 @@ final class Database implements AutoCloseable {
       pool.dispose();
       throw new StoreException(describeOpenFailure(dir, e), e);
     }
-    Database db = new Database(dir, pool);
+    return pool;
+  }
+
+  /**
+   * Closes H2 cleanly and opens it again, so that its file holds, findably, everything committed so
+   * far: only then may the journal be emptied. Waits for reads and changes under way and holds new
+   * ones meanwhile; connections from {@link #connection} must be closed before.
+   */
+  void reopen() {
+    inUse.writeLock().lock();
     try {
-      db.migrate();
-    } catch (RuntimeException e) {
-      db.close();
-      throw e;
+      pool.dispose(); // H2 closes with its last connection, writing its file completely
+      pool = connect(dir, url, maxConnections);
+    } finally {
+      inUse.writeLock().unlock();
     }
-    return db;
   }
 
   private static String describeOpenFailure(Path dir, SQLException e) {
@@ -130,43 +165,102 @@ final class Database implements AutoCloseable {
     beforeAccess = wait;
   }
 
-  private Connection accessConnection() throws SQLException {
-    Runnable wait = beforeAccess;
-    if (wait != null) {
-      wait.run();
+  /** Sets what is told each committed change, before {@link #change} returns (null: nobody). */
+  void changeLog(Consumer<StoredChange> log) {
+    changeLog = log;
+  }
+
+  /**
+   * Runs {@code work} in one transaction, committed when it returns, rolled back if it throws; the
+   * statements it ran through {@link Changes#update} are then journaled, so that the change
+   * survives a crash as an acknowledged batch does. For every write other than appends.
+   */
+  <T> T change(String what, ChangeWork<T> work) {
+    Changes changes = new Changes();
+    T result =
+        inTransaction(
+            what,
+            c -> {
+              changes.connection = c;
+              return work.run(changes);
+            });
+    Consumer<StoredChange> log = changeLog;
+    if (log != null && !changes.statements.isEmpty()) {
+      log.accept(new StoredChange(changes.statements));
     }
-    return pool.getConnection();
+    return result;
   }
 
   /** Runs {@code work} in one transaction, committed when it returns, rolled back if it throws. */
   <T> T inTransaction(String what, SqlWork<T> work) {
-    try (Connection c = accessConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException(what + " failed: " + e.getMessage(), e);
-    }
+    return withConnection(
+        what,
+        c -> {
+          c.setAutoCommit(false);
+          try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          }
+        });
   }
 
   /** Runs read-only {@code work} on a connection in auto-commit mode. */
   <T> T read(String what, SqlWork<T> work) {
-    try (Connection c = accessConnection()) {
+    return withConnection(what, work);
+  }
+
+  private <T> T withConnection(String what, SqlWork<T> work) {
+    Runnable wait = beforeAccess;
+    if (wait != null && inUse.getReadHoldCount() == 0) { // nested work waited already
+      wait.run();
+    }
+    inUse.readLock().lock();
+    try (Connection c = pool.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
       throw new StoreException(what + " failed: " + e.getMessage(), e);
+    } finally {
+      inUse.readLock().unlock();
     }
   }
 
   @Override
   public void close() {
     pool.dispose(); // the database closes with its last connection
+  }
+
+  /** The statements a change ran, as the journal keeps them. */
+  static final class Changes {
+    private final List<StoredChange.Statement> statements = new ArrayList<>();
+    private Connection connection;
+
+    /** For reads that decide what to change; what is written goes through {@link #update}. */
+    Connection connection() {
+      return connection;
+    }
+
+    /**
+     * Runs one statement with {@code args} (String, Long, Integer, byte[] or null) and records it
+     * for the journal when it changed a row; returns how many rows it changed.
+     */
+    int update(String sql, Object... args) throws SQLException {
+      StoredChange.Statement statement = new StoredChange.Statement(sql, Arrays.asList(args));
+      int changed = statement.run(connection);
+      if (changed > 0) {
+        statements.add(statement);
+      }
+      return changed;
+    }
+  }
+
+  /** Work that changes the database through {@link Changes}. */
+  @FunctionalInterface
+  interface ChangeWork<T> {
+    T run(Changes changes) throws SQLException;
   }
 
   /** Database work that may throw {@link SQLException}. */

@@ -49,24 +49,21 @@ public final class DocumentStore {
    * @return false when the id is taken (nothing changed)
    */
   public boolean create(String id, String title, String owner, long nowMillis) {
-    return db.inTransaction(
+    return db.change(
         "creating document " + id,
-        c -> {
-          if (find(c, id).isPresent()) {
+        changes -> {
+          if (find(changes.connection(), id).isPresent()) {
             return false;
           }
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT INTO documents (id, title, owner, created_at, head, last_change)"
-                      + " VALUES (?, ?, ?, ?, 0, ?)")) {
-            s.setString(1, id);
-            s.setString(2, title);
-            s.setString(3, owner);
-            s.setLong(4, nowMillis);
-            s.setLong(5, nowMillis);
-            s.executeUpdate();
-          }
-          putRole(c, id, owner, Role.OWNER);
+          changes.update(
+              "INSERT INTO documents (id, title, owner, created_at, head, last_change)"
+                  + " VALUES (?, ?, ?, ?, 0, ?)",
+              id,
+              title,
+              owner,
+              nowMillis,
+              nowMillis);
+          putRole(changes, id, owner, Role.OWNER);
           return true;
         });
   }
@@ -140,49 +137,38 @@ public final class DocumentStore {
 
   /** Gives {@code user} {@code role} on the document, or removes their role when null. */
   public void setRole(String id, String user, Role role) {
-    db.inTransaction(
+    db.change(
         "sharing " + id,
-        c -> {
+        changes -> {
           if (role == null) {
-            try (PreparedStatement s =
-                c.prepareStatement(
-                    "DELETE FROM document_roles WHERE doc_id = ? AND user_name = ?"
-                        + " AND role <> 'owner'")) {
-              s.setString(1, id);
-              s.setString(2, user);
-              s.executeUpdate();
-            }
+            changes.update(
+                "DELETE FROM document_roles WHERE doc_id = ? AND user_name = ? AND role <> 'owner'",
+                id,
+                user);
           } else {
-            putRole(c, id, user, role);
+            putRole(changes, id, user, role);
           }
           return null;
         });
   }
 
   private void update(String what, String sql, Object... args) {
-    db.inTransaction(
+    db.change(
         what,
-        c -> {
-          try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-              s.setObject(i + 1, args[i]);
-            }
-            s.executeUpdate();
-          }
+        changes -> {
+          changes.update(sql, args);
           return null;
         });
   }
 
-  private static void putRole(Connection c, String id, String user, Role role) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "MERGE INTO document_roles (doc_id, user_name, role) KEY (doc_id, user_name)"
-                + " VALUES (?, ?, ?)")) {
-      s.setString(1, id);
-      s.setString(2, user);
-      s.setString(3, role.wireName());
-      s.executeUpdate();
-    }
+  private static void putRole(Database.Changes changes, String id, String user, Role role)
+      throws SQLException {
+    changes.update(
+        "MERGE INTO document_roles (doc_id, user_name, role) KEY (doc_id, user_name)"
+            + " VALUES (?, ?, ?)",
+        id,
+        user,
+        role.wireName());
   }
 
   static Optional<DocumentRow> find(Connection c, String id) throws SQLException {

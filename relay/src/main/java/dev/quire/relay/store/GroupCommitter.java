@@ -155,6 +155,21 @@ public final class GroupCommitter implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Writes a change H2 has committed to the journal, on the calling thread: from then on it
+   * survives a crash as an acknowledged append does.
+   *
+   * @throws StoreException when the journal cannot be written
+   */
+  void journal(StoredChange change) {
+    writing.lock();
+    try {
+      journal.write(change);
+    } finally {
+      writing.unlock();
+    }
+  }
+
   /** True when nothing is queued or being written to the journal, so every outcome was told. */
   public boolean isIdle() {
     return unjournaled.get() == 0;
@@ -372,7 +387,11 @@ public final class GroupCommitter implements AutoCloseable {
           handing.notifyAll();
         }
         group.clear();
-        maybeClearJournal();
+        if (journal.size() >= CLEAR_JOURNAL_BYTES && broken == null && toApply.isEmpty()) {
+          writer = null; // the database is closed and opened again: a new connection after
+          connection = closeQuietly(connection);
+          maybeClearJournal();
+        }
       }
     } finally {
       closeQuietly(connection);
@@ -417,9 +436,14 @@ public final class GroupCommitter implements AutoCloseable {
     }
   }
 
-  private void maybeClearJournal() {
+  /**
+   * Empties the journal once it has grown past {@link #CLEAR_JOURNAL_BYTES} and H2 holds all of it:
+   * H2 is first closed and opened again (with the commit thread's connection closed), so that its
+   * file holds everything findably even after a crash. Returns whether it did.
+   */
+  private boolean maybeClearJournal() {
     if (journal.size() < CLEAR_JOURNAL_BYTES || broken != null || !toApply.isEmpty()) {
-      return;
+      return false;
     }
     writing.lock();
     try {
@@ -427,11 +451,26 @@ public final class GroupCommitter implements AutoCloseable {
       synchronized (handing) {
         done = settled;
       }
-      if (done == journaled && broken == null) {
-        journal.clear(); // H2 holds everything the journal does
+      if (done != journaled || broken != null) {
+        return false;
       }
+      headConnection = closeQuietly(headConnection);
+      try {
+        db.reopen();
+      } catch (StoreException e) {
+        broken = new StoreException("the relay's database failed: " + e.getMessage(), e);
+        log.error(
+            "Opening the database again failed; the journal {} keeps everything and is written"
+                + " on the next start. No further batches are accepted.",
+            journal.file(),
+            e);
+        return false;
+      }
+      journal.clear(); // H2 holds everything the journal does, and finds it after a crash
+      return true;
     } catch (StoreException e) {
       log.warn("{}; it is emptied later", e.getMessage());
+      return false;
     } finally {
       writing.unlock();
     }
@@ -465,8 +504,8 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   /**
-   * Journals what is queued, writes everything to H2, empties the journal when H2 took it all, then
-   * stops. Appends given after this fail.
+   * Journals what is queued, writes everything to H2, then stops; {@link RelayStore#close} empties
+   * the journal once H2 is closed. Appends given after this fail.
    */
   @Override
   public void close() {
@@ -489,16 +528,19 @@ public final class GroupCommitter implements AutoCloseable {
     join(commitThread);
     writing.lock();
     try {
-      if (broken == null && !commitThread.isAlive()) {
-        journal.clear();
-      }
-    } catch (StoreException e) {
-      log.warn("{}; it is read again on the next start", e.getMessage());
-    } finally {
       headConnection = closeQuietly(headConnection);
+    } finally {
       writing.unlock();
     }
     db.beforeAccess(null);
+  }
+
+  /**
+   * True once {@link #close} wrote everything the journal holds to H2: the journal may be emptied
+   * once H2 is closed (not before: until then H2's file may lack its latest commits).
+   */
+  boolean drained() {
+    return closed && broken == null && !commitThread.isAlive() && !journalThread.isAlive();
   }
 
   private static void join(Thread t) {

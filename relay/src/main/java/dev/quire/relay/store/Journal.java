@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * write} to the end of a file, where an H2 commit serialises every B-tree page the transaction
  * touched; so acknowledgements wait for the cheap write only.
  *
- * <p>Format: an 8-byte header, then records of {@code [int length][int CRC-32C of body][body]}. A
- * record that is cut short or fails its checksum ends the journal: it can only be a write a crash
- * interrupted, which was never acknowledged. Not thread-safe: {@link GroupCommitter} serialises its
- * use.
+ * <p>Format: an 8-byte header, then records of {@code [int length][int CRC-32C of body][body]}; a
+ * body is an append (kind 1) or a {@link StoredChange} (kind 2), every other change the relay
+ * confirms, written once H2 committed it and before it is confirmed. A record that is cut short or
+ * fails its checksum ends the journal: it can only be a write a crash interrupted, which was never
+ * acknowledged. Not thread-safe: {@link GroupCommitter} serialises its use.
  */
 final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -38,6 +39,11 @@ final class Journal implements AutoCloseable {
   private static final int RECORD_HEAD = 8; // length and checksum
   private static final int MAX_RECORD = 1 << 30;
   private static final byte KIND_APPEND = 1;
+  private static final byte KIND_CHANGE = 2;
+  private static final byte ARG_NULL = 0;
+  private static final byte ARG_LONG = 1;
+  private static final byte ARG_STRING = 2;
+  private static final byte ARG_BYTES = 3;
 
   private final Path file;
   private final FileChannel channel;
@@ -121,12 +127,25 @@ final class Journal implements AutoCloseable {
    * cut back to where it was, or else reading stops at the damaged record.
    */
   void write(List<HistoryStore.Append> appends) {
+    writeRecords(appends);
+  }
+
+  /** Writes one change that is not an append, as {@link #write} writes appends. */
+  void write(StoredChange change) {
+    writeRecords(List.of(change));
+  }
+
+  private void writeRecords(List<?> records) {
     buffer.clear();
-    for (HistoryStore.Append a : appends) {
+    for (Object r : records) {
       int start = buffer.position();
       reserve(RECORD_HEAD);
       buffer.position(start + RECORD_HEAD);
-      encode(a);
+      if (r instanceof HistoryStore.Append a) {
+        encode(a);
+      } else {
+        encode((StoredChange) r);
+      }
       int length = buffer.position() - start - RECORD_HEAD;
       CRC32C crc = new CRC32C();
       crc.update(buffer.array(), start + RECORD_HEAD, length);
@@ -156,7 +175,10 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** Empties the journal: call only when everything in it is committed to H2. */
+  /**
+   * Empties the journal: call only when everything in it is committed to H2 and H2 was closed
+   * cleanly since ({@link Database#reopen}), so that H2 finds all of it after a crash.
+   */
   void clear() {
     try {
       channel.truncate(HEADER.length);
@@ -167,12 +189,12 @@ final class Journal implements AutoCloseable {
   }
 
   /**
-   * Reads every whole record from the start. A damaged record that is not the file's last bytes
-   * means more than an interrupted write; the file is then copied aside first so nothing in it is
-   * lost.
+   * Reads every whole record from the start, in order: each a {@link HistoryStore.Append} or a
+   * {@link StoredChange}. A damaged record that is not the file's last bytes means more than an
+   * interrupted write; the file is then copied aside first so nothing in it is lost.
    */
-  List<HistoryStore.Append> readAll() {
-    List<HistoryStore.Append> out = new ArrayList<>();
+  List<Object> readAll() {
+    List<Object> out = new ArrayList<>();
     try {
       long length = channel.size();
       if (length > Integer.MAX_VALUE) {
@@ -284,9 +306,35 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  private static HistoryStore.Append decode(ByteBuffer in) {
+  private void encode(StoredChange change) {
+    putByte(KIND_CHANGE);
+    putInt(change.statements().size());
+    for (StoredChange.Statement st : change.statements()) {
+      putString(st.sql());
+      putInt(st.args().size());
+      for (Object a : st.args()) {
+        if (a == null) {
+          putByte(ARG_NULL);
+        } else if (a instanceof String v) {
+          putByte(ARG_STRING);
+          putString(v);
+        } else if (a instanceof byte[] v) {
+          putByte(ARG_BYTES);
+          putBytes(v);
+        } else {
+          putByte(ARG_LONG);
+          putLong(((Number) a).longValue());
+        }
+      }
+    }
+  }
+
+  private static Object decode(ByteBuffer in) {
     try {
       byte kind = in.get();
+      if (kind == KIND_CHANGE) {
+        return decodeChange(in);
+      }
       if (kind != KIND_APPEND) {
         throw new IllegalArgumentException("unknown record kind " + kind);
       }
@@ -323,6 +371,37 @@ final class Journal implements AutoCloseable {
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("record ends early", e);
     }
+  }
+
+  private static StoredChange decodeChange(ByteBuffer in) {
+    int n = in.getInt();
+    if (n < 1 || n > in.remaining()) {
+      throw new IllegalArgumentException("bad statement count " + n);
+    }
+    List<StoredChange.Statement> statements = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String sql = getString(in);
+      int argCount = in.getInt();
+      if (argCount < 0 || argCount > in.remaining()) {
+        throw new IllegalArgumentException("bad argument count " + argCount);
+      }
+      List<Object> args = new ArrayList<>(argCount);
+      for (int a = 0; a < argCount; a++) {
+        byte tag = in.get();
+        switch (tag) {
+          case ARG_NULL -> args.add(null);
+          case ARG_STRING -> args.add(getString(in));
+          case ARG_BYTES -> args.add(getBytes(in));
+          case ARG_LONG -> args.add(in.getLong());
+          default -> throw new IllegalArgumentException("unknown argument tag " + tag);
+        }
+      }
+      statements.add(new StoredChange.Statement(sql, args));
+    }
+    if (in.hasRemaining()) {
+      throw new IllegalArgumentException(in.remaining() + " bytes left over");
+    }
+    return new StoredChange(statements);
   }
 
   private static String getString(ByteBuffer in) {

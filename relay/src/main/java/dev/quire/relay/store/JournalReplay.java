@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,26 +12,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings H2 up to the journal when a data directory is opened: after a crash, the journal may hold
- * acknowledged appends H2 never got. Each is written unless H2 already has its revisions; then the
- * journal is emptied. Runs before anything else reads the database.
+ * Brings H2 up to the journal when a data directory is opened: after a crash, H2 may lack appends
+ * and other changes the journal holds. Each append is written unless H2 already has its revisions;
+ * each change is run again (a statement H2 already has rows for fails as a duplicate and is
+ * skipped). Runs before anything else reads the database; the caller empties the journal once H2
+ * was closed cleanly.
  */
 final class JournalReplay {
   private static final Logger log = LoggerFactory.getLogger(JournalReplay.class);
+  private static final String DUPLICATE_KEY = "23505";
 
   private JournalReplay() {}
 
   /**
+   * @return whether the journal held anything (then H2 must be closed cleanly before it is emptied)
    * @throws StoreException when an append cannot follow what H2 holds (the journal is left as it
    *     is, so nothing in it is lost)
    */
-  static void replay(Database db, Journal journal) {
-    List<HistoryStore.Append> appends = journal.readAll();
-    if (appends.isEmpty()) {
+  static boolean replay(Database db, Journal journal) {
+    List<Object> records = journal.readAll();
+    if (records.isEmpty()) {
       journal.clear(); // drops a damaged tail, already copied aside
-      return;
+      return false;
     }
     int written = 0;
+    int changes = 0;
     int present = 0;
     int deleted = 0;
     try (Connection c = db.connection()) {
@@ -39,7 +45,14 @@ final class JournalReplay {
           PreparedStatement headQuery =
               c.prepareStatement("SELECT head, deleted_at FROM documents WHERE id = ?")) {
         Map<String, Long> heads = new HashMap<>(); // null value: gone or deleted
-        for (HistoryStore.Append a : appends) {
+        for (Object record : records) {
+          if (record instanceof StoredChange change) {
+            writer.flush(); // appends before it first, in journal order
+            replay(c, change);
+            changes++;
+            continue;
+          }
+          HistoryStore.Append a = (HistoryStore.Append) record;
           String doc = a.doc();
           if (!heads.containsKey(doc)) {
             heads.put(doc, storedHead(headQuery, doc));
@@ -79,14 +92,29 @@ final class JournalReplay {
       throw new StoreException(
           "writing journal " + journal.file() + " to the database failed: " + e.getMessage(), e);
     }
-    journal.clear();
     log.info(
-        "Journal {}: wrote {} batch(es) the database lacked after a crash; {} it already had;"
-            + " {} of deleted documents skipped",
+        "Journal {}: wrote {} batch(es) the database lacked; {} it already had; {} of deleted"
+            + " documents skipped; {} other change(s) made again",
         journal.file(),
         written,
         present,
-        deleted);
+        deleted,
+        changes);
+    return true;
+  }
+
+  private static void replay(Connection c, StoredChange change) throws SQLException {
+    for (StoredChange.Statement s : change.statements()) {
+      Savepoint before = c.setSavepoint();
+      try {
+        s.run(c);
+      } catch (SQLException e) {
+        if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+          throw e;
+        }
+        c.rollback(before); // H2 has this row already
+      }
+    }
   }
 
   private static Long storedHead(PreparedStatement q, String doc) throws SQLException {

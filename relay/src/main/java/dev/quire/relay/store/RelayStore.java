@@ -1,12 +1,15 @@
 package dev.quire.relay.store;
 
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay's persistent state in a data directory: users and tokens, documents and roles, and each
  * document's history. Thread-safe; every method runs in its own transaction.
  */
 public final class RelayStore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RelayStore.class);
   private final Database db;
   private final Journal journal;
   private volatile GroupCommitter committer;
@@ -42,8 +45,13 @@ public final class RelayStore implements AutoCloseable {
     Journal journal = null;
     try {
       journal = Journal.open(db.dir(), syncWrites);
-      JournalReplay.replay(db, journal);
-      return new RelayStore(db, journal);
+      if (JournalReplay.replay(db, journal)) {
+        db.reopen(); // H2 now holds, findably, what the journal did: only then empty it
+        journal.clear();
+      }
+      RelayStore store = new RelayStore(db, journal);
+      db.changeLog(store::journal);
+      return store;
     } catch (RuntimeException e) {
       if (journal != null) {
         journal.close();
@@ -55,6 +63,18 @@ public final class RelayStore implements AutoCloseable {
 
   Journal journal() {
     return journal;
+  }
+
+  /** Journals a change H2 committed, before it is confirmed to anybody. */
+  private void journal(StoredChange change) {
+    GroupCommitter c = committer;
+    if (c != null) {
+      c.journal(change);
+    } else {
+      synchronized (journal) {
+        journal.write(change);
+      }
+    }
   }
 
   public Path dir() {
@@ -140,13 +160,26 @@ public final class RelayStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes what the journal holds to H2, closes H2 (which writes its file completely), and only
+   * then empties the journal: a crash at any point leaves every acknowledged batch in one of them.
+   */
   @Override
   public void close() {
     GroupCommitter c = committer;
     if (c != null) {
       c.close(); // idempotent: the relay closes it first
     }
-    journal.close();
     db.close();
+    // Without a committer (an admin command) the journal keeps the changes made: the next start
+    // runs them again, harmlessly, and empties it.
+    if (c != null && c.drained()) {
+      try {
+        journal.clear();
+      } catch (StoreException e) {
+        log.warn("{}; it is read again on the next start", e.getMessage());
+      }
+    }
+    journal.close();
   }
 }

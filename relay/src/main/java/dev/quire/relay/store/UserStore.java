@@ -27,19 +27,17 @@ public final class UserStore {
   public String add(String name) {
     Ids.requireUserName(name);
     String token = Tokens.generate();
-    db.inTransaction(
+    db.change(
         "adding user " + name,
-        c -> {
-          if (exists(c, name)) {
+        changes -> {
+          if (exists(changes.connection(), name)) {
             throw new StoreException("user " + name + " exists already");
           }
-          try (PreparedStatement s =
-              c.prepareStatement("INSERT INTO users (name, created_at) VALUES (?, ?)")) {
-            s.setString(1, name);
-            s.setLong(2, System.currentTimeMillis());
-            s.executeUpdate();
-          }
-          insertToken(c, name, token);
+          changes.update(
+              "INSERT INTO users (name, created_at) VALUES (?, ?)",
+              name,
+              System.currentTimeMillis());
+          insertToken(changes, name, token);
           return null;
         });
     return token;
@@ -47,16 +45,14 @@ public final class UserStore {
 
   /** Makes sure {@code name} exists (open mode's guest), without a token. */
   public void ensure(String name) {
-    db.inTransaction(
+    db.change(
         "ensuring user " + name,
-        c -> {
-          if (!exists(c, name)) {
-            try (PreparedStatement s =
-                c.prepareStatement("INSERT INTO users (name, created_at) VALUES (?, ?)")) {
-              s.setString(1, name);
-              s.setLong(2, System.currentTimeMillis());
-              s.executeUpdate();
-            }
+        changes -> {
+          if (!exists(changes.connection(), name)) {
+            changes.update(
+                "INSERT INTO users (name, created_at) VALUES (?, ?)",
+                name,
+                System.currentTimeMillis());
           }
           return null;
         });
@@ -65,11 +61,11 @@ public final class UserStore {
   /** Issues another token for an existing, active user. */
   public String issueToken(String name) {
     String token = Tokens.generate();
-    db.inTransaction(
+    db.change(
         "issuing a token for " + name,
-        c -> {
-          requireActive(c, name);
-          insertToken(c, name, token);
+        changes -> {
+          requireActive(changes.connection(), name);
+          insertToken(changes, name, token);
           return null;
         });
     return token;
@@ -77,24 +73,17 @@ public final class UserStore {
 
   /** Revokes the user and every token they have. Their documents and history stay. */
   public void revoke(String name) {
-    db.inTransaction(
+    db.change(
         "revoking user " + name,
-        c -> {
-          requireActive(c, name);
+        changes -> {
+          requireActive(changes.connection(), name);
           long now = System.currentTimeMillis();
-          try (PreparedStatement s =
-              c.prepareStatement("UPDATE users SET revoked_at = ? WHERE name = ?")) {
-            s.setLong(1, now);
-            s.setString(2, name);
-            s.executeUpdate();
-          }
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE tokens SET revoked_at = ? WHERE user_name = ? AND revoked_at IS NULL")) {
-            s.setLong(1, now);
-            s.setString(2, name);
-            s.executeUpdate();
-          }
+          changes.update(
+              "UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", now, name);
+          changes.update(
+              "UPDATE tokens SET revoked_at = ? WHERE user_name = ? AND revoked_at IS NULL",
+              now,
+              name);
           return null;
         });
   }
@@ -177,14 +166,12 @@ public final class UserStore {
     }
   }
 
-  private static void insertToken(java.sql.Connection c, String name, String token)
+  private static void insertToken(Database.Changes changes, String name, String token)
       throws java.sql.SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("INSERT INTO tokens (hash, user_name, created_at) VALUES (?, ?, ?)")) {
-      s.setBytes(1, Tokens.hash(token));
-      s.setString(2, name);
-      s.setLong(3, System.currentTimeMillis());
-      s.executeUpdate();
-    }
+    changes.update(
+        "INSERT INTO tokens (hash, user_name, created_at) VALUES (?, ?, ?)",
+        Tokens.hash(token),
+        name,
+        System.currentTimeMillis());
   }
 }

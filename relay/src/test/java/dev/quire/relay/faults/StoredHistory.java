@@ -88,6 +88,22 @@ record StoredHistory(String doc, long head, List<WireSequenced> batches, String 
     assertThat(client.sync.revision()).as("revision of %s", client.clientId).isEqualTo(head);
   }
 
+  /**
+   * Every batch {@code client} had acknowledged is stored at the revision its ack gave; for a
+   * client stopped mid-stream, whose last batches may never have been acknowledged.
+   */
+  void assertHoldsEveryAck(SyncClient client) {
+    Map<Long, Long> stored = new HashMap<>();
+    for (WireSequenced b : batches) {
+      if (b.author().equals(client.user) && b.batch().clientId().equals(client.clientId)) {
+        stored.put(b.batch().batchSeq(), b.firstRevision());
+      }
+    }
+    assertThat(stored)
+        .as("%s's acknowledged batches (batch seq -> first revision)", client.clientId)
+        .containsAllEntriesOf(client.acks);
+  }
+
   private static String key(String author, String clientId, long seq) {
     return author + "/" + clientId + "/" + seq;
   }

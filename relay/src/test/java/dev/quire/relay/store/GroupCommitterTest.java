@@ -51,6 +51,44 @@ class GroupCommitterTest {
   }
 
   @Test
+  void aJournalPast16MiB_isEmptiedAfterH2IsClosedAndOpenedAgain_andWorkGoesOn() throws Exception {
+    String big = "\"" + "x".repeat(200_000) + "\"";
+    int count = 90; // about 18 MB
+    CountDownLatch done = new CountDownLatch(count);
+    for (int i = 1; i <= count; i++) {
+      WireSequenced e =
+          new WireSequenced(i, "alice", 100 + i, new WireBatch("c", i, i - 1, List.of(big)));
+      committer.append(
+          new HistoryStore.Append("a", e, null, new byte[32], null),
+          failure -> {
+            assertThat(failure).isNull();
+            done.countDown();
+          });
+    }
+    assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+    Path journalFile = dir.resolve(Journal.FILE_NAME);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (java.nio.file.Files.size(journalFile) > 8 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(java.nio.file.Files.size(journalFile)).as("journal emptied").isEqualTo(8);
+    // H2, opened again, holds everything and takes more: reads, appends and other changes.
+    assertThat(store.documents().find("a").orElseThrow().head()).isEqualTo(count);
+    CountDownLatch next = new CountDownLatch(1);
+    committer.append(
+        append("a", count + 1, count + 1),
+        failure -> {
+          assertThat(failure).isNull();
+          next.countDown();
+        });
+    assertThat(next.await(10, TimeUnit.SECONDS)).isTrue();
+    store.documents().rename("a", "After", 2);
+    assertThat(store.documents().find("a").orElseThrow())
+        .satisfies(d -> assertThat(d.head()).isEqualTo(count + 1))
+        .satisfies(d -> assertThat(d.title()).isEqualTo("After"));
+  }
+
+  @Test
   void appendsOfSeveralDocuments_areCommittedInOrderAndToldOnlyAfterwards() throws Exception {
     int perDoc = 100;
     List<String> told = Collections.synchronizedList(new ArrayList<>());

@@ -3,6 +3,7 @@ package dev.quire.relay.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
 import java.io.IOException;
@@ -66,6 +67,48 @@ class JournalTest {
   }
 
   @Test
+  void changesOnlyInTheJournal_areMadeAgainOnTheNextOpen_rowsH2HasAreLeftAsTheyAre() {
+    try (RelayStore store = openWithDocument()) {
+      store.documents().rename("doc", "Renamed", 2); // journaled, as every change
+      // As if H2 came back after a crash without the next two changes: only the journal has them.
+      store
+          .journal()
+          .write(
+              new StoredChange(
+                  List.of(
+                      new StoredChange.Statement(
+                          "INSERT INTO documents (id, title, owner, created_at, head, last_change)"
+                              + " VALUES (?, ?, ?, ?, 0, ?)",
+                          List.of("other", "Other", "alice", 3L, 3L)),
+                      new StoredChange.Statement(
+                          "MERGE INTO document_roles (doc_id, user_name, role)"
+                              + " KEY (doc_id, user_name) VALUES (?, ?, ?)",
+                          List.of("other", "alice", "owner")))));
+      store
+          .journal()
+          .write(
+              new StoredChange(
+                  List.of(
+                      new StoredChange.Statement(
+                          "UPDATE documents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+                          List.of(4L, "doc")))));
+    }
+    try (RelayStore store = openWithDocument()) {
+      assertThat(store.documents().find("doc").orElseThrow())
+          .satisfies(d -> assertThat(d.title()).isEqualTo("Renamed"))
+          .satisfies(d -> assertThat(d.deletedMillis()).isEqualTo(4L));
+      assertThat(store.documents().role("other", "alice")).contains(Role.OWNER);
+      assertThat(store.journal().isEmpty()).isTrue();
+    }
+    // The journal was emptied: a third open finds the same.
+    try (RelayStore store = openWithDocument()) {
+      assertThat(store.documents().list("alice", false))
+          .extracting(d -> d.doc())
+          .containsExactly("other");
+    }
+  }
+
+  @Test
   void aRecordCutShortByACrash_endsTheJournal_andTheFileIsCopiedAside() throws IOException {
     try (RelayStore store = openWithDocument()) {
       store.journal().write(List.of(append(1, 1, "a", null), append(2, 2, "b", null)));
@@ -100,7 +143,7 @@ class JournalTest {
   @Test
   void aFileThatIsNotAJournal_isRefusedAndLeftAlone() throws IOException {
     try (RelayStore store = openWithDocument()) {
-      assertThat(store.journal().isEmpty()).isTrue();
+      assertThat(store.journal().isEmpty()).as("the user and the document, journaled").isFalse();
     }
     Files.writeString(journalFile(), "something else entirely\n");
     assertThatThrownBy(() -> RelayStore.open(dir, 2))
@@ -157,15 +200,46 @@ class JournalTest {
     try (Journal journal = Journal.open(own, true)) {
       assertThat(journal.readAll())
           .singleElement()
+          .asInstanceOf(
+              org.assertj.core.api.InstanceOfAssertFactories.type(HistoryStore.Append.class))
           .extracting(HistoryStore.Append::checkpoint)
           .isEqualTo("a");
       journal.write(List.of(append(2, 2, "b", null)));
       assertThat(journal.readAll())
-          .extracting(a -> a.entry().firstRevision())
+          .extracting(a -> ((HistoryStore.Append) a).entry().firstRevision())
           .containsExactly(1L, 2L);
       journal.clear();
       assertThat(journal.readAll()).isEmpty();
       assertThat(Files.size(own.resolve(Journal.FILE_NAME))).isEqualTo(8);
+    }
+  }
+
+  @Test
+  void changes_areReadBackInOrderWithAppends_argumentsOfEveryType() throws IOException {
+    Path own = Files.createDirectories(dir.resolve("changes"));
+    StoredChange change =
+        new StoredChange(
+            List.of(
+                new StoredChange.Statement(
+                    "UPDATE t SET a = ?, b = ?, c = ?, d = ? WHERE e = ?",
+                    java.util.Arrays.asList("é😀", 7L, null, new byte[] {1, 2}, 3))));
+    try (Journal journal = Journal.open(own, false)) {
+      journal.write(List.of(append(1, 1, "a", null)));
+      journal.write(change);
+      journal.write(List.of(append(2, 2, "b", null)));
+    }
+    try (Journal journal = Journal.open(own, false)) {
+      List<Object> records = journal.readAll();
+      assertThat(records).hasSize(3);
+      assertThat(records.get(0)).isInstanceOf(HistoryStore.Append.class);
+      assertThat(records.get(2)).isInstanceOf(HistoryStore.Append.class);
+      StoredChange.Statement read = ((StoredChange) records.get(1)).statements().get(0);
+      assertThat(read.sql()).isEqualTo("UPDATE t SET a = ?, b = ?, c = ?, d = ? WHERE e = ?");
+      assertThat(read.args().get(0)).isEqualTo("é😀");
+      assertThat(read.args().get(1)).isEqualTo(7L);
+      assertThat(read.args().get(2)).isNull();
+      assertThat((byte[]) read.args().get(3)).containsExactly(1, 2);
+      assertThat(read.args().get(4)).isEqualTo(3L);
     }
   }
 }

@@ -12,6 +12,8 @@ import dev.quire.relay.store.RelayStore;
 import dev.quire.relay.store.StoreException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,6 +37,7 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The relay's online backup: what it holds, how it is verified, and a restore drill. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -231,6 +234,66 @@ class BackupTest {
     assertThatThrownBy(() -> RelayBackup.verify(tampered))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("document doc is at revision 3 but its history holds 2 revisions");
+  }
+
+  @Test
+  void backupCommand_worksWhileTheRelayRuns_andWhileItIsStopped_andVerifiesBackups()
+      throws Exception {
+    String data = dir.resolve("data").toString();
+    Path whileRunning = dir.resolve("out").resolve("running.zip");
+    RelayMain main = new RelayMain();
+    new CommandLine(main).parseArgs("--data", data, "--port", "0", "--metrics-port", "-1");
+    try (Relay relay = Relay.start(main.config())) {
+      TestClient alice = TestClient.login(relay.port(), relay.store().users().add("alice"), "ca");
+      RelayFixture.create(alice, "doc");
+      alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "a")));
+      alice.expectAck();
+      // The relay holds the database: this works only through the relay itself.
+      assertThat(run("--data", data, "backup", "--to", whileRunning.toString()))
+          .as(err.toString())
+          .isZero();
+      assertThat(out.toString())
+          .matches(
+              java.util.regex.Pattern.quote("verified " + whileRunning)
+                  + ": schema \\d+, 1 documents, 1 revisions, 1 users\n");
+      assertThat(run("backup", "--data", data, "--to", whileRunning.toString())).isEqualTo(1);
+      assertThat(err.toString()).contains("exists already");
+      alice.send(new ClientMessage.Submit("doc", append("ca", 2, 1, 1, "b")));
+      alice.expectAck();
+    }
+    Path whileStopped = dir.resolve("out").resolve("stopped.zip");
+    assertThat(run("backup", "--data", data, "--to", whileStopped.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("1 documents, 2 revisions");
+
+    assertThat(run("backup", "--verify", whileRunning.toString())).isZero();
+    assertThat(out.toString()).startsWith("verified " + whileRunning + ": schema ");
+    byte[] bytes = Files.readAllBytes(whileStopped);
+    Files.write(whileStopped, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+    assertThat(run("backup", "--verify", whileStopped.toString())).isEqualTo(1);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).contains("does not verify");
+
+    Path missing = dir.resolve("no-such-relay");
+    assertThat(run("backup", "--data", missing.toString(), "--to", dir.resolve("x.zip").toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("holds no relay data");
+    assertThat(missing).doesNotExist();
+    assertThat(run("backup", "--data", data)).isEqualTo(2);
+    assertThat(err.toString()).contains("give either --to FILE or --verify FILE");
+  }
+
+  private StringWriter out = new StringWriter();
+  private StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    CommandLine cmd = RelayMain.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    return cmd.execute(args);
   }
 
   private static void unzip(Path zip, Path into) throws IOException {

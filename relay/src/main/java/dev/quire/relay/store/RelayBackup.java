@@ -38,8 +38,8 @@ import java.util.zip.ZipInputStream;
  * Only then is it renamed to its final name; a backup that fails is deleted and reported.
  */
 public final class RelayBackup {
-  /** The one entry of a backup: H2's database file. */
-  static final String DB_ENTRY = Database.FILE_NAME + ".mv.db";
+  /** The one entry of a backup: H2's database file, as it lies in a data directory. */
+  public static final String DATABASE_FILE = Database.FILE_NAME + ".mv.db";
 
   private static final String SCHEMA_VERSION =
       "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT"
@@ -128,8 +128,8 @@ public final class RelayBackup {
     }
     try {
       try (ZipFile z = new ZipFile(zip.toFile());
-          InputStream in = z.getInputStream(z.getEntry(DB_ENTRY))) {
-        Files.copy(in, scratch.resolve(DB_ENTRY));
+          InputStream in = z.getInputStream(z.getEntry(DATABASE_FILE))) {
+        Files.copy(in, scratch.resolve(DATABASE_FILE));
       } catch (IOException e) {
         throw damaged(zip, e.getMessage(), e);
       }
@@ -152,7 +152,7 @@ public final class RelayBackup {
     try (ZipInputStream in =
         new ZipInputStream(new BufferedInputStream(Files.newInputStream(zip)))) {
       for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        if (!e.getName().equals(DB_ENTRY)) {
+        if (!e.getName().equals(DATABASE_FILE)) {
           throw damaged(zip, "it holds an unexpected entry '" + e.getName() + "'", null);
         }
         local.add(e.getName());
@@ -161,8 +161,9 @@ public final class RelayBackup {
     } catch (IOException e) {
       throw damaged(zip, e.getMessage(), e);
     }
-    if (!local.equals(List.of(DB_ENTRY))) {
-      throw damaged(zip, "it holds entries " + local + " instead of exactly " + DB_ENTRY, null);
+    if (!local.equals(List.of(DATABASE_FILE))) {
+      throw damaged(
+          zip, "it holds entries " + local + " instead of exactly " + DATABASE_FILE, null);
     }
     List<String> central = new ArrayList<>();
     try (ZipFile z = new ZipFile(zip.toFile())) {

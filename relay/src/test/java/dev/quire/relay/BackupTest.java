@@ -90,13 +90,13 @@ class BackupTest {
                   return null;
                 }));
       }
-      assertThat(started.await(60, TimeUnit.SECONDS)).as("writers under way").isTrue();
+      awaitWhileRunning(started, running);
       // Everything acknowledged up to here happened before the backup began.
       ackedBeforeBackup = List.copyOf(acked);
       zip = relay.store().backup(backups);
       backedUp.set(true);
       // The load went on during the backup and goes on after it.
-      assertThat(acksAfterBackup.await(30, TimeUnit.SECONDS)).as("acks after the backup").isTrue();
+      awaitWhileRunning(acksAfterBackup, running);
       stop.set(true);
       for (Future<?> f : running) {
         f.get(30, TimeUnit.SECONDS);
@@ -294,6 +294,20 @@ class BackupTest {
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     return cmd.execute(args);
+  }
+
+  /** Waits for {@code latch}, failing at once with a writer's failure if one fails meanwhile. */
+  private static void awaitWhileRunning(CountDownLatch latch, List<Future<?>> writers)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!latch.await(100, TimeUnit.MILLISECONDS)) {
+      for (Future<?> f : writers) {
+        if (f.isDone()) {
+          f.get(); // throws the writer's failure
+        }
+      }
+      assertThat(System.nanoTime()).as("writers under way within 60 s").isLessThan(deadline);
+    }
   }
 
   private static void unzip(Path zip, Path into) throws IOException {

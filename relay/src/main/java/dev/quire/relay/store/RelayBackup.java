@@ -223,15 +223,15 @@ public final class RelayBackup {
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                // Reads every row of the remaining tables (a bare COUNT(*) reads none), so a
-                // damaged page among them shows.
-                "SELECT (SELECT COUNT(*) FROM users), (SELECT SUM(LENGTH(name)) FROM users),"
-                    + " (SELECT SUM(LENGTH(user_name)) FROM tokens),"
+                // Sums a column no index holds, so every row of each table is read from its
+                // pages (a bare COUNT(*) reads none) and a damaged page fails the check.
+                "SELECT (SELECT COUNT(*) FROM users), (SELECT SUM(created_at) FROM users),"
+                    + " (SELECT SUM(created_at) FROM tokens),"
                     + " (SELECT SUM(LENGTH(role)) FROM document_roles),"
-                    + " (SELECT SUM(LENGTH(client_id)) FROM client_ids),"
-                    + " (SELECT SUM(LENGTH(client_id)) FROM latest_batches),"
+                    + " (SELECT SUM(bound_at) FROM client_ids),"
+                    + " (SELECT SUM(created_at) FROM latest_batches),"
                     + " (SELECT SUM(LENGTH(payload)) FROM log),"
-                    + " (SELECT SUM(revision) FROM checkpoints)")) {
+                    + " (SELECT SUM(LENGTH(text)) FROM checkpoints)")) {
       rs.next();
       users = rs.getLong(1);
     }

@@ -258,6 +258,12 @@ class BackupTest {
                   + ": schema \\d+, 1 documents, 1 revisions, 1 users\n");
       assertThat(run("backup", "--data", data, "--to", whileRunning.toString())).isEqualTo(1);
       assertThat(err.toString()).contains("exists already");
+      Path claimed = dir.resolve("out").resolve("claimed.zip");
+      Files.createFile(claimed.resolveSibling("claimed.zip.part")); // another backup's, or stale
+      assertThat(run("backup", "--data", data, "--to", claimed.toString())).isEqualTo(1);
+      assertThat(err.toString()).contains("is being written, or one was interrupted");
+      assertThat(claimed.resolveSibling("claimed.zip.part")).exists(); // not ours to delete
+      assertThat(claimed).doesNotExist();
       alice.send(new ClientMessage.Submit("doc", append("ca", 2, 1, 1, "b")));
       alice.expectAck();
     }

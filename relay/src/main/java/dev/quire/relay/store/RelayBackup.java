@@ -75,6 +75,20 @@ public final class RelayBackup {
     // A stop or a crash mid-write leaves only a ".part", never a file with a backup's name.
     Path part = file.resolveSibling(file.getFileName() + ".part");
     try {
+      Files.createFile(part); // claims the name: two backups to one file never mix
+    } catch (IOException e) {
+      throw new StoreException(
+          "cannot write "
+              + part
+              + (Files.exists(part)
+                  ? ": it exists (a backup to "
+                      + file
+                      + " is being written, or one was"
+                      + " interrupted: then delete it)"
+                  : ": " + e.getMessage()),
+          e);
+    }
+    try {
       Snapshot live =
           db.read(
               "backing up to " + file,

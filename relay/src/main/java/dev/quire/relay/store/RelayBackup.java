@@ -133,13 +133,7 @@ public final class RelayBackup {
 
   private static Summary check(Path zip, Snapshot live) {
     checkZip(zip);
-    Path scratch;
-    try {
-      scratch = Files.createTempDirectory(zip.getParent(), ".verify-");
-    } catch (IOException e) {
-      throw new StoreException(
-          "cannot make a scratch directory to verify " + zip + ": " + e.getMessage(), e);
-    }
+    Path scratch = scratchDirectory(zip);
     try {
       try (ZipFile z = new ZipFile(zip.toFile());
           InputStream in = z.getInputStream(z.getEntry(DATABASE_FILE))) {
@@ -155,6 +149,20 @@ public final class RelayBackup {
       }
     } finally {
       deleteTree(scratch);
+    }
+  }
+
+  /** A new directory beside {@code zip}, or in the system's temporary one if that is read-only. */
+  private static Path scratchDirectory(Path zip) {
+    try {
+      return Files.createTempDirectory(zip.getParent(), ".verify-");
+    } catch (IOException beside) {
+      try {
+        return Files.createTempDirectory("quire-verify-");
+      } catch (IOException e) {
+        throw new StoreException(
+            "cannot make a scratch directory to verify " + zip + ": " + beside.getMessage(), e);
+      }
     }
   }
 

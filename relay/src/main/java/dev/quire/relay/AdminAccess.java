@@ -3,13 +3,14 @@ package dev.quire.relay;
 import dev.quire.relay.store.RelayStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Where {@code user} and {@code grant} find the users and documents: inside a running relay its own
- * store; elsewhere the relay running on the data directory, through its {@link AdminEndpoint}; when
- * none runs, the data directory opened directly.
+ * Where {@code user}, {@code grant} and {@code backup} find the users and documents: inside a
+ * running relay its own store; elsewhere the relay running on the data directory, through its
+ * {@link AdminEndpoint}; when none runs, the data directory opened directly.
  */
 final class AdminAccess {
   private AdminAccess() {}
@@ -25,6 +26,15 @@ final class AdminAccess {
    * @param live the running relay's store when the command runs inside it, else null
    */
   static int run(RelayStore live, Path dataDir, CommandSpec spec, Work work) {
+    return run(
+        live, dataDir, spec, spec.root().commandLine().getParseResult().originalArgs(), work);
+  }
+
+  /**
+   * Runs {@code work} as {@link #run(RelayStore, Path, CommandSpec, Work)} does, handing a running
+   * relay {@code args} instead of the command's own arguments.
+   */
+  static int run(RelayStore live, Path dataDir, CommandSpec spec, List<String> args, Work work) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
@@ -32,9 +42,7 @@ final class AdminAccess {
         work.run(live);
         return 0;
       }
-      Optional<Integer> forwarded =
-          AdminClient.forward(
-              dataDir, spec.root().commandLine().getParseResult().originalArgs(), out, err);
+      Optional<Integer> forwarded = AdminClient.forward(dataDir, args, out, err);
       if (forwarded.isPresent()) {
         return forwarded.get();
       }

@@ -52,7 +52,7 @@ final class AdminClient {
                   .toURL()
                   .openConnection();
       c.setConnectTimeout(5_000);
-      c.setReadTimeout(60_000);
+      c.setReadTimeout(3_600_000); // a backup of a large database takes minutes
       c.setRequestMethod("POST");
       c.setDoOutput(true);
       c.setRequestProperty("Authorization", "Bearer " + portAndSecret[1]);

@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * The running relay's door for {@code ./quire relay user ...} and {@code grant}: the relay holds
- * its database exclusively, so these commands, started in another process, send their arguments
- * here and the relay runs them on its own store. It listens on loopback only, on a free port, and
- * answers only requests carrying the secret it writes, readable by its owner alone, into the data
- * directory (docs/adr/0009-relay-admin-endpoint.md).
+ * The running relay's door for {@code ./quire relay user ...}, {@code grant} and {@code backup}:
+ * the relay holds its database exclusively, so these commands, started in another process, send
+ * their arguments here and the relay runs them on its own store. It listens on loopback only, on a
+ * free port, and answers only requests carrying the secret it writes, readable by its owner alone,
+ * into the data directory (docs/adr/0009-relay-admin-endpoint.md).
  */
 final class AdminEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminEndpoint.class);
@@ -108,7 +108,10 @@ final class AdminEndpoint implements AutoCloseable {
     }
   }
 
-  /** Runs {@code quire relay ARGS} on the live store; only {@code user} and {@code grant}. */
+  /**
+   * Runs {@code quire relay ARGS} on the live store; only {@code user}, {@code grant}, {@code
+   * backup}.
+   */
   static Reply run(RelayStore store, List<String> args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = RelayMain.Version.class,
     sortOptions = false,
-    subcommands = {UserCommand.class, GrantCommand.class},
+    subcommands = {UserCommand.class, GrantCommand.class, BackupCommand.class},
     description = {
       "Runs the Quire relay: authenticates editors, sequences their edits into each document's"
           + " history, stores it (embedded H2) and sends it on.",
@@ -172,7 +172,7 @@ public final class RelayMain implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     if (adminStore != null) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "only 'user' and 'grant' run through a running relay");
+          spec.commandLine(), "only 'user', 'grant' and 'backup' run through a running relay");
     }
     RelayConfig config;
     try {
@@ -232,14 +232,16 @@ public final class RelayMain implements Callable<Integer> {
   }
 
   /**
-   * The command line an {@link AdminEndpoint} runs inside the relay: {@code user} and {@code grant}
-   * work on {@code live}, the relay's own store, and nothing starts another relay.
+   * The command line an {@link AdminEndpoint} runs inside the relay: {@code user}, {@code grant}
+   * and {@code backup} work on {@code live}, the relay's own store, and nothing starts another
+   * relay.
    */
   static CommandLine commandLine(RelayStore live) {
     CommandLine cmd = commandLine();
     ((RelayMain) cmd.getCommand()).adminStore = live;
     ((UserCommand) cmd.getSubcommands().get("user").getCommand()).live = live;
     ((GrantCommand) cmd.getSubcommands().get("grant").getCommand()).live = live;
+    ((BackupCommand) cmd.getSubcommands().get("backup").getCommand()).live = live;
     return cmd;
   }
 

@@ -98,9 +98,11 @@ public final class RelayStore implements AutoCloseable {
   }
 
   /**
-   * Writes a consistent copy of the database, while it is in use, to a new zip file in {@code dir}
-   * (H2's {@code BACKUP TO}), named after the time; returns its path. Restore by unzipping it into
-   * an empty data directory.
+   * Writes a verified backup of the database, while it is in use, to a new zip file in {@code dir}
+   * named after the time ({@link RelayBackup}); returns its path. Restore by unzipping it into an
+   * empty data directory.
+   *
+   * @throws StoreException when it cannot be written or does not verify; no zip is left then
    */
   public Path backup(Path dir) {
     Path target =
@@ -111,28 +113,18 @@ public final class RelayStore implements AutoCloseable {
                         .withZone(java.time.ZoneOffset.UTC)
                         .format(java.time.Instant.now())
                     + ".zip");
-    try {
-      java.nio.file.Files.createDirectories(dir);
-    } catch (java.io.IOException e) {
-      throw new StoreException("cannot create backup directory " + dir + ": " + e.getMessage(), e);
-    }
-    // Written under another name and renamed when complete, so a file with a backup's name is
-    // always a whole backup (a stop or a crash mid-write leaves only a ".part").
-    Path part = target.resolveSibling(target.getFileName() + ".part");
-    db.read(
-        "backing up to " + target,
-        c -> {
-          try (java.sql.Statement s = c.createStatement()) {
-            s.execute("BACKUP TO '" + part.toString().replace("'", "''") + "'");
-          }
-          return null;
-        });
-    try {
-      java.nio.file.Files.move(part, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.io.IOException e) {
-      throw new StoreException("cannot rename backup " + part + ": " + e.getMessage(), e);
-    }
+    backupTo(target);
     return target;
+  }
+
+  /**
+   * Writes a verified backup to {@code file}, which must not exist; it holds every batch
+   * acknowledged before this call ({@link RelayBackup}).
+   *
+   * @throws StoreException when it cannot be written or does not verify; no file is left then
+   */
+  public RelayBackup.Summary backupTo(Path file) {
+    return RelayBackup.write(db, () -> committer == null ? null : committer.failure(), file);
   }
 
   /**

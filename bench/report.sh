@@ -3,7 +3,7 @@
 # machine they ran on, from any directory:
 #   bench/report.sh           the settings docs/performance.md's figures come from (about 5 minutes)
 #   bench/report.sh --quick   the shortest settings: checks that everything runs; figures meaningless
-# Covered: the engine's JMH benchmarks (bench/run-jmh.sh), the relay's four load scenarios
+# Covered: the engine's JMH benchmarks (bench/run-jmh.sh), the relay's five load scenarios
 # (bench/relay-load.sh), the local store (./quire bench). Not covered, being longer or needing a
 # display: the 10,000/10,000 sync test, bench/editor-latency.sh, bench/history-view.sh bench.
 # Each tool's own output goes to stderr as it runs; the Markdown goes to stdout. Exits non-zero
@@ -138,7 +138,7 @@ hot_setup="$(pick "$relay" '== hot document: \K[0-9]+ authors typing [0-9]+ edit
 hot_p95="$(pick "$relay" "$hot_line .*p95=\\K[0-9.]+")"
 hot_p50="$(pick "$relay" "$hot_line .*p50=\\K[0-9.]+")"
 hot_batches="$(pick "$relay" 'typed .*edits/s, \K[0-9]+')"
-cu_trace="$(pick "$relay" '== catch-up: .* the \K[^ ]+')"
+cu_trace="$(pick "$relay" 'building a document with the \K[^ ]+')"
 cu_revisions="$(pick "$relay" "$whole_line to the head \\(\\K[0-9]+")"
 cu_median="$(pick "$relay" "$whole_line.*median \\K[0-9]+")"
 cu_runs="$(pick "$relay" "$whole_line.*runs \\[\\K[0-9, ]+")"
@@ -146,6 +146,9 @@ snap_median="$(pick "$relay" "$snapshot_line.*median \\K[0-9]+")"
 submit_batch="$(pick "$relay" 'submitted [0-9]+ revisions in batches of \K[0-9]+')"
 submit_seconds="$(pick "$relay" 'submitted [0-9]+ revisions in batches of [0-9]+ in \K[0-9.]+')"
 submit_stored="$(pick "$relay" 'all in the relay.s database \K[0-9.]+')"
+wake_first="$(pick "$relay" 'first submit after the restart \K[0-9.]+')"
+wake_next="$(pick "$relay" 'the next \K[0-9.]+')"
+wake_idle="$(pick "$relay" 'ms idle \K[0-9.]+')"
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 memory="$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1024 / 1024 }' /proc/meminfo)"
@@ -217,6 +220,7 @@ $(if $quick; then printf '| settings | **--quick: the shortest settings; these f
 | catch-up: a fresh client opens the $cu_trace history ($cu_revisions revisions) from revision 0 | median $cu_median ms (runs $cu_runs ms) | < 1 s: $(verdict "$cu_median" "<" 1000) |
 | catch-up allowing a snapshot | median $snap_median ms | < 1 s: $(verdict "$snap_median" "<" 1000) |
 | submitting that history, $submit_batch revisions a batch | $submit_seconds s; the relay's database holds all of it $submit_stored s after the last acknowledgement | |
+| wake: the first submit to that document after a relay restart (\`--scenario wake\`) | $wake_first ms; the next submit $wake_next ms; the first after 3 s idle $wake_idle ms | < 50 ms: $(verdict "$wake_first" "<" 50) |
 EOF
 
 if [[ -e "$tmp/unreadable" ]]; then

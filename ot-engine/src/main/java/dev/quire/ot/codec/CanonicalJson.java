@@ -182,18 +182,26 @@ public final class CanonicalJson {
       if (ch >= 0x20 && ch != '"' && ch != '\\') {
         continue;
       }
-      out.append(s, start, i).append('\\');
-      switch (ch) {
-        case '"', '\\' -> out.append(ch);
-        case '\b' -> out.append('b');
-        case '\t' -> out.append('t');
-        case '\n' -> out.append('n');
-        case '\f' -> out.append('f');
-        case '\r' -> out.append('r');
-        default -> out.append("u00").append(HEX[ch >> 4]).append(HEX[ch & 0xF]);
-      }
+      appendEscape(out.append(s, start, i), ch);
       start = i + 1;
     }
     out.append(s, start, s.length()).append('"');
+  }
+
+  /**
+   * Appends the escape of {@code ch}, a quote, a backslash or a control character, as RFC 8785 (and
+   * ot.js) write it: the short forms where JSON has one, otherwise {@code \\u00xx} in lower case.
+   */
+  static void appendEscape(StringBuilder out, char ch) {
+    out.append('\\');
+    switch (ch) {
+      case '"', '\\' -> out.append(ch);
+      case '\b' -> out.append('b');
+      case '\t' -> out.append('t');
+      case '\n' -> out.append('n');
+      case '\f' -> out.append('f');
+      case '\r' -> out.append('r');
+      default -> out.append("u00").append(HEX[ch >> 4]).append(HEX[ch & 0xF]);
+    }
   }
 }

@@ -87,8 +87,6 @@ public final class OperationCodec {
     return out.append(']').toString();
   }
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
   /**
    * A JSON string literal escaped as RFC 8785 and ot.js escape it: quote, backslash and controls
    * only, <code>&#92;u00xx</code> in lower case. Unlike {@link CanonicalJson#appendString} it takes
@@ -102,16 +100,7 @@ public final class OperationCodec {
       if (ch >= 0x20 && ch != '"' && ch != '\\') {
         continue;
       }
-      out.append(s, start, i).append('\\');
-      switch (ch) {
-        case '"', '\\' -> out.append(ch);
-        case '\b' -> out.append('b');
-        case '\t' -> out.append('t');
-        case '\n' -> out.append('n');
-        case '\f' -> out.append('f');
-        case '\r' -> out.append('r');
-        default -> out.append("u00").append(HEX[ch >> 4]).append(HEX[ch & 0xF]);
-      }
+      CanonicalJson.appendEscape(out.append(s, start, i), ch);
       start = i + 1;
     }
     out.append(s, start, s.length()).append('"');

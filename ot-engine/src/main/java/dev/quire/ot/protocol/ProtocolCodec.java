@@ -287,6 +287,10 @@ public final class ProtocolCodec {
       putIfNotNull(o, "request", e.request());
     } else if (m instanceof ServerMessage.Created c) {
       o.set("document", documentTree(c.document()));
+    } else if (m instanceof ServerMessage.Available a) {
+      o.set("document", documentTree(a.document()));
+    } else if (m instanceof ServerMessage.Unavailable u) {
+      o.put("doc", u.doc());
     } else if (m instanceof ServerMessage.Documents d) {
       ArrayNode docs = o.putArray("documents");
       d.documents().forEach(info -> docs.add(documentTree(info)));
@@ -397,6 +401,15 @@ public final class ProtocolCodec {
         JsonObjectReader r = reader(tree, type, "document");
         DocumentInfo info = readDocument(r.object("document", DOCUMENT));
         yield new ServerMessage.Created(info);
+      }
+      case "available" -> {
+        JsonObjectReader r = reader(tree, type, "document");
+        DocumentInfo info = readDocument(r.object("document", DOCUMENT));
+        yield new ServerMessage.Available(info);
+      }
+      case "unavailable" -> {
+        String doc = reader(tree, type, "doc").string("doc");
+        yield build(type, () -> new ServerMessage.Unavailable(doc));
       }
       case "documents" -> {
         JsonObjectReader r = reader(tree, type, "documents", "complete");

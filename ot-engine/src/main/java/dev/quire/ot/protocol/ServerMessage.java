@@ -59,6 +59,33 @@ public sealed interface ServerMessage {
   }
 
   /**
+   * Unsolicited: a document became available to this connection's user (shared with them, their
+   * role changed, or they created it from another connection). It answers no request.
+   */
+  record Available(DocumentInfo document) implements ServerMessage {
+    public Available {
+      Objects.requireNonNull(document, "document == null");
+    }
+
+    @Override
+    public String type() {
+      return "available";
+    }
+  }
+
+  /** Unsolicited: this connection's user lost their role on the document. */
+  record Unavailable(String doc) implements ServerMessage {
+    public Unavailable {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "unavailable";
+    }
+  }
+
+  /**
    * Answer to {@code list}: a page of the listing, in id order. Unless {@code complete}, more
    * follow the last one: ask with {@code list} after its id.
    */

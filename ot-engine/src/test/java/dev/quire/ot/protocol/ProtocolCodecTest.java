@@ -53,6 +53,8 @@ class ProtocolCodecTest {
         ServerMessage.Error.of(ErrorCode.BASE_AHEAD, "too far", "d", "submit"),
         ServerMessage.Error.of(ErrorCode.MALFORMED, "bad", null, null),
         new ServerMessage.Created(info),
+        new ServerMessage.Available(info),
+        new ServerMessage.Unavailable("d"),
         new ServerMessage.Documents(List.of(info, info)),
         new ServerMessage.Documents(List.of(info), false),
         new ServerMessage.Renamed("d", "T2"),
@@ -300,7 +302,16 @@ class ProtocolCodecTest {
         Arguments.of(
             "{\"type\":\"documents\",\"documents\":[{\"doc\":\"d\",\"title\":\"t\","
                 + "\"created\":1,\"head\":0,\"lastChange\":1,\"role\":\"none\"}],\"complete\":true}",
-            "documents.documents[0].role"));
+            "documents.documents[0].role"),
+        Arguments.of(
+            "{\"type\":\"available\",\"document\":{\"doc\":\"d\",\"title\":\"t\","
+                + "\"created\":1,\"head\":0,\"lastChange\":1,\"role\":\"none\"}}",
+            "available.document.role"),
+        Arguments.of("{\"type\":\"available\"}", "available.document is missing"),
+        Arguments.of(
+            "{\"type\":\"unavailable\",\"doc\":\"d\",\"role\":\"viewer\"}",
+            "unavailable.role is not a known field"),
+        Arguments.of("{\"type\":\"unavailable\",\"doc\":\"bad id!\"}", "unavailable"));
   }
 
   @ParameterizedTest

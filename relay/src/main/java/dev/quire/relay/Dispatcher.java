@@ -69,6 +69,7 @@ final class Dispatcher {
 
   void closed(Session s) {
     ctx.metrics().connections.dec();
+    ctx.userSessions().remove(s);
     for (String doc : s.subscriptions) {
       try {
         onDocument(doc, s, RequestHeader.of("leave"), (a, x) -> a.sessionClosed(x));
@@ -269,14 +270,15 @@ final class Dispatcher {
     }
     s.authenticated(user.get(), hello.clientId());
     log.debug("Session {} is {} ({})", s.id(), user.get(), hello.clientId());
-    s.answer(
+    s.welcome(
         r.id(),
         new ServerMessage.Welcome(
             ProtocolCodec.VERSION,
             user.get(),
             s.id(),
             ctx.config().opaque(),
-            ctx.config().limits()));
+            ctx.config().limits()),
+        () -> ctx.userSessions().add(s));
   }
 
   private void dispatch(Session s, Request r) {

@@ -5,6 +5,7 @@ import dev.quire.ot.codec.OperationCodec;
 import dev.quire.ot.operation.OperationMismatchException;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.RequestHeader;
@@ -279,7 +280,9 @@ final class DocumentActor {
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }
     installRow(ctx.loader().row(id).orElse(null)); // just written: a quick read
-    s.answer(rid, new ServerMessage.Created(row.info(Role.OWNER)));
+    DocumentInfo info = row.info(Role.OWNER);
+    s.answer(rid, new ServerMessage.Created(info));
+    ctx.userSessions().send(user, new ServerMessage.Available(info), s);
   }
 
   void rename(Session s, String rid, ClientMessage.Rename m) {
@@ -325,6 +328,13 @@ final class DocumentActor {
       }
     }
     s.answer(rid, new ServerMessage.Shared(id, m.user(), m.role()));
+    ctx.userSessions()
+        .send(
+            m.user(),
+            m.role() == null
+                ? new ServerMessage.Unavailable(id)
+                : new ServerMessage.Available(row.info(m.role())),
+            s);
   }
 
   // ---- history ----

@@ -88,7 +88,17 @@ public final class Relay implements AutoCloseable {
         store.startCommitter(nanos -> metrics.commitSeconds.observe(nanos / 1e9));
     RelayContext ctx =
         new RelayContext(
-            config, store, loader, committer, metrics, pool, loadPool, timer, pending, openDocs);
+            config,
+            store,
+            loader,
+            committer,
+            metrics,
+            pool,
+            loadPool,
+            timer,
+            pending,
+            openDocs,
+            new UserSessions());
     Dispatcher dispatcher = new Dispatcher(ctx);
     metrics.documentsInMemory(dispatcher::documentsInMemory);
     HTTPServer http = null;

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param pool runs the documents' executors: sequencing, never waiting on a slow read
  * @param loadPool runs reads that may be slow (waking a document, hello), off {@code pool} and the
  *     network threads
+ * @param userSessions the connections past hello, by user: what documents announce to
  */
 record RelayContext(
     RelayConfig config,
@@ -23,7 +24,8 @@ record RelayContext(
     ExecutorService loadPool,
     ScheduledExecutorService timer,
     AtomicInteger pendingTasks,
-    AtomicInteger openDocuments) {
+    AtomicInteger openDocuments,
+    UserSessions userSessions) {
 
   /** The user everybody is in open mode. */
   static final String GUEST = "guest";

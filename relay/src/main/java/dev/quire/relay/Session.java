@@ -167,6 +167,17 @@ final class Session {
     }
   }
 
+  /**
+   * Answers hello with {@code welcome} and runs {@code register}, which makes this session a
+   * recipient of announcements, as one step: an announcement sent to it meanwhile waits on this
+   * session's lock, so it never comes before the welcome, and nothing announced after the welcome
+   * is missed.
+   */
+  synchronized void welcome(String requestId, ServerMessage.Welcome welcome, Runnable register) {
+    register.run();
+    answer(requestId, welcome);
+  }
+
   /** The request {@code requestId} was handed on: its answer is owed before a draining close. */
   void requestTaken(String requestId) {
     unanswered.merge(requestId, 1, Integer::sum);

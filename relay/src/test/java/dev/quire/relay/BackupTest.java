@@ -65,11 +65,21 @@ class BackupTest {
       CountDownLatch acksAfterBackup = new CountDownLatch(20);
       CountDownLatch started = new CountDownLatch(WRITERS);
       List<Future<?>> running = new ArrayList<>();
+      List<TestClient> clients = new ArrayList<>();
+      for (int w = 0; w < WRITERS; w++) {
+        TestClient client = TestClient.login(relay.port(), token, "c" + w);
+        RelayFixture.create(client, "doc" + w);
+        clients.add(client);
+      }
+      for (int w = 0; w < WRITERS; w++) {
+        for (int later = w + 1; later < WRITERS; later++) { // one user: told of its other creates
+          clients.get(w).expect(ServerMessage.Available.class);
+        }
+      }
       for (int w = 0; w < WRITERS; w++) {
         String doc = "doc" + w;
         String clientId = "c" + w;
-        TestClient client = TestClient.login(relay.port(), token, clientId);
-        RelayFixture.create(client, doc);
+        TestClient client = clients.get(w);
         running.add(
             writers.submit(
                 () -> {

@@ -59,6 +59,7 @@ class ClientIdTest {
       TestClient first = TestClient.login(relay.port(), token, "laptop");
       TestClient second = TestClient.login(relay.port(), token, "laptop");
       RelayFixture.create(first, "doc");
+      second.expect(ServerMessage.Available.class); // the same user's other connection
       first.send(new ClientMessage.Submit("doc", append("laptop", 1, 0, 0, "a")));
       assertThat(first.expectAck().firstRevision()).isEqualTo(1);
       first.closeBlocking();
@@ -100,6 +101,7 @@ class ClientIdTest {
       RelayFixture.create(alice, "doc");
       alice.send(new ClientMessage.Share("doc", "bob", Role.EDITOR));
       alice.expect(ServerMessage.Shared.class);
+      bob.expect(ServerMessage.Available.class);
       alice.send(new ClientMessage.Open("doc", 0, false));
       alice.expect(ServerMessage.History.class);
 

@@ -143,6 +143,7 @@ class DocumentsTest {
     RelayFixture.create(alice, "d");
     alice.send(new ClientMessage.Share("d", "bob", Role.VIEWER));
     alice.expect(ServerMessage.Shared.class);
+    bob.expect(ServerMessage.Available.class);
     bob.send(new ClientMessage.Open("d", 0, false));
     bob.expect(ServerMessage.History.class);
     alice.send(new ClientMessage.Rename("d", "Better"));
@@ -156,6 +157,7 @@ class DocumentsTest {
     RelayFixture.create(alice, "d");
     alice.send(new ClientMessage.Share("d", "bob", Role.VIEWER));
     alice.expect(ServerMessage.Shared.class);
+    bob.expect(ServerMessage.Available.class);
     bob.send(new ClientMessage.Rename("d", "Hijacked"));
     bob.expectError(ErrorCode.FORBIDDEN);
     assertThat(only(alice).title()).isEqualTo("Title of d");
@@ -166,6 +168,7 @@ class DocumentsTest {
     RelayFixture.create(alice, "d");
     alice.send(new ClientMessage.Share("d", "bob", Role.EDITOR));
     alice.expect(ServerMessage.Shared.class);
+    bob.expect(ServerMessage.Available.class);
     bob.send(new ClientMessage.Open("d", 0, false));
     bob.expect(ServerMessage.History.class);
     alice.send(new ClientMessage.Delete("d"));
@@ -184,6 +187,7 @@ class DocumentsTest {
     RelayFixture.create(alice, "d");
     alice.send(new ClientMessage.Share("d", "bob", Role.EDITOR));
     alice.expect(ServerMessage.Shared.class);
+    bob.expect(ServerMessage.Available.class);
     bob.send(new ClientMessage.Delete("d"));
     bob.expectError(ErrorCode.FORBIDDEN);
   }
@@ -239,6 +243,7 @@ class DocumentsTest {
     RelayFixture.create(alice, "d");
     alice.send(new ClientMessage.Share("d", "bob", Role.VIEWER));
     alice.expect(ServerMessage.Shared.class);
+    bob.expect(ServerMessage.Available.class);
     assertThat(only(bob).role()).isEqualTo(Role.VIEWER);
     bob.send(new ClientMessage.Open("d", 0, false));
     bob.expect(ServerMessage.History.class);
@@ -252,10 +257,12 @@ class DocumentsTest {
     RelayFixture.create(alice, "d");
     alice.send(new ClientMessage.Share("d", "bob", Role.EDITOR));
     assertThat(alice.expect(ServerMessage.Shared.class).role()).isEqualTo(Role.EDITOR);
+    bob.expect(ServerMessage.Available.class);
     bob.send(new ClientMessage.Submit("d", append("cb", 1, 0, 0, "x")));
     bob.expectAck();
     alice.send(new ClientMessage.Share("d", "bob", null));
     assertThat(alice.expect(ServerMessage.Shared.class).role()).isNull();
+    bob.expect(ServerMessage.Unavailable.class);
     bob.send(new ClientMessage.Submit("d", append("cb", 2, 1, 1, "y")));
     bob.expectError(ErrorCode.UNKNOWN_DOCUMENT);
   }
@@ -265,6 +272,7 @@ class DocumentsTest {
     RelayFixture.create(alice, "d");
     alice.send(new ClientMessage.Share("d", "bob", Role.EDITOR));
     alice.expect(ServerMessage.Shared.class);
+    bob.expect(ServerMessage.Available.class);
     bob.send(new ClientMessage.Share("d", "bob", Role.VIEWER));
     bob.expectError(ErrorCode.FORBIDDEN);
     alice.send(new ClientMessage.Share("d", "nobody", Role.VIEWER));

@@ -45,6 +45,7 @@ class OpaqueModeTest {
       RelayFixture.create(alice, "doc");
       alice.send(new ClientMessage.Share("doc", "bob", Role.EDITOR));
       alice.expect(ServerMessage.Shared.class);
+      bob.expect(ServerMessage.Available.class);
       bob.send(new ClientMessage.Open("doc", 0, false));
       bob.expect(ServerMessage.History.class);
 

@@ -39,6 +39,7 @@ class SequencingTest {
     bob = TestClient.login(relay.port(), b, "cb");
     RelayFixture.create(alice, "doc");
     share("bob", Role.EDITOR);
+    bob.expect(ServerMessage.Available.class);
   }
 
   @AfterEach
@@ -54,6 +55,7 @@ class SequencingTest {
   private TestClient carol() throws InterruptedException {
     TestClient carol = TestClient.login(relay.port(), relay.store().users().add("carol"), "cc");
     share("carol", Role.VIEWER);
+    carol.expect(ServerMessage.Available.class);
     return carol;
   }
 

@@ -91,11 +91,15 @@ class WakingTest {
   private static void wakeWhileOthersLoad(Relay relay, GatedLoader gate) throws Exception {
     String token = relay.store().users().add("alice");
     TestClient warm = TestClient.login(relay.port(), token, "c-warm");
-    TestClient w1 = TestClient.login(relay.port(), token, "c-slow1");
-    TestClient w2 = TestClient.login(relay.port(), token, "c-slow2");
     RelayFixture.create(warm, "warm");
+    TestClient w1 = TestClient.login(relay.port(), token, "c-slow1");
     RelayFixture.create(w1, "slow1");
+    TestClient w2 = TestClient.login(relay.port(), token, "c-slow2");
     RelayFixture.create(w2, "slow2");
+    // One user: each connection is told of the documents created on the later ones.
+    warm.expect(ServerMessage.Available.class);
+    warm.expect(ServerMessage.Available.class);
+    w1.expect(ServerMessage.Available.class);
     warm.send(new ClientMessage.Open("warm", 0, false));
     warm.expect(ServerMessage.History.class);
     warm.send(new ClientMessage.Submit("warm", append("c-warm", 1, 0, 0, "a")));

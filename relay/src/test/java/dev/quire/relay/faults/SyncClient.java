@@ -271,7 +271,9 @@ final class SyncClient {
         throw new Lost(e.message());
       }
       throw new AssertionError(clientId + " got " + e);
-    } else if (!(m instanceof ServerMessage.Leave) && !(m instanceof ServerMessage.PresenceOf)) {
+    } else if (!(m instanceof ServerMessage.Leave)
+        && !(m instanceof ServerMessage.PresenceOf)
+        && !(m instanceof ServerMessage.Available)) { // documents it does not follow
       throw new AssertionError(clientId + " got " + m);
     }
   }

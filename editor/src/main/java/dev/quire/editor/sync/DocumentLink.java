@@ -161,7 +161,7 @@ final class DocumentLink {
           "the document was deleted on the relay by its owner; this copy is kept, with its "
               + session.unacknowledged()
               + " unsent edit(s): export it, or delete it here too");
-    } else if (m instanceof ServerMessage.Unsubscribed) {
+    } else if (m instanceof ServerMessage.Unsubscribed || m instanceof ServerMessage.Unavailable) {
       fail("the relay stopped sending this document (access removed?); the local copy is kept");
     }
   }

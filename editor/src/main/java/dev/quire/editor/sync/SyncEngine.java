@@ -55,8 +55,6 @@ public final class SyncEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
   static final int DEFAULT_MAX_BATCH = 1000;
   private static final long WELCOME_TIMEOUT_MILLIS = 10_000;
-  // The relay announces no document shared with or created for this user: ask for the list again.
-  private static final long RELAY_LISTING_MILLIS = 6_000;
 
   /**
    * How to reach the relay.
@@ -223,19 +221,12 @@ public final class SyncEngine implements AutoCloseable {
 
   /**
    * Also syncs every document: opens each local one, and adds and opens those the relay has that
-   * this profile does not, now and, while connected, every few seconds (the relay announces no new
-   * documents, so the engine asks for the list). Completes (on the owner thread) once the local
-   * ones are open.
+   * this profile does not: those it lists at each connection, and those it announces while
+   * connected (shared with this user, or created from another of the user's clients). Completes (on
+   * the owner thread) once the local ones are open.
    */
   public CompletableFuture<Void> syncAllDocuments() {
-    if (!syncAll) {
-      syncAll = true;
-      timer.scheduleWithFixedDelay(
-          () -> owner.execute(this::listAgain),
-          RELAY_LISTING_MILLIS,
-          RELAY_LISTING_MILLIS,
-          TimeUnit.MILLISECONDS);
-    }
+    syncAll = true;
     if (welcomed) {
       list();
     }
@@ -246,13 +237,6 @@ public final class SyncEngine implements AutoCloseable {
                 CompletableFuture.allOf(
                     docs.stream().map(d -> open(d.id())).toArray(CompletableFuture[]::new)),
             owner);
-  }
-
-  /** Asks the relay for its documents again, unless a listing is already on its way. */
-  private void listAgain() {
-    if (welcomed && listingsPending == 0) {
-      list();
-    }
   }
 
   /** Disconnects and stops reconnecting; documents stay open for offline editing. */
@@ -558,6 +542,10 @@ public final class SyncEngine implements AutoCloseable {
       }
       log.debug("The relay answered request {}, which this connection did not send", r.id());
     }
+    if (m instanceof ServerMessage.Available a) {
+      available(a.document());
+      return;
+    }
     String doc = docOf(m);
     if (doc != null) {
       DocumentLink link = links.get(doc);
@@ -738,36 +726,9 @@ public final class SyncEngine implements AutoCloseable {
   private void relayDocuments(List<DocumentInfo> docs) {
     List<CompletableFuture<?>> opening = new ArrayList<>();
     for (DocumentInfo d : docs) {
-      if (deletedWhileListing.contains(d.doc())) {
-        continue; // a listing read before our delete
+      if (!deletedWhileListing.contains(d.doc())) { // else a listing read before our delete
+        opening.add(fromRelay(d));
       }
-      DocumentLink linked = links.get(d.doc());
-      if (linked != null) {
-        LocalDocument local = linked.session().document();
-        if (local.titleSynced() && !local.title().equals(d.title())) {
-          titleFromRelay(linked.session(), d.title()); // renamed elsewhere while we were away
-        }
-        continue;
-      }
-      if (!syncAll) {
-        continue;
-      }
-      opening.add(
-          store
-              .createDocument(d.doc(), d.title(), d.createdMillis(), true, List.of())
-              .thenCombine(store.document(d.doc()), Map::entry)
-              .thenComposeAsync(
-                  createdAndFound -> {
-                    var found = createdAndFound.getValue();
-                    if (createdAndFound.getKey() && found.isPresent()) {
-                      listeners.forEach(l -> l.documentAdded(found.get()));
-                    }
-                    // Not here: deleted locally, its delete not yet done on the relay.
-                    return syncAll && found.isPresent()
-                        ? open(d.doc()).thenApply(s -> null)
-                        : CompletableFuture.completedFuture(null);
-                  },
-                  owner));
     }
     CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new))
         .whenCompleteAsync(
@@ -780,6 +741,51 @@ public final class SyncEngine implements AutoCloseable {
                 report(null, "cannot add the relay's documents: " + e.getMessage());
               }
               fireStatus();
+            },
+            owner);
+  }
+
+  /** The relay announced a document this user gained: handled like a one-document listing. */
+  private void available(DocumentInfo d) {
+    fromRelay(d)
+        .whenCompleteAsync(
+            (v, e) -> {
+              if (e != null) {
+                report(null, "cannot add the relay's document " + d.doc() + ": " + e.getMessage());
+              }
+            },
+            owner);
+  }
+
+  /**
+   * A document the relay has for this user: takes its title when renamed elsewhere, or, when
+   * syncing all documents and this profile does not have it, adds it and opens it.
+   */
+  private CompletableFuture<?> fromRelay(DocumentInfo d) {
+    DocumentLink linked = links.get(d.doc());
+    if (linked != null) {
+      LocalDocument local = linked.session().document();
+      if (local.titleSynced() && !local.title().equals(d.title())) {
+        titleFromRelay(linked.session(), d.title()); // renamed elsewhere while we were away
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+    if (!syncAll) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return store
+        .createDocument(d.doc(), d.title(), d.createdMillis(), true, List.of())
+        .thenCombine(store.document(d.doc()), Map::entry)
+        .thenComposeAsync(
+            createdAndFound -> {
+              var found = createdAndFound.getValue();
+              if (createdAndFound.getKey() && found.isPresent()) {
+                listeners.forEach(l -> l.documentAdded(found.get()));
+              }
+              // Not here: deleted locally, its delete not yet done on the relay.
+              return syncAll && found.isPresent()
+                  ? open(d.doc()).thenApply(s -> null)
+                  : CompletableFuture.completedFuture(null);
             },
             owner);
   }
@@ -842,6 +848,8 @@ public final class SyncEngine implements AutoCloseable {
     } else if (m instanceof ServerMessage.Deleted d) {
       return d.doc();
     } else if (m instanceof ServerMessage.Unsubscribed u) {
+      return u.doc();
+    } else if (m instanceof ServerMessage.Unavailable u) {
       return u.doc();
     } else if (m instanceof ServerMessage.Error e) {
       return e.doc();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.editor.sync.RemotePresence;
 import dev.quire.editor.sync.SyncStatus;
+import dev.quire.ot.protocol.Role;
 import java.awt.Color;
 import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
@@ -52,8 +53,14 @@ class CoEditingWindowsTest {
 
   @Test
   void aDocumentSharedWhileTheWindowIsOpen_appearsInItsListByItself() {
-    w.relay.titledDocument("later", "later.md", "alice", "bob");
-    // The relay announces no new document: the sync engine asks for the list every few seconds.
+    // Alice makes a document in her window, and shares it once the relay has it; Bob's window
+    // listed the relay's documents when it connected, before either: only the relay's
+    // announcement can bring it.
+    String later = Gui.onEdt(() -> w.alice.create("later.md", "")).join();
+    Gui.await(
+        "Alice's new document on the relay",
+        () -> TwoWindows.synced(w.alice) && later.equals(w.alice.session().id()));
+    Gui.onEdt(() -> w.alice.share(later, "bob", Role.EDITOR)).join();
     Gui.await(
         "the shared document in Bob's list",
         Duration.ofSeconds(30),

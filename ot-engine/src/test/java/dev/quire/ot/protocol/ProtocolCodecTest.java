@@ -77,6 +77,7 @@ class ProtocolCodecTest {
     String json = ProtocolCodec.encode(r);
     assertThat(json).startsWith("{\"type\":\"" + m.type() + "\",\"id\":\"r-17\"");
     assertThat(ProtocolCodec.decodeRequest(json)).isEqualTo(r);
+    assertThat(MessageReader.streamRequest(json)).as("read in one streaming pass").isEqualTo(r);
   }
 
   @ParameterizedTest
@@ -85,6 +86,9 @@ class ProtocolCodecTest {
     assertThat(ProtocolCodec.decodeReply(ProtocolCodec.encode(m))).isEqualTo(new Reply(null, m));
     Reply answer = new Reply("7", m);
     assertThat(ProtocolCodec.decodeReply(ProtocolCodec.encode(answer))).isEqualTo(answer);
+    assertThat(MessageReader.streamReply(ProtocolCodec.encode(answer)))
+        .as("read in one streaming pass")
+        .isEqualTo(answer);
   }
 
   @ParameterizedTest

@@ -248,6 +248,24 @@ class ProtocolCodecTest {
   }
 
   @Test
+  void unusualButValidText_isReadToTheSameMessage() {
+    // type last: the streaming pass gives up, the tree reads it
+    String typeLast = "{\"doc\":\"d\",\"id\":\"r\",\"type\":\"delete\"}";
+    assertThat(MessageReader.streamRequest(typeLast)).isNull();
+    assertThat(ProtocolCodec.decodeRequest(typeLast))
+        .isEqualTo(new Request("r", new ClientMessage.Delete("d")));
+    // spaces and upper-case escapes: streamed, each operation kept in the codec's compact form
+    String spaced =
+        "{ \"type\" : \"submit\", \"id\" : \"s\", \"doc\" : \"d\", \"batch\" : {"
+            + " \"clientId\" : \"c\", \"batchSeq\" : 1, \"baseRevision\" : 0,"
+            + " \"operations\" : [ [ 1 , \"\\u000B\" ] ] } }";
+    Request streamed = MessageReader.streamRequest(spaced);
+    assertThat(streamed).isEqualTo(MessageReader.requestFromTree(spaced));
+    assertThat(((ClientMessage.Submit) streamed.message()).batch().operations())
+        .containsExactly("[1,\"\\u000b\"]");
+  }
+
+  @Test
   void open_withoutSnapshot_doesNotAllowOne() {
     assertThat(
             ProtocolCodec.decodeRequest(

@@ -1,9 +1,6 @@
 package dev.quire.ot.codec;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +9,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.quire.ot.operation.Component;
 import dev.quire.ot.operation.MalformedOperationException;
 import dev.quire.ot.operation.TextOperation;
-import java.io.IOException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -31,7 +27,6 @@ public final class OperationCodec {
   // Without FAIL_ON_TRAILING_TOKENS, readTree stops after the first value and "[1] [2]" decodes.
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
 
   private OperationCodec() {}
 
@@ -62,9 +57,8 @@ public final class OperationCodec {
   /**
    * The compact JSON text of an operation's tree, as {@link #toJson} writes it (Jackson's {@code
    * tree.toString()} but with lower-case control-character escapes), or null when the tree is not
-   * an array of integers and strings (then use {@code toString()}). Readers of history pages get
-   * every operation as such a tree; Jackson's serializer costs several times more per operation
-   * than writing it here.
+   * an array of integers and strings (then use {@code toString()}). The protocol's reader keeps an
+   * operation read from a tree as this text, the same text it writes when it streams one.
    */
   public static @Nullable String compactText(JsonNode tree) {
     if (!tree.isArray()) {
@@ -106,6 +100,25 @@ public final class OperationCodec {
     out.append(s, start, s.length()).append('"');
   }
 
+  /**
+   * {@code text[offset, offset + length)} as a JSON string literal, escaped as {@link #toJson}
+   * escapes inserts: for readers that hold a string as a parser's characters, not yet a String.
+   */
+  public static void appendString(StringBuilder out, char[] text, int offset, int length) {
+    out.append('"');
+    int start = offset;
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      char ch = text[i];
+      if (ch >= 0x20 && ch != '"' && ch != '\\') {
+        continue;
+      }
+      CanonicalJson.appendEscape(out.append(text, start, i - start), ch);
+      start = i + 1;
+    }
+    out.append(text, start, end - start).append('"');
+  }
+
   /** The JSON tree of {@code op}. */
   public static ArrayNode toTree(TextOperation op) {
     ArrayNode array = JsonNodeFactory.instance.arrayNode(op.componentCount());
@@ -126,9 +139,6 @@ public final class OperationCodec {
   public static TextOperation fromJson(String json) {
     Objects.requireNonNull(json, "json == null");
     TextOperation op = readCompact(json);
-    if (op == null) {
-      op = readWellFormed(json);
-    }
     if (op != null) {
       return op;
     }
@@ -145,8 +155,9 @@ public final class OperationCodec {
   /**
    * Reads an operation in the exact form {@link #toJson} writes ({@code [5,"ab",-2]}: no spaces,
    * plain integers), which is how every stored and relayed operation looks, with a scan of the
-   * characters: a Jackson parser per operation cost more than the rest of reading a history page.
-   * Returns null for anything else, which the other paths then read or refuse.
+   * characters: a Jackson parser per operation costs about as much again as reading the history
+   * page that carried it. Returns null for anything else, which {@link #fromJson} then reads as a
+   * tree, accepting it or refusing it with the exact reason.
    */
   public static @Nullable TextOperation readCompact(String json) {
     int n = json.length();
@@ -263,45 +274,6 @@ public final class OperationCodec {
       }
     }
     return out.toString();
-  }
-
-  /**
-   * Reads a well-formed operation straight off Jackson's streaming parser, without building a tree:
-   * the relay and every client read each operation of every batch, so this is their common case.
-   * Returns null for anything else, which the tree path then refuses with the exact reason.
-   */
-  private static @Nullable TextOperation readWellFormed(String json) {
-    try (JsonParser p = FACTORY.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_ARRAY) {
-        return null;
-      }
-      TextOperation.Builder b = TextOperation.builder();
-      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-        if (t == JsonToken.VALUE_STRING) {
-          String text = p.getText();
-          if (text.isEmpty()) {
-            return null;
-          }
-          b.insert(text);
-        } else if (t == JsonToken.VALUE_NUMBER_INT
-            && p.getNumberType() == JsonParser.NumberType.INT) {
-          int n = p.getIntValue();
-          if (n == 0 || n == Integer.MIN_VALUE) {
-            return null;
-          }
-          if (n > 0) {
-            b.retain(n);
-          } else {
-            b.delete(-n);
-          }
-        } else {
-          return null; // includes the end of a truncated text
-        }
-      }
-      return p.nextToken() == null ? b.build() : null;
-    } catch (IOException | MalformedOperationException e) {
-      return null;
-    }
   }
 
   /**

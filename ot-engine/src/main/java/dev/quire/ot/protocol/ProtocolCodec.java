@@ -2,26 +2,15 @@ package dev.quire.ot.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.quire.ot.codec.MalformedMessageException;
-import dev.quire.ot.codec.OperationCodec;
 import dev.quire.ot.cursor.Selection;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,7 +23,8 @@ import java.util.function.UnaryOperator;
  * all refused with a {@link MalformedMessageException} naming the field by its path, such as {@code
  * submit.batch.baseRevision}; an unknown {@code type} with an {@link UnknownTypeException}.
  * Optional fields may be left out, never sent as null. Batch operations are kept as JSON text, not
- * read (see {@link WireBatch}).
+ * read (see {@link WireBatch}). {@code MessageReader} does the reading, by each message's {@code
+ * Shape}.
  */
 public final class ProtocolCodec {
   /**
@@ -44,37 +34,9 @@ public final class ProtocolCodec {
    */
   public static final int VERSION = 3;
 
-  /** The {@code type} of every client message. */
-  static final Set<String> CLIENT_TYPES =
-      Set.of(
-          "hello",
-          "create",
-          "list",
-          "rename",
-          "delete",
-          "share",
-          "open",
-          "unsubscribe",
-          "submit",
-          "presence");
-
   private static final JsonFactory FACTORY = new JsonFactory();
 
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
-  private static final Set<String> BATCH =
-      Set.of("clientId", "batchSeq", "baseRevision", "operations");
-  private static final Set<String> SEQUENCED =
-      Set.of("firstRevision", "author", "timestamp", "batch");
-  private static final Set<String> LIMITS =
-      Set.of("maxMessageBytes", "maxBatchOperations", "pageSize", "ratePerSecond", "rateBurst");
-  private static final Set<String> DOCUMENT =
-      Set.of("doc", "title", "created", "head", "lastChange", "role");
 
   private ProtocolCodec() {}
 
@@ -128,25 +90,7 @@ public final class ProtocolCodec {
    * @throws MalformedMessageException naming the offending field otherwise
    */
   public static Request decodeRequest(String json) {
-    JsonNode tree = parse(json);
-    String type = typeOf(tree);
-    if (!CLIENT_TYPES.contains(type)) {
-      throw new UnknownTypeException(type);
-    }
-    String id = requestId(tree, type);
-    return new Request(id, decodeClient(tree, type));
-  }
-
-  private static String requestId(JsonNode tree, String type) {
-    JsonNode id = tree.get("id");
-    if (id == null) {
-      throw new MalformedMessageException(type + ".id is missing: every request carries an id");
-    }
-    if (!id.isTextual()) {
-      throw new MalformedMessageException(
-          type + ".id must be a string, was " + JsonObjectReader.describe(id));
-    }
-    return build(type, () -> Ids.requireRequestId(id.textValue()));
+    return MessageReader.request(json);
   }
 
   /**
@@ -169,7 +113,7 @@ public final class ProtocolCodec {
           String text = p.getText();
           switch (name) {
             case "id" -> id = valid(text, Ids::requireRequestId);
-            case "type" -> type = CLIENT_TYPES.contains(text) ? text : null;
+            case "type" -> type = MessageReader.CLIENT.containsKey(text) ? text : null;
             case "doc" -> doc = valid(text, Ids::requireDocumentId);
             default -> {}
           }
@@ -189,72 +133,6 @@ public final class ProtocolCodec {
     } catch (IllegalArgumentException e) {
       return null;
     }
-  }
-
-  private static ClientMessage decodeClient(JsonNode tree, String type) {
-    return switch (type) {
-      case "hello" -> {
-        JsonObjectReader r = reader(tree, type, "protocol", "token", "clientId");
-        int protocol = r.intValue("protocol", 0);
-        String token = r.string("token");
-        String clientId = r.string("clientId");
-        yield build(type, () -> new ClientMessage.Hello(protocol, token, clientId));
-      }
-      case "create" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "title");
-        String doc = r.optionalString("doc");
-        String title = r.string("title");
-        yield build(type, () -> new ClientMessage.Create(doc, title));
-      }
-      case "list" -> {
-        String after = reader(tree, type, "after").optionalString("after");
-        yield build(type, () -> new ClientMessage.ListDocuments(after));
-      }
-      case "rename" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "title");
-        String doc = r.string("doc");
-        String title = r.string("title");
-        yield build(type, () -> new ClientMessage.Rename(doc, title));
-      }
-      case "delete" -> {
-        String doc = reader(tree, type, "doc").string("doc");
-        yield build(type, () -> new ClientMessage.Delete(doc));
-      }
-      case "share" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "user", "role");
-        String doc = r.string("doc");
-        String user = r.string("user");
-        Role role = r.role("role", true);
-        yield build(type, () -> new ClientMessage.Share(doc, user, role));
-      }
-      case "open" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "fromRevision", "snapshot");
-        String doc = r.string("doc");
-        long from = r.longValue("fromRevision", 0);
-        boolean snapshot = r.optionalBool("snapshot", false);
-        yield build(type, () -> new ClientMessage.Open(doc, from, snapshot));
-      }
-      case "unsubscribe" -> {
-        String doc = reader(tree, type, "doc").string("doc");
-        yield build(type, () -> new ClientMessage.Unsubscribe(doc));
-      }
-      case "submit" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "batch");
-        String doc = r.string("doc");
-        WireBatch batch = readBatch(r.object("batch", BATCH));
-        yield build(type, () -> new ClientMessage.Submit(doc, batch));
-      }
-      case "presence" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "revision", "selection", "name", "colour");
-        String doc = r.string("doc");
-        long revision = r.longValue("revision", 0);
-        Selection selection = r.selection("selection");
-        String name = r.string("name");
-        String colour = r.string("colour");
-        yield build(type, () -> new ClientMessage.Presence(doc, revision, selection, name, colour));
-      }
-      default -> throw new UnknownTypeException(type);
-    };
   }
 
   // ---- server messages ----
@@ -340,265 +218,7 @@ public final class ProtocolCodec {
    * @throws MalformedMessageException naming the offending field otherwise
    */
   public static Reply decodeReply(String json) {
-    Objects.requireNonNull(json, "json == null");
-    if (json.startsWith("{\"type\":\"history\"") || json.startsWith("{\"type\":\"sequenced\"")) {
-      Reply r = BatchMessageReader.read(json); // the bulk of the traffic, read cheaply
-      if (r != null) {
-        return r;
-      }
-    }
-    return decodeReplyTree(json);
-  }
-
-  /** {@link #decodeReply} the general way only: for tests holding the fast path to it. */
-  static Reply decodeReplyTree(String json) {
-    JsonNode tree = parse(json);
-    String type = typeOf(tree);
-    String id = null;
-    JsonNode idNode = tree.get("id");
-    if (idNode != null) {
-      if (!idNode.isTextual()) {
-        throw new MalformedMessageException(
-            type + ".id must be a string, was " + JsonObjectReader.describe(idNode));
-      }
-      id = build(type, () -> Ids.requireRequestId(idNode.textValue()));
-    }
-    return new Reply(id, decodeServerTree(tree, type));
-  }
-
-  private static ServerMessage decodeServerTree(JsonNode tree, String type) {
-    return switch (type) {
-      case "welcome" -> {
-        JsonObjectReader r = reader(tree, type, "protocol", "user", "session", "mode", "limits");
-        int protocol = r.intValue("protocol", 0);
-        String user = r.string("user");
-        String session = r.string("session");
-        String mode = r.string("mode");
-        if (!mode.equals("opaque") && !mode.equals("readable")) {
-          throw new MalformedMessageException("welcome.mode must be readable or opaque");
-        }
-        Limits limits = readLimits(r.object("limits", LIMITS));
-        yield build(
-            type,
-            () ->
-                new ServerMessage.Welcome(protocol, user, session, mode.equals("opaque"), limits));
-      }
-      case "error" -> {
-        JsonObjectReader r = reader(tree, type, "code", "message", "retry", "doc", "request");
-        String wire = r.string("code");
-        ErrorCode code = ErrorCode.fromWire(wire);
-        if (code == null) {
-          throw new MalformedMessageException(
-              "error.code \"" + Ids.abbreviate(wire) + "\" is not a known code");
-        }
-        String message = r.string("message");
-        boolean retry = r.bool("retry");
-        String doc = r.optionalString("doc");
-        String request = r.optionalString("request");
-        yield new ServerMessage.Error(code, message, retry, doc, request);
-      }
-      case "created" -> {
-        JsonObjectReader r = reader(tree, type, "document");
-        DocumentInfo info = readDocument(r.object("document", DOCUMENT));
-        yield new ServerMessage.Created(info);
-      }
-      case "available" -> {
-        JsonObjectReader r = reader(tree, type, "document");
-        DocumentInfo info = readDocument(r.object("document", DOCUMENT));
-        yield new ServerMessage.Available(info);
-      }
-      case "unavailable" -> {
-        String doc = reader(tree, type, "doc").string("doc");
-        yield build(type, () -> new ServerMessage.Unavailable(doc));
-      }
-      case "documents" -> {
-        JsonObjectReader r = reader(tree, type, "documents", "complete");
-        JsonNode array = r.array("documents");
-        boolean complete = r.bool("complete");
-        List<DocumentInfo> docs = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-          docs.add(
-              readDocument(
-                  JsonObjectReader.of(array.get(i), "documents.documents[" + i + "]", DOCUMENT)));
-        }
-        yield build(type, () -> new ServerMessage.Documents(docs, complete));
-      }
-      case "renamed" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "title");
-        String doc = r.string("doc");
-        String title = r.string("title");
-        yield build(type, () -> new ServerMessage.Renamed(doc, title));
-      }
-      case "deleted" -> {
-        String doc = reader(tree, type, "doc").string("doc");
-        yield build(type, () -> new ServerMessage.Deleted(doc));
-      }
-      case "shared" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "user", "role");
-        String doc = r.string("doc");
-        String user = r.string("user");
-        Role role = r.role("role", true);
-        yield build(type, () -> new ServerMessage.Shared(doc, user, role));
-      }
-      case "snapshot" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "revision", "text");
-        String doc = r.string("doc");
-        long revision = r.longValue("revision", 0);
-        String text = r.string("text");
-        yield build(type, () -> new ServerMessage.Snapshot(doc, revision, text));
-      }
-      case "history" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "batches", "head", "complete");
-        String doc = r.string("doc");
-        List<WireSequenced> batches = readSequencedArray(r.array("batches"), "history.batches");
-        long head = r.longValue("head", 0);
-        boolean complete = r.bool("complete");
-        yield build(type, () -> new ServerMessage.History(doc, batches, head, complete));
-      }
-      case "sequenced" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "batches");
-        String doc = r.string("doc");
-        List<WireSequenced> batches = readSequencedArray(r.array("batches"), "sequenced.batches");
-        yield build(type, () -> new ServerMessage.Sequenced(doc, batches));
-      }
-      case "ack" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "batchSeq", "firstRevision", "timestamp");
-        String doc = r.string("doc");
-        long batchSeq = r.longValue("batchSeq", 1);
-        long first = r.longValue("firstRevision", 1);
-        long timestamp = r.longValue("timestamp", Long.MIN_VALUE);
-        yield build(type, () -> new ServerMessage.Ack(doc, batchSeq, first, timestamp));
-      }
-      case "presence" -> {
-        JsonObjectReader r =
-            reader(tree, type, "doc", "session", "user", "revision", "selection", "name", "colour");
-        String doc = r.string("doc");
-        String session = r.string("session");
-        String user = r.string("user");
-        long revision = r.longValue("revision", 0);
-        Selection selection = r.selection("selection");
-        String name = r.string("name");
-        String colour = r.string("colour");
-        yield build(
-            type,
-            () ->
-                new ServerMessage.PresenceOf(
-                    doc, session, user, revision, selection, name, colour));
-      }
-      case "leave" -> {
-        JsonObjectReader r = reader(tree, type, "doc", "session", "user");
-        String doc = r.string("doc");
-        String session = r.string("session");
-        String user = r.string("user");
-        yield build(type, () -> new ServerMessage.Leave(doc, session, user));
-      }
-      case "unsubscribed" -> {
-        String doc = reader(tree, type, "doc").string("doc");
-        yield build(type, () -> new ServerMessage.Unsubscribed(doc));
-      }
-      default -> throw new UnknownTypeException(type);
-    };
-  }
-
-  // ---- shared parts ----
-
-  private static JsonNode parse(String json) {
-    Objects.requireNonNull(json, "json == null");
-    try {
-      return MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new MalformedMessageException("message is not valid JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  private static String typeOf(JsonNode tree) {
-    if (tree == null || !tree.isObject()) {
-      throw new MalformedMessageException(
-          "message must be a JSON object, was " + JsonObjectReader.describe(tree));
-    }
-    JsonNode type = tree.get("type");
-    if (type == null) {
-      throw new MalformedMessageException("message.type is missing");
-    }
-    if (!type.isTextual()) {
-      throw new MalformedMessageException(
-          "message.type must be a string, was " + JsonObjectReader.describe(type));
-    }
-    return type.textValue();
-  }
-
-  private static JsonObjectReader reader(JsonNode tree, String type, String... fields) {
-    Set<String> known = new java.util.HashSet<>(List.of(fields));
-    known.add("type");
-    known.add("id"); // read on its own: required in requests, optional in replies
-    return JsonObjectReader.of(tree, type, known);
-  }
-
-  /** Runs a record's constructor, turning its refusal into a message naming {@code type}. */
-  private static <T> T build(String type, Supplier<T> constructor) {
-    try {
-      return constructor.get();
-    } catch (MalformedMessageException e) {
-      throw e;
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new MalformedMessageException(type + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static WireBatch readBatch(JsonObjectReader r) {
-    String clientId = r.string("clientId");
-    long batchSeq = r.longValue("batchSeq", 1);
-    long baseRevision = r.longValue("baseRevision", 0);
-    JsonNode ops = r.array("operations");
-    if (ops.isEmpty()) {
-      throw new MalformedMessageException(r.path() + ".operations must not be empty");
-    }
-    List<String> texts = new ArrayList<>(ops.size());
-    for (int i = 0; i < ops.size(); i++) {
-      JsonNode op = ops.get(i);
-      if (op.isNull()) {
-        throw new MalformedMessageException(r.path() + ".operations[" + i + "] must not be null");
-      }
-      String text = OperationCodec.compactText(op);
-      texts.add(text != null ? text : op.toString());
-    }
-    return build(r.path(), () -> new WireBatch(clientId, batchSeq, baseRevision, texts));
-  }
-
-  private static List<WireSequenced> readSequencedArray(JsonNode array, String path) {
-    List<WireSequenced> batches = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      batches.add(
-          readSequenced(JsonObjectReader.of(array.get(i), path + "[" + i + "]", SEQUENCED)));
-    }
-    return batches;
-  }
-
-  private static WireSequenced readSequenced(JsonObjectReader r) {
-    long first = r.longValue("firstRevision", 1);
-    String author = r.string("author");
-    long timestamp = r.longValue("timestamp", Long.MIN_VALUE);
-    WireBatch batch = readBatch(r.object("batch", BATCH));
-    return build(r.path(), () -> new WireSequenced(first, author, timestamp, batch));
-  }
-
-  private static Limits readLimits(JsonObjectReader r) {
-    int maxMessageBytes = r.intValue("maxMessageBytes", 1);
-    int maxBatchOperations = r.intValue("maxBatchOperations", 1);
-    int pageSize = r.intValue("pageSize", 1);
-    int ratePerSecond = r.intValue("ratePerSecond", 1);
-    int rateBurst = r.intValue("rateBurst", 1);
-    return new Limits(maxMessageBytes, maxBatchOperations, pageSize, ratePerSecond, rateBurst);
-  }
-
-  private static DocumentInfo readDocument(JsonObjectReader r) {
-    String doc = r.string("doc");
-    String title = r.string("title");
-    long created = r.longValue("created", Long.MIN_VALUE);
-    long head = r.longValue("head", 0);
-    long lastChange = r.longValue("lastChange", Long.MIN_VALUE);
-    Role role = r.role("role", false);
-    return build(r.path(), () -> new DocumentInfo(doc, title, created, head, lastChange, role));
+    return MessageReader.reply(json);
   }
 
   private static ObjectNode batchTree(WireBatch b) {

@@ -15,5 +15,11 @@
  * dev.quire.ot.sync.Batch} with each operation kept as its JSON text, so that a relay can sequence
  * payloads it does not read. {@link dev.quire.ot.protocol.WireBatch#toBatch()} reads them as
  * operations when the reader wants to.
+ *
+ * <p>Every message is read by {@code MessageReader} from its {@code Shape}, the one declaration of
+ * its fields: in one pass of Jackson's streaming parser for the messages the codec writes, and
+ * again as a Jackson tree by the same shapes only when that pass meets something unexpected, to
+ * refuse the text with the exact reason or read an unusual one ({@code
+ * docs/adr/0010-one-message-reader.md}).
  */
 package dev.quire.ot.protocol;

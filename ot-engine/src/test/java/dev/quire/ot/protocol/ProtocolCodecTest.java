@@ -79,6 +79,7 @@ class ProtocolCodecTest {
     String json = ProtocolCodec.encode(r);
     assertThat(json).startsWith("{\"type\":\"" + m.type() + "\",\"id\":\"r-17\"");
     assertThat(ProtocolCodec.decodeRequest(json)).isEqualTo(r);
+    assertThat(MessageReader.streamRequest(json)).as("read in one streaming pass").isEqualTo(r);
   }
 
   @ParameterizedTest
@@ -87,6 +88,9 @@ class ProtocolCodecTest {
     assertThat(ProtocolCodec.decodeReply(ProtocolCodec.encode(m))).isEqualTo(new Reply(null, m));
     Reply answer = new Reply("7", m);
     assertThat(ProtocolCodec.decodeReply(ProtocolCodec.encode(answer))).isEqualTo(answer);
+    assertThat(MessageReader.streamReply(ProtocolCodec.encode(answer)))
+        .as("read in one streaming pass")
+        .isEqualTo(answer);
   }
 
   @ParameterizedTest
@@ -243,6 +247,24 @@ class ProtocolCodecTest {
   void decodeRequest_unknownTypeIsItsOwnException(String json) {
     assertThatThrownBy(() -> ProtocolCodec.decodeRequest(json))
         .isInstanceOf(UnknownTypeException.class);
+  }
+
+  @Test
+  void unusualButValidText_isReadToTheSameMessage() {
+    // type last: the streaming pass gives up, the tree reads it
+    String typeLast = "{\"doc\":\"d\",\"id\":\"r\",\"type\":\"delete\"}";
+    assertThat(MessageReader.streamRequest(typeLast)).isNull();
+    assertThat(ProtocolCodec.decodeRequest(typeLast))
+        .isEqualTo(new Request("r", new ClientMessage.Delete("d")));
+    // spaces and upper-case escapes: streamed, each operation kept in the codec's compact form
+    String spaced =
+        "{ \"type\" : \"submit\", \"id\" : \"s\", \"doc\" : \"d\", \"batch\" : {"
+            + " \"clientId\" : \"c\", \"batchSeq\" : 1, \"baseRevision\" : 0,"
+            + " \"operations\" : [ [ 1 , \"\\u000B\" ] ] } }";
+    Request streamed = MessageReader.streamRequest(spaced);
+    assertThat(streamed).isEqualTo(MessageReader.requestFromTree(spaced));
+    assertThat(((ClientMessage.Submit) streamed.message()).batch().operations())
+        .containsExactly("[1,\"\\u000b\"]");
   }
 
   @Test

@@ -14,11 +14,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * The fast reader of {@code history} and {@code sequenced} ({@link BatchMessageReader}) changes no
- * outcome: on the relay's own messages and on every kind of damage to them, {@link
- * ProtocolCodec#decodeServer} gives exactly what the general (tree) way gives.
+ * {@link MessageReader}'s streaming read changes no outcome: on the relay's own messages and on
+ * every kind of damage to them, {@link ProtocolCodec#decodeReply} gives exactly what reading the
+ * same shapes from a Jackson tree gives, the same message or the same refusal, word for word.
  */
-class BatchMessageReaderProperties {
+class MessageReaderProperties {
 
   @Provide
   Arbitrary<ServerMessage> messages() {
@@ -54,10 +54,11 @@ class BatchMessageReaderProperties {
   @Property
   void theRelaysOwnMessages_areReadBackAsTheyWere(@ForAll("messages") ServerMessage m) {
     String json = ProtocolCodec.encode(m);
-    assertThat(BatchMessageReader.read(json)).isEqualTo(new Reply(null, m));
+    assertThat(MessageReader.streamReply(json)).isEqualTo(new Reply(null, m));
+    assertThat(MessageReader.replyFromTree(json)).isEqualTo(new Reply(null, m));
     assertThat(ProtocolCodec.decodeServer(json)).isEqualTo(m);
     String answer = ProtocolCodec.encode(m, "r-5");
-    assertThat(BatchMessageReader.read(answer)).isEqualTo(new Reply("r-5", m));
+    assertThat(MessageReader.streamReply(answer)).isEqualTo(new Reply("r-5", m));
   }
 
   /** Damage of every kind a relay (or a network) could do to a message. */
@@ -137,10 +138,71 @@ class BatchMessageReaderProperties {
   void damagedMessages_getTheSameOutcomeBothWays(@ForAll("damaged") String json) {
     assertThat(outcome(() -> ProtocolCodec.decodeReply(json)))
         .as(json)
-        .isEqualTo(outcome(() -> ProtocolCodec.decodeReplyTree(json)));
+        .isEqualTo(outcome(() -> MessageReader.replyFromTree(json)));
   }
 
-  private static Object outcome(java.util.function.Supplier<Reply> decode) {
+  /** Requests (and replies) of every type, damaged in one or more places. */
+  @Provide
+  Arbitrary<String> damagedRequests() {
+    List<String> requests =
+        ProtocolCodecTest.clientMessages().map(m -> ProtocolCodec.encode("r1", m)).toList();
+    List<String> replies =
+        ProtocolCodecTest.serverMessages().map(m -> ProtocolCodec.encode(m, "r1")).toList();
+    Arbitrary<String> replacement =
+        Arbitraries.of(
+            " ",
+            "\"",
+            "1",
+            "-1",
+            "0",
+            "1.5",
+            "null",
+            "true",
+            "[]",
+            "{}",
+            "\"x\"",
+            ",",
+            "]",
+            "}",
+            "\\u0041",
+            "99999999999999999999",
+            "\ud800",
+            "\"id\":\"q\",",
+            "\"extra\":2,",
+            "\"none\"",
+            "\"owner\"",
+            "\"type\":\"list\",",
+            "\"doc\":\"d\",");
+    return Combinators.combine(
+            Arbitraries.of(requests),
+            Arbitraries.of(replies),
+            Arbitraries.integers().between(0, 10_000),
+            Arbitraries.integers().between(0, 4),
+            replacement,
+            Arbitraries.integers().between(0, 2))
+        .as(
+            (request, reply, at, cut, put, more) -> {
+              String json = at % 2 == 0 ? request : reply;
+              for (int k = 0; k <= more; k++) {
+                int i = (at * (k + 7)) % (json.length() + 1);
+                json =
+                    json.substring(0, i) + put + json.substring(Math.min(json.length(), i + cut));
+              }
+              return json;
+            });
+  }
+
+  @Property(tries = 2000)
+  void damagedRequests_getTheSameOutcomeBothWays(@ForAll("damagedRequests") String json) {
+    assertThat(outcome(() -> ProtocolCodec.decodeRequest(json)))
+        .as(json)
+        .isEqualTo(outcome(() -> MessageReader.requestFromTree(json)));
+    assertThat(outcome(() -> ProtocolCodec.decodeReply(json)))
+        .as(json)
+        .isEqualTo(outcome(() -> MessageReader.replyFromTree(json)));
+  }
+
+  private static Object outcome(java.util.function.Supplier<?> decode) {
     try {
       return decode.get();
     } catch (RuntimeException e) {

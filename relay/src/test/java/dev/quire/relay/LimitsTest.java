@@ -140,7 +140,10 @@ class LimitsTest {
           ProtocolCodec.encode(
               "h", new ClientMessage.Hello(ProtocolCodec.VERSION, slowToken, "cs")));
       slow.sendText(ProtocolCodec.encode("o", new ClientMessage.Open("doc", 0, false)));
-      // ...and never reads again. Push far more than the socket buffers can hold.
+      // Subscribed once its one history page says complete: read that far (were Alice's batches
+      // to come first, the page would not reach the head and nothing live would be sent to it)...
+      assertThat(slow.readUntil("\"complete\":true")).as("the slow client's history").isTrue();
+      // ...and never read again. Push far more than the socket buffers can hold.
       String chunk = "y".repeat(60_000);
       long maxSeen = 0;
       int length = 0;

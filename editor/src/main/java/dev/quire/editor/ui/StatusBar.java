@@ -2,18 +2,22 @@ package dev.quire.editor.ui;
 
 import dev.quire.editor.sync.RemotePresence;
 import dev.quire.editor.sync.SyncStatus;
-import java.awt.BorderLayout;
 import java.awt.Color;
+import java.awt.Container;
 import java.awt.Dimension;
-import java.awt.FlowLayout;
 import java.awt.Graphics;
 import java.awt.Graphics2D;
+import java.awt.Insets;
+import java.awt.LayoutManager;
 import java.awt.RenderingHints;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.swing.BorderFactory;
+import javax.swing.Box;
+import javax.swing.BoxLayout;
 import javax.swing.Icon;
+import javax.swing.JComponent;
 import javax.swing.JLabel;
 import javax.swing.JPanel;
 import javax.swing.JProgressBar;
@@ -31,29 +35,35 @@ final class StatusBar extends JPanel {
   private final JLabel caret = new JLabel();
   private final JLabel hint = new JLabel();
   private final javax.swing.Timer hintTimer = new javax.swing.Timer(5000, e -> hint.setText(""));
-  private final JPanel people = new JPanel(new FlowLayout(FlowLayout.RIGHT, 6, 0));
+
+  /** The widest a collaborator's name is shown; longer names end in "…" (full in the tooltip). */
+  private static final int NAME_WIDTH = 180;
+
+  private final JPanel left = new JPanel();
+  private final JPanel people = new JPanel();
 
   StatusBar() {
-    super(new BorderLayout());
+    setLayout(new SideBySide());
     setBorder(
         BorderFactory.createCompoundBorder(
             BorderFactory.createMatteBorder(1, 0, 0, 0, UIManager.getColor("Separator.foreground")),
             BorderFactory.createEmptyBorder(3, 8, 3, 8)));
-    JPanel left = new JPanel(new FlowLayout(FlowLayout.LEFT, 12, 0));
+    left.setLayout(new BoxLayout(left, BoxLayout.X_AXIS));
     left.setOpaque(false);
     progress.setPreferredSize(new Dimension(140, 12));
+    progress.setMaximumSize(new Dimension(140, 12));
     progress.setVisible(false);
-    left.add(state);
-    left.add(progress);
-    left.add(unsent);
-    left.add(revision);
-    left.add(caret);
-    left.add(hint);
+    for (JComponent c : new JComponent[] {state, progress, unsent, revision, caret, hint}) {
+      left.add(c);
+      left.add(Box.createHorizontalStrut(12));
+    }
+    hint.setMinimumSize(new Dimension(0, 0)); // the first to give way, ending in "…"
     hint.setName("status.hint");
     hintTimer.setRepeats(false);
+    people.setLayout(new BoxLayout(people, BoxLayout.X_AXIS));
     people.setOpaque(false);
-    add(left, BorderLayout.WEST);
-    add(people, BorderLayout.EAST);
+    add(left);
+    add(people);
     state.setName("status.state");
     unsent.setName("status.unsent");
     revision.setName("status.revision");
@@ -95,6 +105,10 @@ final class StatusBar extends JPanel {
     for (RemotePresence p : byUser.values()) {
       JLabel who = new JLabel(p.name(), new Dot(Colours.parse(p.colour())), JLabel.LEFT);
       who.setToolTipText(p.name() + " (" + p.user() + ") is here");
+      Dimension size = who.getPreferredSize();
+      who.setPreferredSize(new Dimension(Math.min(size.width, NAME_WIDTH), size.height));
+      who.setMinimumSize(new Dimension(Math.min(size.width, 40), size.height));
+      people.add(Box.createHorizontalStrut(8));
       people.add(who);
     }
     if (byUser.isEmpty()) {
@@ -108,6 +122,16 @@ final class StatusBar extends JPanel {
   void showHint(String message) {
     hint.setText(message);
     hintTimer.restart();
+  }
+
+  /** The sync state, counts, caret and hint; for tests. */
+  JPanel statusPart() {
+    return left;
+  }
+
+  /** The collaborators' names; for tests. */
+  JPanel peoplePart() {
+    return people;
   }
 
   String hintText() {
@@ -140,6 +164,50 @@ final class StatusBar extends JPanel {
       case SYNCED -> new Color(0x22c55e);
       case ERROR -> new Color(0xef4444);
     };
+  }
+
+  /**
+   * The status on the left, the people on the right, never over each other: the people get what the
+   * status leaves, and at least 40% of the width; names shrink (ending in "…") to fit.
+   */
+  private final class SideBySide implements LayoutManager {
+    private static final int GAP = 16;
+
+    @Override
+    public void layoutContainer(Container parent) {
+      Insets in = parent.getInsets();
+      int width = parent.getWidth() - in.left - in.right;
+      int height = parent.getHeight() - in.top - in.bottom;
+      int wanted = people.getPreferredSize().width;
+      int leftWanted = left.getPreferredSize().width;
+      int peopleWidth =
+          Math.max(0, Math.min(wanted, Math.max(width - leftWanted - GAP, width * 2 / 5)));
+      int leftWidth = Math.max(0, width - peopleWidth - GAP);
+      left.setBounds(in.left, in.top, leftWidth, height);
+      people.setBounds(in.left + width - peopleWidth, in.top, peopleWidth, height);
+    }
+
+    @Override
+    public Dimension preferredLayoutSize(Container parent) {
+      Insets in = parent.getInsets();
+      Dimension l = left.getPreferredSize();
+      Dimension p = people.getPreferredSize();
+      return new Dimension(
+          l.width + GAP + p.width + in.left + in.right,
+          Math.max(l.height, p.height) + in.top + in.bottom);
+    }
+
+    @Override
+    public Dimension minimumLayoutSize(Container parent) {
+      Insets in = parent.getInsets();
+      return new Dimension(in.left + in.right, preferredLayoutSize(parent).height);
+    }
+
+    @Override
+    public void addLayoutComponent(String name, java.awt.Component comp) {}
+
+    @Override
+    public void removeLayoutComponent(java.awt.Component comp) {}
   }
 
   /** A small filled circle. */

@@ -138,10 +138,25 @@ final class EditorActions {
 
   // ---- View ----
 
+  /** One look for every window of the editor: see {@link Themes#switchTo}. */
   void setDark(boolean dark) {
-    prefs.setDark(dark);
     Themes.switchTo(dark);
-    Themes.apply(window.textArea(), dark);
+  }
+
+  void setWordWrap(boolean wrap) {
+    window.view().setWordWrap(wrap);
+  }
+
+  void zoomIn() {
+    window.view().zoomIn();
+  }
+
+  void zoomOut() {
+    window.view().zoomOut();
+  }
+
+  void actualSize() {
+    window.view().actualSize();
   }
 
   void chooseSyntax(String style) {

@@ -41,7 +41,7 @@ public final class EditorApp {
           if (dark != null) {
             prefs.setDark(dark);
           }
-          Themes.install(prefs.dark());
+          Themes.installForNewWindow(prefs.dark());
           EditorWindow w = new EditorWindow(store, settings);
           if (bounds != null) {
             w.setBounds(bounds);

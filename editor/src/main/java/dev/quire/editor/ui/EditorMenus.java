@@ -1,11 +1,12 @@
 package dev.quire.editor.ui;
 
-import dev.quire.editor.store.LocalDocument;
 import java.awt.Toolkit;
 import java.awt.event.ActionEvent;
 import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
 import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.swing.AbstractAction;
 import javax.swing.ButtonGroup;
 import javax.swing.JCheckBoxMenuItem;
@@ -54,24 +55,39 @@ final class EditorMenus {
   private final EditorActions actions;
   private final JMenu syntaxMenu = new JMenu("Syntax");
   private final JCheckBoxMenuItem offlineItem = new JCheckBoxMenuItem("Work offline");
+  private final JCheckBoxMenuItem wrapItem = new JCheckBoxMenuItem("Word wrap");
+  private final JRadioButtonMenuItem lightItem = new JRadioButtonMenuItem("Light theme");
+  private final JRadioButtonMenuItem darkItem = new JRadioButtonMenuItem("Dark theme");
+  // Every menu shortcut, so that the text area's own binding of the same key cannot hide it.
+  private final Map<KeyStroke, JMenuItem> shortcuts = new LinkedHashMap<>();
 
   EditorMenus(EditorActions actions) {
     this.actions = actions;
   }
 
   /** The style chosen for the document, or the one its title's extension suggests. */
-  static String syntaxFor(LocalDocument d, UiPreferences prefs) {
-    String chosen = prefs.syntax(d.id());
+  static String syntaxFor(String docId, String title, UiPreferences prefs) {
+    String chosen = prefs.syntax(docId);
     if (chosen != null) {
       return chosen;
     }
-    String guessed = FileTypeUtil.get().guessContentType(new File(d.title()));
+    String guessed = FileTypeUtil.get().guessContentType(new File(title));
     return guessed == null ? SyntaxConstants.SYNTAX_STYLE_NONE : guessed;
   }
 
   /** True when Sync › Work offline is ticked. */
   boolean offline() {
     return offlineItem.isSelected();
+  }
+
+  /** Ticks View › Word wrap when the open document's lines wrap. */
+  void showWordWrap(boolean wrap) {
+    wrapItem.setSelected(wrap);
+  }
+
+  /** Ticks the View item of the theme shown. */
+  void showTheme(boolean dark) {
+    (dark ? darkItem : lightItem).setSelected(true);
   }
 
   /** Ticks the View › Syntax item of {@code style}. */
@@ -135,14 +151,21 @@ final class EditorMenus {
   private JMenu viewMenu(boolean dark) {
     JMenu view = new JMenu("View");
     ButtonGroup themes = new ButtonGroup();
-    JRadioButtonMenuItem light = new JRadioButtonMenuItem("Light theme", !dark);
-    JRadioButtonMenuItem darkItem = new JRadioButtonMenuItem("Dark theme", dark);
-    light.addActionListener(e -> actions.setDark(false));
+    lightItem.addActionListener(e -> actions.setDark(false));
     darkItem.addActionListener(e -> actions.setDark(true));
-    themes.add(light);
+    themes.add(lightItem);
     themes.add(darkItem);
-    view.add(light);
+    showTheme(dark);
+    view.add(lightItem);
     view.add(darkItem);
+    view.addSeparator();
+    wrapItem.setAccelerator(KeyStroke.getKeyStroke(KeyEvent.VK_Z, InputEvent.ALT_DOWN_MASK));
+    wrapItem.addActionListener(e -> actions.setWordWrap(wrapItem.isSelected()));
+    remember(wrapItem);
+    view.add(wrapItem);
+    view.add(item("Zoom in", key(KeyEvent.VK_EQUALS), actions::zoomIn));
+    view.add(item("Zoom out", key(KeyEvent.VK_MINUS), actions::zoomOut));
+    view.add(item("Actual size", key(KeyEvent.VK_0), actions::actualSize));
     view.addSeparator();
     ButtonGroup syntaxes = new ButtonGroup();
     for (String[] s : SYNTAXES) {
@@ -162,12 +185,24 @@ final class EditorMenus {
   }
 
   /**
-   * The text area's own keys: undo and redo of the user's own edits, and Ctrl+S, which only
+   * The text area's own keys: every menu shortcut (a key the text area also binds, such as F2 for
+   * its bookmarks, does what the menu says), a second redo and zoom key, and Ctrl+S, which only
    * reassures, since edits are always saved.
    */
   void bindKeys(JComponent area) {
-    bind(area, "quire.undo", key(KeyEvent.VK_Z), actions::undo);
-    bind(area, "quire.redo", key(KeyEvent.VK_Y), actions::redo);
+    shortcuts.forEach(
+        (key, item) -> bind(area, "menu:" + item.getText(), key, () -> item.doClick(0)));
+    bind(area, "quire.zoomIn2", KeyStroke.getKeyStroke(KeyEvent.VK_ADD, SHORTCUT), actions::zoomIn);
+    bind(
+        area,
+        "quire.zoomIn3",
+        KeyStroke.getKeyStroke(KeyEvent.VK_EQUALS, SHORTCUT | InputEvent.SHIFT_DOWN_MASK),
+        actions::zoomIn);
+    bind(
+        area,
+        "quire.zoomOut2",
+        KeyStroke.getKeyStroke(KeyEvent.VK_SUBTRACT, SHORTCUT),
+        actions::zoomOut);
     bind(
         area,
         "quire.redo2",
@@ -193,12 +228,19 @@ final class EditorMenus {
     return KeyStroke.getKeyStroke(keyCode, SHORTCUT);
   }
 
-  private static JMenuItem item(String name, KeyStroke key, Runnable r) {
+  private JMenuItem item(String name, KeyStroke key, Runnable r) {
     JMenuItem i = new JMenuItem(name);
     if (key != null) {
       i.setAccelerator(key);
     }
     i.addActionListener(e -> r.run());
+    remember(i);
     return i;
+  }
+
+  private void remember(JMenuItem i) {
+    if (i.getAccelerator() != null) {
+      shortcuts.putIfAbsent(i.getAccelerator(), i);
+    }
   }
 }

@@ -58,6 +58,9 @@ public final class EditorWindow extends JFrame {
   private final DocumentListFeed documents;
   private final WindowSync sync;
   private final List<JFrame> historyWindows = new ArrayList<>();
+  private final java.beans.PropertyChangeListener lookChanged = e -> lookChanged(e);
+  private DocumentView view;
+  private String shownTitle; // the open document's title in the window title
   private Settings settings;
   private SessionBinding binding;
   private DocumentListener sessionListener;
@@ -97,12 +100,16 @@ public final class EditorWindow extends JFrame {
 
   private void layOut(EditorActions actions) {
     area.setName("editor");
-    Themes.apply(area, prefs.dark());
+    boolean dark = Themes.isDark();
+    Themes.apply(area, dark);
     RTextScrollPane scroll = new RTextScrollPane(area);
     scroll.setBorder(BorderFactory.createEmptyBorder());
     scroll.setFoldIndicatorEnabled(true);
+    view = new DocumentView(area, scroll, prefs);
     area.addCaretListener(e -> showCaretPosition());
+    setJMenuBar(menus.menuBar(dark));
     menus.bindKeys(area);
+    javax.swing.UIManager.addPropertyChangeListener(lookChanged);
 
     banner.setName("banner");
     banner.setOpaque(true);
@@ -121,7 +128,6 @@ public final class EditorWindow extends JFrame {
     split.setBorder(BorderFactory.createEmptyBorder());
     getContentPane().add(split, BorderLayout.CENTER);
     getContentPane().add(status, BorderLayout.SOUTH);
-    setJMenuBar(menus.menuBar(prefs.dark()));
 
     Rectangle bounds = prefs.bounds();
     if (bounds != null) {
@@ -193,6 +199,10 @@ public final class EditorWindow extends JFrame {
     return sync.engine();
   }
 
+  DocumentView view() {
+    return view;
+  }
+
   Settings settings() {
     return settings;
   }
@@ -205,15 +215,15 @@ public final class EditorWindow extends JFrame {
     prefs.setLastDocument(openId);
     binding = new SessionBinding(session, area, this::problem);
     area.bind(binding);
-    area.setSyntaxEditingStyle(EditorMenus.syntaxFor(session.document(), prefs));
-    menus.selectSyntax(area.getSyntaxEditingStyle());
+    showTitle(session.document().title());
+    view.show(openId);
+    menus.showWordWrap(view.wordWrap());
     sessionListener = new SessionEvents(session);
     session.addListener(sessionListener);
     status.showStatus(session.status(), session.revision());
     area.showPresences(session.presences().values());
     status.showPeople(session.presences().values());
     banner.setVisible(false);
-    setTitle(windowTitle(session.document().title()));
     ((CardLayout) centre.getLayout()).show(centre, "editor");
     sidebar.show(sidebar.documents(), openId);
     documents.openDocumentChanged();
@@ -258,6 +268,7 @@ public final class EditorWindow extends JFrame {
   /** Detaches the text area from the open document's session (the session itself stays open). */
   private void unbind() {
     if (binding != null) {
+      view.leave();
       binding.session().removeListener(sessionListener);
       binding.dispose();
       binding = null;
@@ -270,6 +281,10 @@ public final class EditorWindow extends JFrame {
    * those before when it started).
    */
   private void documentsListed(List<LocalDocument> docs) {
+    docs.stream()
+        .filter(d -> binding != null && d.id().equals(openId) && !d.title().equals(shownTitle))
+        .findFirst()
+        .ifPresent(d -> showTitle(d.title())); // renamed, here or by someone else
     if (openId == null && openingId == null && !docs.isEmpty()) {
       String last = prefs.lastDocument();
       String first = docs.stream().anyMatch(d -> d.id().equals(last)) ? last : docs.get(0).id();
@@ -332,9 +347,16 @@ public final class EditorWindow extends JFrame {
       problem("Cannot rename: " + e.getMessage());
       return;
     }
+    showTitle(title);
+  }
+
+  /** The open document's title in the window title, and the syntax its extension suggests. */
+  private void showTitle(String title) {
+    shownTitle = title;
     setTitle(windowTitle(title));
-    if (prefs.syntax(s.id()) == null) { // a new extension may mean another language
-      area.setSyntaxEditingStyle(EditorMenus.syntaxFor(s.document(), prefs));
+    DocumentSession s = session();
+    if (s != null) { // a new extension may mean another language, unless one was chosen
+      area.setSyntaxEditingStyle(EditorMenus.syntaxFor(s.id(), title, prefs));
       menus.selectSyntax(area.getSyntaxEditingStyle());
     }
   }
@@ -346,6 +368,7 @@ public final class EditorWindow extends JFrame {
       openId = "";
       ((CardLayout) centre.getLayout()).show(centre, "empty");
       status.showStatus(null, 0);
+      shownTitle = null;
       setTitle(windowTitle(null));
     }
     SyncEngine engine = sync.engine();
@@ -438,6 +461,24 @@ public final class EditorWindow extends JFrame {
     status.showCaret(area.getCaretLineNumber() + 1, area.getCaretOffsetFromLineStart() + 1);
   }
 
+  // ---- the look ----
+
+  /** Another look for every window (see {@link Themes#switchTo}): this one's text follows. */
+  private void lookChanged(java.beans.PropertyChangeEvent e) {
+    if (!"lookAndFeel".equals(e.getPropertyName())) {
+      return;
+    }
+    boolean dark = Themes.isDark();
+    prefs.setDark(dark);
+    menus.showTheme(dark);
+    // After every component took the new look's defaults, which the theme's colours then replace.
+    SwingUtilities.invokeLater(
+        () -> {
+          Themes.apply(area, Themes.isDark());
+          view.themeApplied();
+        });
+  }
+
   // ---- closing ----
 
   /** Closes the window: stops syncing, waits for the store's last commit, releases the profile. */
@@ -446,6 +487,7 @@ public final class EditorWindow extends JFrame {
       return;
     }
     documents.stop();
+    javax.swing.UIManager.removePropertyChangeListener(lookChanged);
     prefs.setBounds(getBounds());
     historyWindows.forEach(JFrame::dispose); // they read this profile's store
     unbind();

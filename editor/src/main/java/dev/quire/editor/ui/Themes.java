@@ -9,7 +9,13 @@ import java.io.UncheckedIOException;
 import org.fife.ui.rsyntaxtextarea.RSyntaxTextArea;
 import org.fife.ui.rsyntaxtextarea.Theme;
 
-/** The light and dark looks: FlatLaf for the window, a matching RSyntaxTextArea colour theme. */
+/**
+ * The light and dark looks: FlatLaf for the windows, a matching RSyntaxTextArea colour theme.
+ *
+ * <p>A look and feel belongs to the whole process, not to a window: every window of one editor
+ * process (Alice's and Bob's in the demo) has the same look, and switching it switches all of them,
+ * text included (each window follows the {@code lookAndFeel} change).
+ */
 final class Themes {
   private Themes() {}
 
@@ -26,6 +32,24 @@ final class Themes {
     } else {
       FlatLightLaf.setup();
     }
+  }
+
+  /**
+   * Sets the look for a window about to open: {@code dark} unless another editor window is open,
+   * whose look the new one takes (one look per process).
+   */
+  static void installForNewWindow(boolean dark) {
+    for (java.awt.Frame f : java.awt.Frame.getFrames()) {
+      if (f instanceof EditorWindow && f.isDisplayable()) {
+        return;
+      }
+    }
+    install(dark);
+  }
+
+  /** True when the look shown is the dark one. */
+  static boolean isDark() {
+    return FlatLaf.isLafDark();
   }
 
   /** Switches every open window to the other look. */

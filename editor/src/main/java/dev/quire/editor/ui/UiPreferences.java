@@ -52,6 +52,32 @@ final class UiPreferences {
     save();
   }
 
+  /** Whether long lines of a document wrap, or empty when never chosen for it. */
+  java.util.Optional<Boolean> wordWrap(String docId) {
+    String v = props.getProperty("wrap." + docId);
+    return v == null ? java.util.Optional.empty() : java.util.Optional.of(Boolean.parseBoolean(v));
+  }
+
+  void setWordWrap(String docId, boolean wrap) {
+    props.setProperty("wrap." + docId, Boolean.toString(wrap));
+    save();
+  }
+
+  /** A document's text size in percent of the normal size; 100 when never chosen. */
+  int zoomPercent(String docId) {
+    try {
+      int z = Integer.parseInt(props.getProperty("zoom." + docId, "100"));
+      return z >= Zoom.MIN && z <= Zoom.MAX ? z : 100;
+    } catch (NumberFormatException e) {
+      return 100;
+    }
+  }
+
+  void setZoomPercent(String docId, int percent) {
+    props.setProperty("zoom." + docId, Integer.toString(percent));
+    save();
+  }
+
   Rectangle bounds() {
     return EditorApp.parseBounds(props.getProperty("bounds"));
   }

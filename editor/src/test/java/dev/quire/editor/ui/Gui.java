@@ -92,6 +92,27 @@ final class Gui {
         });
   }
 
+  /** The item {@code path} of {@code frame}'s menu bar, e.g. ("View", "Word wrap"); on the EDT. */
+  static javax.swing.JMenuItem menuItem(javax.swing.JFrame frame, String menu, String item) {
+    javax.swing.JMenuBar bar = frame.getJMenuBar();
+    for (int i = 0; i < bar.getMenuCount(); i++) {
+      javax.swing.JMenu m = bar.getMenu(i);
+      if (m.getText().equals(menu)) {
+        for (java.awt.Component c : m.getMenuComponents()) {
+          if (c instanceof javax.swing.JMenuItem mi && mi.getText().equals(item)) {
+            return mi;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no menu item " + menu + " > " + item);
+  }
+
+  /** Clicks a menu item as the user would (its action runs on the event thread). */
+  static void click(javax.swing.JFrame frame, String menu, String item) {
+    run(() -> menuItem(frame, menu, item).doClick(0));
+  }
+
   /** Presses a key with modifiers, e.g. Ctrl+Z, through the component's key bindings. */
   static void press(JComponent c, int keyCode, int modifiers) {
     run(

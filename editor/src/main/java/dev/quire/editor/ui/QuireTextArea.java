@@ -23,6 +23,10 @@ import org.fife.ui.rtextarea.RUndoManager;
  * only (RSyntaxTextArea's own undo would also undo what others typed).
  */
 public final class QuireTextArea extends RSyntaxTextArea {
+  static {
+    PlainTextTokens.install(); // emoji drawn whole in plain text
+  }
+
   private SessionBinding binding;
   private List<RemotePresence> carets = List.of();
 

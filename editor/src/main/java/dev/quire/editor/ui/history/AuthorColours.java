@@ -16,8 +16,7 @@ final class AuthorColours {
   private AuthorColours() {}
 
   /** A translucent background for the author's text, readable on a light or a dark theme. */
-  static Color background(String author, boolean dark) {
-    Color c = opaque(author);
+  static Color background(Color c, boolean dark) {
     return new Color(c.getRed(), c.getGreen(), c.getBlue(), dark ? 105 : 80);
   }
 

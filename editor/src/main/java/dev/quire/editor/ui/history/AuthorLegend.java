@@ -7,6 +7,7 @@ import java.awt.Graphics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import javax.swing.Icon;
 import javax.swing.JLabel;
 import javax.swing.JPanel;
@@ -22,7 +23,7 @@ final class AuthorLegend extends JPanel {
   }
 
   /** Shows the authors of {@code c}, largest share first; event thread only. */
-  void show(Frame.Colouring c) {
+  void show(Frame.Colouring c, Function<String, Person> people) {
     int[] counts = c.attribution().countsByAuthor();
     List<Integer> order = new ArrayList<>();
     for (int a = 0; a < counts.length; a++) {
@@ -34,12 +35,13 @@ final class AuthorLegend extends JPanel {
     StringBuilder key = new StringBuilder();
     List<JLabel> labels = new ArrayList<>();
     for (int a : order) {
-      String name = c.authors().get(a);
+      Person person = people.apply(c.authors().get(a));
+      String name = person.name();
       double share = 100.0 * counts[a] / c.attribution().length();
       String text =
           String.format(Locale.ROOT, "%s %s", name, share < 1 ? "<1%" : Math.round(share) + "%");
       key.append(text).append('\n');
-      JLabel l = new JLabel(text, new Swatch(AuthorColours.opaque(name)), JLabel.LEFT);
+      JLabel l = new JLabel(text, new Swatch(person.colour()), JLabel.LEFT);
       l.setToolTipText(name + ": " + counts[a] + " characters of " + c.attribution().length());
       labels.add(l);
     }
@@ -69,6 +71,17 @@ final class AuthorLegend extends JPanel {
     for (Component k : getComponents()) {
       if (k instanceof JLabel l && l.getIcon() != null) {
         out.add(l.getText().substring(0, l.getText().lastIndexOf(' ')));
+      }
+    }
+    return out;
+  }
+
+  /** Colours, in order, of the authors shown; for tests. */
+  List<Color> colours() {
+    List<Color> out = new ArrayList<>();
+    for (Component k : getComponents()) {
+      if (k instanceof JLabel l && l.getIcon() instanceof Swatch s) {
+        out.add(s.colour());
       }
     }
     return out;

@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 import javax.swing.BorderFactory;
 import javax.swing.Box;
 import javax.swing.BoxLayout;
@@ -59,6 +60,7 @@ public final class HistoryPanel extends JPanel {
   private final JButton restore = new JButton("Restore this revision…");
   private final Timer headCheck = new Timer(150, e -> checkHead());
   private final DocumentListener sessionListener;
+  private final Function<String, Person> people;
   private long head = -1;
   private long indexed;
   private long requested = -1;
@@ -78,8 +80,18 @@ public final class HistoryPanel extends JPanel {
 
   /** Builds the view of {@code session}'s document; on the event thread. */
   public HistoryPanel(LocalStore store, DocumentSession session) {
+    this(store, session, user -> null);
+  }
+
+  /**
+   * Builds the view of {@code session}'s document, each author shown as {@code people} says: the
+   * name and colour they have beside their caret (null for an author it does not know: the login
+   * name, in a colour of its own). On the event thread.
+   */
+  public HistoryPanel(LocalStore store, DocumentSession session, Function<String, Person> people) {
     super(new BorderLayout());
     requireEventThread();
+    this.people = Objects.requireNonNull(people, "people == null");
     this.store = Objects.requireNonNull(store, "store == null");
     this.session = Objects.requireNonNull(session, "session == null");
     this.text = new RevisionText(AuthorColours.isDark(UIManager.getColor("Panel.background")));
@@ -112,7 +124,19 @@ public final class HistoryPanel extends JPanel {
    * closing the window closes the panel. On the event thread.
    */
   public static JFrame showWindow(Component parent, LocalStore store, DocumentSession session) {
-    HistoryPanel panel = new HistoryPanel(store, session);
+    return showWindow(parent, store, session, user -> null);
+  }
+
+  /**
+   * As {@link #showWindow(Component, LocalStore, DocumentSession)}, with each author shown as
+   * {@code people} says (null for an author it does not know).
+   */
+  public static JFrame showWindow(
+      Component parent,
+      LocalStore store,
+      DocumentSession session,
+      java.util.function.Function<String, Person> people) {
+    HistoryPanel panel = new HistoryPanel(store, session, people);
     JFrame frame = new JFrame("History — " + session.document().title());
     frame.setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
     frame.addWindowListener(
@@ -278,7 +302,11 @@ public final class HistoryPanel extends JPanel {
     if (f.author() == null) {
       return of + " — the empty document, before the first edit";
     }
-    return of + " — " + f.author() + " — " + TIME.format(Instant.ofEpochMilli(f.timestampMillis()));
+    return of
+        + " — "
+        + person(f.author()).name()
+        + " — "
+        + TIME.format(Instant.ofEpochMilli(f.timestampMillis()));
   }
 
   private void colourIfShown(Frame f, Frame.Colouring c) {
@@ -288,9 +316,15 @@ public final class HistoryPanel extends JPanel {
   }
 
   private void colour(Frame.Colouring c) {
-    text.colour(c);
-    legend.show(c);
+    text.colour(c, this::person);
+    legend.show(c, this::person);
     probe.colouringShown(c.revision());
+  }
+
+  /** How {@code user} is shown: as {@code people} says, else by login, in a colour of its own. */
+  private Person person(String user) {
+    Person p = people.apply(user);
+    return p != null ? p : new Person(user, AuthorColours.opaque(user));
   }
 
   // ---- restore ----

@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import javax.swing.event.UndoableEditEvent;
 import javax.swing.text.BadLocationException;
 import org.fife.ui.rsyntaxtextarea.RSyntaxTextArea;
 import org.fife.ui.rsyntaxtextarea.SyntaxConstants;
 import org.fife.ui.rsyntaxtextarea.Theme;
+import org.fife.ui.rtextarea.Gutter;
 import org.fife.ui.rtextarea.RTextScrollPane;
 import org.fife.ui.rtextarea.RUndoManager;
 
@@ -22,10 +24,14 @@ final class RevisionText {
   private final RSyntaxTextArea area = new ReadOnlyTextArea();
   private final RTextScrollPane pane;
   private final AuthorPainter painter = new AuthorPainter();
-  private final Map<String, Color> colours = new HashMap<>();
+  private final Map<Color, Color> colours = new HashMap<>(); // background of each colour
   private final boolean dark;
   private String shown = "";
   private Object highlight;
+
+  static {
+    dev.quire.editor.ui.PlainTextTokens.install(); // emoji drawn whole
+  }
 
   RevisionText(boolean dark) {
     this.dark = dark;
@@ -39,6 +45,8 @@ final class RevisionText {
     area.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 13));
     area.setCodeFoldingEnabled(false);
     pane = new RTextScrollPane(area);
+    // A gap after the line numbers: the text scrolled sideways never touches them.
+    pane.getGutter().setBorder(new Gutter.GutterBorder(0, 0, 0, 10));
   }
 
   private void applyTheme(String name) {
@@ -82,12 +90,12 @@ final class RevisionText {
   }
 
   /** Colours the text shown, which {@code c} must be the authorship of. */
-  void colour(Frame.Colouring c) {
+  void colour(Frame.Colouring c, Function<String, Person> people) {
     Attribution a = c.attribution();
     Color[] runColours = new Color[a.runCount()];
     for (int i = 0; i < runColours.length; i++) {
-      String author = c.authors().get(a.runAuthor(i));
-      runColours[i] = colours.computeIfAbsent(author, name -> AuthorColours.background(name, dark));
+      Color colour = people.apply(c.authors().get(a.runAuthor(i))).colour();
+      runColours[i] = colours.computeIfAbsent(colour, k -> AuthorColours.background(k, dark));
     }
     painter.set(a.charStarts(shown), runColours);
     try {

@@ -9,10 +9,12 @@ class AuthorColoursTest {
 
   @Test
   void colour_dependsOnTheNameAloneAndIsTranslucent() {
-    assertThat(AuthorColours.background("alice", false))
-        .isEqualTo(AuthorColours.background("alice", false));
-    assertThat(AuthorColours.background("alice", false).getAlpha()).isBetween(40, 160);
-    assertThat(AuthorColours.background("alice", true).getAlpha()).isBetween(40, 160);
+    assertThat(AuthorColours.opaque("alice")).isEqualTo(AuthorColours.opaque("alice"));
+    Color alice = AuthorColours.opaque("alice");
+    assertThat(AuthorColours.background(alice, false).getAlpha()).isBetween(40, 160);
+    assertThat(AuthorColours.background(alice, true).getAlpha()).isBetween(40, 160);
+    assertThat(AuthorColours.background(alice, false).getRGB() & 0xffffff)
+        .isEqualTo(alice.getRGB() & 0xffffff);
     assertThat(AuthorColours.opaque("alice")).isNotEqualTo(AuthorColours.opaque("bob"));
     assertThat(AuthorColours.opaque("bob").getAlpha()).isEqualTo(255);
   }

@@ -150,6 +150,106 @@ class HistoryPanelGuiTest {
     assertThat(onEdt(() -> panel.textArea().getText())).isEqualTo(REV4);
   }
 
+  @Test
+  void anEmojiIsDrawnWhole_neverSplitBetweenTwoTokens() throws Exception {
+    String text = onEdt(() -> panel.textArea().getText());
+    int line = 1; // "😀 bye"
+    List<Integer> starts =
+        onEdt(
+            () -> {
+              List<Integer> out = new java.util.ArrayList<>();
+              for (var t = panel.textArea().getTokenListForLine(line);
+                  t != null && t.isPaintable();
+                  t = t.getNextToken()) {
+                out.add(t.getOffset());
+              }
+              return out;
+            });
+    assertThat(starts).isNotEmpty();
+    for (int start : starts) {
+      assertThat(Character.isLowSurrogate(text.charAt(start)))
+          .as("a token starts inside the emoji, at " + start + " of " + starts)
+          .isFalse();
+    }
+  }
+
+  @Test
+  void lineNumbersKeepAGapBeforeTheText() throws Exception {
+    onEdt(
+        () -> {
+          panel.textArea().setText("x".repeat(400) + "\n".repeat(120));
+          return null;
+        });
+    int gap =
+        onEdt(
+            () -> {
+              var pane =
+                  (org.fife.ui.rtextarea.RTextScrollPane)
+                      SwingUtilities.getAncestorOfClass(
+                          org.fife.ui.rtextarea.RTextScrollPane.class, panel.textArea());
+              pane.getHorizontalScrollBar().setValue(100); // scrolled sideways
+              var gutter = pane.getGutter();
+              BufferedImage img =
+                  new BufferedImage(
+                      gutter.getWidth(), gutter.getHeight(), BufferedImage.TYPE_INT_RGB);
+              var g = img.createGraphics();
+              gutter.paint(g);
+              g.dispose();
+              int background = img.getRGB(gutter.getWidth() - 1, gutter.getHeight() - 1);
+              int rightmostInk = -1;
+              for (int x = 0; x < img.getWidth(); x++) {
+                for (int y = 0; y < img.getHeight(); y++) {
+                  if (img.getRGB(x, y) != background && differs(img.getRGB(x, y), background)) {
+                    rightmostInk = Math.max(rightmostInk, x);
+                  }
+                }
+              }
+              return gutter.getWidth() - 1 - rightmostInk;
+            });
+    assertThat(gap).as("pixels between the widest line number and the text").isGreaterThan(6);
+  }
+
+  private static boolean differs(int a, int b) {
+    Color x = new Color(a);
+    Color y = new Color(b);
+    return Math.abs(x.getRed() - y.getRed())
+            + Math.abs(x.getGreen() - y.getGreen())
+            + Math.abs(x.getBlue() - y.getBlue())
+        > 120;
+  }
+
+  @Test
+  void authorsAreShownWithTheirDisplayNamesAndLiveColours() throws Exception {
+    Color alice = new Color(0xe11d48);
+    Color bob = new Color(0x2563eb);
+    JFrame named =
+        onEdt(
+            () ->
+                HistoryPanel.showWindow(
+                    null,
+                    store,
+                    session,
+                    user ->
+                        switch (user) {
+                          case "alice" -> new Person("Alice", alice);
+                          case "bob" -> new Person("Bob", bob);
+                          default -> null;
+                        }));
+    try {
+      HistoryPanel p = (HistoryPanel) find(named, "history");
+      waitUntil(() -> p.shownRevision() == 4 && !p.legend().names().isEmpty());
+      assertThat(onEdt(() -> p.legend().names())).containsExactly("Alice", "Bob");
+      assertThat(onEdt(() -> p.legend().colours())).containsExactly(alice, bob);
+      assertThat(onEdt(() -> p.infoLabel().getText())).startsWith("Revision 4 of 4 — Bob — ");
+    } finally {
+      onEdt(
+          () -> {
+            named.dispose();
+            return null;
+          });
+    }
+  }
+
   private Void setSlider(int value) {
     panel.slider().setValue(value);
     return null;

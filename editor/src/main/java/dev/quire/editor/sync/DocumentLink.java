@@ -161,6 +161,9 @@ final class DocumentLink {
           "the document was deleted on the relay by its owner; this copy is kept, with its "
               + session.unacknowledged()
               + " unsent edit(s): export it, or delete it here too");
+    } else if (m instanceof ServerMessage.Unsubscribed
+        && in.request() instanceof ClientMessage.Unsubscribe) {
+      // our own, on the way to opening again (resubscribe): nothing stops
     } else if (m instanceof ServerMessage.Unsubscribed || m instanceof ServerMessage.Unavailable) {
       fail("the relay stopped sending this document (access removed?); the local copy is kept");
     }
@@ -193,6 +196,7 @@ final class DocumentLink {
   }
 
   private void startCatchUp() {
+    session.takeLeaving(); // a new subscription: the relay has no caret of ours to drop
     phase = Phase.CATCHING_UP;
     catchUpFrom = session.revision();
     session.setStatus(SyncStatus.of(SyncStatus.State.CATCHING_UP, 0));
@@ -418,6 +422,10 @@ final class DocumentLink {
     if (phase != Phase.LIVE || conn == null) {
       return;
     }
+    if (session.takeLeaving()) {
+      resubscribe();
+      return;
+    }
     session.takeSelection().ifPresent(this::sendPresence);
     if (awaitingDurable || session.storeError() != null) {
       return;
@@ -455,6 +463,18 @@ final class DocumentLink {
               pump(); // after a reconnect meanwhile, this resends it
             },
             engine.owner());
+  }
+
+  /**
+   * Drops this connection's caret for the others: the protocol has no message for that but the
+   * {@code leave} the relay sends when a connection unsubscribes, so unsubscribe and open again at
+   * once, catching up from the local head as after a reconnect (a batch in flight is sent again and
+   * recognised by the relay).
+   */
+  private void resubscribe() {
+    send(new ClientMessage.Unsubscribe(id()));
+    session.sync().connectionLost();
+    startCatchUp();
   }
 
   private void sendPresence(dev.quire.ot.cursor.Selection s) {
@@ -579,6 +599,8 @@ final class DocumentLink {
     session.save();
     phase = Phase.FAILED;
     backlog.clear();
+    session.presenceState().clear(); // nobody's caret can be followed any more
+    session.firePresence();
     session.setStatus(new SyncStatus(SyncStatus.State.ERROR, 0, 0, 0, why));
     session.problem(why);
     engine.failed(session, why);

@@ -88,6 +88,7 @@ public final class DocumentSession {
   private boolean outboxRebased;
   private Selection localSelection;
   private boolean selectionDirty;
+  private boolean leaving; // no longer shown: collaborators should stop seeing our caret
   private String storeError;
   private boolean deleted;
   private String deferredAuthor; // the author of the last revision waiting for the rebase
@@ -318,7 +319,21 @@ public final class DocumentSession {
   public void setSelection(Selection selection) {
     localSelection = Objects.requireNonNull(selection, "selection == null");
     selectionDirty = true;
+    leaving = false;
     changes.changed(this);
+  }
+
+  /**
+   * The document is no longer in front of the user (another one is shown): collaborators stop
+   * seeing this user's caret in it, until the next {@link #setSelection}. It keeps syncing.
+   */
+  public void stopShowing() {
+    if (localSelection != null) {
+      localSelection = null;
+      selectionDirty = false;
+      leaving = true;
+      changes.changed(this);
+    }
   }
 
   /** Collaborators' carets and selections by session, in the current local text. */
@@ -554,6 +569,13 @@ public final class DocumentSession {
     rebase();
     selectionDirty = false;
     return Optional.of(presences.toHead(localSelection, sync, log));
+  }
+
+  /** True once after {@link #stopShowing}: the relay should drop this connection's caret. */
+  boolean takeLeaving() {
+    boolean was = leaving;
+    leaving = false;
+    return was;
   }
 
   void markSelectionDirty() {

@@ -867,7 +867,8 @@ public final class SyncEngine implements AutoCloseable {
     return owner;
   }
 
-  String user() {
+  /** The user the relay knows this profile as, once connected; null before. */
+  public String user() {
     return user;
   }
 

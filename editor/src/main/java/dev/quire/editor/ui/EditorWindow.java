@@ -60,6 +60,7 @@ public final class EditorWindow extends JFrame {
   private final List<JFrame> historyWindows = new ArrayList<>();
   private final java.beans.PropertyChangeListener lookChanged = e -> lookChanged(e);
   private DocumentView view;
+  private final KnownPeople people;
   private String shownTitle; // the open document's title in the window title
   private Settings settings;
   private SessionBinding binding;
@@ -76,6 +77,7 @@ public final class EditorWindow extends JFrame {
     this.store = store;
     this.settings = settings;
     this.prefs = new UiPreferences(store.dir());
+    this.people = new KnownPeople(prefs);
     EditorActions actions = new EditorActions(this, store, prefs);
     actions.setSearch(new SearchSupport(this, area, this::hint));
     this.menus = new EditorMenus(actions);
@@ -210,6 +212,9 @@ public final class EditorWindow extends JFrame {
   // ---- the open document ----
 
   private void show(DocumentSession session) {
+    if (binding != null && !binding.session().id().equals(session.id())) {
+      binding.session().stopShowing(); // others stop seeing this user's caret there
+    }
     unbind();
     openId = session.id();
     prefs.setLastDocument(openId);
@@ -257,6 +262,7 @@ public final class EditorWindow extends JFrame {
     public void presenceChanged(Map<String, RemotePresence> bySession) {
       area.showPresences(bySession.values());
       status.showPeople(bySession.values());
+      bySession.values().forEach(p -> people.seen(p.user(), p.name(), p.colour()));
     }
 
     @Override
@@ -397,7 +403,12 @@ public final class EditorWindow extends JFrame {
     if (s == null) {
       return null;
     }
-    JFrame history = dev.quire.editor.ui.history.HistoryPanel.showWindow(this, store, s);
+    SyncEngine engine = sync.engine();
+    if (engine != null && engine.user() != null) {
+      people.seen(engine.user(), settings.displayName(), settings.colour());
+    }
+    JFrame history =
+        dev.quire.editor.ui.history.HistoryPanel.showWindow(this, store, s, people::of);
     historyWindows.add(history);
     return history;
   }

@@ -78,6 +78,18 @@ final class UiPreferences {
     save();
   }
 
+  /** How a relay user was last shown: "COLOUR NAME", or null when never seen. */
+  String person(String user) {
+    return props.getProperty("person." + user);
+  }
+
+  void setPerson(String user, String colourAndName) {
+    if (!colourAndName.equals(person(user))) {
+      props.setProperty("person." + user, colourAndName);
+      save();
+    }
+  }
+
   Rectangle bounds() {
     return EditorApp.parseBounds(props.getProperty("bounds"));
   }

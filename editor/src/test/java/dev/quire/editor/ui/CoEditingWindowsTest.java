@@ -108,6 +108,43 @@ class CoEditingWindowsTest {
   }
 
   @Test
+  void aCollaboratorsCaretGoesWhenTheyOpenAnotherDocument() {
+    Gui.run(() -> w.bob.textArea().setCaretPosition(14));
+    Gui.await(
+        "Bob's caret at Alice's",
+        () -> w.alice.textArea().shownPresences().stream().anyMatch(p -> p.name().equals("Bob")));
+    String other = Gui.onEdt(() -> w.bob.create("other.txt", "elsewhere\n")).join();
+    Gui.await("Bob on his other document", () -> other.equals(w.bob.session().id()));
+    Gui.await(
+        "Bob's caret gone from Alice's view of doc",
+        Duration.ofSeconds(10),
+        () -> w.alice.textArea().shownPresences().isEmpty());
+    assertThat(Gui.onEdt(() -> w.alice.session().presences())).isEmpty();
+
+    Gui.run(() -> w.bob.openDocument("doc"));
+    Gui.await(
+        "Bob's caret back when he returns",
+        Duration.ofSeconds(10),
+        () -> w.alice.textArea().shownPresences().stream().anyMatch(p -> p.name().equals("Bob")));
+    // The document Bob left and came back to still syncs.
+    Gui.run(() -> w.alice.textArea().setCaretPosition(0));
+    Gui.type(w.alice.textArea(), "A");
+    Gui.await("Alice's edit at Bob's", () -> TwoWindows.text(w.bob).startsWith("A"));
+  }
+
+  @Test
+  void aCollaboratorsCaretGoesWhenTheyDeleteTheDocument() {
+    Gui.await(
+        "Alice's caret at Bob's",
+        () -> w.bob.textArea().shownPresences().stream().anyMatch(p -> p.name().equals("Alice")));
+    Gui.onEdt(() -> w.alice.delete("doc")).join();
+    Gui.await(
+        "Alice's caret gone from Bob's view",
+        Duration.ofSeconds(10),
+        () -> w.bob.textArea().shownPresences().isEmpty());
+  }
+
+  @Test
   void undoInOneWindowUndoesOnlyThatPersonsEdits() {
     Gui.run(() -> w.alice.textArea().setCaretPosition(10)); // end of "first line"
     Gui.type(w.alice.textArea(), "!!");

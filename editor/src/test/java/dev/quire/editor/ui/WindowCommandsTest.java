@@ -183,6 +183,44 @@ class WindowCommandsTest {
   }
 
   @Test
+  void theHistoryShowsEveryoneByTheNameAndColourTheyHaveBesideTheirCaret() {
+    Gui.run(() -> w.bob.textArea().setCaretPosition(0));
+    Gui.type(w.bob.textArea(), "Bob ");
+    Gui.await("Bob's edit at Alice's", () -> TwoWindows.text(w.alice).startsWith("Bob "));
+    Gui.await(
+        "Bob's caret at Alice's",
+        () -> w.alice.textArea().shownPresences().stream().anyMatch(p -> p.name().equals("Bob")));
+    javax.swing.JFrame history = Gui.onEdt(w.alice::showHistory);
+    try {
+      Gui.await(
+          "Alice and Bob by name in the history's legend",
+          () -> {
+            List<String> names = legend(history);
+            return names.stream().anyMatch(n -> n.startsWith("Alice "))
+                && names.stream().anyMatch(n -> n.startsWith("Bob "));
+          });
+      assertThat(Gui.onEdt(() -> legend(history))).noneMatch(n -> n.startsWith("alice"));
+    } finally {
+      Gui.run(history::dispose);
+    }
+  }
+
+  /** The texts of the history legend's labels. */
+  private static List<String> legend(java.awt.Container c) {
+    List<String> out = new ArrayList<>();
+    for (java.awt.Component k : c.getComponents()) {
+      if ("history.legend".equals(k.getName())) {
+        for (java.awt.Component l : ((java.awt.Container) k).getComponents()) {
+          out.add(((javax.swing.JLabel) l).getText());
+        }
+      } else if (k instanceof java.awt.Container inner) {
+        out.addAll(legend(inner));
+      }
+    }
+    return out;
+  }
+
+  @Test
   void theDarkThemeChosenInOneWindowIsTheLookOfEveryWindow() {
     try {
       Gui.click(w.alice, "View", "Dark theme");

@@ -12,7 +12,7 @@ import javax.swing.SwingUtilities;
 
 /**
  * Takes the screenshots in docs/: two real windows co-editing the demo's document, in the light and
- * the dark theme, and one working offline. Run under a 1600x900 display: {@code
+ * the dark theme, the View menu, and one working offline. Run under a 1600x900 display: {@code
  * bench/screenshots.sh}.
  */
 public final class ScreenshotTour {
@@ -51,21 +51,18 @@ public final class ScreenshotTour {
       settle();
       shoot(out.resolve("co-editing-light.png"), screen);
 
-      Gui.run(
-          () -> {
-            Themes.switchTo(true);
-            Themes.apply(w.alice.textArea(), true);
-            Themes.apply(w.bob.textArea(), true);
-          });
+      // Alice's View menu, open.
+      Gui.run(() -> w.alice.getJMenuBar().getMenu(2).doClick(0));
+      settle();
+      java.awt.Point corner = Gui.onEdt(() -> w.alice.getLocationOnScreen());
+      shoot(out.resolve("view-menu.png"), new Rectangle(corner.x, corner.y, 520, 340));
+      Gui.run(() -> javax.swing.MenuSelectionManager.defaultManager().clearSelectedPath());
+
+      Gui.click(w.alice, "View", "Dark theme"); // every window follows
       settle();
       shoot(out.resolve("co-editing-dark.png"), screen);
 
-      Gui.run(
-          () -> {
-            Themes.switchTo(false);
-            Themes.apply(w.alice.textArea(), false);
-            Themes.apply(w.bob.textArea(), false);
-          });
+      Gui.click(w.alice, "View", "Light theme");
       w.relay.stop();
       Gui.await("offline", () -> !w.alice.statusBar().stateText().equals("Synced"));
       Gui.run(() -> w.alice.textArea().setCaretPosition(0));

@@ -64,7 +64,7 @@ public final class HistoryScreenshots {
       AtomicReference<HistoryPanel> panel = new AtomicReference<>();
       SwingUtilities.invokeAndWait(
           () -> {
-            JFrame f = HistoryPanel.showWindow(null, store, session);
+            JFrame f = HistoryPanel.showWindow(null, store, session, HistoryScreenshots::person);
             f.setBounds(0, 0, 980, 620);
             panel.set((HistoryPanel) f.getContentPane().getComponent(0));
             panel
@@ -93,6 +93,16 @@ public final class HistoryScreenshots {
     if (!latch.await(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException(what + " was not shown coloured within 30 s");
     }
+  }
+
+  /** The names and colours the three chose in their settings, as their carets show them. */
+  static Person person(String user) {
+    return switch (user) {
+      case "alice" -> new Person("Alice", new java.awt.Color(0xe11d48));
+      case "bob" -> new Person("Bob", new java.awt.Color(0x2563eb));
+      case "chen" -> new Person("Chen", new java.awt.Color(0x16a34a));
+      default -> null;
+    };
   }
 
   /** Three people writing release notes, one revision per keystroke, then a few corrections. */

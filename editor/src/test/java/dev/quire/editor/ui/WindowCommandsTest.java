@@ -222,6 +222,7 @@ class WindowCommandsTest {
 
   @Test
   void theDarkThemeChosenInOneWindowIsTheLookOfEveryWindow() {
+    javax.swing.JFrame history = Gui.onEdt(w.bob::showHistory);
     try {
       Gui.click(w.alice, "View", "Dark theme");
       for (EditorWindow win : List.of(w.alice, w.bob)) {
@@ -239,13 +240,30 @@ class WindowCommandsTest {
             .as(who + " View menu")
             .isTrue();
       }
+      assertThat(Gui.onEdt(() -> isDark(named(history, "history.text").getBackground())))
+          .as("Bob's history text")
+          .isTrue();
       Gui.click(w.bob, "View", "Light theme");
       assertThat(Gui.onEdt(() -> isDark(w.alice.textArea().getBackground()))).isFalse();
       assertThat(Gui.onEdt(() -> Gui.menuItem(w.alice, "View", "Light theme").isSelected()))
           .isTrue();
+      assertThat(Gui.onEdt(() -> isDark(named(history, "history.text").getBackground()))).isFalse();
     } finally {
+      Gui.run(history::dispose);
       Gui.run(() -> Themes.switchTo(false));
     }
+  }
+
+  private static java.awt.Component named(java.awt.Container c, String name) {
+    for (java.awt.Component k : c.getComponents()) {
+      if (name.equals(k.getName())) {
+        return k;
+      }
+      if (k instanceof java.awt.Container inner && named(inner, name) != null) {
+        return named(inner, name);
+      }
+    }
+    return null;
   }
 
   private static boolean isDark(Color c) {

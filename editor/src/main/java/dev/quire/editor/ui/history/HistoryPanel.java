@@ -61,6 +61,7 @@ public final class HistoryPanel extends JPanel {
   private final Timer headCheck = new Timer(150, e -> checkHead());
   private final DocumentListener sessionListener;
   private final Function<String, Person> people;
+  private final java.beans.PropertyChangeListener lookChanged = this::lookChanged;
   private long head = -1;
   private long indexed;
   private long requested = -1;
@@ -94,7 +95,8 @@ public final class HistoryPanel extends JPanel {
     this.people = Objects.requireNonNull(people, "people == null");
     this.store = Objects.requireNonNull(store, "store == null");
     this.session = Objects.requireNonNull(session, "session == null");
-    this.text = new RevisionText(AuthorColours.isDark(UIManager.getColor("Panel.background")));
+    this.text = new RevisionText(isDarkLook());
+    UIManager.addPropertyChangeListener(lookChanged);
     this.index =
         new HistoryIndex(store, session.id(), r -> SwingUtilities.invokeLater(() -> indexedTo(r)));
     setName("history");
@@ -162,6 +164,7 @@ public final class HistoryPanel extends JPanel {
     closed = true;
     playback.pause();
     headCheck.stop();
+    UIManager.removePropertyChangeListener(lookChanged);
     session.removeListener(sessionListener);
     index.close();
   }
@@ -411,6 +414,17 @@ public final class HistoryPanel extends JPanel {
       t = t.getCause();
     }
     return t instanceof CancellationException ? "cancelled" : String.valueOf(t.getMessage());
+  }
+
+  /** One look for every window: the text follows a switch (after the components took it). */
+  private void lookChanged(java.beans.PropertyChangeEvent e) {
+    if ("lookAndFeel".equals(e.getPropertyName())) {
+      SwingUtilities.invokeLater(() -> text.setDark(isDarkLook()));
+    }
+  }
+
+  private static boolean isDarkLook() {
+    return AuthorColours.isDark(UIManager.getColor("Panel.background"));
   }
 
   private static void requireEventThread() {

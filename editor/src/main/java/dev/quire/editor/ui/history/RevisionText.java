@@ -25,9 +25,11 @@ final class RevisionText {
   private final RTextScrollPane pane;
   private final AuthorPainter painter = new AuthorPainter();
   private final Map<Color, Color> colours = new HashMap<>(); // background of each colour
-  private final boolean dark;
+  private boolean dark;
   private String shown = "";
   private Object highlight;
+  private Frame.Colouring colouring; // of the text shown, once known
+  private Function<String, Person> people;
 
   static {
     dev.quire.editor.ui.PlainTextTokens.install(); // emoji drawn whole
@@ -41,8 +43,8 @@ final class RevisionText {
     if (dark) {
       applyTheme("dark.xml");
     }
-    area.setHighlightCurrentLine(false);
     area.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 13));
+    area.setHighlightCurrentLine(false);
     area.setCodeFoldingEnabled(false);
     pane = new RTextScrollPane(area);
     // A gap after the line numbers: the text scrolled sideways never touches them.
@@ -54,6 +56,21 @@ final class RevisionText {
       Theme.load(in).apply(area);
     } catch (IOException e) {
       throw new UncheckedIOException("RSyntaxTextArea theme " + name, e);
+    }
+  }
+
+  /** The look changed (one look for every window): the text's colours and the authors' follow. */
+  void setDark(boolean dark) {
+    if (dark == this.dark) {
+      return;
+    }
+    this.dark = dark;
+    colours.clear();
+    applyTheme(dark ? "dark.xml" : "default.xml");
+    area.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 13)); // the theme set its own
+    area.setHighlightCurrentLine(false);
+    if (colouring != null) {
+      colour(colouring, people);
     }
   }
 
@@ -84,6 +101,7 @@ final class RevisionText {
       s++;
     }
     painter.clear();
+    colouring = null;
     area.replaceRange(next.substring(p, next.length() - s), p, shown.length() - s);
     shown = next;
     area.setCaretPosition(p);
@@ -91,6 +109,8 @@ final class RevisionText {
 
   /** Colours the text shown, which {@code c} must be the authorship of. */
   void colour(Frame.Colouring c, Function<String, Person> people) {
+    this.colouring = c;
+    this.people = people;
     Attribution a = c.attribution();
     Color[] runColours = new Color[a.runCount()];
     for (int i = 0; i < runColours.length; i++) {

@@ -10,6 +10,8 @@
  *       runs) and immutable.
  *   <li>{@code RevisionText}, {@code AuthorPainter}, {@code AuthorLegend}, {@code AuthorColours},
  *       {@code Playback}: the parts of the window.
+ *   <li>{@code Person} (public): how an author is shown, the name and colour they have beside their
+ *       caret (the opener of the history knows them; an unknown author shows by login name).
  *   <li>{@code Restore}: the one edit that turns the current text into an old one.
  * </ul>
  *

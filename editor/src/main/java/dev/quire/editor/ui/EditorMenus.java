@@ -126,8 +126,8 @@ final class EditorMenus {
     edit.add(item("Undo", key(KeyEvent.VK_Z), actions::undo));
     edit.add(item("Redo", key(KeyEvent.VK_Y), actions::redo));
     edit.addSeparator();
-    edit.add(item("Find…", key(KeyEvent.VK_F), actions::find));
-    edit.add(item("Replace…", key(KeyEvent.VK_H), actions::replace));
+    edit.add(item("Find", key(KeyEvent.VK_F), actions::find));
+    edit.add(item("Replace", key(KeyEvent.VK_H), actions::replace));
     edit.add(item("Go to line…", key(KeyEvent.VK_G), actions::goToLine));
     return edit;
   }
@@ -162,8 +162,8 @@ final class EditorMenus {
   }
 
   /**
-   * The text area's own keys: undo and redo of the user's own edits, and Ctrl+S, which only
-   * reassures, since edits are always saved.
+   * The text area's own keys: undo and redo of the user's own edits, find and replace, and Ctrl+S,
+   * which only reassures, since edits are always saved.
    */
   void bindKeys(JComponent area) {
     bind(area, "quire.undo", key(KeyEvent.VK_Z), actions::undo);
@@ -174,6 +174,9 @@ final class EditorMenus {
         KeyStroke.getKeyStroke(KeyEvent.VK_Z, SHORTCUT | InputEvent.SHIFT_DOWN_MASK),
         actions::redo);
     bind(area, "quire.save", key(KeyEvent.VK_S), actions::saveNow);
+    // The text area keeps Ctrl+H for backspace: the find bar's keys must reach the bar.
+    bind(area, "quire.find", key(KeyEvent.VK_F), actions::find);
+    bind(area, "quire.replace", key(KeyEvent.VK_H), actions::replace);
   }
 
   private static void bind(JComponent area, String name, KeyStroke key, Runnable r) {

@@ -53,6 +53,7 @@ public final class EditorWindow extends JFrame {
   private final ProblemBanners banners = new ProblemBanners();
   private final JPanel centre = new JPanel(new CardLayout());
   private final EditorMenus menus;
+  private final SearchSupport search;
   private final DocumentSidebar sidebar;
   private final DocumentListFeed documents;
   private final WindowSync sync;
@@ -74,7 +75,8 @@ public final class EditorWindow extends JFrame {
     this.settings = settings;
     this.prefs = new UiPreferences(store.dir());
     EditorActions actions = new EditorActions(this, store, prefs);
-    actions.setSearch(new SearchSupport(this, area, this::hint));
+    this.search = new SearchSupport(this, area, this::hint);
+    actions.setSearch(search);
     this.menus = new EditorMenus(actions);
     this.sidebar =
         new DocumentSidebar(d -> openDocument(d.id()), menus.documentMenu(), actions::newDocument);
@@ -104,8 +106,11 @@ public final class EditorWindow extends JFrame {
     area.addCaretListener(e -> showCaretPosition());
     menus.bindKeys(area);
 
+    JPanel overText = new JPanel(new BorderLayout());
+    overText.add(banners, BorderLayout.NORTH);
+    overText.add(search.findBar(), BorderLayout.SOUTH);
     JPanel editorCard = new JPanel(new BorderLayout());
-    editorCard.add(banners, BorderLayout.NORTH);
+    editorCard.add(overText, BorderLayout.NORTH);
     editorCard.add(scroll, BorderLayout.CENTER);
     centre.add(new EmptyState(actions::newDocument, actions::importFile), "empty");
     centre.add(editorCard, "editor");
@@ -459,6 +464,9 @@ public final class EditorWindow extends JFrame {
   }
 
   private void showCaretPosition() {
+    if (binding == null) {
+      return; // the text area still holds a closed document's text: its caret is no one's
+    }
     status.showCaret(area.getCaretLineNumber() + 1, area.getCaretOffsetFromLineStart() + 1);
   }
 

@@ -216,6 +216,7 @@ public final class EditorWindow extends JFrame {
     ((CardLayout) centre.getLayout()).show(centre, "editor");
     sidebar.show(sidebar.documents(), openId);
     documents.openDocumentChanged();
+    showCaretPosition(); // the caret may not move on loading, so no caret event says where it is
     area.requestFocusInWindow();
   }
 

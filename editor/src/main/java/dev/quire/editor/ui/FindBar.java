@@ -3,8 +3,11 @@ package dev.quire.editor.ui;
 import java.awt.BorderLayout;
 import java.awt.Dimension;
 import java.awt.FlowLayout;
+import java.awt.Rectangle;
+import java.awt.Toolkit;
 import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
+import java.awt.geom.Rectangle2D;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.PatternSyntaxException;
@@ -22,6 +25,7 @@ import javax.swing.Timer;
 import javax.swing.UIManager;
 import javax.swing.event.DocumentEvent;
 import javax.swing.event.DocumentListener;
+import javax.swing.text.BadLocationException;
 import org.fife.ui.rsyntaxtextarea.DocumentRange;
 
 /**
@@ -34,13 +38,13 @@ import org.fife.ui.rsyntaxtextarea.DocumentRange;
 final class FindBar extends JPanel {
   private final QuireTextArea area;
   private final Consumer<String> hint;
-  private final JTextField find = new JTextField(22);
-  private final JTextField replaceWith = new JTextField(22);
+  private final JTextField find = new JTextField(12);
+  private final JTextField replaceWith = new JTextField(12);
   private final JLabel count = new JLabel();
   private final JToggleButton matchCase = toggle("Aa", "Match case");
   private final JToggleButton wholeWord = toggle("W", "Whole words only");
   private final JToggleButton regex = toggle(".*", "Regular expression");
-  private final JPanel replaceRow = new JPanel(new FlowLayout(FlowLayout.LEFT, 4, 0));
+  private final JPanel replaceRow = new JPanel(new BorderLayout());
   // Others' edits change the matches: count again once they pause, not at every keystroke.
   private final Timer recount = new Timer(150, e -> refresh(false));
   private TextMatches matches =
@@ -58,7 +62,10 @@ final class FindBar extends JPanel {
     find.setName("find.field");
     replaceWith.setName("find.replaceWith");
     count.setName("find.count");
-    count.setPreferredSize(new Dimension(96, count.getPreferredSize().height));
+    count.setText("9,999 of 9,999"); // room for a large count, so the buttons never jump
+    count.setPreferredSize(count.getPreferredSize());
+    count.setText("");
+    count.setHorizontalAlignment(JLabel.CENTER);
     recount.setRepeats(false);
     add(findRow());
     add(replaceRow());
@@ -67,30 +74,37 @@ final class FindBar extends JPanel {
   }
 
   private JPanel findRow() {
-    JPanel row = new JPanel(new BorderLayout(6, 0));
-    JPanel left = new JPanel(new FlowLayout(FlowLayout.LEFT, 4, 0));
-    left.add(new JLabel("Find"));
-    left.add(find);
-    left.add(count);
-    left.add(button("↑", "Previous match (Shift+Enter)", this::previous));
-    left.add(button("↓", "Next match (Enter)", this::next));
-    left.add(matchCase);
-    left.add(wholeWord);
-    left.add(regex);
-    row.add(left, BorderLayout.WEST);
-    row.add(button("×", "Close (Escape)", this::close), BorderLayout.EAST);
-    return row;
+    JPanel tools = new JPanel(new FlowLayout(FlowLayout.LEFT, 2, 0));
+    tools.add(count);
+    tools.add(button("↑", "Previous match (Shift+Enter)", this::previous));
+    tools.add(button("↓", "Next match (Enter)", this::next));
+    tools.add(matchCase);
+    tools.add(wholeWord);
+    tools.add(regex);
+    tools.add(button("×", "Close (Escape)", this::close));
+    return row("Find", find, tools);
   }
 
   private JPanel replaceRow() {
-    replaceRow.add(new JLabel("Replace with"));
-    replaceRow.add(replaceWith);
-    replaceRow.add(
-        button("Replace", "Replace this match and find the next (Enter)", this::replace));
-    replaceRow.add(
-        button("Replace all", "Replace every match, as one undo step", this::replaceAll));
+    JPanel tools = new JPanel(new FlowLayout(FlowLayout.LEFT, 2, 0));
+    tools.add(button("Replace", "Replace this match and find the next (Enter)", this::replace));
+    tools.add(button("Replace all", "Replace every match, as one undo step", this::replaceAll));
+    replaceRow.add(row("Replace", replaceWith, tools));
     replaceRow.setVisible(false);
     return replaceRow;
+  }
+
+  /** A label, a field that takes the width left, and tools at the right. */
+  private static JPanel row(String label, JTextField field, JPanel tools) {
+    JPanel row = new JPanel(new BorderLayout(6, 0));
+    JLabel l = new JLabel(label);
+    l.setPreferredSize(new Dimension(56, l.getPreferredSize().height));
+    l.setLabelFor(field);
+    row.add(l, BorderLayout.WEST);
+    row.add(field, BorderLayout.CENTER);
+    row.add(tools, BorderLayout.EAST);
+    row.setBorder(BorderFactory.createEmptyBorder(1, 0, 1, 0));
+    return row;
   }
 
   private void listen() {
@@ -103,15 +117,27 @@ final class FindBar extends JPanel {
     key(find, KeyEvent.VK_ENTER, InputEvent.SHIFT_DOWN_MASK, this::previous);
     key(replaceWith, KeyEvent.VK_ENTER, 0, this::replace);
     key(replaceWith, KeyEvent.VK_ENTER, InputEvent.SHIFT_DOWN_MASK, this::previous);
+    // A text field keeps Ctrl+H for backspace: in the bar, Ctrl+F and Ctrl+H mean the bar's own.
+    int shortcut = Toolkit.getDefaultToolkit().getMenuShortcutKeyMaskEx();
+    for (JTextField f : List.of(find, replaceWith)) {
+      key(f, KeyEvent.VK_F, shortcut, () -> open(false));
+      key(f, KeyEvent.VK_H, shortcut, () -> open(true));
+    }
     getInputMap(WHEN_ANCESTOR_OF_FOCUSED_COMPONENT)
         .put(KeyStroke.getKeyStroke(KeyEvent.VK_ESCAPE, 0), "find.close");
     getActionMap().put("find.close", action(this::close));
   }
 
+  @Override
+  public Dimension getMinimumSize() {
+    return new Dimension(0, super.getMinimumSize().height); // the text below sets the width
+  }
+
   /** Opens the bar (with the replace row when {@code replacing}), the search text selected. */
   void open(boolean replacing) {
     String selected = area.getSelectedText();
-    if (selected != null && !selected.isEmpty() && selected.indexOf('\n') < 0) {
+    boolean aMatch = matches.indexOf(area.getSelectionStart(), area.getSelectionEnd()) >= 0;
+    if (selected != null && !selected.isEmpty() && selected.indexOf('\n') < 0 && !aMatch) {
       find.setText(selected); // what the user points at; otherwise the last search stays
     }
     replaceRow.setVisible(replacing);
@@ -220,11 +246,28 @@ final class FindBar extends JPanel {
       area.clearMarkAllHighlights();
       return;
     }
+    area.clearMarkAllHighlights(); // markAll adds to what is marked
     area.markAll(matches.all().stream().map(m -> new DocumentRange(m.start(), m.end())).toList());
     if (fromCaret && !matches.isEmpty()) {
       select(matches.firstFrom(area.getSelectionStart()));
     }
     showCount();
+  }
+
+  /** Scrolls the match into view with a few lines around it (the caret scrolls only if focused). */
+  private void scrollToShow(TextMatches.Match m) {
+    try {
+      Rectangle2D start = area.modelToView2D(m.start());
+      Rectangle2D end = area.modelToView2D(m.end());
+      if (start != null && end != null) {
+        Rectangle r = start.getBounds().union(end.getBounds());
+        int context = 3 * area.getLineHeight();
+        area.scrollRectToVisible(
+            new Rectangle(r.x, r.y - context, r.width, r.height + 2 * context));
+      }
+    } catch (BadLocationException e) {
+      // the text changed under the match: the next search shows it
+    }
   }
 
   private TextMatches.Query query() {
@@ -235,6 +278,7 @@ final class FindBar extends JPanel {
   private void select(int i) {
     TextMatches.Match m = matches.get(i);
     area.select(m.start(), m.end());
+    scrollToShow(m);
     showCount();
   }
 
@@ -261,6 +305,7 @@ final class FindBar extends JPanel {
   private static JToggleButton toggle(String text, String tip) {
     JToggleButton t = new JToggleButton(text);
     t.setToolTipText(tip);
+    t.putClientProperty("JButton.buttonType", "toolBarButton");
     t.setFocusable(false);
     return t;
   }
@@ -268,6 +313,7 @@ final class FindBar extends JPanel {
   private static JButton button(String text, String tip, Runnable r) {
     JButton b = new JButton(text);
     b.setToolTipText(tip);
+    b.putClientProperty("JButton.buttonType", "toolBarButton");
     b.setFocusable(false);
     b.addActionListener(e -> r.run());
     return b;

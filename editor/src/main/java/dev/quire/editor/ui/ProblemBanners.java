@@ -2,6 +2,7 @@ package dev.quire.editor.ui;
 
 import java.awt.BorderLayout;
 import java.awt.Color;
+import java.awt.Dimension;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,6 +36,11 @@ final class ProblemBanners extends JPanel {
     setLayout(new BoxLayout(this, BoxLayout.Y_AXIS));
     setOpaque(false);
     setVisible(false);
+  }
+
+  @Override
+  public Dimension getMinimumSize() {
+    return new Dimension(0, super.getMinimumSize().height); // never wider than the text below
   }
 
   /** Shows {@code message} for {@code document} (or {@link #WINDOW}), replacing its kind's last. */
@@ -109,6 +115,8 @@ final class ProblemBanners extends JPanel {
             BorderFactory.createEmptyBorder(4, 10, 4, 4)));
     JLabel text = new JLabel("⚠  " + p.message());
     text.setForeground(FOREGROUND);
+    text.setToolTipText(p.message()); // the whole message when the window cuts it short
+    text.setMinimumSize(new Dimension(0, 0)); // a long message must not push the close button out
     JButton close = new JButton("×");
     close.setName("banner.close");
     close.setToolTipText("Close this message");

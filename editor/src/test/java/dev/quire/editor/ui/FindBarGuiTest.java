@@ -108,6 +108,36 @@ class FindBarGuiTest {
     Gui.await("the new match counted", () -> count().endsWith(" of 2"));
   }
 
+  @Test
+  void ctrlH_inTheFindField_opensTheReplaceRowAndKeepsTheSearch() {
+    Gui.press(w.area, KeyEvent.VK_F, InputEvent.CTRL_DOWN_MASK);
+    JTextField field = field("find.field");
+    Gui.type(field, "one");
+    Gui.press(field, KeyEvent.VK_H, InputEvent.CTRL_DOWN_MASK); // a text field's backspace key
+    JTextField with = field("find.replaceWith");
+    assertThat(Gui.onEdt(() -> field.getText())).isEqualTo("one");
+    Gui.await("the focus in the replace field", () -> Gui.focusOwner() == with);
+  }
+
+  @Test
+  void aMatchFarDownIsScrolledIntoView() {
+    Gui.run(() -> w.area.setText("filler\n".repeat(300) + "needle\n"));
+    Gui.run(() -> w.area.setCaretPosition(0));
+    Gui.press(w.area, KeyEvent.VK_F, InputEvent.CTRL_DOWN_MASK);
+    Gui.type(field("find.field"), "needle");
+    assertThat(count()).isEqualTo("1 of 1");
+    Gui.await(
+        "the match in view",
+        () -> {
+          try {
+            java.awt.Rectangle r = w.area.modelToView2D(w.area.getSelectionStart()).getBounds();
+            return w.area.getVisibleRect().contains(r);
+          } catch (javax.swing.text.BadLocationException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
   private JTextField field(String name) {
     Gui.await(name + " showing", () -> named(w.window.getContentPane(), name) != null);
     return (JTextField) Gui.onEdt(() -> named(w.window.getContentPane(), name));

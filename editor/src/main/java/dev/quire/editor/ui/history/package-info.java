@@ -10,7 +10,7 @@
  *       runs) and immutable.
  *   <li>{@code RevisionText}, {@code AuthorPainter}, {@code AuthorLegend}, {@code AuthorColours},
  *       {@code Playback}: the parts of the window.
- *   <li>{@code Restore}: the one edit that turns the current text into an old one.
+ *   <li>{@code Restore}: the one edit (a diff) that turns the current text into an old one.
  * </ul>
  *
  * <p>The design is described in docs/architecture.md, "The history view".

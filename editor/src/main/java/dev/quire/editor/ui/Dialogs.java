@@ -1,24 +1,15 @@
 package dev.quire.editor.ui;
 
 import dev.quire.editor.sync.DocumentSession;
-import dev.quire.ot.protocol.Role;
 import java.awt.Component;
-import java.awt.GridLayout;
 import java.io.File;
 import java.util.Optional;
-import javax.swing.JComboBox;
 import javax.swing.JFileChooser;
-import javax.swing.JLabel;
 import javax.swing.JOptionPane;
-import javax.swing.JPanel;
-import javax.swing.JTextField;
 
-/** The questions the window asks: titles, confirmations, files, sharing. Event thread only. */
+/** The questions the window asks: titles, confirmations, files. Event thread only. */
 final class Dialogs {
   private Dialogs() {}
-
-  /** What the share dialog asks for; a null role takes the user's access away. */
-  record ShareAnswer(String user, Role role) {}
 
   /** A new document's title, stripped, or empty when cancelled. */
   static Optional<String> newTitle(Component parent) {
@@ -50,38 +41,19 @@ final class Dialogs {
         s.document().onRelay()
             ? "It is deleted here and on the relay, for everyone (only its owner may do that)."
             : "It exists only on this machine.";
+    // Cancel is the default button: Enter, pressed out of habit, deletes nothing.
+    Object[] buttons = {"Delete", "Cancel"};
     int answer =
-        JOptionPane.showConfirmDialog(
+        JOptionPane.showOptionDialog(
             parent,
             "Delete \"" + s.document().title() + "\" and its whole history?\n" + where + warning,
             "Delete document",
-            JOptionPane.OK_CANCEL_OPTION,
-            JOptionPane.WARNING_MESSAGE);
-    return answer == JOptionPane.OK_OPTION;
-  }
-
-  /** Whom to share the document with and how, or empty when cancelled. */
-  static Optional<ShareAnswer> share(Component parent, String title) {
-    JTextField user = new JTextField(16);
-    JComboBox<String> role = new JComboBox<>(new String[] {"editor", "viewer", "no access"});
-    JPanel form = new JPanel(new GridLayout(0, 1, 0, 4));
-    form.add(new JLabel("Share \"" + title + "\" with the relay user:"));
-    form.add(user);
-    form.add(new JLabel("who may:"));
-    form.add(role);
-    int answer =
-        JOptionPane.showConfirmDialog(
-            parent, form, "Share", JOptionPane.OK_CANCEL_OPTION, JOptionPane.PLAIN_MESSAGE);
-    if (answer != JOptionPane.OK_OPTION) {
-      return Optional.empty();
-    }
-    Role r =
-        switch (role.getSelectedIndex()) {
-          case 0 -> Role.EDITOR;
-          case 1 -> Role.VIEWER;
-          default -> null;
-        };
-    return Optional.of(new ShareAnswer(user.getText().strip(), r));
+            JOptionPane.YES_NO_OPTION,
+            JOptionPane.WARNING_MESSAGE,
+            null,
+            buttons,
+            buttons[1]);
+    return answer == 0;
   }
 
   /** The file to import, or empty when cancelled. */

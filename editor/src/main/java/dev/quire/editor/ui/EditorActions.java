@@ -78,18 +78,21 @@ final class EditorActions {
     if (s == null) {
       return;
     }
-    Dialogs.share(window, s.document().title())
+    String doc = s.id();
+    ShareDialog.ask(window, s.document().title())
         .ifPresent(
             a ->
                 Completions.whenDone(
-                    window.share(s.id(), a.user(), a.role()),
+                    window.share(doc, a.user(), a.role()),
                     "Not shared",
-                    window::problem,
-                    v ->
-                        window.hint(
-                            a.role() == null
-                                ? a.user() + " no longer has access"
-                                : "Shared with " + a.user())));
+                    problem -> window.problem(doc, "share", problem),
+                    v -> {
+                      window.resolved(doc, "share");
+                      window.hint(
+                          a.role() == null
+                              ? a.user() + " no longer has access"
+                              : "Shared with " + a.user());
+                    }));
   }
 
   void showHistory() {

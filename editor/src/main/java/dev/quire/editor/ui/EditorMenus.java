@@ -142,8 +142,8 @@ final class EditorMenus {
     edit.add(item("Undo", key(KeyEvent.VK_Z), actions::undo));
     edit.add(item("Redo", key(KeyEvent.VK_Y), actions::redo));
     edit.addSeparator();
-    edit.add(item("Find…", key(KeyEvent.VK_F), actions::find));
-    edit.add(item("Replace…", key(KeyEvent.VK_H), actions::replace));
+    edit.add(item("Find", key(KeyEvent.VK_F), actions::find));
+    edit.add(item("Replace", key(KeyEvent.VK_H), actions::replace));
     edit.add(item("Go to line…", key(KeyEvent.VK_G), actions::goToLine));
     return edit;
   }
@@ -186,7 +186,7 @@ final class EditorMenus {
 
   /**
    * The text area's own keys: every menu shortcut (a key the text area also binds, such as F2 for
-   * its bookmarks, does what the menu says), a second redo and zoom key, and Ctrl+S, which only
+   * its bookmarks, does what the menu says), a second redo and zoom key, find and replace (the text area keeps Ctrl+H for backspace), and Ctrl+S, which only
    * reassures, since edits are always saved.
    */
   void bindKeys(JComponent area) {
@@ -209,6 +209,9 @@ final class EditorMenus {
         KeyStroke.getKeyStroke(KeyEvent.VK_Z, SHORTCUT | InputEvent.SHIFT_DOWN_MASK),
         actions::redo);
     bind(area, "quire.save", key(KeyEvent.VK_S), actions::saveNow);
+    // The text area keeps Ctrl+H for backspace: the find bar's keys must reach the bar.
+    bind(area, "quire.find", key(KeyEvent.VK_F), actions::find);
+    bind(area, "quire.replace", key(KeyEvent.VK_H), actions::replace);
   }
 
   private static void bind(JComponent area, String name, KeyStroke key, Runnable r) {

@@ -12,7 +12,6 @@ import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.Role;
 import java.awt.BorderLayout;
 import java.awt.CardLayout;
-import java.awt.Color;
 import java.awt.Rectangle;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
@@ -25,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import javax.swing.BorderFactory;
 import javax.swing.JFrame;
-import javax.swing.JLabel;
 import javax.swing.JPanel;
 import javax.swing.JSplitPane;
 import javax.swing.SwingUtilities;
@@ -46,14 +44,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class EditorWindow extends JFrame {
   private static final Logger log = LoggerFactory.getLogger(EditorWindow.class);
+  private static final String SYNC_PROBLEM = "sync";
 
   private final LocalStore store;
   private final UiPreferences prefs;
   private final QuireTextArea area = new QuireTextArea();
   private final StatusBar status = new StatusBar();
-  private final JLabel banner = new JLabel();
+  private final ProblemBanners banners = new ProblemBanners();
   private final JPanel centre = new JPanel(new CardLayout());
   private final EditorMenus menus;
+  private final SearchSupport search;
   private final DocumentSidebar sidebar;
   private final DocumentListFeed documents;
   private final WindowSync sync;
@@ -70,6 +70,7 @@ public final class EditorWindow extends JFrame {
   private CompletableFuture<DocumentSession> opening;
   private Runnable onClosed = () -> {};
   private Set<String> listedIds; // the ids in the last list from the store, null before the first
+  private final Set<String> deletedIds = new HashSet<>(); // deleted from this window
 
   /** Builds the window; call on the event thread. {@code settings} as read from the profile. */
   public EditorWindow(LocalStore store, Settings settings) {
@@ -79,13 +80,14 @@ public final class EditorWindow extends JFrame {
     this.prefs = new UiPreferences(store.dir());
     this.people = new KnownPeople(prefs);
     EditorActions actions = new EditorActions(this, store, prefs);
-    actions.setSearch(new SearchSupport(this, area, this::hint));
+    this.search = new SearchSupport(this, area, this::hint);
+    actions.setSearch(search);
     this.menus = new EditorMenus(actions);
     this.sidebar =
         new DocumentSidebar(d -> openDocument(d.id()), menus.documentMenu(), actions::newDocument);
     this.documents =
         new DocumentListFeed(store, sidebar, this::session, this::documentsListed, this::problem);
-    this.sync = new WindowSync(store, this::problem);
+    this.sync = new WindowSync(store, this::syncProblem);
     setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
     addWindowListener(
         new WindowAdapter() {
@@ -113,14 +115,11 @@ public final class EditorWindow extends JFrame {
     menus.bindKeys(area);
     javax.swing.UIManager.addPropertyChangeListener(lookChanged);
 
-    banner.setName("banner");
-    banner.setOpaque(true);
-    banner.setBackground(new Color(0xfef3c7));
-    banner.setForeground(new Color(0x78350f));
-    banner.setBorder(BorderFactory.createEmptyBorder(6, 10, 6, 10));
-    banner.setVisible(false);
+    JPanel overText = new JPanel(new BorderLayout());
+    overText.add(banners, BorderLayout.NORTH);
+    overText.add(search.findBar(), BorderLayout.SOUTH);
     JPanel editorCard = new JPanel(new BorderLayout());
-    editorCard.add(banner, BorderLayout.NORTH);
+    editorCard.add(overText, BorderLayout.NORTH);
     editorCard.add(scroll, BorderLayout.CENTER);
     centre.add(new EmptyState(actions::newDocument, actions::importFile), "empty");
     centre.add(editorCard, "editor");
@@ -228,10 +227,11 @@ public final class EditorWindow extends JFrame {
     status.showStatus(session.status(), session.revision());
     area.showPresences(session.presences().values());
     status.showPeople(session.presences().values());
-    banner.setVisible(false);
+    banners.showDocument(openId);
     ((CardLayout) centre.getLayout()).show(centre, "editor");
     sidebar.show(sidebar.documents(), openId);
     documents.openDocumentChanged();
+    showCaretPosition(); // the caret may not move on loading, so no caret event says where it is
     area.requestFocusInWindow();
   }
 
@@ -252,8 +252,9 @@ public final class EditorWindow extends JFrame {
     @Override
     public void statusChanged(SyncStatus s) {
       status.showStatus(s, session.revision());
-      if (s.state() != SyncStatus.State.ERROR) {
-        hideBannerIfSyncProblem();
+      if (s.isSynced()) { // whatever stopped or slowed sync is over
+        banners.resolve(session.id(), SYNC_PROBLEM);
+        banners.resolve(ProblemBanners.WINDOW, SYNC_PROBLEM);
       }
       documents.openDocumentChanged();
     }
@@ -267,7 +268,7 @@ public final class EditorWindow extends JFrame {
 
     @Override
     public void problem(String message) {
-      EditorWindow.this.problem(message);
+      syncProblem(session.id(), message);
     }
   }
 
@@ -373,6 +374,7 @@ public final class EditorWindow extends JFrame {
       unbind();
       openId = "";
       ((CardLayout) centre.getLayout()).show(centre, "empty");
+      banners.showDocument(null);
       status.showStatus(null, 0);
       shownTitle = null;
       setTitle(windowTitle(null));
@@ -380,6 +382,8 @@ public final class EditorWindow extends JFrame {
     SyncEngine engine = sync.engine();
     CompletableFuture<Boolean> done =
         engine != null ? engine.delete(id) : store.deleteDocument(id, System.currentTimeMillis());
+    banners.forget(id);
+    deletedIds.add(id); // the relay's answers about it are no one's concern now
     Completions.whenDone(done, "Cannot delete the document", this::problem, d -> hint("Deleted"));
     return done;
   }
@@ -443,18 +447,44 @@ public final class EditorWindow extends JFrame {
 
   // ---- messages ----
 
-  /** Something the user must see: a banner over the text until dismissed or resolved. */
+  /** Something about the window the user must see: a banner over the text until closed. */
   void problem(String message) {
     log.warn("{}", message);
-    banner.setText("⚠  " + message);
-    banner.setVisible(true);
+    banners.report(ProblemBanners.WINDOW, "window", message);
   }
 
-  private void hideBannerIfSyncProblem() {
-    // A sync error clears itself once the document syncs again; other messages stay.
-    if (banner.isVisible() && banner.getText().contains("sync")) {
-      banner.setVisible(false);
+  /**
+   * Something about {@code document} the user must see: a banner over it, while it is open, until
+   * closed or {@link #resolved}. A document no longer listed (deleted) shows nothing: it is logged.
+   */
+  void problem(String document, String kind, String message) {
+    log.warn("{}: {}", document, message);
+    boolean gone =
+        deletedIds.contains(document)
+            || (listedIds != null && !listedIds.contains(document) && !document.equals(openId));
+    if (!gone) {
+      banners.report(document, kind, message);
     }
+  }
+
+  /** The problem of {@code kind} about {@code document} is over: its banner goes. */
+  void resolved(String document, String kind) {
+    banners.resolve(document, kind);
+  }
+
+  /** A sync problem: about one document, or (document null) about the relay as a whole. */
+  private void syncProblem(String document, String message) {
+    if (document == null) {
+      log.warn("{}", message);
+      banners.report(ProblemBanners.WINDOW, SYNC_PROBLEM, message);
+    } else {
+      problem(document, SYNC_PROBLEM, message);
+    }
+  }
+
+  /** The banners shown now (tests). */
+  java.util.List<String> shownProblems() {
+    return banners.shownMessages();
   }
 
   /** A passing remark in the status bar. */
@@ -469,6 +499,9 @@ public final class EditorWindow extends JFrame {
   }
 
   private void showCaretPosition() {
+    if (binding == null) {
+      return; // the text area still holds a closed document's text: its caret is no one's
+    }
     status.showCaret(area.getCaretLineNumber() + 1, area.getCaretOffsetFromLineStart() + 1);
   }
 

@@ -402,11 +402,16 @@ public final class SessionBinding {
       TextOperation inverse =
           TextOperation.splice(before - deleted + inserted, position, inserted, removedText);
       long now = System.currentTimeMillis();
-      boolean typing = deleted == 0 && inserted == 1 && !insert.equals("\n");
+      // One character typed, over a selection or not, starts or continues a run of typing; the
+      // run undoes as one step, so typing over a selection takes back the replaced text with it.
+      boolean typing = inserted == 1 && !insert.equals("\n");
       boolean merge =
           grouping
               ? groupStarted
-              : typing && position == lastTypedEnd && now - lastTypedAt < MERGE_MILLIS;
+              : typing
+                  && deleted == 0
+                  && position == lastTypedEnd
+                  && now - lastTypedAt < MERGE_MILLIS;
       groupStarted = grouping;
       undo.ownEdit(inverse, merge);
       lastTypedEnd = typing ? position + 1 : -1;

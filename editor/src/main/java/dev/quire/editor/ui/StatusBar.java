@@ -78,6 +78,7 @@ final class StatusBar extends JPanel {
       progress.setVisible(false);
       unsent.setText("");
       revision.setText("");
+      caret.setText(""); // no text, no caret: a position left over would be another document's
       return;
     }
     state.setIcon(new Dot(colourOf(s.state())));
@@ -150,7 +151,10 @@ final class StatusBar extends JPanel {
     return switch (s.state()) {
       case OFFLINE -> "Offline";
       case CONNECTING -> "Connecting…";
-      case CATCHING_UP -> "Catching up " + s.caughtUp() + " of " + s.toCatchUp();
+      case CATCHING_UP ->
+          s.toCatchUp() > 0
+              ? "Catching up " + s.caughtUp() + " of " + s.toCatchUp()
+              : "Catching up…"; // the count is not known until the relay says how far it is
       case SENDING -> "Sending…";
       case SYNCED -> "Synced";
       case ERROR -> "Sync stopped: " + s.error();

@@ -5,7 +5,7 @@ import dev.quire.editor.store.Settings;
 import dev.quire.editor.sync.SyncEngine;
 import java.net.URI;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import javax.swing.SwingUtilities;
 
 /**
@@ -17,10 +17,10 @@ final class WindowSync {
   static final Executor EDT = SwingUtilities::invokeLater;
 
   private final LocalStore store;
-  private final Consumer<String> problems;
+  private final BiConsumer<String, String> problems; // document (null: the relay), message
   private SyncEngine engine;
 
-  WindowSync(LocalStore store, Consumer<String> problems) {
+  WindowSync(LocalStore store, BiConsumer<String, String> problems) {
     this.store = store;
     this.problems = problems;
   }
@@ -47,7 +47,7 @@ final class WindowSync {
         new SyncEngine.Listener() {
           @Override
           public void problem(String doc, String message) {
-            problems.accept(message);
+            problems.accept(doc, message);
           }
         });
     engine.start();

@@ -3,6 +3,8 @@ package dev.quire.editor.ui;
 import java.awt.Rectangle;
 import java.awt.Robot;
 import java.awt.Toolkit;
+import java.awt.event.InputEvent;
+import java.awt.event.KeyEvent;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +14,7 @@ import javax.swing.SwingUtilities;
 
 /**
  * Takes the screenshots in docs/: two real windows co-editing the demo's document, in the light and
- * the dark theme, the View menu, and one working offline. Run under a 1600x900 display: {@code
+ * the dark theme, the View menu, the find bar, and one working offline. Run under a 1600x900 display: {@code
  * bench/screenshots.sh}.
  */
 public final class ScreenshotTour {
@@ -50,6 +52,20 @@ public final class ScreenshotTour {
                   && !w.bob.textArea().shownPresences().isEmpty());
       settle();
       shoot(out.resolve("co-editing-light.png"), screen);
+
+      // Alice searches with the find bar: the third of the matches selected, all of them marked.
+      Gui.press(w.alice.textArea(), KeyEvent.VK_F, InputEvent.CTRL_DOWN_MASK);
+      javax.swing.JTextField find =
+          Gui.find(w.alice.getContentPane(), javax.swing.JTextField.class).stream()
+              .filter(f -> "find.field".equals(f.getName()))
+              .findFirst()
+              .orElseThrow();
+      Gui.type(find, "window");
+      Gui.press(find, KeyEvent.VK_ENTER, 0);
+      Gui.press(find, KeyEvent.VK_ENTER, 0);
+      settle();
+      shoot(out.resolve("find-bar.png"), new Rectangle(0, 0, half, screen.height / 2));
+      Gui.press(find, KeyEvent.VK_ESCAPE, 0);
 
       // Alice's View menu, open.
       Gui.run(() -> w.alice.getJMenuBar().getMenu(2).doClick(0));

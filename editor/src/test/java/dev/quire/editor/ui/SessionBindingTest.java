@@ -194,24 +194,6 @@ class SessionBindingTest {
   }
 
   @Test
-  void replaceAllIsSharedAndUndoesAsTheUsersOwnEdits() {
-    Gui.run(() -> area.setText("one two one two one"));
-    assertThat(sessionText()).isEqualTo("one two one two one");
-    org.fife.ui.rtextarea.SearchContext find = new org.fife.ui.rtextarea.SearchContext("one");
-    find.setReplaceWith("1️⃣");
-    SearchSupport search = new SearchSupport(window, area, message -> {});
-    Gui.run(
-        () ->
-            search.searchEvent(
-                new org.fife.rsta.ui.search.SearchEvent(
-                    this, org.fife.rsta.ui.search.SearchEvent.Type.REPLACE_ALL, find)));
-    assertThat(sessionText()).isEqualTo("1️⃣ two 1️⃣ two 1️⃣");
-    Gui.run(area::undoLastAction);
-    assertThat(sessionText()).isEqualTo("one two one two one");
-    assertThat(Gui.onEdt(() -> area.getText())).isEqualTo("one two one two one");
-  }
-
-  @Test
   void theDarkThemeRecoloursTheText() {
     java.awt.Color light = Gui.onEdt(area::getBackground);
     Gui.run(() -> Themes.apply(area, true));

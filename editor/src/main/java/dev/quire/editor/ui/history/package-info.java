@@ -12,7 +12,7 @@
  *       {@code Playback}: the parts of the window.
  *   <li>{@code Person} (public): how an author is shown, the name and colour they have beside their
  *       caret (the opener of the history knows them; an unknown author shows by login name).
- *   <li>{@code Restore}: the one edit that turns the current text into an old one.
+ *   <li>{@code Restore}: the one edit (a diff) that turns the current text into an old one.
  * </ul>
  *
  * <p>The design is described in docs/architecture.md, "The history view".

@@ -1,11 +1,14 @@
 package dev.quire.editor.cli;
 
 import dev.quire.editor.store.LocalStore;
+import dev.quire.editor.store.RelayAddresses;
 import dev.quire.editor.store.Settings;
 import dev.quire.editor.ui.EditorApp;
 import dev.quire.editor.ui.EditorWindow;
 import java.awt.Rectangle;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,7 +25,10 @@ final class EditCommand extends ProfileCommand {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DOC", description = "a document to open")
   String doc;
 
-  @Option(names = "--relay", paramLabel = "URL", description = "the relay, ws://host:port")
+  @Option(
+      names = "--relay",
+      paramLabel = "URL[,URL...]",
+      description = "the relay, ws://host:port; several, comma-separated, are tried in order")
   String relay;
 
   @Option(names = "--token", description = "your token on that relay")
@@ -47,9 +53,7 @@ final class EditCommand extends ProfileCommand {
 
   @Override
   int run(LocalStore store, PrintWriter out) {
-    if (relay != null && EditorApp.checkRelay(relay) != null) {
-      throw new CliException(ExitCodes.USAGE, EditorApp.checkRelay(relay));
-    }
+    List<URI> relays = relay == null ? null : relays(relay);
     if (colour != null && !colour.matches("#[0-9a-fA-F]{6}")) {
       throw new CliException(ExitCodes.USAGE, "--colour is #rrggbb, not " + colour);
     }
@@ -58,7 +62,7 @@ final class EditCommand extends ProfileCommand {
     Settings s = await(store.settings());
     Settings changed =
         new Settings(
-            relay != null ? relay : s.relayUrl(),
+            relays != null ? relays : s.relays(),
             token != null ? token : s.token(),
             name != null ? name : s.displayName(),
             colour != null ? colour : s.colour());
@@ -75,6 +79,14 @@ final class EditCommand extends ProfileCommand {
       Thread.currentThread().interrupt();
     }
     return ExitCodes.OK;
+  }
+
+  static List<URI> relays(String text) {
+    try {
+      return RelayAddresses.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, "--relay: " + e.getMessage());
+    }
   }
 
   static boolean parseTheme(String theme) {

@@ -32,6 +32,8 @@ final class StatusBar extends JPanel {
   private final JLabel hint = new JLabel();
   private final javax.swing.Timer hintTimer = new javax.swing.Timer(5000, e -> hint.setText(""));
   private final JPanel people = new JPanel(new FlowLayout(FlowLayout.RIGHT, 6, 0));
+  private SyncStatus shown; // the status on show, or null
+  private String connection; // the connection in words, or null
 
   StatusBar() {
     super(new BorderLayout());
@@ -63,6 +65,8 @@ final class StatusBar extends JPanel {
   /** The current document's sync status; null when no document is open. */
   void showStatus(SyncStatus s, long rev) {
     if (s == null) {
+      shown = null;
+      state.setToolTipText(connection);
       state.setText("No document open");
       state.setIcon(null);
       progress.setVisible(false);
@@ -72,7 +76,8 @@ final class StatusBar extends JPanel {
     }
     state.setIcon(new Dot(colourOf(s.state())));
     state.setText(words(s));
-    state.setToolTipText(s.error());
+    shown = s;
+    state.setToolTipText(tooltip());
     boolean catching = s.state() == SyncStatus.State.CATCHING_UP && s.toCatchUp() > 0;
     progress.setVisible(catching);
     if (catching) {
@@ -81,6 +86,17 @@ final class StatusBar extends JPanel {
     }
     unsent.setText(s.unacknowledged() == 0 ? "all edits sent" : s.unacknowledged() + " unsent");
     revision.setText("rev " + rev);
+  }
+
+  /** The connection in words (which relay, or why none), shown as the state's tooltip. */
+  void showConnection(String description) {
+    connection = description;
+    state.setToolTipText(tooltip());
+  }
+
+  /** The document's sync error when it has one, else the connection. */
+  String tooltip() {
+    return shown != null && shown.error() != null ? shown.error() : connection;
   }
 
   void showCaret(int line, int column) {

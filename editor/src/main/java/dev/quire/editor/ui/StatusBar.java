@@ -134,6 +134,10 @@ final class StatusBar extends JPanel {
     return state.getText();
   }
 
+  String stateTooltip() {
+    return state.getToolTipText();
+  }
+
   String unsentText() {
     return unsent.getText();
   }

@@ -66,7 +66,7 @@ final class StatusBar extends JPanel {
   void showStatus(SyncStatus s, long rev) {
     if (s == null) {
       shown = null;
-      state.setToolTipText(connection);
+      state.setToolTipText(wrappedTooltip());
       state.setText("No document open");
       state.setIcon(null);
       progress.setVisible(false);
@@ -77,7 +77,7 @@ final class StatusBar extends JPanel {
     state.setIcon(new Dot(colourOf(s.state())));
     state.setText(words(s));
     shown = s;
-    state.setToolTipText(tooltip());
+    state.setToolTipText(wrappedTooltip());
     boolean catching = s.state() == SyncStatus.State.CATCHING_UP && s.toCatchUp() > 0;
     progress.setVisible(catching);
     if (catching) {
@@ -91,12 +91,22 @@ final class StatusBar extends JPanel {
   /** The connection in words (which relay, or why none), shown as the state's tooltip. */
   void showConnection(String description) {
     connection = description;
-    state.setToolTipText(tooltip());
+    state.setToolTipText(wrappedTooltip());
   }
 
-  /** The document's sync error when it has one, else the connection. */
-  String tooltip() {
+  /** The document's sync error when it has one, else the connection; plain text. */
+  private String tooltip() {
     return shown != null && shown.error() != null ? shown.error() : connection;
+  }
+
+  /** The tooltip wrapped to a readable width: reasons naming several relays run long. */
+  private String wrappedTooltip() {
+    String t = tooltip();
+    if (t == null || t.length() < 80) {
+      return t;
+    }
+    String escaped = t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    return "<html><body style='width: 420px'>" + escaped + "</body></html>";
   }
 
   void showCaret(int line, int column) {
@@ -134,8 +144,9 @@ final class StatusBar extends JPanel {
     return state.getText();
   }
 
+  /** The state's tooltip as plain text. */
   String stateTooltip() {
-    return state.getToolTipText();
+    return tooltip();
   }
 
   String unsentText() {

@@ -130,6 +130,66 @@ class FailoverTest {
   }
 
   /**
+   * A relay that recognises a resend answers it with the revisions it first gave, which the client
+   * may have seen already (its own batch, in the live stream): that ack changes nothing, and the
+   * next batch follows as usual.
+   */
+  @Test
+  void ackForABatchAlreadySeen_isTakenWithoutDuplicatingIt() throws Exception {
+    FakeRelay relay =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(
+                    FakeRelay.encode(
+                        new ServerMessage.Welcome(
+                            dev.quire.ot.protocol.ProtocolCodec.VERSION,
+                            "alice",
+                            "s1",
+                            false,
+                            TestRelay.LIMITS)));
+              }
+              if (m instanceof ClientMessage.Open) {
+                return List.of(
+                    FakeRelay.encode(new ServerMessage.History("doc", List.of(), 0, true)));
+              }
+              if (m instanceof ClientMessage.Submit sub && sub.batch().batchSeq() == 1) {
+                return List.of(
+                    FakeRelay.encode(
+                        new ServerMessage.Sequenced(
+                            "doc", List.of(new WireSequenced(1, "alice", 2000, sub.batch())))),
+                    FakeRelay.encode(new ServerMessage.Ack("doc", 1, 1, 2000)));
+              }
+              if (m instanceof ClientMessage.Submit sub) {
+                return List.of(
+                    FakeRelay.encode(
+                        new ServerMessage.Sequenced(
+                            "doc", List.of(new WireSequenced(2, "alice", 3000, sub.batch())))));
+              }
+              return List.of();
+            });
+    try (TestClient alice = new TestClient(dir.resolve("alice"), relay.uri(), "t", "alice")) {
+      alice.addRemoteDocument("doc");
+      DocumentSession s = alice.open("doc");
+      alice.edit(s, 0, 0, "one");
+      alice.start();
+      TestClient.await("synced", () -> alice.status(s).isSynced());
+      alice.edit(s, 3, 0, " two");
+      TestClient.await(
+          "the second batch synced",
+          () -> alice.status(s).isSynced() && alice.onOwner(s::revision) == 2);
+      assertThat(alice.text(s)).isEqualTo("one two");
+      assertThat(alice.store.revisions("doc", 1, 2).get())
+          .extracting(Revision::batchSeq)
+          .containsExactly(1L, 2L);
+      assertThat(relay.count(ClientMessage.Submit.class)).isEqualTo(2);
+      assertThat(alice.problems).isEmpty();
+    } finally {
+      relay.shutDown();
+    }
+  }
+
+  /**
    * A relay that answers hello with SHUTTING_DOWN (retryable; it closes the connection) is left at
    * once for the next address, which the user is told was passed over and why.
    */

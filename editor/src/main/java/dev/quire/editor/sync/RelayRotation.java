@@ -9,8 +9,10 @@ import java.util.stream.Collectors;
 /**
  * Which of the profile's relays to try: the addresses in order, staying with one that works and
  * moving on to the next (wrapping around) when it fails or is lost. A round is over when as many
- * attempts as there are addresses have failed since the last success: only then does the engine
- * back off; within a round it tries the next address at once. Owner thread only.
+ * attempts as there are addresses have failed since the last stable connection: only then does the
+ * engine back off; within a round it tries the next address at once. A connection counts as stable
+ * once it has stayed up for a while ({@link #stable}), so relays that accept and then drop every
+ * connection at once still end rounds and get the backoff. Owner thread only.
  */
 final class RelayRotation {
   private final List<URI> relays;
@@ -53,16 +55,19 @@ final class RelayRotation {
   }
 
   /**
-   * The current address works: a new round starts with it. Returns why the other addresses were
-   * passed over on the way here ({@code "ws://a/: connection refused; ..."}), or null when none
-   * was.
+   * The current address answered. Returns why the other addresses were passed over on the way here
+   * ({@code "ws://a/: connection refused; ..."}), or null when none was.
    */
-  String succeeded() {
+  String connected() {
     failures.remove(current());
     String passedOver = failures.isEmpty() ? null : describe(failures);
     failures.clear();
-    failedInRound = 0;
     return passedOver;
+  }
+
+  /** The connection to the current address has stayed up: a new round starts with it. */
+  void stable() {
+    failedInRound = 0;
   }
 
   /** Why the last round failed: the only address and its reason, or each address with its own. */

@@ -59,6 +59,8 @@ public final class SyncEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
   static final int DEFAULT_MAX_BATCH = 1000;
   private static final long WELCOME_TIMEOUT_MILLIS = 10_000;
+  // A connection up this long is stable: losing it later starts a new round of relay addresses.
+  private static final long STABLE_AFTER_MILLIS = 10_000;
 
   /**
    * How to reach the relay.
@@ -662,7 +664,7 @@ public final class SyncEngine implements AutoCloseable {
 
   private void welcome(ServerMessage.Welcome w) {
     welcomed = true;
-    passedOver = rotation.succeeded();
+    passedOver = rotation.connected();
     URI at = rotation.current();
     listeners.forEach(l -> l.connected(at, passedOver));
     if (offlineReason != null) {
@@ -673,6 +675,14 @@ public final class SyncEngine implements AutoCloseable {
     limits = w.limits();
     if (!misbehaved) {
       backoff.reset();
+      RelayConnection welcomedOn = conn;
+      schedule(
+          () -> {
+            if (conn == welcomedOn && welcomed) {
+              rotation.stable();
+            }
+          },
+          STABLE_AFTER_MILLIS);
     }
     misbehaved = false;
     log.debug("Connected to {} as {}", at, user);

@@ -19,7 +19,7 @@ class RelayRotationTest {
     assertThat(r.roundFailure()).isEqualTo("cannot reach ws://a/: refused");
     assertThat(r.failed("no answer")).isTrue();
     assertThat(r.roundFailure()).isEqualTo("cannot reach ws://a/: no answer");
-    assertThat(r.succeeded()).isNull(); // nothing else was passed over
+    assertThat(r.connected()).isNull(); // nothing else was passed over
   }
 
   @Test
@@ -43,20 +43,31 @@ class RelayRotationTest {
     RelayRotation r = new RelayRotation(List.of(A, B, C));
     r.failed("refused");
     assertThat(r.current()).isEqualTo(B);
-    assertThat(r.succeeded()).isEqualTo("ws://a/: refused");
+    assertThat(r.connected()).isEqualTo("ws://a/: refused");
+    r.stable();
     assertThat(r.current()).isEqualTo(B);
     // B is lost later: C is next, at once; A's old failure is forgotten.
     assertThat(r.failed("closed")).isFalse();
     assertThat(r.current()).isEqualTo(C);
-    assertThat(r.succeeded()).isEqualTo("ws://b/: closed");
+    assertThat(r.connected()).isEqualTo("ws://b/: closed");
   }
 
   @Test
-  void aLostConnectionCountsAsTheFirstFailureOfTheNextRound() {
+  void aLostStableConnectionCountsAsTheFirstFailureOfTheNextRound() {
     RelayRotation r = new RelayRotation(List.of(A, B));
-    r.succeeded(); // on A
+    r.connected(); // on A
+    r.stable();
     assertThat(r.failed("closed")).isFalse(); // lost A: B at once
     assertThat(r.failed("refused")).isTrue(); // B gone too: back off, then A again
     assertThat(r.current()).isEqualTo(A);
+  }
+
+  @Test
+  void relaysThatDropEachConnectionAtOnce_stillEndRounds() {
+    RelayRotation r = new RelayRotation(List.of(A, B));
+    r.connected(); // on A, dropped before it was stable
+    assertThat(r.failed("closed")).isFalse();
+    r.connected(); // on B, dropped too
+    assertThat(r.failed("closed")).isTrue(); // back off instead of hopping between them
   }
 }

@@ -131,13 +131,11 @@ public final class SyncEngine implements AutoCloseable {
      */
     default void connectionLost(String reason) {}
 
-    /** Connected (welcomed) again after {@link #connectionLost}. */
-    default void reconnected() {}
-
     /**
-     * Connected (welcomed) to {@code relay}, at the first connection and at every reconnection.
-     * {@code passedOver} says which of the other addresses failed on the way here and why ({@code
-     * "ws://a/: connection refused: ..."}), or is null when none did.
+     * Connected (welcomed) to {@code relay}, at the first connection and at every reconnection
+     * (then {@link SyncEngine#offlineReason()} is already null). {@code passedOver} says which of
+     * the other addresses failed on the way here and why ({@code "ws://a/: connection refused:
+     * ..."}), or is null when none did.
      */
     default void connected(URI relay, String passedOver) {}
   }
@@ -664,13 +662,10 @@ public final class SyncEngine implements AutoCloseable {
 
   private void welcome(ServerMessage.Welcome w) {
     welcomed = true;
+    offlineReason = null;
     passedOver = rotation.connected();
     URI at = rotation.current();
     listeners.forEach(l -> l.connected(at, passedOver));
-    if (offlineReason != null) {
-      offlineReason = null;
-      listeners.forEach(Listener::reconnected);
-    }
     user = w.user();
     limits = w.limits();
     if (!misbehaved) {

@@ -1,7 +1,6 @@
 package dev.quire.editor.cli;
 
 import dev.quire.editor.store.LocalStore;
-import dev.quire.editor.store.RelayAddresses;
 import dev.quire.editor.store.Settings;
 import dev.quire.editor.ui.EditorApp;
 import dev.quire.editor.ui.EditorWindow;
@@ -53,7 +52,7 @@ final class EditCommand extends ProfileCommand {
 
   @Override
   int run(LocalStore store, PrintWriter out) {
-    List<URI> relays = relay == null ? null : relays(relay);
+    List<URI> relays = relay == null ? null : RelayOptions.parse(relay);
     if (colour != null && !colour.matches("#[0-9a-fA-F]{6}")) {
       throw new CliException(ExitCodes.USAGE, "--colour is #rrggbb, not " + colour);
     }
@@ -79,14 +78,6 @@ final class EditCommand extends ProfileCommand {
       Thread.currentThread().interrupt();
     }
     return ExitCodes.OK;
-  }
-
-  static List<URI> relays(String text) {
-    try {
-      return RelayAddresses.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.USAGE, "--relay: " + e.getMessage());
-    }
   }
 
   static boolean parseTheme(String theme) {

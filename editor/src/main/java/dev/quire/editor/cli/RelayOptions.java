@@ -37,11 +37,17 @@ final class RelayOptions {
    * @throws CliException naming the bad address, before anything is saved
    */
   List<URI> relays() {
-    if (relay == null) {
-      return null;
-    }
+    return relay == null ? null : parse(relay);
+  }
+
+  /**
+   * The addresses in a {@code --relay} value.
+   *
+   * @throws CliException naming the bad address
+   */
+  static List<URI> parse(String text) {
     try {
-      return RelayAddresses.parse(relay);
+      return RelayAddresses.parse(text);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, "--relay: " + e.getMessage());
     }

@@ -31,13 +31,12 @@ import javax.swing.UIManager;
  * nothing is saved until every address is valid. Event thread only.
  */
 final class SettingsDialog extends JDialog {
-  private static final int WRAP_PIXELS = 380;
-
   private final JTextField relay;
   private final JPasswordField token;
   private final JTextField name;
   private final JButton pick = new JButton("Choose…");
   private final JLabel problem = new JLabel();
+  private final int wrapPixels; // hints and problems wrap at the fields' width
   private Color colour;
   private Settings result;
 
@@ -46,6 +45,8 @@ final class SettingsDialog extends JDialog {
     relay = new JTextField(current.relayText(), 34);
     token = new JPasswordField(current.token(), 34);
     name = new JTextField(current.displayName(), 34);
+    // HTML widths are in CSS pixels, which Swing draws about 6/5 as wide as screen pixels.
+    wrapPixels = relay.getPreferredSize().width * 5 / 6;
     colour = Colours.parse(current.colour());
     relay.setName("settings.relay");
     token.setName("settings.token");
@@ -141,7 +142,7 @@ final class SettingsDialog extends JDialog {
 
   private void showProblem(String why) {
     problem.setText(
-        "<html><body style='width: " + WRAP_PIXELS + "px'>" + escape(why) + "</body></html>");
+        "<html><body style='width: " + wrapPixels + "px'>" + escape(why) + "</body></html>");
     pack();
   }
 
@@ -165,7 +166,7 @@ final class SettingsDialog extends JDialog {
   }
 
   /** A labelled field on grid row {@code y}, its hint on the row below. */
-  private static void row(JPanel form, int y, String label, Component field, String hint) {
+  private void row(JPanel form, int y, String label, Component field, String hint) {
     GridBagConstraints c = new GridBagConstraints();
     c.gridy = y;
     c.gridx = 0;
@@ -177,7 +178,7 @@ final class SettingsDialog extends JDialog {
     c.insets = new Insets(y == 0 ? 0 : 8, 0, 0, 0);
     form.add(field, c);
     JLabel h =
-        new JLabel("<html><body style='width: " + WRAP_PIXELS + "px'>" + hint + "</body></html>");
+        new JLabel("<html><body style='width: " + wrapPixels + "px'>" + hint + "</body></html>");
     h.setFont(h.getFont().deriveFont(h.getFont().getSize2D() - 1f));
     h.setForeground(UIManager.getColor("Label.disabledForeground"));
     c.gridy++;

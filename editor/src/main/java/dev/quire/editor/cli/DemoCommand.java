@@ -83,8 +83,8 @@ final class DemoCommand implements Callable<Integer> {
 
       LocalStore alice = LocalStore.open(dir.resolve("alice"));
       LocalStore bob = LocalStore.open(dir.resolve("bob"));
-      alice.saveSettings(new Settings(url, aliceToken, "Alice", "#e11d48")).join();
-      bob.saveSettings(new Settings(url, bobToken, "Bob", "#2563eb")).join();
+      alice.saveSettings(Settings.of(url, aliceToken, "Alice", "#e11d48")).join();
+      bob.saveSettings(Settings.of(url, bobToken, "Bob", "#2563eb")).join();
       alice
           .createDocument(
               "welcome",

@@ -6,6 +6,8 @@ import dev.quire.editor.ui.EditorApp;
 import dev.quire.editor.ui.EditorWindow;
 import java.awt.Rectangle;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,7 +24,10 @@ final class EditCommand extends ProfileCommand {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DOC", description = "a document to open")
   String doc;
 
-  @Option(names = "--relay", paramLabel = "URL", description = "the relay, ws://host:port")
+  @Option(
+      names = "--relay",
+      paramLabel = "URL[,URL...]",
+      description = "the relay, ws://host:port; several, comma-separated, are tried in order")
   String relay;
 
   @Option(names = "--token", description = "your token on that relay")
@@ -47,9 +52,7 @@ final class EditCommand extends ProfileCommand {
 
   @Override
   int run(LocalStore store, PrintWriter out) {
-    if (relay != null && EditorApp.checkRelay(relay) != null) {
-      throw new CliException(ExitCodes.USAGE, EditorApp.checkRelay(relay));
-    }
+    List<URI> relays = relay == null ? null : RelayOptions.parse(relay);
     if (colour != null && !colour.matches("#[0-9a-fA-F]{6}")) {
       throw new CliException(ExitCodes.USAGE, "--colour is #rrggbb, not " + colour);
     }
@@ -58,7 +61,7 @@ final class EditCommand extends ProfileCommand {
     Settings s = await(store.settings());
     Settings changed =
         new Settings(
-            relay != null ? relay : s.relayUrl(),
+            relays != null ? relays : s.relays(),
             token != null ? token : s.token(),
             name != null ? name : s.displayName(),
             colour != null ? colour : s.colour());

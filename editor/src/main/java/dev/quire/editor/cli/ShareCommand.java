@@ -83,7 +83,11 @@ final class ShareCommand extends ProfileCommand {
                 "not synced with the relay after "
                     + timeoutSeconds
                     + " s: "
-                    + owner.call(engine::status).describe());
+                    + owner.call(
+                        () ->
+                            engine.offlineReason() != null
+                                ? engine.offlineReason()
+                                : engine.status().describe()));
           }
           Thread.sleep(50);
         }

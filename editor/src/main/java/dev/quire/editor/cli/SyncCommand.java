@@ -7,6 +7,7 @@ import dev.quire.editor.sync.OwnerThread;
 import dev.quire.editor.sync.SyncEngine;
 import dev.quire.editor.sync.SyncStatus;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -177,11 +178,21 @@ final class SyncCommand extends ProfileCommand {
         }
       }
 
+      /**
+       * Says which relay: always when there are several (and which were passed over), and with one
+       * when it is back after being out of reach.
+       */
       @Override
-      public void reconnected() {
-        if (lastLost != null) {
-          lastLost = null;
-          say(err, "quire sync: connected to " + engine.relay() + " again");
+      public void connected(URI relay, String passedOver) {
+        boolean again = lastLost != null;
+        lastLost = null;
+        if (again || engine.relays().size() > 1) {
+          say(
+              err,
+              "quire sync: connected to "
+                  + relay
+                  + (again ? " again" : "")
+                  + (passedOver == null ? "" : " (" + passedOver + ")"));
         }
       }
     };

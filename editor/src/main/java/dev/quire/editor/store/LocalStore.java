@@ -6,6 +6,7 @@ import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.ClientState;
 import dev.quire.ot.text.GapBuffer;
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -163,18 +164,32 @@ public final class LocalStore implements AutoCloseable {
           Map<String, String> m = Queries.settings(c);
           Settings d = Settings.empty();
           return new Settings(
-              m.getOrDefault("relay.url", d.relayUrl()),
+              storedRelays(m.getOrDefault("relay.url", "")),
               m.getOrDefault("relay.token", d.token()),
               m.getOrDefault("user.name", d.displayName()),
               m.getOrDefault("user.colour", d.colour()));
         });
   }
 
+  /**
+   * The relays kept in the profile: one address, or several comma-separated. Every way of saving
+   * checks them first; text that no longer parses is reported and read as no relay (offline), so
+   * that the profile still opens, and stays as it is until settings are saved again.
+   */
+  private static List<URI> storedRelays(String text) {
+    try {
+      return RelayAddresses.parse(text);
+    } catch (IllegalArgumentException e) {
+      log.warn("The profile's relay setting is unusable ({}); working offline", e.getMessage());
+      return List.of();
+    }
+  }
+
   public CompletableFuture<Void> saveSettings(Settings s) {
     Objects.requireNonNull(s, "settings == null");
     return writes.submit(
         (c, skip) -> {
-          Queries.putSetting(c, "relay.url", s.relayUrl());
+          Queries.putSetting(c, "relay.url", s.relayText()); // the list, comma-separated
           Queries.putSetting(c, "relay.token", s.token());
           Queries.putSetting(c, "user.name", s.displayName());
           Queries.putSetting(c, "user.colour", s.colour());

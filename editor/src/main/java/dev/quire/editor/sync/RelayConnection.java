@@ -51,9 +51,15 @@ final class RelayConnection {
   private volatile int closeCode;
   private long requests; // ids given on this connection, owner thread only
   private volatile Exception failure;
+  private volatile String closingReason; // why we closed it ourselves, when we said
 
   int generation() {
     return generation;
+  }
+
+  /** The relay's address. */
+  URI uri() {
+    return uri;
   }
 
   /** Starts connecting (on the WebSocket library's own thread); returns at once. */
@@ -109,6 +115,12 @@ final class RelayConnection {
     ws.close();
   }
 
+  /** Closes the connection for {@code why}, which {@link Handler#closed} then gives as reason. */
+  void close(String why) {
+    closingReason = why;
+    ws.close();
+  }
+
   private void hand(Runnable r) {
     try {
       owner.execute(r);
@@ -143,7 +155,10 @@ final class RelayConnection {
     @Override
     public void onClose(int code, String reason, boolean remote) {
       closeCode = code;
-      String why = ConnectionProblem.describe(uri, failure, code, reason);
+      String why =
+          closingReason != null
+              ? closingReason
+              : ConnectionProblem.describe(uri, failure, code, reason);
       hand(() -> handler.closed(RelayConnection.this, why));
     }
 

@@ -35,9 +35,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Syncs a profile's open documents with one relay over one WebSocket connection: connects,
+ * Syncs a profile's open documents with a relay over one WebSocket connection: connects,
  * authenticates, hands each document to its {@link DocumentLink} (create, catch up, send, live),
- * and reconnects with exponential backoff and jitter whenever the connection is lost.
+ * and reconnects whenever the connection is lost. With several relay addresses it tries them in
+ * order, stays with one that works, and moves to the next at once when it fails or is lost ({@link
+ * RelayRotation}); exponential backoff with jitter applies after a whole round of failures. Every
+ * document catches up at each connection and resends its in-flight batch unchanged, so a relay
+ * sharing the lost one's database recognises the resend and answers with the original revisions.
  *
  * <p><b>Threading contract.</b> The owner executor (the Swing event thread in the editor, a
  * single-thread executor in headless mode) owns everything stateful: this engine, each {@link
@@ -55,11 +59,13 @@ public final class SyncEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
   static final int DEFAULT_MAX_BATCH = 1000;
   private static final long WELCOME_TIMEOUT_MILLIS = 10_000;
+  // A connection up this long is stable: losing it later starts a new round of relay addresses.
+  private static final long STABLE_AFTER_MILLIS = 10_000;
 
   /**
    * How to reach the relay.
    *
-   * @param relay the relay's address, {@code ws://host:port}
+   * @param relays the relay's addresses, {@code ws://host:port}, tried in order (at least one)
    * @param token the user's token
    * @param displayName shown to collaborators next to this user's caret
    * @param colour this user's caret colour, {@code #rrggbb}
@@ -67,21 +73,45 @@ public final class SyncEngine implements AutoCloseable {
    * @param backoffMaxMillis the longest reconnect delay
    */
   public record Config(
-      URI relay,
+      List<URI> relays,
       String token,
       String displayName,
       String colour,
       long backoffInitialMillis,
       long backoffMaxMillis) {
     public Config {
-      Objects.requireNonNull(relay, "relay == null");
+      relays = List.copyOf(Objects.requireNonNull(relays, "relays == null"));
+      if (relays.isEmpty()) {
+        throw new IllegalArgumentException("no relay address");
+      }
       Objects.requireNonNull(token, "token == null");
       displayName = displayName == null || displayName.isBlank() ? "anonymous" : displayName;
       colour = colour == null || !Ids.COLOUR.matcher(colour).matches() ? "#3b82f6" : colour;
     }
 
+    /** One relay. */
+    public Config(
+        URI relay,
+        String token,
+        String displayName,
+        String colour,
+        long backoffInitialMillis,
+        long backoffMaxMillis) {
+      this(
+          List.of(Objects.requireNonNull(relay, "relay == null")),
+          token,
+          displayName,
+          colour,
+          backoffInitialMillis,
+          backoffMaxMillis);
+    }
+
     public static Config of(URI relay, String token, String displayName, String colour) {
-      return new Config(relay, token, displayName, colour, 250, 30_000);
+      return of(List.of(relay), token, displayName, colour);
+    }
+
+    public static Config of(List<URI> relays, String token, String displayName, String colour) {
+      return new Config(relays, token, displayName, colour, 250, 30_000);
     }
   }
 
@@ -95,14 +125,19 @@ public final class SyncEngine implements AutoCloseable {
     default void problem(String doc, String message) {}
 
     /**
-     * The relay cannot be reached, or the connection to it was lost; the engine keeps trying.
-     * {@code reason} names the relay and says why: connection refused, no answer, not a WebSocket
-     * endpoint, TLS failure, closed by the relay.
+     * The connection to a relay was lost, or no relay could be reached (each address tried once);
+     * the engine keeps trying. {@code reason} names the relay (each of them) and says why:
+     * connection refused, no answer, not a WebSocket endpoint, TLS failure, closed by the relay.
      */
     default void connectionLost(String reason) {}
 
-    /** Connected (welcomed) again after {@link #connectionLost}. */
-    default void reconnected() {}
+    /**
+     * Connected (welcomed) to {@code relay}, at the first connection and at every reconnection
+     * (then {@link SyncEngine#offlineReason()} is already null). {@code passedOver} says which of
+     * the other addresses failed on the way here and why ({@code "ws://a/: connection refused:
+     * ..."}), or is null when none did.
+     */
+    default void connected(URI relay, String passedOver) {}
   }
 
   private final LocalStore store;
@@ -110,6 +145,8 @@ public final class SyncEngine implements AutoCloseable {
   private final Config config;
   private final ScheduledExecutorService timer;
   private final Backoff backoff;
+  private final RelayRotation rotation;
+  private String passedOver; // the other relays that failed before this connection, or null
   private final Map<String, DocumentLink> links = new LinkedHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Set<String> deleting = new LinkedHashSet<>(); // delete sent, relay yet to answer
@@ -147,6 +184,7 @@ public final class SyncEngine implements AutoCloseable {
             });
     this.backoff =
         new Backoff(config.backoffInitialMillis(), config.backoffMaxMillis(), new Random());
+    this.rotation = new RelayRotation(config.relays());
   }
 
   public void addListener(Listener l) {
@@ -405,9 +443,31 @@ public final class SyncEngine implements AutoCloseable {
     return offlineReason;
   }
 
-  /** The relay's address. */
+  /** The address of the relay connected to, or being tried, or to be tried next. */
   public URI relay() {
-    return config.relay();
+    return rotation.current();
+  }
+
+  /** Every relay address, in the order they are tried. */
+  public List<URI> relays() {
+    return config.relays();
+  }
+
+  /**
+   * The connection in words, for a tooltip: the relay connected to (and which were passed over on
+   * the way), the one being tried, or why none is reachable.
+   */
+  public String connectionDescription() {
+    if (welcomed) {
+      return "Connected to " + relay() + (passedOver == null ? "" : " (" + passedOver + ")");
+    }
+    if (fatal != null) {
+      return "Stopped: " + fatal;
+    }
+    if (offlineReason != null) {
+      return "Offline: " + offlineReason + (running ? "; trying again" : "");
+    }
+    return isConnecting() ? "Connecting to " + relay() : "Not connected";
   }
 
   /** True while a connection is being made and not yet welcomed. */
@@ -438,7 +498,7 @@ public final class SyncEngine implements AutoCloseable {
     if (!running || conn != null || closed) {
       return;
     }
-    RelayConnection c = new RelayConnection(config.relay(), owner, handler, ++generation);
+    RelayConnection c = new RelayConnection(rotation.current(), owner, handler, ++generation);
     conn = c;
     if (closed) { // close() ran meanwhile and may have read the connection before this one
       conn = null;
@@ -463,13 +523,30 @@ public final class SyncEngine implements AutoCloseable {
     if (c != conn || welcomed) {
       return;
     }
-    log.debug(
-        "No welcome from {} within {} ms; reconnecting", config.relay(), WELCOME_TIMEOUT_MILLIS);
+    log.debug("No welcome from {} within {} ms", c.uri(), WELCOME_TIMEOUT_MILLIS);
     c.close();
     dropConnection(SyncStatus.State.OFFLINE);
-    connectionLost(
-        "no answer from " + config.relay() + " within " + WELCOME_TIMEOUT_MILLIS / 1000 + " s");
-    scheduleReconnect();
+    attemptFailed(c, "no answer within " + WELCOME_TIMEOUT_MILLIS / 1000 + " s", false);
+  }
+
+  /**
+   * The connection {@code c} failed or was lost for {@code why} (already dropped): moves on to the
+   * next relay at once, or, when every address has failed in this round, tells the listeners and
+   * tries again after a backoff delay.
+   */
+  private void attemptFailed(RelayConnection c, String why, boolean wasWelcomed) {
+    boolean roundOver = rotation.failed(why);
+    if (wasWelcomed) {
+      connectionLost("lost the connection to " + c.uri() + ": " + why);
+    } else if (roundOver) {
+      connectionLost(rotation.roundFailure());
+    }
+    if (roundOver) {
+      scheduleReconnect();
+    } else {
+      log.debug("{} failed ({}); trying {} at once", c.uri(), why, rotation.current());
+      connect();
+    }
   }
 
   private final RelayConnection.Handler handler =
@@ -503,23 +580,24 @@ public final class SyncEngine implements AutoCloseable {
           if (c != conn) {
             return;
           }
-          log.debug("Connection to {} closed: {}", config.relay(), reason);
+          log.debug("Connection to {} closed: {}", c.uri(), reason);
           if (c.closeCode() == 1009) { // the WebSocket layer's "message too big", maybe unsaid
             tooLarge(c, "the connection was closed with code 1009 (" + reason + ")");
           }
           boolean wasWelcomed = welcomed;
           dropConnection(SyncStatus.State.OFFLINE);
-          connectionLost(
-              (wasWelcomed ? "lost the connection to " : "cannot reach ")
-                  + config.relay()
-                  + ": "
-                  + reason);
-          scheduleReconnect();
+          attemptFailed(c, reason, wasWelcomed);
         }
       };
 
   private void dispatch(Reply r) {
     ServerMessage m = r.message();
+    if (m instanceof ServerMessage.Error e && e.retry() && e.code().closes()) {
+      // The relay is stopping (or finds us too slow) and closes the connection: leave now, so
+      // that the next relay gets the in-flight batches without waiting for the close.
+      conn.close(e.code().wireName() + ": " + e.message());
+      return;
+    }
     if (!welcomed) {
       if (m instanceof ServerMessage.Welcome w) {
         welcome(w);
@@ -584,17 +662,25 @@ public final class SyncEngine implements AutoCloseable {
 
   private void welcome(ServerMessage.Welcome w) {
     welcomed = true;
-    if (offlineReason != null) {
-      offlineReason = null;
-      listeners.forEach(Listener::reconnected);
-    }
+    offlineReason = null;
+    passedOver = rotation.connected();
+    URI at = rotation.current();
+    listeners.forEach(l -> l.connected(at, passedOver));
     user = w.user();
     limits = w.limits();
     if (!misbehaved) {
       backoff.reset();
+      RelayConnection welcomedOn = conn;
+      schedule(
+          () -> {
+            if (conn == welcomedOn && welcomed) {
+              rotation.stable();
+            }
+          },
+          STABLE_AFTER_MILLIS);
     }
     misbehaved = false;
-    log.debug("Connected to {} as {}", config.relay(), user);
+    log.debug("Connected to {} as {}", at, user);
     for (DocumentLink l : List.copyOf(links.values())) {
       if (l.session().sync().state().inFlight() == null) {
         l.session().setLimits(limits.maxBatchOperations(), limits.maxMessageBytes());
@@ -826,7 +912,7 @@ public final class SyncEngine implements AutoCloseable {
       return;
     }
     long delay = backoff.nextDelayMillis();
-    log.debug("Reconnecting to {} in {} ms", config.relay(), delay);
+    log.debug("Reconnecting to {} in {} ms", rotation.current(), delay);
     schedule(this::connect, delay);
   }
 

@@ -20,11 +20,6 @@ public final class EditorApp {
         : null;
   }
 
-  /** Why {@code url} is not a relay address, or null when it is one (or empty: offline). */
-  public static String checkRelay(String url) {
-    return SettingsDialog.checkRelay(url);
-  }
-
   /**
    * Opens a window on {@code store} (already open; the window closes it) and returns it once shown.
    *

@@ -186,8 +186,9 @@ final class EditorMenus {
 
   /**
    * The text area's own keys: every menu shortcut (a key the text area also binds, such as F2 for
-   * its bookmarks, does what the menu says), a second redo and zoom key, find and replace (the text area keeps Ctrl+H for backspace), and Ctrl+S, which only
-   * reassures, since edits are always saved.
+   * its bookmarks, does what the menu says), a second redo and zoom key, find and replace (the text
+   * area keeps Ctrl+H for backspace), and Ctrl+S, which only reassures, since edits are always
+   * saved.
    */
   void bindKeys(JComponent area) {
     shortcuts.forEach(

@@ -87,7 +87,7 @@ public final class EditorWindow extends JFrame {
         new DocumentSidebar(d -> openDocument(d.id()), menus.documentMenu(), actions::newDocument);
     this.documents =
         new DocumentListFeed(store, sidebar, this::session, this::documentsListed, this::problem);
-    this.sync = new WindowSync(store, this::syncProblem);
+    this.sync = new WindowSync(store, this::syncProblem, status::showConnection);
     setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
     addWindowListener(
         new WindowAdapter() {
@@ -422,6 +422,10 @@ public final class EditorWindow extends JFrame {
   private void startSync() {
     sync.start(settings, menus.offline());
     if (sync.engine() == null) {
+      status.showConnection(
+          settings.relays().isEmpty()
+              ? "No relay set: working offline (Sync › Settings)"
+              : "Working offline (Sync › Work offline)");
       DocumentSession s = session();
       status.showStatus(s == null ? null : s.status(), s == null ? 0 : s.revision());
     }

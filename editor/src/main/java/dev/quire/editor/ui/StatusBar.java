@@ -41,6 +41,8 @@ final class StatusBar extends JPanel {
 
   private final JPanel left = new JPanel();
   private final JPanel people = new JPanel();
+  private SyncStatus shown; // the status on show, or null
+  private String connection; // the connection in words, or null
 
   StatusBar() {
     setLayout(new SideBySide());
@@ -73,6 +75,8 @@ final class StatusBar extends JPanel {
   /** The current document's sync status; null when no document is open. */
   void showStatus(SyncStatus s, long rev) {
     if (s == null) {
+      shown = null;
+      state.setToolTipText(wrappedTooltip());
       state.setText("No document open");
       state.setIcon(null);
       progress.setVisible(false);
@@ -83,7 +87,8 @@ final class StatusBar extends JPanel {
     }
     state.setIcon(new Dot(colourOf(s.state())));
     state.setText(words(s));
-    state.setToolTipText(s.error());
+    shown = s;
+    state.setToolTipText(wrappedTooltip());
     boolean catching = s.state() == SyncStatus.State.CATCHING_UP && s.toCatchUp() > 0;
     progress.setVisible(catching);
     if (catching) {
@@ -92,6 +97,27 @@ final class StatusBar extends JPanel {
     }
     unsent.setText(s.unacknowledged() == 0 ? "all edits sent" : s.unacknowledged() + " unsent");
     revision.setText("rev " + rev);
+  }
+
+  /** The connection in words (which relay, or why none), shown as the state's tooltip. */
+  void showConnection(String description) {
+    connection = description;
+    state.setToolTipText(wrappedTooltip());
+  }
+
+  /** The document's sync error when it has one, else the connection; plain text. */
+  private String tooltip() {
+    return shown != null && shown.error() != null ? shown.error() : connection;
+  }
+
+  /** The tooltip wrapped to a readable width: reasons naming several relays run long. */
+  private String wrappedTooltip() {
+    String t = tooltip();
+    if (t == null || t.length() < 80) {
+      return t;
+    }
+    String escaped = t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    return "<html><body style='width: 420px'>" + escaped + "</body></html>";
   }
 
   void showCaret(int line, int column) {
@@ -141,6 +167,11 @@ final class StatusBar extends JPanel {
 
   String stateText() {
     return state.getText();
+  }
+
+  /** The state's tooltip as plain text. */
+  String stateTooltip() {
+    return tooltip();
   }
 
   String unsentText() {

@@ -3,9 +3,11 @@ package dev.quire.editor.ui;
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.Settings;
 import dev.quire.editor.sync.SyncEngine;
+import dev.quire.editor.sync.SyncStatus;
 import java.net.URI;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javax.swing.SwingUtilities;
 
 /**
@@ -18,11 +20,17 @@ final class WindowSync {
 
   private final LocalStore store;
   private final BiConsumer<String, String> problems; // document (null: the relay), message
+  private final Consumer<String> connection;
   private SyncEngine engine;
 
-  WindowSync(LocalStore store, BiConsumer<String, String> problems) {
+  /**
+   * @param problems told of each problem sync reports, with its document (null: the relay)
+   * @param connection told the connection in words whenever it changes (which relay, or why none)
+   */
+  WindowSync(LocalStore store, BiConsumer<String, String> problems, Consumer<String> connection) {
     this.store = store;
     this.problems = problems;
+    this.connection = connection;
   }
 
   /** The running engine, or null when offline. */
@@ -33,21 +41,34 @@ final class WindowSync {
   /** Starts an engine for {@code settings}, unless offline; stops the one running first. */
   void start(Settings settings, boolean offline) {
     stop();
-    if (settings.relayUrl().isEmpty() || offline) {
+    if (settings.relays().isEmpty() || offline) {
       return;
     }
     SyncEngine.Config config =
         SyncEngine.Config.of(
-            URI.create(settings.relayUrl()),
-            settings.token(),
-            settings.displayName(),
-            settings.colour());
-    engine = new SyncEngine(store, EDT, config);
+            settings.relays(), settings.token(), settings.displayName(), settings.colour());
+    SyncEngine started = new SyncEngine(store, EDT, config);
+    engine = started;
     engine.addListener(
         new SyncEngine.Listener() {
           @Override
           public void problem(String doc, String message) {
             problems.accept(doc, message);
+          }
+
+          @Override
+          public void statusChanged(SyncStatus status) {
+            connection.accept(started.connectionDescription());
+          }
+
+          @Override
+          public void connectionLost(String reason) {
+            connection.accept(started.connectionDescription());
+          }
+
+          @Override
+          public void connected(URI relay, String passedOver) {
+            connection.accept(started.connectionDescription());
           }
         });
     engine.start();

@@ -257,6 +257,79 @@ class CliMessagesTest {
     assertThat(err.toString().split("UNAUTHORIZED", -1)).hasSize(2);
   }
 
+  @Test
+  void sync_withTheFirstRelayDown_usesTheNext_andSaysWhich() throws Exception {
+    importNotes();
+    String dead = "ws://127.0.0.1:" + freePort();
+    try (TestRelay relay = TestRelay.start(dir.resolve("relay"))) {
+      String token = relay.user("alice");
+      String relays = dead + "," + relay.uri();
+      assertThat(run("sync", "--profile", profile(), "--relay", relays, "--token", token))
+          .isEqualTo(ExitCodes.OK);
+      assertThat(err.toString())
+          .contains(
+              "quire sync: connected to "
+                  + relay.uri()
+                  + " ("
+                  + dead
+                  + ": connection refused: nothing listens on "
+                  + dead.substring("ws://".length())
+                  + ")");
+      assertThat(out.toString()).contains("notes\tsynced");
+      // Remembered as a list: the next sync tries both again, in order.
+      assertThat(run("sync", "--profile", profile())).isEqualTo(ExitCodes.OK);
+      assertThat(err.toString()).contains("connected to " + relay.uri() + " (" + dead + ": ");
+    }
+  }
+
+  @Test
+  void sync_withNoRelayReachable_namesEachAndWhy() throws Exception {
+    importNotes();
+    String first = "ws://127.0.0.1:" + freePort();
+    String second = "ws://127.0.0.1:" + freePort();
+    assertThat(
+            run(
+                "sync",
+                "--profile",
+                profile(),
+                "--relay",
+                first + "," + second,
+                "--token",
+                "t",
+                "--timeout",
+                "2"))
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString())
+        .contains(
+            "cannot reach any of the 2 relays: "
+                + first
+                + ": connection refused: nothing listens on "
+                + first.substring("ws://".length())
+                + "; "
+                + second
+                + ": connection refused")
+        .contains("not synced after 2 s");
+  }
+
+  @Test
+  void sync_withABadRelayEntry_namesIt_andSavesNothing() throws Exception {
+    importNotes();
+    for (String[] bad :
+        new String[][] {
+          {"ws://a:1,,ws://b:2", "relay address 2 in \"ws://a:1,,ws://b:2\" is empty"},
+          {"ws://a:1,http://b:2", "relay address \"http://b:2\" does not start with ws://"},
+          {"ws://a:1,ws://a:1", "relay address \"ws://a:1\" is given twice"},
+          {"ws://a:1, ws://b:2", "relay address \" ws://b:2\" contains a space"}
+        }) {
+      assertThat(run("sync", "--profile", profile(), "--relay", bad[0], "--token", "t"))
+          .as(bad[0])
+          .isEqualTo(ExitCodes.USAGE);
+      assertThat(err.toString()).as(bad[0]).contains("--relay: " + bad[1]);
+    }
+    assertThat(run("sync", "--profile", profile())).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("no relay"); // nothing was saved
+  }
+
   /** sync --watch names the document on each line, and says when the relay goes away. */
   @Test
   void syncWatch_namesTheDocument_andSaysWhenTheRelayIsLost() throws Exception {

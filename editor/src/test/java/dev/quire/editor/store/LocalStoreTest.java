@@ -46,7 +46,7 @@ class LocalStoreTest {
   @Test
   void settings_roundTripAndStartEmpty() throws Exception {
     assertThat(store.settings().get()).isEqualTo(Settings.empty());
-    Settings s = new Settings("ws://127.0.0.1:7070", "tok", "Alice", "#ff0000");
+    Settings s = Settings.of("ws://127.0.0.1:7070,wss://b.example.org", "tok", "Alice", "#ff0000");
     store.saveSettings(s).get();
     reopen();
     assertThat(store.settings().get()).isEqualTo(s);

@@ -51,6 +51,73 @@ class RelayKillTest {
     }
   }
 
+  /**
+   * Two relay addresses; the relay process serving them is killed with SIGKILL mid-stream, and the
+   * next one starts on the same data under the other address (as relays sharing one database): the
+   * clients move over by themselves, every edit is there exactly once, and they converge.
+   */
+  @Test
+  void relayKilledDuringSync_clientsFailOverToTheOtherAddressAndConverge() throws Exception {
+    Path data = dir.resolve("relay");
+    String at;
+    String bt;
+    try (RelayStore store = RelayStore.open(data, 2)) {
+      at = store.users().add("alice");
+      bt = store.users().add("bob");
+      store.documents().create("doc", "Doc", "alice", 1);
+      store.documents().setRole("doc", "bob", Role.EDITOR);
+    }
+    int[] ports = {freePort(), freePort()};
+    List<URI> relays =
+        List.of(
+            URI.create("ws://127.0.0.1:" + ports[0] + "/"),
+            URI.create("ws://127.0.0.1:" + ports[1] + "/"));
+    Process relay = startRelay(data, ports[0]);
+    try (TestClient alice =
+            new TestClient(
+                dir.resolve("alice"),
+                new SyncEngine.Config(relays, at, "alice", "#112233", 20, 500));
+        TestClient bob =
+            new TestClient(
+                dir.resolve("bob"), new SyncEngine.Config(relays, bt, "bob", "#112233", 20, 500))) {
+      alice.addRemoteDocument("doc");
+      bob.addRemoteDocument("doc");
+      DocumentSession a = alice.open("doc");
+      DocumentSession b = bob.open("doc");
+      alice.start();
+      bob.start();
+      Typist ta = new Typist(31);
+      Typist tb = new Typist(32);
+      int each = 0;
+      for (int round = 1; round <= 3; round++) {
+        for (int i = 0; i < 20; i++) {
+          alice.owner.run(() -> ta.type(a));
+          bob.owner.run(() -> tb.type(b));
+          each++;
+          Thread.sleep(5); // typing pace: the relay works, and is killed, between keystrokes
+        }
+        relay.destroyForcibly(); // SIGKILL, batches in flight
+        relay.waitFor(30, TimeUnit.SECONDS);
+        relay = startRelay(data, ports[round % 2]); // the other address, the same history
+      }
+      alice.awaitSettled();
+      bob.awaitSettled();
+      long total = 2L * each;
+      TestClient.await(
+          "both at " + total,
+          () -> alice.onOwner(a::revision) == total && bob.onOwner(b::revision) == total);
+      assertThat(alice.onOwner(alice.engine::relay)).isEqualTo(relays.get(1));
+      assertThat(alice.text(a)).isEqualTo(bob.text(b));
+      List<Revision> ra = alice.store.revisions("doc", 1, total).get();
+      assertThat(ra).isEqualTo(bob.store.revisions("doc", 1, total).get());
+      assertThat(ra.stream().filter(r -> r.author().equals("alice")).count()).isEqualTo(each);
+      assertThat(ra.stream().filter(r -> r.author().equals("bob")).count()).isEqualTo(each);
+    } finally {
+      relay.destroyForcibly();
+      relay.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void relayKilledDuringSync_clientsReconnectByThemselvesAndConverge() throws Exception {
     Path data = dir.resolve("relay");

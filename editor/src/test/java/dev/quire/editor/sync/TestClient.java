@@ -22,11 +22,14 @@ final class TestClient implements AutoCloseable {
   final List<String> problems = new CopyOnWriteArrayList<>();
 
   TestClient(Path profile, URI relay, String token, String name) {
+    this(profile, new SyncEngine.Config(relay, token, name, "#112233", 20, 500));
+  }
+
+  TestClient(Path profile, SyncEngine.Config config) {
     this.profile = profile;
     this.store = LocalStore.open(profile);
-    this.owner = OwnerThread.start("owner-" + name);
-    this.engine =
-        new SyncEngine(store, owner, new SyncEngine.Config(relay, token, name, "#112233", 20, 500));
+    this.owner = OwnerThread.start("owner-" + config.displayName());
+    this.engine = new SyncEngine(store, owner, config);
     owner.run(
         () ->
             engine.addListener(

@@ -32,6 +32,17 @@ public final class TestRelay implements AutoCloseable {
     return r;
   }
 
+  /**
+   * Starts a relay on {@code port} over {@code dataDir}, which another relay (stopped first: the
+   * embedded store takes one process at a time) may have used: a relay sharing the other's history.
+   */
+  public static TestRelay startOn(Path dataDir, int port) {
+    TestRelay r = new TestRelay(dataDir);
+    r.relay = Relay.start(r.config(port));
+    r.port = r.relay.port();
+    return r;
+  }
+
   private RelayConfig config(int port) {
     return RelayConfig.builder(dataDir)
         .port(port)

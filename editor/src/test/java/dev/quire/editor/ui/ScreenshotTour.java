@@ -14,8 +14,8 @@ import javax.swing.SwingUtilities;
 
 /**
  * Takes the screenshots in docs/: two real windows co-editing the demo's document, in the light and
- * the dark theme, the View menu, the find bar, and one working offline. Run under a 1600x900 display: {@code
- * bench/screenshots.sh}.
+ * the dark theme, the View menu, the find bar, and one working offline. Run under a 1600x900
+ * display: {@code bench/screenshots.sh}.
  */
 public final class ScreenshotTour {
   private ScreenshotTour() {}

@@ -20,7 +20,11 @@ class SettingsAndFilesTest {
     assertThat(SettingsDialog.checkRelay("wss://relay.example.org")).isNull();
     assertThat(SettingsDialog.checkRelay("http://127.0.0.1:7070")).contains("ws://");
     assertThat(SettingsDialog.checkRelay("ws:///path")).contains("host");
-    assertThat(SettingsDialog.checkRelay("ws://a b")).startsWith("Not an address");
+    assertThat(SettingsDialog.checkRelay("ws://a b")).contains("\"ws://a b\"", "space");
+    assertThat(SettingsDialog.checkRelay("ws://a:1,ws://b:2")).isNull();
+    assertThat(SettingsDialog.checkRelay("ws://a:1,http://b:2"))
+        .startsWith("Relay address \"http://b:2\"")
+        .contains("ws://");
   }
 
   @Test

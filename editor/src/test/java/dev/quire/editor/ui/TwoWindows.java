@@ -46,7 +46,7 @@ final class TwoWindows implements AutoCloseable {
   private EditorWindow window(
       Path profile, String token, String name, String colour, Rectangle bounds) {
     LocalStore store = LocalStore.open(profile);
-    Settings s = new Settings(relay.uri().toString(), token, name, colour);
+    Settings s = Settings.of(relay.uri().toString(), token, name, colour);
     store.saveSettings(s).join();
     return EditorApp.show(store, s, bounds, false, null);
   }

@@ -47,10 +47,16 @@ public interface DocumentStore {
   /**
    * Creates a document owned by {@code owner}, at head 0.
    *
-   * @param payload how the relay treats its operations (never null)
+   * @param payload how the relay treats its operations, or null to follow the relay's configured
+   *     default (as documents stored before it was recorded do)
    * @return false when the id is taken, by a live or a deleted document (nothing changed)
    */
   boolean create(String id, String title, String owner, long nowMillis, PayloadKind payload);
+
+  /** Creates a document that follows the relay's configured payload kind (tools, tests). */
+  default boolean create(String id, String title, String owner, long nowMillis) {
+    return create(id, title, owner, nowMillis, null);
+  }
 
   /** The document's row, deleted or not. */
   Optional<DocumentRow> find(String id);

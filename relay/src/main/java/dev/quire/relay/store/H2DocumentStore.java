@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -29,7 +28,6 @@ final class H2DocumentStore implements DocumentStore {
   @Override
   public boolean create(
       String id, String title, String owner, long nowMillis, PayloadKind payload) {
-    Objects.requireNonNull(payload, "payload == null");
     return db.change(
         "creating document " + id,
         changes -> {
@@ -184,7 +182,7 @@ final class H2DocumentStore implements DocumentStore {
   }
 
   private static String wireName(PayloadKind kind) {
-    return kind.name().toLowerCase(Locale.ROOT);
+    return kind == null ? null : kind.name().toLowerCase(Locale.ROOT);
   }
 
   private static PayloadKind payloadKind(String stored) {

@@ -43,12 +43,37 @@ final class Dispatcher {
   /** The longest a flooding connection's close waits for the answers owed to it. */
   static final long DRAIN_TIMEOUT_MILLIS = 5_000;
 
+  /** The relay's own request: another process moved a document on. */
+  private static final String MOVED = "moved";
+
   /** How long an idle actor of a live document is kept before it is dropped. */
   static final long KEEP_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   Dispatcher(RelayContext ctx) {
     this.ctx = ctx;
     ctx.timer().scheduleWithFixedDelay(this::dropIdle, 500, 500, TimeUnit.MILLISECONDS);
+    ctx.store().feed().listen(this::moved);
+  }
+
+  /**
+   * Another relay process stored batches of {@code doc} up to {@code head}: a document in memory
+   * catches up (one that is not reads it all when next asked).
+   */
+  private void moved(String doc, long head) {
+    if (shuttingDown) {
+      return;
+    }
+    RequestHeader about = new RequestHeader(null, MOVED, doc);
+    try {
+      actors.computeIfPresent(
+          doc,
+          (id, a) -> {
+            a.run(null, about, x -> a.moved(head));
+            return a;
+          });
+    } catch (RejectedExecutionException e) {
+      // stopping: nobody is left to tell
+    }
   }
 
   void opened(Session s) {

@@ -1,9 +1,5 @@
 package dev.quire.relay;
 
-import dev.quire.ot.codec.MalformedMessageException;
-import dev.quire.ot.codec.OperationCodec;
-import dev.quire.ot.operation.OperationMismatchException;
-import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
@@ -13,8 +9,6 @@ import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
-import dev.quire.ot.sync.Batch;
-import dev.quire.ot.sync.Canonicaliser;
 import dev.quire.relay.SequencerState.ClientKey;
 import dev.quire.relay.store.AppendOutcome;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
@@ -22,7 +16,6 @@ import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.StoreException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,6 +66,7 @@ final class DocumentActor {
   private RuntimeException loadFailure; // why the last read failed, for the request that needs it
   private DocumentRow row; // null when the document does not exist
   private SequencerState state; // read on the first submit after a load
+  private PayloadPolicy policy; // what is done with the operations of the document in row
   // Committed batches not yet sent to the subscribers. They go out together, in one message (see
   // scheduleLive): one frame per subscriber for many batches rather than one per batch, which is
   // what bounds a document with hundreds of authors.
@@ -371,6 +365,10 @@ final class DocumentActor {
     s.answer(rid, new ServerMessage.History(id, page, head, complete));
   }
 
+  private int interval() {
+    return ctx.config().checkpointInterval();
+  }
+
   /** The most bytes of batches in one page or live message: it stays within the message limit. */
   private long pageBytes() {
     return Math.max(1, ctx.config().limits().maxMessageBytes() - WireSequenced.PAGE_OVERHEAD_BYTES);
@@ -433,8 +431,8 @@ final class DocumentActor {
       }
       byte[] digest = BatchDigest.of(wb);
       ClientKey key = new ClientKey(s.user(), wb.clientId());
-      HistoryStore.StoredBatch last = state().latest().get(key);
-      if (last != null && wb.batchSeq() <= last.batchSeq()) {
+      HistoryStore.StoredBatch last = state().sequencer().repeated(key, wb.batchSeq());
+      if (last != null) {
         if (committing > 0) {
           throw new WaitForCommits(); // answer a resend only once what it names is committed
         }
@@ -445,7 +443,13 @@ final class DocumentActor {
                     .history()
                     .findBatchAtOrAfter(id, s.user(), wb.clientId(), wb.batchSeq())
                     .orElse(last);
-        answerResend(s, rid, wb, digest, earlier);
+        Sequencer.requireSameBatch(wb, digest, earlier);
+        ctx.metrics().batchesDeduplicated.inc();
+        sendLive(); // the revisions before it first
+        s.answer(
+            rid,
+            new ServerMessage.Ack(
+                id, wb.batchSeq(), earlier.firstRevision(), earlier.timestampMillis()));
         return;
       }
       sequence(s, rid, wb, digest, key);
@@ -455,84 +459,28 @@ final class DocumentActor {
     }
   }
 
-  private void answerResend(
-      Session s, String rid, WireBatch wb, byte[] digest, HistoryStore.StoredBatch earlier) {
-    if (earlier.batchSeq() != wb.batchSeq()) {
-      throw new Refusal(
-          ErrorCode.BATCH_CONFLICT,
-          "batch "
-              + wb.batchSeq()
-              + " of client "
-              + wb.clientId()
-              + " comes after its batch "
-              + earlier.batchSeq()
-              + ": batches must be sent in order");
-    }
-    if (!Arrays.equals(digest, earlier.digest())) {
-      throw new Refusal(
-          ErrorCode.BATCH_CONFLICT,
-          "batch "
-              + wb.batchSeq()
-              + " of client "
-              + wb.clientId()
-              + " was sequenced before with other content");
-    }
-    ctx.metrics().batchesDeduplicated.inc();
-    sendLive(); // the revisions before it first
-    s.answer(
-        rid,
-        new ServerMessage.Ack(
-            id, wb.batchSeq(), earlier.firstRevision(), earlier.timestampMillis()));
-  }
-
   /**
-   * Gives the batch its revisions and hands it to the committer. Memory moves on at once, so the
+   * Gives the batch its revisions and hands it to the appender. Memory moves on at once, so the
    * next submit can be sequenced while this one commits; the ack and the broadcast wait for the
    * commit ({@link #committed}).
    */
   private void sequence(Session s, String rid, WireBatch wb, byte[] digest, ClientKey key) {
-    long head = row.head();
-    if (wb.baseRevision() > head) {
-      throw new Refusal(
-          ErrorCode.BASE_AHEAD,
-          "batch base revision " + wb.baseRevision() + " is beyond the head revision " + head);
-    }
-    List<TextOperation> canonical = null;
-    List<String> canonicalJson = null;
-    String checkpoint = null;
     SequencerState st = state();
-    if (!ctx.config().opaque()) {
-      DocumentText t = st.text();
-      if (st.unreadable() != null) {
-        throw new Refusal(ErrorCode.UNREADABLE_DOCUMENT, st.unreadable());
-      }
-      canonical = canonicalise(t, wb);
-      canonicalJson = new ArrayList<>(canonical.size());
-      for (TextOperation op : canonical) {
-        canonicalJson.add(OperationCodec.toJson(op));
-      }
-      long last = head + wb.size();
-      int every = ctx.config().checkpointInterval();
-      if (last / every > head / every) {
-        checkpoint = t.textAfter(canonical);
-      }
+    if (committing > 0 && !ctx.appender().isOnlyWriter()) {
+      throw new WaitForCommits(); // others write too: one append of this document at a time
     }
-    WireSequenced entry = new WireSequenced(head + 1, s.user(), System.currentTimeMillis(), wb);
+    Sequencer sequencer = st.sequencer();
+    sequencer.requireKnownBase(wb);
+    PayloadPolicy.Prepared prepared = policy.prepare(st, sequencer.head(), wb);
+    WireSequenced entry = sequencer.assign(key, wb, digest, System.currentTimeMillis());
     HistoryStore.Append append =
-        new HistoryStore.Append(id, entry, canonicalJson, digest, checkpoint);
+        new HistoryStore.Append(id, entry, prepared.canonicalJson(), digest, prepared.checkpoint());
     long sequencedIn = epoch;
     committing++;
     unfinished.incrementAndGet();
     row = row.withHead(entry.lastRevision(), entry.timestampMillis());
-    if (canonical != null) {
-      st.text().applied(canonical);
-    }
-    st.latest()
-        .put(
-            key,
-            new HistoryStore.StoredBatch(
-                wb.batchSeq(), entry.firstRevision(), wb.size(), entry.timestampMillis(), digest));
-    // A lone submit (nothing of this document in flight or queued behind it, the committer idle)
+    policy.placed(st, prepared);
+    // A lone submit (nothing of this document in flight or queued behind it, the appender idle)
     // commits here: two thread hand-overs fewer. Otherwise it joins the next group, so that many
     // submits share a commit while this thread sequences the next ones.
     if (committing > 1
@@ -545,29 +493,20 @@ final class DocumentActor {
     }
   }
 
-  /** The outcome of a batch handed to the committer, in the order they were handed over. */
+  /** The outcome of a batch handed to the appender, in the order they were handed over. */
   private void committed(
       Session s, String rid, WireSequenced entry, long sequencedIn, AppendOutcome outcome) {
-    StoreException failure = failureOf(outcome);
     committing--;
     unfinished.decrementAndGet();
     WireBatch wb = entry.batch();
-    if (failure != null) {
-      log.error(
-          "Document {}: committing revisions from {} failed", id, entry.firstRevision(), failure);
-      if (sequencedIn == epoch) {
-        invalidate(); // memory is ahead of the database: read it again
-      }
-      ctx.metrics().rejected(ErrorCode.INTERNAL, wb.size());
-      s.error(
-          ErrorCode.INTERNAL,
-          "the relay could not store the batch: " + failure.getMessage(),
-          new RequestHeader(rid, SUBMIT, id));
+    if (outcome != AppendOutcome.COMMITTED) {
+      notCommitted(s, rid, entry, sequencedIn, outcome);
       return;
     }
     if (sequencedIn != epoch) {
       invalidate(); // it was read again meanwhile, without this batch
     }
+    ctx.store().feed().publish(id, entry.lastRevision());
     ctx.metrics().operationsAccepted.inc(wb.size());
     if (!subscribers.contains(s)) {
       // A subscriber learns of its batch among the others; anyone else needs an ack.
@@ -583,16 +522,101 @@ final class DocumentActor {
     }
   }
 
-  private StoreException failureOf(AppendOutcome outcome) {
-    if (outcome == AppendOutcome.COMMITTED) {
-      return null;
-    } else if (outcome instanceof AppendOutcome.Failed f) {
-      return f.cause();
-    } else if (outcome instanceof AppendOutcome.Conflict c) {
-      return new StoreException(
-          "another writer took the revisions; the head of " + id + " is " + c.head());
+  /**
+   * A batch was not stored. When the storage failed, its sender is told so. When another writer
+   * took the revisions (or had stored this very batch, sent to it before), the document catches up
+   * on what it missed and the submit runs again: placed after those batches with the next
+   * revisions, or answered as the resend it is.
+   */
+  private void notCommitted(
+      Session s, String rid, WireSequenced entry, long sequencedIn, AppendOutcome outcome) {
+    WireBatch wb = entry.batch();
+    if (outcome instanceof AppendOutcome.Failed f) {
+      StoreException failure = f.cause();
+      log.error(
+          "Document {}: committing revisions from {} failed", id, entry.firstRevision(), failure);
+      if (sequencedIn == epoch) {
+        invalidate(); // memory is ahead of the database: read it again
+      }
+      ctx.metrics().rejected(ErrorCode.INTERNAL, wb.size());
+      s.error(
+          ErrorCode.INTERNAL,
+          "the relay could not store the batch: " + failure.getMessage(),
+          new RequestHeader(rid, SUBMIT, id));
+      return;
     }
-    return new StoreException("the batch is stored already");
+    log.debug("Document {}: revisions from {} were {}", id, entry.firstRevision(), outcome);
+    ClientMessage.Submit again = new ClientMessage.Submit(id, wb);
+    defer(
+        new Deferred(s, new RequestHeader(rid, SUBMIT, id), x -> submit(x, rid, again), true),
+        true);
+    if (sequencedIn == epoch) {
+      catchUp(entry.firstRevision() - 1);
+    } else {
+      invalidate(); // read again meanwhile: the submit reads it once more, up to date
+    }
+  }
+
+  /**
+   * Another relay process stored batches of this document up to {@code head}: when that is beyond
+   * what this one holds, it catches up, sending them to its subscribers.
+   */
+  void moved(long head) {
+    if (row == null || row.deleted() || head <= row.head()) {
+      return;
+    }
+    if (committing > 0) {
+      throw new WaitForCommits(); // what is in flight first (a conflict catches up by itself)
+    }
+    catchUp(row.head());
+  }
+
+  /** What the document looked like after other writers' batches, read on a loader thread. */
+  private record CatchUp(DocumentRow row, List<WireSequenced> missed, SequencerState state) {}
+
+  /**
+   * Reads the batches other writers stored after revision {@code from} and the document as they
+   * left it; then sends them to the subscribers and takes the state read. Every request waits
+   * meanwhile.
+   */
+  private void catchUp(long from) {
+    try {
+      loadFirst(() -> readCatchUp(from), this::installCatchUp);
+    } catch (RuntimeException e) { // an earlier read failed, or stopping: read it all again
+      log.warn("Document {}: catching up failed: {}", id, e.toString());
+      invalidate();
+    }
+  }
+
+  private CatchUp readCatchUp(long from) {
+    DocumentRow r = ctx.loader().row(id).orElse(null);
+    if (r == null || r.deleted()) {
+      return new CatchUp(r, List.of(), null);
+    }
+    List<WireSequenced> missed = new ArrayList<>();
+    int pageSize = ctx.config().limits().pageSize();
+    for (long after = from; after < r.head(); ) {
+      List<WireSequenced> page = ctx.store().history().page(id, after, pageSize, pageBytes());
+      if (page.isEmpty()) {
+        break;
+      }
+      for (WireSequenced b : page) {
+        if (b.firstRevision() > from) {
+          missed.add(b);
+        }
+      }
+      after = page.get(page.size() - 1).lastRevision();
+    }
+    return new CatchUp(r, missed, ctx.loader().sequencerState(r));
+  }
+
+  private void installCatchUp(CatchUp c) {
+    installRow(c.row());
+    state = c.state();
+    live.addAll(c.missed());
+    if (!live.isEmpty() && !liveFlushQueued) {
+      scheduleLive();
+    }
   }
 
   /**
@@ -673,20 +697,6 @@ final class DocumentActor {
     liveAnswers.clear();
   }
 
-  private static List<TextOperation> canonicalise(DocumentText text, WireBatch wb) {
-    Batch batch;
-    try {
-      batch = wb.toBatch();
-    } catch (MalformedMessageException e) {
-      throw new Refusal(ErrorCode.MALFORMED, e.getMessage());
-    }
-    try {
-      return Canonicaliser.canonicalise(text, batch);
-    } catch (OperationMismatchException e) {
-      throw new Refusal(ErrorCode.OPERATION_MISMATCH, e.getMessage());
-    }
-  }
-
   // ---- state ----
 
   /**
@@ -703,6 +713,7 @@ final class DocumentActor {
 
   private void installRow(DocumentRow r) {
     row = r;
+    policy = r == null ? null : PayloadPolicy.of(ctx.config().payloadKindOf(r), interval());
     exists = row != null && !row.deleted();
     state = null;
     epoch++;

@@ -1,6 +1,7 @@
 package dev.quire.relay;
 
 import dev.quire.ot.protocol.Limits;
+import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.PayloadKind;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -49,6 +50,11 @@ public record RelayConfig(
   /** How documents created on this relay treat their operations, and documents stored without. */
   public PayloadKind payloadKind() {
     return opaque ? PayloadKind.OPAQUE : PayloadKind.READABLE;
+  }
+
+  /** How the relay treats {@code row}'s operations: as recorded, else {@link #payloadKind()}. */
+  public PayloadKind payloadKindOf(DocumentRow row) {
+    return row.payload() != null ? row.payload() : payloadKind();
   }
 
   public static final int DEFAULT_PORT = 7070;

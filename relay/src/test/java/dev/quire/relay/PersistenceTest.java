@@ -313,7 +313,8 @@ class PersistenceTest {
     try (Relay relay = RelayFixture.start(dir, b -> b.opaque(true))) {
       token = relay.store().users().add("alice");
       TestClient alice = TestClient.login(relay.port(), token, "ca");
-      RelayFixture.create(alice, "doc");
+      // Stored without a payload kind, as before schema version 7: it follows the relay's mode.
+      relay.store().documents().create("doc", "Doc", "alice", System.currentTimeMillis());
       for (int i = 0; i < 25; i++) {
         alice.send(new ClientMessage.Submit("doc", append("ca", i + 1, i, i, "x")));
         alice.expectAck();

@@ -42,6 +42,17 @@ public interface BatchAppender extends AutoCloseable {
     return false;
   }
 
+  /**
+   * True when no other process appends to this storage: an append then conflicts only if an earlier
+   * one failed, so a caller may give a document's next append before the earlier ones are decided.
+   * When false, a caller gives one append per document at a time: a later one could be stored at
+   * the revisions a conflicting earlier one was meant to take, after content it was never placed
+   * after. The default is false.
+   */
+  default boolean isOnlyWriter() {
+    return false;
+  }
+
   /** True when every append given has been told its outcome. */
   boolean isIdle();
 

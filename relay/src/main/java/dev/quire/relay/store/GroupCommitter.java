@@ -168,6 +168,12 @@ public final class GroupCommitter implements BatchAppender {
     }
   }
 
+  /** True: the data directory is locked by this process, which is its only writer. */
+  @Override
+  public boolean isOnlyWriter() {
+    return true;
+  }
+
   /** True when nothing is queued or being written to the journal, so every outcome was told. */
   @Override
   public boolean isIdle() {

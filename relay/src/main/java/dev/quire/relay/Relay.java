@@ -64,12 +64,23 @@ public final class Relay implements AutoCloseable {
 
   /** Starts a relay whose documents are read through {@code around} the store's loader. */
   static Relay start(RelayConfig config, UnaryOperator<DocumentLoader> around) {
+    return start(config, around, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a relay on the storage {@code storage} makes of the configured one (tests: other
+   * writers), whose documents are read through {@code around} the store's loader.
+   */
+  static Relay start(
+      RelayConfig config,
+      UnaryOperator<DocumentLoader> around,
+      UnaryOperator<RelayStorage> storage) {
     requireFree(config.bind(), config.port(), "--port");
     requireFree(config.bind(), config.metricsPort(), "--metrics-port");
     // Reads mostly wait (for H2 to take in the journal, for the disk), so there are more loader
     // threads than cores: two documents per core slow to wake still leave room for hellos.
     int loaders = 2 * config.workerThreads();
-    RelayStorage store = openStorage(config, config.workerThreads() + loaders + 4);
+    RelayStorage store = storage.apply(openStorage(config, config.workerThreads() + loaders + 4));
     ExecutorService pool = Executors.newFixedThreadPool(config.workerThreads(), named("quire-doc"));
     ExecutorService loadPool = Executors.newFixedThreadPool(loaders, named("quire-load"));
     DocumentLoader loader = around.apply(new StoreDocumentLoader(store, config));

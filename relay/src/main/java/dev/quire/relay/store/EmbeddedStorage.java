@@ -175,7 +175,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
       return false;
     }
     try {
-      return db.read("health check", conn -> conn.isValid(1));
+      return db.read(Database.Scope.NONE, "health check", conn -> conn.isValid(1));
     } catch (StoreException e) {
       return false;
     }

@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  *       transaction, and empties the journal from time to time once H2 has it all.
  * </ol>
  *
- * <p>Every read of the database first waits until the appends given before it are in H2 ({@link
- * Database#beforeAccess}), so nobody ever reads a history that lacks an acknowledged batch. The
- * journal thread checks that each append continues its document's head, so that what it writes
- * always applies to H2 later; an append that does not fails alone, storing nothing.
+ * <p>A read of a document's history first waits until that document's appends given before it are
+ * in H2 ({@link Database.AppendGate}), so nobody ever reads a history that lacks an acknowledged
+ * batch; reads of other documents, users and roles do not wait for it. The journal thread checks
+ * that each append continues its document's head, so that what it writes always applies to H2
+ * later; an append that does not fails alone, storing nothing.
  */
-public final class GroupCommitter implements BatchAppender {
+public final class GroupCommitter implements BatchAppender, Database.AppendGate {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_GROUP = 2048;
   private static final int MAX_APPLY_GROUP = 4 * MAX_GROUP;
@@ -86,6 +87,10 @@ public final class GroupCommitter implements BatchAppender {
   private long handed; // guarded by handing
   private long settled; // guarded by handing; notified on change
   private long behindOps; // operations in the journal and not yet in H2; guarded by handing
+  // For each document, the count of appends given up to and including its last one: a read of the
+  // document waits until settled reaches it. Guarded by handing; settled entries are pruned.
+  private final Map<String, long[]> lastHandedOf = new HashMap<>();
+  private int pruneAt = 4096;
 
   private volatile StoreException broken; // H2 failed to take what the journal holds
   private volatile boolean closed;
@@ -98,7 +103,7 @@ public final class GroupCommitter implements BatchAppender {
     this.commitThread = new Thread(this::commitLoop, "quire-commit");
     journalThread.setDaemon(true);
     commitThread.setDaemon(true);
-    db.beforeAccess(this::awaitStored);
+    db.gate(this);
     journalThread.start();
     commitThread.start();
   }
@@ -119,6 +124,7 @@ public final class GroupCommitter implements BatchAppender {
     }
     synchronized (handing) {
       handed++;
+      handedFor(append.doc());
       unjournaled.incrementAndGet();
       queue.add(new Item(append, callback));
     }
@@ -144,6 +150,7 @@ public final class GroupCommitter implements BatchAppender {
           return false; // others go first, in order
         }
         handed++;
+        handedFor(append.doc());
       }
       failure = writeJournal(List.of(new Item(append, callback)))[0];
     } finally {
@@ -185,31 +192,69 @@ public final class GroupCommitter implements BatchAppender {
     return broken;
   }
 
+  /** Records that {@code doc}'s latest append is the one just given. Holds handing. */
+  private void handedFor(String doc) {
+    long[] last = lastHandedOf.get(doc);
+    if (last == null) {
+      if (lastHandedOf.size() >= pruneAt) {
+        lastHandedOf.values().removeIf(l -> l[0] <= settled);
+        pruneAt = Math.max(4096, 2 * lastHandedOf.size());
+      }
+      last = new long[1];
+      lastHandedOf.put(doc, last);
+    }
+    last[0] = handed;
+  }
+
   /**
-   * Waits until every append given before this call is in H2 (or failed). Called before every read
-   * or write of the database other than this committer's own.
+   * Waits until every append given before this call is in H2 (or failed). Called before reads that
+   * concern every document (listing them, backups).
    */
-  void awaitStored() {
+  @Override
+  public void awaitAll() {
     if (Thread.currentThread() == commitThread) {
       return;
     }
     synchronized (handing) {
-      // The journal thread (telling outcomes) waits only for what it has written already.
-      long target = Thread.currentThread() == journalThread ? journaled : handed;
-      if (settled < target) {
-        toApply.add(WAKE);
+      awaitSettled(handed);
+    }
+  }
+
+  /**
+   * Waits until every append of {@code doc} given before this call is in H2 (or failed), and no
+   * longer: appends of other documents given after that document's last one are not waited for.
+   */
+  @Override
+  public void awaitDocument(String doc) {
+    if (Thread.currentThread() == commitThread) {
+      return;
+    }
+    synchronized (handing) {
+      long[] last = lastHandedOf.get(doc);
+      if (last != null) {
+        awaitSettled(last[0]);
       }
-      boolean interrupted = false;
-      while (settled < target && commitThread.isAlive()) {
-        try {
-          handing.wait(100);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+    }
+  }
+
+  /** Waits, holding handing, until {@code target} appends are settled. */
+  private void awaitSettled(long target) {
+    if (Thread.currentThread() == journalThread) {
+      target = Math.min(target, journaled); // it waits only for what it has written already
+    }
+    if (settled < target) {
+      toApply.add(WAKE);
+    }
+    boolean interrupted = false;
+    while (settled < target && commitThread.isAlive()) {
+      try {
+        handing.wait(100);
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -541,7 +586,7 @@ public final class GroupCommitter implements BatchAppender {
     } finally {
       writing.unlock();
     }
-    db.beforeAccess(null);
+    db.gate(null);
   }
 
   /**

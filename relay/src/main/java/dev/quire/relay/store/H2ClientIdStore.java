@@ -36,6 +36,7 @@ final class H2ClientIdStore implements ClientIdStore {
     }
     String owner =
         db.change(
+            Database.Scope.NONE,
             "binding client id " + clientId,
             changes -> {
               String found = ownerOf(changes.connection(), clientId);

@@ -29,6 +29,7 @@ final class H2DocumentStore implements DocumentStore {
   public boolean create(
       String id, String title, String owner, long nowMillis, PayloadKind payload) {
     return db.change(
+        Database.Scope.NONE, // a new document has no appends to wait for
         "creating document " + id,
         changes -> {
           if (find(changes.connection(), id).isPresent()) {
@@ -51,13 +52,14 @@ final class H2DocumentStore implements DocumentStore {
   /** The document's row, deleted or not. */
   @Override
   public Optional<DocumentRow> find(String id) {
-    return db.read("reading document " + id, c -> find(c, id));
+    return db.read(Database.Scope.document(id), "reading document " + id, c -> find(c, id));
   }
 
   /** The user's role on a live document, if any. */
   @Override
   public Optional<Role> role(String id, String user) {
     return db.read(
+        Database.Scope.NONE,
         "reading roles of " + id,
         c -> {
           try (PreparedStatement s =
@@ -104,6 +106,7 @@ final class H2DocumentStore implements DocumentStore {
   @Override
   public void rename(String id, String title, long nowMillis) {
     update(
+        id,
         "renaming " + id,
         "UPDATE documents SET title = ?, last_change = ? WHERE id = ?",
         title,
@@ -114,6 +117,7 @@ final class H2DocumentStore implements DocumentStore {
   @Override
   public void markDeleted(String id, long nowMillis) {
     update(
+        id,
         "deleting " + id,
         "UPDATE documents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
         nowMillis,
@@ -124,6 +128,7 @@ final class H2DocumentStore implements DocumentStore {
   @Override
   public void setRole(String id, String user, Role role) {
     db.change(
+        Database.Scope.NONE,
         "sharing " + id,
         changes -> {
           if (role == null) {
@@ -138,8 +143,10 @@ final class H2DocumentStore implements DocumentStore {
         });
   }
 
-  private void update(String what, String sql, Object... args) {
+  /** Changes the row of {@code id} once its appends are in (its head is written with them). */
+  private void update(String id, String what, String sql, Object... args) {
     db.change(
+        Database.Scope.document(id),
         what,
         changes -> {
           changes.update(sql, args);

@@ -33,6 +33,7 @@ public final class H2HistoryStore implements HistoryStore {
    */
   public void append(Append a) {
     db.inTransaction(
+        Database.Scope.document(a.doc()),
         "appending to " + a.doc(),
         c -> {
           try (AppendWriter w = new AppendWriter(c)) {
@@ -55,6 +56,7 @@ public final class H2HistoryStore implements HistoryStore {
   @Override
   public List<LatestBatch> latestBatches(String doc) {
     return db.read(
+        Database.Scope.document(doc),
         "reading the batches of " + doc,
         c -> {
           List<LatestBatch> out = new ArrayList<>();
@@ -87,6 +89,7 @@ public final class H2HistoryStore implements HistoryStore {
   public Optional<StoredBatch> findBatchAtOrAfter(
       String doc, String author, String clientId, long seq) {
     return db.read(
+        Database.Scope.document(doc),
         "looking up a batch of " + doc,
         c -> {
           try (PreparedStatement s =
@@ -120,6 +123,7 @@ public final class H2HistoryStore implements HistoryStore {
   @Override
   public List<WireSequenced> page(String doc, long afterRevision, int pageSize, long maxBytes) {
     return db.read(
+        Database.Scope.document(doc),
         "reading the history of " + doc,
         c -> {
           long start = batchStart(c, doc, afterRevision + 1);
@@ -157,6 +161,7 @@ public final class H2HistoryStore implements HistoryStore {
   @Override
   public Optional<Checkpoint> checkpoint(String doc, long revision) {
     return db.read(
+        Database.Scope.document(doc),
         "reading a checkpoint of " + doc,
         c -> {
           try (PreparedStatement s =
@@ -190,6 +195,7 @@ public final class H2HistoryStore implements HistoryStore {
   /** A one-value aggregate query on (doc, revision); empty when SQL gives NULL (no rows). */
   private OptionalLong aggregate(String what, String sql, String doc, long revision) {
     return db.read(
+        Database.Scope.document(doc),
         what,
         c -> {
           try (PreparedStatement s = c.prepareStatement(sql)) {
@@ -208,6 +214,7 @@ public final class H2HistoryStore implements HistoryStore {
   @Override
   public List<String> canonical(String doc, long from, long to) {
     return db.read(
+        Database.Scope.document(doc),
         "reading the history of " + doc,
         c -> {
           List<String> out = new ArrayList<>((int) Math.max(0, to - from + 1));
@@ -283,6 +290,7 @@ public final class H2HistoryStore implements HistoryStore {
   @Override
   public long missingCanonical(String doc) {
     return db.read(
+        Database.Scope.document(doc),
         "reading the history of " + doc,
         c -> {
           try (PreparedStatement s =
@@ -303,6 +311,7 @@ public final class H2HistoryStore implements HistoryStore {
   public void fillDerived(
       String doc, long firstRevision, List<String> canonical, List<Checkpoint> checkpoints) {
     db.inTransaction(
+        Database.Scope.document(doc),
         "filling in derived history of " + doc,
         c -> {
           // Rows written before V5 keep their canonical operations in the log.

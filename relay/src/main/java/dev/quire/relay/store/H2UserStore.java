@@ -26,6 +26,7 @@ final class H2UserStore implements UserStore {
     Ids.requireUserName(name);
     String token = Tokens.generate();
     db.change(
+        Database.Scope.NONE,
         "adding user " + name,
         changes -> {
           if (exists(changes.connection(), name)) {
@@ -45,6 +46,7 @@ final class H2UserStore implements UserStore {
   @Override
   public void ensure(String name) {
     db.change(
+        Database.Scope.NONE,
         "ensuring user " + name,
         changes -> {
           if (!exists(changes.connection(), name)) {
@@ -62,6 +64,7 @@ final class H2UserStore implements UserStore {
   public String issueToken(String name) {
     String token = Tokens.generate();
     db.change(
+        Database.Scope.NONE,
         "issuing a token for " + name,
         changes -> {
           requireActive(changes.connection(), name);
@@ -75,6 +78,7 @@ final class H2UserStore implements UserStore {
   @Override
   public void revoke(String name) {
     db.change(
+        Database.Scope.NONE,
         "revoking user " + name,
         changes -> {
           requireActive(changes.connection(), name);
@@ -94,6 +98,7 @@ final class H2UserStore implements UserStore {
   public Optional<String> authenticate(String token) {
     byte[] hash = Tokens.hash(token);
     return db.read(
+        Database.Scope.NONE,
         "checking a token",
         c -> {
           try (PreparedStatement s =
@@ -112,6 +117,7 @@ final class H2UserStore implements UserStore {
   @Override
   public boolean isActive(String name) {
     return db.read(
+        Database.Scope.NONE,
         "looking up user " + name,
         c -> {
           try (PreparedStatement s =
@@ -127,6 +133,7 @@ final class H2UserStore implements UserStore {
   @Override
   public List<UserInfo> list() {
     return db.read(
+        Database.Scope.NONE,
         "listing users",
         c -> {
           List<UserInfo> out = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -219,6 +220,49 @@ class GroupCommitterTest {
       committer.append(append("a", i, i), f -> done.countDown());
       assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(store.history().page("a", i - 1, 10)).hasSize(1);
+    }
+  }
+
+  @Test
+  void aReadOfOneDocument_doesNotWaitForAnotherDocumentsPendingAppends() throws Exception {
+    // The journal thread is held in the outcome of a's first append, so a's second append stays
+    // pending (given, not yet in the journal nor in H2) until the test lets it go.
+    CountDownLatch inOutcome = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    committer.append(
+        append("a", 1, 1),
+        outcome -> {
+          inOutcome.countDown();
+          try {
+            release.await(25, TimeUnit.SECONDS); // longer than any read below may take
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertThat(inOutcome.await(10, TimeUnit.SECONDS)).isTrue();
+    CountDownLatch secondDone = new CountDownLatch(1);
+    committer.append(append("a", 2, 2), outcome -> secondDone.countDown());
+    try {
+      // Another document's history, users, roles: answered while a's append is pending.
+      CompletableFuture<Integer> otherDocument =
+          CompletableFuture.supplyAsync(() -> store.history().page("b", 0, 10).size());
+      assertThat(otherDocument.get(5, TimeUnit.SECONDS)).isZero();
+      CompletableFuture<Boolean> user =
+          CompletableFuture.supplyAsync(() -> store.users().isActive("alice"));
+      assertThat(user.get(5, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Boolean> role =
+          CompletableFuture.supplyAsync(() -> store.documents().role("a", "alice").isPresent());
+      assertThat(role.get(5, TimeUnit.SECONDS)).isTrue();
+
+      // a's own history waits for it: it cannot be read before the append is let go.
+      CompletableFuture<Integer> sameDocument =
+          CompletableFuture.supplyAsync(() -> store.history().page("a", 0, 10).size());
+      assertThat(sameDocument).isNotDone();
+      release.countDown();
+      assertThat(sameDocument.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+      assertThat(secondDone.await(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      release.countDown();
     }
   }
 

@@ -1,18 +1,29 @@
 package dev.quire.relay.store;
 
 import dev.quire.ot.protocol.Ids;
+import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Users and their tokens. A token is shown once, when made, and stored only as its hash. */
+/**
+ * Users and their tokens. A token is shown once, when made, and stored only as its hash. The active
+ * tokens' hashes are read at start and kept in memory with every change made through this store:
+ * the embedded database has no other writer, so checking a token costs no query (the relay checks
+ * an upgrade request's token on a network thread).
+ */
 final class H2UserStore implements UserStore {
   private final Database db;
+  private final Object tokensLock = new Object(); // held across a token change and its cache update
+  private final Map<ByteBuffer, String> activeTokens; // hash to user
 
   H2UserStore(Database db) {
     this.db = db;
+    this.activeTokens = readActiveTokens();
   }
 
   /**
@@ -25,6 +36,14 @@ final class H2UserStore implements UserStore {
   public String add(String name) {
     Ids.requireUserName(name);
     String token = Tokens.generate();
+    synchronized (tokensLock) {
+      addUser(name, token);
+      tokenIssued(name, token);
+    }
+    return token;
+  }
+
+  private void addUser(String name, String token) {
     db.change(
         Database.Scope.NONE,
         "adding user " + name,
@@ -39,7 +58,6 @@ final class H2UserStore implements UserStore {
           insertToken(changes, name, token);
           return null;
         });
-    return token;
   }
 
   /** Makes sure {@code name} exists (open mode's guest), without a token. */
@@ -63,6 +81,14 @@ final class H2UserStore implements UserStore {
   @Override
   public String issueToken(String name) {
     String token = Tokens.generate();
+    synchronized (tokensLock) {
+      addToken(name, token);
+      tokenIssued(name, token);
+    }
+    return token;
+  }
+
+  private void addToken(String name, String token) {
     db.change(
         Database.Scope.NONE,
         "issuing a token for " + name,
@@ -71,12 +97,22 @@ final class H2UserStore implements UserStore {
           insertToken(changes, name, token);
           return null;
         });
-    return token;
+  }
+
+  private void tokenIssued(String name, String token) {
+    activeTokens.put(ByteBuffer.wrap(Tokens.hash(token)), name);
   }
 
   /** Revokes the user and every token they have. Their documents and history stay. */
   @Override
   public void revoke(String name) {
+    synchronized (tokensLock) {
+      revokeUser(name);
+      activeTokens.values().removeIf(name::equals);
+    }
+  }
+
+  private void revokeUser(String name) {
     db.change(
         Database.Scope.NONE,
         "revoking user " + name,
@@ -96,20 +132,25 @@ final class H2UserStore implements UserStore {
   /** The active user a token belongs to, if the token is known and not revoked. */
   @Override
   public Optional<String> authenticate(String token) {
-    byte[] hash = Tokens.hash(token);
+    return Optional.ofNullable(activeTokens.get(ByteBuffer.wrap(Tokens.hash(token))));
+  }
+
+  private Map<ByteBuffer, String> readActiveTokens() {
     return db.read(
         Database.Scope.NONE,
-        "checking a token",
+        "reading the tokens",
         c -> {
+          Map<ByteBuffer, String> out = new ConcurrentHashMap<>();
           try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT u.name FROM tokens t JOIN users u ON u.name = t.user_name"
-                      + " WHERE t.hash = ? AND t.revoked_at IS NULL AND u.revoked_at IS NULL")) {
-            s.setBytes(1, hash);
-            try (ResultSet rs = s.executeQuery()) {
-              return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                  c.prepareStatement(
+                      "SELECT t.hash, u.name FROM tokens t JOIN users u ON u.name = t.user_name"
+                          + " WHERE t.revoked_at IS NULL AND u.revoked_at IS NULL");
+              ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+              out.put(ByteBuffer.wrap(rs.getBytes(1)), rs.getString(2));
             }
           }
+          return out;
         });
   }
 

@@ -37,7 +37,11 @@ public interface UserStore {
    */
   void revoke(String name);
 
-  /** The active user a token belongs to, if the token is known and not revoked. */
+  /**
+   * The active user a token belongs to, if the token is known and not revoked. The relay calls it
+   * on its network threads (for the token of an upgrade request), so it must not wait on I/O:
+   * implementations answer from memory, kept current with the changes made to tokens and users.
+   */
   Optional<String> authenticate(String token);
 
   /** True when {@code name} is a user who has not been revoked. */

@@ -317,13 +317,13 @@ final class Dispatcher {
       ctx.loadPool().execute(() -> list(s, id, l.after()));
     } else if (m instanceof ClientMessage.Create c) {
       String doc = c.doc() != null ? c.doc() : UUID.randomUUID().toString();
-      onDocument(doc, s, about.withDoc(doc), (a, x) -> a.create(x, id, c));
+      onDocument(doc, s, about.withDoc(doc), (a, x) -> a.admin().create(x, id, c));
     } else if (m instanceof ClientMessage.Rename rn) {
-      onDocument(rn.doc(), s, about, (a, x) -> a.rename(x, id, rn));
+      onDocument(rn.doc(), s, about, (a, x) -> a.admin().rename(x, id, rn));
     } else if (m instanceof ClientMessage.Delete d) {
-      onDocument(d.doc(), s, about, (a, x) -> a.delete(x, id));
+      onDocument(d.doc(), s, about, (a, x) -> a.admin().delete(x, id));
     } else if (m instanceof ClientMessage.Share sh) {
-      onDocument(sh.doc(), s, about, (a, x) -> a.share(x, id, sh));
+      onDocument(sh.doc(), s, about, (a, x) -> a.admin().share(x, id, sh));
     } else if (m instanceof ClientMessage.Open o) {
       onDocument(o.doc(), s, about, (a, x) -> a.open(x, id, o));
     } else if (m instanceof ClientMessage.Unsubscribe u) {

@@ -1,7 +1,6 @@
 package dev.quire.relay;
 
 import dev.quire.ot.protocol.ClientMessage;
-import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.RequestHeader;
@@ -17,17 +16,13 @@ import dev.quire.relay.store.StoreException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.java_websocket.framing.Framedata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,14 +40,14 @@ final class DocumentActor {
   private final String id;
   private final RelayContext ctx;
   private final SerialExecutor executor;
+  private final LiveFanout fanout;
+  private final DocumentAdmin admin;
   private final Consumer<DocumentActor> onIdle;
   private final AtomicInteger queued = new AtomicInteger(); // requests queued or running
   // Batches handed to the committer whose outcome has not been handled, plus deferred requests.
   private final AtomicInteger unfinished = new AtomicInteger();
-  private volatile int subscriberCount;
   private volatile long lastActiveNanos = System.nanoTime();
   private volatile boolean exists; // the document exists and is live, as last read
-  private final Set<Session> subscribers = new LinkedHashSet<>();
   private final Map<String, Optional<Role>> roles = new HashMap<>();
   // Submits run while earlier batches are still being committed (their state in memory is already
   // the new one); every other request waits in here until those commits are done, and so does
@@ -67,19 +62,6 @@ final class DocumentActor {
   private DocumentRow row; // null when the document does not exist
   private SequencerState state; // read on the first submit after a load
   private PayloadPolicy policy; // what is done with the operations of the document in row
-  // Committed batches not yet sent to the subscribers. They go out together, in one message (see
-  // scheduleLive): one frame per subscriber for many batches rather than one per batch, which is
-  // what bounds a document with hundreds of authors.
-  private final List<WireSequenced> live = new ArrayList<>();
-  // Subscribers whose submit the batches in live answer: told once those are sent.
-  private final List<Map.Entry<Session, String>> liveAnswers = new ArrayList<>();
-  private boolean liveFlushQueued;
-  private long lastLiveNanos = System.nanoTime() - LIVE_INTERVAL_CAP_NANOS;
-  // Sending costs about the same per subscriber whatever a message holds, so a document with many
-  // subscribers sends at most once per this much per subscriber (capped): 300 subscribers, once
-  // every 15 ms. A lone submit after a quiet spell goes at once.
-  private static final long LIVE_INTERVAL_PER_SUBSCRIBER_NANOS = 50_000;
-  private static final long LIVE_INTERVAL_CAP_NANOS = 20_000_000;
 
   /** A request waiting for the commits before it; {@code quiet}: it needs all of them done. */
   private static final class Deferred {
@@ -122,15 +104,62 @@ final class DocumentActor {
     this.ctx = ctx;
     this.onIdle = onIdle;
     this.executor = new SerialExecutor(ctx.pool(), ctx.pendingTasks());
+    this.admin = new DocumentAdmin(this, id, ctx);
+    this.fanout =
+        new LiveFanout(
+            id,
+            ctx,
+            executor,
+            new LiveFanout.Tasks() {
+              @Override
+              public void started() {
+                queued.incrementAndGet();
+              }
+
+              @Override
+              public void finished() {
+                DocumentActor.this.finished();
+              }
+            },
+            this::release);
   }
 
   String id() {
     return id;
   }
 
+  /** Creating, renaming, deleting and sharing this document. */
+  DocumentAdmin admin() {
+    return admin;
+  }
+
+  /** The document's row as last read or changed; null when there is none. */
+  DocumentRow row() {
+    return row;
+  }
+
+  /** A row just written: the document is otherwise as it was. */
+  void rowChanged(DocumentRow r) {
+    row = r;
+  }
+
+  /** Remembers a role just changed (null: none). */
+  void roleChanged(String user, Role role) {
+    roles.put(user, Optional.ofNullable(role));
+  }
+
+  /** Forgets every role read. */
+  void forgetRoles() {
+    roles.clear();
+  }
+
+  LiveFanout fanout() {
+    return fanout;
+  }
+
   /** True when nothing is queued or committing and nobody is subscribed: it may be dropped. */
   boolean isIdle() {
-    return queued.get() == 0 && unfinished.get() == 0 && subscriberCount == 0;
+    return queued.get() == 0 && unfinished.get() == 0 && fanout.count() == 0;
   }
 
   /** True when nothing is queued, deferred or committing. */
@@ -168,7 +197,7 @@ final class DocumentActor {
   /** Runs a request, or defers it to the front of the queue when it must wait for commits. */
   private void attempt(Deferred d) {
     if (!SUBMIT.equals(d.request.type())) {
-      sendLive(); // whatever it answers or changes comes after the batches already committed
+      fanout.flush(); // whatever it answers or changes comes after the batches already committed
     }
     try {
       d.work.accept(d.session);
@@ -255,83 +284,6 @@ final class DocumentActor {
     }
   }
 
-  // ---- documents ----
-
-  void create(Session s, String rid, ClientMessage.Create m) {
-    load();
-    String user = s.user();
-    if (row != null) {
-      if (!row.deleted() && row.owner().equals(user)) {
-        s.answer(rid, new ServerMessage.Created(row.info(Role.OWNER))); // a retried create
-        return;
-      }
-      // The same answer whoever holds the id, and whether it was deleted: it says the id is
-      // taken, never by whom (see docs/protocol.md, create).
-      throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
-    }
-    long now = System.currentTimeMillis();
-    if (!ctx.store().documents().create(id, m.title(), user, now, ctx.config().payloadKind())) {
-      invalidate();
-      throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
-    }
-    installRow(ctx.loader().row(id).orElse(null)); // just written: a quick read
-    DocumentInfo info = row.info(Role.OWNER);
-    s.answer(rid, new ServerMessage.Created(info));
-    ctx.userSessions().send(user, new ServerMessage.Available(info), s);
-  }
-
-  void rename(Session s, String rid, ClientMessage.Rename m) {
-    requireRole(s, Role.EDITOR);
-    long now = System.currentTimeMillis();
-    ctx.store().documents().rename(id, m.title(), now);
-    row = ctx.store().documents().find(id).orElse(null);
-    ServerMessage.Renamed renamed = new ServerMessage.Renamed(id, m.title());
-    sendToAll(renamed, s, rid);
-  }
-
-  void delete(Session s, String rid) {
-    requireRole(s, Role.OWNER);
-    ctx.store().documents().markDeleted(id, System.currentTimeMillis());
-    ServerMessage.Deleted deleted = new ServerMessage.Deleted(id);
-    sendToAll(deleted, s, rid);
-    for (Session sub : List.copyOf(subscribers)) {
-      unsubscribe(sub);
-    }
-    invalidate();
-    roles.clear();
-  }
-
-  void share(Session s, String rid, ClientMessage.Share m) {
-    requireRole(s, Role.OWNER);
-    if (ctx.config().openMode()) {
-      throw new Refusal(ErrorCode.FORBIDDEN, "roles do not apply in open mode");
-    }
-    if (m.user().equals(row.owner())) {
-      throw new Refusal(ErrorCode.FORBIDDEN, "the owner's role cannot change");
-    }
-    if (!ctx.store().users().isActive(m.user())) {
-      throw new Refusal(ErrorCode.UNKNOWN_USER, "no user named " + m.user());
-    }
-    ctx.store().documents().setRole(id, m.user(), m.role());
-    roles.put(m.user(), Optional.ofNullable(m.role()));
-    if (m.role() == null) {
-      for (Session sub : List.copyOf(subscribers)) {
-        if (sub.user().equals(m.user())) {
-          unsubscribe(sub);
-          sub.send(new ServerMessage.Unsubscribed(id));
-        }
-      }
-    }
-    s.answer(rid, new ServerMessage.Shared(id, m.user(), m.role()));
-    ctx.userSessions()
-        .send(
-            m.user(),
-            m.role() == null
-                ? new ServerMessage.Unavailable(id)
-                : new ServerMessage.Available(row.info(m.role())),
-            s);
-  }
-
   // ---- history ----
 
   void open(Session s, String rid, ClientMessage.Open m) {
@@ -360,7 +312,7 @@ final class DocumentActor {
     long last = page.isEmpty() ? after : page.get(page.size() - 1).lastRevision();
     boolean complete = last >= head;
     if (complete) {
-      subscribe(s);
+      fanout.subscribe(s);
     }
     s.answer(rid, new ServerMessage.History(id, page, head, complete));
   }
@@ -369,9 +321,8 @@ final class DocumentActor {
     return ctx.config().checkpointInterval();
   }
 
-  /** The most bytes of batches in one page or live message: it stays within the message limit. */
   private long pageBytes() {
-    return Math.max(1, ctx.config().limits().maxMessageBytes() - WireSequenced.PAGE_OVERHEAD_BYTES);
+    return LiveFanout.pageBytes(ctx.config());
   }
 
   /**
@@ -394,22 +345,22 @@ final class DocumentActor {
   }
 
   void unsubscribeRequest(Session s, String rid) {
-    unsubscribe(s);
+    fanout.unsubscribe(s);
     s.answer(rid, new ServerMessage.Unsubscribed(id));
   }
 
   void sessionClosed(Session s) {
-    unsubscribe(s);
+    fanout.unsubscribe(s);
   }
 
   void presence(Session s, String rid, ClientMessage.Presence m) {
-    if (!subscribers.contains(s)) {
+    if (!fanout.contains(s)) {
       throw new Refusal(ErrorCode.NOT_SUBSCRIBED, "open document " + id + " before presence");
     }
     ServerMessage.PresenceOf p =
         new ServerMessage.PresenceOf(
             id, s.id(), s.user(), m.revision(), m.selection(), m.name(), m.colour());
-    broadcast(ProtocolCodec.encode(p), s);
+    fanout.broadcast(ProtocolCodec.encode(p), s);
     s.answered(rid); // relayed: presence has no answer of its own
   }
 
@@ -445,7 +396,7 @@ final class DocumentActor {
                     .orElse(last);
         Sequencer.requireSameBatch(wb, digest, earlier);
         ctx.metrics().batchesDeduplicated.inc();
-        sendLive(); // the revisions before it first
+        fanout.flush(); // the revisions before it first
         s.answer(
             rid,
             new ServerMessage.Ack(
@@ -508,17 +459,14 @@ final class DocumentActor {
     }
     ctx.store().feed().publish(id, entry.lastRevision());
     ctx.metrics().operationsAccepted.inc(wb.size());
-    if (!subscribers.contains(s)) {
+    if (!fanout.contains(s)) {
       // A subscriber learns of its batch among the others; anyone else needs an ack.
       s.answer(
           rid,
           new ServerMessage.Ack(id, wb.batchSeq(), entry.firstRevision(), entry.timestampMillis()));
+      fanout.add(entry);
     } else {
-      liveAnswers.add(Map.entry(s, rid)); // its batch in the next sequenced message answers it
-    }
-    live.add(entry);
-    if (!liveFlushQueued) {
-      scheduleLive();
+      fanout.committed(entry, s, rid); // its batch in the next sequenced message answers it
     }
   }
 
@@ -613,88 +561,7 @@ final class DocumentActor {
   private void installCatchUp(CatchUp c) {
     installRow(c.row());
     state = c.state();
-    live.addAll(c.missed());
-    if (!live.isEmpty() && !liveFlushQueued) {
-      scheduleLive();
-    }
-  }
-
-  /**
-   * Arranges for the committed batches to be sent: at once when nothing else is queued and the
-   * document has not sent for a while; otherwise after the queued outcomes, or when the interval
-   * since its last send is over.
-   */
-  private void scheduleLive() {
-    liveFlushQueued = true;
-    long interval =
-        Math.min(LIVE_INTERVAL_CAP_NANOS, subscribers.size() * LIVE_INTERVAL_PER_SUBSCRIBER_NANOS);
-    long wait = lastLiveNanos + interval - System.nanoTime();
-    if (wait <= 0 && !executor.hasQueued()) {
-      sendLive(); // nothing else to wait for
-      return;
-    }
-    queued.incrementAndGet(); // not idle while batches wait to be sent
-    try {
-      if (wait <= 0) {
-        executor.executeUrgent(this::sendLiveTask);
-      } else {
-        ctx.timer()
-            .schedule(
-                () -> {
-                  try {
-                    executor.executeUrgent(this::sendLiveTask);
-                  } catch (RuntimeException e) { // shutting down: clients catch up on reconnect
-                    queued.decrementAndGet();
-                  }
-                },
-                wait,
-                TimeUnit.NANOSECONDS);
-      }
-    } catch (RuntimeException e) { // shutting down: send now
-      queued.decrementAndGet();
-      sendLive();
-    }
-  }
-
-  private void sendLiveTask() {
-    try {
-      sendLive();
-    } finally {
-      finished();
-    }
-  }
-
-  /**
-   * Sends the committed batches not yet sent to every subscriber, in messages of at most a page of
-   * revisions and of bytes, each encoded once for all.
-   */
-  private void sendLive() {
-    liveFlushQueued = false;
-    if (live.isEmpty()) {
-      return;
-    }
-    lastLiveNanos = System.nanoTime();
-    int pageSize = ctx.config().limits().pageSize();
-    long pageBytes = pageBytes();
-    int from = 0;
-    while (from < live.size()) {
-      int to = from;
-      long revisions = 0;
-      long bytes = 0;
-      do {
-        revisions += live.get(to).batch().size();
-        bytes += live.get(to).wireBytesBound();
-        to++;
-      } while (to < live.size()
-          && revisions + live.get(to).batch().size() <= pageSize
-          && bytes + live.get(to).wireBytesBound() <= pageBytes);
-      String json = ProtocolCodec.encode(new ServerMessage.Sequenced(id, live.subList(from, to)));
-      sendToSubscribers(json, null);
-      from = to;
-    }
-    live.clear();
-    liveAnswers.forEach(a -> a.getKey().answered(a.getValue()));
-    liveAnswers.clear();
+    fanout.addAll(c.missed());
   }
 
   // ---- state ----
@@ -705,13 +572,13 @@ final class DocumentActor {
    *
    * @throws WaitForLoad when it must be read first
    */
-  private void load() {
+  void load() {
     if (!loaded) {
       throw loadFirst(() -> ctx.loader().row(id).orElse(null), this::installRow);
     }
   }
 
-  private void installRow(DocumentRow r) {
+  void installRow(DocumentRow r) {
     row = r;
     policy = r == null ? null : PayloadPolicy.of(ctx.config().payloadKindOf(r), interval());
     exists = row != null && !row.deleted();
@@ -721,7 +588,7 @@ final class DocumentActor {
   }
 
   /** Forgets what was read: the next request reads it again. */
-  private void invalidate() {
+  void invalidate() {
     loaded = false;
     state = null;
     generation++;
@@ -807,7 +674,7 @@ final class DocumentActor {
   }
 
   /** Refuses unless the session's user has at least {@code needed} on a live document. */
-  private void requireRole(Session s, Role needed) {
+  void requireRole(Session s, Role needed) {
     load();
     Role role = roleOf(s.user());
     if (role == null) {
@@ -838,61 +705,5 @@ final class DocumentActor {
       throw loadFirst(() -> ctx.loader().role(id, user), r -> roles.put(user, r));
     }
     return role.orElse(null);
-  }
-
-  private void subscribe(Session s) {
-    if (s.isClosing()) {
-      return;
-    }
-    if (subscribers.add(s)) {
-      subscriberCount = subscribers.size();
-      s.subscriptions.add(id);
-      if (subscribers.size() == 1) {
-        ctx.openDocuments().incrementAndGet();
-      }
-    }
-    if (s.isClosing()) {
-      // It closed meanwhile, perhaps before its close was seen to concern this document: the
-      // subscription must not outlive it.
-      unsubscribe(s);
-    }
-  }
-
-  private void unsubscribe(Session s) {
-    sendLive(); // it is owed what was committed while it was subscribed
-    if (subscribers.remove(s)) {
-      subscriberCount = subscribers.size();
-      s.subscriptions.remove(id);
-      if (subscribers.isEmpty()) {
-        ctx.openDocuments().decrementAndGet();
-        release();
-      }
-      broadcast(ProtocolCodec.encode(new ServerMessage.Leave(id, s.id(), s.user())), s);
-    }
-  }
-
-  /** Sends to every subscriber except {@code except}, after the committed batches not yet sent. */
-  private void broadcast(String json, Session except) {
-    sendLive();
-    sendToSubscribers(json, except);
-  }
-
-  /** Sends to every subscriber except {@code except} (may be null). */
-  private void sendToSubscribers(String json, Session except) {
-    List<Framedata> frames = null; // encoded once for everybody (all share one draft)
-    for (Session sub : subscribers) {
-      if (sub != except) {
-        if (frames == null) {
-          frames = sub.frames(json);
-        }
-        sub.sendFrames(json, frames);
-      }
-    }
-  }
-
-  /** Sends to {@code requester}, as the answer to its request {@code rid}, and every subscriber. */
-  private void sendToAll(ServerMessage m, Session requester, String rid) {
-    requester.answer(rid, m);
-    broadcast(ProtocolCodec.encode(m), requester);
   }
 }

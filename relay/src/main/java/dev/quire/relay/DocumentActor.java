@@ -13,26 +13,27 @@ import dev.quire.relay.store.AppendOutcome;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.StoreException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One document's sequencer. Every request about the document runs on its own {@link
- * SerialExecutor}, one at a time, so sequence, commit, acknowledge and broadcast happen in one
- * order for everyone, while other documents proceed in parallel. What it reads to wake up (the
- * document's row, roles, the sequencer's state) is read on the loader threads while its requests
- * wait, so a document that is slow to read never holds a thread other documents need. All fields
- * are confined to that executor.
+ * One document in the relay: the glue between its parts. Every request about the document runs on
+ * its own {@link SerialExecutor}, one at a time ({@link RequestScheduler}), so sequence, commit,
+ * acknowledge and broadcast happen in one order for everyone, while other documents proceed in
+ * parallel. It checks roles, pages history, and sequences submits: the {@link Sequencer} numbers
+ * and deduplicates them, the document's {@link PayloadPolicy} reads them or not, the storage's
+ * appender commits them (or reports that another writer took the revisions: then it catches up and
+ * sequences the batch again), and {@link LiveFanout} sends them to the subscribers. {@link
+ * DocumentAdmin} creates, renames, deletes and shares it. What it reads to wake up (the row, roles,
+ * the sequencer's state) is read on the loader threads while its requests wait. All fields are
+ * confined to the executor.
  */
 final class DocumentActor {
   private static final Logger log = LoggerFactory.getLogger(DocumentActor.class);
@@ -43,60 +44,14 @@ final class DocumentActor {
   private final LiveFanout fanout;
   private final DocumentAdmin admin;
   private final Consumer<DocumentActor> onIdle;
-  private final AtomicInteger queued = new AtomicInteger(); // requests queued or running
-  // Batches handed to the committer whose outcome has not been handled, plus deferred requests.
-  private final AtomicInteger unfinished = new AtomicInteger();
-  private volatile long lastActiveNanos = System.nanoTime();
+  private final RequestScheduler scheduler;
   private volatile boolean exists; // the document exists and is live, as last read
   private final Map<String, Optional<Role>> roles = new HashMap<>();
-  // Submits run while earlier batches are still being committed (their state in memory is already
-  // the new one); every other request waits in here until those commits are done, and so does
-  // every request behind it, which keeps each connection's requests in order.
-  private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
-  private int committing; // batches handed to the committer, outcome not yet handled
   private long epoch; // counts reloads: outcomes of batches sequenced before one are stale
   private boolean loaded;
-  private long generation; // counts invalidations: a read started before one is not installed
-  private boolean loading; // a read is in flight on the loader; every request waits meanwhile
-  private RuntimeException loadFailure; // why the last read failed, for the request that needs it
   private DocumentRow row; // null when the document does not exist
   private SequencerState state; // read on the first submit after a load
   private PayloadPolicy policy; // what is done with the operations of the document in row
-
-  /** A request waiting for the commits before it; {@code quiet}: it needs all of them done. */
-  private static final class Deferred {
-    final Session session;
-    final RequestHeader request;
-    final Consumer<Session> work;
-    boolean quiet;
-
-    Deferred(Session session, RequestHeader request, Consumer<Session> work, boolean quiet) {
-      this.session = session;
-      this.request = request;
-      this.work = work;
-      this.quiet = quiet;
-    }
-  }
-
-  /** Thrown by a request that must wait, first in line, until something is read. */
-  private static final class WaitForLoad extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    WaitForLoad() {
-      super(null, null, false, false);
-    }
-  }
-
-  /** Thrown by a submit that must wait until every commit before it is done. */
-  private static final class WaitForCommits extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    WaitForCommits() {
-      super(null, null, false, false);
-    }
-  }
-
-  private static final String SUBMIT = "submit";
 
   /** {@code onIdle} is told when the actor has nothing queued and nobody subscribed. */
   DocumentActor(String id, RelayContext ctx, Consumer<DocumentActor> onIdle) {
@@ -104,24 +59,28 @@ final class DocumentActor {
     this.ctx = ctx;
     this.onIdle = onIdle;
     this.executor = new SerialExecutor(ctx.pool(), ctx.pendingTasks());
+    this.scheduler = new RequestScheduler(id, executor, ctx.loadPool());
     this.admin = new DocumentAdmin(this, id, ctx);
-    this.fanout =
-        new LiveFanout(
-            id,
-            ctx,
-            executor,
-            new LiveFanout.Tasks() {
-              @Override
-              public void started() {
-                queued.incrementAndGet();
-              }
+    this.fanout = new LiveFanout(id, ctx, executor, scheduler, this::release);
+    scheduler.document(
+        new RequestScheduler.Document() {
+          @Override
+          public void beforeRequest() {
+            fanout.flush();
+          }
 
-              @Override
-              public void finished() {
-                DocumentActor.this.finished();
-              }
-            },
-            this::release);
+          @Override
+          public void failed() {
+            invalidate();
+          }
+
+          @Override
+          public void quiet() {
+            if (fanout.count() == 0) {
+              onIdle.accept(DocumentActor.this);
+            }
+          }
+        });
   }
 
   String id() {
@@ -159,93 +118,20 @@ final class DocumentActor {
 
   /** True when nothing is queued or committing and nobody is subscribed: it may be dropped. */
   boolean isIdle() {
-    return queued.get() == 0 && unfinished.get() == 0 && fanout.count() == 0;
+    return scheduler.isQuiet() && fanout.count() == 0;
   }
 
   /** True when nothing is queued, deferred or committing. */
   boolean isQuiet() {
-    return queued.get() == 0 && unfinished.get() == 0;
+    return scheduler.isQuiet();
   }
 
   /**
-   * Queues {@code work} for {@code session} on this document's executor; refusals and failures are
-   * answered with an error.
+   * Queues {@code work} for {@code session} (null: the relay's own) on this document's executor;
+   * refusals and failures are answered with an error.
    */
   void run(Session session, RequestHeader request, Consumer<Session> work) {
-    queued.incrementAndGet();
-    try {
-      executor.execute(() -> runNow(session, request, work));
-    } catch (RuntimeException e) {
-      queued.decrementAndGet();
-      throw e;
-    }
-  }
-
-  private void runNow(Session session, RequestHeader request, Consumer<Session> work) {
-    boolean submit = SUBMIT.equals(request.type());
-    try {
-      if (loading || !deferred.isEmpty() || (committing > 0 && !submit)) {
-        defer(new Deferred(session, request, work, !submit), false);
-      } else {
-        attempt(new Deferred(session, request, work, false));
-      }
-    } finally {
-      finished();
-    }
-  }
-
-  /** Runs a request, or defers it to the front of the queue when it must wait for commits. */
-  private void attempt(Deferred d) {
-    if (!SUBMIT.equals(d.request.type())) {
-      fanout.flush(); // whatever it answers or changes comes after the batches already committed
-    }
-    try {
-      d.work.accept(d.session);
-    } catch (WaitForCommits w) {
-      d.quiet = true;
-      defer(d, true);
-    } catch (WaitForLoad w) {
-      defer(d, true); // runs again once it is read
-    } catch (Refusal r) {
-      if (d.session != null) {
-        d.session.error(r.code(), r.getMessage(), d.request.withDoc(id));
-      }
-    } catch (RuntimeException e) { // StoreException, or a bug: never leave a request unanswered
-      log.error("Document {}: {} failed", id, d.request.type(), e);
-      invalidate(); // re-read the stored state before the next request
-      String what =
-          e instanceof StoreException
-              ? "the relay could not store or read: " + e.getMessage()
-              : "the relay failed: " + e;
-      if (d.session != null) {
-        d.session.error(ErrorCode.INTERNAL, what, d.request.withDoc(id));
-      }
-    }
-  }
-
-  private void defer(Deferred d, boolean first) {
-    unfinished.incrementAndGet();
-    if (first) {
-      deferred.addFirst(d);
-    } else {
-      deferred.addLast(d);
-    }
-  }
-
-  /** Runs the deferred requests that may run now, in order. */
-  private void runDeferred() {
-    while (!loading && !deferred.isEmpty() && (committing == 0 || !deferred.peekFirst().quiet)) {
-      Deferred d = deferred.pollFirst();
-      unfinished.decrementAndGet();
-      attempt(d);
-    }
-  }
-
-  private void finished() {
-    lastActiveNanos = System.nanoTime();
-    if (queued.decrementAndGet() == 0 && isIdle()) {
-      onIdle.accept(this);
-    }
+    scheduler.run(session, request, work);
   }
 
   /**
@@ -259,29 +145,7 @@ final class DocumentActor {
 
   /** Nanoseconds since it last finished a request (meaningful while idle). */
   long idleNanos(long now) {
-    return now - lastActiveNanos;
-  }
-
-  /** Runs {@code outcome} on this document's executor, ahead of queued requests, never deferred. */
-  private void runOutcome(Runnable outcome) {
-    queued.incrementAndGet();
-    try {
-      executor.executeUrgent(
-          () -> {
-            try {
-              outcome.run();
-              runDeferred();
-            } catch (RuntimeException e) {
-              log.error("Document {}: handling a commit failed", id, e);
-              invalidate();
-            } finally {
-              finished();
-            }
-          });
-    } catch (RuntimeException e) {
-      queued.decrementAndGet();
-      throw e;
-    }
+    return scheduler.idleNanos(now);
   }
 
   // ---- history ----
@@ -384,8 +248,9 @@ final class DocumentActor {
       ClientKey key = new ClientKey(s.user(), wb.clientId());
       HistoryStore.StoredBatch last = state().sequencer().repeated(key, wb.batchSeq());
       if (last != null) {
-        if (committing > 0) {
-          throw new WaitForCommits(); // answer a resend only once what it names is committed
+        if (scheduler.committing() > 0) {
+          throw new RequestScheduler
+              .WaitForCommits(); // answer a resend only once what it names is committed
         }
         HistoryStore.StoredBatch earlier =
             wb.batchSeq() == last.batchSeq()
@@ -417,8 +282,9 @@ final class DocumentActor {
    */
   private void sequence(Session s, String rid, WireBatch wb, byte[] digest, ClientKey key) {
     SequencerState st = state();
-    if (committing > 0 && !ctx.appender().isOnlyWriter()) {
-      throw new WaitForCommits(); // others write too: one append of this document at a time
+    if (scheduler.committing() > 0 && !ctx.appender().isOnlyWriter()) {
+      throw new RequestScheduler
+          .WaitForCommits(); // others write too: one append of this document at a time
     }
     Sequencer sequencer = st.sequencer();
     sequencer.requireKnownBase(wb);
@@ -427,28 +293,28 @@ final class DocumentActor {
     HistoryStore.Append append =
         new HistoryStore.Append(id, entry, prepared.canonicalJson(), digest, prepared.checkpoint());
     long sequencedIn = epoch;
-    committing++;
-    unfinished.incrementAndGet();
+    scheduler.commitStarted();
     row = row.withHead(entry.lastRevision(), entry.timestampMillis());
     policy.placed(st, prepared);
     // A lone submit (nothing of this document in flight or queued behind it, the appender idle)
     // commits here: two thread hand-overs fewer. Otherwise it joins the next group, so that many
     // submits share a commit while this thread sequences the next ones.
-    if (committing > 1
+    if (scheduler.committing() > 1
         || executor.hasQueued()
         || !ctx.appender()
             .tryAppendNow(append, outcome -> committed(s, rid, entry, sequencedIn, outcome))) {
       ctx.appender()
           .append(
-              append, outcome -> runOutcome(() -> committed(s, rid, entry, sequencedIn, outcome)));
+              append,
+              outcome ->
+                  scheduler.runOutcome(() -> committed(s, rid, entry, sequencedIn, outcome)));
     }
   }
 
   /** The outcome of a batch handed to the appender, in the order they were handed over. */
   private void committed(
       Session s, String rid, WireSequenced entry, long sequencedIn, AppendOutcome outcome) {
-    committing--;
-    unfinished.decrementAndGet();
+    scheduler.commitEnded();
     WireBatch wb = entry.batch();
     if (outcome != AppendOutcome.COMMITTED) {
       notCommitted(s, rid, entry, sequencedIn, outcome);
@@ -490,14 +356,13 @@ final class DocumentActor {
       s.error(
           ErrorCode.INTERNAL,
           "the relay could not store the batch: " + failure.getMessage(),
-          new RequestHeader(rid, SUBMIT, id));
+          new RequestHeader(rid, RequestScheduler.SUBMIT, id));
       return;
     }
     log.debug("Document {}: revisions from {} were {}", id, entry.firstRevision(), outcome);
     ClientMessage.Submit again = new ClientMessage.Submit(id, wb);
-    defer(
-        new Deferred(s, new RequestHeader(rid, SUBMIT, id), x -> submit(x, rid, again), true),
-        true);
+    scheduler.retryFirst(
+        s, new RequestHeader(rid, RequestScheduler.SUBMIT, id), x -> submit(x, rid, again));
     if (sequencedIn == epoch) {
       catchUp(entry.firstRevision() - 1);
     } else {
@@ -513,8 +378,9 @@ final class DocumentActor {
     if (row == null || row.deleted() || head <= row.head()) {
       return;
     }
-    if (committing > 0) {
-      throw new WaitForCommits(); // what is in flight first (a conflict catches up by itself)
+    if (scheduler.committing() > 0) {
+      throw new RequestScheduler
+          .WaitForCommits(); // what is in flight first (a conflict catches up by itself)
     }
     catchUp(row.head());
   }
@@ -529,7 +395,7 @@ final class DocumentActor {
    */
   private void catchUp(long from) {
     try {
-      loadFirst(() -> readCatchUp(from), this::installCatchUp);
+      scheduler.loadFirst(() -> readCatchUp(from), this::installCatchUp);
     } catch (RuntimeException e) { // an earlier read failed, or stopping: read it all again
       log.warn("Document {}: catching up failed: {}", id, e.toString());
       invalidate();
@@ -570,11 +436,11 @@ final class DocumentActor {
    * The document's row, read once and again after anything that may have changed it. The
    * sequencer's state is read when first needed: a reader paging through history does not need it.
    *
-   * @throws WaitForLoad when it must be read first
+   * @throws RequestScheduler.WaitForLoad when it must be read first
    */
   void load() {
     if (!loaded) {
-      throw loadFirst(() -> ctx.loader().row(id).orElse(null), this::installRow);
+      throw scheduler.loadFirst(() -> ctx.loader().row(id).orElse(null), this::installRow);
     }
   }
 
@@ -591,76 +457,25 @@ final class DocumentActor {
   void invalidate() {
     loaded = false;
     state = null;
-    generation++;
+    scheduler.invalidateReads();
   }
 
   /**
    * The sequencer's state of the live document, read on first need.
    *
-   * @throws WaitForCommits when batches are being committed: it is read once they are stored
-   * @throws WaitForLoad when it must be read first
+   * @throws RequestScheduler.WaitForCommits when batches are being committed: it is read once they
+   *     are stored
+   * @throws RequestScheduler.WaitForLoad when it must be read first
    */
   private SequencerState state() {
     if (state == null) {
-      if (committing > 0) {
-        throw new WaitForCommits();
+      if (scheduler.committing() > 0) {
+        throw new RequestScheduler.WaitForCommits();
       }
       DocumentRow r = row;
-      throw loadFirst(() -> ctx.loader().sequencerState(r), st -> state = st);
+      throw scheduler.loadFirst(() -> ctx.loader().sequencerState(r), st -> state = st);
     }
     return state;
-  }
-
-  /**
-   * Reads {@code read} on a loader thread and hands its result to {@code install} on this executor,
-   * unless what was read was invalidated meanwhile; the request that needed it runs again then, and
-   * every request behind it waits. Returns what the request throws to wait, or throws what the
-   * previous read failed with (the request that needed it gets the error).
-   */
-  private <T> WaitForLoad loadFirst(Supplier<T> read, Consumer<T> install) {
-    if (loadFailure != null) {
-      RuntimeException e = loadFailure;
-      loadFailure = null;
-      throw e;
-    }
-    long readIn = generation;
-    loading = true;
-    unfinished.incrementAndGet(); // not idle while reading
-    try {
-      ctx.loadPool()
-          .execute(
-              () -> {
-                T value = null;
-                RuntimeException failure = null;
-                try {
-                  value = read.get();
-                } catch (RuntimeException e) {
-                  failure = e;
-                }
-                T v = value;
-                RuntimeException f = failure;
-                runOutcome(() -> readDone(readIn, () -> install.accept(v), f));
-              });
-    } catch (RuntimeException e) {
-      loading = false;
-      unfinished.decrementAndGet();
-      throw e;
-    }
-    return new WaitForLoad();
-  }
-
-  /** A read is done: installs it unless invalidated meanwhile ({@link #runOutcome} goes on). */
-  private void readDone(long readIn, Runnable install, RuntimeException failure) {
-    loading = false;
-    unfinished.decrementAndGet();
-    if (readIn != generation) {
-      return; // stale: the request that needed it reads again
-    }
-    if (failure != null) {
-      loadFailure = failure;
-    } else {
-      install.run();
-    }
   }
 
   /**
@@ -702,7 +517,7 @@ final class DocumentActor {
     }
     Optional<Role> role = roles.get(user);
     if (role == null) {
-      throw loadFirst(() -> ctx.loader().role(id, user), r -> roles.put(user, r));
+      throw scheduler.loadFirst(() -> ctx.loader().role(id, user), r -> roles.put(user, r));
     }
     return role.orElse(null);
   }

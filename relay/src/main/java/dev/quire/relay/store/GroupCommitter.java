@@ -73,7 +73,7 @@ public final class GroupCommitter implements BatchAppender, Database.AppendGate 
   private final Thread journalThread;
   private final Thread commitThread;
 
-  // Held while writing the journal: by the journal thread, or by a caller of tryCommitNow.
+  // Held while writing the journal: by the journal thread, or by a caller of tryAppendNow.
   private final ReentrantLock writing = new ReentrantLock();
   private final Map<String, Long> journaledHeads = new HashMap<>(); // guarded by writing
   private Connection headConnection; // guarded by writing
@@ -81,7 +81,7 @@ public final class GroupCommitter implements BatchAppender, Database.AppendGate 
   private volatile long
       journaled; // appends given to toApply, failed ones too; written under writing
 
-  // Appends given to append()/tryCommitNow, and those of them settled (in H2, or failed), in the
+  // Appends given to append()/tryAppendNow, and those of them settled (in H2, or failed), in the
   // order they were given: a read waits until settled reaches what was given before it.
   private final Object handing = new Object();
   private long handed; // guarded by handing

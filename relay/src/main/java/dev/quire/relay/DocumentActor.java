@@ -8,6 +8,7 @@ import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.RequestScheduler.WaitForCommits;
 import dev.quire.relay.SequencerState.ClientKey;
 import dev.quire.relay.store.AppendOutcome;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
@@ -249,8 +250,8 @@ final class DocumentActor {
       HistoryStore.StoredBatch last = state().sequencer().repeated(key, wb.batchSeq());
       if (last != null) {
         if (scheduler.committing() > 0) {
-          throw new RequestScheduler
-              .WaitForCommits(); // answer a resend only once what it names is committed
+          // Answer a resend only once what it names is committed.
+          throw new WaitForCommits();
         }
         HistoryStore.StoredBatch earlier =
             wb.batchSeq() == last.batchSeq()
@@ -283,8 +284,7 @@ final class DocumentActor {
   private void sequence(Session s, String rid, WireBatch wb, byte[] digest, ClientKey key) {
     SequencerState st = state();
     if (scheduler.committing() > 0 && !ctx.appender().isOnlyWriter()) {
-      throw new RequestScheduler
-          .WaitForCommits(); // others write too: one append of this document at a time
+      throw new WaitForCommits(); // others write too: one append of this document at a time
     }
     Sequencer sequencer = st.sequencer();
     sequencer.requireKnownBase(wb);
@@ -379,8 +379,7 @@ final class DocumentActor {
       return;
     }
     if (scheduler.committing() > 0) {
-      throw new RequestScheduler
-          .WaitForCommits(); // what is in flight first (a conflict catches up by itself)
+      throw new WaitForCommits(); // what is in flight first (a conflict catches up by itself)
     }
     catchUp(row.head());
   }
@@ -470,7 +469,7 @@ final class DocumentActor {
   private SequencerState state() {
     if (state == null) {
       if (scheduler.committing() > 0) {
-        throw new RequestScheduler.WaitForCommits();
+        throw new WaitForCommits();
       }
       DocumentRow r = row;
       throw scheduler.loadFirst(() -> ctx.loader().sequencerState(r), st -> state = st);

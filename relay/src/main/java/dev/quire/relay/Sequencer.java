@@ -6,7 +6,6 @@ import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.SequencerState.ClientKey;
 import dev.quire.relay.store.HistoryStore.StoredBatch;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,8 +15,8 @@ import java.util.Objects;
  * nothing else, so it is tested without sockets, threads or storage (as Apache Wave's {@code
  * ConcurrencyControlCore} is). Confined to the document's executor.
  *
- * <p>A batch is given the revisions after the head ({@link #assign}) before it is stored; batches
- * other writers stored meanwhile are taken in with {@link #skipOver}.
+ * <p>A batch is given the revisions after the head ({@link #assign}) before it is stored. When
+ * another writer took them, the document reads its sequencer again at the new head.
  */
 final class Sequencer {
   private long head;
@@ -102,34 +101,5 @@ final class Sequencer {
         client,
         new StoredBatch(wb.batchSeq(), entry.firstRevision(), wb.size(), nowMillis, digest));
     return entry;
-  }
-
-  /**
-   * Takes in batches another writer stored after the head, in revision order: the head moves past
-   * them and each is remembered as its client's latest, so a resend of one is recognised. Batches
-   * at or before the head are skipped (a page may start inside the last known batch).
-   *
-   * @throws IllegalArgumentException when they leave a gap after the head
-   */
-  void skipOver(List<WireSequenced> stored) {
-    for (WireSequenced s : stored) {
-      if (s.lastRevision() <= head) {
-        continue;
-      }
-      if (s.firstRevision() != head + 1) {
-        throw new IllegalArgumentException(
-            "batch at revision " + s.firstRevision() + " does not follow the head " + head);
-      }
-      WireBatch wb = s.batch();
-      latest.put(
-          new ClientKey(s.author(), wb.clientId()),
-          new StoredBatch(
-              wb.batchSeq(),
-              s.firstRevision(),
-              wb.size(),
-              s.timestampMillis(),
-              BatchDigest.of(wb)));
-      head = s.lastRevision();
-    }
   }
 }

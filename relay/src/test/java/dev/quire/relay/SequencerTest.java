@@ -9,8 +9,6 @@ import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.SequencerState.ClientKey;
 import dev.quire.relay.store.HistoryStore.StoredBatch;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The sequencer alone: numbers and deduplication, without sockets, threads or storage. */
@@ -77,39 +75,5 @@ class SequencerTest {
     assertThatThrownBy(() -> s.requireKnownBase(batch("ca", 1, 4, 1)))
         .isInstanceOfSatisfying(
             Refusal.class, r -> assertThat(r.code()).isEqualTo(ErrorCode.BASE_AHEAD));
-  }
-
-  @Test
-  void skipOver_takesInOtherWritersBatches_soTheNextBatchTakesTheNextNumbers() {
-    Map<ClientKey, StoredBatch> latest = new HashMap<>();
-    Sequencer s = new Sequencer(2, latest);
-    WireBatch bobs = batch("cb", 7, 2, 2);
-    WireBatch older = batch("cz", 1, 0, 2); // inside what the sequencer had: skipped
-    s.skipOver(
-        List.of(new WireSequenced(1, "zed", 50, older), new WireSequenced(3, "bob", 60, bobs)));
-    assertThat(s.head()).isEqualTo(4);
-    StoredBatch known = s.repeated(BOB, 7);
-    assertThat(known)
-        .extracting(
-            StoredBatch::batchSeq,
-            StoredBatch::firstRevision,
-            StoredBatch::size,
-            StoredBatch::timestampMillis)
-        .containsExactly(7L, 3L, 2, 60L);
-    assertThat(known.digest()).isEqualTo(BatchDigest.of(bobs)); // a resend of it is recognised
-    assertThat(latest).doesNotContainKey(new ClientKey("zed", "cz"));
-
-    WireBatch a = batch("ca", 1, 2, 1);
-    assertThat(s.assign(ALICE, a, BatchDigest.of(a), 70).firstRevision()).isEqualTo(5);
-  }
-
-  @Test
-  void skipOver_refusesAGapAfterTheHead() {
-    Sequencer s = new Sequencer(2, new HashMap<>());
-    WireSequenced gap = new WireSequenced(4, "bob", 60, batch("cb", 1, 2, 1));
-    assertThatThrownBy(() -> s.skipOver(List.of(gap)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("does not follow the head 2");
-    assertThat(s.head()).isEqualTo(2);
   }
 }

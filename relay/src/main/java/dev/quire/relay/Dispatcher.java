@@ -43,12 +43,37 @@ final class Dispatcher {
   /** The longest a flooding connection's close waits for the answers owed to it. */
   static final long DRAIN_TIMEOUT_MILLIS = 5_000;
 
+  /** The relay's own request: another process moved a document on. */
+  private static final String MOVED = "moved";
+
   /** How long an idle actor of a live document is kept before it is dropped. */
   static final long KEEP_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   Dispatcher(RelayContext ctx) {
     this.ctx = ctx;
     ctx.timer().scheduleWithFixedDelay(this::dropIdle, 500, 500, TimeUnit.MILLISECONDS);
+    ctx.store().feed().listen(this::moved);
+  }
+
+  /**
+   * Another relay process stored batches of {@code doc} up to {@code head}: a document in memory
+   * catches up (one that is not reads it all when next asked).
+   */
+  private void moved(String doc, long head) {
+    if (shuttingDown) {
+      return;
+    }
+    RequestHeader about = new RequestHeader(null, MOVED, doc);
+    try {
+      actors.computeIfPresent(
+          doc,
+          (id, a) -> {
+            a.run(null, about, x -> a.moved(head));
+            return a;
+          });
+    } catch (RejectedExecutionException e) {
+      // stopping: nobody is left to tell
+    }
   }
 
   void opened(Session s) {
@@ -292,13 +317,13 @@ final class Dispatcher {
       ctx.loadPool().execute(() -> list(s, id, l.after()));
     } else if (m instanceof ClientMessage.Create c) {
       String doc = c.doc() != null ? c.doc() : UUID.randomUUID().toString();
-      onDocument(doc, s, about.withDoc(doc), (a, x) -> a.create(x, id, c));
+      onDocument(doc, s, about.withDoc(doc), (a, x) -> a.admin().create(x, id, c));
     } else if (m instanceof ClientMessage.Rename rn) {
-      onDocument(rn.doc(), s, about, (a, x) -> a.rename(x, id, rn));
+      onDocument(rn.doc(), s, about, (a, x) -> a.admin().rename(x, id, rn));
     } else if (m instanceof ClientMessage.Delete d) {
-      onDocument(d.doc(), s, about, (a, x) -> a.delete(x, id));
+      onDocument(d.doc(), s, about, (a, x) -> a.admin().delete(x, id));
     } else if (m instanceof ClientMessage.Share sh) {
-      onDocument(sh.doc(), s, about, (a, x) -> a.share(x, id, sh));
+      onDocument(sh.doc(), s, about, (a, x) -> a.admin().share(x, id, sh));
     } else if (m instanceof ClientMessage.Open o) {
       onDocument(o.doc(), s, about, (a, x) -> a.open(x, id, o));
     } else if (m instanceof ClientMessage.Unsubscribe u) {

@@ -1,6 +1,8 @@
 package dev.quire.relay;
 
 import dev.quire.ot.protocol.Limits;
+import dev.quire.relay.store.DocumentStore.DocumentRow;
+import dev.quire.relay.store.PayloadKind;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -44,6 +46,16 @@ public record RelayConfig(
     Path backupDir,
     long backupIntervalMillis,
     boolean syncWrites) {
+
+  /** How documents created on this relay treat their operations, and documents stored without. */
+  public PayloadKind payloadKind() {
+    return opaque ? PayloadKind.OPAQUE : PayloadKind.READABLE;
+  }
+
+  /** How the relay treats {@code row}'s operations: as recorded, else {@link #payloadKind()}. */
+  public PayloadKind payloadKindOf(DocumentRow row) {
+    return row.payload() != null ? row.payload() : payloadKind();
+  }
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_METRICS_PORT = 7071;

@@ -4,7 +4,8 @@ import dev.quire.ot.protocol.Role;
 import dev.quire.relay.SequencerState.ClientKey;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.HistoryStore;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.PayloadKind;
+import dev.quire.relay.store.RelayStorage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,10 +16,10 @@ import org.slf4j.LoggerFactory;
 final class StoreDocumentLoader implements DocumentLoader {
   private static final Logger log = LoggerFactory.getLogger(StoreDocumentLoader.class);
 
-  private final RelayStore store;
+  private final RelayStorage store;
   private final RelayConfig config;
 
-  StoreDocumentLoader(RelayStore store, RelayConfig config) {
+  StoreDocumentLoader(RelayStorage store, RelayConfig config) {
     this.store = store;
     this.config = config;
   }
@@ -40,8 +41,9 @@ final class StoreDocumentLoader implements DocumentLoader {
     for (HistoryStore.LatestBatch b : history.latestBatches(row.id())) {
       latest.put(new ClientKey(b.author(), b.clientId()), b.batch());
     }
-    if (config.opaque()) {
-      return new SequencerState(null, null, latest);
+    Sequencer sequencer = new Sequencer(row.head(), latest);
+    if (config.payloadKindOf(row) == PayloadKind.OPAQUE) {
+      return new SequencerState(null, null, sequencer);
     }
     int keep = Math.max(1000, 2 * config.checkpointInterval());
     try {
@@ -49,12 +51,12 @@ final class StoreDocumentLoader implements DocumentLoader {
         DocumentRebuild.run(row.id(), history, row.head(), config.checkpointInterval());
       }
       return new SequencerState(
-          DocumentText.load(row.id(), history, row.head(), keep), null, latest);
+          DocumentText.load(row.id(), history, row.head(), keep), null, sequencer);
     } catch (IllegalArgumentException | IllegalStateException e) {
       String unreadable =
           "the stored history of " + row.id() + " cannot be read as operations: " + e.getMessage();
       log.warn("Document {}: {}", row.id(), unreadable);
-      return new SequencerState(null, unreadable, latest);
+      return new SequencerState(null, unreadable, sequencer);
     }
   }
 }

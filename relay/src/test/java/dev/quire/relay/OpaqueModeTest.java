@@ -82,7 +82,8 @@ class OpaqueModeTest {
     try (Relay relay = RelayFixture.start(dir, b -> b.opaque(true))) {
       token = relay.store().users().add("alice");
       TestClient alice = TestClient.login(relay.port(), token, "ca");
-      RelayFixture.create(alice, "doc");
+      // Stored without a payload kind, as before schema version 7: it follows the relay's mode.
+      relay.store().documents().create("doc", "Doc", "alice", System.currentTimeMillis());
       alice.send(new ClientMessage.Submit("doc", sealed("ca", 1, 0, "c2VhbGVk")));
       alice.expectAck();
     }
@@ -102,6 +103,44 @@ class OpaqueModeTest {
       RelayFixture.create(alice, "doc");
       alice.send(new ClientMessage.Submit("doc", sealed("ca", 1, 0, "c2VhbGVk")));
       alice.expectError(ErrorCode.MALFORMED);
+    }
+  }
+
+  @Test
+  void oneRelayHoldsBothKinds_eachDocumentKeepsTheKindItWasCreatedWith() throws Exception {
+    String token;
+    WireBatch firstSealed = sealed("ca", 1, 0, "c2VhbGVkLTE=");
+    try (Relay relay = RelayFixture.start(dir, b -> b.opaque(true))) {
+      token = relay.store().users().add("alice");
+      TestClient alice = TestClient.login(relay.port(), token, "ca");
+      RelayFixture.create(alice, "sealed"); // opaque: the relay's mode when it was created
+      alice.send(new ClientMessage.Submit("sealed", firstSealed));
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(1);
+    }
+    try (Relay relay = RelayFixture.start(dir)) { // readable from now on
+      TestClient alice = TestClient.login(relay.port(), token, "ca");
+      RelayFixture.create(alice, "plain");
+      alice.send(new ClientMessage.Submit("sealed", sealed("ca", 2, 1, "c2VhbGVkLTI=")));
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(2);
+      alice.send(new ClientMessage.Submit("plain", sealed("ca", 3, 0, "c2VhbGVk")));
+      alice.expectError(ErrorCode.MALFORMED);
+      alice.send(new ClientMessage.Submit("plain", RelayFixture.append("ca", 3, 0, 0, "hi")));
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(1);
+      assertThat(RelayFixture.openAll(alice, "sealed", 0))
+          .extracting(WireSequenced::batch)
+          .first()
+          .isEqualTo(firstSealed); // served exactly as sent
+      assertThat(RelayFixture.storedText(relay, "plain")).isEqualTo("hi");
+    }
+    try (Relay relay = RelayFixture.start(dir, b -> b.opaque(true))) { // and back
+      TestClient alice = TestClient.login(relay.port(), token, "ca");
+      alice.send(new ClientMessage.Submit("plain", sealed("ca", 4, 1, "c2VhbGVk")));
+      alice.expectError(ErrorCode.MALFORMED); // still read: it was created readable
+      alice.send(new ClientMessage.Submit("plain", RelayFixture.append("ca", 4, 1, 2, "!")));
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(2);
+      assertThat(RelayFixture.storedText(relay, "plain")).isEqualTo("hi!");
+      alice.send(new ClientMessage.Submit("sealed", sealed("ca", 5, 2, "c2VhbGVkLTM=")));
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(3);
     }
   }
 }

@@ -50,7 +50,7 @@ final class Database implements AutoCloseable {
   private volatile JdbcConnectionPool pool; // replaced by reopen
   // Held shared by every read and change, exclusively by reopen.
   private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
-  private volatile Runnable beforeAccess; // waits for journaled appends to reach H2, or null
+  private volatile AppendGate gate; // waits for journaled appends to reach H2, or null
   private volatile Consumer<StoredChange> changeLog; // journals each committed change, or null
 
   private Database(Path dir, String url, int maxConnections, JdbcConnectionPool pool) {
@@ -158,11 +158,37 @@ final class Database implements AutoCloseable {
   }
 
   /**
-   * Sets what {@link #read} and {@link #inTransaction} run first: the committer waits there until
-   * the appends it acknowledged from the journal are in H2, so every read sees them (null: none).
+   * Which acknowledged appends an access waits for, before it touches H2, so that it sees them:
+   * those of every document, of one, or none (for tables appends never touch: users, tokens, roles,
+   * client ids).
    */
-  void beforeAccess(Runnable wait) {
-    beforeAccess = wait;
+  static final class Scope {
+    static final Scope ALL = new Scope(null);
+    static final Scope NONE = new Scope(null);
+    final String doc;
+
+    private Scope(String doc) {
+      this.doc = doc;
+    }
+
+    /** The appends of {@code doc}. */
+    static Scope document(String doc) {
+      return new Scope(java.util.Objects.requireNonNull(doc, "doc == null"));
+    }
+  }
+
+  /** Waits until acknowledged appends are in H2 (the committer). */
+  interface AppendGate {
+    /** Every append given before the call. */
+    void awaitAll();
+
+    /** Every append of {@code doc} given before the call. */
+    void awaitDocument(String doc);
+  }
+
+  /** Sets what accesses wait on first (null: nothing to wait for). */
+  void gate(AppendGate g) {
+    gate = g;
   }
 
   /** Sets what is told each committed change, before {@link #change} returns (null: nobody). */
@@ -176,9 +202,15 @@ final class Database implements AutoCloseable {
    * survives a crash as an acknowledged batch does. For every write other than appends.
    */
   <T> T change(String what, ChangeWork<T> work) {
+    return change(Scope.ALL, what, work);
+  }
+
+  /** Like {@link #change(String, ChangeWork)}, waiting only for the appends {@code scope} names. */
+  <T> T change(Scope scope, String what, ChangeWork<T> work) {
     Changes changes = new Changes();
     T result =
         inTransaction(
+            scope,
             what,
             c -> {
               changes.connection = c;
@@ -193,7 +225,13 @@ final class Database implements AutoCloseable {
 
   /** Runs {@code work} in one transaction, committed when it returns, rolled back if it throws. */
   <T> T inTransaction(String what, SqlWork<T> work) {
+    return inTransaction(Scope.ALL, what, work);
+  }
+
+  /** Like {@link #inTransaction(String, SqlWork)}, waiting only for what {@code scope} names. */
+  <T> T inTransaction(Scope scope, String what, SqlWork<T> work) {
     return withConnection(
+        scope,
         what,
         c -> {
           c.setAutoCommit(false);
@@ -210,13 +248,22 @@ final class Database implements AutoCloseable {
 
   /** Runs read-only {@code work} on a connection in auto-commit mode. */
   <T> T read(String what, SqlWork<T> work) {
-    return withConnection(what, work);
+    return withConnection(Scope.ALL, what, work);
   }
 
-  private <T> T withConnection(String what, SqlWork<T> work) {
-    Runnable wait = beforeAccess;
-    if (wait != null && inUse.getReadHoldCount() == 0) { // nested work waited already
-      wait.run();
+  /** Like {@link #read(String, SqlWork)}, waiting only for the appends {@code scope} names. */
+  <T> T read(Scope scope, String what, SqlWork<T> work) {
+    return withConnection(scope, what, work);
+  }
+
+  private <T> T withConnection(Scope scope, String what, SqlWork<T> work) {
+    AppendGate g = gate;
+    if (g != null && scope != Scope.NONE && inUse.getReadHoldCount() == 0) { // nested: waited
+      if (scope.doc == null) {
+        g.awaitAll();
+      } else {
+        g.awaitDocument(scope.doc);
+      }
     }
     inUse.readLock().lock();
     try (Connection c = pool.getConnection()) {

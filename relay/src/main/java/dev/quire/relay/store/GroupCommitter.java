@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  *       transaction, and empties the journal from time to time once H2 has it all.
  * </ol>
  *
- * <p>Every read of the database first waits until the appends given before it are in H2 ({@link
- * Database#beforeAccess}), so nobody ever reads a history that lacks an acknowledged batch. The
- * journal thread checks that each append continues its document's head, so that what it writes
- * always applies to H2 later; an append that does not fails alone, storing nothing.
+ * <p>A read of a document's history first waits until that document's appends given before it are
+ * in H2 ({@link Database.AppendGate}), so nobody ever reads a history that lacks an acknowledged
+ * batch; reads of other documents, users and roles do not wait for it. The journal thread checks
+ * that each append continues its document's head, so that what it writes always applies to H2
+ * later; an append that does not fails alone, storing nothing.
  */
-public final class GroupCommitter implements AutoCloseable {
+public final class GroupCommitter implements BatchAppender, Database.AppendGate {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_GROUP = 2048;
   private static final int MAX_APPLY_GROUP = 4 * MAX_GROUP;
@@ -45,12 +46,7 @@ public final class GroupCommitter implements AutoCloseable {
   // The journal is emptied once H2 holds all of it and it has grown past this.
   private static final long CLEAR_JOURNAL_BYTES = 16L << 20;
 
-  /** What happened to an append: {@code failure} is null when it committed. */
-  public interface Outcome {
-    void done(StoreException failure);
-  }
-
-  private record Item(HistoryStore.Append append, Outcome outcome) {}
+  private record Item(HistoryStore.Append append, Callback callback) {}
 
   /**
    * An append on its way to H2; null for one that failed, which still counts as settled. A class,
@@ -70,14 +66,14 @@ public final class GroupCommitter implements AutoCloseable {
 
   private final Database db;
   private final Journal journal;
-  private final Consumer<Long> commitNanos;
+  private final LongConsumer commitNanos;
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final LinkedBlockingQueue<Journaled> toApply = new LinkedBlockingQueue<>();
   private final AtomicInteger unjournaled = new AtomicInteger(); // queued or being journaled
   private final Thread journalThread;
   private final Thread commitThread;
 
-  // Held while writing the journal: by the journal thread, or by a caller of tryCommitNow.
+  // Held while writing the journal: by the journal thread, or by a caller of tryAppendNow.
   private final ReentrantLock writing = new ReentrantLock();
   private final Map<String, Long> journaledHeads = new HashMap<>(); // guarded by writing
   private Connection headConnection; // guarded by writing
@@ -85,17 +81,21 @@ public final class GroupCommitter implements AutoCloseable {
   private volatile long
       journaled; // appends given to toApply, failed ones too; written under writing
 
-  // Appends given to append()/tryCommitNow, and those of them settled (in H2, or failed), in the
+  // Appends given to append()/tryAppendNow, and those of them settled (in H2, or failed), in the
   // order they were given: a read waits until settled reaches what was given before it.
   private final Object handing = new Object();
   private long handed; // guarded by handing
   private long settled; // guarded by handing; notified on change
   private long behindOps; // operations in the journal and not yet in H2; guarded by handing
+  // For each document, the count of appends given up to and including its last one: a read of the
+  // document waits until settled reaches it. Guarded by handing; settled entries are pruned.
+  private final Map<String, long[]> lastHandedOf = new HashMap<>();
+  private int pruneAt = 4096;
 
   private volatile StoreException broken; // H2 failed to take what the journal holds
   private volatile boolean closed;
 
-  GroupCommitter(Database db, Journal journal, Consumer<Long> commitNanos) {
+  GroupCommitter(Database db, Journal journal, LongConsumer commitNanos) {
     this.db = db;
     this.journal = journal;
     this.commitNanos = commitNanos;
@@ -103,39 +103,43 @@ public final class GroupCommitter implements AutoCloseable {
     this.commitThread = new Thread(this::commitLoop, "quire-commit");
     journalThread.setDaemon(true);
     commitThread.setDaemon(true);
-    db.beforeAccess(this::awaitStored);
+    db.gate(this);
     journalThread.start();
     commitThread.start();
   }
 
   /**
-   * Queues an append; {@code outcome} is told on the journal thread once it is committed or failed.
-   * It must be quick: hand further work to another executor.
+   * Queues an append; {@code callback} is told on the journal thread once it is committed or failed
+   * (an append that does not continue its document's head fails: this relay is the only writer, so
+   * that is a bug or a stale caller, never a conflict).
    *
    * @throws IllegalStateException when the committer is closed
    */
-  public void append(HistoryStore.Append append, Outcome outcome) {
+  @Override
+  public void append(HistoryStore.Append append, Callback callback) {
     Objects.requireNonNull(append, "append == null");
-    Objects.requireNonNull(outcome, "outcome == null");
+    Objects.requireNonNull(callback, "callback == null");
     if (closed) {
       throw new IllegalStateException("the committer is closed");
     }
     synchronized (handing) {
       handed++;
+      handedFor(append.doc());
       unjournaled.incrementAndGet();
-      queue.add(new Item(append, outcome));
+      queue.add(new Item(append, callback));
     }
   }
 
   /**
    * Commits {@code append} on the calling thread, if nothing is queued or being committed, and then
-   * tells {@code outcome} on this thread too; returns false, having done nothing, otherwise. For a
+   * tells {@code callback} on this thread too; returns false, having done nothing, otherwise. For a
    * caller with nothing else of its document in flight: appends given to {@link #append} before are
    * not waited for.
    */
-  public boolean tryCommitNow(HistoryStore.Append append, Outcome outcome) {
+  @Override
+  public boolean tryAppendNow(HistoryStore.Append append, Callback callback) {
     Objects.requireNonNull(append, "append == null");
-    Objects.requireNonNull(outcome, "outcome == null");
+    Objects.requireNonNull(callback, "callback == null");
     if (closed || unjournaled.get() > 0 || !writing.tryLock()) {
       return false;
     }
@@ -146,12 +150,13 @@ public final class GroupCommitter implements AutoCloseable {
           return false; // others go first, in order
         }
         handed++;
+        handedFor(append.doc());
       }
-      failure = writeJournal(List.of(new Item(append, outcome)))[0];
+      failure = writeJournal(List.of(new Item(append, callback)))[0];
     } finally {
       writing.unlock();
     }
-    outcome.done(failure);
+    callback.done(outcome(failure));
     return true;
   }
 
@@ -170,7 +175,14 @@ public final class GroupCommitter implements AutoCloseable {
     }
   }
 
+  /** True: the data directory is locked by this process, which is its only writer. */
+  @Override
+  public boolean isOnlyWriter() {
+    return true;
+  }
+
   /** True when nothing is queued or being written to the journal, so every outcome was told. */
+  @Override
   public boolean isIdle() {
     return unjournaled.get() == 0;
   }
@@ -180,31 +192,69 @@ public final class GroupCommitter implements AutoCloseable {
     return broken;
   }
 
+  /** Records that {@code doc}'s latest append is the one just given. Holds handing. */
+  private void handedFor(String doc) {
+    long[] last = lastHandedOf.get(doc);
+    if (last == null) {
+      if (lastHandedOf.size() >= pruneAt) {
+        lastHandedOf.values().removeIf(l -> l[0] <= settled);
+        pruneAt = Math.max(4096, 2 * lastHandedOf.size());
+      }
+      last = new long[1];
+      lastHandedOf.put(doc, last);
+    }
+    last[0] = handed;
+  }
+
   /**
-   * Waits until every append given before this call is in H2 (or failed). Called before every read
-   * or write of the database other than this committer's own.
+   * Waits until every append given before this call is in H2 (or failed). Called before reads that
+   * concern every document (listing them, backups).
    */
-  void awaitStored() {
+  @Override
+  public void awaitAll() {
     if (Thread.currentThread() == commitThread) {
       return;
     }
     synchronized (handing) {
-      // The journal thread (telling outcomes) waits only for what it has written already.
-      long target = Thread.currentThread() == journalThread ? journaled : handed;
-      if (settled < target) {
-        toApply.add(WAKE);
+      awaitSettled(handed);
+    }
+  }
+
+  /**
+   * Waits until every append of {@code doc} given before this call is in H2 (or failed), and no
+   * longer: appends of other documents given after that document's last one are not waited for.
+   */
+  @Override
+  public void awaitDocument(String doc) {
+    if (Thread.currentThread() == commitThread) {
+      return;
+    }
+    synchronized (handing) {
+      long[] last = lastHandedOf.get(doc);
+      if (last != null) {
+        awaitSettled(last[0]);
       }
-      boolean interrupted = false;
-      while (settled < target && commitThread.isAlive()) {
-        try {
-          handing.wait(100);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+    }
+  }
+
+  /** Waits, holding handing, until {@code target} appends are settled. */
+  private void awaitSettled(long target) {
+    if (Thread.currentThread() == journalThread) {
+      target = Math.min(target, journaled); // it waits only for what it has written already
+    }
+    if (settled < target) {
+      toApply.add(WAKE);
+    }
+    boolean interrupted = false;
+    while (settled < target && commitThread.isAlive()) {
+      try {
+        handing.wait(100);
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -484,9 +534,13 @@ public final class GroupCommitter implements AutoCloseable {
     return n;
   }
 
+  private static AppendOutcome outcome(StoreException failure) {
+    return failure == null ? AppendOutcome.COMMITTED : new AppendOutcome.Failed(failure);
+  }
+
   private static void tell(Item item, StoreException failure) {
     try {
-      item.outcome().done(failure);
+      item.callback().done(outcome(failure));
     } catch (RuntimeException e) {
       log.error("An append's outcome handler failed", e);
     }
@@ -504,8 +558,8 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   /**
-   * Journals what is queued, writes everything to H2, then stops; {@link RelayStore#close} empties
-   * the journal once H2 is closed. Appends given after this fail.
+   * Journals what is queued, writes everything to H2, then stops; {@link EmbeddedStorage#close}
+   * empties the journal once H2 is closed. Appends given after this fail.
    */
   @Override
   public void close() {
@@ -532,7 +586,7 @@ public final class GroupCommitter implements AutoCloseable {
     } finally {
       writing.unlock();
     }
-    db.beforeAccess(null);
+    db.gate(null);
   }
 
   /**

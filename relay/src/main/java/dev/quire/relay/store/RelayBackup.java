@@ -28,8 +28,8 @@ import java.util.zip.ZipInputStream;
  * restore").
  *
  * <p>A backup is H2's {@code BACKUP TO} zip of the database alone, without the journal: before
- * copying, it waits (as every read does, {@link Database#beforeAccess}) until H2 holds every batch
- * acknowledged before the backup began, so the journal has nothing the copy lacks. The zip is
+ * copying, it waits (as every read does, {@link Database.AppendGate#awaitAll}) until H2 holds every
+ * batch acknowledged before the backup began, so the journal has nothing the copy lacks. The zip is
  * written under a {@code .part} name, then verified: every entry read back through {@link
  * ZipInputStream} (which checks each entry's size and CRC-32), the central directory compared with
  * it, and the database unzipped into a scratch directory next to it and opened, where its schema

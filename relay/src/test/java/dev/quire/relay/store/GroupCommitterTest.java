@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,18 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class GroupCommitterTest {
   @TempDir Path dir;
-  RelayStore store;
+  EmbeddedStorage store;
   GroupCommitter committer;
   final AtomicInteger commits = new AtomicInteger();
 
   @BeforeEach
   void open() {
-    store = RelayStore.open(dir, 4);
+    store = EmbeddedStorage.open(dir, 4);
     store.users().add("alice");
     for (String doc : List.of("a", "b")) {
-      store.documents().create(doc, "T", "alice", 1);
+      store.documents().create(doc, "T", "alice", 1, PayloadKind.READABLE);
     }
-    committer = store.startCommitter(nanos -> commits.incrementAndGet());
+    committer = store.startAppender(nanos -> commits.incrementAndGet());
   }
 
   @AfterEach
@@ -60,7 +61,8 @@ class GroupCommitterTest {
           new WireSequenced(i, "alice", 100 + i, new WireBatch("c", i, i - 1, List.of(big)));
       committer.append(
           new HistoryStore.Append("a", e, null, new byte[32], null),
-          failure -> {
+          outcome -> {
+            StoreException failure = failure(outcome);
             assertThat(failure).isNull();
             done.countDown();
           });
@@ -77,7 +79,8 @@ class GroupCommitterTest {
     CountDownLatch next = new CountDownLatch(1);
     committer.append(
         append("a", count + 1, count + 1),
-        failure -> {
+        outcome -> {
+          StoreException failure = failure(outcome);
           assertThat(failure).isNull();
           next.countDown();
         });
@@ -100,7 +103,8 @@ class GroupCommitterTest {
         long rev = i;
         committer.append(
             append(doc, i, i),
-            failure -> {
+            outcome -> {
+              StoreException failure = failure(outcome);
               assertThat(failure).isNull();
               told.add(name);
               // Committed means visible to any other connection by now.
@@ -138,14 +142,16 @@ class GroupCommitterTest {
     List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
     committer.append(
         append("a", 1, 1),
-        failure -> {
+        outcome -> {
+          StoreException failure = failure(outcome);
           awaitQuietly(release);
           outcomes.add("a1 " + (failure == null));
           done.countDown();
         });
-    committer.append(append("b", 1, 1), f -> record(outcomes, "b1", f, done));
-    committer.append(append("a", 5, 2), f -> record(outcomes, "a-stale", f, done)); // head is 1
-    committer.append(append("a", 2, 3), f -> record(outcomes, "a2", f, done));
+    committer.append(append("b", 1, 1), o -> record(outcomes, "b1", failure(o), done));
+    committer.append(
+        append("a", 5, 2), o -> record(outcomes, "a-stale", failure(o), done)); // head is 1
+    committer.append(append("a", 2, 3), o -> record(outcomes, "a2", failure(o), done));
     release.countDown();
     assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
     assertThat(outcomes)
@@ -160,11 +166,11 @@ class GroupCommitterTest {
   }
 
   @Test
-  void tryCommitNow_commitsOnTheCallersThreadOnlyWhenTheCommitterIsIdle() throws Exception {
+  void tryAppendNow_commitsOnTheCallersThreadOnlyWhenTheCommitterIsIdle() throws Exception {
     List<String> told = Collections.synchronizedList(new ArrayList<>());
     boolean done =
-        committer.tryCommitNow(
-            append("a", 1, 1), f -> told.add(Thread.currentThread().getName() + " " + f));
+        committer.tryAppendNow(
+            append("a", 1, 1), o -> told.add(Thread.currentThread().getName() + " " + failure(o)));
     assertThat(done).isTrue();
     assertThat(told).containsExactly(Thread.currentThread().getName() + " null");
     assertThat(store.documents().find("a").orElseThrow().head()).isEqualTo(1);
@@ -179,7 +185,7 @@ class GroupCommitterTest {
           awaitQuietly(release);
         });
     assertThat(inGroup.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(committer.tryCommitNow(append("a", 2, 2), f -> told.add("should not run")))
+    assertThat(committer.tryAppendNow(append("a", 2, 2), f -> told.add("should not run")))
         .isFalse();
     release.countDown();
     assertThat(told).hasSize(1);
@@ -193,8 +199,8 @@ class GroupCommitterTest {
     List<StoreException> failures = Collections.synchronizedList(new ArrayList<>());
     committer.append(
         append("a", 1, 1),
-        f -> {
-          failures.add(f);
+        o -> {
+          failures.add(failure(o));
           done.countDown();
         });
     assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
@@ -215,6 +221,60 @@ class GroupCommitterTest {
       assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(store.history().page("a", i - 1, 10)).hasSize(1);
     }
+  }
+
+  @Test
+  void aReadOfOneDocument_doesNotWaitForAnotherDocumentsPendingAppends() throws Exception {
+    // The journal thread is held in the outcome of a's first append, so a's second append stays
+    // pending (given, not yet in the journal nor in H2) until the test lets it go.
+    CountDownLatch inOutcome = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    committer.append(
+        append("a", 1, 1),
+        outcome -> {
+          inOutcome.countDown();
+          try {
+            release.await(25, TimeUnit.SECONDS); // longer than any read below may take
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertThat(inOutcome.await(10, TimeUnit.SECONDS)).isTrue();
+    CountDownLatch secondDone = new CountDownLatch(1);
+    committer.append(append("a", 2, 2), outcome -> secondDone.countDown());
+    try {
+      // Another document's history, users, roles: answered while a's append is pending.
+      CompletableFuture<Integer> otherDocument =
+          CompletableFuture.supplyAsync(() -> store.history().page("b", 0, 10).size());
+      assertThat(otherDocument.get(5, TimeUnit.SECONDS)).isZero();
+      CompletableFuture<Boolean> user =
+          CompletableFuture.supplyAsync(() -> store.users().isActive("alice"));
+      assertThat(user.get(5, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Boolean> role =
+          CompletableFuture.supplyAsync(() -> store.documents().role("a", "alice").isPresent());
+      assertThat(role.get(5, TimeUnit.SECONDS)).isTrue();
+
+      // a's own history waits for it: it cannot be read before the append is let go.
+      CompletableFuture<Integer> sameDocument =
+          CompletableFuture.supplyAsync(() -> store.history().page("a", 0, 10).size());
+      assertThat(sameDocument).isNotDone();
+      release.countDown();
+      assertThat(sameDocument.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+      assertThat(secondDone.await(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      release.countDown();
+    }
+  }
+
+  /**
+   * The failure an outcome reports, or null when committed: this committer reports nothing else.
+   */
+  private static StoreException failure(AppendOutcome outcome) {
+    if (outcome == AppendOutcome.COMMITTED) {
+      return null;
+    }
+    assertThat(outcome).isInstanceOf(AppendOutcome.Failed.class);
+    return ((AppendOutcome.Failed) outcome).cause();
   }
 
   private static void record(List<String> out, String name, StoreException f, CountDownLatch l) {

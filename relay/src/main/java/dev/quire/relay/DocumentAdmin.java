@@ -1,0 +1,102 @@
+package dev.quire.relay;
+
+import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.DocumentInfo;
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.relay.store.DocumentStore.DocumentRow;
+
+/**
+ * Administration of one document: create, rename, delete and share. Each request checks the
+ * requester's role, changes the store, keeps the actor's memory of the document in step, and tells
+ * the subscribers and the users concerned. Runs on the document's executor, as the actor's requests
+ * do.
+ */
+final class DocumentAdmin {
+  private final DocumentActor actor;
+  private final String id;
+  private final RelayContext ctx;
+
+  DocumentAdmin(DocumentActor actor, String id, RelayContext ctx) {
+    this.actor = actor;
+    this.id = id;
+    this.ctx = ctx;
+  }
+
+  void create(Session s, String rid, ClientMessage.Create m) {
+    actor.load();
+    String user = s.user();
+    DocumentRow row = actor.row();
+    if (row != null) {
+      if (!row.deleted() && row.owner().equals(user)) {
+        s.answer(rid, new ServerMessage.Created(row.info(Role.OWNER))); // a retried create
+        return;
+      }
+      // The same answer whoever holds the id, and whether it was deleted: it says the id is
+      // taken, never by whom (see docs/protocol.md, create).
+      throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
+    }
+    long now = System.currentTimeMillis();
+    if (!ctx.store().documents().create(id, m.title(), user, now, ctx.config().payloadKind())) {
+      actor.invalidate();
+      throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
+    }
+    actor.installRow(ctx.loader().row(id).orElse(null)); // just written: a quick read
+    DocumentInfo info = actor.row().info(Role.OWNER);
+    s.answer(rid, new ServerMessage.Created(info));
+    ctx.userSessions().send(user, new ServerMessage.Available(info), s);
+  }
+
+  void rename(Session s, String rid, ClientMessage.Rename m) {
+    actor.requireRole(s, Role.EDITOR);
+    long now = System.currentTimeMillis();
+    ctx.store().documents().rename(id, m.title(), now);
+    actor.rowChanged(ctx.store().documents().find(id).orElse(null));
+    ServerMessage.Renamed renamed = new ServerMessage.Renamed(id, m.title());
+    actor.fanout().sendToAll(renamed, s, rid);
+  }
+
+  void delete(Session s, String rid) {
+    actor.requireRole(s, Role.OWNER);
+    ctx.store().documents().markDeleted(id, System.currentTimeMillis());
+    ServerMessage.Deleted deleted = new ServerMessage.Deleted(id);
+    actor.fanout().sendToAll(deleted, s, rid);
+    for (Session sub : actor.fanout().snapshot()) {
+      actor.fanout().unsubscribe(sub);
+    }
+    actor.invalidate();
+    actor.forgetRoles();
+  }
+
+  void share(Session s, String rid, ClientMessage.Share m) {
+    actor.requireRole(s, Role.OWNER);
+    if (ctx.config().openMode()) {
+      throw new Refusal(ErrorCode.FORBIDDEN, "roles do not apply in open mode");
+    }
+    if (m.user().equals(actor.row().owner())) {
+      throw new Refusal(ErrorCode.FORBIDDEN, "the owner's role cannot change");
+    }
+    if (!ctx.store().users().isActive(m.user())) {
+      throw new Refusal(ErrorCode.UNKNOWN_USER, "no user named " + m.user());
+    }
+    ctx.store().documents().setRole(id, m.user(), m.role());
+    actor.roleChanged(m.user(), m.role());
+    if (m.role() == null) {
+      for (Session sub : actor.fanout().snapshot()) {
+        if (sub.user().equals(m.user())) {
+          actor.fanout().unsubscribe(sub);
+          sub.send(new ServerMessage.Unsubscribed(id));
+        }
+      }
+    }
+    s.answer(rid, new ServerMessage.Shared(id, m.user(), m.role()));
+    ctx.userSessions()
+        .send(
+            m.user(),
+            m.role() == null
+                ? new ServerMessage.Unavailable(id)
+                : new ServerMessage.Available(actor.row().info(m.role())),
+            s);
+  }
+}

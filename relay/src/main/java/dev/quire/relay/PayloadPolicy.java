@@ -1,0 +1,113 @@
+package dev.quire.relay;
+
+import dev.quire.ot.codec.MalformedMessageException;
+import dev.quire.ot.codec.OperationCodec;
+import dev.quire.ot.operation.OperationMismatchException;
+import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.sync.Batch;
+import dev.quire.ot.sync.Canonicaliser;
+import dev.quire.relay.store.PayloadKind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the relay does with a document's operations, by the document's {@link PayloadKind}: readable
+ * documents have each batch validated and canonicalised against the head text, with a checkpoint of
+ * the text now and then; opaque ones are stored and served as sent. Stateless.
+ */
+abstract class PayloadPolicy {
+
+  /** What to store with a batch besides its operations as sent. */
+  record Prepared(List<TextOperation> canonical, List<String> canonicalJson, String checkpoint) {
+    static final Prepared AS_SENT = new Prepared(null, null, null);
+  }
+
+  static final PayloadPolicy OPAQUE = new Opaque();
+
+  /** The policy for {@code kind}, readable ones keeping a checkpoint every {@code interval}. */
+  static PayloadPolicy of(PayloadKind kind, int checkpointInterval) {
+    return kind == PayloadKind.OPAQUE ? OPAQUE : new Readable(checkpointInterval);
+  }
+
+  /** True when the relay reads the document's operations (and keeps its head text). */
+  abstract boolean readsPayloads();
+
+  /**
+   * Checks a batch to be placed after revision {@code head} and prepares what is stored with it.
+   *
+   * @throws Refusal when the batch cannot be placed ({@code MALFORMED}, {@code OPERATION_MISMATCH},
+   *     {@code UNREADABLE_DOCUMENT})
+   */
+  abstract Prepared prepare(SequencerState state, long head, WireBatch wb);
+
+  /** The prepared batch was given its revisions: the head text moves on. */
+  abstract void placed(SequencerState state, Prepared prepared);
+
+  private static final class Opaque extends PayloadPolicy {
+    @Override
+    boolean readsPayloads() {
+      return false;
+    }
+
+    @Override
+    Prepared prepare(SequencerState state, long head, WireBatch wb) {
+      return Prepared.AS_SENT;
+    }
+
+    @Override
+    void placed(SequencerState state, Prepared prepared) {}
+  }
+
+  private static final class Readable extends PayloadPolicy {
+    private final int checkpointInterval;
+
+    Readable(int checkpointInterval) {
+      this.checkpointInterval = checkpointInterval;
+    }
+
+    @Override
+    boolean readsPayloads() {
+      return true;
+    }
+
+    @Override
+    Prepared prepare(SequencerState state, long head, WireBatch wb) {
+      if (state.unreadable() != null) {
+        throw new Refusal(ErrorCode.UNREADABLE_DOCUMENT, state.unreadable());
+      }
+      DocumentText t = state.text();
+      List<TextOperation> canonical = canonicalise(t, wb);
+      List<String> json = new ArrayList<>(canonical.size());
+      for (TextOperation op : canonical) {
+        json.add(OperationCodec.toJson(op));
+      }
+      String checkpoint = null;
+      long last = head + wb.size();
+      if (last / checkpointInterval > head / checkpointInterval) {
+        checkpoint = t.textAfter(canonical);
+      }
+      return new Prepared(canonical, json, checkpoint);
+    }
+
+    @Override
+    void placed(SequencerState state, Prepared prepared) {
+      state.text().applied(prepared.canonical());
+    }
+
+    private static List<TextOperation> canonicalise(DocumentText text, WireBatch wb) {
+      Batch batch;
+      try {
+        batch = wb.toBatch();
+      } catch (MalformedMessageException e) {
+        throw new Refusal(ErrorCode.MALFORMED, e.getMessage());
+      }
+      try {
+        return Canonicaliser.canonicalise(text, batch);
+      } catch (OperationMismatchException e) {
+        throw new Refusal(ErrorCode.OPERATION_MISMATCH, e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package dev.quire.relay.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quire.ot.protocol.DocumentInfo;
+import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.DocumentStore.DocumentRow;
+import dev.quire.relay.store.HistoryStore.Append;
+import dev.quire.relay.store.HistoryStore.LatestBatch;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What every {@link RelayStorage} promises, whatever keeps the data: a subclass per implementation
+ * opens a fresh, empty one. Tests of several writers run where {@link #openAnotherWriter} gives a
+ * second process's view of the same data.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class RelayStorageContract {
+  protected RelayStorage storage;
+  protected BatchAppender appender;
+
+  /** A fresh, empty storage. */
+  protected abstract RelayStorage openEmpty() throws Exception;
+
+  /**
+   * Another writer on the same data as the storage last opened (as another relay process sees it),
+   * or empty where the implementation is its data's only writer.
+   */
+  protected Optional<RelayStorage> openAnotherWriter() throws Exception {
+    return Optional.empty();
+  }
+
+  @BeforeEach
+  void openStorage() throws Exception {
+    storage = openEmpty();
+    appender = storage.startAppender(nanos -> {});
+    storage.users().add("alice");
+    storage.users().add("bob");
+    assertThat(storage.documents().create("doc", "T", "alice", 10, PayloadKind.READABLE)).isTrue();
+  }
+
+  @AfterEach
+  void closeStorage() {
+    appender.close();
+    storage.close();
+  }
+
+  /** Appends on {@code to} and waits for the outcome. */
+  protected static AppendOutcome appendAndWait(BatchAppender to, Append a) throws Exception {
+    CompletableFuture<AppendOutcome> outcome = new CompletableFuture<>();
+    to.append(a, outcome::complete);
+    return outcome.get(30, TimeUnit.SECONDS);
+  }
+
+  /** A batch of {@code size} operations, by {@code author} on client "c", at revision first. */
+  protected static Append batch(String author, long first, long seq, int size, String checkpoint) {
+    List<String> ops = new java.util.ArrayList<>();
+    List<String> canonical = new java.util.ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      ops.add("[\"" + author + seq + "." + i + "\"]");
+      canonical.add("[" + (first - 1 + i) + ",\"x\"]");
+    }
+    WireSequenced e =
+        new WireSequenced(first, author, 100 + seq, new WireBatch("c", seq, first - 1, ops));
+    byte[] digest = new byte[32];
+    digest[0] = (byte) seq;
+    digest[1] = (byte) size;
+    return new Append("doc", e, canonical, digest, checkpoint);
+  }
+
+  private long head() {
+    return storage.documents().find("doc").orElseThrow().head();
+  }
+
+  @Test
+  void users_tokensAuthenticateUntilRevoked() {
+    String token = storage.users().add("carol");
+    String second = storage.users().issueToken("carol");
+    assertThat(storage.users().authenticate(token)).contains("carol");
+    assertThat(storage.users().authenticate(second)).contains("carol");
+    assertThat(storage.users().authenticate("not a token")).isEmpty();
+    assertThatThrownBy(() -> storage.users().add("carol")).isInstanceOf(StoreException.class);
+
+    storage.users().revoke("carol");
+    assertThat(storage.users().authenticate(token)).isEmpty();
+    assertThat(storage.users().authenticate(second)).isEmpty();
+    assertThat(storage.users().isActive("carol")).isFalse();
+    assertThatThrownBy(() -> storage.users().issueToken("carol"))
+        .isInstanceOf(StoreException.class);
+    assertThat(storage.users().list())
+        .extracting(UserStore.UserInfo::name, UserStore.UserInfo::revoked)
+        .contains(org.assertj.core.groups.Tuple.tuple("carol", true));
+
+    storage.users().ensure("guest");
+    storage.users().ensure("guest"); // twice: no error
+    assertThat(storage.users().isActive("guest")).isTrue();
+  }
+
+  @Test
+  void documents_createdOnceWithTheirPayloadKind_renamedSharedAndDeleted() {
+    DocumentRow row = storage.documents().find("doc").orElseThrow();
+    assertThat(row.owner()).isEqualTo("alice");
+    assertThat(row.head()).isZero();
+    assertThat(row.payload()).isEqualTo(PayloadKind.READABLE);
+    assertThat(storage.documents().create("sealed", "S", "bob", 11, PayloadKind.OPAQUE)).isTrue();
+    assertThat(storage.documents().find("sealed").orElseThrow().payload())
+        .isEqualTo(PayloadKind.OPAQUE);
+    assertThat(storage.documents().create("legacy", "L", "bob", 12)).isTrue();
+    assertThat(storage.documents().find("legacy").orElseThrow().payload()).isNull();
+    assertThat(storage.documents().create("doc", "again", "bob", 13, PayloadKind.READABLE))
+        .isFalse();
+
+    assertThat(storage.documents().role("doc", "alice")).contains(Role.OWNER);
+    assertThat(storage.documents().role("doc", "bob")).isEmpty();
+    storage.documents().setRole("doc", "bob", Role.EDITOR);
+    assertThat(storage.documents().role("doc", "bob")).contains(Role.EDITOR);
+    assertThat(storage.documents().list("bob", false))
+        .extracting(DocumentInfo::doc)
+        .containsExactlyInAnyOrder("doc", "sealed", "legacy");
+    storage.documents().setRole("doc", "bob", null);
+    assertThat(storage.documents().role("doc", "bob")).isEmpty();
+
+    storage.documents().rename("doc", "Renamed", 20);
+    assertThat(storage.documents().find("doc").orElseThrow().title()).isEqualTo("Renamed");
+
+    storage.documents().markDeleted("doc", 30);
+    assertThat(storage.documents().find("doc").orElseThrow().deleted()).isTrue();
+    assertThat(storage.documents().role("doc", "alice")).isEmpty();
+    assertThat(storage.documents().list("alice", true))
+        .extracting(DocumentInfo::doc)
+        .doesNotContain("doc");
+    assertThat(storage.documents().create("doc", "reused", "alice", 40, PayloadKind.READABLE))
+        .isFalse(); // a deleted document's id is not reused
+  }
+
+  @Test
+  void clientIds_belongToTheFirstUserForGood() {
+    assertThat(storage.clientIds().bind("laptop", "alice")).isEqualTo("alice");
+    assertThat(storage.clientIds().bind("laptop", "bob")).isEqualTo("alice");
+    assertThat(storage.clientIds().bind("laptop", "alice")).isEqualTo("alice");
+  }
+
+  @Test
+  void appendsAtTheExpectedHead_areCommittedAndReadBack() throws Exception {
+    Append a = batch("alice", 1, 1, 3, null);
+    Append b = batch("bob", 4, 1, 1, "xyzw");
+    assertThat(appendAndWait(appender, a)).isSameAs(AppendOutcome.COMMITTED);
+    assertThat(appendAndWait(appender, b)).isSameAs(AppendOutcome.COMMITTED);
+
+    assertThat(head()).isEqualTo(4);
+    HistoryStore history = storage.history();
+    assertThat(history.page("doc", 0, 100)).containsExactly(a.entry(), b.entry());
+    assertThat(history.page("doc", 2, 100)).containsExactly(a.entry(), b.entry());
+    assertThat(history.page("doc", 3, 100)).containsExactly(b.entry());
+    assertThat(history.page("doc", 0, 1)).containsExactly(a.entry()); // whole batches
+    assertThat(history.page("doc", 4, 100)).isEmpty();
+    assertThat(history.latestBatches("doc"))
+        .extracting(LatestBatch::author, l -> l.batch().firstRevision())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("alice", 1L),
+            org.assertj.core.groups.Tuple.tuple("bob", 4L));
+    assertThat(history.findBatchAtOrAfter("doc", "alice", "c", 1))
+        .get()
+        .satisfies(s -> assertThat(s.digest()).isEqualTo(a.digest()));
+    assertThat(history.findBatchAtOrAfter("doc", "alice", "c", 2)).isEmpty();
+    assertThat(history.canonical("doc", 1, 4)).containsExactlyElementsOf(canonicalOf(a, b));
+    assertThat(history.checkpointAtOrBefore("doc", 10)).hasValue(4);
+    assertThat(history.checkpointAtOrBefore("doc", 3)).isEmpty();
+    assertThat(history.checkpoint("doc", 4).orElseThrow().text()).isEqualTo("xyzw");
+    assertThat(history.minBaseAfter("doc", 0)).hasValue(0);
+    assertThat(history.minBaseAfter("doc", 3)).hasValue(3);
+    assertThat(history.missingCanonical("doc")).isZero();
+    assertThat(storage.isHealthy()).isTrue();
+  }
+
+  private static List<String> canonicalOf(Append... appends) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Append a : appends) {
+      out.addAll(a.canonical());
+    }
+    return out;
+  }
+
+  @Test
+  void anAppendAtAnotherHead_storesNothing() throws Exception {
+    assertThat(appendAndWait(appender, batch("alice", 1, 1, 2, null)))
+        .isSameAs(AppendOutcome.COMMITTED);
+    AppendOutcome stale = appendAndWait(appender, batch("bob", 2, 1, 1, null)); // head is 2
+    assertThat(stale).isNotSameAs(AppendOutcome.COMMITTED);
+    if (stale instanceof AppendOutcome.Conflict c) {
+      assertThat(c.head()).isEqualTo(2);
+    } else {
+      assertThat(stale).isInstanceOf(AppendOutcome.Failed.class);
+    }
+    AppendOutcome gap = appendAndWait(appender, batch("bob", 5, 1, 1, null));
+    assertThat(gap).isNotSameAs(AppendOutcome.COMMITTED);
+    assertThat(head()).isEqualTo(2);
+    assertThat(storage.history().findBatchAtOrAfter("doc", "bob", "c", 1)).isEmpty();
+    assertThat(storage.history().page("doc", 0, 100)).hasSize(1);
+  }
+
+  @Test
+  void anotherWritersAppend_makesTheLoserConflict_andResendsAreDuplicates() throws Exception {
+    Optional<RelayStorage> other = openAnotherWriter();
+    if (other.isEmpty()) {
+      assertThat(appender.isOnlyWriter()).isTrue(); // only an only writer may skip this
+      return;
+    }
+    assertThat(appender.isOnlyWriter()).isFalse();
+    try (RelayStorage second = other.get();
+        BatchAppender theirs = second.startAppender(nanos -> {})) {
+      Append bobs = batch("bob", 1, 1, 2, null);
+      assertThat(appendAndWait(theirs, bobs)).isSameAs(AppendOutcome.COMMITTED);
+
+      AppendOutcome lost = appendAndWait(appender, batch("alice", 1, 1, 1, null));
+      assertThat(lost).isEqualTo(new AppendOutcome.Conflict(2));
+      assertThat(appendAndWait(appender, batch("alice", 3, 1, 1, null)))
+          .isSameAs(AppendOutcome.COMMITTED);
+
+      // Bob's batch resent through this storage after a failover: answered with its revisions.
+      Append resent = batch("bob", 4, 1, 2, null);
+      AppendOutcome dup = appendAndWait(appender, resent);
+      assertThat(dup).isInstanceOf(AppendOutcome.Duplicate.class);
+      assertThat(((AppendOutcome.Duplicate) dup).stored().firstRevision()).isEqualTo(1);
+      assertThat(head()).isEqualTo(3);
+      // Users are shared: a token issued through one works through the other, within a bound.
+      String token = storage.users().issueToken("alice");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (second.users().authenticate(token).isEmpty() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(second.users().authenticate(token)).contains("alice");
+    }
+  }
+}

@@ -61,7 +61,7 @@ class RelayKillTest {
     Path data = dir.resolve("relay");
     String at;
     String bt;
-    try (RelayStore store = RelayStore.open(data, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
       at = store.users().add("alice");
       bt = store.users().add("bob");
       store.documents().create("doc", "Doc", "alice", 1);

@@ -158,19 +158,22 @@ class PersistenceTest {
   void onlineBackup_isWrittenWhileRunning_andRestoresToAWorkingDataDirectory() throws Exception {
     Path backups = dir.resolve("backups");
     String token;
+    long acked;
     try (Relay relay = RelayFixture.start(dir, b -> b.backups(backups, 100))) {
       token = relay.store().users().add("alice");
       TestClient alice = TestClient.login(relay.port(), token, "ca");
       RelayFixture.create(alice, "doc");
       alice.send(new ClientMessage.Submit("doc", append("ca", 1, 0, 0, "kept")));
       alice.expectAck();
-      long acked = System.currentTimeMillis();
+      acked = System.currentTimeMillis();
       long deadline = acked + 10_000;
-      while (newestBackup(backups, acked) == null && System.currentTimeMillis() < deadline) {
+      while (backupStartedSince(backups, acked) == null && System.currentTimeMillis() < deadline) {
         Thread.sleep(50); // bounded poll: backups are written on their own schedule
       }
     }
-    Path zip = newestBackup(backups, 0);
+    // A backup that started before the ack may have finished after it, without the batch: take
+    // one that started after it (a backup's name is the time it started).
+    Path zip = backupStartedSince(backups, acked);
     assertThat(zip).isNotNull();
     Path restored = dir.resolve("restored");
     Files.createDirectories(restored);
@@ -192,15 +195,19 @@ class PersistenceTest {
     }
   }
 
-  /** The newest backup file written at or after {@code sinceMillis}, or null. */
-  private static Path newestBackup(Path dir, long sinceMillis) throws java.io.IOException {
+  /** The newest backup that started at or after {@code sinceMillis} (by its name), or null. */
+  private static Path backupStartedSince(Path dir, long sinceMillis) throws java.io.IOException {
     if (!Files.isDirectory(dir)) {
       return null;
     }
+    java.time.format.DateTimeFormatter named =
+        java.time.format.DateTimeFormatter.ofPattern("'relay-'yyyyMMdd-HHmmss-SSS'.zip'")
+            .withZone(java.time.ZoneOffset.UTC);
+    String since = named.format(java.time.Instant.ofEpochMilli(sinceMillis));
     try (var files = Files.list(dir)) {
       return files
-          .filter(f -> f.toString().endsWith(".zip"))
-          .filter(f -> f.toFile().lastModified() >= sinceMillis)
+          .filter(f -> f.getFileName().toString().matches("relay-\\d{8}-\\d{6}-\\d{3}\\.zip"))
+          .filter(f -> f.getFileName().toString().compareTo(since) >= 0)
           .max(java.util.Comparator.comparing(Path::toString))
           .orElse(null);
     }

@@ -1,0 +1,185 @@
+package dev.quire.relay.postgres;
+
+import dev.quire.ot.protocol.Ids;
+import dev.quire.relay.store.StoreException;
+import dev.quire.relay.store.Tokens;
+import dev.quire.relay.store.UserStore.UserInfo;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Users and their tokens in PostgreSQL, shared by every relay on the database: a token issued
+ * through one relay works on all. A token is shown once, when made, and stored only as its hash.
+ */
+final class PgUsers {
+  private final PgDatabase db;
+
+  PgUsers(PgDatabase db) {
+    this.db = db;
+  }
+
+  /**
+   * Adds a user and returns their first token.
+   *
+   * @throws StoreException when the name is taken
+   * @throws IllegalArgumentException when the name is not a valid user name
+   */
+  String add(String name) {
+    Ids.requireUserName(name);
+    String token = Tokens.generate();
+    db.inTransaction(
+        "adding user " + name,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO users (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            s.setString(1, name);
+            s.setLong(2, System.currentTimeMillis());
+            if (s.executeUpdate() == 0) {
+              throw new StoreException("user " + name + " exists already");
+            }
+          }
+          insertToken(c, name, token);
+          return null;
+        });
+    return token;
+  }
+
+  /** Makes sure {@code name} exists (open mode's guest), without a token. */
+  void ensure(String name) {
+    Ids.requireUserName(name);
+    db.read(
+        "ensuring user " + name,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO users (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            s.setString(1, name);
+            s.setLong(2, System.currentTimeMillis());
+            return s.executeUpdate();
+          }
+        });
+  }
+
+  /** Issues another token for an existing, active user. */
+  String issueToken(String name) {
+    String token = Tokens.generate();
+    db.inTransaction(
+        "issuing a token for " + name,
+        c -> {
+          requireActive(c, name);
+          insertToken(c, name, token);
+          return null;
+        });
+    return token;
+  }
+
+  /** Revokes the user and every token they have. Their documents and history stay. */
+  void revoke(String name) {
+    db.inTransaction(
+        "revoking user " + name,
+        c -> {
+          requireActive(c, name);
+          long now = System.currentTimeMillis();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")) {
+            s.setLong(1, now);
+            s.setString(2, name);
+            s.executeUpdate();
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE tokens SET revoked_at = ? WHERE user_name = ? AND revoked_at IS NULL")) {
+            s.setLong(1, now);
+            s.setString(2, name);
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** The active user a token belongs to, if the token is known and not revoked. */
+  Optional<String> authenticate(String token) {
+    byte[] hash = Tokens.hash(token);
+    return db.read(
+        "checking a token",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT u.name FROM tokens t JOIN users u ON u.name = t.user_name"
+                      + " WHERE t.hash = ? AND t.revoked_at IS NULL AND u.revoked_at IS NULL")) {
+            s.setBytes(1, hash);
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  /** True when {@code name} is a user who has not been revoked. */
+  boolean isActive(String name) {
+    return db.read(
+        "looking up user " + name,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT 1 FROM users WHERE name = ? AND revoked_at IS NULL")) {
+            s.setString(1, name);
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
+  }
+
+  List<UserInfo> list() {
+    return db.read(
+        "listing users",
+        c -> {
+          List<UserInfo> out = new ArrayList<>();
+          try (PreparedStatement s =
+                  c.prepareStatement(
+                      "SELECT u.name, u.created_at, u.revoked_at IS NOT NULL,"
+                          + " (SELECT COUNT(*) FROM tokens t"
+                          + "   WHERE t.user_name = u.name AND t.revoked_at IS NULL)"
+                          + " FROM users u ORDER BY u.name");
+              ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+              out.add(new UserInfo(rs.getString(1), rs.getLong(2), rs.getBoolean(3), rs.getInt(4)));
+            }
+          }
+          return out;
+        });
+  }
+
+  private static void requireActive(Connection c, String name) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT revoked_at FROM users WHERE name = ? FOR UPDATE")) {
+      s.setString(1, name);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new StoreException("no user named " + name);
+        }
+        rs.getLong(1);
+        if (!rs.wasNull()) {
+          throw new StoreException("user " + name + " is revoked");
+        }
+      }
+    }
+  }
+
+  private static void insertToken(Connection c, String name, String token) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("INSERT INTO tokens (hash, user_name, created_at) VALUES (?, ?, ?)")) {
+      s.setBytes(1, Tokens.hash(token));
+      s.setString(2, name);
+      s.setLong(3, System.currentTimeMillis());
+      s.executeUpdate();
+    }
+  }
+}

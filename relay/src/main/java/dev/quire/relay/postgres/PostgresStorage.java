@@ -33,6 +33,10 @@ public final class PostgresStorage implements AutoCloseable {
     return new PostgresStorage(PgDatabase.open(url, maxConnections));
   }
 
+  PgDatabase database() {
+    return db;
+  }
+
   PgUsers users() {
     return users;
   }

@@ -6,6 +6,8 @@ import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.store.HistoryStore;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +62,69 @@ class PgAppendGroupTest {
     assertThat(storage.history().page("d1", 0, 100, Long.MAX_VALUE))
         .extracting(WireSequenced::firstRevision)
         .containsExactly(1L, 2L);
+  }
+
+  @Test
+  void aConflictOrADuplicateDoesNotStopTheRestOfItsGroup() throws Exception {
+    append(append("d1", 1, "c1", 1, "[\"a\"]"));
+    try (Connection c = storage.database().connection()) {
+      List<PgAppendGroup.Result> results =
+          PgAppendGroup.commit(
+              c,
+              List.of(
+                  append("d1", 2, "c1", 2, "[1,\"b\"]"),
+                  append("d2", 5, "c2", 1, "[\"x\"]"), // d2 is at 0
+                  append("d2", 1, "c2", 1, "[\"y\"]"),
+                  append("d1", 9, "c1", 1, "[\"a\"]"), // a resend of revision 1
+                  append("d1", 3, "c1", 3, "[2,\"c\"]"),
+                  append("gone", 1, "c1", 1, "[\"z\"]")));
+      assertThat(results.get(0)).isInstanceOf(PgAppendGroup.Committed.class);
+      assertThat(results.get(1)).isEqualTo(new PgAppendGroup.Conflict(0));
+      assertThat(results.get(2)).isInstanceOf(PgAppendGroup.Committed.class);
+      assertThat(((PgAppendGroup.Duplicate) results.get(3)).original().firstRevision())
+          .isEqualTo(1);
+      assertThat(results.get(4)).isInstanceOf(PgAppendGroup.Committed.class);
+      assertThat(((PgAppendGroup.Failed) results.get(5)).failure())
+          .hasMessageContaining("gone does not exist");
+    }
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(3);
+    assertThat(storage.documents().find("d2").orElseThrow().head()).isEqualTo(1);
+    assertThat(storage.history().latestBatches("d1"))
+        .singleElement()
+        .satisfies(l -> assertThat(l.batch().batchSeq()).isEqualTo(3));
+  }
+
+  @Test
+  void aBatchTheDatabaseRefusesFailsAloneAndStoresNothing() throws Exception {
+    storage.documents().create("d3", "Three", "alice", 1);
+    // author is VARCHAR(32): the database refuses this batch, and its transaction with it.
+    HistoryStore.Append bad =
+        new HistoryStore.Append(
+            "d3",
+            new WireSequenced(1, "a".repeat(33), 5, new WireBatch("c9", 1, 0, List.of("[\"x\"]"))),
+            null,
+            new byte[32],
+            null);
+    List<CompletableFuture<PgAppendGroup.Result>> results = new ArrayList<>();
+    long[] heads = new long[2];
+    for (int i = 0; i < 40; i++) { // given at once: the appender takes them in groups
+      CompletableFuture<PgAppendGroup.Result> r = new CompletableFuture<>();
+      results.add(r);
+      long revision = i == 21 ? 0 : ++heads[i % 2];
+      storage
+          .appender()
+          .append(
+              i == 21 ? bad : append("d" + (1 + i % 2), revision, "c" + i % 2, revision, "[1]"),
+              r::complete);
+    }
+    for (int i = 0; i < 40; i++) {
+      assertThat(results.get(i).get(30, TimeUnit.SECONDS))
+          .isInstanceOf(i == 21 ? PgAppendGroup.Failed.class : PgAppendGroup.Committed.class);
+    }
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(20);
+    assertThat(storage.documents().find("d2").orElseThrow().head()).isEqualTo(19);
+    assertThat(storage.documents().find("d3").orElseThrow().head()).isZero();
+    assertThat(storage.history().page("d3", 0, 100, Long.MAX_VALUE)).isEmpty();
   }
 
   @Test

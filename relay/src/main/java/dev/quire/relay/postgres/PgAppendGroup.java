@@ -72,6 +72,8 @@ final class PgAppendGroup {
           + " first_revision = EXCLUDED.first_revision, op_count = EXCLUDED.op_count,"
           + " created_at = EXCLUDED.created_at, digest = EXCLUDED.digest"
           + " WHERE latest_batches.batch_seq < EXCLUDED.batch_seq";
+  private static final String NOTIFY =
+      "SELECT pg_notify('" + PgHeadListener.CHANNEL + "', p) FROM unnest(?::text[]) AS n(p)";
   private static final String INSERT_CHECKPOINT =
       "INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 
@@ -102,14 +104,17 @@ final class PgAppendGroup {
 
   /**
    * Decides and writes {@code appends} in one transaction on {@code c} (in auto-commit mode when
-   * given; left so), returning one result per append in order.
+   * given; left so), returning one result per append in order. With {@code notify}, the transaction
+   * also notifies {@value PgHeadListener#CHANNEL} of each document's new head, which PostgreSQL
+   * delivers to the listening relays when, and only if, it commits.
    *
    * @throws SQLException when the transaction failed: nothing of it is stored then
    */
-  static List<Result> commit(Connection c, List<HistoryStore.Append> appends) throws SQLException {
+  static List<Result> commit(Connection c, List<HistoryStore.Append> appends, boolean notify)
+      throws SQLException {
     c.setAutoCommit(false);
     try {
-      List<Result> results = decideAndWrite(c, appends);
+      List<Result> results = decideAndWrite(c, appends, notify);
       c.commit();
       return results;
     } catch (SQLException | RuntimeException e) {
@@ -120,8 +125,8 @@ final class PgAppendGroup {
     }
   }
 
-  private static List<Result> decideAndWrite(Connection c, List<HistoryStore.Append> appends)
-      throws SQLException {
+  private static List<Result> decideAndWrite(
+      Connection c, List<HistoryStore.Append> appends, boolean notify) throws SQLException {
     Map<String, LockedDocument> docs = lockDocuments(c, appends);
     Map<Key, HistoryStore.StoredBatch> stored = findStored(c, appends);
     List<Result> results = new ArrayList<>(appends.size());
@@ -161,6 +166,9 @@ final class PgAppendGroup {
       moveHeads(c, docs);
       upsertLatest(c, accepted);
       insertCheckpoints(c, accepted);
+      if (notify) {
+        notifyHeads(c, docs);
+      }
     }
     return results;
   }
@@ -260,6 +268,20 @@ final class PgAppendGroup {
           throw new SQLException("document " + moved.get(i) + " moved while locked");
         }
       }
+    }
+  }
+
+  private static void notifyHeads(Connection c, Map<String, LockedDocument> docs)
+      throws SQLException {
+    List<String> payloads = new ArrayList<>();
+    for (Map.Entry<String, LockedDocument> d : docs.entrySet()) {
+      if (d.getValue().head != d.getValue().headBefore) {
+        payloads.add(PgHeadListener.payload(d.getKey(), d.getValue().head));
+      }
+    }
+    try (PreparedStatement s = c.prepareStatement(NOTIFY)) {
+      s.setArray(1, c.createArrayOf("text", payloads.toArray()));
+      s.execute();
     }
   }
 

@@ -34,12 +34,15 @@ final class PgAppender implements AutoCloseable {
   private static final Item STOP = new Item(null, r -> {});
 
   private final PgDatabase db;
+  private final boolean notify;
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
 
-  PgAppender(PgDatabase db) {
+  /** With {@code notify}, each commit notifies the listening relays of the heads it moved. */
+  PgAppender(PgDatabase db, boolean notify) {
     this.db = db;
+    this.notify = notify;
     this.thread = new Thread(this::run, "pg-appender");
     thread.setDaemon(true);
     thread.start();
@@ -119,7 +122,7 @@ final class PgAppender implements AutoCloseable {
       throws SQLException {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = db.connection()) {
-        return PgAppendGroup.commit(c, appends);
+        return PgAppendGroup.commit(c, appends, notify);
       } catch (SQLException e) {
         if (attempt >= DEADLOCK_TRIES || !PgErrors.isSerializationFailure(e)) {
           throw e;

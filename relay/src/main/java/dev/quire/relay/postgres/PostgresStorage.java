@@ -19,7 +19,7 @@ public final class PostgresStorage implements AutoCloseable {
     this.documents = new PgDocuments(db);
     this.history = new PgHistory(db);
     this.clientIds = new PgClientIds(db);
-    this.appender = new PgAppender(db);
+    this.appender = new PgAppender(db, true);
   }
 
   /**

@@ -77,7 +77,8 @@ class PgAppendGroupTest {
                   append("d2", 1, "c2", 1, "[\"y\"]"),
                   append("d1", 9, "c1", 1, "[\"a\"]"), // a resend of revision 1
                   append("d1", 3, "c1", 3, "[2,\"c\"]"),
-                  append("gone", 1, "c1", 1, "[\"z\"]")));
+                  append("gone", 1, "c1", 1, "[\"z\"]")),
+              true);
       assertThat(results.get(0)).isInstanceOf(PgAppendGroup.Committed.class);
       assertThat(results.get(1)).isEqualTo(new PgAppendGroup.Conflict(0));
       assertThat(results.get(2)).isInstanceOf(PgAppendGroup.Committed.class);

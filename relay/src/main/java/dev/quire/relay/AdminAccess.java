@@ -1,6 +1,7 @@
 package dev.quire.relay;
 
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.EmbeddedStorage;
+import dev.quire.relay.store.RelayStorage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +18,7 @@ final class AdminAccess {
 
   /** Work on the store; a refusal is an exception whose message is printed as one line. */
   interface Work {
-    void run(RelayStore store);
+    void run(RelayStorage store);
   }
 
   /**
@@ -25,16 +26,16 @@ final class AdminAccess {
    *
    * @param live the running relay's store when the command runs inside it, else null
    */
-  static int run(RelayStore live, Path dataDir, CommandSpec spec, Work work) {
+  static int run(RelayStorage live, Path dataDir, CommandSpec spec, Work work) {
     return run(
         live, dataDir, spec, spec.root().commandLine().getParseResult().originalArgs(), work);
   }
 
   /**
-   * Runs {@code work} as {@link #run(RelayStore, Path, CommandSpec, Work)} does, handing a running
-   * relay {@code args} instead of the command's own arguments.
+   * Runs {@code work} as {@link #run(RelayStorage, Path, CommandSpec, Work)} does, handing a
+   * running relay {@code args} instead of the command's own arguments.
    */
-  static int run(RelayStore live, Path dataDir, CommandSpec spec, List<String> args, Work work) {
+  static int run(RelayStorage live, Path dataDir, CommandSpec spec, List<String> args, Work work) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
@@ -46,7 +47,7 @@ final class AdminAccess {
       if (forwarded.isPresent()) {
         return forwarded.get();
       }
-      try (RelayStore store = RelayStore.open(dataDir, 2)) {
+      try (RelayStorage store = EmbeddedStorage.open(dataDir, 2)) {
         work.run(store);
         return 0;
       }

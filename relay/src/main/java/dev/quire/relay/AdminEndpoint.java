@@ -3,7 +3,7 @@ package dev.quire.relay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.RelayStorage;
 import dev.quire.relay.store.Tokens;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,13 +51,13 @@ final class AdminEndpoint implements AutoCloseable {
   }
 
   /** Starts listening for {@code store}'s data directory and writes its file there. */
-  static AdminEndpoint start(RelayStore store) throws IOException {
+  static AdminEndpoint start(RelayStorage store, Path dataDir) throws IOException {
     String secret = Tokens.generate();
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/admin", exchange -> handle(exchange, secret, store));
     server.start();
-    Path file = store.dir().resolve(FILE);
+    Path file = dataDir.resolve(FILE);
     try {
       writeOwnerOnly(file, server.getAddress().getPort() + " " + secret + "\n");
     } catch (IOException | RuntimeException e) {
@@ -83,7 +83,7 @@ final class AdminEndpoint implements AutoCloseable {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static void handle(HttpExchange exchange, String secret, RelayStore store)
+  private static void handle(HttpExchange exchange, String secret, RelayStorage store)
       throws IOException {
     try (exchange) {
       String auth = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
@@ -112,7 +112,7 @@ final class AdminEndpoint implements AutoCloseable {
    * Runs {@code quire relay ARGS} on the live store; only {@code user}, {@code grant}, {@code
    * backup}.
    */
-  static Reply run(RelayStore store, List<String> args) {
+  static Reply run(RelayStorage store, List<String> args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cmd = RelayMain.commandLine(store);

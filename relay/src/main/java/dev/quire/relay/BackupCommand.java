@@ -1,7 +1,8 @@
 package dev.quire.relay;
 
 import dev.quire.relay.store.RelayBackup;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.RelayStorage;
+import dev.quire.relay.store.StorageBackups;
 import dev.quire.relay.store.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class BackupCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   /** The running relay's store when this runs inside it ({@link AdminEndpoint}), else null. */
-  RelayStore live;
+  RelayStorage live;
 
   @Override
   public Integer call() {
@@ -77,7 +78,15 @@ final class BackupCommand implements Callable<Integer> {
     }
     // Absolute paths: the running relay resolves them, in its own working directory.
     List<String> args = List.of("backup", "--data", dir.toString(), "--to", file.toString());
-    return AdminAccess.run(live, dir, spec, args, store -> print(file, store.backupTo(file)));
+    return AdminAccess.run(
+        live, dir, spec, args, store -> print(file, backups(store).backupTo(file)));
+  }
+
+  private static StorageBackups backups(RelayStorage store) {
+    return store
+        .backups()
+        .orElseThrow(
+            () -> new IllegalStateException("the relay's storage does not make backups itself"));
   }
 
   private void print(Path file, RelayBackup.Summary s) {

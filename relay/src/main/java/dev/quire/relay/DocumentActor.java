@@ -16,6 +16,7 @@ import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.Canonicaliser;
 import dev.quire.relay.SequencerState.ClientKey;
+import dev.quire.relay.store.AppendOutcome;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.StoreException;
@@ -275,7 +276,7 @@ final class DocumentActor {
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }
     long now = System.currentTimeMillis();
-    if (!ctx.store().documents().create(id, m.title(), user, now)) {
+    if (!ctx.store().documents().create(id, m.title(), user, now, ctx.config().payloadKind())) {
       invalidate();
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }
@@ -522,15 +523,7 @@ final class DocumentActor {
     long sequencedIn = epoch;
     committing++;
     unfinished.incrementAndGet();
-    row =
-        new DocumentRow(
-            row.id(),
-            row.title(),
-            row.owner(),
-            row.createdMillis(),
-            entry.lastRevision(),
-            entry.timestampMillis(),
-            null);
+    row = row.withHead(entry.lastRevision(), entry.timestampMillis());
     if (canonical != null) {
       st.text().applied(canonical);
     }
@@ -544,17 +537,18 @@ final class DocumentActor {
     // submits share a commit while this thread sequences the next ones.
     if (committing > 1
         || executor.hasQueued()
-        || !ctx.committer()
-            .tryCommitNow(append, failure -> committed(s, rid, entry, sequencedIn, failure))) {
-      ctx.committer()
+        || !ctx.appender()
+            .tryAppendNow(append, outcome -> committed(s, rid, entry, sequencedIn, outcome))) {
+      ctx.appender()
           .append(
-              append, failure -> runOutcome(() -> committed(s, rid, entry, sequencedIn, failure)));
+              append, outcome -> runOutcome(() -> committed(s, rid, entry, sequencedIn, outcome)));
     }
   }
 
   /** The outcome of a batch handed to the committer, in the order they were handed over. */
   private void committed(
-      Session s, String rid, WireSequenced entry, long sequencedIn, StoreException failure) {
+      Session s, String rid, WireSequenced entry, long sequencedIn, AppendOutcome outcome) {
+    StoreException failure = failureOf(outcome);
     committing--;
     unfinished.decrementAndGet();
     WireBatch wb = entry.batch();
@@ -587,6 +581,18 @@ final class DocumentActor {
     if (!liveFlushQueued) {
       scheduleLive();
     }
+  }
+
+  private StoreException failureOf(AppendOutcome outcome) {
+    if (outcome == AppendOutcome.COMMITTED) {
+      return null;
+    } else if (outcome instanceof AppendOutcome.Failed f) {
+      return f.cause();
+    } else if (outcome instanceof AppendOutcome.Conflict c) {
+      return new StoreException(
+          "another writer took the revisions; the head of " + id + " is " + c.head());
+    }
+    return new StoreException("the batch is stored already");
   }
 
   /**

@@ -3,7 +3,7 @@ package dev.quire.relay;
 import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.protocol.Role;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.RelayStorage;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,14 +43,14 @@ final class GrantCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   /** The running relay's store when this runs inside it ({@link AdminEndpoint}), else null. */
-  RelayStore live;
+  RelayStorage live;
 
   @Override
   public Integer call() {
     return AdminAccess.run(live, data != null ? data : relay.data, spec, this::grant);
   }
 
-  private void grant(RelayStore store) {
+  private void grant(RelayStorage store) {
     Role r = role.equals("none") ? null : Role.fromWire(role);
     if ((r == null && !role.equals("none")) || r == Role.OWNER) {
       throw new IllegalArgumentException("ROLE must be editor, viewer or none, was " + role);

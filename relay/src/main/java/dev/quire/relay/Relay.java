@@ -1,8 +1,9 @@
 package dev.quire.relay;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.quire.relay.store.GroupCommitter;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.BatchAppender;
+import dev.quire.relay.store.EmbeddedStorage;
+import dev.quire.relay.store.RelayStorage;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -68,9 +69,7 @@ public final class Relay implements AutoCloseable {
     // Reads mostly wait (for H2 to take in the journal, for the disk), so there are more loader
     // threads than cores: two documents per core slow to wake still leave room for hellos.
     int loaders = 2 * config.workerThreads();
-    RelayStore store =
-        RelayStore.open(
-            config.dataDir(), config.workerThreads() + loaders + 4, config.syncWrites());
+    RelayStorage store = openStorage(config, config.workerThreads() + loaders + 4);
     ExecutorService pool = Executors.newFixedThreadPool(config.workerThreads(), named("quire-doc"));
     ExecutorService loadPool = Executors.newFixedThreadPool(loaders, named("quire-load"));
     DocumentLoader loader = around.apply(new StoreDocumentLoader(store, config));
@@ -84,14 +83,14 @@ public final class Relay implements AutoCloseable {
             pending::get,
             () -> serverRef[0] == null ? 0 : Dispatcher.queuedBytes(serverRef[0].sessions()));
     metrics.documentsOpen.set(0);
-    GroupCommitter committer =
-        store.startCommitter(nanos -> metrics.commitSeconds.observe(nanos / 1e9));
+    BatchAppender appender =
+        store.startAppender(nanos -> metrics.commitSeconds.observe(nanos / 1e9));
     RelayContext ctx =
         new RelayContext(
             config,
             store,
             loader,
-            committer,
+            appender,
             metrics,
             pool,
             loadPool,
@@ -120,28 +119,39 @@ public final class Relay implements AutoCloseable {
       if (config.metricsPort() >= 0) {
         http = startHttp(config, metrics, store);
       }
-      Relay relay = new Relay(ctx, dispatcher, server, http, AdminEndpoint.start(store));
+      Relay relay = new Relay(ctx, dispatcher, server, http, adminEndpoint(store));
       log.info(
           "Quire relay listening on ws://{}:{} ({} mode{}), data in {}{}",
           config.bind(),
           relay.port(),
           config.opaque() ? "opaque" : "readable",
           config.openMode() ? ", OPEN: no authentication" : "",
-          store.dir(),
+          store.describe(),
           http == null
               ? ""
               : ", metrics on http://" + config.bind() + ":" + http.getPort() + "/metrics");
       return relay;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      shutDownQuietly(serverRef[0], http, pool, loadPool, timer, committer, store);
+      shutDownQuietly(serverRef[0], http, pool, loadPool, timer, appender, store);
       throw new IllegalStateException("interrupted while starting", e);
     } catch (ExecutionException | TimeoutException | IOException | RuntimeException e) {
-      shutDownQuietly(serverRef[0], http, pool, loadPool, timer, committer, store);
+      shutDownQuietly(serverRef[0], http, pool, loadPool, timer, appender, store);
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new IllegalStateException(
           "cannot start the relay on " + config.bind() + ":" + config.port() + ": " + cause, cause);
     }
+  }
+
+  /** Opens where the relay keeps its data, with room for {@code connections} at once. */
+  private static RelayStorage openStorage(RelayConfig config, int connections) {
+    return EmbeddedStorage.open(config.dataDir(), connections, config.syncWrites());
+  }
+
+  /** The endpoint admin commands reach a running relay through, when its data is in a directory. */
+  private static AdminEndpoint adminEndpoint(RelayStorage store) throws IOException {
+    java.util.Optional<java.nio.file.Path> dir = store.dataDir();
+    return dir.isPresent() ? AdminEndpoint.start(store, dir.get()) : null;
   }
 
   /**
@@ -168,17 +178,21 @@ public final class Relay implements AutoCloseable {
     }
   }
 
-  private static void backup(RelayStore store, RelayConfig config) {
+  private static void backup(RelayStorage store, RelayConfig config) {
     try {
       long t0 = System.nanoTime();
-      java.nio.file.Path file = store.backup(config.backupDir());
+      java.nio.file.Path file =
+          store
+              .backups()
+              .orElseThrow(() -> new IllegalStateException("this storage makes no backups"))
+              .backup(config.backupDir());
       log.info("Backup written to {} in {} ms", file, (System.nanoTime() - t0) / 1_000_000);
     } catch (RuntimeException e) {
       log.warn("Backup to {} failed: {}", config.backupDir(), e.getMessage());
     }
   }
 
-  private static HTTPServer startHttp(RelayConfig config, RelayMetrics metrics, RelayStore store)
+  private static HTTPServer startHttp(RelayConfig config, RelayMetrics metrics, RelayStorage store)
       throws IOException {
     return HTTPServer.builder()
         .hostname(config.bind())
@@ -189,7 +203,7 @@ public final class Relay implements AutoCloseable {
   }
 
   /** {@code GET /health}: 200 "ok" when the database answers, 503 otherwise; 404 elsewhere. */
-  private static void health(HttpExchange exchange, RelayStore store) throws IOException {
+  private static void health(HttpExchange exchange, RelayStorage store) throws IOException {
     String path = exchange.getRequestURI().getPath();
     int status;
     String body;
@@ -232,7 +246,7 @@ public final class Relay implements AutoCloseable {
   }
 
   /** The store, for tests and admin commands run in the same process. */
-  public RelayStore store() {
+  public RelayStorage store() {
     return ctx.store();
   }
 
@@ -243,13 +257,15 @@ public final class Relay implements AutoCloseable {
     }
     closed = true;
     log.info("Quire relay stopping: finishing queued requests");
-    admin.close();
+    if (admin != null) {
+      admin.close();
+    }
     dispatcher.shutDown();
     try {
       // Commit outcomes come back to the documents' executors, so the pool must stay up until
       // every queued request and commit is done.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!(dispatcher.isQuiet() && ctx.committer().isIdle() && ctx.pendingTasks().get() == 0)
+      while (!(dispatcher.isQuiet() && ctx.appender().isIdle() && ctx.pendingTasks().get() == 0)
           && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
@@ -266,8 +282,8 @@ public final class Relay implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     shutDownQuietly(
-        null, http, ctx.pool(), ctx.loadPool(), ctx.timer(), ctx.committer(), ctx.store());
-    log.info("Quire relay stopped; data in {} closed", ctx.store().dir());
+        null, http, ctx.pool(), ctx.loadPool(), ctx.timer(), ctx.appender(), ctx.store());
+    log.info("Quire relay stopped; data in {} closed", ctx.store().describe());
   }
 
   private static void shutDownQuietly(
@@ -276,8 +292,8 @@ public final class Relay implements AutoCloseable {
       ExecutorService pool,
       ExecutorService loadPool,
       ScheduledExecutorService timer,
-      GroupCommitter committer,
-      RelayStore store) {
+      BatchAppender appender,
+      RelayStorage store) {
     try {
       if (server != null) {
         server.stop(500);
@@ -291,7 +307,7 @@ public final class Relay implements AutoCloseable {
     pool.shutdownNow();
     loadPool.shutdownNow();
     timer.shutdownNow();
-    committer.close();
+    appender.close();
     store.close();
   }
 

@@ -1,6 +1,7 @@
 package dev.quire.relay;
 
 import dev.quire.ot.protocol.Limits;
+import dev.quire.relay.store.PayloadKind;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -44,6 +45,11 @@ public record RelayConfig(
     Path backupDir,
     long backupIntervalMillis,
     boolean syncWrites) {
+
+  /** How documents created on this relay treat their operations, and documents stored without. */
+  public PayloadKind payloadKind() {
+    return opaque ? PayloadKind.OPAQUE : PayloadKind.READABLE;
+  }
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_METRICS_PORT = 7071;

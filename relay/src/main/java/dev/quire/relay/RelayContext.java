@@ -1,7 +1,7 @@
 package dev.quire.relay;
 
-import dev.quire.relay.store.GroupCommitter;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.BatchAppender;
+import dev.quire.relay.store.RelayStorage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,13 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param pool runs the documents' executors: sequencing, never waiting on a slow read
  * @param loadPool runs reads that may be slow (waking a document, hello), off {@code pool} and the
  *     network threads
+ * @param appender appends the documents' batches to the store
  * @param userSessions the connections past hello, by user: what documents announce to
  */
 record RelayContext(
     RelayConfig config,
-    RelayStore store,
+    RelayStorage store,
     DocumentLoader loader,
-    GroupCommitter committer,
+    BatchAppender appender,
     RelayMetrics metrics,
     ExecutorService pool,
     ExecutorService loadPool,

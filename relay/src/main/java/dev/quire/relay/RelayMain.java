@@ -1,7 +1,7 @@
 package dev.quire.relay;
 
 import dev.quire.ot.protocol.Limits;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.RelayStorage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -166,7 +166,7 @@ public final class RelayMain implements Callable<Integer> {
   boolean allowOpenOnNetwork;
 
   /** The running relay's store when this parses an admin command inside it, else null. */
-  private RelayStore adminStore;
+  private RelayStorage adminStore;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -236,7 +236,7 @@ public final class RelayMain implements Callable<Integer> {
    * and {@code backup} work on {@code live}, the relay's own store, and nothing starts another
    * relay.
    */
-  static CommandLine commandLine(RelayStore live) {
+  static CommandLine commandLine(RelayStorage live) {
     CommandLine cmd = commandLine();
     ((RelayMain) cmd.getCommand()).adminStore = live;
     ((UserCommand) cmd.getSubcommands().get("user").getCommand()).live = live;

@@ -4,7 +4,7 @@ import dev.quire.ot.protocol.Role;
 import dev.quire.relay.SequencerState.ClientKey;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.HistoryStore;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.RelayStorage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
 final class StoreDocumentLoader implements DocumentLoader {
   private static final Logger log = LoggerFactory.getLogger(StoreDocumentLoader.class);
 
-  private final RelayStore store;
+  private final RelayStorage store;
   private final RelayConfig config;
 
-  StoreDocumentLoader(RelayStore store, RelayConfig config) {
+  StoreDocumentLoader(RelayStorage store, RelayConfig config) {
     this.store = store;
     this.config = config;
   }

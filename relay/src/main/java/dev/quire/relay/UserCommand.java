@@ -1,6 +1,6 @@
 package dev.quire.relay;
 
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.RelayStorage;
 import dev.quire.relay.store.UserStore.UserInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ final class UserCommand {
   @Spec CommandSpec spec;
 
   /** The running relay's store when this runs inside it ({@link AdminEndpoint}), else null. */
-  RelayStore live;
+  RelayStorage live;
 
   @Command(
       name = "add",

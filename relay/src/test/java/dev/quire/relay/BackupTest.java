@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.EmbeddedStorage;
 import dev.quire.relay.store.RelayBackup;
-import dev.quire.relay.store.RelayStore;
 import dev.quire.relay.store.StoreException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -103,7 +103,7 @@ class BackupTest {
       awaitWhileRunning(started, running);
       // Everything acknowledged up to here happened before the backup began.
       ackedBeforeBackup = List.copyOf(acked);
-      zip = relay.store().backup(backups);
+      zip = relay.store().backups().orElseThrow().backup(backups);
       backedUp.set(true);
       // The load went on during the backup and goes on after it.
       awaitWhileRunning(acksAfterBackup, running);
@@ -176,7 +176,7 @@ class BackupTest {
       alice.send(new ClientMessage.Submit("doc", append("ca", 2, 1, 1, "b")));
       assertThat(alice.expectAck().firstRevision()).isEqualTo(2);
 
-      assertThatThrownBy(() -> relay.store().backup(backups))
+      assertThatThrownBy(() -> relay.store().backups().orElseThrow().backup(backups))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("not kept")
           .hasMessageContaining("journal acknowledged");
@@ -189,7 +189,7 @@ class BackupTest {
   @Test
   void damagedBackups_areReportedByTheVerification() throws Exception {
     Path zip;
-    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(dir.resolve("data"), 2)) {
       store.users().add("alice");
       zip = store.backup(dir.resolve("backups"));
     }
@@ -225,7 +225,7 @@ class BackupTest {
         alice.send(new ClientMessage.Submit("doc", append("ca", i + 1, i, i, "x")));
         alice.expectAck();
       }
-      zip = relay.store().backup(dir.resolve("backups"));
+      zip = relay.store().backups().orElseThrow().backup(dir.resolve("backups"));
     }
     // A well-formed zip whose database lost the batch at revision 2.
     Path db = dir.resolve("tampered");

@@ -9,7 +9,7 @@ import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireSequenced;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.EmbeddedStorage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -155,13 +155,13 @@ class ClientIdTest {
                 + row.replace("X'00'", "X'" + "00".repeat(32) + "'"));
       }
     }
-    try (RelayStore store = RelayStore.open(data, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
       assertThat(store.clientIds().bind("laptop", "bob")).isEqualTo("alice");
       assertThat(store.clientIds().bind("shared", "alice")).isEqualTo("bob");
       assertThat(store.clientIds().bind("fresh", "bob")).isEqualTo("bob");
       assertThat(store.clientIds().bind("fresh", "alice")).isEqualTo("bob");
     }
-    try (RelayStore store = RelayStore.open(data, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
       assertThat(store.clientIds().bind("fresh", "alice"))
           .as("stored, not only cached")
           .isEqualTo("bob");

@@ -10,7 +10,7 @@ import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.EmbeddedStorage;
 import dev.quire.relay.store.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +94,7 @@ class PersistenceTest {
         }
       }
     }
-    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(dir.resolve("data"), 2)) {
       long head = store.documents().find("doc").orElseThrow().head();
       assertThat(acked).allSatisfy(r -> assertThat(r).isBetween(1L, head));
       assertThat(store.history().page("doc", 0, 1000)).hasSize((int) head);
@@ -135,7 +135,7 @@ class PersistenceTest {
       assertThat(e.message()).contains("database failed");
     }
     // While the cause is still there, the relay does not start, and the journal is kept.
-    assertThatThrownBy(() -> RelayStore.open(data, 2))
+    assertThatThrownBy(() -> EmbeddedStorage.open(data, 2))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("journal");
     assertThat(Files.size(data.resolve("relay.journal"))).isGreaterThan(8);
@@ -144,7 +144,7 @@ class PersistenceTest {
       st.executeUpdate("DELETE FROM batches WHERE client_id = 'stray'");
     }
     // Once it is removed, the next start writes the acknowledged batch, and nothing else.
-    try (RelayStore store = RelayStore.open(data, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
       assertThat(store.documents().find("doc").orElseThrow().head()).isEqualTo(2);
       assertThat(store.history().page("doc", 0, 100))
           .extracting(w -> w.batch().operations())
@@ -209,7 +209,7 @@ class PersistenceTest {
   @Test
   void tokens_areStoredOnlyAsHashes() throws Exception {
     String token;
-    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(dir.resolve("data"), 2)) {
       token = store.users().add("alice");
     }
     try (Connection c = DriverManager.getConnection(url(), "quire", "");
@@ -254,7 +254,7 @@ class PersistenceTest {
     }
     assertThat(Files.size(crashed.resolve("relay.journal"))).isGreaterThan(8);
     // Opening the crashed directory writes what the journal holds and H2 lacks.
-    try (RelayStore store = RelayStore.open(crashed, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(crashed, 2)) {
       assertThat(store.documents().find("doc").orElseThrow().head()).isEqualTo(2);
       assertThat(store.history().page("doc", 0, 100))
           .extracting(w -> w.batch().operations())
@@ -284,7 +284,7 @@ class PersistenceTest {
 
   @Test
   void dataDirectoryWithANewerSchema_isRefusedAndLeftAlone() throws Exception {
-    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(dir.resolve("data"), 2)) {
       store.users().add("alice");
     }
     try (Connection c = DriverManager.getConnection(url(), "quire", "");
@@ -295,7 +295,7 @@ class PersistenceTest {
               + " \"success\") VALUES (99, '99', 'from the future', 'SQL', 'V99__future.sql', 0,"
               + " 'quire', 0, TRUE)");
     }
-    assertThatThrownBy(() -> RelayStore.open(dir.resolve("data"), 2))
+    assertThatThrownBy(() -> EmbeddedStorage.open(dir.resolve("data"), 2))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("schema version 99")
         .hasMessageContaining("newer relay");

@@ -3,7 +3,8 @@ package dev.quire.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.ot.protocol.Role;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.EmbeddedStorage;
+import dev.quire.relay.store.PayloadKind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class RelayMainTest {
               "doc", RelayFixture.append("ca", 1, 0, 0, "synced")));
       assertThat(alice.expectAck().firstRevision()).isEqualTo(1);
     }
-    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(dir.resolve("data"), 2)) {
       assertThat(store.history().page("doc", 0, 10)).hasSize(1);
     }
   }
@@ -109,13 +110,13 @@ class RelayMainTest {
     assertThat(err.toString()).contains("shown only now");
     assertThat(run("user", "list", "--data", data())).isZero();
     assertThat(out.toString()).contains("alice").contains("1 active token").doesNotContain(token);
-    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(dir.resolve("data"), 2)) {
       assertThat(store.users().authenticate(token)).contains("alice");
     }
     assertThat(run("user", "revoke", "alice", "--data", data())).isZero();
     assertThat(run("user", "list", "--data", data())).isZero();
     assertThat(out.toString()).contains("REVOKED");
-    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(dir.resolve("data"), 2)) {
       assertThat(store.users().authenticate(token)).isEmpty();
     }
   }
@@ -131,11 +132,11 @@ class RelayMainTest {
   void grant_givesARoleOnADocument() {
     run("user", "add", "alice", "--data", data());
     run("user", "add", "bob", "--data", data());
-    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
-      store.documents().create("doc", "T", "alice", 1);
+    try (EmbeddedStorage store = EmbeddedStorage.open(dir.resolve("data"), 2)) {
+      store.documents().create("doc", "T", "alice", 1, PayloadKind.READABLE);
     }
     assertThat(run("grant", "doc", "bob", "viewer", "--data", data())).isZero();
-    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(dir.resolve("data"), 2)) {
       assertThat(store.documents().role("doc", "bob")).contains(Role.VIEWER);
     }
     assertThat(run("grant", "doc", "alice", "viewer", "--data", data())).isEqualTo(1);
@@ -148,7 +149,7 @@ class RelayMainTest {
   void dataBeforeTheSubcommand_isTheDirectoryUsed() {
     assertThat(run("--data", data(), "user", "add", "bob")).isZero();
     String token = out.toString().trim();
-    try (RelayStore store = RelayStore.open(dir.resolve("data"), 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(dir.resolve("data"), 2)) {
       assertThat(store.users().authenticate(token)).contains("bob");
     }
     assertThat(run("--data", data(), "user", "list")).isZero();

@@ -4,7 +4,7 @@ import static dev.quire.relay.RelayFixture.append;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.ot.protocol.ClientMessage;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.EmbeddedStorage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -62,7 +62,7 @@ class RelayProcessTest {
   void processPrintsItsPort_holdsItsData_andStopsCleanlyOnSigterm() throws Exception {
     Path data = dir.resolve("data");
     String token;
-    try (RelayStore store = RelayStore.open(data, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
       token = store.users().add("alice");
     }
     Path log = dir.resolve("relay.log");
@@ -106,7 +106,7 @@ class RelayProcessTest {
       relay.destroyForcibly();
     }
     assertThat(Files.readString(log)).contains("listening on").contains("Quire relay stopped");
-    try (RelayStore store = RelayStore.open(data, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
       assertThat(store.documents().find("doc").orElseThrow().head()).isEqualTo(20);
       assertThat(store.history().page("doc", 0, 100)).hasSize(20);
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.editor.store.Revision;
 import dev.quire.ot.protocol.Role;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.EmbeddedStorage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -56,7 +56,7 @@ class RelayKillTest {
     Path data = dir.resolve("relay");
     String at;
     String bt;
-    try (RelayStore store = RelayStore.open(data, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
       at = store.users().add("alice");
       bt = store.users().add("bob");
       store.documents().create("doc", "Doc", "alice", 1);

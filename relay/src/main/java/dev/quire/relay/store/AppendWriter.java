@@ -71,8 +71,8 @@ final class AppendWriter implements AutoCloseable {
       throw new StoreException(
           "document " + a.doc() + " is not at revision " + (e.firstRevision() - 1));
     }
-    String operations = HistoryStore.joinOperations(b.operations());
-    String canonical = a.canonical() == null ? null : HistoryStore.joinOperations(a.canonical());
+    String operations = H2HistoryStore.joinOperations(b.operations());
+    String canonical = a.canonical() == null ? null : H2HistoryStore.joinOperations(a.canonical());
     if (operations == null || (a.canonical() != null && canonical == null)) {
       // Cannot be held one per line: the log keeps them, a row each.
       for (int i = 0; i < b.size(); i++) {

@@ -2,28 +2,32 @@ package dev.quire.relay.store;
 
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.Role;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Documents and who may do what with them. Deleting marks a document deleted and keeps its history;
- * its id is not reused.
+ * its id is not reused. A document's head moves only by appends ({@link BatchAppender}).
+ * Implementations are thread-safe; each method is one transaction, and a change is durable when it
+ * returns. Every method throws {@link StoreException} when the storage fails.
  */
-public final class DocumentStore {
-  /** A document's row; {@code deletedMillis} is null while it is live. */
-  public record DocumentRow(
+public interface DocumentStore {
+  /**
+   * A document's row.
+   *
+   * @param payload how the relay treats the document's operations, or null for documents created
+   *     before it was recorded: those take the relay's configured default
+   * @param deletedMillis null while it is live
+   */
+  record DocumentRow(
       String id,
       String title,
       String owner,
       long createdMillis,
       long head,
       long lastChangeMillis,
-      Long deletedMillis) {
+      Long deletedMillis,
+      PayloadKind payload) {
 
     public boolean deleted() {
       return deletedMillis != null;
@@ -32,165 +36,43 @@ public final class DocumentStore {
     public DocumentInfo info(Role role) {
       return new DocumentInfo(id, title, createdMillis, head, lastChangeMillis, role);
     }
-  }
 
-  private static final String COLUMNS =
-      "d.id, d.title, d.owner, d.created_at, d.head, d.last_change, d.deleted_at";
-
-  private final Database db;
-
-  DocumentStore(Database db) {
-    this.db = db;
-  }
-
-  /**
-   * Creates a document owned by {@code owner}.
-   *
-   * @return false when the id is taken (nothing changed)
-   */
-  public boolean create(String id, String title, String owner, long nowMillis) {
-    return db.change(
-        "creating document " + id,
-        changes -> {
-          if (find(changes.connection(), id).isPresent()) {
-            return false;
-          }
-          changes.update(
-              "INSERT INTO documents (id, title, owner, created_at, head, last_change)"
-                  + " VALUES (?, ?, ?, ?, 0, ?)",
-              id,
-              title,
-              owner,
-              nowMillis,
-              nowMillis);
-          putRole(changes, id, owner, Role.OWNER);
-          return true;
-        });
-  }
-
-  /** The document's row, deleted or not. */
-  public Optional<DocumentRow> find(String id) {
-    return db.read("reading document " + id, c -> find(c, id));
-  }
-
-  /** The user's role on a live document, if any. */
-  public Optional<Role> role(String id, String user) {
-    return db.read(
-        "reading roles of " + id,
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT r.role FROM document_roles r JOIN documents d ON d.id = r.doc_id"
-                      + " WHERE r.doc_id = ? AND r.user_name = ? AND d.deleted_at IS NULL")) {
-            s.setString(1, id);
-            s.setString(2, user);
-            try (ResultSet rs = s.executeQuery()) {
-              return rs.next() ? Optional.of(Role.fromWire(rs.getString(1))) : Optional.empty();
-            }
-          }
-        });
-  }
-
-  /** Live documents {@code user} has a role on, or every live one when {@code all}. */
-  public List<DocumentInfo> list(String user, boolean all) {
-    return db.read(
-        "listing documents",
-        c -> {
-          String sql =
-              all
-                  ? "SELECT " + COLUMNS + ", 'editor' FROM documents d WHERE d.deleted_at IS NULL"
-                  : "SELECT "
-                      + COLUMNS
-                      + ", r.role FROM documents d JOIN document_roles r ON r.doc_id = d.id"
-                      + " WHERE r.user_name = ? AND d.deleted_at IS NULL";
-          List<DocumentInfo> out = new ArrayList<>();
-          try (PreparedStatement s = c.prepareStatement(sql + " ORDER BY d.id")) {
-            if (!all) {
-              s.setString(1, user);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                out.add(row(rs).info(Role.fromWire(rs.getString(8))));
-              }
-            }
-          }
-          return out;
-        });
-  }
-
-  public void rename(String id, String title, long nowMillis) {
-    update(
-        "renaming " + id,
-        "UPDATE documents SET title = ?, last_change = ? WHERE id = ?",
-        title,
-        nowMillis,
-        id);
-  }
-
-  public void markDeleted(String id, long nowMillis) {
-    update(
-        "deleting " + id,
-        "UPDATE documents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-        nowMillis,
-        id);
-  }
-
-  /** Gives {@code user} {@code role} on the document, or removes their role when null. */
-  public void setRole(String id, String user, Role role) {
-    db.change(
-        "sharing " + id,
-        changes -> {
-          if (role == null) {
-            changes.update(
-                "DELETE FROM document_roles WHERE doc_id = ? AND user_name = ? AND role <> 'owner'",
-                id,
-                user);
-          } else {
-            putRole(changes, id, user, role);
-          }
-          return null;
-        });
-  }
-
-  private void update(String what, String sql, Object... args) {
-    db.change(
-        what,
-        changes -> {
-          changes.update(sql, args);
-          return null;
-        });
-  }
-
-  private static void putRole(Database.Changes changes, String id, String user, Role role)
-      throws SQLException {
-    changes.update(
-        "MERGE INTO document_roles (doc_id, user_name, role) KEY (doc_id, user_name)"
-            + " VALUES (?, ?, ?)",
-        id,
-        user,
-        role.wireName());
-  }
-
-  static Optional<DocumentRow> find(Connection c, String id) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT " + COLUMNS + " FROM documents d WHERE d.id = ?")) {
-      s.setString(1, id);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-      }
+    /** This row at a new head, changed at {@code lastChangeMillis}. */
+    public DocumentRow withHead(long head, long lastChangeMillis) {
+      return new DocumentRow(
+          id, title, owner, createdMillis, head, lastChangeMillis, deletedMillis, payload);
     }
   }
 
-  private static DocumentRow row(ResultSet rs) throws SQLException {
-    long deleted = rs.getLong(7);
-    Long deletedAt = rs.wasNull() ? null : deleted;
-    return new DocumentRow(
-        rs.getString(1),
-        rs.getString(2),
-        rs.getString(3),
-        rs.getLong(4),
-        rs.getLong(5),
-        rs.getLong(6),
-        deletedAt);
+  /**
+   * Creates a document owned by {@code owner}, at head 0.
+   *
+   * @param payload how the relay treats its operations, or null to follow the relay's configured
+   *     default (as documents stored before it was recorded do)
+   * @return false when the id is taken, by a live or a deleted document (nothing changed)
+   */
+  boolean create(String id, String title, String owner, long nowMillis, PayloadKind payload);
+
+  /** Creates a document that follows the relay's configured payload kind (tools, tests). */
+  default boolean create(String id, String title, String owner, long nowMillis) {
+    return create(id, title, owner, nowMillis, null);
   }
+
+  /** The document's row, deleted or not. */
+  Optional<DocumentRow> find(String id);
+
+  /** The user's role on a live document, if any. */
+  Optional<Role> role(String id, String user);
+
+  /** Live documents {@code user} has a role on, or every live one when {@code all}. */
+  List<DocumentInfo> list(String user, boolean all);
+
+  /** Sets the document's title. */
+  void rename(String id, String title, long nowMillis);
+
+  /** Marks the document deleted (nothing happens when it is already). */
+  void markDeleted(String id, long nowMillis);
+
+  /** Gives {@code user} {@code role} on the document, or removes their role when null. */
+  void setRole(String id, String user, Role role);
 }

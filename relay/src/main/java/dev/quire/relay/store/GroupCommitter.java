@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * journal thread checks that each append continues its document's head, so that what it writes
  * always applies to H2 later; an append that does not fails alone, storing nothing.
  */
-public final class GroupCommitter implements AutoCloseable {
+public final class GroupCommitter implements BatchAppender {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_GROUP = 2048;
   private static final int MAX_APPLY_GROUP = 4 * MAX_GROUP;
@@ -45,12 +45,7 @@ public final class GroupCommitter implements AutoCloseable {
   // The journal is emptied once H2 holds all of it and it has grown past this.
   private static final long CLEAR_JOURNAL_BYTES = 16L << 20;
 
-  /** What happened to an append: {@code failure} is null when it committed. */
-  public interface Outcome {
-    void done(StoreException failure);
-  }
-
-  private record Item(HistoryStore.Append append, Outcome outcome) {}
+  private record Item(HistoryStore.Append append, Callback callback) {}
 
   /**
    * An append on its way to H2; null for one that failed, which still counts as settled. A class,
@@ -70,7 +65,7 @@ public final class GroupCommitter implements AutoCloseable {
 
   private final Database db;
   private final Journal journal;
-  private final Consumer<Long> commitNanos;
+  private final LongConsumer commitNanos;
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final LinkedBlockingQueue<Journaled> toApply = new LinkedBlockingQueue<>();
   private final AtomicInteger unjournaled = new AtomicInteger(); // queued or being journaled
@@ -95,7 +90,7 @@ public final class GroupCommitter implements AutoCloseable {
   private volatile StoreException broken; // H2 failed to take what the journal holds
   private volatile boolean closed;
 
-  GroupCommitter(Database db, Journal journal, Consumer<Long> commitNanos) {
+  GroupCommitter(Database db, Journal journal, LongConsumer commitNanos) {
     this.db = db;
     this.journal = journal;
     this.commitNanos = commitNanos;
@@ -109,33 +104,36 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   /**
-   * Queues an append; {@code outcome} is told on the journal thread once it is committed or failed.
-   * It must be quick: hand further work to another executor.
+   * Queues an append; {@code callback} is told on the journal thread once it is committed or failed
+   * (an append that does not continue its document's head fails: this relay is the only writer, so
+   * that is a bug or a stale caller, never a conflict).
    *
    * @throws IllegalStateException when the committer is closed
    */
-  public void append(HistoryStore.Append append, Outcome outcome) {
+  @Override
+  public void append(HistoryStore.Append append, Callback callback) {
     Objects.requireNonNull(append, "append == null");
-    Objects.requireNonNull(outcome, "outcome == null");
+    Objects.requireNonNull(callback, "callback == null");
     if (closed) {
       throw new IllegalStateException("the committer is closed");
     }
     synchronized (handing) {
       handed++;
       unjournaled.incrementAndGet();
-      queue.add(new Item(append, outcome));
+      queue.add(new Item(append, callback));
     }
   }
 
   /**
    * Commits {@code append} on the calling thread, if nothing is queued or being committed, and then
-   * tells {@code outcome} on this thread too; returns false, having done nothing, otherwise. For a
+   * tells {@code callback} on this thread too; returns false, having done nothing, otherwise. For a
    * caller with nothing else of its document in flight: appends given to {@link #append} before are
    * not waited for.
    */
-  public boolean tryCommitNow(HistoryStore.Append append, Outcome outcome) {
+  @Override
+  public boolean tryAppendNow(HistoryStore.Append append, Callback callback) {
     Objects.requireNonNull(append, "append == null");
-    Objects.requireNonNull(outcome, "outcome == null");
+    Objects.requireNonNull(callback, "callback == null");
     if (closed || unjournaled.get() > 0 || !writing.tryLock()) {
       return false;
     }
@@ -147,11 +145,11 @@ public final class GroupCommitter implements AutoCloseable {
         }
         handed++;
       }
-      failure = writeJournal(List.of(new Item(append, outcome)))[0];
+      failure = writeJournal(List.of(new Item(append, callback)))[0];
     } finally {
       writing.unlock();
     }
-    outcome.done(failure);
+    callback.done(outcome(failure));
     return true;
   }
 
@@ -171,6 +169,7 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   /** True when nothing is queued or being written to the journal, so every outcome was told. */
+  @Override
   public boolean isIdle() {
     return unjournaled.get() == 0;
   }
@@ -484,9 +483,13 @@ public final class GroupCommitter implements AutoCloseable {
     return n;
   }
 
+  private static AppendOutcome outcome(StoreException failure) {
+    return failure == null ? AppendOutcome.COMMITTED : new AppendOutcome.Failed(failure);
+  }
+
   private static void tell(Item item, StoreException failure) {
     try {
-      item.outcome().done(failure);
+      item.callback().done(outcome(failure));
     } catch (RuntimeException e) {
       log.error("An append's outcome handler failed", e);
     }
@@ -504,8 +507,8 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   /**
-   * Journals what is queued, writes everything to H2, then stops; {@link RelayStore#close} empties
-   * the journal once H2 is closed. Appends given after this fail.
+   * Journals what is queued, writes everything to H2, then stops; {@link EmbeddedStorage#close}
+   * empties the journal once H2 is closed. Appends given after this fail.
    */
   @Override
   public void close() {

@@ -7,7 +7,7 @@ import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.EmbeddedStorage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -173,7 +173,7 @@ class ConfirmedChangesKillTest {
     String carol;
     String bobsSecond;
     String dave;
-    try (RelayStore store = RelayStore.open(data, 2)) { // as `quire relay user ...` does
+    try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) { // as `quire relay user ...` does
       carol = store.users().add("carol");
       bobsSecond = store.users().issueToken("user1");
       dave = store.users().add("dave");

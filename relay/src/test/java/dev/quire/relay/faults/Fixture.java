@@ -1,7 +1,8 @@
 package dev.quire.relay.faults;
 
 import dev.quire.ot.protocol.Role;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.EmbeddedStorage;
+import dev.quire.relay.store.PayloadKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ final class Fixture {
   /** Adds users {@code user0..}; returns their tokens. */
   static List<String> users(Path data, int count) {
     List<String> tokens = new ArrayList<>();
-    try (RelayStore store = RelayStore.open(data, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
       for (int u = 0; u < count; u++) {
         tokens.add(store.users().add("user" + u));
       }
@@ -23,10 +24,13 @@ final class Fixture {
 
   /** Creates {@code doc0..} owned by user0, each shared with every other user as editor. */
   static void documents(Path data, int count, int users) {
-    try (RelayStore store = RelayStore.open(data, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
       for (int d = 0; d < count; d++) {
         String doc = "doc" + d;
-        store.documents().create(doc, "Document " + d, "user0", System.currentTimeMillis());
+        store
+            .documents()
+            .create(
+                doc, "Document " + d, "user0", System.currentTimeMillis(), PayloadKind.READABLE);
         for (int u = 1; u < users; u++) {
           store.documents().setRole(doc, "user" + u, Role.EDITOR);
         }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quire.ot.codec.OperationCodec;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.ot.text.GapBuffer;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.EmbeddedStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +20,7 @@ import java.util.Map;
 record StoredHistory(String doc, long head, List<WireSequenced> batches, String headText) {
 
   static StoredHistory read(Path data, String doc) {
-    try (RelayStore store = RelayStore.open(data, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
       long head = store.documents().find(doc).orElseThrow().head();
       List<WireSequenced> batches = new ArrayList<>();
       long after = 0;

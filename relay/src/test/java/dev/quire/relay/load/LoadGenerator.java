@@ -16,7 +16,7 @@ import dev.quire.ot.text.GapBuffer;
 import dev.quire.ot.trace.Trace;
 import dev.quire.ot.trace.TraceReader;
 import dev.quire.relay.faults.RelayProcess;
-import dev.quire.relay.store.RelayStore;
+import dev.quire.relay.store.EmbeddedStorage;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -112,7 +112,7 @@ public final class LoadGenerator {
     } else {
       tmp = Files.createTempDirectory("quire-relay-load");
       Path data = tmp.resolve("data");
-      try (RelayStore store = RelayStore.open(data, 2)) {
+      try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
         token = store.users().add("bench");
       }
       relay =

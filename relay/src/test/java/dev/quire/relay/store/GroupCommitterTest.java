@@ -20,18 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class GroupCommitterTest {
   @TempDir Path dir;
-  RelayStore store;
+  EmbeddedStorage store;
   GroupCommitter committer;
   final AtomicInteger commits = new AtomicInteger();
 
   @BeforeEach
   void open() {
-    store = RelayStore.open(dir, 4);
+    store = EmbeddedStorage.open(dir, 4);
     store.users().add("alice");
     for (String doc : List.of("a", "b")) {
-      store.documents().create(doc, "T", "alice", 1);
+      store.documents().create(doc, "T", "alice", 1, PayloadKind.READABLE);
     }
-    committer = store.startCommitter(nanos -> commits.incrementAndGet());
+    committer = store.startAppender(nanos -> commits.incrementAndGet());
   }
 
   @AfterEach
@@ -60,7 +60,8 @@ class GroupCommitterTest {
           new WireSequenced(i, "alice", 100 + i, new WireBatch("c", i, i - 1, List.of(big)));
       committer.append(
           new HistoryStore.Append("a", e, null, new byte[32], null),
-          failure -> {
+          outcome -> {
+            StoreException failure = failure(outcome);
             assertThat(failure).isNull();
             done.countDown();
           });
@@ -77,7 +78,8 @@ class GroupCommitterTest {
     CountDownLatch next = new CountDownLatch(1);
     committer.append(
         append("a", count + 1, count + 1),
-        failure -> {
+        outcome -> {
+          StoreException failure = failure(outcome);
           assertThat(failure).isNull();
           next.countDown();
         });
@@ -100,7 +102,8 @@ class GroupCommitterTest {
         long rev = i;
         committer.append(
             append(doc, i, i),
-            failure -> {
+            outcome -> {
+              StoreException failure = failure(outcome);
               assertThat(failure).isNull();
               told.add(name);
               // Committed means visible to any other connection by now.
@@ -138,14 +141,16 @@ class GroupCommitterTest {
     List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
     committer.append(
         append("a", 1, 1),
-        failure -> {
+        outcome -> {
+          StoreException failure = failure(outcome);
           awaitQuietly(release);
           outcomes.add("a1 " + (failure == null));
           done.countDown();
         });
-    committer.append(append("b", 1, 1), f -> record(outcomes, "b1", f, done));
-    committer.append(append("a", 5, 2), f -> record(outcomes, "a-stale", f, done)); // head is 1
-    committer.append(append("a", 2, 3), f -> record(outcomes, "a2", f, done));
+    committer.append(append("b", 1, 1), o -> record(outcomes, "b1", failure(o), done));
+    committer.append(
+        append("a", 5, 2), o -> record(outcomes, "a-stale", failure(o), done)); // head is 1
+    committer.append(append("a", 2, 3), o -> record(outcomes, "a2", failure(o), done));
     release.countDown();
     assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
     assertThat(outcomes)
@@ -160,11 +165,11 @@ class GroupCommitterTest {
   }
 
   @Test
-  void tryCommitNow_commitsOnTheCallersThreadOnlyWhenTheCommitterIsIdle() throws Exception {
+  void tryAppendNow_commitsOnTheCallersThreadOnlyWhenTheCommitterIsIdle() throws Exception {
     List<String> told = Collections.synchronizedList(new ArrayList<>());
     boolean done =
-        committer.tryCommitNow(
-            append("a", 1, 1), f -> told.add(Thread.currentThread().getName() + " " + f));
+        committer.tryAppendNow(
+            append("a", 1, 1), o -> told.add(Thread.currentThread().getName() + " " + failure(o)));
     assertThat(done).isTrue();
     assertThat(told).containsExactly(Thread.currentThread().getName() + " null");
     assertThat(store.documents().find("a").orElseThrow().head()).isEqualTo(1);
@@ -179,7 +184,7 @@ class GroupCommitterTest {
           awaitQuietly(release);
         });
     assertThat(inGroup.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(committer.tryCommitNow(append("a", 2, 2), f -> told.add("should not run")))
+    assertThat(committer.tryAppendNow(append("a", 2, 2), f -> told.add("should not run")))
         .isFalse();
     release.countDown();
     assertThat(told).hasSize(1);
@@ -193,8 +198,8 @@ class GroupCommitterTest {
     List<StoreException> failures = Collections.synchronizedList(new ArrayList<>());
     committer.append(
         append("a", 1, 1),
-        f -> {
-          failures.add(f);
+        o -> {
+          failures.add(failure(o));
           done.countDown();
         });
     assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
@@ -215,6 +220,17 @@ class GroupCommitterTest {
       assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(store.history().page("a", i - 1, 10)).hasSize(1);
     }
+  }
+
+  /**
+   * The failure an outcome reports, or null when committed: this committer reports nothing else.
+   */
+  private static StoreException failure(AppendOutcome outcome) {
+    if (outcome == AppendOutcome.COMMITTED) {
+      return null;
+    }
+    assertThat(outcome).isInstanceOf(AppendOutcome.Failed.class);
+    return ((AppendOutcome.Failed) outcome).cause();
   }
 
   private static void record(List<String> out, String name, StoreException f, CountDownLatch l) {

@@ -15,14 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HistoryStoreTest {
   @TempDir Path dir;
-  RelayStore store;
-  HistoryStore history;
+  EmbeddedStorage store;
+  H2HistoryStore history;
 
   @BeforeEach
   void open() {
-    store = RelayStore.open(dir, 2);
+    store = EmbeddedStorage.open(dir, 2);
     store.users().add("alice");
-    store.documents().create("doc", "T", "alice", 1);
+    store.documents().create("doc", "T", "alice", 1, PayloadKind.READABLE);
     history = store.history();
   }
 
@@ -119,7 +119,7 @@ class HistoryStoreTest {
               + " ('doc', 2, 0, 'alice', 'c', 1, 10, '[1, \"b\"]'),"
               + " ('doc', 3, 2, 'alice', 'c', 2, 20, '[-1, 1]')");
     }
-    store = RelayStore.open(old, 2);
+    store = EmbeddedStorage.open(old, 2);
     assertThat(store.history().page("doc", 0, 100))
         .containsExactly(
             new WireSequenced(
@@ -187,7 +187,7 @@ class HistoryStoreTest {
               + " ('doc', 2, 0, 'alice', 'c', 1, 10, '[1,\"b\"]', '[1,\"b\"]'),"
               + " ('doc', 3, 2, 'alice', 'c', 2, 20, '[-1,1]', NULL)");
     }
-    store = RelayStore.open(old, 2);
+    store = EmbeddedStorage.open(old, 2);
     history = store.history();
     assertThat(history.canonical("doc", 1, 3)).containsExactly("[\"a\"]", "[1,\"b\"]", null);
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "quire", "");
@@ -271,7 +271,7 @@ class HistoryStoreTest {
     assertThat(c2.digest()[0]).isEqualTo((byte) perClient);
     // What H2 reads to answer, counted by EXPLAIN ANALYZE: rows per client, not per batch (the
     // correlated MAX read every batch of the client once per batch: quadratic in its history).
-    assertThat(rowsScanned(HistoryStore.LATEST_BATCHES_SQL, "doc"))
+    assertThat(rowsScanned(H2HistoryStore.LATEST_BATCHES_SQL, "doc"))
         .as("rows H2 scans for %d clients with %d batches each", clients, perClient)
         .isLessThanOrEqualTo(2L * clients);
   }
@@ -319,7 +319,7 @@ class HistoryStoreTest {
                 + ", '\"o\"')");
       }
     }
-    store = RelayStore.open(old, 2);
+    store = EmbeddedStorage.open(old, 2);
     assertThat(store.history().latestBatches("doc"))
         .extracting(
             b -> b.clientId() + "@" + b.batch().batchSeq() + "/" + b.batch().firstRevision())

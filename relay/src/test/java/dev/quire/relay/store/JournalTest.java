@@ -21,11 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalTest {
   @TempDir Path dir;
 
-  private RelayStore openWithDocument() {
-    RelayStore store = RelayStore.open(dir, 2);
+  private EmbeddedStorage openWithDocument() {
+    EmbeddedStorage store = EmbeddedStorage.open(dir, 2);
     if (!store.users().isActive("alice")) {
       store.users().add("alice");
-      store.documents().create("doc", "T", "alice", 1);
+      store.documents().create("doc", "T", "alice", 1, PayloadKind.READABLE);
     }
     return store;
   }
@@ -44,14 +44,14 @@ class JournalTest {
 
   @Test
   void appendsOnlyInTheJournal_areWrittenOnTheNextOpen_skippingThoseH2AlreadyHas() {
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       store.history().append(append(1, 1, "a", null)); // reached H2 before the "crash"
       // As if the relay was killed after journaling 1 to 3 and before H2 took 2 and 3.
       store.journal().write(List.of(append(1, 1, "a", null), append(2, 2, "é", null)));
       store.journal().write(List.of(append(3, 3, "😀", "aé😀")));
     }
     assertThat(Files.exists(journalFile())).isTrue();
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       assertThat(store.documents().find("doc").orElseThrow().head()).isEqualTo(3);
       assertThat(store.history().page("doc", 0, 100))
           .extracting(w -> w.batch().operations().get(0))
@@ -61,14 +61,14 @@ class JournalTest {
       assertThat(store.journal().isEmpty()).isTrue();
     }
     // A third open finds nothing more to do.
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       assertThat(store.history().page("doc", 0, 100)).hasSize(3);
     }
   }
 
   @Test
   void changesOnlyInTheJournal_areMadeAgainOnTheNextOpen_rowsH2HasAreLeftAsTheyAre() {
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       store.documents().rename("doc", "Renamed", 2); // journaled, as every change
       // As if H2 came back after a crash without the next two changes: only the journal has them.
       store
@@ -93,7 +93,7 @@ class JournalTest {
                           "UPDATE documents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
                           List.of(4L, "doc")))));
     }
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       assertThat(store.documents().find("doc").orElseThrow())
           .satisfies(d -> assertThat(d.title()).isEqualTo("Renamed"))
           .satisfies(d -> assertThat(d.deletedMillis()).isEqualTo(4L));
@@ -101,7 +101,7 @@ class JournalTest {
       assertThat(store.journal().isEmpty()).isTrue();
     }
     // The journal was emptied: a third open finds the same.
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       assertThat(store.documents().list("alice", false))
           .extracting(d -> d.doc())
           .containsExactly("other");
@@ -110,13 +110,13 @@ class JournalTest {
 
   @Test
   void aRecordCutShortByACrash_endsTheJournal_andTheFileIsCopiedAside() throws IOException {
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       store.journal().write(List.of(append(1, 1, "a", null), append(2, 2, "b", null)));
     }
     byte[] whole = Files.readAllBytes(journalFile());
     // Cut into the second record, as a write interrupted by a kill would.
     Files.write(journalFile(), java.util.Arrays.copyOf(whole, whole.length - 5));
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       assertThat(store.documents().find("doc").orElseThrow().head()).isEqualTo(1);
       assertThat(store.journal().isEmpty()).isTrue();
     }
@@ -128,42 +128,42 @@ class JournalTest {
 
   @Test
   void aFlippedByte_failsTheChecksum_andNothingAfterItIsApplied() throws IOException {
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       store.journal().write(List.of(append(1, 1, "a", null)));
       store.journal().write(List.of(append(2, 2, "b", null)));
     }
     byte[] bytes = Files.readAllBytes(journalFile());
     bytes[bytes.length - 3] ^= 0x20; // inside the second record's body
     Files.write(journalFile(), bytes);
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       assertThat(store.history().page("doc", 0, 100)).hasSize(1);
     }
   }
 
   @Test
   void aFileThatIsNotAJournal_isRefusedAndLeftAlone() throws IOException {
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       assertThat(store.journal().isEmpty()).as("the user and the document, journaled").isFalse();
     }
     Files.writeString(journalFile(), "something else entirely\n");
-    assertThatThrownBy(() -> RelayStore.open(dir, 2))
+    assertThatThrownBy(() -> EmbeddedStorage.open(dir, 2))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("not a Quire relay journal");
     assertThat(Files.readString(journalFile())).isEqualTo("something else entirely\n");
     // And the database was closed again: it opens once the file is moved away.
     Files.delete(journalFile());
-    try (RelayStore store = RelayStore.open(dir, 2)) {
+    try (EmbeddedStorage store = EmbeddedStorage.open(dir, 2)) {
       assertThat(store.users().isActive("alice")).isTrue();
     }
   }
 
   @Test
   void aRecordThatCannotFollowTheStoredHead_stopsTheOpen_andTheJournalIsKept() throws IOException {
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       store.journal().write(List.of(append(5, 1, "x", null))); // the head is 0
     }
     byte[] before = Files.readAllBytes(journalFile());
-    assertThatThrownBy(() -> RelayStore.open(dir, 2))
+    assertThatThrownBy(() -> EmbeddedStorage.open(dir, 2))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("revisions 5 to 5 of document doc")
         .hasMessageContaining("stored head revision 0");
@@ -172,11 +172,11 @@ class JournalTest {
 
   @Test
   void appendsOfADeletedDocument_areSkipped() {
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       store.journal().write(List.of(append(1, 1, "a", null)));
       store.documents().markDeleted("doc", 2);
     }
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       assertThat(store.journal().isEmpty()).isTrue();
       assertThat(store.documents().find("doc").orElseThrow().head()).isZero();
     }
@@ -184,7 +184,7 @@ class JournalTest {
 
   @Test
   void aSecondRelayOnTheSameJournal_isRefused() {
-    try (RelayStore store = openWithDocument()) {
+    try (EmbeddedStorage store = openWithDocument()) {
       assertThatThrownBy(() -> Journal.open(dir, false))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("in use");

@@ -1,30 +1,35 @@
 package dev.quire.relay.store;
 
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay's persistent state in a data directory: users and tokens, documents and roles, and each
- * document's history. Thread-safe; every method runs in its own transaction.
+ * The relay's persistent state in a data directory (the default, {@code --data DIR}): H2 plus a
+ * journal that makes appends durable in groups ({@link GroupCommitter}, ADR 0006). It assumes it is
+ * the only writer of its directory (H2 locks it), so its appender never reports a conflict.
+ * Thread-safe; every method runs in its own transaction.
  */
-public final class RelayStore implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(RelayStore.class);
+public final class EmbeddedStorage implements RelayStorage, StorageBackups {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedStorage.class);
   private final Database db;
   private final Journal journal;
   private volatile GroupCommitter committer;
-  private final UserStore users;
-  private final DocumentStore documents;
-  private final HistoryStore history;
-  private final ClientIdStore clientIds;
+  private boolean closed; // guarded by this
+  private final H2UserStore users;
+  private final H2DocumentStore documents;
+  private final H2HistoryStore history;
+  private final H2ClientIdStore clientIds;
 
-  private RelayStore(Database db, Journal journal) {
+  private EmbeddedStorage(Database db, Journal journal) {
     this.db = db;
     this.journal = journal;
-    this.users = new UserStore(db);
-    this.documents = new DocumentStore(db);
-    this.history = new HistoryStore(db);
-    this.clientIds = new ClientIdStore(db);
+    this.users = new H2UserStore(db);
+    this.documents = new H2DocumentStore(db);
+    this.history = new H2HistoryStore(db);
+    this.clientIds = new H2ClientIdStore(db);
   }
 
   /**
@@ -32,7 +37,7 @@ public final class RelayStore implements AutoCloseable {
    *
    * @throws StoreException when the directory is in use, unreadable, or has a newer schema
    */
-  public static RelayStore open(Path dataDir, int maxConnections) {
+  public static EmbeddedStorage open(Path dataDir, int maxConnections) {
     return open(dataDir, maxConnections, false);
   }
 
@@ -40,7 +45,7 @@ public final class RelayStore implements AutoCloseable {
    * Opens the store as {@link #open(Path, int)} does; with {@code syncWrites}, every journal write
    * is forced to the disk before it counts as committed.
    */
-  public static RelayStore open(Path dataDir, int maxConnections, boolean syncWrites) {
+  public static EmbeddedStorage open(Path dataDir, int maxConnections, boolean syncWrites) {
     Database db = Database.open(dataDir, maxConnections);
     Journal journal = null;
     try {
@@ -49,7 +54,7 @@ public final class RelayStore implements AutoCloseable {
         db.reopen(); // H2 now holds, findably, what the journal did: only then empty it
         journal.clear();
       }
-      RelayStore store = new RelayStore(db, journal);
+      EmbeddedStorage store = new EmbeddedStorage(db, journal);
       db.changeLog(store::journal);
       return store;
     } catch (RuntimeException e) {
@@ -81,20 +86,40 @@ public final class RelayStore implements AutoCloseable {
     return db.dir();
   }
 
+  @Override
+  public Optional<Path> dataDir() {
+    return Optional.of(db.dir());
+  }
+
+  @Override
+  public String describe() {
+    return db.dir().toString();
+  }
+
+  @Override
   public UserStore users() {
     return users;
   }
 
+  @Override
   public DocumentStore documents() {
     return documents;
   }
 
-  public HistoryStore history() {
+  /** The history, with its synchronous {@link H2HistoryStore#append} (tests, tools). */
+  @Override
+  public H2HistoryStore history() {
     return history;
   }
 
+  @Override
   public ClientIdStore clientIds() {
     return clientIds;
+  }
+
+  @Override
+  public Optional<StorageBackups> backups() {
+    return Optional.of(this);
   }
 
   /**
@@ -104,6 +129,7 @@ public final class RelayStore implements AutoCloseable {
    *
    * @throws StoreException when it cannot be written or does not verify; no zip is left then
    */
+  @Override
   public Path backup(Path dir) {
     Path target =
         dir.toAbsolutePath()
@@ -123,15 +149,17 @@ public final class RelayStore implements AutoCloseable {
    *
    * @throws StoreException when it cannot be written or does not verify; no file is left then
    */
+  @Override
   public RelayBackup.Summary backupTo(Path file) {
     return RelayBackup.write(db, () -> committer == null ? null : committer.failure(), file);
   }
 
   /**
-   * Starts the thread that commits appends in groups ({@link GroupCommitter}); {@code commitNanos}
-   * is told how long each commit took. Close it before this store.
+   * Starts the threads that commit appends in groups ({@link GroupCommitter}); {@code commitNanos}
+   * is told how long each journal write took. Close it before this store.
    */
-  public GroupCommitter startCommitter(java.util.function.Consumer<Long> commitNanos) {
+  @Override
+  public GroupCommitter startAppender(LongConsumer commitNanos) {
     if (committer != null) {
       throw new IllegalStateException("a committer is already running");
     }
@@ -140,6 +168,7 @@ public final class RelayStore implements AutoCloseable {
   }
 
   /** True when the database answers a trivial query and takes what the journal holds. */
+  @Override
   public boolean isHealthy() {
     GroupCommitter c = committer;
     if (c != null && c.failure() != null) {
@@ -157,7 +186,11 @@ public final class RelayStore implements AutoCloseable {
    * then empties the journal: a crash at any point leaves every acknowledged batch in one of them.
    */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     GroupCommitter c = committer;
     if (c != null) {
       c.close(); // idempotent: the relay closes it first

@@ -1,0 +1,41 @@
+package dev.quire.relay.store;
+
+import dev.quire.relay.store.HistoryStore.StoredBatch;
+import java.util.Objects;
+
+/** What became of an append handed to a {@link BatchAppender}. */
+public sealed interface AppendOutcome {
+
+  /** The batch is stored, durably, at the revisions it was given. */
+  AppendOutcome COMMITTED = new Committed();
+
+  /** See {@link #COMMITTED}: the one instance. */
+  record Committed() implements AppendOutcome {}
+
+  /**
+   * Nothing was stored: another writer took those revisions. The document's head is now {@code
+   * head}, beyond the expected one; the caller reads the batches it missed and appends again with
+   * the next revision numbers.
+   */
+  record Conflict(long head) implements AppendOutcome {}
+
+  /**
+   * Nothing was stored: this (document, author, client id, batch sequence number) is stored
+   * already, as {@code stored}; the caller answers with its revisions (after comparing digests).
+   */
+  record Duplicate(StoredBatch stored) implements AppendOutcome {
+    public Duplicate {
+      Objects.requireNonNull(stored, "stored == null");
+    }
+  }
+
+  /**
+   * Nothing was stored, or it is not known to be: the storage failed ({@code cause} says how). The
+   * caller may try again later after reading the document's head.
+   */
+  record Failed(StoreException cause) implements AppendOutcome {
+    public Failed {
+      Objects.requireNonNull(cause, "cause == null");
+    }
+  }
+}

@@ -21,7 +21,9 @@ CREATE INDEX tokens_by_user ON tokens (user_name);
 -- only while it is still H, in the transaction that inserts the batch: that row's lock orders the
 -- writers of one document, whichever relay they run in.
 -- payload_kind: 'readable' (the relay validates and canonicalises operations) or 'opaque' (stored
--- and served as sent); NULL until a relay first decides it.
+-- and served as sent); NULL: the relay's configured default.
+-- moved_at: when the head last moved, by the database's clock: relays poll the documents moved
+-- lately, in case a notification of it was lost.
 CREATE TABLE documents (
   id                VARCHAR(64)  PRIMARY KEY,
   title             VARCHAR(200) NOT NULL,
@@ -31,7 +33,8 @@ CREATE TABLE documents (
   last_change       BIGINT       NOT NULL,
   deleted_at        BIGINT,
   missing_canonical BIGINT       NOT NULL DEFAULT 0,
-  payload_kind      VARCHAR(8)   CHECK (payload_kind IN ('readable', 'opaque'))
+  payload_kind      VARCHAR(8)   CHECK (payload_kind IN ('readable', 'opaque')),
+  moved_at          TIMESTAMPTZ  NOT NULL DEFAULT now()
 );
 
 CREATE TABLE document_roles (

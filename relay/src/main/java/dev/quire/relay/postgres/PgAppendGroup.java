@@ -1,6 +1,7 @@
 package dev.quire.relay.postgres;
 
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.AppendOutcome;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -32,21 +33,6 @@ import java.util.TreeSet;
  * instead of storing a second batch at one revision.
  */
 final class PgAppendGroup {
-  /** What became of one append. */
-  sealed interface Result {}
-
-  /** Stored at the revisions it asked for. */
-  record Committed() implements Result {}
-
-  /** Not stored: the document's head is {@code head}, not the revision before the batch. */
-  record Conflict(long head) implements Result {}
-
-  /** Not stored again: the batch with its key was stored before, as {@code original}. */
-  record Duplicate(HistoryStore.StoredBatch original) implements Result {}
-
-  /** Not stored: {@code failure} says why. */
-  record Failed(StoreException failure) implements Result {}
-
   private static final String LOCK_DOCUMENTS =
       "SELECT id, head, deleted_at IS NOT NULL FROM documents WHERE id = ANY (?)"
           + " ORDER BY id FOR NO KEY UPDATE";
@@ -61,8 +47,8 @@ final class PgAppendGroup {
           + " client_id, batch_seq, created_at, operations, canonical, digest)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String MOVE_HEAD =
-      "UPDATE documents SET head = ?, last_change = ?, missing_canonical = missing_canonical + ?"
-          + " WHERE id = ? AND head = ? AND deleted_at IS NULL";
+      "UPDATE documents SET head = ?, last_change = ?, missing_canonical = missing_canonical + ?,"
+          + " moved_at = clock_timestamp() WHERE id = ? AND head = ? AND deleted_at IS NULL";
   // Each client's batches are appended in its order, but a group may hold an older one after a
   // conflict's retry: the row keeps the highest batch seq.
   private static final String UPSERT_LATEST =
@@ -72,8 +58,6 @@ final class PgAppendGroup {
           + " first_revision = EXCLUDED.first_revision, op_count = EXCLUDED.op_count,"
           + " created_at = EXCLUDED.created_at, digest = EXCLUDED.digest"
           + " WHERE latest_batches.batch_seq < EXCLUDED.batch_seq";
-  private static final String NOTIFY =
-      "SELECT pg_notify('" + PgHeadListener.CHANNEL + "', p) FROM unnest(?::text[]) AS n(p)";
   private static final String INSERT_CHECKPOINT =
       "INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 
@@ -104,17 +88,15 @@ final class PgAppendGroup {
 
   /**
    * Decides and writes {@code appends} in one transaction on {@code c} (in auto-commit mode when
-   * given; left so), returning one result per append in order. With {@code notify}, the transaction
-   * also notifies {@value PgHeadListener#CHANNEL} of each document's new head, which PostgreSQL
-   * delivers to the listening relays when, and only if, it commits.
+   * given; left so), returning one result per append in order.
    *
    * @throws SQLException when the transaction failed: nothing of it is stored then
    */
-  static List<Result> commit(Connection c, List<HistoryStore.Append> appends, boolean notify)
+  static List<AppendOutcome> commit(Connection c, List<HistoryStore.Append> appends)
       throws SQLException {
     c.setAutoCommit(false);
     try {
-      List<Result> results = decideAndWrite(c, appends, notify);
+      List<AppendOutcome> results = decideAndWrite(c, appends);
       c.commit();
       return results;
     } catch (SQLException | RuntimeException e) {
@@ -125,11 +107,11 @@ final class PgAppendGroup {
     }
   }
 
-  private static List<Result> decideAndWrite(
-      Connection c, List<HistoryStore.Append> appends, boolean notify) throws SQLException {
+  private static List<AppendOutcome> decideAndWrite(Connection c, List<HistoryStore.Append> appends)
+      throws SQLException {
     Map<String, LockedDocument> docs = lockDocuments(c, appends);
     Map<Key, HistoryStore.StoredBatch> stored = findStored(c, appends);
-    List<Result> results = new ArrayList<>(appends.size());
+    List<AppendOutcome> results = new ArrayList<>(appends.size());
     List<HistoryStore.Append> accepted = new ArrayList<>();
     for (HistoryStore.Append a : appends) {
       Key key = Key.of(a);
@@ -137,14 +119,14 @@ final class PgAppendGroup {
       LockedDocument doc = docs.get(a.doc());
       WireSequenced e = a.entry();
       if (original != null) {
-        results.add(new Duplicate(original));
+        results.add(new AppendOutcome.Duplicate(original));
       } else if (doc == null || doc.deleted) {
         results.add(
-            new Failed(
+            new AppendOutcome.Failed(
                 new StoreException(
                     "document " + a.doc() + (doc == null ? " does not exist" : " is deleted"))));
       } else if (doc.head != e.firstRevision() - 1) {
-        results.add(new Conflict(doc.head));
+        results.add(new AppendOutcome.Conflict(doc.head));
       } else {
         doc.head = e.lastRevision();
         doc.lastChange = e.timestampMillis();
@@ -158,7 +140,7 @@ final class PgAppendGroup {
                 e.timestampMillis(),
                 a.digest()));
         accepted.add(a);
-        results.add(new Committed());
+        results.add(AppendOutcome.COMMITTED);
       }
     }
     if (!accepted.isEmpty()) {
@@ -166,9 +148,6 @@ final class PgAppendGroup {
       moveHeads(c, docs);
       upsertLatest(c, accepted);
       insertCheckpoints(c, accepted);
-      if (notify) {
-        notifyHeads(c, docs);
-      }
     }
     return results;
   }
@@ -268,20 +247,6 @@ final class PgAppendGroup {
           throw new SQLException("document " + moved.get(i) + " moved while locked");
         }
       }
-    }
-  }
-
-  private static void notifyHeads(Connection c, Map<String, LockedDocument> docs)
-      throws SQLException {
-    List<String> payloads = new ArrayList<>();
-    for (Map.Entry<String, LockedDocument> d : docs.entrySet()) {
-      if (d.getValue().head != d.getValue().headBefore) {
-        payloads.add(PgHeadListener.payload(d.getKey(), d.getValue().head));
-      }
-    }
-    try (PreparedStatement s = c.prepareStatement(NOTIFY)) {
-      s.setArray(1, c.createArrayOf("text", payloads.toArray()));
-      s.execute();
     }
   }
 

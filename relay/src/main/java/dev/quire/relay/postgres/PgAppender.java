@@ -1,5 +1,7 @@
 package dev.quire.relay.postgres;
 
+import dev.quire.relay.store.AppendOutcome;
+import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.StoreException;
 import java.sql.Connection;
@@ -9,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,48 +25,51 @@ import org.slf4j.LoggerFactory;
  * StoreException} (nothing of it stored); a resend later is recognised as a duplicate if the commit
  * got through after all.
  */
-final class PgAppender implements AutoCloseable {
+final class PgAppender implements BatchAppender {
   private static final Logger log = LoggerFactory.getLogger(PgAppender.class);
   static final int MAX_GROUP = 512;
   // A group that deadlocked with another transaction (which the locking order rules out among
   // appends, not against every other writer) is tried again this often.
   private static final int DEADLOCK_TRIES = 3;
 
-  private record Item(HistoryStore.Append append, Consumer<PgAppendGroup.Result> outcome) {}
+  private record Item(HistoryStore.Append append, Callback callback) {}
 
-  private static final Item STOP = new Item(null, r -> {});
+  private static final Item STOP = new Item(null, outcome -> {});
+  private final AtomicInteger pending = new AtomicInteger(); // given, not yet told
+  private final LongConsumer commitNanos;
 
   private final PgDatabase db;
-  private final boolean notify;
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
 
-  /** With {@code notify}, each commit notifies the listening relays of the heads it moved. */
-  PgAppender(PgDatabase db, boolean notify) {
+  PgAppender(PgDatabase db, LongConsumer commitNanos) {
     this.db = db;
-    this.notify = notify;
+    this.commitNanos = commitNanos;
     this.thread = new Thread(this::run, "pg-appender");
     thread.setDaemon(true);
     thread.start();
   }
 
-  /**
-   * Queues {@code append}; {@code outcome} is told, on the appender's thread, what became of it.
-   */
-  void append(HistoryStore.Append append, Consumer<PgAppendGroup.Result> outcome) {
+  @Override
+  public void append(HistoryStore.Append append, Callback callback) {
     Objects.requireNonNull(append, "append == null");
-    Objects.requireNonNull(outcome, "outcome == null");
+    Objects.requireNonNull(callback, "callback == null");
+    if (closed) {
+      throw new IllegalStateException("the appender is closed");
+    }
     StoreException bad = PgText.check(append);
     if (bad != null) {
-      outcome.accept(new PgAppendGroup.Failed(bad));
+      callback.done(new AppendOutcome.Failed(bad));
       return;
     }
-    if (closed) {
-      outcome.accept(new PgAppendGroup.Failed(new StoreException("the relay is stopping")));
-      return;
-    }
-    queue.add(new Item(append, outcome));
+    pending.incrementAndGet();
+    queue.add(new Item(append, callback));
+  }
+
+  @Override
+  public boolean isIdle() {
+    return pending.get() == 0;
   }
 
   private void run() {
@@ -82,7 +88,12 @@ final class PgAppender implements AutoCloseable {
       }
       group.clear();
       if (stop) {
-        failRemaining();
+        // Appends that raced with close() came after STOP: they are refused, not lost.
+        List<Item> late = new ArrayList<>();
+        queue.drainTo(late);
+        for (Item i : late) {
+          tell(i, new AppendOutcome.Failed(new StoreException("the relay is stopping")));
+        }
         return;
       }
     }
@@ -93,9 +104,11 @@ final class PgAppender implements AutoCloseable {
     for (Item i : group) {
       appends.add(i.append());
     }
-    List<PgAppendGroup.Result> results;
+    List<AppendOutcome> results;
+    long start = System.nanoTime();
     try {
       results = commitWithRetry(appends);
+      commitNanos.accept(System.nanoTime() - start);
     } catch (SQLException e) {
       if (group.size() > 1 && !unreachable(e)) {
         for (Item i : group) { // find the one that fails, and commit the others
@@ -106,23 +119,19 @@ final class PgAppender implements AutoCloseable {
       StoreException failure = PgDatabase.failure("appending " + describe(appends), e);
       results = new ArrayList<>();
       for (int i = 0; i < group.size(); i++) {
-        results.add(new PgAppendGroup.Failed(failure));
+        results.add(new AppendOutcome.Failed(failure));
       }
     }
     for (int i = 0; i < group.size(); i++) {
-      try {
-        group.get(i).outcome().accept(results.get(i));
-      } catch (RuntimeException e) {
-        log.error("an append's outcome handler failed", e);
-      }
+      tell(group.get(i), results.get(i));
     }
   }
 
-  private List<PgAppendGroup.Result> commitWithRetry(List<HistoryStore.Append> appends)
+  private List<AppendOutcome> commitWithRetry(List<HistoryStore.Append> appends)
       throws SQLException {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = db.connection()) {
-        return PgAppendGroup.commit(c, appends, notify);
+        return PgAppendGroup.commit(c, appends);
       } catch (SQLException e) {
         if (attempt >= DEADLOCK_TRIES || !PgErrors.isSerializationFailure(e)) {
           throw e;
@@ -142,19 +151,18 @@ final class PgAppender implements AutoCloseable {
         : appends.size() + " batches to " + appends.get(0).doc() + " and others";
   }
 
-  private void failRemaining() {
-    List<Item> left = new ArrayList<>();
-    queue.drainTo(left);
-    for (Item i : left) {
-      if (i != STOP) {
-        i.outcome().accept(new PgAppendGroup.Failed(new StoreException("the relay is stopping")));
-      }
+  private void tell(Item item, AppendOutcome outcome) {
+    pending.decrementAndGet();
+    try {
+      item.callback().done(outcome);
+    } catch (RuntimeException e) {
+      log.error("an append's callback failed", e);
     }
   }
 
-  /** Commits what is queued, then stops the thread; appends given later fail. */
+  /** Decides what is queued, then stops the thread; later appends are refused. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }

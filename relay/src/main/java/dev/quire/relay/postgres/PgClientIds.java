@@ -1,5 +1,6 @@
 package dev.quire.relay.postgres;
 
+import dev.quire.relay.store.ClientIdStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which user each client id belongs to: the first user who said hello with it, through whichever
  * relay, for good. Bindings are never removed, so they are cached once read.
  */
-final class PgClientIds {
+final class PgClientIds implements ClientIdStore {
   private final PgDatabase db;
   private final ConcurrentHashMap<String, String> owners = new ConcurrentHashMap<>();
 
@@ -22,7 +23,8 @@ final class PgClientIds {
    * Binds {@code clientId} to {@code user} unless it is bound already, and returns the user it
    * belongs to: {@code user} when it was free or theirs already, another user otherwise.
    */
-  String bind(String clientId, String user) {
+  @Override
+  public String bind(String clientId, String user) {
     Objects.requireNonNull(clientId, "clientId == null");
     Objects.requireNonNull(user, "user == null");
     PgText.require("a client id", clientId);

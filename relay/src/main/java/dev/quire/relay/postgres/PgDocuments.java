@@ -2,22 +2,25 @@ package dev.quire.relay.postgres;
 
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.Role;
-import dev.quire.relay.store.DocumentStore.DocumentRow;
+import dev.quire.relay.store.DocumentStore;
+import dev.quire.relay.store.PayloadKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Documents and who may do what with them, in PostgreSQL. Deleting marks a document deleted and
  * keeps its history; its id is not reused.
  */
-final class PgDocuments {
+final class PgDocuments implements DocumentStore {
   private static final String COLUMNS =
-      "d.id, d.title, d.owner, d.created_at, d.head, d.last_change, d.deleted_at";
+      "d.id, d.title, d.owner, d.created_at, d.head, d.last_change, d.deleted_at, d.payload_kind";
 
   private final PgDatabase db;
 
@@ -30,20 +33,23 @@ final class PgDocuments {
    *
    * @return false when the id is taken (nothing changed)
    */
-  boolean create(String id, String title, String owner, long nowMillis) {
+  @Override
+  public boolean create(
+      String id, String title, String owner, long nowMillis, @Nullable PayloadKind payload) {
     PgText.require("a title", title);
     return db.inTransaction(
         "creating document " + id,
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
-                  "INSERT INTO documents (id, title, owner, created_at, head, last_change)"
-                      + " VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING")) {
+                  "INSERT INTO documents (id, title, owner, created_at, head, last_change,"
+                      + " payload_kind) VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING")) {
             s.setString(1, id);
             s.setString(2, title);
             s.setString(3, owner);
             s.setLong(4, nowMillis);
             s.setLong(5, nowMillis);
+            s.setString(6, payload == null ? null : payload.name().toLowerCase(Locale.ROOT));
             if (s.executeUpdate() == 0) {
               return false;
             }
@@ -54,7 +60,8 @@ final class PgDocuments {
   }
 
   /** The document's row, deleted or not. */
-  Optional<DocumentRow> find(String id) {
+  @Override
+  public Optional<DocumentRow> find(String id) {
     return db.read(
         "reading document " + id,
         c -> {
@@ -69,7 +76,8 @@ final class PgDocuments {
   }
 
   /** The user's role on a live document, if any. */
-  Optional<Role> role(String id, String user) {
+  @Override
+  public Optional<Role> role(String id, String user) {
     return db.read(
         "reading roles of " + id,
         c -> {
@@ -87,7 +95,8 @@ final class PgDocuments {
   }
 
   /** Live documents {@code user} has a role on, or every live one when {@code all}. */
-  List<DocumentInfo> list(String user, boolean all) {
+  @Override
+  public List<DocumentInfo> list(String user, boolean all) {
     return db.read(
         "listing documents",
         c -> {
@@ -105,7 +114,7 @@ final class PgDocuments {
             }
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
-                out.add(row(rs).info(Role.fromWire(rs.getString(8))));
+                out.add(row(rs).info(Role.fromWire(rs.getString(9))));
               }
             }
           }
@@ -113,7 +122,8 @@ final class PgDocuments {
         });
   }
 
-  void rename(String id, String title, long nowMillis) {
+  @Override
+  public void rename(String id, String title, long nowMillis) {
     PgText.require("a title", title);
     db.read(
         "renaming " + id,
@@ -128,7 +138,8 @@ final class PgDocuments {
         });
   }
 
-  void markDeleted(String id, long nowMillis) {
+  @Override
+  public void markDeleted(String id, long nowMillis) {
     db.read(
         "deleting " + id,
         c -> {
@@ -143,7 +154,8 @@ final class PgDocuments {
   }
 
   /** Gives {@code user} {@code role} on the document, or removes their role when null. */
-  void setRole(String id, String user, Role role) {
+  @Override
+  public void setRole(String id, String user, @Nullable Role role) {
     db.read(
         "sharing " + id,
         c -> {
@@ -175,6 +187,10 @@ final class PgDocuments {
     }
   }
 
+  private static @Nullable PayloadKind payloadKind(@Nullable String stored) {
+    return stored == null ? null : PayloadKind.valueOf(stored.toUpperCase(Locale.ROOT));
+  }
+
   private static DocumentRow row(ResultSet rs) throws SQLException {
     long deleted = rs.getLong(7);
     Long deletedAt = rs.wasNull() ? null : deleted;
@@ -185,6 +201,7 @@ final class PgDocuments {
         rs.getLong(4),
         rs.getLong(5),
         rs.getLong(6),
-        deletedAt);
+        deletedAt,
+        payloadKind(rs.getString(8)));
   }
 }

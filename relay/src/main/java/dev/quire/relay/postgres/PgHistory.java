@@ -2,9 +2,7 @@ package dev.quire.relay.postgres;
 
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
-import dev.quire.relay.store.HistoryStore.Checkpoint;
-import dev.quire.relay.store.HistoryStore.LatestBatch;
-import dev.quire.relay.store.HistoryStore.StoredBatch;
+import dev.quire.relay.store.HistoryStore;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -21,9 +19,9 @@ import java.util.OptionalLong;
 /**
  * Reads each document's history from PostgreSQL (one row per batch, its operations and canonical
  * operations as text arrays), and fills in what a relay derives from opaque revisions. Appends go
- * through {@link PgAppender}.
+ * through {@link PgAppender}. A read sees every append reported committed before it began.
  */
-final class PgHistory {
+final class PgHistory implements HistoryStore {
   private final PgDatabase db;
 
   PgHistory(PgDatabase db) {
@@ -31,7 +29,8 @@ final class PgHistory {
   }
 
   /** The latest batch of every (author, client id) that wrote to {@code doc}. */
-  List<LatestBatch> latestBatches(String doc) {
+  @Override
+  public List<LatestBatch> latestBatches(String doc) {
     return db.read(
         "reading the batches of " + doc,
         c -> {
@@ -64,7 +63,9 @@ final class PgHistory {
    * The batch {@code author} sent as ({@code clientId}, {@code seq}) if it was sequenced, else the
    * first later batch of that client, if any.
    */
-  Optional<StoredBatch> findBatchAtOrAfter(String doc, String author, String clientId, long seq) {
+  @Override
+  public Optional<StoredBatch> findBatchAtOrAfter(
+      String doc, String author, String clientId, long seq) {
     return db.read(
         "looking up a batch of " + doc,
         c -> {
@@ -98,7 +99,8 @@ final class PgHistory {
    * WireSequenced#wireBytesBound}) unless a single batch is larger: then it comes alone. The first
    * batch may start at or before {@code afterRevision} when that revision is inside it.
    */
-  List<WireSequenced> page(String doc, long afterRevision, int pageSize, long maxBytes) {
+  @Override
+  public List<WireSequenced> page(String doc, long afterRevision, int pageSize, long maxBytes) {
     return db.read(
         "reading the history of " + doc,
         c -> {
@@ -145,7 +147,8 @@ final class PgHistory {
   }
 
   /** The latest checkpoint revision at or before {@code revision}, if any. */
-  OptionalLong checkpointAtOrBefore(String doc, long revision) {
+  @Override
+  public OptionalLong checkpointAtOrBefore(String doc, long revision) {
     return aggregate(
         "finding a checkpoint of " + doc,
         "SELECT MAX(revision) FROM checkpoints WHERE doc_id = ? AND revision <= ?",
@@ -154,7 +157,8 @@ final class PgHistory {
   }
 
   /** The checkpoint at exactly {@code revision}. */
-  Optional<Checkpoint> checkpoint(String doc, long revision) {
+  @Override
+  public Optional<Checkpoint> checkpoint(String doc, long revision) {
     return db.read(
         "reading a checkpoint of " + doc,
         c -> {
@@ -174,7 +178,8 @@ final class PgHistory {
   }
 
   /** The smallest base revision of the batches placed after {@code revision}, if any. */
-  OptionalLong minBaseAfter(String doc, long revision) {
+  @Override
+  public OptionalLong minBaseAfter(String doc, long revision) {
     return aggregate(
         "reading the history of " + doc,
         "SELECT MIN(base_revision) FROM batches WHERE doc_id = ? AND first_revision > ?",
@@ -199,7 +204,8 @@ final class PgHistory {
   }
 
   /** The canonical operations (JSON, null where not computed) of revisions {@code from..to}. */
-  List<String> canonical(String doc, long from, long to) {
+  @Override
+  public List<String> canonical(String doc, long from, long to) {
     return db.read(
         "reading the history of " + doc,
         c -> {
@@ -233,7 +239,8 @@ final class PgHistory {
   }
 
   /** Number of revisions whose canonical operation was not computed (written opaque). */
-  long missingCanonical(String doc) {
+  @Override
+  public long missingCanonical(String doc) {
     return db.read(
         "reading the history of " + doc,
         c -> {
@@ -252,7 +259,8 @@ final class PgHistory {
    * firstRevision} on (a batch only when all of its revisions are given), and checkpoints. Payloads
    * are never changed.
    */
-  void fillDerived(
+  @Override
+  public void fillDerived(
       String doc, long firstRevision, List<String> canonical, List<Checkpoint> checkpoints) {
     db.inTransaction(
         "filling in derived history of " + doc,

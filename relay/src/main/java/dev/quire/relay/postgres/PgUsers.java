@@ -3,7 +3,7 @@ package dev.quire.relay.postgres;
 import dev.quire.ot.protocol.Ids;
 import dev.quire.relay.store.StoreException;
 import dev.quire.relay.store.Tokens;
-import dev.quire.relay.store.UserStore.UserInfo;
+import dev.quire.relay.store.UserStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +16,7 @@ import java.util.Optional;
  * Users and their tokens in PostgreSQL, shared by every relay on the database: a token issued
  * through one relay works on all. A token is shown once, when made, and stored only as its hash.
  */
-final class PgUsers {
+final class PgUsers implements UserStore {
   private final PgDatabase db;
 
   PgUsers(PgDatabase db) {
@@ -29,7 +29,8 @@ final class PgUsers {
    * @throws StoreException when the name is taken
    * @throws IllegalArgumentException when the name is not a valid user name
    */
-  String add(String name) {
+  @Override
+  public String add(String name) {
     Ids.requireUserName(name);
     String token = Tokens.generate();
     db.inTransaction(
@@ -51,7 +52,8 @@ final class PgUsers {
   }
 
   /** Makes sure {@code name} exists (open mode's guest), without a token. */
-  void ensure(String name) {
+  @Override
+  public void ensure(String name) {
     Ids.requireUserName(name);
     db.read(
         "ensuring user " + name,
@@ -67,7 +69,8 @@ final class PgUsers {
   }
 
   /** Issues another token for an existing, active user. */
-  String issueToken(String name) {
+  @Override
+  public String issueToken(String name) {
     String token = Tokens.generate();
     db.inTransaction(
         "issuing a token for " + name,
@@ -80,7 +83,8 @@ final class PgUsers {
   }
 
   /** Revokes the user and every token they have. Their documents and history stay. */
-  void revoke(String name) {
+  @Override
+  public void revoke(String name) {
     db.inTransaction(
         "revoking user " + name,
         c -> {
@@ -105,7 +109,8 @@ final class PgUsers {
   }
 
   /** The active user a token belongs to, if the token is known and not revoked. */
-  Optional<String> authenticate(String token) {
+  @Override
+  public Optional<String> authenticate(String token) {
     byte[] hash = Tokens.hash(token);
     return db.read(
         "checking a token",
@@ -123,7 +128,8 @@ final class PgUsers {
   }
 
   /** True when {@code name} is a user who has not been revoked. */
-  boolean isActive(String name) {
+  @Override
+  public boolean isActive(String name) {
     return db.read(
         "looking up user " + name,
         c -> {
@@ -137,7 +143,8 @@ final class PgUsers {
         });
   }
 
-  List<UserInfo> list() {
+  @Override
+  public List<UserInfo> list() {
     return db.read(
         "listing users",
         c -> {

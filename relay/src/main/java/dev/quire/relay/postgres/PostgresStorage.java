@@ -1,25 +1,42 @@
 package dev.quire.relay.postgres;
 
+import dev.quire.relay.store.BatchAppender;
+import dev.quire.relay.store.ClientIdStore;
+import dev.quire.relay.store.DocumentFeed;
+import dev.quire.relay.store.DocumentStore;
+import dev.quire.relay.store.HistoryStore;
+import dev.quire.relay.store.RelayStorage;
+import dev.quire.relay.store.UserStore;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The relay's persistent state in a PostgreSQL database that any number of relays share: users and
  * tokens, documents and roles, client ids, and each document's history, whose revisions the
- * database assigns ({@link PgAppendGroup}). Thread-safe.
+ * database assigns ({@link PgAppendGroup}). Relays hear of each other's commits through {@link
+ * PgDocumentFeed}. Thread-safe.
  */
-public final class PostgresStorage implements AutoCloseable {
+public final class PostgresStorage implements RelayStorage {
+  /** How often the feed reads the heads that moved lately, in case a notification was lost. */
+  public static final Duration FEED_POLL = Duration.ofSeconds(1);
+
   private final PgDatabase db;
   private final PgUsers users;
   private final PgDocuments documents;
   private final PgHistory history;
   private final PgClientIds clientIds;
-  private final PgAppender appender;
+  private final Duration feedPoll;
+  private @Nullable PgAppender appender;
+  private @Nullable PgDocumentFeed feed;
 
-  private PostgresStorage(PgDatabase db) {
+  private PostgresStorage(PgDatabase db, Duration feedPoll) {
     this.db = db;
     this.users = new PgUsers(db);
     this.documents = new PgDocuments(db);
     this.history = new PgHistory(db);
     this.clientIds = new PgClientIds(db);
-    this.appender = new PgAppender(db, true);
+    this.feedPoll = feedPoll;
   }
 
   /**
@@ -30,42 +47,75 @@ public final class PostgresStorage implements AutoCloseable {
    *     has a newer schema than this relay knows
    */
   public static PostgresStorage open(PgUrl url, int maxConnections) {
-    return new PostgresStorage(PgDatabase.open(url, maxConnections));
+    return open(url, maxConnections, FEED_POLL);
+  }
+
+  /** Like {@link #open(PgUrl, int)}, its feed polling every {@code feedPoll}. */
+  public static PostgresStorage open(PgUrl url, int maxConnections, Duration feedPoll) {
+    return new PostgresStorage(PgDatabase.open(url, maxConnections), feedPoll);
   }
 
   PgDatabase database() {
     return db;
   }
 
-  PgUsers users() {
+  @Override
+  public UserStore users() {
     return users;
   }
 
-  PgDocuments documents() {
+  @Override
+  public DocumentStore documents() {
     return documents;
   }
 
-  PgHistory history() {
+  @Override
+  public HistoryStore history() {
     return history;
   }
 
-  PgClientIds clientIds() {
+  @Override
+  public ClientIdStore clientIds() {
     return clientIds;
   }
 
-  PgAppender appender() {
+  @Override
+  public synchronized BatchAppender startAppender(LongConsumer commitNanos) {
+    if (appender != null) {
+      throw new IllegalStateException("an appender was started already");
+    }
+    appender = new PgAppender(db, commitNanos);
     return appender;
   }
 
-  /** True when the database answers. */
+  /** The feed: started on first use, so admin commands never listen. */
+  @Override
+  public synchronized DocumentFeed feed() {
+    if (feed == null) {
+      feed = new PgDocumentFeed(db.url(), db, feedPoll);
+    }
+    return feed;
+  }
+
+  @Override
   public boolean isHealthy() {
     return db.isHealthy();
   }
 
-  /** Commits the appends already given, then closes the pool. */
   @Override
-  public void close() {
-    appender.close();
+  public String describe() {
+    return "PostgreSQL " + db.url().redacted();
+  }
+
+  /** Stops the feed, decides the appends given (the relay closed the appender first), closes. */
+  @Override
+  public synchronized void close() {
+    if (feed != null) {
+      feed.close();
+    }
+    if (appender != null) {
+      appender.close();
+    }
     db.close();
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.AppendOutcome;
+import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.HistoryStore;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The commit point on a real PostgreSQL: what one group of appends decides, append by append. */
 class PgAppendGroupTest {
   private PostgresStorage storage;
+  private BatchAppender appender;
 
   @BeforeEach
   void open() {
@@ -26,6 +29,7 @@ class PgAppendGroupTest {
     storage.users().add("alice");
     storage.documents().create("d1", "One", "alice", 1);
     storage.documents().create("d2", "Two", "alice", 1);
+    appender = storage.startAppender(nanos -> {});
   }
 
   @AfterEach
@@ -44,20 +48,20 @@ class PgAppendGroupTest {
     return new HistoryStore.Append(doc, e, null, digest, null);
   }
 
-  private PgAppendGroup.Result append(HistoryStore.Append a) throws Exception {
-    CompletableFuture<PgAppendGroup.Result> r = new CompletableFuture<>();
-    storage.appender().append(a, r::complete);
+  private AppendOutcome append(HistoryStore.Append a) throws Exception {
+    CompletableFuture<AppendOutcome> r = new CompletableFuture<>();
+    appender.append(a, r::complete);
     return r.get(30, TimeUnit.SECONDS);
   }
 
   @Test
   void commitsAtTheHeadAndRefusesAStaleHead() throws Exception {
     assertThat(append(append("d1", 1, "c1", 1, "[\"a\"]")))
-        .isInstanceOf(PgAppendGroup.Committed.class);
+        .isInstanceOf(AppendOutcome.Committed.class);
     assertThat(append(append("d1", 2, "c1", 2, "[1,\"b\"]", "[2,\"c\"]")))
-        .isInstanceOf(PgAppendGroup.Committed.class);
+        .isInstanceOf(AppendOutcome.Committed.class);
     assertThat(append(append("d1", 2, "c2", 1, "[\"x\"]")))
-        .isEqualTo(new PgAppendGroup.Conflict(3));
+        .isEqualTo(new AppendOutcome.Conflict(3));
     assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(3);
     assertThat(storage.history().page("d1", 0, 100, Long.MAX_VALUE))
         .extracting(WireSequenced::firstRevision)
@@ -68,7 +72,7 @@ class PgAppendGroupTest {
   void aConflictOrADuplicateDoesNotStopTheRestOfItsGroup() throws Exception {
     append(append("d1", 1, "c1", 1, "[\"a\"]"));
     try (Connection c = storage.database().connection()) {
-      List<PgAppendGroup.Result> results =
+      List<AppendOutcome> results =
           PgAppendGroup.commit(
               c,
               List.of(
@@ -77,15 +81,13 @@ class PgAppendGroupTest {
                   append("d2", 1, "c2", 1, "[\"y\"]"),
                   append("d1", 9, "c1", 1, "[\"a\"]"), // a resend of revision 1
                   append("d1", 3, "c1", 3, "[2,\"c\"]"),
-                  append("gone", 1, "c1", 1, "[\"z\"]")),
-              true);
-      assertThat(results.get(0)).isInstanceOf(PgAppendGroup.Committed.class);
-      assertThat(results.get(1)).isEqualTo(new PgAppendGroup.Conflict(0));
-      assertThat(results.get(2)).isInstanceOf(PgAppendGroup.Committed.class);
-      assertThat(((PgAppendGroup.Duplicate) results.get(3)).original().firstRevision())
-          .isEqualTo(1);
-      assertThat(results.get(4)).isInstanceOf(PgAppendGroup.Committed.class);
-      assertThat(((PgAppendGroup.Failed) results.get(5)).failure())
+                  append("gone", 1, "c1", 1, "[\"z\"]")));
+      assertThat(results.get(0)).isInstanceOf(AppendOutcome.Committed.class);
+      assertThat(results.get(1)).isEqualTo(new AppendOutcome.Conflict(0));
+      assertThat(results.get(2)).isInstanceOf(AppendOutcome.Committed.class);
+      assertThat(((AppendOutcome.Duplicate) results.get(3)).stored().firstRevision()).isEqualTo(1);
+      assertThat(results.get(4)).isInstanceOf(AppendOutcome.Committed.class);
+      assertThat(((AppendOutcome.Failed) results.get(5)).cause())
           .hasMessageContaining("gone does not exist");
     }
     assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(3);
@@ -106,21 +108,19 @@ class PgAppendGroupTest {
             null,
             new byte[32],
             null);
-    List<CompletableFuture<PgAppendGroup.Result>> results = new ArrayList<>();
+    List<CompletableFuture<AppendOutcome>> results = new ArrayList<>();
     long[] heads = new long[2];
     for (int i = 0; i < 40; i++) { // given at once: the appender takes them in groups
-      CompletableFuture<PgAppendGroup.Result> r = new CompletableFuture<>();
+      CompletableFuture<AppendOutcome> r = new CompletableFuture<>();
       results.add(r);
       long revision = i == 21 ? 0 : ++heads[i % 2];
-      storage
-          .appender()
-          .append(
-              i == 21 ? bad : append("d" + (1 + i % 2), revision, "c" + i % 2, revision, "[1]"),
-              r::complete);
+      appender.append(
+          i == 21 ? bad : append("d" + (1 + i % 2), revision, "c" + i % 2, revision, "[1]"),
+          r::complete);
     }
     for (int i = 0; i < 40; i++) {
       assertThat(results.get(i).get(30, TimeUnit.SECONDS))
-          .isInstanceOf(i == 21 ? PgAppendGroup.Failed.class : PgAppendGroup.Committed.class);
+          .isInstanceOf(i == 21 ? AppendOutcome.Failed.class : AppendOutcome.Committed.class);
     }
     assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(20);
     assertThat(storage.documents().find("d2").orElseThrow().head()).isEqualTo(19);
@@ -133,9 +133,9 @@ class PgAppendGroupTest {
     append(append("d1", 1, "c1", 1, "[\"a\"]"));
     append(append("d1", 2, "c2", 1, "[\"b\"]"));
     // c1 resends its batch 1, sequenced by another relay at revision 3.
-    PgAppendGroup.Result r = append(append("d1", 3, "c1", 1, "[\"a\"]"));
-    assertThat(r).isInstanceOf(PgAppendGroup.Duplicate.class);
-    assertThat(((PgAppendGroup.Duplicate) r).original().firstRevision()).isEqualTo(1);
+    AppendOutcome r = append(append("d1", 3, "c1", 1, "[\"a\"]"));
+    assertThat(r).isInstanceOf(AppendOutcome.Duplicate.class);
+    assertThat(((AppendOutcome.Duplicate) r).stored().firstRevision()).isEqualTo(1);
     assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(2);
   }
 }

@@ -3,6 +3,8 @@ package dev.quire.relay.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.AppendOutcome;
+import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.HistoryStore;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,18 +73,19 @@ class TwoWritersTest {
    */
   private static int write(PostgresStorage storage, String client, CountDownLatch start)
       throws Exception {
+    BatchAppender appender = storage.startAppender(nanos -> {});
     start.await();
     int conflicts = 0;
     long head = 0;
     for (long seq = 1; seq <= BATCHES_EACH; ) {
       HistoryStore.Append append = PgAppendGroupTest.append("doc", head + 1, client, seq, "[1]");
-      CompletableFuture<PgAppendGroup.Result> outcome = new CompletableFuture<>();
-      storage.appender().append(append, outcome::complete);
-      PgAppendGroup.Result r = outcome.get(30, TimeUnit.SECONDS);
-      if (r instanceof PgAppendGroup.Committed) {
+      CompletableFuture<AppendOutcome> outcome = new CompletableFuture<>();
+      appender.append(append, outcome::complete);
+      AppendOutcome r = outcome.get(30, TimeUnit.SECONDS);
+      if (r instanceof AppendOutcome.Committed) {
         head = append.entry().lastRevision();
         seq++;
-      } else if (r instanceof PgAppendGroup.Conflict conflict) {
+      } else if (r instanceof AppendOutcome.Conflict conflict) {
         head = conflict.head();
         conflicts++;
       } else {

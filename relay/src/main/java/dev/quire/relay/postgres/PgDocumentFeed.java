@@ -45,6 +45,7 @@ final class PgDocumentFeed implements DocumentFeed {
   static final int POLL_MARGIN_SECONDS = 10;
   private static final long RECONNECT_MAX_MILLIS = 5_000;
   private static final int MAX_KNOWN = 100_000;
+  static final int USERS_REFRESH_SECONDS = 10;
 
   private final PgUrl url;
   private final PgDatabase db;
@@ -53,15 +54,22 @@ final class PgDocumentFeed implements DocumentFeed {
   private final LinkedBlockingQueue<String> outbox = new LinkedBlockingQueue<>();
   // The newest head this relay published or announced, per document: older ones are not told.
   private final Map<String, Long> known = new ConcurrentHashMap<>();
+  private final Runnable usersChanged;
   private final Thread publisher;
   private final Thread listenerThread;
   private volatile @Nullable Listener listener;
   private volatile boolean closed;
   private volatile @Nullable Connection listening; // null while disconnected
 
-  PgDocumentFeed(PgUrl url, PgDatabase db, Duration pollEvery) {
+  /**
+   * Starts publishing and listening.
+   *
+   * @param usersChanged reads the users and tokens again; run on the listener's thread
+   */
+  PgDocumentFeed(PgUrl url, PgDatabase db, Duration pollEvery, Runnable usersChanged) {
     this.url = url;
     this.db = db;
+    this.usersChanged = usersChanged;
     this.pollMillis = Math.max(1, pollEvery.toMillis());
     byte[] id = new byte[6];
     new SecureRandom().nextBytes(id);
@@ -135,19 +143,30 @@ final class PgDocumentFeed implements DocumentFeed {
         listening = c;
         backoff = 100;
         poll(c); // what was missed while not listening
+        reloadUsers();
         long nextPoll = System.nanoTime() + pollMillis * 1_000_000;
+        long nextUsers = System.nanoTime() + USERS_REFRESH_SECONDS * 1_000_000_000L;
         while (!closed) {
-          long wait = Math.max(1, (nextPoll - System.nanoTime()) / 1_000_000);
+          long wait = Math.max(1, (Math.min(nextPoll, nextUsers) - System.nanoTime()) / 1_000_000);
           PGNotification[] notices =
               c.unwrap(PGConnection.class).getNotifications((int) Math.min(wait, 60_000));
+          boolean users = false;
           if (notices != null) {
             for (PGNotification n : notices) {
-              received(n.getParameter());
+              if (PgUsers.CHANNEL.equals(n.getName())) {
+                users = true; // several changes at once: one reload
+              } else {
+                received(n.getParameter());
+              }
             }
           }
           if (System.nanoTime() - nextPoll >= 0) {
             poll(c);
             nextPoll = System.nanoTime() + pollMillis * 1_000_000;
+          }
+          if (users || System.nanoTime() - nextUsers >= 0) {
+            reloadUsers();
+            nextUsers = System.nanoTime() + USERS_REFRESH_SECONDS * 1_000_000_000L;
           }
         }
       } catch (SQLException | RuntimeException e) {
@@ -168,6 +187,14 @@ final class PgDocumentFeed implements DocumentFeed {
     }
   }
 
+  private void reloadUsers() {
+    try {
+      usersChanged.run();
+    } catch (RuntimeException e) { // the pool is away too: the next refresh tries again
+      log.warn("Could not read the users and tokens again: {}", e.getMessage());
+    }
+  }
+
   private Connection connect() throws SQLException {
     Properties props = new Properties();
     url.user().ifPresent(u -> props.setProperty("user", u));
@@ -176,6 +203,7 @@ final class PgDocumentFeed implements DocumentFeed {
     Connection c = DriverManager.getConnection(url.jdbcUrl(), props);
     try (Statement s = c.createStatement()) {
       s.execute("LISTEN " + CHANNEL);
+      s.execute("LISTEN " + PgUsers.CHANNEL);
     } catch (SQLException e) {
       c.close();
       throw e;

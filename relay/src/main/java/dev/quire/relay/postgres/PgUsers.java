@@ -9,18 +9,62 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Users and their tokens in PostgreSQL, shared by every relay on the database: a token issued
- * through one relay works on all. A token is shown once, when made, and stored only as its hash.
+ * through one relay or admin command works on all. A token is shown once, when made, and stored
+ * only as its hash.
+ *
+ * <p>{@link #authenticate} answers from memory (the relay calls it on its network threads): the
+ * hashes of the active tokens, read when the storage opens and again whenever users or tokens
+ * change. Every change here notifies {@value #CHANNEL} in its transaction; each relay's {@link
+ * PgDocumentFeed} listens for that and calls {@link #reload}, and reloads every {@value
+ * PgDocumentFeed#USERS_REFRESH_SECONDS} s anyway, in case a notification was lost. So a new token
+ * works on every relay within moments, and a revoked one stops within that bound at most.
  */
 final class PgUsers implements UserStore {
+  static final String CHANNEL = "quire_users";
+  private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', '')";
+
   private final PgDatabase db;
+  // The active tokens: SHA-256 (hex) to user name. Replaced whole by reload.
+  private volatile Map<String, String> activeTokens = Map.of();
 
   PgUsers(PgDatabase db) {
     this.db = db;
+    reload();
+  }
+
+  /** Reads the active tokens again. */
+  void reload() {
+    activeTokens =
+        db.read(
+            "reading the active tokens",
+            c -> {
+              Map<String, String> tokens = new HashMap<>();
+              try (PreparedStatement s =
+                      c.prepareStatement(
+                          "SELECT t.hash, u.name FROM tokens t JOIN users u ON u.name = t.user_name"
+                              + " WHERE t.revoked_at IS NULL AND u.revoked_at IS NULL");
+                  ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                  tokens.put(HexFormat.of().formatHex(rs.getBytes(1)), rs.getString(2));
+                }
+              }
+              return Map.copyOf(tokens);
+            });
+  }
+
+  /** Tells every relay, when the transaction on {@code c} commits, to read the tokens again. */
+  private static void notifyRelays(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(NOTIFY)) {
+      s.execute();
+    }
   }
 
   /**
@@ -46,8 +90,10 @@ final class PgUsers implements UserStore {
             }
           }
           insertToken(c, name, token);
+          notifyRelays(c);
           return null;
         });
+    reload();
     return token;
   }
 
@@ -77,8 +123,10 @@ final class PgUsers implements UserStore {
         c -> {
           requireActive(c, name);
           insertToken(c, name, token);
+          notifyRelays(c);
           return null;
         });
+    reload();
     return token;
   }
 
@@ -104,27 +152,16 @@ final class PgUsers implements UserStore {
             s.setString(2, name);
             s.executeUpdate();
           }
+          notifyRelays(c);
           return null;
         });
+    reload();
   }
 
-  /** The active user a token belongs to, if the token is known and not revoked. */
+  /** The active user a token belongs to, if the token is known and not revoked: from memory. */
   @Override
   public Optional<String> authenticate(String token) {
-    byte[] hash = Tokens.hash(token);
-    return db.read(
-        "checking a token",
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT u.name FROM tokens t JOIN users u ON u.name = t.user_name"
-                      + " WHERE t.hash = ? AND t.revoked_at IS NULL AND u.revoked_at IS NULL")) {
-            s.setBytes(1, hash);
-            try (ResultSet rs = s.executeQuery()) {
-              return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-          }
-        });
+    return Optional.ofNullable(activeTokens.get(HexFormat.of().formatHex(Tokens.hash(token))));
   }
 
   /** True when {@code name} is a user who has not been revoked. */

@@ -85,14 +85,18 @@ public final class PostgresStorage implements RelayStorage {
       throw new IllegalStateException("an appender was started already");
     }
     appender = new PgAppender(db, commitNanos);
+    feed(); // a running relay listens from the start: other relays' commits, token changes
     return appender;
   }
 
-  /** The feed: started on first use, so admin commands never listen. */
+  /**
+   * The feed, started with the appender (or on first use): admin commands, which start neither,
+   * never listen.
+   */
   @Override
   public synchronized DocumentFeed feed() {
     if (feed == null) {
-      feed = new PgDocumentFeed(db.url(), db, feedPoll);
+      feed = new PgDocumentFeed(db.url(), db, feedPoll, users::reload);
     }
     return feed;
   }

@@ -36,7 +36,7 @@ class PgDocumentFeedTest {
 
   /** A feed whose notices go to {@code heard} as "doc@head". */
   private PgDocumentFeed feed(LinkedBlockingQueue<String> heard, Duration pollEvery) {
-    PgDocumentFeed feed = new PgDocumentFeed(url, storage.database(), pollEvery);
+    PgDocumentFeed feed = new PgDocumentFeed(url, storage.database(), pollEvery, () -> {});
     feed.listen((doc, head) -> heard.add(doc + "@" + head));
     return feed;
   }
@@ -69,6 +69,7 @@ class PgDocumentFeedTest {
   void aHeadThatMovedWithoutANoticeIsAnnouncedByThePoll() throws Exception {
     LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
     try (PgDocumentFeed feed = feed(heard, Duration.ofMillis(200))) {
+      assertThat(next(heard, 20_000)).isEqualTo("doc@0"); // listening, and polled once
       // As another relay's commit whose notice was lost: the head moves, nobody notifies.
       try (Connection c = storage.database().connection();
           Statement s = c.createStatement()) {
@@ -76,5 +77,36 @@ class PgDocumentFeedTest {
       }
       assertThat(next(heard, 20_000)).isEqualTo("doc@7");
     }
+  }
+
+  @Test
+  void aTokenMadeOrRevokedElsewhereIsKnownToARunningRelaySoon() throws Exception {
+    try (PostgresStorage relay = PostgresStorage.open(url, 2)) {
+      relay.startAppender(nanos -> {}); // running: it listens
+      String token;
+      try (PostgresStorage admin = PostgresStorage.open(url, 2)) { // an admin command
+        token = admin.users().add("bob");
+      }
+      // The relay answers from memory, which the notification refreshes.
+      assertThat(await(() -> relay.users().authenticate(token).isPresent())).isTrue();
+      assertThat(relay.users().authenticate(token)).contains("bob");
+      try (PostgresStorage admin = PostgresStorage.open(url, 2)) {
+        admin.users().revoke("bob");
+      }
+      assertThat(await(() -> relay.users().authenticate(token).isEmpty())).isTrue();
+    }
+  }
+
+  /** Polls {@code condition} for up to 20 s. */
+  private static boolean await(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(20); // polling a condition with a deadline, not waiting for time to pass
+    }
+    return condition.getAsBoolean();
   }
 }

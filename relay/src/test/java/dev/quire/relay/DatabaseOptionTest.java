@@ -89,4 +89,21 @@ class DatabaseOptionTest {
         .isEqualTo(1);
     assertThat(err.toString()).contains("cannot connect to the database").doesNotContain("\tat ");
   }
+
+  @Test
+  void aRelayWhoseDatabaseIsUnreachableSaysSoInOneLineAndDoesNotStart() {
+    assertThat(
+            run(
+                "--database",
+                "jdbc:postgresql://127.0.0.1:1/quire?connectTimeout=2&password=hunter2",
+                "--port",
+                "0",
+                "--metrics-port",
+                "-1"))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains("cannot connect to the database jdbc:postgresql://127.0.0.1:1/quire")
+        .doesNotContain("hunter2")
+        .doesNotContain("\tat ");
+  }
 }

@@ -3,8 +3,11 @@ package dev.quire.relay.store;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The storage contract on the embedded storage (H2 and its journal) in a fresh data directory. */
-class EmbeddedStorageContractTest extends RelayStorageContract {
+/**
+ * The append and history contract on the embedded storage (H2 and its journal) in a fresh data
+ * directory.
+ */
+class EmbeddedAppendAndHistoryTest extends AppendAndHistoryContract {
   @TempDir Path dir;
 
   @Override

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link RelayStorage} promises, run against each implementation by a subclass: the
+ * What every {@link RelayStorage} promises about appends and reading history back (and, briefly,
+ * documents, users, tokens and client ids), run against each implementation by a subclass: the
  * embedded one (H2 and its journal) and PostgreSQL. Each test starts on an empty storage.
  */
-public abstract class RelayStorageContract {
+public abstract class AppendAndHistoryContract {
   protected RelayStorage storage;
   protected BatchAppender appender;
 

@@ -109,14 +109,17 @@ final class PgAppender implements BatchAppender {
     try {
       results = commitWithRetry(appends);
       commitNanos.accept(System.nanoTime() - start);
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) { // a RuntimeException is a bug: keep serving
       if (group.size() > 1 && !unreachable(e)) {
         for (Item i : group) { // find the one that fails, and commit the others
           commit(List.of(i));
         }
         return;
       }
-      StoreException failure = PgDatabase.failure("appending " + describe(appends), e);
+      StoreException failure =
+          e instanceof SQLException sql
+              ? PgDatabase.failure("appending " + describe(appends), sql)
+              : new StoreException("appending " + describe(appends) + " failed: " + e, e);
       results = new ArrayList<>();
       for (int i = 0; i < group.size(); i++) {
         results.add(new AppendOutcome.Failed(failure));
@@ -141,8 +144,9 @@ final class PgAppender implements BatchAppender {
   }
 
   /** True when the failure is the database's, not the data's: every append would fail alike. */
-  private static boolean unreachable(SQLException e) {
-    return e instanceof SQLTransientException || PgErrors.isUnavailable(e);
+  private static boolean unreachable(Exception e) {
+    return e instanceof SQLTransientException
+        || (e instanceof SQLException sql && PgErrors.isUnavailable(sql));
   }
 
   private static String describe(List<HistoryStore.Append> appends) {

@@ -1,5 +1,6 @@
 package dev.quire.relay;
 
+import dev.quire.relay.postgres.PostgresStorage;
 import dev.quire.relay.store.EmbeddedStorage;
 import dev.quire.relay.store.RelayStorage;
 import java.io.PrintWriter;
@@ -10,8 +11,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Where {@code user}, {@code grant} and {@code backup} find the users and documents: inside a
- * running relay its own store; elsewhere the relay running on the data directory, through its
- * {@link AdminEndpoint}; when none runs, the data directory opened directly.
+ * running relay its own store; with {@code --database}, that database, which the relays share;
+ * elsewhere the relay running on the data directory, through its {@link AdminEndpoint}; when none
+ * runs, the data directory opened directly.
  */
 final class AdminAccess {
   private AdminAccess() {}
@@ -42,6 +44,13 @@ final class AdminAccess {
       if (live != null) {
         work.run(live);
         return 0;
+      }
+      RelayMain relay = (RelayMain) spec.root().userObject();
+      if (relay.onDatabase()) { // shared by every relay on it: no need to go through one
+        try (RelayStorage store = PostgresStorage.open(relay.databaseUrl(), 2)) {
+          work.run(store);
+          return 0;
+        }
       }
       Optional<Integer> forwarded = AdminClient.forward(dataDir, args, out, err);
       if (forwarded.isPresent()) {

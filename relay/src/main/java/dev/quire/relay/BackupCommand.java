@@ -68,6 +68,14 @@ final class BackupCommand implements Callable<Integer> {
         return 1;
       }
     }
+    if (live == null && relay.onDatabase()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "quire relay backup: the relay's data is in PostgreSQL; back it up with"
+                  + " PostgreSQL's own tools (pg_dump); nothing was written");
+      return 1;
+    }
     Path dir = (data != null ? data : relay.data).toAbsolutePath();
     Path file = to.toAbsolutePath();
     if (live == null && !Files.exists(dir.resolve(RelayBackup.DATABASE_FILE))) {

@@ -1,6 +1,7 @@
 package dev.quire.relay;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.quire.relay.postgres.PostgresStorage;
 import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.EmbeddedStorage;
 import dev.quire.relay.store.RelayStorage;
@@ -156,7 +157,9 @@ public final class Relay implements AutoCloseable {
 
   /** Opens where the relay keeps its data, with room for {@code connections} at once. */
   private static RelayStorage openStorage(RelayConfig config, int connections) {
-    return EmbeddedStorage.open(config.dataDir(), connections, config.syncWrites());
+    return config.database() != null
+        ? PostgresStorage.open(config.database(), connections)
+        : EmbeddedStorage.open(config.dataDir(), connections, config.syncWrites());
   }
 
   /** The endpoint admin commands reach a running relay through, when its data is in a directory. */

@@ -1,6 +1,7 @@
 package dev.quire.relay;
 
 import dev.quire.ot.protocol.Limits;
+import dev.quire.relay.postgres.PgUrl;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.PayloadKind;
 import java.net.InetAddress;
@@ -29,6 +30,8 @@ import java.util.Objects;
  * @param backupIntervalMillis how often to write one
  * @param syncWrites force each journal write to the disk before acknowledging ({@code fsync}), so
  *     that acknowledged batches survive a power loss too, at the cost of the disk's flush time
+ * @param database the PostgreSQL database to keep everything in, shared with any other relays on
+ *     it, instead of {@code dataDir}; null for the data directory
  */
 public record RelayConfig(
     String bind,
@@ -45,7 +48,8 @@ public record RelayConfig(
     long helloTimeoutMillis,
     Path backupDir,
     long backupIntervalMillis,
-    boolean syncWrites) {
+    boolean syncWrites,
+    PgUrl database) {
 
   /** How documents created on this relay treat their operations, and documents stored without. */
   public PayloadKind payloadKind() {
@@ -83,6 +87,16 @@ public record RelayConfig(
     }
     if (backupIntervalMillis < 1) {
       throw new IllegalArgumentException("backupIntervalMillis must be positive");
+    }
+    if (database != null && backupDir != null) {
+      throw new IllegalArgumentException(
+          "a relay on PostgreSQL makes no backups itself: back the database up with PostgreSQL's"
+              + " own tools (pg_dump), and drop --backup-dir");
+    }
+    if (database != null && syncWrites) {
+      throw new IllegalArgumentException(
+          "--sync is for the data directory's journal; on PostgreSQL an acknowledged edit is"
+              + " committed in the database, as durable as its settings make it (synchronous_commit)");
     }
     if (openMode && !allowOpenOnNetwork && !isLoopback(bind)) {
       throw new IllegalArgumentException(
@@ -130,6 +144,7 @@ public record RelayConfig(
     private Path backupDir;
     private long backupIntervalMillis = 3_600_000;
     private boolean syncWrites;
+    private PgUrl database;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir == null");
@@ -203,6 +218,12 @@ public record RelayConfig(
       return this;
     }
 
+    /** Keeps everything in this PostgreSQL database instead of the data directory; null: not. */
+    public Builder database(PgUrl database) {
+      this.database = database;
+      return this;
+    }
+
     public RelayConfig build() {
       return new RelayConfig(
           bind,
@@ -219,7 +240,8 @@ public record RelayConfig(
           helloTimeoutMillis,
           backupDir,
           backupIntervalMillis,
-          syncWrites);
+          syncWrites,
+          database);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.quire.relay;
 
 import dev.quire.ot.protocol.Limits;
+import dev.quire.relay.postgres.PgUrl;
 import dev.quire.relay.store.RelayStorage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
     subcommands = {UserCommand.class, GrantCommand.class, BackupCommand.class},
     description = {
       "Runs the Quire relay: authenticates editors, sequences their edits into each document's"
-          + " history, stores it (embedded H2) and sends it on.",
+          + " history, stores it (embedded H2, or PostgreSQL with --database) and sends it on.",
       "Prints 'listening on HOST:PORT' (and 'metrics on HOST:PORT') on standard output once it"
           + " listens; logs go to standard error. Stops cleanly on Ctrl-C or SIGTERM.",
       "Each option's environment variable is shown in brackets; the option wins over it.",
@@ -61,6 +62,17 @@ public final class RelayMain implements Callable<Integer> {
       defaultValue = "${env:QUIRE_RELAY_DATA:-${sys:user.home}/.quire/relay}",
       description = "Data directory (default ${DEFAULT-VALUE}) [QUIRE_RELAY_DATA].")
   Path data;
+
+  @Option(
+      names = "--database",
+      defaultValue = "${env:QUIRE_RELAY_DATABASE}",
+      description =
+          "Keep everything in this PostgreSQL database instead of --data, shared with any other"
+              + " relays on it: a JDBC URL, jdbc:postgresql://HOST[:PORT]/DATABASE, with"
+              + " ?user=NAME&password=SECRET or those from QUIRE_RELAY_DATABASE_USER and"
+              + " QUIRE_RELAY_DATABASE_PASSWORD; give it before a subcommand"
+              + " [QUIRE_RELAY_DATABASE].")
+  String database;
 
   @Option(
       names = "--max-message-bytes",
@@ -215,7 +227,22 @@ public final class RelayMain implements Callable<Integer> {
         .allowOpenOnNetwork(allowOpenOnNetwork)
         .backups(backupDir, Math.max(1, backupMinutes) * 60_000)
         .syncWrites(sync)
+        .database(onDatabase() ? databaseUrl() : null)
         .build();
+  }
+
+  /**
+   * The {@code --database} URL with the user and password from the environment where it has none.
+   *
+   * @throws IllegalArgumentException when it is not a PostgreSQL JDBC URL
+   */
+  PgUrl databaseUrl() {
+    return PgUrl.of(database, System.getenv());
+  }
+
+  /** True when {@code --database} (or its variable) names a database. */
+  boolean onDatabase() {
+    return database != null && !database.isBlank();
   }
 
   /** Builds the picocli command line, for {@link #main} and tests. */

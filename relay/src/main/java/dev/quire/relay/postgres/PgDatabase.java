@@ -1,0 +1,190 @@
+package dev.quire.relay.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.quire.relay.store.StoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Comparator;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL database shared by any number of relays: a HikariCP connection pool on it, and its
+ * schema brought up to date by Flyway migrations from {@code db/relay-pg/} (Flyway takes a lock in
+ * the database, so relays starting together migrate it once). Every failure, the database being
+ * unreachable or restarting included, surfaces as a {@link StoreException} naming what failed; the
+ * pool replaces broken connections by itself, so work succeeds again once the database is back.
+ */
+final class PgDatabase implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PgDatabase.class);
+  // How long work waits for a connection before it fails (and the relay answers "retry later").
+  private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+
+  private final PgUrl url;
+  private final HikariDataSource pool;
+
+  private PgDatabase(PgUrl url, HikariDataSource pool) {
+    this.url = url;
+    this.pool = pool;
+  }
+
+  /**
+   * Connects to the database at {@code url} with at most {@code maxConnections} connections and
+   * migrates its schema.
+   *
+   * @throws StoreException when it cannot be reached, refuses the login, or has a newer schema
+   */
+  static PgDatabase open(PgUrl url, int maxConnections) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url.jdbcUrl());
+    url.user().ifPresent(config::setUsername);
+    url.password().ifPresent(config::setPassword);
+    config.setMaximumPoolSize(maxConnections);
+    config.setMinimumIdle(Math.min(2, maxConnections));
+    config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+    config.setPoolName("quire-relay-pg");
+    config.setAutoCommit(true);
+    // Server-side prepared statements from the first use (the relay repeats a few statements).
+    config.addDataSourceProperty("prepareThreshold", "1");
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    config.addDataSourceProperty("ApplicationName", "quire-relay");
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new StoreException(
+          "cannot connect to the database " + url.redacted() + ": " + cause.getMessage(), e);
+    }
+    PgDatabase db = new PgDatabase(url, pool);
+    try {
+      db.migrate();
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    return db;
+  }
+
+  private void migrate() {
+    Flyway flyway =
+        Flyway.configure(PgDatabase.class.getClassLoader())
+            .dataSource(pool)
+            .locations("classpath:db/relay-pg")
+            .cleanDisabled(true)
+            .load();
+    try {
+      MigrationVersion known =
+          Arrays.stream(flyway.info().all())
+              .filter(m -> !isFuture(m))
+              .map(MigrationInfo::getVersion)
+              .max(Comparator.naturalOrder())
+              .orElse(MigrationVersion.EMPTY);
+      for (MigrationInfo m : flyway.info().applied()) {
+        if (isFuture(m)) {
+          throw new StoreException(
+              "the database "
+                  + url.redacted()
+                  + " has schema version "
+                  + m.getVersion()
+                  + " but this relay knows versions up to "
+                  + known
+                  + ": it was written by a newer relay. Refusing to use it; nothing was changed.");
+        }
+      }
+      int applied = flyway.migrate().migrationsExecuted;
+      if (applied > 0) {
+        log.info("Database {}: applied {} schema migration(s)", url.redacted(), applied);
+      }
+    } catch (FlywayException e) {
+      throw new StoreException(
+          "cannot migrate the database " + url.redacted() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isFuture(MigrationInfo m) {
+    return m.getState() == MigrationState.FUTURE_SUCCESS
+        || m.getState() == MigrationState.FUTURE_FAILED;
+  }
+
+  PgUrl url() {
+    return url;
+  }
+
+  /** A connection from the pool, for work that manages its own transactions; close it. */
+  Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  /** Runs {@code work} in one transaction, committed when it returns, rolled back if it throws. */
+  <T> T inTransaction(String what, SqlWork<T> work) {
+    return read(
+        what,
+        c -> {
+          c.setAutoCommit(false);
+          try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+          } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
+          }
+        });
+  }
+
+  /** Runs {@code work} on a connection in auto-commit mode. */
+  <T> T read(String what, SqlWork<T> work) {
+    try (Connection c = pool.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  /** A {@link StoreException} saying that {@code what} failed because of {@code e}. */
+  static StoreException failure(String what, SQLException e) {
+    return new StoreException(what + " failed: " + e.getMessage(), e);
+  }
+
+  /**
+   * Rolls back, ignoring a failure: the connection is already broken then, and the pool drops it.
+   */
+  static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // nothing was committed; the pool evicts a broken connection
+    }
+  }
+
+  /** True when a connection can be had and answers within a second. */
+  boolean isHealthy() {
+    try (Connection c = pool.getConnection()) {
+      return c.isValid(1);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  /** Database work that may throw {@link SQLException}. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+}

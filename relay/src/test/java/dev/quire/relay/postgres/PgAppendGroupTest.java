@@ -1,0 +1,141 @@
+package dev.quire.relay.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.AppendOutcome;
+import dev.quire.relay.store.BatchAppender;
+import dev.quire.relay.store.HistoryStore;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The commit point on a real PostgreSQL: what one group of appends decides, append by append. */
+class PgAppendGroupTest {
+  private PostgresStorage storage;
+  private BatchAppender appender;
+
+  @BeforeEach
+  void open() {
+    storage = PostgresStorage.open(PgUrl.of(PostgresServer.freshDatabase(), Map.of()), 4);
+    storage.users().add("alice");
+    storage.documents().create("d1", "One", "alice", 1);
+    storage.documents().create("d2", "Two", "alice", 1);
+    appender = storage.startAppender(nanos -> {});
+  }
+
+  @AfterEach
+  void close() {
+    storage.close();
+  }
+
+  static HistoryStore.Append append(
+      String doc, long first, String client, long seq, String... ops) {
+    WireSequenced e =
+        new WireSequenced(
+            first, "alice", 1000 + first, new WireBatch(client, seq, first - 1, List.of(ops)));
+    byte[] digest = new byte[32];
+    byte[] text = (doc + client + seq + String.join(",", ops)).getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(text, 0, digest, 0, Math.min(32, text.length));
+    return new HistoryStore.Append(doc, e, null, digest, null);
+  }
+
+  private AppendOutcome append(HistoryStore.Append a) throws Exception {
+    CompletableFuture<AppendOutcome> r = new CompletableFuture<>();
+    appender.append(a, r::complete);
+    return r.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void commitsAtTheHeadAndRefusesAStaleHead() throws Exception {
+    assertThat(append(append("d1", 1, "c1", 1, "[\"a\"]")))
+        .isInstanceOf(AppendOutcome.Committed.class);
+    assertThat(append(append("d1", 2, "c1", 2, "[1,\"b\"]", "[2,\"c\"]")))
+        .isInstanceOf(AppendOutcome.Committed.class);
+    assertThat(append(append("d1", 2, "c2", 1, "[\"x\"]")))
+        .isEqualTo(new AppendOutcome.Conflict(3));
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(3);
+    assertThat(storage.history().page("d1", 0, 100, Long.MAX_VALUE))
+        .extracting(WireSequenced::firstRevision)
+        .containsExactly(1L, 2L);
+  }
+
+  @Test
+  void aConflictOrADuplicateDoesNotStopTheRestOfItsGroup() throws Exception {
+    append(append("d1", 1, "c1", 1, "[\"a\"]"));
+    try (Connection c = storage.database().connection()) {
+      List<AppendOutcome> results =
+          PgAppendGroup.commit(
+              c,
+              List.of(
+                  append("d1", 2, "c1", 2, "[1,\"b\"]"),
+                  append("d2", 5, "c2", 1, "[\"x\"]"), // d2 is at 0
+                  append("d2", 1, "c2", 1, "[\"y\"]"),
+                  append("d1", 9, "c1", 1, "[\"a\"]"), // a resend of revision 1
+                  append("d1", 3, "c1", 3, "[2,\"c\"]"),
+                  append("gone", 1, "c1", 1, "[\"z\"]")));
+      assertThat(results.get(0)).isInstanceOf(AppendOutcome.Committed.class);
+      assertThat(results.get(1)).isEqualTo(new AppendOutcome.Conflict(0));
+      assertThat(results.get(2)).isInstanceOf(AppendOutcome.Committed.class);
+      assertThat(((AppendOutcome.Duplicate) results.get(3)).stored().firstRevision()).isEqualTo(1);
+      assertThat(results.get(4)).isInstanceOf(AppendOutcome.Committed.class);
+      assertThat(((AppendOutcome.Failed) results.get(5)).cause())
+          .hasMessageContaining("gone does not exist");
+    }
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(3);
+    assertThat(storage.documents().find("d2").orElseThrow().head()).isEqualTo(1);
+    assertThat(storage.history().latestBatches("d1"))
+        .singleElement()
+        .satisfies(l -> assertThat(l.batch().batchSeq()).isEqualTo(3));
+  }
+
+  @Test
+  void aBatchTheDatabaseRefusesFailsAloneAndStoresNothing() throws Exception {
+    storage.documents().create("d3", "Three", "alice", 1);
+    // author is VARCHAR(32): the database refuses this batch, and its transaction with it.
+    HistoryStore.Append bad =
+        new HistoryStore.Append(
+            "d3",
+            new WireSequenced(1, "a".repeat(33), 5, new WireBatch("c9", 1, 0, List.of("[\"x\"]"))),
+            null,
+            new byte[32],
+            null);
+    List<CompletableFuture<AppendOutcome>> results = new ArrayList<>();
+    long[] heads = new long[2];
+    for (int i = 0; i < 40; i++) { // given at once: the appender takes them in groups
+      CompletableFuture<AppendOutcome> r = new CompletableFuture<>();
+      results.add(r);
+      long revision = i == 21 ? 0 : ++heads[i % 2];
+      appender.append(
+          i == 21 ? bad : append("d" + (1 + i % 2), revision, "c" + i % 2, revision, "[1]"),
+          r::complete);
+    }
+    for (int i = 0; i < 40; i++) {
+      assertThat(results.get(i).get(30, TimeUnit.SECONDS))
+          .isInstanceOf(i == 21 ? AppendOutcome.Failed.class : AppendOutcome.Committed.class);
+    }
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(20);
+    assertThat(storage.documents().find("d2").orElseThrow().head()).isEqualTo(19);
+    assertThat(storage.documents().find("d3").orElseThrow().head()).isZero();
+    assertThat(storage.history().page("d3", 0, 100, Long.MAX_VALUE)).isEmpty();
+  }
+
+  @Test
+  void aResendIsAnsweredWithItsOriginalRevisions() throws Exception {
+    append(append("d1", 1, "c1", 1, "[\"a\"]"));
+    append(append("d1", 2, "c2", 1, "[\"b\"]"));
+    // c1 resends its batch 1, sequenced by another relay at revision 3.
+    AppendOutcome r = append(append("d1", 3, "c1", 1, "[\"a\"]"));
+    assertThat(r).isInstanceOf(AppendOutcome.Duplicate.class);
+    assertThat(((AppendOutcome.Duplicate) r).stored().firstRevision()).isEqualTo(1);
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(2);
+  }
+}

@@ -37,8 +37,10 @@ public final class GroupCommitter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_GROUP = 2048;
   private static final int MAX_APPLY_GROUP = 4 * MAX_GROUP;
-  // How long the commit thread waits for more before committing a group to H2.
-  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  // How long the commit thread waits for more before committing a group to H2. Every H2 commit
+  // rewrites each B-tree page it touched, so a group of many batches costs far less per batch;
+  // nobody's acknowledgement waits for this, and a reader cuts it short (WAKE).
+  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   // Operations in the journal but not yet in H2 beyond which the journal waits for H2: bounds
   // memory, and how long a read may wait for H2 (about a second of its work on 2 cores).
   private static final int MAX_BEHIND_OPS = 20_000;

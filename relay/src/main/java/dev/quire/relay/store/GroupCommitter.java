@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -194,7 +195,7 @@ public final class GroupCommitter implements AutoCloseable {
       // The journal thread (telling outcomes) waits only for what it has written already.
       long target = Thread.currentThread() == journalThread ? journaled : handed;
       if (settled < target) {
-        toApply.add(WAKE);
+        wakeCommitThread();
       }
       boolean interrupted = false;
       while (settled < target && commitThread.isAlive()) {
@@ -241,10 +242,14 @@ public final class GroupCommitter implements AutoCloseable {
       group.clear();
     }
     toApply.add(STOP_APPLYING);
+    LockSupport.unpark(commitThread);
   }
 
   private void waitForH2ToCatchUp() {
     synchronized (handing) {
+      if (behindOps >= MAX_BEHIND_OPS) {
+        wakeCommitThread(); // it may be lingering for more
+      }
       while (behindOps >= MAX_BEHIND_OPS && commitThread.isAlive()) {
         try {
           handing.wait(100);
@@ -400,25 +405,34 @@ public final class GroupCommitter implements AutoCloseable {
     }
   }
 
+  /** Cuts the commit thread's linger short: somebody waits for H2. */
+  private void wakeCommitThread() {
+    toApply.add(WAKE);
+    LockSupport.unpark(commitThread);
+  }
+
   /**
    * Takes the next group for H2: what is waiting, plus what arrives within {@link #LINGER_NANOS}
    * unless somebody waits to read or the relay stops. Nobody's acknowledgement waits for H2, and
-   * every H2 commit rewrites the pages it touched, so fewer, larger commits cost less CPU.
+   * every H2 commit rewrites the pages it touched, so fewer, larger commits cost less CPU. It
+   * lingers asleep rather than waiting on the queue, which would wake it for every append.
    */
   private void collect(List<Journaled> group) throws InterruptedException {
     group.add(toApply.take());
     long deadline = System.nanoTime() + LINGER_NANOS;
     while (group.size() < MAX_APPLY_GROUP) {
       toApply.drainTo(group, MAX_APPLY_GROUP - group.size());
-      if (group.remove(WAKE) || group.contains(STOP_APPLYING)) {
+      if (group.contains(WAKE) || group.contains(STOP_APPLYING)) {
         break;
       }
       long left = deadline - System.nanoTime();
-      Journaled next = left > 0 ? toApply.poll(left, TimeUnit.NANOSECONDS) : null;
-      if (next == null) {
+      if (left <= 0) {
         break;
       }
-      group.add(next);
+      LockSupport.parkNanos(this, left); // woken early by wakeCommitThread and at the stop
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
     }
     group.removeIf(j -> j == WAKE); // more than one reader may have woken it
   }

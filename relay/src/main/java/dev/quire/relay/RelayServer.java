@@ -38,6 +38,7 @@ final class RelayServer extends WebSocketServer {
     this.dispatcher = dispatcher;
     setReuseAddr(true);
     setTcpNoDelay(true);
+    setWebSocketFactory(new UntracedConnection.Factory());
   }
 
   /**

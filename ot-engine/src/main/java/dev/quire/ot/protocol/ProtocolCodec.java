@@ -1,6 +1,7 @@
 package dev.quire.ot.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +11,9 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.quire.ot.codec.MalformedMessageException;
 import dev.quire.ot.cursor.Selection;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -150,6 +154,9 @@ public final class ProtocolCodec {
   /** The JSON text of a server message answering the request {@code id} (null: none). */
   public static String encode(ServerMessage m, String id) {
     Objects.requireNonNull(m, "message == null");
+    if (m instanceof ServerMessage.Sequenced || m instanceof ServerMessage.History) {
+      return encodeBatches(m, id);
+    }
     ObjectNode o = NODES.objectNode();
     o.put("type", m.type());
     if (id != null) {
@@ -181,15 +188,6 @@ public final class ProtocolCodec {
       o.put("doc", s.doc()).put("user", s.user()).put("role", roleName(s.role()));
     } else if (m instanceof ServerMessage.Snapshot s) {
       o.put("doc", s.doc()).put("revision", s.revision()).put("text", s.text());
-    } else if (m instanceof ServerMessage.History h) {
-      o.put("doc", h.doc());
-      ArrayNode batches = o.putArray("batches");
-      h.batches().forEach(b -> batches.add(sequencedTree(b)));
-      o.put("head", h.head()).put("complete", h.complete());
-    } else if (m instanceof ServerMessage.Sequenced s) {
-      o.put("doc", s.doc());
-      ArrayNode batches = o.putArray("batches");
-      s.batches().forEach(b -> batches.add(sequencedTree(b)));
     } else if (m instanceof ServerMessage.Ack a) {
       o.put("doc", a.doc()).put("batchSeq", a.batchSeq());
       o.put("firstRevision", a.firstRevision()).put("timestamp", a.timestampMillis());
@@ -230,11 +228,58 @@ public final class ProtocolCodec {
     return o;
   }
 
-  private static ObjectNode sequencedTree(WireSequenced s) {
-    ObjectNode o = NODES.objectNode();
-    o.put("firstRevision", s.firstRevision()).put("author", s.author());
-    o.put("timestamp", s.timestampMillis()).set("batch", batchTree(s.batch()));
-    return o;
+  /**
+   * {@code sequenced} and {@code history}, written straight out rather than built as a tree first:
+   * the relay sends one for every batch it takes, and its pages of history hold thousands. The same
+   * text the tree gives, field for field.
+   */
+  private static String encodeBatches(ServerMessage m, String id) {
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("type", m.type());
+      if (id != null) {
+        g.writeStringField("id", Ids.requireRequestId(id));
+      }
+      if (m instanceof ServerMessage.Sequenced s) {
+        g.writeStringField("doc", s.doc());
+        writeBatches(g, s.batches());
+      } else {
+        ServerMessage.History h = (ServerMessage.History) m;
+        g.writeStringField("doc", h.doc());
+        writeBatches(g, h.batches());
+        g.writeNumberField("head", h.head());
+        g.writeBooleanField("complete", h.complete());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
+    }
+    return out.toString();
+  }
+
+  private static void writeBatches(JsonGenerator g, List<WireSequenced> batches)
+      throws IOException {
+    g.writeArrayFieldStart("batches");
+    for (WireSequenced s : batches) {
+      g.writeStartObject();
+      g.writeNumberField("firstRevision", s.firstRevision());
+      g.writeStringField("author", s.author());
+      g.writeNumberField("timestamp", s.timestampMillis());
+      WireBatch b = s.batch();
+      g.writeObjectFieldStart("batch");
+      g.writeStringField("clientId", b.clientId());
+      g.writeNumberField("batchSeq", b.batchSeq());
+      g.writeNumberField("baseRevision", b.baseRevision());
+      g.writeArrayFieldStart("operations");
+      for (String op : b.operations()) {
+        g.writeRawValue(op);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private static ObjectNode limitsTree(Limits l) {

@@ -117,6 +117,31 @@ class ProtocolCodecTest {
   }
 
   @Test
+  void sequencedAndHistory_areWrittenAsDocsProtocolShowsThem_operationsAsSent() {
+    WireBatch batch = new WireBatch("c\"1", 3, 4, List.of("[\"a\\u00e9\",4]", "[1,\"\"]"));
+    WireSequenced first = new WireSequenced(5, "alice", 1_700_000_000_000L, batch);
+    WireSequenced next = new WireSequenced(7, "alice", 1_700_000_000_000L, batch);
+    String ops = "\"operations\":[[\"a\\u00e9\",4],[1,\"\"]]}}";
+    String body =
+        "\"author\":\"alice\",\"timestamp\":1700000000000,\"batch\":"
+            + "{\"clientId\":\"c\\\"1\",\"batchSeq\":3,\"baseRevision\":4,"
+            + ops;
+    String entry5 = "{\"firstRevision\":5," + body;
+    String entry7 = "{\"firstRevision\":7," + body;
+    assertThat(ProtocolCodec.encode(new ServerMessage.Sequenced("d", List.of(first, next))))
+        .isEqualTo(
+            "{\"type\":\"sequenced\",\"doc\":\"d\",\"batches\":[" + entry5 + "," + entry7 + "]}");
+    assertThat(ProtocolCodec.encode(new ServerMessage.History("d", List.of(first), 6, false), "r1"))
+        .isEqualTo(
+            "{\"type\":\"history\",\"id\":\"r1\",\"doc\":\"d\",\"batches\":["
+                + entry5
+                + "],\"head\":6,\"complete\":false}");
+    assertThat(ProtocolCodec.encode(new ServerMessage.History("d", List.of(), 0, true)))
+        .isEqualTo(
+            "{\"type\":\"history\",\"doc\":\"d\",\"batches\":[],\"head\":0,\"complete\":true}");
+  }
+
+  @Test
   void peekRequest_readsWhatIsReadableOfABrokenRequest() {
     // batchSeq 0 is refused; the id and the document are still named in the refusal
     String json =

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +15,10 @@ import java.util.Map;
  * prepareStatement}, which cost more than the inserts themselves. A batch is one row of {@code
  * batches} (schema V5), its operations and canonical operations one per line, and its client's row
  * of {@code latest_batches} (V6); only a batch whose operations cannot be held so gets log rows.
- * Not thread-safe; the caller owns the transaction.
+ * Each document's row and each client's row of {@code latest_batches} is written once per {@link
+ * #flush}, however many of its batches came since: a group of many batches of few documents costs
+ * H2 one row update per document, not one per batch. Not thread-safe; the caller owns the
+ * transaction.
  */
 final class AppendWriter implements AutoCloseable {
   private final PreparedStatement head;
@@ -25,6 +29,9 @@ final class AppendWriter implements AutoCloseable {
   // Each client's last batch added since the last flush, by (document, author, client id): a
   // group holding several batches of one client writes its latest_batches row once.
   private final Map<List<String>, HistoryStore.Append> latestOfClient = new HashMap<>();
+  // Each document's batches added since the last flush, in insertion order: its row moves from the
+  // head before the first of them to the last one's, in one update.
+  private final Map<String, HeadMove> headMoves = new LinkedHashMap<>();
   private boolean pending; // batch rows added but not yet executed
   private boolean logPending; // log rows too
 
@@ -62,14 +69,11 @@ final class AppendWriter implements AutoCloseable {
   void add(HistoryStore.Append a) throws SQLException {
     WireSequenced e = a.entry();
     WireBatch b = e.batch();
-    head.setLong(1, e.lastRevision());
-    head.setLong(2, e.timestampMillis());
-    head.setLong(3, a.canonical() == null ? b.size() : 0);
-    head.setString(4, a.doc());
-    head.setLong(5, e.firstRevision() - 1);
-    if (head.executeUpdate() != 1) {
-      throw new StoreException(
-          "document " + a.doc() + " is not at revision " + (e.firstRevision() - 1));
+    HeadMove move = headMoves.get(a.doc());
+    if (move == null) {
+      headMoves.put(a.doc(), new HeadMove(a));
+    } else {
+      move.follow(a);
     }
     String operations = H2HistoryStore.joinOperations(b.operations());
     String canonical = a.canonical() == null ? null : H2HistoryStore.joinOperations(a.canonical());
@@ -111,8 +115,13 @@ final class AppendWriter implements AutoCloseable {
     }
   }
 
-  /** Writes the rows added since the last flush. */
+  /**
+   * Writes the rows added since the last flush.
+   *
+   * @throws StoreException when a document is not at the revision before its first batch
+   */
   void flush() throws SQLException {
+    moveHeads();
     if (logPending) {
       log.executeBatch();
       logPending = false;
@@ -121,6 +130,58 @@ final class AppendWriter implements AutoCloseable {
       batch.executeBatch();
       writeLatest();
       pending = false;
+    }
+  }
+
+  /** Each document with batches since the last flush moves its head past the last of them. */
+  private void moveHeads() throws SQLException {
+    if (headMoves.isEmpty()) {
+      return;
+    }
+    for (HeadMove m : headMoves.values()) {
+      head.setLong(1, m.last);
+      head.setLong(2, m.lastChange);
+      head.setLong(3, m.missingCanonical);
+      head.setString(4, m.doc);
+      head.setLong(5, m.from);
+      head.addBatch();
+    }
+    int[] updated = head.executeBatch();
+    int i = 0;
+    for (HeadMove m : headMoves.values()) {
+      if (updated[i++] != 1) {
+        headMoves.clear();
+        throw new StoreException("document " + m.doc + " is not at revision " + m.from);
+      }
+    }
+    headMoves.clear();
+  }
+
+  /** How one document's row changes for the batches added to it since the last flush. */
+  private static final class HeadMove {
+    final String doc;
+    final long from; // the head the first batch continues
+    long last;
+    long lastChange;
+    long missingCanonical;
+
+    HeadMove(HistoryStore.Append a) {
+      doc = a.doc();
+      from = a.entry().firstRevision() - 1;
+      last = from;
+      follow(a);
+    }
+
+    /** Adds the next batch, which must continue the last one. */
+    void follow(HistoryStore.Append a) {
+      WireSequenced e = a.entry();
+      if (e.firstRevision() != last + 1) {
+        throw new StoreException(
+            "document " + doc + " is not at revision " + (e.firstRevision() - 1));
+      }
+      last = e.lastRevision();
+      lastChange = e.timestampMillis();
+      missingCanonical += a.canonical() == null ? e.batch().size() : 0;
     }
   }
 
@@ -144,6 +205,8 @@ final class AppendWriter implements AutoCloseable {
 
   /** Forgets rows added but not flushed (after a rollback). */
   void clear() throws SQLException {
+    head.clearBatch();
+    headMoves.clear();
     log.clearBatch();
     batch.clearBatch();
     latest.clearBatch();

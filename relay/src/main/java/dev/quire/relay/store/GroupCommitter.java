@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -38,8 +39,10 @@ public final class GroupCommitter implements BatchAppender, Database.AppendGate 
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_GROUP = 2048;
   private static final int MAX_APPLY_GROUP = 4 * MAX_GROUP;
-  // How long the commit thread waits for more before committing a group to H2.
-  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  // How long the commit thread waits for more before committing a group to H2. Every H2 commit
+  // rewrites each B-tree page it touched, so a group of many batches costs far less per batch;
+  // nobody's acknowledgement waits for this, and a reader cuts it short (WAKE).
+  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   // Operations in the journal but not yet in H2 beyond which the journal waits for H2: bounds
   // memory, and how long a read may wait for H2 (about a second of its work on 2 cores).
   private static final int MAX_BEHIND_OPS = 20_000;
@@ -243,7 +246,7 @@ public final class GroupCommitter implements BatchAppender, Database.AppendGate 
       target = Math.min(target, journaled); // it waits only for what it has written already
     }
     if (settled < target) {
-      toApply.add(WAKE);
+      wakeCommitThread();
     }
     boolean interrupted = false;
     while (settled < target && commitThread.isAlive()) {
@@ -289,10 +292,14 @@ public final class GroupCommitter implements BatchAppender, Database.AppendGate 
       group.clear();
     }
     toApply.add(STOP_APPLYING);
+    LockSupport.unpark(commitThread);
   }
 
   private void waitForH2ToCatchUp() {
     synchronized (handing) {
+      if (behindOps >= MAX_BEHIND_OPS) {
+        wakeCommitThread(); // it may be lingering for more
+      }
       while (behindOps >= MAX_BEHIND_OPS && commitThread.isAlive()) {
         try {
           handing.wait(100);
@@ -448,25 +455,34 @@ public final class GroupCommitter implements BatchAppender, Database.AppendGate 
     }
   }
 
+  /** Cuts the commit thread's linger short: somebody waits for H2. */
+  private void wakeCommitThread() {
+    toApply.add(WAKE);
+    LockSupport.unpark(commitThread);
+  }
+
   /**
    * Takes the next group for H2: what is waiting, plus what arrives within {@link #LINGER_NANOS}
    * unless somebody waits to read or the relay stops. Nobody's acknowledgement waits for H2, and
-   * every H2 commit rewrites the pages it touched, so fewer, larger commits cost less CPU.
+   * every H2 commit rewrites the pages it touched, so fewer, larger commits cost less CPU. It
+   * lingers asleep rather than waiting on the queue, which would wake it for every append.
    */
   private void collect(List<Journaled> group) throws InterruptedException {
     group.add(toApply.take());
     long deadline = System.nanoTime() + LINGER_NANOS;
     while (group.size() < MAX_APPLY_GROUP) {
       toApply.drainTo(group, MAX_APPLY_GROUP - group.size());
-      if (group.remove(WAKE) || group.contains(STOP_APPLYING)) {
+      if (group.contains(WAKE) || group.contains(STOP_APPLYING)) {
         break;
       }
       long left = deadline - System.nanoTime();
-      Journaled next = left > 0 ? toApply.poll(left, TimeUnit.NANOSECONDS) : null;
-      if (next == null) {
+      if (left <= 0) {
         break;
       }
-      group.add(next);
+      LockSupport.parkNanos(this, left); // woken early by wakeCommitThread and at the stop
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
     }
     group.removeIf(j -> j == WAKE); // more than one reader may have woken it
   }

@@ -44,14 +44,17 @@ import org.java_websocket.server.WebSocketServer;
 
 /**
  * Load generator for the relay: latency, throughput, hot document, catch-up and wake scenarios,
- * each printing its figures. Starts its own relay process (free loopback port, temporary data
- * directory, rate limit raised so the generator is not throttled) unless given {@code --url} and
- * {@code --token}. All traffic goes to 127.0.0.1; every scenario is bounded in count and time.
+ * each printing its figures and the relay process's CPU-seconds per 1,000 operations. Starts its
+ * own relay process (free loopback port, temporary data directory, rate limit raised so the
+ * generator is not throttled), and a fresh one for the throughput scenario, unless given {@code
+ * --url} and {@code --token} (and {@code --relay-pid} for the CPU figures). All traffic goes to
+ * 127.0.0.1; every scenario is bounded in count and time.
  *
  * <pre>
  * bench/relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake] [--seconds N]
- *                     [--docs N] [--writers N] [--batch N] [--authors N] [--rate N]
- *                     [--trace FILE] [--url ws://127.0.0.1:PORT/ --token TOKEN]
+ *                     [--throughput-warmup N] [--docs N] [--writers N] [--batch N]
+ *                     [--authors N] [--rate N] [--trace FILE]
+ *                     [--url ws://127.0.0.1:PORT/ --token TOKEN [--relay-pid PID]]
  * </pre>
  *
  * <p>Every operation inserts one character at the start of the document, so the document at
@@ -62,6 +65,7 @@ public final class LoadGenerator {
   private final Map<String, String> opts;
   private String url;
   private String token;
+  private RelayCpu cpu; // the CPU time of the relay at url
   private final String runId = Long.toString(System.currentTimeMillis() % 100000, 36);
 
   private LoadGenerator(Map<String, String> opts) {
@@ -82,8 +86,9 @@ public final class LoadGenerator {
       if (args[i].equals("--help") || args[i].equals("-h")) {
         System.out.println(
             "usage: relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake] [--seconds N]"
-                + " [--docs 100] [--writers 2] [--batch 10] [--authors 300] [--rate 5]"
-                + " [--trace FILE] [--url ws://127.0.0.1:PORT/ --token TOKEN]");
+                + " [--throughput-warmup 5] [--docs 100] [--writers 2] [--batch 1] [--authors 300]"
+                + " [--rate 5] [--trace FILE]"
+                + " [--url ws://127.0.0.1:PORT/ --token TOKEN [--relay-pid PID]]");
         return;
       }
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -99,27 +104,48 @@ public final class LoadGenerator {
     return opts.containsKey(name) ? Integer.parseInt(opts.get(name)) : dflt;
   }
 
+  /** A relay process the generator started, with its own data directory and user. */
+  private record StartedRelay(RelayProcess process, Path dir, String token, String url)
+      implements AutoCloseable {
+    static StartedRelay start() throws Exception {
+      Path tmp = Files.createTempDirectory("quire-relay-load");
+      Path data = tmp.resolve("data");
+      String token;
+      try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
+        token = store.users().add("bench");
+      }
+      RelayProcess relay =
+          RelayProcess.start(
+              data, tmp.resolve("relay.log"), "--rate", "1000000", "--burst", "1000000");
+      String url = "ws://127.0.0.1:" + relay.port() + "/";
+      System.out.println("relay process " + relay.pid() + " on " + url + ", data in " + data);
+      return new StartedRelay(relay, tmp, token, url);
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.stop();
+      deleteTree(dir);
+    }
+  }
+
   private void run() throws Exception {
     String scenario = opts.getOrDefault("scenario", "all");
+    StartedRelay started = null;
     RelayProcess relay = null;
-    Path tmp = null;
     if (opts.containsKey("url")) {
       url = opts.get("url");
       token = opts.getOrDefault("token", "");
       if (!URI.create(url).getHost().equals("127.0.0.1")) {
         throw new IllegalArgumentException("--url must be on 127.0.0.1");
       }
-    } else {
-      tmp = Files.createTempDirectory("quire-relay-load");
-      Path data = tmp.resolve("data");
-      try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
-        token = store.users().add("bench");
-      }
-      relay =
-          RelayProcess.start(
-              data, tmp.resolve("relay.log"), "--rate", "1000000", "--burst", "1000000");
-      url = "ws://127.0.0.1:" + relay.port() + "/";
-      System.out.println("relay process " + relay.pid() + " on " + url + ", data in " + data);
+      cpu = RelayCpu.of(Long.parseLong(opts.getOrDefault("relay-pid", "-1")));
+    } else if (!scenario.equals("throughput")) {
+      started = StartedRelay.start();
+      relay = started.process();
+      url = started.url();
+      token = started.token();
+      cpu = RelayCpu.of(relay.pid());
     }
     System.out.printf(
         "machine: %d cores, %s %s, java %s; load average at start: %s%n",
@@ -145,11 +171,8 @@ public final class LoadGenerator {
         wake(relay);
       }
     } finally {
-      if (relay != null) {
-        relay.stop();
-      }
-      if (tmp != null) {
-        deleteTree(tmp);
+      if (started != null) {
+        started.close();
       }
     }
     System.out.println("load average at end: " + loadAverage());
@@ -197,7 +220,8 @@ public final class LoadGenerator {
       throw new IllegalStateException("the echo server did not start");
     }
     int echoPort = echo.getPort();
-    long[] floor = pingPong("ws://127.0.0.1:" + echoPort + "/", warmup, count, (c, i) -> sample);
+    long[] floor =
+        pingPong("ws://127.0.0.1:" + echoPort + "/", warmup, count, (c, i) -> sample, () -> {});
     echo.stop(1000);
     report("echo round trip (Java-WebSocket, loopback floor)", floor);
 
@@ -207,6 +231,7 @@ public final class LoadGenerator {
     c.request(new ClientMessage.Open(doc, 0, false), "history");
     c.close();
     // Ping-pong on the socket's own thread: send the next submit as each ack arrives.
+    RelayCpu.Reading[] measuredFrom = new RelayCpu.Reading[1];
     long[] lat =
         pingPong(
             url,
@@ -225,8 +250,12 @@ public final class LoadGenerator {
                     nextId(),
                     new ClientMessage.Hello(ProtocolCodec.VERSION, token, "lat-" + runId));
               }
-            });
+            },
+            () -> measuredFrom[0] = cpu.read());
+    RelayCpu.Reading measuredTo = cpu.read();
     report("submit -> ack (1 operation per batch)", lat);
+    System.out.println(
+        measuredFrom[0].per1000("latency", measuredTo, count, "acknowledged operations"));
   }
 
   /** The next message for round trip {@code i}. */
@@ -238,8 +267,12 @@ public final class LoadGenerator {
     }
   }
 
-  /** Sequential round trips driven from the receiving thread; returns the measured ones (ns). */
-  private long[] pingPong(String target, int warmup, int count, PingSource source)
+  /**
+   * Sequential round trips driven from the receiving thread; returns the measured ones (ns). {@code
+   * measuring} runs on that thread as the first measured round trip starts.
+   */
+  private long[] pingPong(
+      String target, int warmup, int count, PingSource source, Runnable measuring)
       throws Exception {
     long[] out = new long[count];
     CountDownLatch done = new CountDownLatch(1);
@@ -280,6 +313,9 @@ public final class LoadGenerator {
               done.countDown();
               return;
             }
+            if (i == warmup) {
+              measuring.run();
+            }
             String next = source.next(this, i);
             sentAt = System.nanoTime();
             send(next);
@@ -304,16 +340,32 @@ public final class LoadGenerator {
 
   // ---------------------------------------------------------------- throughput
 
+  /**
+   * Writers that each keep one batch in flight, subscribed to their document as an editor is, on a
+   * relay process of their own started for this scenario (unless given {@code --url}), so that its
+   * CPU time is this scenario's alone and no earlier scenario's history or JIT state helps it.
+   */
   private void throughput() throws Exception {
+    if (opts.containsKey("url")) {
+      throughputOn(url, token, cpu);
+    } else {
+      try (StartedRelay fresh = StartedRelay.start()) {
+        throughputOn(fresh.url(), fresh.token(), RelayCpu.of(fresh.process().pid()));
+      }
+    }
+  }
+
+  private void throughputOn(String url, String token, RelayCpu cpu) throws Exception {
     int docs = intOpt("docs", 100);
     int writers = intOpt("writers", 2);
-    int batchSize = intOpt("batch", 10);
+    int batchSize = intOpt("batch", 1);
     int seconds = intOpt("seconds", 10);
-    int warmupSeconds = 3;
+    int warmupSeconds = intOpt("throughput-warmup", 5);
     System.out.println();
     System.out.printf(
         "== throughput: %d documents x %d writers, batches of %d operations, one batch in flight"
-            + " per writer, %d s measured after %d s warm-up ==%n",
+            + " per writer, every writer subscribed, fresh relay, %d s measured after %d s"
+            + " warm-up ==%n",
         docs, writers, batchSize, seconds, warmupSeconds);
     Client admin = Client.connect(url, token, "tp-admin-" + runId);
     for (int d = 0; d < docs; d++) {
@@ -339,9 +391,11 @@ public final class LoadGenerator {
     Client probe = Client.connect(url, token, "tp-probe-" + runId);
     Thread.sleep(warmupSeconds * 1000L); // the warm-up window, not measured
     long a0 = acked.get();
+    RelayCpu.Reading c0 = cpu.read();
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L); // the measured window
     long a1 = acked.get();
+    RelayCpu.Reading c1 = cpu.read();
     long t1 = System.nanoTime();
     // Acknowledged means in the relay's journal; a read waits until its database holds it all. How
     // long that takes at the end shows whether the database kept up, or the rate leans on a
@@ -366,13 +420,18 @@ public final class LoadGenerator {
         rate,
         rate / batchSize,
         errors.get());
+    System.out.println(c0.per1000("throughput", c1, a1 - a0, "acknowledged operations"));
     Thread.sleep(500); // lets the last acknowledgements in flight arrive before the writers close
     for (Writer w : all) {
       w.ws.close();
     }
   }
 
-  /** One writer of one document: pipelined batches, the next sent as soon as the last is acked. */
+  /**
+   * One writer of one document, subscribed to it: one batch in flight, the next sent as soon as the
+   * last is answered. A subscriber's submit is answered by its batch in the next {@code sequenced}
+   * message, not by an {@code ack}.
+   */
   private static final class Writer {
     final String doc;
     final String clientId;
@@ -458,9 +517,10 @@ public final class LoadGenerator {
     ConcurrentHashMap<Long, long[]> sent =
         new ConcurrentHashMap<>(1 << 18); // no resizing // key -> {submitted, typed}
     List<Author> all = new ArrayList<>();
+    AtomicLong acked = new AtomicLong(); // operations acknowledged, all authors
     long connectStart = System.nanoTime();
     for (int a = 0; a < authors; a++) {
-      Author au = new Author(a, doc, "h" + a + "-" + runId, sent);
+      Author au = new Author(a, doc, "h" + a + "-" + runId, sent, acked);
       au.start(url, token);
       all.add(au);
     }
@@ -480,11 +540,15 @@ public final class LoadGenerator {
     for (Author au : all) {
       au.measureFrom = measureFrom;
     }
+    RelayCpu.Reading c0 = cpu.read();
+    long acked0 = acked.get();
     Thread.sleep(seconds * 1000L); // the measured window
     long measureTo = System.nanoTime();
     for (Author au : all) {
       au.measureTo = measureTo;
     }
+    RelayCpu.Reading c1 = cpu.read();
+    long acked1 = acked.get();
     typing.shutdownNow();
     Thread.sleep(3000); // let what is in flight arrive
     // Per (batch, receiver): submit -> arrival; per batch: arrival at the last of the others.
@@ -542,6 +606,7 @@ public final class LoadGenerator {
         batches / (double) seconds,
         all.stream().mapToLong(au -> au.errors).sum());
     report("submit -> arrival at each other author", each);
+    System.out.println(c0.per1000("hot document", c1, acked1 - acked0, "acknowledged operations"));
     report("submit -> arrival at every other author (last of them)", allOthers);
     report(
         "keystroke -> arrival at each other author (incl. waiting behind the in-flight batch)",
@@ -581,6 +646,7 @@ public final class LoadGenerator {
     final String doc;
     final String clientId;
     final ConcurrentHashMap<Long, long[]> sent;
+    final AtomicLong acked;
     Client ws;
     // guarded by this
     long known;
@@ -601,11 +667,17 @@ public final class LoadGenerator {
     long messages; // sequenced messages received, and the batches in them
     long batchesReceived;
 
-    Author(int index, String doc, String clientId, ConcurrentHashMap<Long, long[]> sent) {
+    Author(
+        int index,
+        String doc,
+        String clientId,
+        ConcurrentHashMap<Long, long[]> sent,
+        AtomicLong acked) {
       this.index = index;
       this.doc = doc;
       this.clientId = clientId;
       this.sent = sent;
+      this.acked = acked;
     }
 
     void start(String url, String token) throws Exception {
@@ -697,6 +769,7 @@ public final class LoadGenerator {
     /** The batch in flight is acknowledged: send what was typed meanwhile. Holds the lock. */
     private void ownAcknowledged() {
       inFlight = false;
+      acked.addAndGet(inFlightSize);
       if (queued > 0) {
         sendQueued();
       }
@@ -740,6 +813,7 @@ public final class LoadGenerator {
     // Subscribed, as an editor is: the relay drops an unfollowed document's state after each
     // request and re-reads it (a full scan of its log) on the next one.
     c.request(new ClientMessage.Open(doc, 0, false), "history");
+    RelayCpu.Reading c0 = cpu.read();
     long t0 = System.nanoTime();
     // Batches of 100: the relay applies a checkpointing batch's operations to a String one by one
     // (DocumentText.textAfter), which for 1000-operation batches on this 100 KB text costs minutes.
@@ -756,6 +830,7 @@ public final class LoadGenerator {
       head += chunk.size();
     }
     long submitted = System.nanoTime();
+    RelayCpu.Reading c1 = cpu.read();
     // Acknowledged means in the relay's journal; its database takes the batches a little later,
     // and any read waits for that. Measure on a document at rest, as a user opens one.
     c.request(new ClientMessage.Open(doc, head, false), "history");
@@ -769,6 +844,7 @@ public final class LoadGenerator {
         per,
         (submitted - t0) / 1e9,
         (stored - submitted) / 1e9);
+    System.out.println(c0.per1000("submitting the history", c1, head, "acknowledged operations"));
     longDocument = new LongDocument(doc, writer, head, seq, length, t.endContent());
     return longDocument;
   }
@@ -798,6 +874,7 @@ public final class LoadGenerator {
     }
     for (boolean snapshot : new boolean[] {false, true}) {
       long[] times = new long[runs];
+      RelayCpu.Reading c0 = cpu.read();
       for (int r = 0; r < runs; r++) {
         times[r] = openFresh(doc, head, snapshot, d.text());
         System.out.printf(
@@ -812,6 +889,7 @@ public final class LoadGenerator {
             lastDecodeNanos / 1e6,
             lastApplyNanos / 1e6);
       }
+      RelayCpu.Reading c1 = cpu.read();
       Arrays.sort(times);
       System.out.printf(
           Locale.ROOT,
@@ -820,6 +898,12 @@ public final class LoadGenerator {
           head,
           Arrays.toString(Arrays.stream(times).map(x -> x / 1_000_000).toArray()),
           times[runs / 2] / 1e6);
+      System.out.println(
+          c0.per1000(
+              snapshot ? "catch-up allowing a snapshot" : "catch-up",
+              c1,
+              head * runs,
+              "operations delivered"));
     }
   }
 
@@ -843,6 +927,7 @@ public final class LoadGenerator {
     long down = System.nanoTime();
     relay.restart();
     url = "ws://127.0.0.1:" + relay.port() + "/";
+    cpu = RelayCpu.of(relay.pid());
     System.out.printf(
         Locale.ROOT,
         "relay stopped and started again in %.1f s, now on %s%n",
@@ -852,10 +937,12 @@ public final class LoadGenerator {
     Client warm = Client.connect(url, token, "wake-warm-" + runId);
     warm.request(new ClientMessage.Create(shortDoc, "short"), "created");
     int warmups = intOpt("wake-warmup", 5000);
+    RelayCpu.Reading c0 = cpu.read();
     for (int i = 0; i < warmups; i++) {
       warm.request(
           new ClientMessage.Submit(shortDoc, batch("wake-warm-" + runId, i + 1, i, 1)), "ack");
     }
+    RelayCpu.Reading c1 = cpu.read();
     warm.close();
     Client c = Client.connect(url, token, d.writer());
     long seq = d.lastSeq();
@@ -876,6 +963,9 @@ public final class LoadGenerator {
         second,
         intOpt("wake-idle-ms", 3000),
         afterIdle);
+    System.out.println(
+        c0.per1000(
+            "wake (the restarted relay's first submits)", c1, warmups, "acknowledged operations"));
   }
 
   /** Submits one insert at the start of the long document and waits for its ack; returns ms. */

@@ -44,8 +44,10 @@ final class DocumentAdmin {
     }
     actor.installRow(ctx.loader().row(id).orElse(null)); // just written: a quick read
     DocumentInfo info = actor.row().info(Role.OWNER);
-    s.answer(rid, new ServerMessage.Created(info));
+    // The user's other connections first: one that connects after the creator has its answer is
+    // then never announced a document it already finds in its listing.
     ctx.userSessions().send(user, new ServerMessage.Available(info), s);
+    s.answer(rid, new ServerMessage.Created(info));
   }
 
   void rename(Session s, String rid, ClientMessage.Rename m) {

@@ -17,14 +17,14 @@ class AppendWriterTest {
   @TempDir Path dir;
   Database db;
   DocumentStore documents;
-  HistoryStore history;
+  H2HistoryStore history;
 
   @BeforeEach
   void open() {
     db = Database.open(dir, 2);
-    new UserStore(db).add("alice");
-    documents = new DocumentStore(db);
-    history = new HistoryStore(db);
+    new H2UserStore(db).add("alice");
+    documents = new H2DocumentStore(db);
+    history = new H2HistoryStore(db);
     documents.create("a", "A", "alice", 1);
     documents.create("b", "B", "alice", 1);
   }

@@ -78,8 +78,28 @@ final class TestClient extends WebSocketClient {
   /** The next message with the request id it answers. */
   Reply nextReply() throws InterruptedException {
     String json = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    if (json == null) {
+      // The relay runs in this JVM in most tests: what its threads do says why nothing came.
+      System.err.println("No message within " + WAIT_SECONDS + " s; the threads:\n" + threadDump());
+    }
     assertThat(json).as("a message from the relay within " + WAIT_SECONDS + " s").isNotNull();
     return ProtocolCodec.decodeReply(json);
+  }
+
+  private static String threadDump() {
+    StringBuilder out = new StringBuilder();
+    for (java.lang.management.ThreadInfo t :
+        java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+      out.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
+      if (t.getLockName() != null) {
+        out.append(" on ").append(t.getLockName());
+      }
+      out.append('\n');
+      for (StackTraceElement e : t.getStackTrace()) {
+        out.append("    at ").append(e).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   /** The next message within {@code millis}, or null. */

@@ -168,8 +168,8 @@ final class PeopleList extends JPanel {
       super.getListCellRendererComponent(l, value, index, selected, focused);
       RemotePresence p = (RemotePresence) value;
       int line = lineOf.applyAsInt(p);
-      String where = line > 0 ? "  · line " + line : "";
-      String following = p.session().equals(followed) ? "  · following" : "";
+      String where = line > 0 ? " · line " + line : "";
+      String following = p.session().equals(followed) ? " · following" : "";
       setText(p.name() + where + following);
       setIcon(new Dot(Colours.parse(p.colour())));
       setToolTipText(p.name() + " (" + p.user() + "): click to go to their caret");

@@ -29,6 +29,7 @@ public final class QuireTextArea extends RSyntaxTextArea {
 
   private SessionBinding binding;
   private List<RemotePresence> carets = List.of();
+  private Runnable whenPainted; // once, at the next paint (start-up timing)
 
   public QuireTextArea() {
     super(30, 100);
@@ -106,9 +107,20 @@ public final class QuireTextArea extends RSyntaxTextArea {
     }
   }
 
+  /** Runs {@code r} once, after the text is next painted. */
+  void whenPainted(Runnable r) {
+    whenPainted = r;
+    repaint();
+  }
+
   @Override
   protected void paintComponent(Graphics g) {
     super.paintComponent(g);
+    if (whenPainted != null) {
+      Runnable r = whenPainted;
+      whenPainted = null;
+      javax.swing.SwingUtilities.invokeLater(r);
+    }
     if (binding == null || carets.isEmpty()) {
       return;
     }

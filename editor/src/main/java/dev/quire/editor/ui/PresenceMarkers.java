@@ -138,7 +138,10 @@ final class PresenceMarkers extends JLayeredPane {
         continue;
       }
       sides.put(p.session(), side);
-      style(b, p, side);
+      if (!side.label(p.name()).equals(b.getText())
+          || !p.equals(b.getClientProperty(RemotePresence.class))) {
+        style(b, p, side);
+      }
       Dimension size = b.getPreferredSize();
       Rectangle at = place(side, size, caret, view, port);
       for (Rectangle t : taken) { // side by side with others on the same edge, never on top
@@ -156,9 +159,11 @@ final class PresenceMarkers extends JLayeredPane {
       b.putClientProperty(RemotePresence.class, p);
     }
     for (String s : gone) {
-      remove(markers.remove(s));
+      JButton b = markers.remove(s);
+      Rectangle was = b.getBounds();
+      remove(b);
+      repaint(was); // only where it was: the text under it is painted by its own edits
     }
-    repaint();
   }
 
   /** Where {@code caret} (text area coordinates) is out of {@code view}, or null when in it. */

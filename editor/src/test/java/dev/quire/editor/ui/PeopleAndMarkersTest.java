@@ -164,7 +164,42 @@ class PeopleAndMarkersTest {
     assertThat(Gui.onEdt(() -> bobInAlicesView())).as("no longer followed").isFalse();
   }
 
+  @Test
+  void aMovedCaretLeavesNoTraceOnScreen() {
+    Gui.run(() -> w.alice.textArea().setCaretPosition(0));
+    moveBobTo(lineStart(4));
+    Rectangle was = Gui.onEdt(() -> onScreen(Carets.rectangle(w.alice.textArea(), bobAtAlices())));
+    Gui.await("Bob's caret on Alice's screen", () -> bobColourIn(was));
+    moveBobTo(lineStart(9));
+    Rectangle now = Gui.onEdt(() -> onScreen(Carets.rectangle(w.alice.textArea(), bobAtAlices())));
+    Gui.await("Bob's caret on Alice's screen where it went", () -> bobColourIn(now));
+    Gui.await("nothing left where it was", () -> !bobColourIn(was));
+  }
+
   // ---- helpers ----
+
+  private Rectangle onScreen(Rectangle inArea) {
+    java.awt.Point p = w.alice.textArea().getLocationOnScreen();
+    return new Rectangle(p.x + inArea.x - 2, p.y + inArea.y, 6, inArea.height);
+  }
+
+  /** Whether any pixel on screen in {@code r} has Bob's colour. */
+  private static boolean bobColourIn(Rectangle r) {
+    try {
+      java.awt.image.BufferedImage img = new java.awt.Robot().createScreenCapture(r);
+      int bob = Colours.parse("#2563eb").getRGB();
+      for (int x = 0; x < img.getWidth(); x++) {
+        for (int y = 0; y < img.getHeight(); y++) {
+          if (img.getRGB(x, y) == bob) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (java.awt.AWTException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private void follow() {
     Gui.run(

@@ -129,31 +129,42 @@ final class DemoCommand implements Callable<Integer> {
       starting.close();
       clock.mark("both windows shown");
 
-      relay = join(relayStarted);
-      out.println("relay on " + relay.url() + ", demo data in " + dir);
-      out.flush();
-      Settings aliceSettings = online(aliceOffline, relay, "alice");
-      Settings bobSettings = online(bobOffline, relay, "bob");
-      CompletableFuture.allOf(alice.saveSettings(aliceSettings), bob.saveSettings(bobSettings))
-          .join();
-      clock.mark("users added");
-      EditorApp.connect(left, aliceSettings);
-      EditorApp.connect(right, bobSettings);
-      awaitOnRelay(alice, DOC); // so that Alice can share it and Bob find it
-      clock.mark("the document on the relay");
-      share(left, DOC, "bob");
-      clock.mark("shared with Bob");
-      awaitCoEditing(left, right);
-      EditorApp.whenTextPainted(right, () -> clock.mark("Bob's text painted"));
-      clock.mark("ready: two windows co-editing");
-      if (quitWhenReady) {
-        out.println("ready after " + clock.elapsed() + " ms");
+      try {
+        relay = join(relayStarted);
+        out.println("relay on " + relay.url() + ", demo data in " + dir);
         out.flush();
+        Settings aliceSettings = online(aliceOffline, relay, "alice");
+        Settings bobSettings = online(bobOffline, relay, "bob");
+        CompletableFuture.allOf(alice.saveSettings(aliceSettings), bob.saveSettings(bobSettings))
+            .join();
+        clock.mark("users added");
+        EditorApp.connect(left, aliceSettings);
+        EditorApp.connect(right, bobSettings);
+        awaitOnRelay(alice, DOC); // so that Alice can share it and Bob find it
+        clock.mark("the document on the relay");
+        share(left, DOC, "bob");
+        clock.mark("shared with Bob");
+        if (timings || quitWhenReady) { // only to report it: the windows are in use meanwhile
+          awaitCoEditing(left, right);
+          EditorApp.whenTextPainted(right, () -> clock.mark("Bob's text painted"));
+          clock.mark("ready: two windows co-editing");
+        }
+        if (quitWhenReady) {
+          out.println("ready after " + clock.elapsed() + " ms");
+          out.flush();
+          javax.swing.SwingUtilities.invokeAndWait(
+              () -> {
+                left.close();
+                right.close();
+              });
+        }
+      } catch (Exception | Error e) {
         javax.swing.SwingUtilities.invokeAndWait(
             () -> {
-              left.close();
+              left.close(); // the demo cannot go on: do not leave its windows behind
               right.close();
             });
+        throw e;
       }
       EditorApp.awaitClosed(left, right);
       return ExitCodes.OK;

@@ -45,7 +45,8 @@ class DemoStartTest {
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     CompletableFuture<Integer> demo =
-        CompletableFuture.supplyAsync(() -> cmd.execute("demo", "--quit-when-ready", "--timings"));
+        CompletableFuture.supplyAsync(() -> cmd.execute("demo", "--quit-when-ready", "--timings"))
+            .whenComplete((exit, e) -> System.clearProperty("quire.relay.jar"));
 
     long startingSeen = -1;
     long editorSeen = -1;

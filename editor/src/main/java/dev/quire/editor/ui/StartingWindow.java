@@ -14,7 +14,8 @@ import java.awt.Window;
 /**
  * A small window that says what is starting while the real windows are not ready yet, so that a
  * slow start never shows nothing. Plain AWT, drawn by hand: it shows before Swing, its look and the
- * text area are loaded, which is most of a cold start. Safe from any thread.
+ * text area are loaded, which is most of a cold start, and it draws from a thread of its own. Safe
+ * from any thread.
  */
 public final class StartingWindow extends Window {
   private static final Color BACKGROUND = new Color(0xf8fafc);
@@ -26,6 +27,7 @@ public final class StartingWindow extends Window {
   private volatile String phase = "";
   private volatile int step;
   private final int steps;
+  private volatile boolean closed;
 
   private StartingWindow(String title, int steps) {
     super((Frame) null);
@@ -38,11 +40,37 @@ public final class StartingWindow extends Window {
     setLocation((screen.width - 420) / 2, (screen.height - 130) / 2);
   }
 
-  /** Shows the window at once, centred, with {@code steps} phases to come. */
+  /**
+   * Shows the window at once, centred, with {@code steps} phases to come. It draws itself from a
+   * thread of its own, several times a second: the event thread is busy loading the look and the
+   * text area during most of a start, and would paint it only when that is over.
+   */
   public static StartingWindow show(String title, int steps) {
     StartingWindow w = new StartingWindow(title, steps);
-    EventQueue.invokeLater(() -> w.setVisible(true));
+    w.setVisible(true); // AWT, not Swing: allowed off the event thread
+    Thread painter = new Thread(w::drawUntilClosed, "quire-starting-window");
+    painter.setDaemon(true);
+    painter.start();
     return w;
+  }
+
+  private void drawUntilClosed() {
+    while (!closed) {
+      Graphics g = getGraphics();
+      if (g != null) {
+        try {
+          paint(g);
+        } finally {
+          g.dispose();
+        }
+        Toolkit.getDefaultToolkit().sync();
+      }
+      try {
+        Thread.sleep(100); // a redraw rate, not a wait for a condition
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   /** The phase now running, shown under the title with the steps done so far. */
@@ -54,6 +82,7 @@ public final class StartingWindow extends Window {
 
   /** Closes the window. */
   public void close() {
+    closed = true;
     EventQueue.invokeLater(this::dispose);
   }
 

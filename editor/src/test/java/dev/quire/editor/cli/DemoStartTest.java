@@ -50,11 +50,17 @@ class DemoStartTest {
 
     long startingSeen = -1;
     long editorSeen = -1;
+    boolean startingDrawn = false;
+    java.awt.Robot robot = new java.awt.Robot();
     while (!demo.isDone() && editorSeen < 0) {
       long now = System.nanoTime();
       boolean[] showing = onEdt();
       if (showing[0] && startingSeen < 0) {
         startingSeen = now;
+      }
+      if (showing[0] && !startingDrawn) {
+        // Drawn while the event thread is busy loading the look and the text area: its bar shows.
+        startingDrawn = hasAccent(robot.createScreenCapture(startingBounds()));
       }
       if (showing[1]) {
         editorSeen = now;
@@ -65,6 +71,7 @@ class DemoStartTest {
     assertThat(startingSeen).as("the starting window showed").isNotNegative();
     assertThat(editorSeen).as("an editor window showed").isNotNegative();
     assertThat(startingSeen).as("before the first editor window").isLessThan(editorSeen);
+    assertThat(startingDrawn).as("the starting window drew its progress bar").isTrue();
     assertThat(out.toString()).containsPattern("ready after \\d+ ms");
     assertThat(err.toString())
         .contains("FlatLaf installed")
@@ -76,6 +83,27 @@ class DemoStartTest {
         .contains("Alice's text painted")
         .contains("ready: two windows co-editing");
     assertThat(onEdt()[1]).as("the windows closed when asked to quit").isFalse();
+  }
+
+  private static java.awt.Rectangle startingBounds() throws Exception {
+    java.awt.Rectangle[] r = {new java.awt.Rectangle(0, 0, 1, 1)};
+    for (Window w : Window.getWindows()) {
+      if (w instanceof StartingWindow && w.isShowing()) {
+        r[0] = w.getBounds(); // an AWT window: readable off the event thread
+      }
+    }
+    return r[0];
+  }
+
+  private static boolean hasAccent(java.awt.image.BufferedImage img) {
+    for (int x = 0; x < img.getWidth(); x++) {
+      for (int y = 0; y < img.getHeight(); y++) {
+        if ((img.getRGB(x, y) & 0xffffff) == 0x2563eb) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** {starting window showing, editor window showing}. */

@@ -176,6 +176,39 @@ class PeopleAndMarkersTest {
     Gui.await("nothing left where it was", () -> !bobColourIn(was));
   }
 
+  /** A whole repaint per caret move of every collaborator would hold up painting their edits. */
+  @Test
+  void aCollaboratorsCaretMoveRepaintsOnlyTheLinesItWasAndIsOn() {
+    Gui.run(() -> w.alice.textArea().setCaretPosition(0));
+    moveBobTo(lineStart(4));
+    java.util.List<Rectangle> dirty = new java.util.concurrent.CopyOnWriteArrayList<>();
+    javax.swing.RepaintManager normal =
+        Gui.onEdt(() -> javax.swing.RepaintManager.currentManager(w.alice));
+    Gui.run(
+        () ->
+            javax.swing.RepaintManager.setCurrentManager(
+                new javax.swing.RepaintManager() {
+                  @Override
+                  public void addDirtyRegion(
+                      javax.swing.JComponent c, int x, int y, int width, int height) {
+                    if (c == w.alice.textArea()) {
+                      dirty.add(new Rectangle(x, y, width, height));
+                    }
+                    super.addDirtyRegion(c, x, y, width, height);
+                  }
+                }));
+    try {
+      moveBobTo(lineStart(9));
+    } finally {
+      Gui.run(() -> javax.swing.RepaintManager.setCurrentManager(normal));
+    }
+    int lineHeight = Gui.onEdt(() -> w.alice.textArea().getLineHeight());
+    assertThat(dirty).as("Alice's text repainted for Bob's move").isNotEmpty();
+    assertThat(dirty)
+        .allSatisfy(
+            r -> assertThat(r.height).as("a repaint of " + r).isLessThanOrEqualTo(4 * lineHeight));
+  }
+
   // ---- helpers ----
 
   private Rectangle onScreen(Rectangle inArea) {

@@ -20,7 +20,7 @@ if [[ "${QUIRE_DEMO_TIMINGS:-0}" == 1 ]]; then extra+=(--timings); fi
 run_once() {
   local out
   out="$(QUIRE_LAUNCH_MILLIS="$(date +%s%3N)" timeout 180 "$root/quire" demo --quit-when-ready \
-    "${extra[@]}" 2> >(grep -v '^\[' >&2))"
+    "${extra[@]}")"
   sed -n 's/^ready after \([0-9]*\) ms$/\1/p' <<<"$out"
 }
 

@@ -18,8 +18,9 @@ import picocli.CommandLine;
 /**
  * The launcher's training run for class-data sharing: run with {@code -XX:ArchiveClassesAtExit}
  * when the archive is missing or older than the jar, it runs the short commands once on a
- * throw-away profile, and sync up to a relay that is not there, so that the archive holds the
- * classes they load (docs/performance.md). Prints nothing; exits 0 even when a command fails.
+ * throw-away profile, and sync up to a relay that is not there, and loads the windows' look and
+ * text area, so that the archive holds the classes they load (docs/performance.md). Prints nothing;
+ * exits 0 even when a command fails.
  */
 public final class CdsTraining {
   private CdsTraining() {}
@@ -62,12 +63,27 @@ public final class CdsTraining {
           "t",
           "--timeout",
           "1");
+      warmUpWindows();
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
     System.exit(0);
+  }
+
+  /**
+   * The windows' look (FlatLaf) and text area (RSyntaxTextArea): most of the classes a window
+   * loads, and most of the time before the first one shows. Nothing is shown. Without a display the
+   * look may refuse to load part-way; what loaded until then is archived all the same.
+   */
+  private static void warmUpWindows() {
+    try {
+      dev.quire.editor.ui.EditorApp.prepareLook(false);
+      dev.quire.editor.ui.EditorApp.prepareTextArea();
+    } catch (RuntimeException | java.awt.AWTError e) {
+      // headless, or no fonts: the command-line classes are archived regardless
+    }
   }
 
   private static void run(String... args) {

@@ -5,25 +5,21 @@ import dev.quire.editor.store.Settings;
 import dev.quire.editor.sync.DocumentSession;
 import dev.quire.editor.ui.EditorApp;
 import dev.quire.editor.ui.EditorWindow;
+import dev.quire.editor.ui.StartingWindow;
 import java.awt.GraphicsEnvironment;
 import java.awt.Rectangle;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,7 +41,7 @@ import picocli.CommandLine.Spec;
           + " is thrown away when both windows are closed."
     })
 final class DemoCommand implements Callable<Integer> {
-  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
+  private static final String DOC = "welcome";
 
   @Spec CommandSpec spec;
 
@@ -57,6 +53,17 @@ final class DemoCommand implements Callable<Integer> {
       description = "keep the demo's data directory (its path is printed) instead of deleting it")
   boolean keep;
 
+  @Option(
+      names = "--timings",
+      description = "print when each phase of the start ends, in ms since the launch")
+  boolean timings;
+
+  @Option(
+      names = "--quit-when-ready",
+      hidden = true,
+      description = "close both windows once they co-edit (bench/demo-startup.sh)")
+  boolean quitWhenReady;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -67,57 +74,104 @@ final class DemoCommand implements Callable<Integer> {
       return ExitCodes.FAILED;
     }
     boolean dark = EditCommand.parseTheme(theme);
+    StartupClock clock = new StartupClock(timings ? err : null);
+    StartingWindow starting = StartingWindow.show("Quire demo", 3);
+    starting.phase("Starting the relay, loading the editor");
+    clock.mark("starting window asked for");
     Path dir = Files.createTempDirectory("quire-demo-");
-    Process relay = null;
+    DemoRelay relay = null;
     try {
-      Path data = dir.resolve("relay");
-      String aliceToken = addUser(data, "alice");
-      String bobToken = addUser(data, "bob");
-      relay = startRelay(data);
-      int port = portOf(relay);
-      String url = "ws://127.0.0.1:" + port;
-      out.println("relay on " + url + ", demo data in " + dir);
-      out.flush();
-      Process started = relay;
-      Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
-
-      LocalStore alice = LocalStore.open(dir.resolve("alice"));
-      LocalStore bob = LocalStore.open(dir.resolve("bob"));
-      alice.saveSettings(Settings.of(url, aliceToken, "Alice", "#e11d48")).join();
-      bob.saveSettings(Settings.of(url, bobToken, "Bob", "#2563eb")).join();
+      // The relay (a process of its own) and the two profiles start side by side; the look and
+      // the text area load meanwhile.
+      CompletableFuture<DemoRelay> relayStarted =
+          CompletableFuture.supplyAsync(() -> startRelay(dir.resolve("relay"), clock));
+      CompletableFuture<LocalStore> aliceOpened = open(dir.resolve("alice"), "Alice", clock);
+      CompletableFuture<LocalStore> bobOpened = open(dir.resolve("bob"), "Bob", clock);
+      EditorApp.prepareLook(dark);
+      clock.mark("FlatLaf installed");
+      EditorApp.prepareTextArea();
+      clock.mark("RSyntaxTextArea loaded");
+      starting.phase("Opening Alice's and Bob's profiles");
+      LocalStore alice = aliceOpened.join();
       alice
           .createDocument(
-              "welcome",
+              DOC,
               "welcome.md",
               System.currentTimeMillis(),
               false,
               DocumentSession.insertsOf(sample()))
           .join();
+      LocalStore bob = bobOpened.join();
+      clock.mark("profiles open, sample document made");
 
+      // The windows open while the relay may still be starting: they show the profiles' documents
+      // offline, and connect once it is up.
+      starting.phase("Opening the windows");
+      Settings aliceOffline = offline("Alice", "#e11d48");
+      Settings bobOffline = offline("Bob", "#2563eb");
+      CompletableFuture.allOf(alice.saveSettings(aliceOffline), bob.saveSettings(bobOffline))
+          .join();
       Rectangle screen = GraphicsEnvironment.getLocalGraphicsEnvironment().getMaximumWindowBounds();
       int w = screen.width / 2;
       EditorWindow left =
           EditorApp.show(
-              alice,
-              alice.settings().join(),
-              new Rectangle(screen.x, screen.y, w, screen.height),
-              dark,
-              "welcome");
-      awaitOnRelay(alice, "welcome"); // so that Alice can share it and Bob find it
-      share(left, "welcome", "bob");
+              alice, aliceOffline, new Rectangle(screen.x, screen.y, w, screen.height), dark, DOC);
+      EditorApp.whenTextPainted(left, () -> clock.mark("Alice's text painted"));
+      // Bob's copy of the document arrives from the relay once Alice shares it, and opens by
+      // itself.
       EditorWindow right =
           EditorApp.show(
               bob,
-              bob.settings().join(),
+              bobOffline,
               new Rectangle(screen.x + w, screen.y, screen.width - w, screen.height),
               dark,
-              null); // Bob's copy of the document arrives from the relay and opens by itself
+              null);
+      starting.close();
+      clock.mark("both windows shown");
+
+      try {
+        relay = join(relayStarted);
+        out.println("relay on " + relay.url() + ", demo data in " + dir);
+        out.flush();
+        Settings aliceSettings = online(aliceOffline, relay, "alice");
+        Settings bobSettings = online(bobOffline, relay, "bob");
+        CompletableFuture.allOf(alice.saveSettings(aliceSettings), bob.saveSettings(bobSettings))
+            .join();
+        clock.mark("users added");
+        EditorApp.connect(left, aliceSettings);
+        EditorApp.connect(right, bobSettings);
+        awaitOnRelay(alice, DOC); // so that Alice can share it and Bob find it
+        clock.mark("the document on the relay");
+        share(left, DOC, "bob");
+        clock.mark("shared with Bob");
+        if (timings || quitWhenReady) { // only to report it: the windows are in use meanwhile
+          awaitCoEditing(left, right);
+          EditorApp.whenTextPainted(right, () -> clock.mark("Bob's text painted"));
+          clock.mark("ready: two windows co-editing");
+        }
+        if (quitWhenReady) {
+          out.println("ready after " + clock.elapsed() + " ms");
+          out.flush();
+          javax.swing.SwingUtilities.invokeAndWait(
+              () -> {
+                left.close();
+                right.close();
+              });
+        }
+      } catch (Exception | Error e) {
+        javax.swing.SwingUtilities.invokeAndWait(
+            () -> {
+              left.close(); // the demo cannot go on: do not leave its windows behind
+              right.close();
+            });
+        throw e;
+      }
       EditorApp.awaitClosed(left, right);
       return ExitCodes.OK;
     } finally {
+      starting.close();
       if (relay != null) {
-        relay.destroy(); // SIGTERM: the relay finishes its commits and closes H2
-        relay.waitFor(10, TimeUnit.SECONDS);
+        relay.close();
       }
       if (keep) {
         out.println("demo data kept in " + dir);
@@ -128,6 +182,45 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  private static Settings offline(String name, String colour) {
+    return new Settings(java.util.List.of(), "", name, colour);
+  }
+
+  private static Settings online(Settings offline, DemoRelay relay, String user)
+      throws IOException {
+    return Settings.of(relay.url(), relay.addUser(user), offline.displayName(), offline.colour());
+  }
+
+  private static DemoRelay startRelay(Path data, StartupClock clock) {
+    try {
+      DemoRelay r = DemoRelay.start(data);
+      clock.mark("relay listening");
+      return r;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static CompletableFuture<LocalStore> open(Path dir, String who, StartupClock clock) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          LocalStore s = LocalStore.open(dir);
+          clock.mark(who + "'s profile open (H2, Flyway)");
+          return s;
+        });
+  }
+
+  private static <T> T join(CompletableFuture<T> f) throws IOException {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
   /** Waits (up to 15 s) until the document has reached the relay. */
   private static void awaitOnRelay(LocalStore store, String id) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -135,42 +228,38 @@ final class DemoCommand implements Callable<Integer> {
       if (store.document(id).join().map(d -> d.onRelay()).orElse(false)) {
         return;
       }
-      Thread.sleep(100);
+      Thread.sleep(20);
     }
   }
 
-  private static Process startRelay(Path data) throws IOException {
-    return relayProcess("--port", "0", "--metrics-port", "-1", "--data", data.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-  }
-
-  private static ProcessBuilder relayProcess(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-jar");
-    cmd.add(relayJar().toString());
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd);
-  }
-
-  /** {@code quire relay user add NAME}: the user's token, which it prints once. */
-  private static String addUser(Path data, String name) throws IOException, InterruptedException {
-    Process p =
-        relayProcess("user", "--data", data.toString(), "add", name)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    String token = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    if (p.waitFor() != 0 || token.isEmpty() || token.contains("\n")) {
-      throw new CliException(ExitCodes.FAILED, "could not add the demo user " + name);
+  /** Waits (up to 30 s) until both windows show the document, synced, with the same text. */
+  private static void awaitCoEditing(EditorWindow a, EditorWindow b) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      java.util.concurrent.atomic.AtomicBoolean ready =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      javax.swing.SwingUtilities.invokeAndWait(
+          () ->
+              ready.set(
+                  showsSynced(a)
+                      && showsSynced(b)
+                      && a.session().text().equals(b.session().text())));
+      if (ready.get()) {
+        return;
+      }
+      Thread.sleep(20);
     }
-    return token;
+    throw new CliException(ExitCodes.FAILED, "the demo's windows did not start co-editing in 30 s");
+  }
+
+  private static boolean showsSynced(EditorWindow w) {
+    DocumentSession s = w.session();
+    return s != null && s.id().equals(DOC) && s.status().isSynced();
   }
 
   /** Alice, the document's owner, lets Bob edit it. */
   private static void share(EditorWindow owner, String doc, String user) throws Exception {
-    java.util.concurrent.CompletableFuture<Void> shared =
-        new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<Void> shared = new CompletableFuture<>();
     javax.swing.SwingUtilities.invokeAndWait(
         () ->
             owner
@@ -184,24 +273,6 @@ final class DemoCommand implements Callable<Integer> {
                       }
                     }));
     shared.get(15, TimeUnit.SECONDS);
-  }
-
-  /** Reads the relay's first line, {@code listening on HOST:PORT}. */
-  private static int portOf(Process relay) throws IOException {
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = in.readLine()) != null) {
-      Matcher m = LISTENING.matcher(line);
-      if (m.find()) {
-        // Keep draining its output so the relay never blocks writing to a full pipe.
-        Thread drain = new Thread(() -> in.lines().forEach(l -> {}), "quire-demo-relay-out");
-        drain.setDaemon(true);
-        drain.start();
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    throw new CliException(ExitCodes.FAILED, "the relay stopped before it listened");
   }
 
   /** The relay's jar: named by the launcher, or beside this jar in the source tree. */

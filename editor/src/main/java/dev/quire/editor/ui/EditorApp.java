@@ -50,6 +50,32 @@ public final class EditorApp {
     return window.get();
   }
 
+  /**
+   * Loads the look ({@code dark} or light) on the event thread ahead of the first window, so that a
+   * start with other work to wait for (a relay, a profile) does this meanwhile.
+   */
+  public static void prepareLook(boolean dark) {
+    onEventThread(() -> Themes.installForNewWindow(dark));
+  }
+
+  /** Loads the text area (RSyntaxTextArea and its syntax support) ahead of the first window. */
+  public static void prepareTextArea() {
+    onEventThread(() -> Themes.apply(new QuireTextArea(), Themes.isDark()));
+  }
+
+  /**
+   * Has an open window sync with {@code settings}, already saved in its profile (a window opened
+   * before its relay was up: it showed its documents offline meanwhile).
+   */
+  public static void connect(EditorWindow w, Settings settings) {
+    onEventThread(() -> w.settingsChanged(settings));
+  }
+
+  /** Runs {@code r} on the event thread once {@code w}'s text has next been painted. */
+  public static void whenTextPainted(EditorWindow w, Runnable r) {
+    onEventThread(() -> w.textArea().whenPainted(r));
+  }
+
   /** {@code X,Y,WIDTH,HEIGHT} as a rectangle, or null when it is not that. */
   public static Rectangle parseBounds(String b) {
     if (b == null || !b.matches("-?\\d{1,5},-?\\d{1,5},\\d{1,5},\\d{1,5}")) {

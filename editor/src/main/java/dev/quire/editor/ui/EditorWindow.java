@@ -60,6 +60,7 @@ public final class EditorWindow extends JFrame {
   private final List<JFrame> historyWindows = new ArrayList<>();
   private final java.beans.PropertyChangeListener lookChanged = e -> lookChanged(e);
   private DocumentView view;
+  private Collaborators collaborators;
   private final KnownPeople people;
   private String shownTitle; // the open document's title in the window title
   private Settings settings;
@@ -110,6 +111,8 @@ public final class EditorWindow extends JFrame {
     scroll.setBorder(BorderFactory.createEmptyBorder());
     scroll.setFoldIndicatorEnabled(true);
     view = new DocumentView(area, scroll, prefs);
+    collaborators = new Collaborators(area, scroll, this::hint);
+    collaborators.showSelf(settings.displayName(), settings.colour());
     area.addCaretListener(e -> showCaretPosition());
     setJMenuBar(menus.menuBar(dark));
     menus.bindKeys(area);
@@ -120,11 +123,14 @@ public final class EditorWindow extends JFrame {
     overText.add(search.findBar(), BorderLayout.SOUTH);
     JPanel editorCard = new JPanel(new BorderLayout());
     editorCard.add(overText, BorderLayout.NORTH);
-    editorCard.add(scroll, BorderLayout.CENTER);
+    editorCard.add(collaborators.view(), BorderLayout.CENTER);
     centre.add(new EmptyState(actions::newDocument, actions::importFile), "empty");
     centre.add(editorCard, "editor");
 
-    JSplitPane split = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, sidebar, centre);
+    JSplitPane side = new JSplitPane(JSplitPane.VERTICAL_SPLIT, sidebar, collaborators.list());
+    side.setResizeWeight(1); // the documents take what the people list does not need
+    side.setBorder(BorderFactory.createEmptyBorder());
+    JSplitPane split = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, side, centre);
     split.setDividerLocation(230);
     split.setBorder(BorderFactory.createEmptyBorder());
     getContentPane().add(split, BorderLayout.CENTER);
@@ -204,6 +210,10 @@ public final class EditorWindow extends JFrame {
     return view;
   }
 
+  Collaborators collaborators() {
+    return collaborators;
+  }
+
   Settings settings() {
     return settings;
   }
@@ -228,6 +238,7 @@ public final class EditorWindow extends JFrame {
     area.showPresences(session.presences().values());
     status.showPeople(session.presences().values());
     banners.showDocument(openId);
+    collaborators.documentChanged(session.presences().values());
     ((CardLayout) centre.getLayout()).show(centre, "editor");
     sidebar.show(sidebar.documents(), openId);
     documents.openDocumentChanged();
@@ -263,6 +274,7 @@ public final class EditorWindow extends JFrame {
     public void presenceChanged(Map<String, RemotePresence> bySession) {
       area.showPresences(bySession.values());
       status.showPeople(bySession.values());
+      collaborators.show(bySession.values());
       bySession.values().forEach(p -> people.seen(p.user(), p.name(), p.colour()));
     }
 
@@ -279,6 +291,7 @@ public final class EditorWindow extends JFrame {
       binding.session().removeListener(sessionListener);
       binding.dispose();
       binding = null;
+      collaborators.documentChanged(List.of());
     }
   }
 
@@ -446,6 +459,7 @@ public final class EditorWindow extends JFrame {
   /** The settings were saved: sync with them. */
   void settingsChanged(Settings s) {
     settings = s;
+    collaborators.showSelf(s.displayName(), s.colour());
     restartSync();
   }
 

@@ -29,6 +29,7 @@ public final class QuireTextArea extends RSyntaxTextArea {
 
   private SessionBinding binding;
   private List<RemotePresence> carets = List.of();
+  private Runnable whenPainted; // once, at the next paint (start-up timing)
 
   public QuireTextArea() {
     super(30, 100);
@@ -65,8 +66,35 @@ public final class QuireTextArea extends RSyntaxTextArea {
 
   /** Collaborators to draw (positions in code points of the session's text). */
   void showPresences(Collection<RemotePresence> presences) {
+    List<RemotePresence> before = carets;
     carets = List.copyOf(presences);
-    repaint();
+    // Only the lines where carets were and are: a whole repaint for every caret move of every
+    // collaborator would hold up the painting of their edits.
+    before.forEach(this::repaintAround);
+    carets.forEach(this::repaintAround);
+  }
+
+  /** Repaints the lines {@code p}'s selection covers, and its name flag above or below. */
+  private void repaintAround(RemotePresence p) {
+    if (binding == null) {
+      repaint();
+      return;
+    }
+    int length = getDocument().getLength();
+    try {
+      Rectangle2D a = modelToView2D(Math.min(length, binding.toOffset(p.selection().start())));
+      Rectangle2D b = modelToView2D(Math.min(length, binding.toOffset(p.selection().end())));
+      if (a == null || b == null) {
+        repaint();
+        return;
+      }
+      int flag = getFontMetrics(getFont()).getAscent() + 3;
+      int top = (int) Math.min(a.getY(), b.getY()) - flag;
+      int bottom = (int) Math.ceil(Math.max(a.getMaxY(), b.getMaxY())) + flag;
+      repaint(0, Math.max(0, top), getWidth(), bottom - Math.max(0, top));
+    } catch (BadLocationException e) {
+      repaint();
+    }
   }
 
   List<RemotePresence> shownPresences() {
@@ -106,9 +134,20 @@ public final class QuireTextArea extends RSyntaxTextArea {
     }
   }
 
+  /** Runs {@code r} once, just after the text is next painted (keep it short: it is in paint). */
+  void whenPainted(Runnable r) {
+    whenPainted = r;
+    repaint();
+  }
+
   @Override
   protected void paintComponent(Graphics g) {
     super.paintComponent(g);
+    if (whenPainted != null) {
+      Runnable r = whenPainted;
+      whenPainted = null;
+      r.run();
+    }
     if (binding == null || carets.isEmpty()) {
       return;
     }

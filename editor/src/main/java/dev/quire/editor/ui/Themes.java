@@ -21,6 +21,9 @@ final class Themes {
 
   /** Sets the look and feel; call before creating windows, or follow with a UI update. */
   static void install(boolean dark) {
+    if (javax.swing.UIManager.getLookAndFeel() instanceof FlatLaf shown && shown.isDark() == dark) {
+      return; // already this look: setting it again costs a cold start hundreds of milliseconds
+    }
     if (System.getProperty("os.name", "").startsWith("Linux")) {
       // FlatLaf draws the title bar itself, so the window looks the same under every window
       // manager.

@@ -14,8 +14,8 @@ import javax.swing.SwingUtilities;
 
 /**
  * Takes the screenshots in docs/: two real windows co-editing the demo's document, in the light and
- * the dark theme, the View menu, the find bar, and one working offline. Run under a 1600x900
- * display: {@code bench/screenshots.sh}.
+ * the dark theme, the people list with a marker for a caret out of sight, the View menu, the find
+ * bar, and one working offline. Run under a 1600x900 display: {@code bench/screenshots.sh}.
  */
 public final class ScreenshotTour {
   private ScreenshotTour() {}
@@ -66,6 +66,22 @@ public final class ScreenshotTour {
       settle();
       shoot(out.resolve("find-bar.png"), new Rectangle(0, 0, half, screen.height / 2));
       Gui.press(find, KeyEvent.VK_ESCAPE, 0);
+
+      // Alice's people list, and a marker for Bob's caret below her (shorter) view.
+      Rectangle small = new Rectangle(0, 0, 820, 440);
+      Gui.run(
+          () -> {
+            w.alice.setBounds(small);
+            w.alice.validate();
+            w.alice.textArea().setCaretPosition(0);
+            w.bob.textArea().setCaretPosition(w.bob.textArea().getDocument().getLength());
+          });
+      Gui.await(
+          "a marker for Bob's caret at Alice's",
+          () -> !w.alice.collaborators().view().sides().isEmpty());
+      settle();
+      shoot(out.resolve("people.png"), small);
+      Gui.run(() -> w.alice.setBounds(new Rectangle(0, 0, half, screen.height)));
 
       // Alice's View menu, open.
       Gui.run(() -> w.alice.getJMenuBar().getMenu(2).doClick(0));

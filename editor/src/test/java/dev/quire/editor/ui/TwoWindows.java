@@ -17,6 +17,7 @@ final class TwoWindows implements AutoCloseable {
   final TestRelay relay;
   final EditorWindow alice;
   final EditorWindow bob;
+  LocalStore aliceStore;
 
   TwoWindows(Path dir, String initialText) {
     this(
@@ -46,6 +47,9 @@ final class TwoWindows implements AutoCloseable {
   private EditorWindow window(
       Path profile, String token, String name, String colour, Rectangle bounds) {
     LocalStore store = LocalStore.open(profile);
+    if (name.equals("Alice")) {
+      aliceStore = store;
+    }
     Settings s = Settings.of(relay.uri().toString(), token, name, colour);
     store.saveSettings(s).join();
     return EditorApp.show(store, s, bounds, false, null);

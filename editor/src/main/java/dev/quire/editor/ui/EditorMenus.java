@@ -186,9 +186,8 @@ final class EditorMenus {
 
   /**
    * The text area's own keys: every menu shortcut (a key the text area also binds, such as F2 for
-   * its bookmarks, does what the menu says), a second redo and zoom key, find and replace (the text
-   * area keeps Ctrl+H for backspace), and Ctrl+S, which only reassures, since edits are always
-   * saved.
+   * its bookmarks or Ctrl+H for backspace, does what the menu says), a second redo and zoom key,
+   * and Ctrl+S, which only reassures, since edits are always saved.
    */
   void bindKeys(JComponent area) {
     shortcuts.forEach(
@@ -210,9 +209,6 @@ final class EditorMenus {
         KeyStroke.getKeyStroke(KeyEvent.VK_Z, SHORTCUT | InputEvent.SHIFT_DOWN_MASK),
         actions::redo);
     bind(area, "quire.save", key(KeyEvent.VK_S), actions::saveNow);
-    // The text area keeps Ctrl+H for backspace: the find bar's keys must reach the bar.
-    bind(area, "quire.find", key(KeyEvent.VK_F), actions::find);
-    bind(area, "quire.replace", key(KeyEvent.VK_H), actions::replace);
   }
 
   private static void bind(JComponent area, String name, KeyStroke key, Runnable r) {

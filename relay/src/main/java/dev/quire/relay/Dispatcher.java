@@ -10,6 +10,7 @@ import dev.quire.ot.protocol.RequestHeader;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.UnknownTypeException;
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.DocumentFeed;
 import dev.quire.relay.store.StoreException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,13 +47,29 @@ final class Dispatcher {
   /** The relay's own request: another process moved a document on. */
   private static final String MOVED = "moved";
 
+  /** The relay's own request: another process renamed, deleted or shared a document. */
+  private static final String CHANGED = "changed";
+
   /** How long an idle actor of a live document is kept before it is dropped. */
   static final long KEEP_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   Dispatcher(RelayContext ctx) {
     this.ctx = ctx;
     ctx.timer().scheduleWithFixedDelay(this::dropIdle, 500, 500, TimeUnit.MILLISECONDS);
-    ctx.store().feed().listen(this::moved);
+    ctx.store()
+        .feed()
+        .listen(
+            new DocumentFeed.Listener() {
+              @Override
+              public void moved(String doc, long head) {
+                Dispatcher.this.moved(doc, head);
+              }
+
+              @Override
+              public void changed(String doc) {
+                Dispatcher.this.changed(doc);
+              }
+            });
   }
 
   /**
@@ -69,6 +86,27 @@ final class Dispatcher {
           doc,
           (id, a) -> {
             a.run(null, about, x -> a.moved(head));
+            return a;
+          });
+    } catch (RejectedExecutionException e) {
+      // stopping: nobody is left to tell
+    }
+  }
+
+  /**
+   * Another relay process renamed, deleted or shared {@code doc}: a document in memory reads its
+   * row and roles again and tells its subscribers (one that is not reads them when next asked).
+   */
+  private void changed(String doc) {
+    if (shuttingDown) {
+      return;
+    }
+    RequestHeader about = new RequestHeader(null, CHANGED, doc);
+    try {
+      actors.computeIfPresent(
+          doc,
+          (id, a) -> {
+            a.run(null, about, x -> a.changedElsewhere());
             return a;
           });
     } catch (RejectedExecutionException e) {

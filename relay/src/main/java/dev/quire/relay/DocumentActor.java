@@ -400,6 +400,70 @@ final class DocumentActor {
     catchUp(row.head());
   }
 
+  /** The document's row and the roles of its subscribers' users, read again on a loader thread. */
+  private record Administered(DocumentRow row, Map<String, Optional<Role>> roles) {}
+
+  /**
+   * Another relay process renamed, deleted or shared the document: it reads its row and the roles
+   * of the users following it again, then tells the subscribers as a change made here would.
+   */
+  void changedElsewhere() {
+    if (!loaded || row == null) {
+      forgetRoles(); // read afresh when next needed
+      return;
+    }
+    List<String> users = fanout.snapshot().stream().map(Session::user).distinct().toList();
+    try {
+      scheduler.loadFirst(() -> readAdministered(users), this::installAdministered);
+    } catch (RuntimeException e) { // an earlier read failed, or stopping: read it all again
+      log.warn("Document {}: reading its changes failed: {}", id, e.toString());
+      invalidate();
+      forgetRoles();
+    }
+  }
+
+  private Administered readAdministered(List<String> users) {
+    DocumentRow r = ctx.loader().row(id).orElse(null);
+    Map<String, Optional<Role>> read = new HashMap<>();
+    if (r != null && !r.deleted() && !ctx.config().openMode()) {
+      for (String user : users) {
+        read.put(user, ctx.loader().role(id, user));
+      }
+    }
+    return new Administered(r, read);
+  }
+
+  private void installAdministered(Administered a) {
+    forgetRoles();
+    if (row == null) {
+      return; // released meanwhile: read when next asked
+    }
+    DocumentRow r = a.row();
+    if (r == null || r.deleted()) {
+      if (!row.deleted()) {
+        fanout.broadcast(ProtocolCodec.encode(new ServerMessage.Deleted(id)), null);
+        for (Session sub : fanout.snapshot()) {
+          fanout.unsubscribe(sub);
+        }
+      }
+      invalidate();
+      return;
+    }
+    if (!r.title().equals(row.title())) {
+      // Only the title: the head stays what this relay has sequenced and sent.
+      row = r.withHead(row.head(), row.lastChangeMillis());
+      fanout.broadcast(ProtocolCodec.encode(new ServerMessage.Renamed(id, r.title())), null);
+    }
+    roles.putAll(a.roles());
+    for (Session sub : fanout.snapshot()) {
+      Optional<Role> role = roles.get(sub.user());
+      if (role != null && role.isEmpty()) {
+        fanout.unsubscribe(sub);
+        sub.send(new ServerMessage.Unsubscribed(id));
+      }
+    }
+  }
+
   /** What the document looked like after other writers' batches, read on a loader thread. */
   private record CatchUp(DocumentRow row, List<WireSequenced> missed, SequencerState state) {}
 

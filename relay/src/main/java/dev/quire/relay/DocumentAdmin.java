@@ -43,6 +43,7 @@ final class DocumentAdmin {
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }
     actor.installRow(ctx.loader().row(id).orElse(null)); // just written: a quick read
+    ctx.store().feed().changed(id);
     DocumentInfo info = actor.row().info(Role.OWNER);
     s.answer(rid, new ServerMessage.Created(info));
     ctx.userSessions().send(user, new ServerMessage.Available(info), s);
@@ -53,6 +54,7 @@ final class DocumentAdmin {
     long now = System.currentTimeMillis();
     ctx.store().documents().rename(id, m.title(), now);
     actor.rowChanged(ctx.store().documents().find(id).orElse(null));
+    ctx.store().feed().changed(id);
     ServerMessage.Renamed renamed = new ServerMessage.Renamed(id, m.title());
     actor.fanout().sendToAll(renamed, s, rid);
   }
@@ -60,6 +62,7 @@ final class DocumentAdmin {
   void delete(Session s, String rid) {
     actor.requireRole(s, Role.OWNER);
     ctx.store().documents().markDeleted(id, System.currentTimeMillis());
+    ctx.store().feed().changed(id);
     ServerMessage.Deleted deleted = new ServerMessage.Deleted(id);
     actor.fanout().sendToAll(deleted, s, rid);
     for (Session sub : actor.fanout().snapshot()) {
@@ -82,6 +85,7 @@ final class DocumentAdmin {
     }
     ctx.store().documents().setRole(id, m.user(), m.role());
     actor.roleChanged(m.user(), m.role());
+    ctx.store().feed().changed(id);
     if (m.role() == null) {
       for (Session sub : actor.fanout().snapshot()) {
         if (sub.user().equals(m.user())) {

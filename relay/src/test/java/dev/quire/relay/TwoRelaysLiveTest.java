@@ -3,6 +3,7 @@ package dev.quire.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireSequenced;
@@ -164,5 +165,50 @@ class TwoRelaysLiveTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void renameShareAndDeleteThroughOneRelayReachTheOtherRelaysSubscribers() throws Exception {
+    PgUrl url = PgUrl.of(PostgresServer.freshDatabase(), Map.of());
+    String owner;
+    String bob;
+    String carol;
+    try (PostgresStorage storage = PostgresStorage.open(url, 2)) {
+      owner = storage.users().add("owner");
+      bob = storage.users().add("bob");
+      carol = storage.users().add("carol");
+      storage.documents().create("doc", "Shared", "owner", 1);
+      storage.documents().setRole("doc", "bob", Role.EDITOR);
+      storage.documents().setRole("doc", "carol", Role.EDITOR);
+    }
+    Relay a = start("a", url);
+    Relay b = start("b", url);
+    TestClient ownerOnA = login(a, owner, "o");
+    TestClient bobOnB = login(b, bob, "b");
+    TestClient carolOnB = login(b, carol, "c");
+
+    ownerOnA.send(new ClientMessage.Rename("doc", "Renamed on A"));
+    ownerOnA.await(ServerMessage.Renamed.class, r -> true);
+    bobOnB.await(ServerMessage.Renamed.class, r -> r.title().equals("Renamed on A"));
+
+    ownerOnA.send(new ClientMessage.Share("doc", "carol", null));
+    ownerOnA.await(ServerMessage.Shared.class, s -> true);
+    carolOnB.await(ServerMessage.Unsubscribed.class, u -> u.doc().equals("doc"));
+
+    ownerOnA.send(new ClientMessage.Share("doc", "bob", Role.VIEWER));
+    ownerOnA.await(ServerMessage.Shared.class, s -> true);
+    // Notices are handled in order: once the rename after it arrives, the new role is known.
+    ownerOnA.send(new ClientMessage.Rename("doc", "Bob only reads"));
+    bobOnB.await(ServerMessage.Renamed.class, r -> r.title().equals("Bob only reads"));
+    bobOnB.send(new ClientMessage.Submit("doc", RelayFixture.append("b", 1, 0, 0, "x")));
+    ServerMessage.Error refused = bobOnB.await(ServerMessage.Error.class, e -> true);
+    assertThat(refused.code()).as(refused.message()).isEqualTo(ErrorCode.FORBIDDEN);
+
+    ownerOnA.send(new ClientMessage.Delete("doc"));
+    ownerOnA.await(ServerMessage.Deleted.class, d -> true);
+    bobOnB.await(ServerMessage.Deleted.class, d -> d.doc().equals("doc"));
+    bobOnB.send(new ClientMessage.Open("doc", 0, false));
+    ServerMessage.Error gone = bobOnB.await(ServerMessage.Error.class, e -> true);
+    assertThat(gone.code()).as(gone.message()).isEqualTo(ErrorCode.UNKNOWN_DOCUMENT);
   }
 }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Relays on one PostgreSQL database tell each other "document D now has head H" through {@code
  * NOTIFY} on the channel {@value #CHANNEL}, used only as a wake-up: the batches are read from the
- * database. A payload is {@code "HEAD SENDER DOC"}, a few dozen bytes (PostgreSQL allows under
- * 8,000); the sender id lets each relay skip its own notices.
+ * database. A payload is {@code "HEAD SENDER DOC"}, or {@code "changed SENDER DOC"} when a
+ * document's row or roles changed; a few dozen bytes (PostgreSQL allows under 8,000; a document id
+ * is at most a few hundred). The sender id lets each relay skip its own notices.
  *
  * <p>Publishing never blocks: notices wait in a queue, and a thread sends what has gathered in one
  * statement. Listening takes a connection of its own (not the pool's), held while the relay runs. A
@@ -90,6 +91,15 @@ final class PgDocumentFeed implements DocumentFeed {
     known.merge(doc, head, Math::max);
     outbox.add(head + " " + sender + " " + doc);
   }
+
+  @Override
+  public void changed(String doc) {
+    if (!closed) {
+      outbox.add(CHANGED + " " + sender + " " + doc);
+    }
+  }
+
+  private static final String CHANGED = "changed";
 
   @Override
   public void listen(Listener listener) {
@@ -238,6 +248,17 @@ final class PgDocumentFeed implements DocumentFeed {
     }
     if (parts[1].equals(sender)) {
       return; // our own
+    }
+    if (parts[0].equals(CHANGED)) {
+      Listener l = listener;
+      if (l != null) {
+        try {
+          l.changed(parts[2]);
+        } catch (RuntimeException e) {
+          log.error("The relay failed on a notice that {} changed", parts[2], e);
+        }
+      }
+      return;
     }
     try {
       announce(parts[2], Long.parseLong(parts[0]));

@@ -69,6 +69,11 @@ final class Dispatcher {
               public void changed(String doc) {
                 Dispatcher.this.changed(doc);
               }
+
+              @Override
+              public void changedAny() {
+                actors.keySet().forEach(Dispatcher.this::changed);
+              }
             });
   }
 

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * notice): so every {@code pollEvery} the listener also reads the documents whose head moved in the
  * last {@code pollEvery} plus {@value #POLL_MARGIN_SECONDS} s (by the database's clock, {@code
  * documents.moved_at}) and announces each head it had not heard of. After its connection breaks it
- * connects again, and polls at once.
+ * connects again, and polls at once; and since "changed" notices have no poll, it then tells the
+ * listener that any document may have changed.
  */
 final class PgDocumentFeed implements DocumentFeed {
   private static final Logger log = LoggerFactory.getLogger(PgDocumentFeed.class);
@@ -61,6 +62,7 @@ final class PgDocumentFeed implements DocumentFeed {
   private volatile @Nullable Listener listener;
   private volatile boolean closed;
   private volatile @Nullable Connection listening; // null while disconnected
+  private int connects; // listening connections made so far (listener thread)
 
   /**
    * Starts publishing and listening.
@@ -154,6 +156,9 @@ final class PgDocumentFeed implements DocumentFeed {
         backoff = 100;
         poll(c); // what was missed while not listening
         reloadUsers();
+        if (connects++ > 0) {
+          changedMeanwhile(); // renames, deletions and shares have no poll: read them all again
+        }
         long nextPoll = System.nanoTime() + pollMillis * 1_000_000;
         long nextUsers = System.nanoTime() + USERS_REFRESH_SECONDS * 1_000_000_000L;
         while (!closed) {
@@ -194,6 +199,17 @@ final class PgDocumentFeed implements DocumentFeed {
         return; // closed
       }
       backoff = Math.min(RECONNECT_MAX_MILLIS, backoff * 2);
+    }
+  }
+
+  private void changedMeanwhile() {
+    Listener l = listener;
+    if (l != null) {
+      try {
+        l.changedAny();
+      } catch (RuntimeException e) {
+        log.error("The relay failed on reading its open documents again", e);
+      }
     }
   }
 

@@ -26,6 +26,13 @@ public interface DocumentFeed extends AutoCloseable {
      * own thread; must be quick and must not throw.
      */
     default void changed(String doc) {}
+
+    /**
+     * Notices of changes may have been lost (the feed was cut off from the other processes for a
+     * while): any document's row or roles may have changed. Called on the feed's own thread; must
+     * be quick and must not throw.
+     */
+    default void changedAny() {}
   }
 
   /**

@@ -289,14 +289,15 @@ final class PgDocumentFeed implements DocumentFeed {
     if (before != null && before >= head) {
       return;
     }
-    known.merge(doc, head, Math::max);
     Listener l = listener;
-    if (l != null) {
-      try {
-        l.moved(doc, head);
-      } catch (RuntimeException e) {
-        log.error("The relay failed on a notice of {} at {}", doc, head, e);
-      }
+    if (l == null) {
+      return; // nobody listens yet: not marked as told, so the next poll announces it
+    }
+    known.merge(doc, head, Math::max);
+    try {
+      l.moved(doc, head);
+    } catch (RuntimeException e) {
+      log.error("The relay failed on a notice of {} at {}", doc, head, e);
     }
   }
 

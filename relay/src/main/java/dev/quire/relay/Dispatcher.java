@@ -7,10 +7,12 @@ import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Request;
 import dev.quire.ot.protocol.RequestHeader;
+import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.UnknownTypeException;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.store.DocumentFeed;
+import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.StoreException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,6 +73,12 @@ final class Dispatcher {
               }
 
               @Override
+              public void shared(String doc, String user) {
+                Dispatcher.this.changed(doc);
+                Dispatcher.this.sharedElsewhere(doc, user);
+              }
+
+              @Override
               public void changedAny() {
                 actors.keySet().forEach(Dispatcher.this::changed);
               }
@@ -114,6 +122,39 @@ final class Dispatcher {
             a.run(null, about, x -> a.changedElsewhere());
             return a;
           });
+    } catch (RejectedExecutionException e) {
+      // stopping: nobody is left to tell
+    }
+  }
+
+  /**
+   * Another relay process changed {@code user}'s role on {@code doc}: the user's connections here
+   * are told, as they would be of a share made here ({@code available} with the document and the
+   * role, or {@code unavailable}). Read on a loader thread.
+   */
+  private void sharedElsewhere(String doc, String user) {
+    if (shuttingDown || !ctx.userSessions().has(user)) {
+      return;
+    }
+    try {
+      ctx.loadPool()
+          .execute(
+              () -> {
+                try {
+                  Optional<DocumentRow> row = ctx.loader().row(doc);
+                  Optional<Role> role =
+                      row.isPresent() && !row.get().deleted()
+                          ? ctx.loader().role(doc, user)
+                          : Optional.empty();
+                  ServerMessage m =
+                      role.isPresent()
+                          ? new ServerMessage.Available(row.get().info(role.get()))
+                          : new ServerMessage.Unavailable(doc);
+                  ctx.userSessions().send(user, m, null);
+                } catch (RuntimeException e) { // the user sees it in the next list
+                  log.warn("Could not tell {} that {} was shared: {}", user, doc, e.toString());
+                }
+              });
     } catch (RejectedExecutionException e) {
       // stopping: nobody is left to tell
     }

@@ -85,7 +85,7 @@ final class DocumentAdmin {
     }
     ctx.store().documents().setRole(id, m.user(), m.role());
     actor.roleChanged(m.user(), m.role());
-    ctx.store().feed().changed(id);
+    ctx.store().feed().shared(id, m.user());
     if (m.role() == null) {
       for (Session sub : actor.fanout().snapshot()) {
         if (sub.user().equals(m.user())) {

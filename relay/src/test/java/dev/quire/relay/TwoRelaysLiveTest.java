@@ -168,15 +168,18 @@ class TwoRelaysLiveTest {
   }
 
   @Test
-  void renameShareAndDeleteThroughOneRelayReachTheOtherRelaysSubscribers() throws Exception {
+  void renameShareAndDeleteThroughOneRelayReachTheOtherRelaysSubscribersAndUsers()
+      throws Exception {
     PgUrl url = PgUrl.of(PostgresServer.freshDatabase(), Map.of());
     String owner;
     String bob;
     String carol;
+    String dave;
     try (PostgresStorage storage = PostgresStorage.open(url, 2)) {
       owner = storage.users().add("owner");
       bob = storage.users().add("bob");
       carol = storage.users().add("carol");
+      dave = storage.users().add("dave");
       storage.documents().create("doc", "Shared", "owner", 1);
       storage.documents().setRole("doc", "bob", Role.EDITOR);
       storage.documents().setRole("doc", "carol", Role.EDITOR);
@@ -186,6 +189,15 @@ class TwoRelaysLiveTest {
     TestClient ownerOnA = login(a, owner, "o");
     TestClient bobOnB = login(b, bob, "b");
     TestClient carolOnB = login(b, carol, "c");
+    TestClient daveOnB = TestClient.login(b.port(), dave, "d"); // follows no document
+    clients.add(daveOnB);
+
+    ownerOnA.send(new ClientMessage.Share("doc", "dave", Role.VIEWER));
+    ServerMessage.Available available =
+        daveOnB.await(ServerMessage.Available.class, m -> m.document().doc().equals("doc"));
+    assertThat(available.document().role()).isEqualTo(Role.VIEWER);
+    ownerOnA.send(new ClientMessage.Share("doc", "dave", null));
+    daveOnB.await(ServerMessage.Unavailable.class, m -> m.doc().equals("doc"));
 
     ownerOnA.send(new ClientMessage.Rename("doc", "Renamed on A"));
     ownerOnA.await(ServerMessage.Renamed.class, r -> true);

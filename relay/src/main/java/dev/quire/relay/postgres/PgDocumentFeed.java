@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Relays on one PostgreSQL database tell each other "document D now has head H" through {@code
  * NOTIFY} on the channel {@value #CHANNEL}, used only as a wake-up: the batches are read from the
- * database. A payload is {@code "HEAD SENDER DOC"}, or {@code "changed SENDER DOC"} when a
- * document's row or roles changed; a few dozen bytes (PostgreSQL allows under 8,000; a document id
- * is at most a few hundred). The sender id lets each relay skip its own notices.
+ * database. A payload is {@code "HEAD SENDER DOC"}, {@code "changed SENDER DOC"} when a document's
+ * row or roles changed, or {@code "shared SENDER DOC USER"} when a user's role changed; a few dozen
+ * bytes (PostgreSQL allows under 8,000; a document id is at most a few hundred). The sender id lets
+ * each relay skip its own notices.
  *
  * <p>Publishing never blocks: notices wait in a queue, and a thread sends what has gathered in one
  * statement. Listening takes a connection of its own (not the pool's), held while the relay runs. A
@@ -102,6 +103,15 @@ final class PgDocumentFeed implements DocumentFeed {
   }
 
   private static final String CHANGED = "changed";
+
+  @Override
+  public void shared(String doc, String user) {
+    if (!closed) {
+      outbox.add(SHARED + " " + sender + " " + doc + " " + user);
+    }
+  }
+
+  private static final String SHARED = "shared";
 
   @Override
   public void listen(Listener listener) {
@@ -264,6 +274,18 @@ final class PgDocumentFeed implements DocumentFeed {
     }
     if (parts[1].equals(sender)) {
       return; // our own
+    }
+    if (parts[0].equals(SHARED)) {
+      String[] docAndUser = parts[2].split(" ", 2); // neither holds a space
+      Listener l = listener;
+      if (l != null && docAndUser.length == 2) {
+        try {
+          l.shared(docAndUser[0], docAndUser[1]);
+        } catch (RuntimeException e) {
+          log.error("The relay failed on a notice that {} was shared", docAndUser[0], e);
+        }
+      }
+      return;
     }
     if (parts[0].equals(CHANGED)) {
       Listener l = listener;

@@ -33,6 +33,15 @@ public interface DocumentFeed extends AutoCloseable {
      * be quick and must not throw.
      */
     default void changedAny() {}
+
+    /**
+     * {@code user}'s role on {@code doc} changed (and so the document's roles): the user's
+     * connections may need to be told. Called on the feed's own thread; must be quick and must not
+     * throw.
+     */
+    default void shared(String doc, String user) {
+      changed(doc);
+    }
   }
 
   /**
@@ -47,6 +56,14 @@ public interface DocumentFeed extends AutoCloseable {
    * see the change when they next read the document.
    */
   void changed(String doc);
+
+  /**
+   * Announces that {@code user}'s role on {@code doc} changed, after the change is committed; as
+   * {@link #changed}, naming the user.
+   */
+  default void shared(String doc, String user) {
+    changed(doc);
+  }
 
   /** Sets the one listener told of other processes' notices (replacing any earlier one). */
   void listen(Listener listener);

@@ -4,6 +4,12 @@
 #   bench/relay-load.sh                          every scenario against a relay process it starts
 #   bench/relay-load.sh --scenario latency       one of latency|throughput|hot|catchup|wake
 #   bench/relay-load.sh --help                   options (--seconds, --docs, --authors, --url ...)
+#   bench/relay-load.sh --relays 1 --scenario throughput
+#                                                one relay on PostgreSQL (an embedded server it
+#                                                starts), 100 documents x 2 writers
+#   bench/relay-load.sh --relays 2 --scenario hot
+#                                                two relays on one PostgreSQL, 300 authors split
+#                                                over them: submit until every author has it
 # It starts its own relay (java -cp the test class path, free port on 127.0.0.1, data in a
 # temporary directory it deletes afterwards) unless given --url ws://127.0.0.1:PORT/ --token T.
 # Extra JVM options for the generator: LOAD_JAVA_OPTS.

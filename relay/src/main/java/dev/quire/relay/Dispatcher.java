@@ -7,9 +7,12 @@ import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Request;
 import dev.quire.ot.protocol.RequestHeader;
+import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.UnknownTypeException;
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.DocumentFeed;
+import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.StoreException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,13 +49,40 @@ final class Dispatcher {
   /** The relay's own request: another process moved a document on. */
   private static final String MOVED = "moved";
 
+  /** The relay's own request: another process renamed, deleted or shared a document. */
+  private static final String CHANGED = "changed";
+
   /** How long an idle actor of a live document is kept before it is dropped. */
   static final long KEEP_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   Dispatcher(RelayContext ctx) {
     this.ctx = ctx;
     ctx.timer().scheduleWithFixedDelay(this::dropIdle, 500, 500, TimeUnit.MILLISECONDS);
-    ctx.store().feed().listen(this::moved);
+    ctx.store()
+        .feed()
+        .listen(
+            new DocumentFeed.Listener() {
+              @Override
+              public void moved(String doc, long head) {
+                Dispatcher.this.moved(doc, head);
+              }
+
+              @Override
+              public void changed(String doc) {
+                Dispatcher.this.changed(doc);
+              }
+
+              @Override
+              public void shared(String doc, String user) {
+                Dispatcher.this.changed(doc);
+                Dispatcher.this.sharedElsewhere(doc, user);
+              }
+
+              @Override
+              public void changedAny() {
+                actors.keySet().forEach(Dispatcher.this::changed);
+              }
+            });
   }
 
   /**
@@ -71,6 +101,60 @@ final class Dispatcher {
             a.run(null, about, x -> a.moved(head));
             return a;
           });
+    } catch (RejectedExecutionException e) {
+      // stopping: nobody is left to tell
+    }
+  }
+
+  /**
+   * Another relay process renamed, deleted or shared {@code doc}: a document in memory reads its
+   * row and roles again and tells its subscribers (one that is not reads them when next asked).
+   */
+  private void changed(String doc) {
+    if (shuttingDown) {
+      return;
+    }
+    RequestHeader about = new RequestHeader(null, CHANGED, doc);
+    try {
+      actors.computeIfPresent(
+          doc,
+          (id, a) -> {
+            a.run(null, about, x -> a.changedElsewhere());
+            return a;
+          });
+    } catch (RejectedExecutionException e) {
+      // stopping: nobody is left to tell
+    }
+  }
+
+  /**
+   * Another relay process changed {@code user}'s role on {@code doc}: the user's connections here
+   * are told, as they would be of a share made here ({@code available} with the document and the
+   * role, or {@code unavailable}). Read on a loader thread.
+   */
+  private void sharedElsewhere(String doc, String user) {
+    if (shuttingDown || !ctx.userSessions().has(user)) {
+      return;
+    }
+    try {
+      ctx.loadPool()
+          .execute(
+              () -> {
+                try {
+                  Optional<DocumentRow> row = ctx.loader().row(doc);
+                  Optional<Role> role =
+                      row.isPresent() && !row.get().deleted()
+                          ? ctx.loader().role(doc, user)
+                          : Optional.empty();
+                  ServerMessage m =
+                      role.isPresent()
+                          ? new ServerMessage.Available(row.get().info(role.get()))
+                          : new ServerMessage.Unavailable(doc);
+                  ctx.userSessions().send(user, m, null);
+                } catch (RuntimeException e) { // the user sees it in the next list
+                  log.warn("Could not tell {} that {} was shared: {}", user, doc, e.toString());
+                }
+              });
     } catch (RejectedExecutionException e) {
       // stopping: nobody is left to tell
     }

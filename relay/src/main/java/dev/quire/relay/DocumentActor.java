@@ -173,13 +173,27 @@ final class DocumentActor {
       }
     }
     List<WireSequenced> page =
-        ctx.store().history().page(id, after, ctx.config().limits().pageSize(), pageBytes());
+        upTo(
+            head,
+            ctx.store().history().page(id, after, ctx.config().limits().pageSize(), pageBytes()));
     long last = page.isEmpty() ? after : page.get(page.size() - 1).lastRevision();
     boolean complete = last >= head;
     if (complete) {
-      fanout.subscribe(s);
+      fanout.subscribe(s, head); // live batches follow on from head
     }
     s.answer(rid, new ServerMessage.History(id, page, head, complete));
+  }
+
+  /**
+   * The batches of {@code page} up to revision {@code head}: another relay may have stored more
+   * already, which reach this one's subscribers live, once, when it catches up.
+   */
+  private static List<WireSequenced> upTo(long head, List<WireSequenced> page) {
+    int n = page.size();
+    while (n > 0 && page.get(n - 1).lastRevision() > head) {
+      n--;
+    }
+    return n == page.size() ? page : page.subList(0, n);
   }
 
   private int interval() {
@@ -375,7 +389,9 @@ final class DocumentActor {
    * what this one holds, it catches up, sending them to its subscribers.
    */
   void moved(long head) {
-    if (row == null || row.deleted() || head <= row.head()) {
+    if (row == null
+        || row.deleted()
+        || (head <= row.head() && (fanout.count() == 0 || head <= fanout.liveHead()))) {
       return;
     }
     if (scheduler.committing() > 0) {
@@ -384,17 +400,82 @@ final class DocumentActor {
     catchUp(row.head());
   }
 
+  /** The document's row and the roles of its subscribers' users, read again on a loader thread. */
+  private record Administered(DocumentRow row, Map<String, Optional<Role>> roles) {}
+
+  /**
+   * Another relay process renamed, deleted or shared the document: it reads its row and the roles
+   * of the users following it again, then tells the subscribers as a change made here would.
+   */
+  void changedElsewhere() {
+    if (!loaded || row == null) {
+      forgetRoles(); // read afresh when next needed
+      return;
+    }
+    List<String> users = fanout.snapshot().stream().map(Session::user).distinct().toList();
+    try {
+      scheduler.loadFirst(() -> readAdministered(users), this::installAdministered);
+    } catch (RuntimeException e) { // an earlier read failed, or stopping: read it all again
+      log.warn("Document {}: reading its changes failed: {}", id, e.toString());
+      invalidate();
+      forgetRoles();
+    }
+  }
+
+  private Administered readAdministered(List<String> users) {
+    DocumentRow r = ctx.loader().row(id).orElse(null);
+    Map<String, Optional<Role>> read = new HashMap<>();
+    if (r != null && !r.deleted() && !ctx.config().openMode()) {
+      for (String user : users) {
+        read.put(user, ctx.loader().role(id, user));
+      }
+    }
+    return new Administered(r, read);
+  }
+
+  private void installAdministered(Administered a) {
+    forgetRoles();
+    if (row == null) {
+      return; // released meanwhile: read when next asked
+    }
+    DocumentRow r = a.row();
+    if (r == null || r.deleted()) {
+      if (!row.deleted()) {
+        fanout.broadcast(ProtocolCodec.encode(new ServerMessage.Deleted(id)), null);
+        for (Session sub : fanout.snapshot()) {
+          fanout.unsubscribe(sub);
+        }
+      }
+      invalidate();
+      return;
+    }
+    if (!r.title().equals(row.title())) {
+      // Only the title: the head stays what this relay has sequenced and sent.
+      row = r.withHead(row.head(), row.lastChangeMillis());
+      fanout.broadcast(ProtocolCodec.encode(new ServerMessage.Renamed(id, r.title())), null);
+    }
+    roles.putAll(a.roles());
+    for (Session sub : fanout.snapshot()) {
+      Optional<Role> role = roles.get(sub.user());
+      if (role != null && role.isEmpty()) {
+        fanout.unsubscribe(sub);
+        sub.send(new ServerMessage.Unsubscribed(id));
+      }
+    }
+  }
+
   /** What the document looked like after other writers' batches, read on a loader thread. */
   private record CatchUp(DocumentRow row, List<WireSequenced> missed, SequencerState state) {}
 
   /**
-   * Reads the batches other writers stored after revision {@code from} and the document as they
-   * left it; then sends them to the subscribers and takes the state read. Every request waits
-   * meanwhile.
+   * Reads the batches other writers stored after revision {@code from} (or after the last one the
+   * subscribers have, when that is earlier) and the document as they left it; then sends the
+   * subscribers what they do not have and takes the state read. Every request waits meanwhile.
    */
   private void catchUp(long from) {
+    long start = fanout.count() > 0 ? Math.min(from, fanout.liveHead()) : from;
     try {
-      scheduler.loadFirst(() -> readCatchUp(from), this::installCatchUp);
+      scheduler.loadFirst(() -> readCatchUp(start), this::installCatchUp);
     } catch (RuntimeException e) { // an earlier read failed, or stopping: read it all again
       log.warn("Document {}: catching up failed: {}", id, e.toString());
       invalidate();
@@ -414,8 +495,8 @@ final class DocumentActor {
         break;
       }
       for (WireSequenced b : page) {
-        if (b.firstRevision() > from) {
-          missed.add(b);
+        if (b.firstRevision() > from && b.lastRevision() <= r.head()) {
+          missed.add(b); // beyond r's head: the next catch-up, with the state that has them
         }
       }
       after = page.get(page.size() - 1).lastRevision();
@@ -424,9 +505,9 @@ final class DocumentActor {
   }
 
   private void installCatchUp(CatchUp c) {
+    fanout.addAll(c.missed());
     installRow(c.row());
     state = c.state();
-    fanout.addAll(c.missed());
   }
 
   // ---- state ----
@@ -439,7 +520,18 @@ final class DocumentActor {
    */
   void load() {
     if (!loaded) {
-      throw scheduler.loadFirst(() -> ctx.loader().row(id).orElse(null), this::installRow);
+      throw scheduler.loadFirst(() -> ctx.loader().row(id).orElse(null), this::reloaded);
+    }
+  }
+
+  /**
+   * The row read again after it was forgotten: when other writers moved the document meanwhile, the
+   * subscribers catch up on what they missed.
+   */
+  private void reloaded(DocumentRow r) {
+    installRow(r);
+    if (r != null && !r.deleted() && fanout.count() > 0 && r.head() > fanout.liveHead()) {
+      catchUp(fanout.liveHead());
     }
   }
 

@@ -43,6 +43,7 @@ final class DocumentAdmin {
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }
     actor.installRow(ctx.loader().row(id).orElse(null)); // just written: a quick read
+    ctx.store().feed().changed(id);
     DocumentInfo info = actor.row().info(Role.OWNER);
     // The user's other connections first: one that connects after the creator has its answer is
     // then never announced a document it already finds in its listing.
@@ -55,6 +56,7 @@ final class DocumentAdmin {
     long now = System.currentTimeMillis();
     ctx.store().documents().rename(id, m.title(), now);
     actor.rowChanged(ctx.store().documents().find(id).orElse(null));
+    ctx.store().feed().changed(id);
     ServerMessage.Renamed renamed = new ServerMessage.Renamed(id, m.title());
     actor.fanout().sendToAll(renamed, s, rid);
   }
@@ -62,6 +64,7 @@ final class DocumentAdmin {
   void delete(Session s, String rid) {
     actor.requireRole(s, Role.OWNER);
     ctx.store().documents().markDeleted(id, System.currentTimeMillis());
+    ctx.store().feed().changed(id);
     ServerMessage.Deleted deleted = new ServerMessage.Deleted(id);
     actor.fanout().sendToAll(deleted, s, rid);
     for (Session sub : actor.fanout().snapshot()) {
@@ -84,6 +87,7 @@ final class DocumentAdmin {
     }
     ctx.store().documents().setRole(id, m.user(), m.role());
     actor.roleChanged(m.user(), m.role());
+    ctx.store().feed().shared(id, m.user());
     if (m.role() == null) {
       for (Session sub : actor.fanout().snapshot()) {
         if (sub.user().equals(m.user())) {

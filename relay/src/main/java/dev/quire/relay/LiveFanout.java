@@ -44,6 +44,9 @@ final class LiveFanout {
   private final List<WireSequenced> live = new ArrayList<>();
   private final List<Map.Entry<Session, String>> liveAnswers = new ArrayList<>();
   private boolean flushQueued;
+  // The last revision queued for the subscribers: a batch at or below it is not sent again, however
+  // the catch-ups after conflicts and other relays' notices overlap.
+  private long liveHead;
   private long lastSentNanos = System.nanoTime() - LIVE_INTERVAL_CAP_NANOS;
 
   /** {@code lastLeft} runs when the last subscriber has left. */
@@ -70,9 +73,21 @@ final class LiveFanout {
     return List.copyOf(subscribers);
   }
 
-  void subscribe(Session s) {
+  /** The last revision queued for the subscribers (meaningful while there are any). */
+  long liveHead() {
+    return liveHead;
+  }
+
+  /**
+   * Subscribes {@code s}, which has the history up to {@code head}; the first subscriber sets the
+   * revision live batches start after.
+   */
+  void subscribe(Session s, long head) {
     if (s.isClosing()) {
       return;
+    }
+    if (subscribers.isEmpty()) {
+      liveHead = head;
     }
     if (subscribers.add(s)) {
       count = subscribers.size();
@@ -110,8 +125,18 @@ final class LiveFanout {
     add(entry);
   }
 
-  /** A committed batch (another writer's, or one already answered) to send. */
+  /**
+   * A committed batch (another writer's, or one already answered) to send, unless it was queued
+   * already.
+   */
   void add(WireSequenced entry) {
+    if (entry.lastRevision() <= liveHead) {
+      if (!liveAnswers.isEmpty() && !flushQueued) {
+        schedule();
+      }
+      return;
+    }
+    liveHead = entry.lastRevision();
     live.add(entry);
     if (!flushQueued) {
       schedule();
@@ -177,6 +202,8 @@ final class LiveFanout {
   void flush() {
     flushQueued = false;
     if (live.isEmpty()) {
+      liveAnswers.forEach(a -> a.getKey().answered(a.getValue()));
+      liveAnswers.clear();
       return;
     }
     lastSentNanos = System.nanoTime();

@@ -31,6 +31,11 @@ final class UserSessions {
     }
   }
 
+  /** True when {@code user} has a connection past hello. */
+  boolean has(String user) {
+    return byUser.containsKey(user);
+  }
+
   /** Sends {@code m} to every connection of {@code user} past hello except {@code except}. */
   void send(String user, ServerMessage m, Session except) {
     Set<Session> sessions = byUser.get(user);

@@ -234,6 +234,11 @@ class OtherWritersTest {
     }
 
     @Override
+    public void changed(String doc) {
+      published.add(doc + " changed");
+    }
+
+    @Override
     public void listen(Listener l) {
       listener.set(l);
     }

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Relays on one PostgreSQL database tell each other "document D now has head H" through {@code
  * NOTIFY} on the channel {@value #CHANNEL}, used only as a wake-up: the batches are read from the
- * database. A payload is {@code "HEAD SENDER DOC"}, a few dozen bytes (PostgreSQL allows under
- * 8,000); the sender id lets each relay skip its own notices.
+ * database. A payload is {@code "HEAD SENDER DOC"}, {@code "changed SENDER DOC"} when a document's
+ * row or roles changed, or {@code "shared SENDER DOC USER"} when a user's role changed; a few dozen
+ * bytes (PostgreSQL allows under 8,000; a document id is at most a few hundred). The sender id lets
+ * each relay skip its own notices.
  *
  * <p>Publishing never blocks: notices wait in a queue, and a thread sends what has gathered in one
  * statement. Listening takes a connection of its own (not the pool's), held while the relay runs. A
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * notice): so every {@code pollEvery} the listener also reads the documents whose head moved in the
  * last {@code pollEvery} plus {@value #POLL_MARGIN_SECONDS} s (by the database's clock, {@code
  * documents.moved_at}) and announces each head it had not heard of. After its connection breaks it
- * connects again, and polls at once.
+ * connects again, and polls at once; and since "changed" notices have no poll, it then tells the
+ * listener that any document may have changed.
  */
 final class PgDocumentFeed implements DocumentFeed {
   private static final Logger log = LoggerFactory.getLogger(PgDocumentFeed.class);
@@ -60,6 +63,7 @@ final class PgDocumentFeed implements DocumentFeed {
   private volatile @Nullable Listener listener;
   private volatile boolean closed;
   private volatile @Nullable Connection listening; // null while disconnected
+  private int connects; // listening connections made so far (listener thread)
 
   /**
    * Starts publishing and listening.
@@ -90,6 +94,24 @@ final class PgDocumentFeed implements DocumentFeed {
     known.merge(doc, head, Math::max);
     outbox.add(head + " " + sender + " " + doc);
   }
+
+  @Override
+  public void changed(String doc) {
+    if (!closed) {
+      outbox.add(CHANGED + " " + sender + " " + doc);
+    }
+  }
+
+  private static final String CHANGED = "changed";
+
+  @Override
+  public void shared(String doc, String user) {
+    if (!closed) {
+      outbox.add(SHARED + " " + sender + " " + doc + " " + user);
+    }
+  }
+
+  private static final String SHARED = "shared";
 
   @Override
   public void listen(Listener listener) {
@@ -144,6 +166,9 @@ final class PgDocumentFeed implements DocumentFeed {
         backoff = 100;
         poll(c); // what was missed while not listening
         reloadUsers();
+        if (connects++ > 0) {
+          changedMeanwhile(); // renames, deletions and shares have no poll: read them all again
+        }
         long nextPoll = System.nanoTime() + pollMillis * 1_000_000;
         long nextUsers = System.nanoTime() + USERS_REFRESH_SECONDS * 1_000_000_000L;
         while (!closed) {
@@ -184,6 +209,17 @@ final class PgDocumentFeed implements DocumentFeed {
         return; // closed
       }
       backoff = Math.min(RECONNECT_MAX_MILLIS, backoff * 2);
+    }
+  }
+
+  private void changedMeanwhile() {
+    Listener l = listener;
+    if (l != null) {
+      try {
+        l.changedAny();
+      } catch (RuntimeException e) {
+        log.error("The relay failed on reading its open documents again", e);
+      }
     }
   }
 
@@ -239,6 +275,29 @@ final class PgDocumentFeed implements DocumentFeed {
     if (parts[1].equals(sender)) {
       return; // our own
     }
+    if (parts[0].equals(SHARED)) {
+      String[] docAndUser = parts[2].split(" ", 2); // neither holds a space
+      Listener l = listener;
+      if (l != null && docAndUser.length == 2) {
+        try {
+          l.shared(docAndUser[0], docAndUser[1]);
+        } catch (RuntimeException e) {
+          log.error("The relay failed on a notice that {} was shared", docAndUser[0], e);
+        }
+      }
+      return;
+    }
+    if (parts[0].equals(CHANGED)) {
+      Listener l = listener;
+      if (l != null) {
+        try {
+          l.changed(parts[2]);
+        } catch (RuntimeException e) {
+          log.error("The relay failed on a notice that {} changed", parts[2], e);
+        }
+      }
+      return;
+    }
     try {
       announce(parts[2], Long.parseLong(parts[0]));
     } catch (NumberFormatException e) {
@@ -252,14 +311,15 @@ final class PgDocumentFeed implements DocumentFeed {
     if (before != null && before >= head) {
       return;
     }
-    known.merge(doc, head, Math::max);
     Listener l = listener;
-    if (l != null) {
-      try {
-        l.moved(doc, head);
-      } catch (RuntimeException e) {
-        log.error("The relay failed on a notice of {} at {}", doc, head, e);
-      }
+    if (l == null) {
+      return; // nobody listens yet: not marked as told, so the next poll announces it
+    }
+    known.merge(doc, head, Math::max);
+    try {
+      l.moved(doc, head);
+    } catch (RuntimeException e) {
+      log.error("The relay failed on a notice of {} at {}", doc, head, e);
     }
   }
 

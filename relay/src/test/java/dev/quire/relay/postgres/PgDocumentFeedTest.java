@@ -2,6 +2,7 @@ package dev.quire.relay.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.relay.store.DocumentFeed;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -76,6 +77,47 @@ class PgDocumentFeedTest {
         s.executeUpdate("UPDATE documents SET head = 7, moved_at = now() WHERE id = 'doc'");
       }
       assertThat(next(heard, 20_000)).isEqualTo("doc@7");
+    }
+  }
+
+  @Test
+  void aChangedNoticeReachesTheOtherRelay_andAfterItsListenerWasCutOffAnyDocumentMayHaveChanged()
+      throws Exception {
+    LinkedBlockingQueue<String> heardByB = new LinkedBlockingQueue<>();
+    try (PgDocumentFeed a = feed(new LinkedBlockingQueue<>(), Duration.ofHours(1));
+        PgDocumentFeed b =
+            new PgDocumentFeed(url, storage.database(), Duration.ofHours(1), () -> {})) {
+      b.listen(
+          new DocumentFeed.Listener() {
+            @Override
+            public void moved(String doc, long head) {}
+
+            @Override
+            public void changed(String doc) {
+              heardByB.add(doc + " changed");
+            }
+
+            @Override
+            public void changedAny() {
+              heardByB.add("any changed");
+            }
+          });
+      // Until b listens, a's notice may go unheard: announce until one arrives.
+      String first = null;
+      for (int i = 0; i < 100 && first == null; i++) {
+        a.changed("doc");
+        first = next(heardByB, 200);
+      }
+      assertThat(first).isEqualTo("doc changed");
+      heardByB.clear();
+      // Cut b's listening connection, as a network failure or a database restart would.
+      try (Connection c = storage.database().connection();
+          Statement s = c.createStatement()) {
+        s.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                + " WHERE application_name = 'quire-relay-feed' AND pid <> pg_backend_pid()");
+      }
+      assertThat(next(heardByB, 30_000)).isEqualTo("any changed");
     }
   }
 

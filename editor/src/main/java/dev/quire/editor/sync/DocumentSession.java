@@ -6,6 +6,7 @@ import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.OutboxChange;
 import dev.quire.ot.cursor.Selection;
 import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.ClientSync;
 import dev.quire.ot.sync.Delivery;
@@ -72,6 +73,10 @@ public final class DocumentSession {
   private final Executor owner;
   private final ChangeListener changes;
   private final LongSupplier clock;
+
+  /** Edits made further apart than this go in separate batches (see {@link #opsThatFit}). */
+  static final long BATCH_TIME_SPAN_MILLIS = 5 * 60_000L;
+
   private final String id;
   private final LocalLog log;
   private final GapBuffer text;
@@ -528,14 +533,23 @@ public final class DocumentSession {
     return sync.nextBatch();
   }
 
-  /** How many queued operations, up to the batch limit, fit in one message. */
+  /**
+   * How many queued operations, up to the batch limit, fit in one message and were made within
+   * {@link #BATCH_TIME_SPAN_MILLIS} of the first: a batch carries one time, its first edit's, so
+   * that edits made offline over hours keep their times in the history.
+   */
   private int opsThatFit() {
     List<TextOperation> queued = sync.state().queued();
     long budget = maxBytes - 1024L; // the envelope: type, document, client id, numbers
     long used = 0;
     int n = 0;
+    java.util.Iterator<Long> times = madeAt.iterator(); // nothing in flight: the queue's times
+    long first = madeAt.isEmpty() ? 0 : madeAt.peekFirst();
     for (TextOperation op : queued) {
       if (n == maxBatch) {
+        break;
+      }
+      if (times.hasNext() && times.next() - first > BATCH_TIME_SPAN_MILLIS && n > 0) {
         break;
       }
       used += utf8Length(dev.quire.ot.codec.OperationCodec.toJson(op)) + 1;
@@ -554,6 +568,15 @@ public final class DocumentSession {
       n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
     }
     return n;
+  }
+
+  /**
+   * The in-flight batch {@code b} as sent: with the time its first edit was made, which the outbox
+   * keeps with that edit, so that the batch sent again after a restart carries the same time.
+   */
+  WireBatch wire(Batch b) {
+    Long first = madeAt.peekFirst();
+    return WireBatch.of(b, first != null ? first : clock.getAsLong());
   }
 
   CompletableFuture<Void> batchFormed(Batch b) {

@@ -53,7 +53,7 @@ class ProfileCommandsTest {
     assertThat(Files.readString(exported, StandardCharsets.UTF_8)).isEqualTo(text);
 
     assertThat(run("history", "--profile", profile(), "notes")).isZero();
-    assertThat(out.toString()).matches("-\\t\\S+\\t\\(unsent\\)\\tc-\\S+\\t@0 \\+23 -0\\n");
+    assertThat(out.toString()).matches("-\\t\\S+\\t\\(unsent\\)\\tc-\\S+\\t@0 \\+23 -0\\t-\\n");
   }
 
   @Test

@@ -71,11 +71,12 @@ final class MessageReader {
 
   private static final Shape BATCH =
       Shape.of(
-          v -> new WireBatch(str(v[0]), (Long) v[1], (Long) v[2], list(v[3])),
+          v -> new WireBatch(str(v[0]), (Long) v[1], (Long) v[2], list(v[3]), (Long) v[4]),
           string("clientId"),
           longValue("batchSeq", 1),
           longValue("baseRevision", 0),
-          operations("operations"));
+          operations("operations"),
+          longValue("madeAt", 0));
 
   private static final Shape SEQUENCED =
       Shape.of(

@@ -28,11 +28,13 @@ import java.util.function.UnaryOperator;
  */
 public final class ProtocolCodec {
   /**
-   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 3:
-   * every request carries an {@code id} and every answer and error the id it answers. Version 2:
-   * {@code sequenced} carries several batches and includes the subscriber's own.
+   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 4:
+   * batches carry {@code madeAt}, the author's time; {@code welcome} names the relay; {@code
+   * members} lists who has a role on a document. Version 3: every request carries an {@code id} and
+   * every answer and error the id it answers. Version 2: {@code sequenced} carries several batches
+   * and includes the subscriber's own.
    */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -227,6 +229,7 @@ public final class ProtocolCodec {
     o.put("baseRevision", b.baseRevision());
     ArrayNode ops = o.putArray("operations");
     b.operations().forEach(op -> ops.addRawValue(new RawValue(op)));
+    o.put("madeAt", b.madeAt());
     return o;
   }
 

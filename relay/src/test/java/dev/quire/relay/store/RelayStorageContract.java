@@ -71,7 +71,8 @@ abstract class RelayStorageContract {
       canonical.add("[" + (first - 1 + i) + ",\"x\"]");
     }
     WireSequenced e =
-        new WireSequenced(first, author, 100 + seq, new WireBatch("c", seq, first - 1, ops));
+        new WireSequenced(
+            first, author, 100 + seq, new WireBatch("c", seq, first - 1, ops, 1_000L));
     byte[] digest = new byte[32];
     digest[0] = (byte) seq;
     digest[1] = (byte) size;

@@ -302,7 +302,8 @@ final class Dispatcher {
             user.get(),
             s.id(),
             ctx.config().opaque(),
-            ctx.config().limits()),
+            ctx.config().limits(),
+            ctx.store().identity()),
         () -> ctx.userSessions().add(s));
   }
 

@@ -275,6 +275,11 @@ class OtherWritersTest {
     }
 
     @Override
+    public String identity() {
+      return inner.identity();
+    }
+
+    @Override
     public BatchAppender startAppender(LongConsumer commitNanos) {
       return appender;
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,9 @@ public final class LocalStore implements AutoCloseable {
 
   private final ProfileDatabase db;
   private final String clientId;
+  // The identity of the relay whose history this profile holds (its welcome's relay), or null
+  // before the first welcome: read when the profile opens, changed by rememberRelayIdentity.
+  private volatile @Nullable String relayIdentity;
   private final ExecutorService executor;
   private final WriteQueue writes;
   private final Map<String, CompletableFuture<Void>> deadRowDeletions = new ConcurrentHashMap<>();
@@ -97,7 +101,9 @@ public final class LocalStore implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      return new LocalStore(db, clientId, executor, backupPolicy(db.connection()));
+      LocalStore store = new LocalStore(db, clientId, executor, backupPolicy(db.connection()));
+      store.relayIdentity = Queries.settings(db.connection()).get(RELAY_IDENTITY);
+      return store;
     } catch (SQLException | RuntimeException e) {
       db.close();
       throw new StoreOpenException(
@@ -154,6 +160,25 @@ public final class LocalStore implements AutoCloseable {
   /** This profile's client id, chosen when the profile was created. */
   public String clientId() {
     return clientId;
+  }
+
+  // ---- the relay's identity ----
+
+  private static final String RELAY_IDENTITY = "relay.identity";
+
+  /**
+   * The identity of the relay this profile syncs with (protocol 4's {@code welcome.relay}), or null
+   * when it has not been welcomed by one yet.
+   */
+  public @Nullable String relayIdentity() {
+    return relayIdentity;
+  }
+
+  /** Remembers {@code id} as the identity of the relay this profile syncs with, for good. */
+  public CompletableFuture<Void> rememberRelayIdentity(String id) {
+    Objects.requireNonNull(id, "id == null");
+    relayIdentity = id;
+    return writes.submit((c, skip) -> Queries.putSetting(c, RELAY_IDENTITY, id));
   }
 
   // ---- settings ----

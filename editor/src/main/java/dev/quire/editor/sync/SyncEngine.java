@@ -661,6 +661,14 @@ public final class SyncEngine implements AutoCloseable {
   }
 
   private void welcome(ServerMessage.Welcome w) {
+    String known = store.relayIdentity();
+    if (known != null && !known.equals(w.relay())) {
+      otherRelay(w.relay(), known);
+      return;
+    }
+    if (known == null) {
+      store.rememberRelayIdentity(w.relay());
+    }
     welcomed = true;
     offlineReason = null;
     passedOver = rotation.connected();
@@ -692,6 +700,26 @@ public final class SyncEngine implements AutoCloseable {
     // added only when syncing all of them.
     list();
     fireStatus();
+  }
+
+  /**
+   * The relay that answered is not the one this profile's history comes from (a wiped relay, or an
+   * address of another relay): nothing is exchanged with it, and the next address is tried.
+   */
+  private void otherRelay(String answered, String known) {
+    URI at = rotation.current();
+    String why =
+        "the relay at "
+            + at
+            + " is relay "
+            + answered
+            + ", not relay "
+            + known
+            + " whose history this profile holds; they do not share a history, so nothing is"
+            + " synced with it. Remove that address from the relay list, or use another profile"
+            + " for that relay";
+    report(null, why);
+    conn.close(why);
   }
 
   // ---- deleting on the relay ----

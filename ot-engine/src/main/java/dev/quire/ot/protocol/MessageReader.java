@@ -174,12 +174,18 @@ final class MessageReader {
               Shape.of(
                   v ->
                       new ServerMessage.Welcome(
-                          (Integer) v[0], str(v[1]), str(v[2]), (Boolean) v[3], (Limits) v[4]),
+                          (Integer) v[0],
+                          str(v[1]),
+                          str(v[2]),
+                          (Boolean) v[3],
+                          (Limits) v[4],
+                          str(v[5])),
                   intValue("protocol", 0),
                   string("user"),
                   string("session"),
                   string("mode", MessageReader::opaqueMode),
-                  object("limits", LIMITS))),
+                  object("limits", LIMITS),
+                  string("relay"))),
           Map.entry(
               "error",
               Shape.of(

@@ -161,6 +161,7 @@ public final class ProtocolCodec {
       o.put("protocol", w.protocol()).put("user", w.user()).put("session", w.session());
       o.put("mode", w.opaque() ? "opaque" : "readable");
       o.set("limits", limitsTree(w.limits()));
+      o.put("relay", w.relay());
     } else if (m instanceof ServerMessage.Error e) {
       o.put("code", e.code().wireName()).put("message", e.message()).put("retry", e.retry());
       putIfNotNull(o, "doc", e.doc());

@@ -50,7 +50,8 @@ class ProtocolCodecTest {
     WireSequenced seq = new WireSequenced(5, "alice", 1_700_000_000_000L, BATCH);
     DocumentInfo info = new DocumentInfo("d", "T", 1, 7, 2, Role.EDITOR);
     return Stream.of(
-        new ServerMessage.Welcome(1, "alice", "s1", false, new Limits(1000, 10, 100, 50, 100)),
+        new ServerMessage.Welcome(
+            1, "alice", "s1", false, new Limits(1000, 10, 100, 50, 100), "fake-relay"),
         ServerMessage.Error.of(ErrorCode.BASE_AHEAD, "too far", "d", "submit"),
         ServerMessage.Error.of(ErrorCode.MALFORMED, "bad", null, null),
         new ServerMessage.Created(info),
@@ -327,6 +328,12 @@ class ProtocolCodecTest {
             "{\"type\":\"welcome\",\"protocol\":1,\"user\":\"a\",\"session\":\"s\","
                 + "\"mode\":\"opaque\",\"limits\":{}}",
             "welcome.limits.maxMessageBytes is missing"),
+        Arguments.of(
+            "{\"type\":\"welcome\",\"protocol\":4,\"user\":\"a\",\"session\":\"s\","
+                + "\"mode\":\"opaque\",\"limits\":"
+                + limits
+                + "}",
+            "welcome.relay is missing"),
         Arguments.of(
             "{\"type\":\"error\",\"code\":\"OOPS\",\"message\":\"m\",\"retry\":false}",
             "not a known code"),

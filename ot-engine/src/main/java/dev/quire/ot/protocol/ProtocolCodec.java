@@ -69,6 +69,8 @@ public final class ProtocolCodec {
       o.put("doc", r.doc()).put("title", r.title());
     } else if (m instanceof ClientMessage.Share s) {
       o.put("doc", s.doc()).put("user", s.user()).put("role", roleName(s.role()));
+    } else if (m instanceof ClientMessage.Members mb) {
+      o.put("doc", mb.doc());
     } else if (m instanceof ClientMessage.Open op) {
       o.put("doc", op.doc()).put("fromRevision", op.fromRevision());
       o.put("snapshot", op.snapshot());
@@ -182,6 +184,11 @@ public final class ProtocolCodec {
       o.put("doc", d.doc());
     } else if (m instanceof ServerMessage.Shared s) {
       o.put("doc", s.doc()).put("user", s.user()).put("role", roleName(s.role()));
+    } else if (m instanceof ServerMessage.Members mb) {
+      o.put("doc", mb.doc());
+      ArrayNode members = o.putArray("members");
+      mb.members()
+          .forEach(x -> members.addObject().put("user", x.user()).put("role", x.role().wireName()));
     } else if (m instanceof ServerMessage.Snapshot s) {
       o.put("doc", s.doc()).put("revision", s.revision()).put("text", s.text());
     } else if (m instanceof ServerMessage.History h) {

@@ -151,6 +151,21 @@ public sealed interface ServerMessage {
     }
   }
 
+  /**
+   * Answer to {@code members}: everyone with a role on the document, the owner first, then by name.
+   */
+  record Members(String doc, List<Member> members) implements ServerMessage {
+    public Members {
+      Ids.requireDocumentId(doc);
+      members = List.copyOf(members);
+    }
+
+    @Override
+    public String type() {
+      return "members";
+    }
+  }
+
   /** The document's text at {@code revision}, sent before the history that follows it. */
   record Snapshot(String doc, long revision, String text) implements ServerMessage {
     public Snapshot {

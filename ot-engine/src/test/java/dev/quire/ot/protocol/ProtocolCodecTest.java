@@ -42,6 +42,7 @@ class ProtocolCodecTest {
         new ClientMessage.Share("d", "bob", null),
         new ClientMessage.Open("d", 17, false),
         new ClientMessage.Unsubscribe("d"),
+        new ClientMessage.Members("d"),
         new ClientMessage.Submit("d", BATCH),
         new ClientMessage.Presence("d", 4, new Selection(1, 3), "Alice", "#a0b1c2"));
   }
@@ -60,6 +61,9 @@ class ProtocolCodecTest {
         new ServerMessage.Documents(List.of(info, info)),
         new ServerMessage.Documents(List.of(info), false),
         new ServerMessage.Renamed("d", "T2"),
+        new ServerMessage.Members(
+            "d", List.of(new Member("alice", Role.OWNER), new Member("bob", Role.VIEWER))),
+        new ServerMessage.Members("d", List.of()),
         new ServerMessage.Deleted("d"),
         new ServerMessage.Shared("d", "bob", Role.EDITOR),
         new ServerMessage.Shared("d", "bob", null),
@@ -334,6 +338,12 @@ class ProtocolCodecTest {
                 + limits
                 + "}",
             "welcome.relay is missing"),
+        Arguments.of(
+            "{\"type\":\"members\",\"doc\":\"d\",\"members\":[{\"user\":\"bob\",\"role\":\"none\"}]}",
+            "members.members[0].role"),
+        Arguments.of(
+            "{\"type\":\"members\",\"doc\":\"d\",\"members\":[{\"role\":\"owner\"}]}",
+            "members.members[0].user is missing"),
         Arguments.of(
             "{\"type\":\"error\",\"code\":\"OOPS\",\"message\":\"m\",\"retry\":false}",
             "not a known code"),

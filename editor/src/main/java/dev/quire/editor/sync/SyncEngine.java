@@ -7,6 +7,7 @@ import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.protocol.Limits;
+import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.Role;
@@ -350,6 +351,44 @@ public final class SyncEngine implements AutoCloseable {
     }
     sharing.put(key, answer);
     request(conn, message, m -> shareAnswered(key, m));
+    return answer;
+  }
+
+  /**
+   * Who has a role on a document the relay has, the owner first (protocol 4's {@code members}).
+   * Completes on the owner thread, or exceptionally with the reason (not connected, refused).
+   */
+  public CompletableFuture<List<Member>> members(String doc) {
+    CompletableFuture<List<Member>> answer = new CompletableFuture<>();
+    DocumentLink link = links.get(doc);
+    if (!welcomed) {
+      answer.completeExceptionally(
+          new IllegalArgumentException("not connected to the relay: the list needs it"));
+      return answer;
+    }
+    if (link == null || !link.session().document().onRelay()) {
+      answer.completeExceptionally(
+          new IllegalArgumentException("the relay does not have this document yet"));
+      return answer;
+    }
+    boolean sent =
+        request(
+            conn,
+            new ClientMessage.Members(doc),
+            m -> {
+              if (m instanceof ServerMessage.Members ms) {
+                answer.complete(ms.members());
+              } else {
+                answer.completeExceptionally(
+                    new IllegalArgumentException(
+                        m instanceof ServerMessage.Error e
+                            ? "the relay did not list who has access: " + e.message()
+                            : "the relay answered " + m.type()));
+              }
+            });
+    if (!sent) {
+      answer.completeExceptionally(new IllegalArgumentException("the connection closed"));
+    }
     return answer;
   }
 

@@ -3,6 +3,7 @@ package dev.quire.editor.store;
 import dev.quire.ot.codec.SyncCodec;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.Ids;
+import dev.quire.ot.protocol.Role;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.ClientState;
 import dev.quire.ot.text.GapBuffer;
@@ -179,6 +180,32 @@ public final class LocalStore implements AutoCloseable {
     Objects.requireNonNull(id, "id == null");
     relayIdentity = id;
     return writes.submit((c, skip) -> Queries.putSetting(c, RELAY_IDENTITY, id));
+  }
+
+  // ---- the user's role on each document ----
+
+  /** The user's role on {@code doc} as the relay last said, or empty when not known. */
+  public CompletableFuture<java.util.Optional<Role>> relayRole(String doc) {
+    return read(
+        c -> {
+          try (java.sql.PreparedStatement s =
+              c.prepareStatement("SELECT relay_role FROM documents WHERE id = ?")) {
+            s.setString(1, doc);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+              return java.util.Optional.ofNullable(
+                  rs.next() && rs.getString(1) != null ? Role.fromWire(rs.getString(1)) : null);
+            }
+          }
+        });
+  }
+
+  /** Keeps the user's role on {@code doc}, as the relay said it. */
+  public CompletableFuture<Void> setRelayRole(String doc, Role role) {
+    Objects.requireNonNull(role, "role == null");
+    return writes.submit(
+        (c, skip) ->
+            Queries.update(
+                c, "UPDATE documents SET relay_role = ? WHERE id = ?", role.wireName(), doc));
   }
 
   // ---- settings ----

@@ -6,6 +6,7 @@ import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.OutboxChange;
 import dev.quire.ot.cursor.Selection;
 import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.ClientSync;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One open document: its local text, its sync state machine ({@link ClientSync}) and log, its
@@ -73,6 +75,42 @@ public final class DocumentSession {
   private final Executor owner;
   private final ChangeListener changes;
   private final LongSupplier clock;
+
+  /** Why a viewer's edit is refused, in words for the user. */
+  public static final String READ_ONLY =
+      "You can only read this document: its owner gave you the viewer role. Ask them for the"
+          + " editor role to change it.";
+
+  /** A local edit refused because the user may only read the document; nothing changed. */
+  public static final class ReadOnlyException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    ReadOnlyException(String message) {
+      super(message);
+    }
+  }
+
+  private @Nullable Role role; // as the relay last said; null when not known
+
+  /** The user's role on the document as the relay last said it, or null when not known. */
+  public @Nullable Role role() {
+    return role;
+  }
+
+  /** True when the user may only read the document (a viewer): local edits are refused. */
+  public boolean readOnly() {
+    return role == Role.VIEWER;
+  }
+
+  /** The relay said the user's role on the document; tells the listeners when it changed. */
+  void setRole(Role role) {
+    if (role != this.role) {
+      this.role = role;
+      for (DocumentListener l : listeners) {
+        l.roleChanged(role);
+      }
+    }
+  }
 
   /** Edits made further apart than this go in separate batches (see {@link #opsThatFit}). */
   static final long BATCH_TIME_SPAN_MILLIS = 5 * 60_000L;
@@ -146,7 +184,15 @@ public final class DocumentSession {
       ChangeListener changes) {
     return store
         .load(id)
-        .thenApplyAsync(d -> new DocumentSession(store, owner, clock, d, maxBatch, changes), owner);
+        .thenCombine(store.relayRole(id), java.util.Map::entry)
+        .thenApplyAsync(
+            d -> {
+              DocumentSession s =
+                  new DocumentSession(store, owner, clock, d.getKey(), maxBatch, changes);
+              s.role = d.getValue().orElse(null);
+              return s;
+            },
+            owner);
   }
 
   public String id() {
@@ -203,6 +249,9 @@ public final class DocumentSession {
    */
   public void edit(TextOperation op) {
     requireNotDeleted();
+    if (readOnly()) {
+      throw new ReadOnlyException(READ_ONLY);
+    }
     if (storeError != null) {
       throw new IllegalStateException("edits cannot be saved: " + storeError);
     }

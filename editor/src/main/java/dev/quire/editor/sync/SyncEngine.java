@@ -916,7 +916,9 @@ public final class SyncEngine implements AutoCloseable {
    */
   private CompletableFuture<?> fromRelay(DocumentInfo d) {
     DocumentLink linked = links.get(d.doc());
+    store.setRelayRole(d.doc(), d.role());
     if (linked != null) {
+      linked.session().setRole(d.role());
       LocalDocument local = linked.session().document();
       if (local.titleSynced() && !local.title().equals(d.title())) {
         titleFromRelay(linked.session(), d.title()); // renamed elsewhere while we were away
@@ -928,6 +930,7 @@ public final class SyncEngine implements AutoCloseable {
     }
     return store
         .createDocument(d.doc(), d.title(), d.createdMillis(), true, List.of())
+        .thenCompose(created -> store.setRelayRole(d.doc(), d.role()).thenApply(v -> created))
         .thenCombine(store.document(d.doc()), Map::entry)
         .thenComposeAsync(
             createdAndFound -> {

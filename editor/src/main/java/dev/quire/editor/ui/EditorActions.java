@@ -143,6 +143,12 @@ final class EditorActions {
 
   // ---- Edit ----
 
+  /** False when the open document may only be read (the user is a viewer). */
+  boolean canEdit() {
+    DocumentSession s = window.session();
+    return s == null || !s.readOnly();
+  }
+
   void undo() {
     window.textArea().undoLastAction();
   }

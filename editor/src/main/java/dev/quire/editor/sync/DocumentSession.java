@@ -499,7 +499,11 @@ public final class DocumentSession {
   Delivery acknowledge(long batchSeq, long firstRevision, String author, long timestamp) {
     rebase();
     int before = sync.unacknowledgedCount();
-    Delivery d = sync.acknowledge(batchSeq, firstRevision, author, timestamp);
+    // An ack carries no madeAt: the batch was sent with its first edit's time.
+    Long first = madeAt.peekFirst();
+    Delivery d =
+        sync.acknowledge(
+            batchSeq, firstRevision, author, timestamp, first != null ? first : timestamp);
     taken(d, before, author);
     return d;
   }

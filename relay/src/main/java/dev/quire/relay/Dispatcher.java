@@ -386,7 +386,8 @@ final class Dispatcher {
             user.get(),
             s.id(),
             ctx.config().opaque(),
-            ctx.config().limits()),
+            ctx.config().limits(),
+            ctx.store().identity()),
         () -> ctx.userSessions().add(s));
   }
 
@@ -408,6 +409,8 @@ final class Dispatcher {
       onDocument(d.doc(), s, about, (a, x) -> a.admin().delete(x, id));
     } else if (m instanceof ClientMessage.Share sh) {
       onDocument(sh.doc(), s, about, (a, x) -> a.admin().share(x, id, sh));
+    } else if (m instanceof ClientMessage.Members mb) {
+      onDocument(mb.doc(), s, about, (a, x) -> a.admin().members(x, id));
     } else if (m instanceof ClientMessage.Open o) {
       onDocument(o.doc(), s, about, (a, x) -> a.open(x, id, o));
     } else if (m instanceof ClientMessage.Unsubscribe u) {

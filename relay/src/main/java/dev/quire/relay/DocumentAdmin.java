@@ -74,6 +74,12 @@ final class DocumentAdmin {
     actor.forgetRoles();
   }
 
+  /** Answers {@code members}: anyone with a role may see who else has one. */
+  void members(Session s, String rid) {
+    actor.requireRole(s, Role.VIEWER);
+    s.answer(rid, new ServerMessage.Members(id, ctx.store().documents().members(id)));
+  }
+
   void share(Session s, String rid, ClientMessage.Share m) {
     actor.requireRole(s, Role.OWNER);
     if (ctx.config().openMode()) {

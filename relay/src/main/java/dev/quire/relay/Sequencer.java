@@ -95,11 +95,24 @@ final class Sequencer {
    * stored.
    */
   WireSequenced assign(ClientKey client, WireBatch wb, byte[] digest, long nowMillis) {
-    WireSequenced entry = new WireSequenced(head + 1, client.author(), nowMillis, wb);
+    WireSequenced entry =
+        new WireSequenced(
+            head + 1, client.author(), nowMillis, wb.withMadeAt(madeAt(wb, nowMillis)));
     head = entry.lastRevision();
     latest.put(
         client,
         new StoredBatch(wb.batchSeq(), entry.firstRevision(), wb.size(), nowMillis, digest));
     return entry;
+  }
+
+  /** The most an author's clock may be ahead of the relay's before its time is not believed. */
+  static final long MAX_MADE_AHEAD_MILLIS = 24L * 60 * 60 * 1000;
+
+  /**
+   * The author's time as stored: as sent, unless it is more than a day after the relay's clock (the
+   * author's clock is wrong), when the relay's time stands instead.
+   */
+  static long madeAt(WireBatch wb, long nowMillis) {
+    return wb.madeAt() > nowMillis + MAX_MADE_AHEAD_MILLIS ? nowMillis : wb.madeAt();
   }
 }

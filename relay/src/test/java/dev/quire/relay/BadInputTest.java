@@ -64,7 +64,7 @@ class BadInputTest {
         + seq
         + ",\"baseRevision\":"
         + base
-        + ",\"operations\":"
+        + ",\"madeAt\":5,\"operations\":"
         + ops
         + "}";
   }

@@ -168,7 +168,7 @@ class ConvergenceTest {
 
     private void sendNext() {
       Optional<Batch> next = sync.nextBatch();
-      next.ifPresent(b -> socket.send(new ClientMessage.Submit(doc, WireBatch.of(b))));
+      next.ifPresent(b -> socket.send(new ClientMessage.Submit(doc, WireBatch.of(b, 1_000L))));
     }
 
     /** Handles what arrives within {@code millis}, then whatever else is already there. */

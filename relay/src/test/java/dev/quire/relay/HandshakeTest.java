@@ -47,6 +47,8 @@ class HandshakeTest {
     ServerMessage.Welcome w = c.expect(ServerMessage.Welcome.class);
     assertThat(w.user()).isEqualTo("alice");
     assertThat(w.protocol()).isEqualTo(ProtocolCodec.VERSION);
+    assertThat(w.relay()).isEqualTo(relay.store().identity()); // the storage's, for every client
+    assertThat(java.util.UUID.fromString(w.relay()).toString()).isEqualTo(w.relay());
     assertThat(w.session()).isNotBlank();
     assertThat(w.opaque()).isFalse();
     assertThat(w.limits()).isEqualTo(RelayFixture.TEST_LIMITS);

@@ -29,7 +29,8 @@ class OpaqueModeTest {
         clientId,
         seq,
         base,
-        java.util.Arrays.stream(ciphertexts).map(c -> "\"" + c + "\"").toList());
+        java.util.Arrays.stream(ciphertexts).map(c -> "\"" + c + "\"").toList(),
+        1_000L);
   }
 
   @Test

@@ -98,7 +98,7 @@ class OtherWritersTest {
   @Test
   void conflict_catchesUpSendsWhatItMissed_andPlacesTheBatchAfterIt() throws Exception {
     TextOperation bobs = insertAt(1, "b");
-    WireBatch bobsBatch = WireBatch.of(new Batch("cb", 1, 1, List.of(bobs)));
+    WireBatch bobsBatch = WireBatch.of(new Batch("cb", 1, 1, List.of(bobs)), 1_000L);
     appender.beforeNext.set(() -> storeElsewhere("bob", bobsBatch, bobs));
 
     alice.send(new ClientMessage.Submit("doc", RelayFixture.append("ca", 2, 1, 1, "c")));
@@ -142,7 +142,7 @@ class OtherWritersTest {
   @Test
   void aNoticeFromAnotherProcess_sendsItsBatchesLive_andTheSequencerTakesThemIn() throws Exception {
     TextOperation bobs = insertAt(1, "b");
-    storeElsewhere("bob", WireBatch.of(new Batch("cb", 1, 1, List.of(bobs))), bobs);
+    storeElsewhere("bob", WireBatch.of(new Batch("cb", 1, 1, List.of(bobs)), 1_000L), bobs);
 
     feed.listener.get().moved("doc", 2);
 
@@ -277,6 +277,11 @@ class OtherWritersTest {
     @Override
     public ClientIdStore clientIds() {
       return inner.clientIds();
+    }
+
+    @Override
+    public String identity() {
+      return inner.identity();
     }
 
     @Override

@@ -42,7 +42,7 @@ final class RelayFixture {
         length == 0
             ? TextOperation.builder().insert(text).build()
             : TextOperation.builder().retain(length).insert(text).build();
-    return WireBatch.of(new Batch(clientId, seq, base, List.of(op)));
+    return WireBatch.of(new Batch(clientId, seq, base, List.of(op)), 1_000L);
   }
 
   /** Creates {@code doc} as the client's user and waits for the answer. */

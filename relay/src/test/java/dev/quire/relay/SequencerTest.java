@@ -17,7 +17,8 @@ class SequencerTest {
   private static final ClientKey BOB = new ClientKey("bob", "cb");
 
   private static WireBatch batch(String clientId, long seq, long base, int operations) {
-    return new WireBatch(clientId, seq, base, java.util.Collections.nCopies(operations, "[\"x\"]"));
+    return new WireBatch(
+        clientId, seq, base, java.util.Collections.nCopies(operations, "[\"x\"]"), 1_000L);
   }
 
   @Test

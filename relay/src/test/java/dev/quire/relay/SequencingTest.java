@@ -100,7 +100,8 @@ class SequencingTest {
                 0,
                 List.of(
                     TextOperation.builder().insert("héllo 😀").build(),
-                    TextOperation.builder().retain(7).insert("!").build())));
+                    TextOperation.builder().retain(7).insert("!").build())),
+            1_000L);
     alice.send(new ClientMessage.Submit("doc", batch));
     ServerMessage.Ack ack = alice.expectAck();
     assertThat(ack.batchSeq()).isEqualTo(1);
@@ -224,7 +225,8 @@ class SequencingTest {
                     List.of(
                         TextOperation.builder().insert("a").build(),
                         TextOperation.builder().retain(1).insert("b").build(),
-                        TextOperation.builder().retain(2).insert("c").build())))));
+                        TextOperation.builder().retain(2).insert("c").build())),
+                1_000L)));
     alice.expectAck();
     List<WireSequenced> tail = RelayFixture.openAll(bob, "doc", 2);
     assertThat(tail).hasSize(1);
@@ -339,8 +341,8 @@ class SequencingTest {
         new ClientMessage.Submit(
             "doc",
             WireBatch.of(
-                new Batch(
-                    "ca", 2, 1, List.of(TextOperation.builder().delete(1).retain(2).build())))));
+                new Batch("ca", 2, 1, List.of(TextOperation.builder().delete(1).retain(2).build())),
+                1_000L)));
     alice.expectAck();
     bob.send(new ClientMessage.Submit("doc", append("cb", 1, 1, 3, "!")));
     assertThat(bob.expectAck().firstRevision()).isEqualTo(3);

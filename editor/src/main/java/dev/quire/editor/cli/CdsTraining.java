@@ -48,7 +48,8 @@ public final class CdsTraining {
                   "u",
                   "s",
                   false,
-                  new Limits(1 << 20, 1000, 2000, 500, 1000))));
+                  new Limits(1 << 20, 1000, 2000, 500, 1000),
+                  "fake-relay")));
       int port;
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         port = s.getLocalPort();

@@ -18,9 +18,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Prints the history of DOC, one revision a line.",
-      "Tab-separated: REV, TIME (UTC, ISO-8601), AUTHOR, CLIENT, CHANGE (such as '@12 +3 -1': at"
-          + " code point 12, 3 inserted, 1 deleted). Unsent local edits follow with REV '-' and"
-          + " AUTHOR '(unsent)'."
+      "Tab-separated: REV, TIME (when it was made, by its author's clock; UTC, ISO-8601), AUTHOR,"
+          + " CLIENT, CHANGE (such as '@12 +3 -1': at code point 12, 3 inserted, 1 deleted),"
+          + " SYNCED (when the relay took it; UTC, ISO-8601). Unsent local edits follow with REV"
+          + " '-', AUTHOR '(unsent)' and SYNCED '-'."
     })
 final class HistoryCommand extends ProfileCommand {
   private static final int PAGE = 10_000;
@@ -39,13 +40,15 @@ final class HistoryCommand extends ProfileCommand {
         out.println(
             rev.revision()
                 + "\t"
-                + Instant.ofEpochMilli(rev.timestampMillis())
+                + Instant.ofEpochMilli(rev.madeAtMillis())
                 + "\t"
                 + rev.author()
                 + "\t"
                 + rev.clientId()
                 + "\t"
-                + change(rev.operation()));
+                + change(rev.operation())
+                + "\t"
+                + Instant.ofEpochMilli(rev.timestampMillis()));
       }
     }
     var loaded = await(store.load(doc));
@@ -58,7 +61,8 @@ final class HistoryCommand extends ProfileCommand {
               + "\t(unsent)\t"
               + store.clientId()
               + "\t"
-              + change(pending.get(i)));
+              + change(pending.get(i))
+              + "\t-");
     }
     return ExitCodes.OK;
   }

@@ -71,7 +71,15 @@ final class ImportCommand extends ProfileCommand {
     boolean created =
         await(store.createDocument(docId, docTitle, System.currentTimeMillis(), false, ops));
     if (!created) {
-      throw new CliException(ExitCodes.USAGE, "a document " + docId + " exists already");
+      boolean viewer =
+          await(store.relayRole(docId)).orElse(null) == dev.quire.ot.protocol.Role.VIEWER;
+      throw new CliException(
+          ExitCodes.USAGE,
+          "a document "
+              + docId
+              + " exists already"
+              + (viewer ? ", and you can only read it (the relay made you a viewer)" : "")
+              + "; nothing was imported");
     }
     return docId;
   }

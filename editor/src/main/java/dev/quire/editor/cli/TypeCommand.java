@@ -83,6 +83,7 @@ final class TypeCommand extends ProfileCommand {
               false,
               ImportCommand.ops(trace.startContent())));
     }
+    requireWritable(store);
     if (!await(store.localText(doc)).equals(trace.startContent())) {
       throw new CliException(
           ExitCodes.USAGE, doc + " does not hold the trace's start text; type into a new document");
@@ -155,6 +156,18 @@ final class TypeCommand extends ProfileCommand {
       throw new CliException(ExitCodes.USAGE, "--rate must not be negative");
     }
     return trace;
+  }
+
+  /** Refuses, before anything is typed or queued, a document the user may only read. */
+  private void requireWritable(LocalStore store) {
+    if (await(store.relayRole(doc)).orElse(null) == dev.quire.ot.protocol.Role.VIEWER) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "you can only read "
+              + doc
+              + ": its owner gave you the viewer role on the relay; nothing was typed. Ask them"
+              + " for the editor role");
+    }
   }
 
   private DocumentSession open(LocalStore store, OwnerThread owner, SyncEngine engine) {

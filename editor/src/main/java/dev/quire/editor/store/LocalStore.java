@@ -3,6 +3,7 @@ package dev.quire.editor.store;
 import dev.quire.ot.codec.SyncCodec;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.Ids;
+import dev.quire.ot.protocol.Role;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.ClientState;
 import dev.quire.ot.text.GapBuffer;
@@ -22,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,9 @@ public final class LocalStore implements AutoCloseable {
 
   private final ProfileDatabase db;
   private final String clientId;
+  // The identity of the relay whose history this profile holds (its welcome's relay), or null
+  // before the first welcome: read when the profile opens, changed by rememberRelayIdentity.
+  private volatile @Nullable String relayIdentity;
   private final ExecutorService executor;
   private final WriteQueue writes;
   private final Map<String, CompletableFuture<Void>> deadRowDeletions = new ConcurrentHashMap<>();
@@ -97,7 +102,9 @@ public final class LocalStore implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      return new LocalStore(db, clientId, executor, backupPolicy(db.connection()));
+      LocalStore store = new LocalStore(db, clientId, executor, backupPolicy(db.connection()));
+      store.relayIdentity = Queries.settings(db.connection()).get(RELAY_IDENTITY);
+      return store;
     } catch (SQLException | RuntimeException e) {
       db.close();
       throw new StoreOpenException(
@@ -154,6 +161,51 @@ public final class LocalStore implements AutoCloseable {
   /** This profile's client id, chosen when the profile was created. */
   public String clientId() {
     return clientId;
+  }
+
+  // ---- the relay's identity ----
+
+  private static final String RELAY_IDENTITY = "relay.identity";
+
+  /**
+   * The identity of the relay this profile syncs with (protocol 4's {@code welcome.relay}), or null
+   * when it has not been welcomed by one yet.
+   */
+  public @Nullable String relayIdentity() {
+    return relayIdentity;
+  }
+
+  /** Remembers {@code id} as the identity of the relay this profile syncs with, for good. */
+  public CompletableFuture<Void> rememberRelayIdentity(String id) {
+    Objects.requireNonNull(id, "id == null");
+    relayIdentity = id;
+    return writes.submit((c, skip) -> Queries.putSetting(c, RELAY_IDENTITY, id));
+  }
+
+  // ---- the user's role on each document ----
+
+  /** The user's role on {@code doc} as the relay last said, or empty when not known. */
+  public CompletableFuture<java.util.Optional<Role>> relayRole(String doc) {
+    return read(
+        c -> {
+          try (java.sql.PreparedStatement s =
+              c.prepareStatement("SELECT relay_role FROM documents WHERE id = ?")) {
+            s.setString(1, doc);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+              return java.util.Optional.ofNullable(
+                  rs.next() && rs.getString(1) != null ? Role.fromWire(rs.getString(1)) : null);
+            }
+          }
+        });
+  }
+
+  /** Keeps the user's role on {@code doc}, as the relay said it. */
+  public CompletableFuture<Void> setRelayRole(String doc, Role role) {
+    Objects.requireNonNull(role, "role == null");
+    return writes.submit(
+        (c, skip) ->
+            Queries.update(
+                c, "UPDATE documents SET relay_role = ? WHERE id = ?", role.wireName(), doc));
   }
 
   // ---- settings ----

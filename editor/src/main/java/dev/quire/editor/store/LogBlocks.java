@@ -37,6 +37,7 @@ final class LogBlocks {
       String clientId,
       long batchSeq,
       long createdAt,
+      long madeAt,
       String operations,
       String originals) {}
 
@@ -47,8 +48,8 @@ final class LogBlocks {
     try (PreparedStatement s =
         c.prepareStatement(
             "INSERT INTO log_blocks (doc_id, first_revision, op_count, base_revision,"
-                + " batch_first, author, client_id, batch_seq, created_at, operations, originals)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " batch_first, author, client_id, batch_seq, created_at, operations, originals,"
+                + " made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       int i = 0;
       while (i < revisions.size()) {
         Revision head = revisions.get(i);
@@ -88,6 +89,7 @@ final class LogBlocks {
         } else {
           s.setNull(11, Types.VARCHAR);
         }
+        s.setLong(12, head.madeAtMillis());
         s.addBatch();
       }
       s.executeBatch();
@@ -101,6 +103,7 @@ final class LogBlocks {
         && r.baseRevision() == head.baseRevision()
         && r.batchSeq() == head.batchSeq()
         && r.timestampMillis() == head.timestampMillis()
+        && r.madeAtMillis() == head.madeAtMillis()
         && r.author().equals(head.author())
         && r.clientId().equals(head.clientId());
   }
@@ -130,6 +133,7 @@ final class LogBlocks {
                 b.clientId(),
                 b.batchSeq(),
                 b.createdAt(),
+                b.madeAt(),
                 op,
                 original.isEmpty() ? op : OperationCodec.fromJson(original)));
       }
@@ -171,7 +175,7 @@ final class LogBlocks {
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT first_revision, op_count, base_revision, batch_first, author, client_id,"
-                + " batch_seq, created_at, operations, "
+                + " batch_seq, created_at, COALESCE(made_at, created_at), operations, "
                 + (withOriginals ? "originals" : "NULL")
                 + " FROM log_blocks WHERE doc_id = ? AND first_revision > ?"
                 + " AND first_revision <= ? ORDER BY first_revision")) {
@@ -190,8 +194,9 @@ final class LogBlocks {
                   rs.getString(6),
                   rs.getLong(7),
                   rs.getLong(8),
-                  rs.getString(9),
-                  rs.getString(10));
+                  rs.getLong(9),
+                  rs.getString(10),
+                  rs.getString(11));
           if (b.first() + b.count() > from) {
             out.add(b);
           }

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param clientId the client that made it
  * @param batchSeq that client's batch sequence number
  * @param timestampMillis when the relay sequenced it
+ * @param madeAtMillis when its batch's first edit was made, by its author's clock
  * @param operation the canonical operation: the same on every replica
  * @param original the operation as its author sent it
  */
@@ -23,6 +24,7 @@ public record Revision(
     String clientId,
     long batchSeq,
     long timestampMillis,
+    long madeAtMillis,
     TextOperation operation,
     TextOperation original) {
 
@@ -41,6 +43,30 @@ public record Revision(
               + baseRevision
               + " do not fit together");
     }
+  }
+
+  /** A revision whose author's time is not known: taken as made when it was sequenced. */
+  public Revision(
+      long revision,
+      long baseRevision,
+      long batchFirst,
+      String author,
+      String clientId,
+      long batchSeq,
+      long timestampMillis,
+      TextOperation operation,
+      TextOperation original) {
+    this(
+        revision,
+        baseRevision,
+        batchFirst,
+        author,
+        clientId,
+        batchSeq,
+        timestampMillis,
+        timestampMillis,
+        operation,
+        original);
   }
 
   /** The document's length in code points after this revision. */

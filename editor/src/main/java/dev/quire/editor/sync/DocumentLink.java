@@ -441,8 +441,9 @@ final class DocumentLink {
       return;
     }
     Batch batch = next.get();
+    WireBatch wire = session.wire(batch);
     if (batch.batchSeq() <= durableSeq) {
-      send(new ClientMessage.Submit(id(), WireBatch.of(batch)));
+      send(new ClientMessage.Submit(id(), wire));
       return;
     }
     awaitingDurable = true;
@@ -458,7 +459,7 @@ final class DocumentLink {
               }
               durableSeq = Math.max(durableSeq, batch.batchSeq());
               if (conn == sentOn && phase == Phase.LIVE) {
-                send(new ClientMessage.Submit(id(), WireBatch.of(batch)));
+                send(new ClientMessage.Submit(id(), wire));
               }
               pump(); // after a reconnect meanwhile, this resends it
             },

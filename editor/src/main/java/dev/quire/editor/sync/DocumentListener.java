@@ -28,6 +28,9 @@ public interface DocumentListener {
   /** Collaborators' carets or selections changed (positions in the current local text). */
   default void presenceChanged(Map<String, RemotePresence> bySession) {}
 
+  /** The relay said the user's role on the document, and it differs from what was known. */
+  default void roleChanged(dev.quire.ot.protocol.Role role) {}
+
   /** Something went wrong that the user should see; sync may have stopped for the document. */
   default void problem(String message) {}
 }

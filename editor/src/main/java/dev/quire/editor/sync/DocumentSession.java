@@ -6,6 +6,8 @@ import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.OutboxChange;
 import dev.quire.ot.cursor.Selection;
 import dev.quire.ot.operation.TextOperation;
+import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.ClientSync;
 import dev.quire.ot.sync.Delivery;
@@ -21,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One open document: its local text, its sync state machine ({@link ClientSync}) and log, its
@@ -72,6 +75,46 @@ public final class DocumentSession {
   private final Executor owner;
   private final ChangeListener changes;
   private final LongSupplier clock;
+
+  /** Why a viewer's edit is refused, in words for the user. */
+  public static final String READ_ONLY =
+      "You can only read this document: its owner gave you the viewer role. Ask them for the"
+          + " editor role to change it.";
+
+  /** A local edit refused because the user may only read the document; nothing changed. */
+  public static final class ReadOnlyException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    ReadOnlyException(String message) {
+      super(message);
+    }
+  }
+
+  private @Nullable Role role; // as the relay last said; null when not known
+
+  /** The user's role on the document as the relay last said it, or null when not known. */
+  public @Nullable Role role() {
+    return role;
+  }
+
+  /** True when the user may only read the document (a viewer): local edits are refused. */
+  public boolean readOnly() {
+    return role == Role.VIEWER;
+  }
+
+  /** The relay said the user's role on the document; tells the listeners when it changed. */
+  void setRole(Role role) {
+    if (role != this.role) {
+      this.role = role;
+      for (DocumentListener l : listeners) {
+        l.roleChanged(role);
+      }
+    }
+  }
+
+  /** Edits made further apart than this go in separate batches (see {@link #opsThatFit}). */
+  static final long BATCH_TIME_SPAN_MILLIS = 5 * 60_000L;
+
   private final String id;
   private final LocalLog log;
   private final GapBuffer text;
@@ -141,7 +184,15 @@ public final class DocumentSession {
       ChangeListener changes) {
     return store
         .load(id)
-        .thenApplyAsync(d -> new DocumentSession(store, owner, clock, d, maxBatch, changes), owner);
+        .thenCombine(store.relayRole(id), java.util.Map::entry)
+        .thenApplyAsync(
+            d -> {
+              DocumentSession s =
+                  new DocumentSession(store, owner, clock, d.getKey(), maxBatch, changes);
+              s.role = d.getValue().orElse(null);
+              return s;
+            },
+            owner);
   }
 
   public String id() {
@@ -198,6 +249,9 @@ public final class DocumentSession {
    */
   public void edit(TextOperation op) {
     requireNotDeleted();
+    if (readOnly()) {
+      throw new ReadOnlyException(READ_ONLY);
+    }
     if (storeError != null) {
       throw new IllegalStateException("edits cannot be saved: " + storeError);
     }
@@ -445,7 +499,11 @@ public final class DocumentSession {
   Delivery acknowledge(long batchSeq, long firstRevision, String author, long timestamp) {
     rebase();
     int before = sync.unacknowledgedCount();
-    Delivery d = sync.acknowledge(batchSeq, firstRevision, author, timestamp);
+    // An ack carries no madeAt: the batch was sent with its first edit's time.
+    Long first = madeAt.peekFirst();
+    Delivery d =
+        sync.acknowledge(
+            batchSeq, firstRevision, author, timestamp, first != null ? first : timestamp);
     taken(d, before, author);
     return d;
   }
@@ -528,14 +586,23 @@ public final class DocumentSession {
     return sync.nextBatch();
   }
 
-  /** How many queued operations, up to the batch limit, fit in one message. */
+  /**
+   * How many queued operations, up to the batch limit, fit in one message and were made within
+   * {@link #BATCH_TIME_SPAN_MILLIS} of the first: a batch carries one time, its first edit's, so
+   * that edits made offline over hours keep their times in the history.
+   */
   private int opsThatFit() {
     List<TextOperation> queued = sync.state().queued();
     long budget = maxBytes - 1024L; // the envelope: type, document, client id, numbers
     long used = 0;
     int n = 0;
+    java.util.Iterator<Long> times = madeAt.iterator(); // nothing in flight: the queue's times
+    long first = madeAt.isEmpty() ? 0 : madeAt.peekFirst();
     for (TextOperation op : queued) {
       if (n == maxBatch) {
+        break;
+      }
+      if (times.hasNext() && times.next() - first > BATCH_TIME_SPAN_MILLIS && n > 0) {
         break;
       }
       used += utf8Length(dev.quire.ot.codec.OperationCodec.toJson(op)) + 1;
@@ -554,6 +621,15 @@ public final class DocumentSession {
       n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
     }
     return n;
+  }
+
+  /**
+   * The in-flight batch {@code b} as sent: with the time its first edit was made, which the outbox
+   * keeps with that edit, so that the batch sent again after a restart carries the same time.
+   */
+  WireBatch wire(Batch b) {
+    Long first = madeAt.peekFirst();
+    return WireBatch.of(b, first != null ? first : clock.getAsLong());
   }
 
   CompletableFuture<Void> batchFormed(Batch b) {

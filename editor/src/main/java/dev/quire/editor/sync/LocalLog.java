@@ -91,6 +91,7 @@ final class LocalLog implements CanonicalLog {
               batch.clientId(),
               batch.batchSeq(),
               sequenced.timestampMillis(),
+              sequenced.madeAtMillis(),
               op,
               batch.operations().get(i)));
       if (r % LocalStore.CHECKPOINT_INTERVAL == 0) {

@@ -7,6 +7,7 @@ import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.protocol.Limits;
+import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.Role;
@@ -353,6 +354,44 @@ public final class SyncEngine implements AutoCloseable {
     return answer;
   }
 
+  /**
+   * Who has a role on a document the relay has, the owner first (protocol 4's {@code members}).
+   * Completes on the owner thread, or exceptionally with the reason (not connected, refused).
+   */
+  public CompletableFuture<List<Member>> members(String doc) {
+    CompletableFuture<List<Member>> answer = new CompletableFuture<>();
+    DocumentLink link = links.get(doc);
+    if (!welcomed) {
+      answer.completeExceptionally(
+          new IllegalArgumentException("not connected to the relay: the list needs it"));
+      return answer;
+    }
+    if (link == null || !link.session().document().onRelay()) {
+      answer.completeExceptionally(
+          new IllegalArgumentException("the relay does not have this document yet"));
+      return answer;
+    }
+    boolean sent =
+        request(
+            conn,
+            new ClientMessage.Members(doc),
+            m -> {
+              if (m instanceof ServerMessage.Members ms) {
+                answer.complete(ms.members());
+              } else {
+                answer.completeExceptionally(
+                    new IllegalArgumentException(
+                        m instanceof ServerMessage.Error e
+                            ? "the relay did not list who has access: " + e.message()
+                            : "the relay answered " + m.type()));
+              }
+            });
+    if (!sent) {
+      answer.completeExceptionally(new IllegalArgumentException("the connection closed"));
+    }
+    return answer;
+  }
+
   /** The relay's answer to our share request for {@code key} (document and user). */
   private void shareAnswered(String key, ServerMessage m) {
     CompletableFuture<Void> f = sharing.remove(key);
@@ -661,6 +700,14 @@ public final class SyncEngine implements AutoCloseable {
   }
 
   private void welcome(ServerMessage.Welcome w) {
+    String known = store.relayIdentity();
+    if (known != null && !known.equals(w.relay())) {
+      otherRelay(w.relay(), known);
+      return;
+    }
+    if (known == null) {
+      store.rememberRelayIdentity(w.relay());
+    }
     welcomed = true;
     offlineReason = null;
     passedOver = rotation.connected();
@@ -692,6 +739,26 @@ public final class SyncEngine implements AutoCloseable {
     // added only when syncing all of them.
     list();
     fireStatus();
+  }
+
+  /**
+   * The relay that answered is not the one this profile's history comes from (a wiped relay, or an
+   * address of another relay): nothing is exchanged with it, and the next address is tried.
+   */
+  private void otherRelay(String answered, String known) {
+    URI at = rotation.current();
+    String why =
+        "the relay at "
+            + at
+            + " is relay "
+            + answered
+            + ", not relay "
+            + known
+            + " whose history this profile holds; they do not share a history, so nothing is"
+            + " synced with it. Remove that address from the relay list, or use another profile"
+            + " for that relay";
+    report(null, why);
+    conn.close(why);
   }
 
   // ---- deleting on the relay ----
@@ -849,7 +916,9 @@ public final class SyncEngine implements AutoCloseable {
    */
   private CompletableFuture<?> fromRelay(DocumentInfo d) {
     DocumentLink linked = links.get(d.doc());
+    store.setRelayRole(d.doc(), d.role());
     if (linked != null) {
+      linked.session().setRole(d.role());
       LocalDocument local = linked.session().document();
       if (local.titleSynced() && !local.title().equals(d.title())) {
         titleFromRelay(linked.session(), d.title()); // renamed elsewhere while we were away
@@ -861,6 +930,7 @@ public final class SyncEngine implements AutoCloseable {
     }
     return store
         .createDocument(d.doc(), d.title(), d.createdMillis(), true, List.of())
+        .thenCompose(created -> store.setRelayRole(d.doc(), d.role()).thenApply(v -> created))
         .thenCombine(store.document(d.doc()), Map::entry)
         .thenComposeAsync(
             createdAndFound -> {

@@ -2,6 +2,10 @@ package dev.quire.editor.ui;
 
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.sync.DocumentSession;
+import dev.quire.editor.sync.SyncEngine;
+import dev.quire.ot.protocol.Member;
+import dev.quire.ot.protocol.Role;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -79,7 +83,27 @@ final class EditorActions {
       return;
     }
     String doc = s.id();
-    ShareDialog.ask(window, s.document().title())
+    SyncEngine engine = window.engine();
+    ShareDialog.Access access =
+        engine == null
+            ? null
+            : new ShareDialog.Access() {
+              @Override
+              public CompletableFuture<List<Member>> members() {
+                return engine.members(doc);
+              }
+
+              @Override
+              public CompletableFuture<Void> share(String user, Role role) {
+                return window.share(doc, user, role);
+              }
+
+              @Override
+              public String me() {
+                return engine.user();
+              }
+            };
+    ShareDialog.ask(window, s.document().title(), access)
         .ifPresent(
             a ->
                 Completions.whenDone(
@@ -118,6 +142,12 @@ final class EditorActions {
   }
 
   // ---- Edit ----
+
+  /** False when the open document may only be read (the user is a viewer). */
+  boolean canEdit() {
+    DocumentSession s = window.session();
+    return s == null || !s.readOnly();
+  }
 
   void undo() {
     window.textArea().undoLastAction();

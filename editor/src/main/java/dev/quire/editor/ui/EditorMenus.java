@@ -129,7 +129,10 @@ final class EditorMenus {
     file.add(item("New document…", key(KeyEvent.VK_N), actions::newDocument));
     file.add(item("Import a file…", key(KeyEvent.VK_O), actions::importFile));
     file.add(item("Export to a file…", key(KeyEvent.VK_E), actions::exportDocument));
-    file.add(item("Rename…", KeyStroke.getKeyStroke(KeyEvent.VK_F2, 0), actions::renameDocument));
+    JMenuItem rename =
+        item("Rename…", KeyStroke.getKeyStroke(KeyEvent.VK_F2, 0), actions::renameDocument);
+    file.add(rename);
+    enableWhenEditable(file, rename);
     file.add(item("Share…", null, actions::shareDocument));
     file.add(item("Delete…", null, actions::deleteDocument));
     file.addSeparator();
@@ -139,13 +142,40 @@ final class EditorMenus {
 
   private JMenu editMenu() {
     JMenu edit = new JMenu("Edit");
-    edit.add(item("Undo", key(KeyEvent.VK_Z), actions::undo));
-    edit.add(item("Redo", key(KeyEvent.VK_Y), actions::redo));
+    JMenuItem undo = item("Undo", key(KeyEvent.VK_Z), actions::undo);
+    JMenuItem redo = item("Redo", key(KeyEvent.VK_Y), actions::redo);
+    JMenuItem replace = item("Replace", key(KeyEvent.VK_H), actions::replace);
+    edit.add(undo);
+    edit.add(redo);
     edit.addSeparator();
     edit.add(item("Find", key(KeyEvent.VK_F), actions::find));
-    edit.add(item("Replace", key(KeyEvent.VK_H), actions::replace));
+    edit.add(replace);
     edit.add(item("Go to line…", key(KeyEvent.VK_G), actions::goToLine));
+    enableWhenEditable(edit, undo, redo, replace);
     return edit;
+  }
+
+  /**
+   * Items that change the document are enabled only while it may be changed (not for a viewer),
+   * checked each time {@code menu} opens.
+   */
+  private void enableWhenEditable(JMenu menu, JMenuItem... items) {
+    menu.addMenuListener(
+        new javax.swing.event.MenuListener() {
+          @Override
+          public void menuSelected(javax.swing.event.MenuEvent e) {
+            boolean editable = actions.canEdit();
+            for (JMenuItem i : items) {
+              i.setEnabled(editable);
+            }
+          }
+
+          @Override
+          public void menuDeselected(javax.swing.event.MenuEvent e) {}
+
+          @Override
+          public void menuCanceled(javax.swing.event.MenuEvent e) {}
+        });
   }
 
   private JMenu viewMenu(boolean dark) {

@@ -90,8 +90,15 @@ public final class SessionBinding {
               applyOther(op, false); // an edit made elsewhere, e.g. a restored revision
             }
           }
+
+          @Override
+          public void roleChanged(dev.quire.ot.protocol.Role role) {
+            area.setEditable(!session.readOnly());
+          }
         };
     session.addListener(sessionListener);
+    area.setEditable(!session.readOnly());
+    area.addKeyListener(readOnlyKeys);
     caretListener = e -> announceSelection();
     area.addCaretListener(caretListener);
     announceSelection(); // others see where we are from the start, not from the first move
@@ -101,10 +108,25 @@ public final class SessionBinding {
     return session;
   }
 
+  // A viewer's text area is not editable, so typing reaches no filter: say why nothing happens.
+  private final java.awt.event.KeyListener readOnlyKeys =
+      new java.awt.event.KeyAdapter() {
+        @Override
+        public void keyTyped(java.awt.event.KeyEvent e) {
+          char c = e.getKeyChar();
+          boolean text = c != java.awt.event.KeyEvent.CHAR_UNDEFINED && !e.isControlDown();
+          if (text && session.readOnly()) {
+            problems.accept(DocumentSession.READ_ONLY);
+          }
+        }
+      };
+
   /** Stops listening; the text area keeps its text. */
   public void dispose() {
     session.removeListener(sessionListener);
     area.removeCaretListener(caretListener);
+    area.removeKeyListener(readOnlyKeys);
+    area.setEditable(true);
     doc.setDocumentFilter(null);
   }
 

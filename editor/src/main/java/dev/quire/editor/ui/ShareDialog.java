@@ -1,6 +1,7 @@
 package dev.quire.editor.ui;
 
 import dev.quire.ot.protocol.Ids;
+import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.Role;
 import java.awt.BorderLayout;
 import java.awt.Color;
@@ -10,8 +11,10 @@ import java.awt.Window;
 import java.awt.event.KeyEvent;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.swing.BorderFactory;
 import javax.swing.JButton;
 import javax.swing.JComboBox;
@@ -21,15 +24,29 @@ import javax.swing.JLabel;
 import javax.swing.JPanel;
 import javax.swing.JTextField;
 import javax.swing.KeyStroke;
+import org.jspecify.annotations.Nullable;
 
 /**
- * File › Share…: the relay user to share the open document with, and their role. The name field has
- * the focus from the start; a name the relay could never accept is explained in the dialog, in
- * words, and the dialog stays open to fix it. Event thread only.
+ * File › Share…: who has access to the open document now ({@link MemberList}: the owner may change
+ * a role or take it away there), and the relay user to share it with, and their role. The name
+ * field has the focus from the start; a name the relay could never accept is explained in the
+ * dialog, in words, and the dialog stays open to fix it. Event thread only.
  */
 final class ShareDialog extends JDialog {
   /** What the user chose; a null role takes the user's access away. */
   record Answer(String user, Role role) {}
+
+  /** The document's access on the relay; futures may complete on any thread. */
+  interface Access {
+    /** Who has a role on the document, the owner first. */
+    CompletableFuture<List<Member>> members();
+
+    /** Gives {@code user} {@code role} (null: takes their role away). */
+    CompletableFuture<Void> share(String user, Role role);
+
+    /** This window's relay user, or null when not connected. */
+    @Nullable String me();
+  }
 
   private final JTextField user = new JTextField(18);
   private final JComboBox<String> role =
@@ -37,7 +54,7 @@ final class ShareDialog extends JDialog {
   private final JLabel problem = new JLabel(" ");
   private Answer answer;
 
-  private ShareDialog(Window owner, String title) {
+  private ShareDialog(Window owner, String title, @Nullable Access access) {
     super(owner, "Share", ModalityType.APPLICATION_MODAL);
     user.setName("share.user");
     problem.setName("share.problem");
@@ -57,6 +74,9 @@ final class ShareDialog extends JDialog {
     buttons.add(cancel);
     JPanel content = new JPanel(new BorderLayout(0, 12));
     content.setBorder(BorderFactory.createEmptyBorder(14, 16, 12, 16));
+    if (access != null) {
+      content.add(new MemberList(access, this::pack), BorderLayout.NORTH);
+    }
     content.add(form, BorderLayout.CENTER);
     content.add(buttons, BorderLayout.SOUTH);
     setContentPane(content);
@@ -77,9 +97,12 @@ final class ShareDialog extends JDialog {
     setLocationRelativeTo(owner);
   }
 
-  /** Asks whom to share the document titled {@code title} with; empty when cancelled. */
-  static Optional<Answer> ask(Window owner, String title) {
-    ShareDialog d = new ShareDialog(owner, title);
+  /**
+   * Asks whom to share the document titled {@code title} with, listing who has access through
+   * {@code access} (null: not connected, no list); empty when cancelled.
+   */
+  static Optional<Answer> ask(Window owner, String title, @Nullable Access access) {
+    ShareDialog d = new ShareDialog(owner, title, access);
     d.setVisible(true); // modal: returns once closed
     return Optional.ofNullable(d.answer);
   }

@@ -53,7 +53,7 @@ class ProfileCommandsTest {
     assertThat(Files.readString(exported, StandardCharsets.UTF_8)).isEqualTo(text);
 
     assertThat(run("history", "--profile", profile(), "notes")).isZero();
-    assertThat(out.toString()).matches("-\\t\\S+\\t\\(unsent\\)\\tc-\\S+\\t@0 \\+23 -0\\n");
+    assertThat(out.toString()).matches("-\\t\\S+\\t\\(unsent\\)\\tc-\\S+\\t@0 \\+23 -0\\t-\\n");
   }
 
   @Test
@@ -94,6 +94,29 @@ class ProfileCommandsTest {
     assertThat(run("type", "--profile", profile(), "blog", trace.toString()))
         .isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("start text");
+  }
+
+  @Test
+  void typeAndImport_intoADocumentTheUserMayOnlyRead_areRefused_nothingQueued() throws Exception {
+    try (dev.quire.editor.store.LocalStore store =
+        dev.quire.editor.store.LocalStore.open(dir.resolve("profile"))) {
+      store.createDocument("blog", "Blog", 1, true, java.util.List.of()).get();
+      store.setRelayRole("blog", dev.quire.ot.protocol.Role.VIEWER).get();
+    }
+    Path trace = Traces.path("seph-blog1.json.gz");
+    assertThat(run("type", "--profile", profile(), "blog", trace.toString(), "--limit", "50"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("you can only read blog").contains("viewer");
+    assertThat(out.toString()).doesNotContain("typed");
+
+    Path in = dir.resolve("in.txt");
+    Files.writeString(in, "text", StandardCharsets.UTF_8);
+    assertThat(run("import", "--profile", profile(), in.toString(), "--id", "blog"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("you can only read it");
+
+    assertThat(run("docs", "--profile", profile())).isZero();
+    assertThat(out.toString()).startsWith("blog\tsynced\t0\t0\t"); // nothing unsent, no error
   }
 
   @Test

@@ -42,7 +42,12 @@ class AnnouncedDocumentsTest {
                 return List.of(
                     ProtocolCodec.encode(
                         new ServerMessage.Welcome(
-                            ProtocolCodec.VERSION, "bob", "s1", false, TestRelay.LIMITS)));
+                            ProtocolCodec.VERSION,
+                            "bob",
+                            "s1",
+                            false,
+                            TestRelay.LIMITS,
+                            "fake-relay")));
               }
               if (m instanceof ClientMessage.ListDocuments) {
                 return List.of(FakeRelay.encode(new ServerMessage.Documents(List.of())));

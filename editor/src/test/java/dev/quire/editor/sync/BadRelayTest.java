@@ -38,7 +38,8 @@ class BadRelayTest {
 
   private static String welcome() {
     return ProtocolCodec.encode(
-        new ServerMessage.Welcome(ProtocolCodec.VERSION, "alice", "s1", false, TestRelay.LIMITS));
+        new ServerMessage.Welcome(
+            ProtocolCodec.VERSION, "alice", "s1", false, TestRelay.LIMITS, "fake-relay"));
   }
 
   private static WireSequenced entry(long first, long base, String client, TextOperation op) {

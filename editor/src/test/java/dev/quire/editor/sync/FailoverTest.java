@@ -147,7 +147,8 @@ class FailoverTest {
                             "alice",
                             "s1",
                             false,
-                            TestRelay.LIMITS)));
+                            TestRelay.LIMITS,
+                            "fake-relay")));
               }
               if (m instanceof ClientMessage.Open) {
                 return List.of(

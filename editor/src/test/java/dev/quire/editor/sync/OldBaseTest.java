@@ -61,7 +61,8 @@ class OldBaseTest {
               if (m instanceof ClientMessage.Hello) {
                 return List.of(
                     ProtocolCodec.encode(
-                        new ServerMessage.Welcome(1, "alice", "s", false, TestRelay.LIMITS)));
+                        new ServerMessage.Welcome(
+                            1, "alice", "s", false, TestRelay.LIMITS, "fake-relay")));
               }
               if (m instanceof ClientMessage.Open) {
                 return List.of(

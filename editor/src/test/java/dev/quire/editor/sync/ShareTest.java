@@ -67,10 +67,13 @@ class ShareTest {
     TestClient.await("bob has notes", () -> bob.store.document("notes").join().isPresent());
     DocumentSession b = bob.open("notes");
     TestClient.await("bob caught up", () -> bob.text(b).equals("from alice"));
-    bob.edit(b, 0, 0, "nope ");
-    TestClient.await(
-        "bob told the edit was refused",
-        () -> bob.status(b).state() == SyncStatus.State.ERROR || !bob.problems.isEmpty());
+    TestClient.await("bob knows he is a viewer", () -> bob.onOwner(b::readOnly));
+    // refused at once, in words, before anything is queued: the document never goes into error
+    assertThatThrownBy(() -> bob.edit(b, 0, 0, "nope "))
+        .hasStackTraceContaining("You can only read this document");
+    assertThat(bob.text(b)).isEqualTo("from alice");
+    assertThat(bob.status(b).state()).isNotEqualTo(SyncStatus.State.ERROR);
+    assertThat(bob.store.document("notes").join().orElseThrow().pending()).isZero();
     assertThat(relay.relay().store().documents().find("notes").orElseThrow().head()).isEqualTo(1);
   }
 

@@ -86,7 +86,7 @@ public final class TestRelay implements AutoCloseable {
     relay = Relay.start(config(port));
   }
 
-  Relay relay() {
+  public Relay relay() {
     return relay;
   }
 

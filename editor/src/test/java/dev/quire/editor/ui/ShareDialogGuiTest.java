@@ -75,4 +75,83 @@ class ShareDialogGuiTest {
         "the share confirmed", () -> w.alice.statusBar().hintText().equals("Shared with bob"));
     assertThat(Banners.shown(w.alice)).isEmpty();
   }
+
+  private static <T extends java.awt.Component> T named(
+      java.awt.Container root, Class<T> type, String name) {
+    return Gui.onEdt(
+        () ->
+            Gui.find(root, type).stream()
+                .filter(c -> name.equals(c.getName()))
+                .findFirst()
+                .orElse(null));
+  }
+
+  private static String roleShown(JDialog d, String user) {
+    return Gui.onEdt(
+        () -> {
+          java.awt.Component c =
+              Gui.find(d.getContentPane(), java.awt.Component.class).stream()
+                  .filter(x -> ("share.role." + user).equals(x.getName()))
+                  .findFirst()
+                  .orElse(null);
+          if (c instanceof javax.swing.JComboBox<?> box) {
+            return (String) box.getSelectedItem();
+          }
+          return c instanceof javax.swing.JLabel l ? l.getText() : null;
+        });
+  }
+
+  @Test
+  void theDialogListsWhoHasAccess_andTheOwnerChangesAndRemovesARole() {
+    Gui.clickMenu(w.alice, "File", "Share…");
+    JDialog d = Gui.awaitDialog("Share");
+    try {
+      Gui.await("the list read", () -> "editor".equals(roleShown(d, "bob")));
+      assertThat(roleShown(d, "alice")).isEqualTo("owner");
+      java.util.List<String> names =
+          Gui.onEdt(
+              () ->
+                  Gui.find(d.getContentPane(), javax.swing.JLabel.class).stream()
+                      .map(javax.swing.JLabel::getName)
+                      .filter(n -> n != null && n.startsWith("share.member."))
+                      .toList());
+      assertThat(names).containsExactly("share.member.alice", "share.member.bob");
+
+      javax.swing.JComboBox<?> role =
+          named(d.getContentPane(), javax.swing.JComboBox.class, "share.role.bob");
+      Gui.run(() -> role.setSelectedItem("viewer"));
+      Gui.await(
+          "bob a viewer on the relay",
+          () ->
+              w.relay
+                  .relay()
+                  .store()
+                  .documents()
+                  .role("doc", "bob")
+                  .equals(java.util.Optional.of(dev.quire.ot.protocol.Role.VIEWER)));
+      Gui.await("the list read again", () -> "viewer".equals(roleShown(d, "bob")));
+
+      javax.swing.JButton remove =
+          named(d.getContentPane(), javax.swing.JButton.class, "share.remove.bob");
+      Gui.run(remove::doClick);
+      Gui.await("bob gone from the list", () -> roleShown(d, "bob") == null);
+      assertThat(w.relay.relay().store().documents().role("doc", "bob")).isEmpty();
+      assertThat(roleShown(d, "alice")).isEqualTo("owner");
+    } finally {
+      Gui.run(d::dispose);
+    }
+  }
+
+  @Test
+  void someoneNotTheOwner_seesTheListWithoutControls() {
+    Gui.clickMenu(w.bob, "File", "Share…");
+    JDialog d = Gui.awaitDialog("Share");
+    try {
+      Gui.await("the list read", () -> "editor".equals(roleShown(d, "bob")));
+      assertThat(named(d.getContentPane(), javax.swing.JButton.class, "share.remove.bob")).isNull();
+      assertThat(roleShown(d, "alice")).isEqualTo("owner");
+    } finally {
+      Gui.run(d::dispose);
+    }
+  }
 }

@@ -115,6 +115,18 @@ public sealed interface ClientMessage {
     }
   }
 
+  /** Asks who has a role on a document (anyone with a role may ask). */
+  record Members(String doc) implements ClientMessage {
+    public Members {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "members";
+    }
+  }
+
   /**
    * Subscribes to a document from {@code fromRevision}: history pages follow, the last with {@code
    * complete: true}, then live {@code sequenced} messages. {@code snapshot} allows the relay to

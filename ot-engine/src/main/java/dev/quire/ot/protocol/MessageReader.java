@@ -71,11 +71,12 @@ final class MessageReader {
 
   private static final Shape BATCH =
       Shape.of(
-          v -> new WireBatch(str(v[0]), (Long) v[1], (Long) v[2], list(v[3])),
+          v -> new WireBatch(str(v[0]), (Long) v[1], (Long) v[2], list(v[3]), (Long) v[4]),
           string("clientId"),
           longValue("batchSeq", 1),
           longValue("baseRevision", 0),
-          operations("operations"));
+          operations("operations"),
+          longValue("madeAt", 0));
 
   private static final Shape SEQUENCED =
       Shape.of(
@@ -114,56 +115,70 @@ final class MessageReader {
           longValue("lastChange", Long.MIN_VALUE),
           role("role", false));
 
+  private static final Shape MEMBER =
+      Shape.of(v -> new Member(str(v[0]), (Role) v[1]), string("user"), role("role", false));
+
   /** Client messages by type. */
   static final Map<String, Shape> CLIENT =
-      Map.of(
-          "hello",
-          Shape.of(
-              v -> new ClientMessage.Hello((Integer) v[0], str(v[1]), str(v[2])),
-              intValue("protocol", 0),
-              string("token"),
-              string("clientId")),
-          "create",
-          Shape.of(
-              v -> new ClientMessage.Create(str(v[0]), str(v[1])),
-              optionalString("doc"),
-              string("title")),
-          "list",
-          Shape.of(v -> new ClientMessage.ListDocuments(str(v[0])), optionalString("after")),
-          "rename",
-          Shape.of(
-              v -> new ClientMessage.Rename(str(v[0]), str(v[1])), string("doc"), string("title")),
-          "delete",
-          Shape.of(v -> new ClientMessage.Delete(str(v[0])), string("doc")),
-          "share",
-          Shape.of(
-              v -> new ClientMessage.Share(str(v[0]), str(v[1]), (Role) v[2]),
-              string("doc"),
-              string("user"),
-              role("role", true)),
-          "open",
-          Shape.of(
-              v -> new ClientMessage.Open(str(v[0]), (Long) v[1], (Boolean) v[2]),
-              string("doc"),
-              longValue("fromRevision", 0),
-              optionalBool("snapshot", false)),
-          "unsubscribe",
-          Shape.of(v -> new ClientMessage.Unsubscribe(str(v[0])), string("doc")),
-          "submit",
-          Shape.of(
-              v -> new ClientMessage.Submit(str(v[0]), (WireBatch) v[1]),
-              string("doc"),
-              object("batch", BATCH)),
-          "presence",
-          Shape.of(
-              v ->
-                  new ClientMessage.Presence(
-                      str(v[0]), (Long) v[1], (Selection) v[2], str(v[3]), str(v[4])),
-              string("doc"),
-              longValue("revision", 0),
-              object("selection", SELECTION),
-              string("name"),
-              string("colour")));
+      Map.ofEntries(
+          Map.entry(
+              "hello",
+              Shape.of(
+                  v -> new ClientMessage.Hello((Integer) v[0], str(v[1]), str(v[2])),
+                  intValue("protocol", 0),
+                  string("token"),
+                  string("clientId"))),
+          Map.entry(
+              "create",
+              Shape.of(
+                  v -> new ClientMessage.Create(str(v[0]), str(v[1])),
+                  optionalString("doc"),
+                  string("title"))),
+          Map.entry(
+              "list",
+              Shape.of(v -> new ClientMessage.ListDocuments(str(v[0])), optionalString("after"))),
+          Map.entry(
+              "rename",
+              Shape.of(
+                  v -> new ClientMessage.Rename(str(v[0]), str(v[1])),
+                  string("doc"),
+                  string("title"))),
+          Map.entry("delete", Shape.of(v -> new ClientMessage.Delete(str(v[0])), string("doc"))),
+          Map.entry(
+              "share",
+              Shape.of(
+                  v -> new ClientMessage.Share(str(v[0]), str(v[1]), (Role) v[2]),
+                  string("doc"),
+                  string("user"),
+                  role("role", true))),
+          Map.entry(
+              "open",
+              Shape.of(
+                  v -> new ClientMessage.Open(str(v[0]), (Long) v[1], (Boolean) v[2]),
+                  string("doc"),
+                  longValue("fromRevision", 0),
+                  optionalBool("snapshot", false))),
+          Map.entry(
+              "unsubscribe",
+              Shape.of(v -> new ClientMessage.Unsubscribe(str(v[0])), string("doc"))),
+          Map.entry(
+              "submit",
+              Shape.of(
+                  v -> new ClientMessage.Submit(str(v[0]), (WireBatch) v[1]),
+                  string("doc"),
+                  object("batch", BATCH))),
+          Map.entry(
+              "presence",
+              Shape.of(
+                  v ->
+                      new ClientMessage.Presence(
+                          str(v[0]), (Long) v[1], (Selection) v[2], str(v[3]), str(v[4])),
+                  string("doc"),
+                  longValue("revision", 0),
+                  object("selection", SELECTION),
+                  string("name"),
+                  string("colour"))),
+          Map.entry("members", Shape.of(v -> new ClientMessage.Members(str(v[0])), string("doc"))));
 
   /** Server messages by type. */
   static final Map<String, Shape> SERVER =
@@ -173,12 +188,18 @@ final class MessageReader {
               Shape.of(
                   v ->
                       new ServerMessage.Welcome(
-                          (Integer) v[0], str(v[1]), str(v[2]), (Boolean) v[3], (Limits) v[4]),
+                          (Integer) v[0],
+                          str(v[1]),
+                          str(v[2]),
+                          (Boolean) v[3],
+                          (Limits) v[4],
+                          str(v[5])),
                   intValue("protocol", 0),
                   string("user"),
                   string("session"),
                   string("mode", MessageReader::opaqueMode),
-                  object("limits", LIMITS))),
+                  object("limits", LIMITS),
+                  string("relay"))),
           Map.entry(
               "error",
               Shape.of(
@@ -223,6 +244,12 @@ final class MessageReader {
                   string("doc"),
                   string("user"),
                   role("role", true))),
+          Map.entry(
+              "members",
+              Shape.of(
+                  v -> new ServerMessage.Members(str(v[0]), list(v[1])),
+                  string("doc"),
+                  array("members", MEMBER))),
           Map.entry(
               "snapshot",
               Shape.of(

@@ -32,11 +32,13 @@ import java.util.function.UnaryOperator;
  */
 public final class ProtocolCodec {
   /**
-   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 3:
-   * every request carries an {@code id} and every answer and error the id it answers. Version 2:
-   * {@code sequenced} carries several batches and includes the subscriber's own.
+   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 4:
+   * batches carry {@code madeAt}, the author's time; {@code welcome} names the relay; {@code
+   * members} lists who has a role on a document. Version 3: every request carries an {@code id} and
+   * every answer and error the id it answers. Version 2: {@code sequenced} carries several batches
+   * and includes the subscriber's own.
    */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -71,6 +73,8 @@ public final class ProtocolCodec {
       o.put("doc", r.doc()).put("title", r.title());
     } else if (m instanceof ClientMessage.Share s) {
       o.put("doc", s.doc()).put("user", s.user()).put("role", roleName(s.role()));
+    } else if (m instanceof ClientMessage.Members mb) {
+      o.put("doc", mb.doc());
     } else if (m instanceof ClientMessage.Open op) {
       o.put("doc", op.doc()).put("fromRevision", op.fromRevision());
       o.put("snapshot", op.snapshot());
@@ -166,6 +170,7 @@ public final class ProtocolCodec {
       o.put("protocol", w.protocol()).put("user", w.user()).put("session", w.session());
       o.put("mode", w.opaque() ? "opaque" : "readable");
       o.set("limits", limitsTree(w.limits()));
+      o.put("relay", w.relay());
     } else if (m instanceof ServerMessage.Error e) {
       o.put("code", e.code().wireName()).put("message", e.message()).put("retry", e.retry());
       putIfNotNull(o, "doc", e.doc());
@@ -186,6 +191,11 @@ public final class ProtocolCodec {
       o.put("doc", d.doc());
     } else if (m instanceof ServerMessage.Shared s) {
       o.put("doc", s.doc()).put("user", s.user()).put("role", roleName(s.role()));
+    } else if (m instanceof ServerMessage.Members mb) {
+      o.put("doc", mb.doc());
+      ArrayNode members = o.putArray("members");
+      mb.members()
+          .forEach(x -> members.addObject().put("user", x.user()).put("role", x.role().wireName()));
     } else if (m instanceof ServerMessage.Snapshot s) {
       o.put("doc", s.doc()).put("revision", s.revision()).put("text", s.text());
     } else if (m instanceof ServerMessage.Ack a) {
@@ -225,6 +235,7 @@ public final class ProtocolCodec {
     o.put("baseRevision", b.baseRevision());
     ArrayNode ops = o.putArray("operations");
     b.operations().forEach(op -> ops.addRawValue(new RawValue(op)));
+    o.put("madeAt", b.madeAt());
     return o;
   }
 

@@ -10,13 +10,18 @@ public sealed interface ServerMessage {
   /** The wire {@code type}. */
   String type();
 
-  /** Answer to {@code hello}: who the user is, this connection's session id, the limits. */
-  record Welcome(int protocol, String user, String session, boolean opaque, Limits limits)
+  /**
+   * Answer to {@code hello}: who the user is, this connection's session id, the limits, and the
+   * relay's identity (the same for every relay sharing one storage, see {@code docs/protocol.md}).
+   */
+  record Welcome(
+      int protocol, String user, String session, boolean opaque, Limits limits, String relay)
       implements ServerMessage {
     public Welcome {
       Objects.requireNonNull(user, "user == null");
       Objects.requireNonNull(session, "session == null");
       Objects.requireNonNull(limits, "limits == null");
+      Ids.requireText("relay", relay, Ids.MAX_NAME);
     }
 
     @Override
@@ -143,6 +148,21 @@ public sealed interface ServerMessage {
     @Override
     public String type() {
       return "shared";
+    }
+  }
+
+  /**
+   * Answer to {@code members}: everyone with a role on the document, the owner first, then by name.
+   */
+  record Members(String doc, List<Member> members) implements ServerMessage {
+    public Members {
+      Ids.requireDocumentId(doc);
+      members = List.copyOf(members);
+    }
+
+    @Override
+    public String type() {
+      return "members";
     }
   }
 

@@ -16,9 +16,11 @@ import java.util.Objects;
  *
  * @param operations one JSON text per operation, each one whole JSON value (the codec guarantees
  *     this for decoded batches; whoever builds one by hand must too)
+ * @param madeAt when the batch's first edit was made, epoch milliseconds on the author's clock;
+ *     kept with the batch so that a batch sent again carries the same time
  */
 public record WireBatch(
-    String clientId, long batchSeq, long baseRevision, List<String> operations) {
+    String clientId, long batchSeq, long baseRevision, List<String> operations, long madeAt) {
 
   public WireBatch {
     Ids.requireText("clientId", clientId, Ids.MAX_NAME);
@@ -32,16 +34,26 @@ public record WireBatch(
     if (operations.isEmpty()) {
       throw new IllegalArgumentException("a batch needs at least one operation");
     }
+    if (madeAt < 0) {
+      throw new IllegalArgumentException("madeAt must not be negative, was " + madeAt);
+    }
   }
 
-  /** The wire form of a batch of operations. */
-  public static WireBatch of(Batch batch) {
+  /** The same batch, made at {@code madeAt}. */
+  public WireBatch withMadeAt(long madeAt) {
+    return madeAt == this.madeAt
+        ? this
+        : new WireBatch(clientId, batchSeq, baseRevision, operations, madeAt);
+  }
+
+  /** The wire form of a batch of operations whose first edit was made at {@code madeAt}. */
+  public static WireBatch of(Batch batch, long madeAt) {
     Objects.requireNonNull(batch, "batch == null");
     List<String> ops = new ArrayList<>(batch.size());
     for (TextOperation op : batch.operations()) {
       ops.add(OperationCodec.toJson(op));
     }
-    return new WireBatch(batch.clientId(), batch.batchSeq(), batch.baseRevision(), ops);
+    return new WireBatch(batch.clientId(), batch.batchSeq(), batch.baseRevision(), ops, madeAt);
   }
 
   public int size() {

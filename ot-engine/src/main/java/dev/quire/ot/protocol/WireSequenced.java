@@ -31,7 +31,7 @@ public record WireSequenced(
         sequenced.firstRevision(),
         sequenced.author(),
         sequenced.timestampMillis(),
-        WireBatch.of(sequenced.batch()));
+        WireBatch.of(sequenced.batch(), sequenced.madeAtMillis()));
   }
 
   public long lastRevision() {
@@ -47,7 +47,7 @@ public record WireSequenced(
    * every character were escaped. Pages are cut by it, so that none exceeds the message limit.
    */
   public long wireBytesBound() {
-    long n = 160 + 6L * (author.length() + batch.clientId().length());
+    long n = 190 + 6L * (author.length() + batch.clientId().length());
     for (String op : batch.operations()) {
       n += utf8Length(op) + 1;
     }
@@ -69,6 +69,7 @@ public record WireSequenced(
    * @throws MalformedMessageException when they are not operations that chain
    */
   public SequencedBatch toSequencedBatch() {
-    return new SequencedBatch(firstRevision, author, timestampMillis, batch.toBatch());
+    return new SequencedBatch(
+        firstRevision, author, timestampMillis, batch.madeAt(), batch.toBatch());
   }
 }

@@ -210,11 +210,17 @@ public final class ClientSync {
    * @throws IllegalStateException while a {@link #rebase} is pending
    */
   public Delivery acknowledge(long batchSeq, long firstRevision, String author, long timestamp) {
+    return acknowledge(batchSeq, firstRevision, author, timestamp, timestamp);
+  }
+
+  /** As {@link #acknowledge(long, long, String, long)}, the batch made at {@code madeAt}. */
+  public Delivery acknowledge(
+      long batchSeq, long firstRevision, String author, long timestamp, long madeAt) {
     requireRebased("acknowledge");
     if (inFlight == null || inFlight.batchSeq() != batchSeq) {
       return Delivery.DUPLICATE;
     }
-    return receive(new SequencedBatch(firstRevision, author, timestamp, inFlight));
+    return receive(new SequencedBatch(firstRevision, author, timestamp, madeAt, inFlight));
   }
 
   /**

@@ -4,9 +4,11 @@ import java.util.Objects;
 
 /**
  * A batch as the sequencer placed it: its operations hold revisions {@code firstRevision} to {@link
- * #lastRevision()}, submitted by the authenticated {@code author} at {@code timestampMillis}.
+ * #lastRevision()}, submitted by the authenticated {@code author} and sequenced at {@code
+ * timestampMillis}; its author made its first edit at {@code madeAtMillis} by their own clock.
  */
-public record SequencedBatch(long firstRevision, String author, long timestampMillis, Batch batch) {
+public record SequencedBatch(
+    long firstRevision, String author, long timestampMillis, long madeAtMillis, Batch batch) {
 
   public SequencedBatch {
     Objects.requireNonNull(author, "author == null");
@@ -21,6 +23,11 @@ public record SequencedBatch(long firstRevision, String author, long timestampMi
               + " must precede the batch's first revision "
               + firstRevision);
     }
+  }
+
+  /** A batch whose author's time is not known: taken as made when it was sequenced. */
+  public SequencedBatch(long firstRevision, String author, long timestampMillis, Batch batch) {
+    this(firstRevision, author, timestampMillis, timestampMillis, batch);
   }
 
   public long lastRevision() {

@@ -31,7 +31,8 @@ class MessageReaderProperties {
                 Arbitraries.of("c1", "client-é", "c\"q"),
                 Arbitraries.longs().between(1, 1L << 40),
                 Arbitraries.longs().between(0, 50),
-                op.list().ofMinSize(1).ofMaxSize(4))
+                op.list().ofMinSize(1).ofMaxSize(4),
+                Arbitraries.longs().between(0, Long.MAX_VALUE))
             .as(WireBatch::new);
     Arbitrary<List<WireBatch>> batches = batch.list().ofMinSize(1).ofMaxSize(4);
     Arbitrary<String> author = Arbitraries.of("alice", "bob", "zoë");
@@ -109,6 +110,7 @@ class MessageReaderProperties {
             "\"timestamp\":1,",
             "\"clientId\":\"c\",",
             "\"baseRevision\":0,",
+            "\"madeAt\":-1,",
             "\"operations\":[[1]],",
             "\"batches\":[],",
             "\"extra\":1,",

@@ -26,7 +26,8 @@ class ProtocolCodecTest {
               0,
               List.of(
                   TextOperation.builder().insert("h😀").build(),
-                  TextOperation.splice(2, 2, 0, "!"))));
+                  TextOperation.splice(2, 2, 0, "!"))),
+          1_000L);
 
   static Stream<ClientMessage> clientMessages() {
     return Stream.of(
@@ -41,6 +42,7 @@ class ProtocolCodecTest {
         new ClientMessage.Share("d", "bob", null),
         new ClientMessage.Open("d", 17, false),
         new ClientMessage.Unsubscribe("d"),
+        new ClientMessage.Members("d"),
         new ClientMessage.Submit("d", BATCH),
         new ClientMessage.Presence("d", 4, new Selection(1, 3), "Alice", "#a0b1c2"));
   }
@@ -49,7 +51,8 @@ class ProtocolCodecTest {
     WireSequenced seq = new WireSequenced(5, "alice", 1_700_000_000_000L, BATCH);
     DocumentInfo info = new DocumentInfo("d", "T", 1, 7, 2, Role.EDITOR);
     return Stream.of(
-        new ServerMessage.Welcome(1, "alice", "s1", false, new Limits(1000, 10, 100, 50, 100)),
+        new ServerMessage.Welcome(
+            1, "alice", "s1", false, new Limits(1000, 10, 100, 50, 100), "fake-relay"),
         ServerMessage.Error.of(ErrorCode.BASE_AHEAD, "too far", "d", "submit"),
         ServerMessage.Error.of(ErrorCode.MALFORMED, "bad", null, null),
         new ServerMessage.Created(info),
@@ -58,6 +61,9 @@ class ProtocolCodecTest {
         new ServerMessage.Documents(List.of(info, info)),
         new ServerMessage.Documents(List.of(info), false),
         new ServerMessage.Renamed("d", "T2"),
+        new ServerMessage.Members(
+            "d", List.of(new Member("alice", Role.OWNER), new Member("bob", Role.VIEWER))),
+        new ServerMessage.Members("d", List.of()),
         new ServerMessage.Deleted("d"),
         new ServerMessage.Shared("d", "bob", Role.EDITOR),
         new ServerMessage.Shared("d", "bob", null),
@@ -146,7 +152,7 @@ class ProtocolCodecTest {
     // batchSeq 0 is refused; the id and the document are still named in the refusal
     String json =
         "{\"type\":\"submit\",\"id\":\"r9\",\"doc\":\"notes\",\"batch\":{\"clientId\":\"c\","
-            + "\"batchSeq\":0,\"baseRevision\":0,\"operations\":[[\"a\"]]}}";
+            + "\"batchSeq\":0,\"baseRevision\":0,\"madeAt\":5,\"operations\":[[\"a\"]]}}";
     assertThatThrownBy(() -> ProtocolCodec.decodeRequest(json))
         .isInstanceOf(MalformedMessageException.class);
     assertThat(ProtocolCodec.peekRequest(json))
@@ -164,7 +170,7 @@ class ProtocolCodecTest {
         (ClientMessage.Submit)
             ProtocolCodec.decodeRequest(
                     "{\"type\":\"submit\",\"id\":\"1\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\","
-                        + "\"batchSeq\":1,\"baseRevision\":0,\"operations\":[[\"ab\"], [1, 2, \"x\"]]}}")
+                        + "\"batchSeq\":1,\"baseRevision\":0,\"madeAt\":5,\"operations\":[[\"ab\"], [1, 2, \"x\"]]}}")
                 .message();
     assertThat(s.batch().operations()).containsExactly("[\"ab\"]", "[1,2,\"x\"]");
     assertThatThrownBy(() -> s.batch().toBatch())
@@ -178,10 +184,27 @@ class ProtocolCodecTest {
         (ClientMessage.Submit)
             ProtocolCodec.decodeRequest(
                     "{\"type\":\"submit\",\"id\":\"1\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\","
-                        + "\"batchSeq\":1,\"baseRevision\":0,\"operations\":[\"c2VjcmV0\", {\"k\": 1}]}}")
+                        + "\"batchSeq\":1,\"baseRevision\":0,\"madeAt\":5,\"operations\":[\"c2VjcmV0\", {\"k\": 1}]}}")
                 .message();
     assertThat(s.batch().operations()).containsExactly("\"c2VjcmV0\"", "{\"k\":1}");
     assertThat(ProtocolCodec.encode("1", s)).contains("\"operations\":[\"c2VjcmV0\",{\"k\":1}]");
+  }
+
+  @Test
+  void madeAt_travelsWithTheBatchBothWays() {
+    String submit = ProtocolCodec.encode("r", new ClientMessage.Submit("d", BATCH));
+    assertThat(submit).contains("\"madeAt\":1000");
+    SequencedBatch sent =
+        new SequencedBatch(
+            5,
+            "alice",
+            1_700_000_000_000L,
+            1_600_000_000_000L,
+            new Batch("c1", 1, 0, List.of(TextOperation.builder().insert("x").build())));
+    String json = ProtocolCodec.encode(new ServerMessage.Sequenced("d", WireSequenced.of(sent)));
+    ServerMessage.Sequenced back = (ServerMessage.Sequenced) ProtocolCodec.decodeServer(json);
+    assertThat(back.batches().get(0).batch().madeAt()).isEqualTo(1_600_000_000_000L);
+    assertThat(back.batches().get(0).toSequencedBatch()).isEqualTo(sent);
   }
 
   @Test
@@ -239,16 +262,28 @@ class ProtocolCodecTest {
             "submit.batch must be a JSON object"),
         Arguments.of(
             "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":0,"
-                + "\"baseRevision\":0,\"operations\":[[\"a\"]]}}",
+                + "\"baseRevision\":0,\"madeAt\":5,\"operations\":[[\"a\"]]}}",
             "submit.batch.batchSeq must be at least 1"),
         Arguments.of(
             "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
-                + "\"baseRevision\":0,\"operations\":[]}}",
+                + "\"baseRevision\":0,\"madeAt\":5,\"operations\":[]}}",
             "submit.batch.operations must not be empty"),
         Arguments.of(
             "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
-                + "\"baseRevision\":0,\"operations\":\"x\"}}",
+                + "\"baseRevision\":0,\"madeAt\":5,\"operations\":\"x\"}}",
             "submit.batch.operations must be an array"),
+        Arguments.of(
+            "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
+                + "\"baseRevision\":0,\"operations\":[[\"a\"]]}}",
+            "submit.batch.madeAt is missing"),
+        Arguments.of(
+            "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
+                + "\"baseRevision\":0,\"madeAt\":-1,\"operations\":[[\"a\"]]}}",
+            "submit.batch.madeAt must be at least 0"),
+        Arguments.of(
+            "{\"type\":\"submit\",\"doc\":\"d\",\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
+                + "\"baseRevision\":0,\"madeAt\":\"5\",\"operations\":[[\"a\"]]}}",
+            "submit.batch.madeAt must be"),
         Arguments.of(
             "{\"type\":\"presence\",\"doc\":\"d\",\"revision\":0,\"selection\":{\"anchor\":1},"
                 + "\"name\":\"n\",\"colour\":\"#000000\"}",
@@ -284,7 +319,7 @@ class ProtocolCodecTest {
     // spaces and upper-case escapes: streamed, each operation kept in the codec's compact form
     String spaced =
         "{ \"type\" : \"submit\", \"id\" : \"s\", \"doc\" : \"d\", \"batch\" : {"
-            + " \"clientId\" : \"c\", \"batchSeq\" : 1, \"baseRevision\" : 0,"
+            + " \"clientId\" : \"c\", \"batchSeq\" : 1, \"baseRevision\" : 0, \"madeAt\" : 5,"
             + " \"operations\" : [ [ 1 , \"\\u000B\" ] ] } }";
     Request streamed = MessageReader.streamRequest(spaced);
     assertThat(streamed).isEqualTo(MessageReader.requestFromTree(spaced));
@@ -323,6 +358,18 @@ class ProtocolCodecTest {
                 + "\"mode\":\"opaque\",\"limits\":{}}",
             "welcome.limits.maxMessageBytes is missing"),
         Arguments.of(
+            "{\"type\":\"welcome\",\"protocol\":4,\"user\":\"a\",\"session\":\"s\","
+                + "\"mode\":\"opaque\",\"limits\":"
+                + limits
+                + "}",
+            "welcome.relay is missing"),
+        Arguments.of(
+            "{\"type\":\"members\",\"doc\":\"d\",\"members\":[{\"user\":\"bob\",\"role\":\"none\"}]}",
+            "members.members[0].role"),
+        Arguments.of(
+            "{\"type\":\"members\",\"doc\":\"d\",\"members\":[{\"role\":\"owner\"}]}",
+            "members.members[0].user is missing"),
+        Arguments.of(
             "{\"type\":\"error\",\"code\":\"OOPS\",\"message\":\"m\",\"retry\":false}",
             "not a known code"),
         Arguments.of(
@@ -332,16 +379,21 @@ class ProtocolCodecTest {
         Arguments.of(
             "{\"type\":\"history\",\"doc\":\"d\",\"head\":1,\"complete\":true,\"batches\":"
                 + "[{\"firstRevision\":1,\"author\":\"a\",\"timestamp\":1,\"batch\":"
-                + "{\"clientId\":\"c\",\"batchSeq\":1,\"baseRevision\":1,"
+                + "{\"clientId\":\"c\",\"batchSeq\":1,\"baseRevision\":1,\"madeAt\":5,"
                 + "\"operations\":[[\"x\"]]}}]}",
             "must precede"),
+        Arguments.of(
+            "{\"type\":\"sequenced\",\"doc\":\"d\",\"batches\":["
+                + "{\"firstRevision\":1,\"author\":\"a\",\"timestamp\":1,\"batch\":"
+                + "{\"clientId\":\"c\",\"batchSeq\":1,\"baseRevision\":0,\"operations\":[[\"x\"]]}}]}",
+            "sequenced.batches[0].batch.madeAt is missing"),
         Arguments.of("{\"type\":\"sequenced\",\"doc\":\"d\",\"batches\":[]}", "without batches"),
         Arguments.of(
             "{\"type\":\"sequenced\",\"doc\":\"d\",\"batches\":["
                 + "{\"firstRevision\":1,\"author\":\"a\",\"timestamp\":1,\"batch\":"
-                + "{\"clientId\":\"c\",\"batchSeq\":1,\"baseRevision\":0,\"operations\":[[\"x\"]]}},"
+                + "{\"clientId\":\"c\",\"batchSeq\":1,\"baseRevision\":0,\"madeAt\":5,\"operations\":[[\"x\"]]}},"
                 + "{\"firstRevision\":3,\"author\":\"a\",\"timestamp\":1,\"batch\":"
-                + "{\"clientId\":\"c\",\"batchSeq\":2,\"baseRevision\":1,\"operations\":[[1,\"y\"]]}}]}",
+                + "{\"clientId\":\"c\",\"batchSeq\":2,\"baseRevision\":1,\"madeAt\":5,\"operations\":[[1,\"y\"]]}}]}",
             "revision 3 after 1"),
         Arguments.of(
             "{\"type\":\"sequenced\",\"doc\":\"d\",\"sequenced\":{}}",

@@ -48,8 +48,8 @@ final class AppendWriter implements AutoCloseable {
     batch =
         c.prepareStatement(
             "INSERT INTO batches (doc_id, author, client_id, batch_seq, first_revision,"
-                + " op_count, base_revision, created_at, digest, operations, canonical)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " op_count, base_revision, created_at, digest, operations, canonical, made_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     // Batches are appended in each client's order (the sequencer refuses an older one), so the
     // last one written is the client's latest.
     latest =
@@ -104,6 +104,7 @@ final class AppendWriter implements AutoCloseable {
     batch.setBytes(9, a.digest());
     batch.setString(10, operations);
     batch.setString(11, canonical);
+    batch.setLong(12, b.madeAt());
     batch.addBatch();
     latestOfClient.put(List.of(a.doc(), e.author(), b.clientId()), a);
     pending = true;

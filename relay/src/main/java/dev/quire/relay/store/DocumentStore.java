@@ -1,6 +1,7 @@
 package dev.quire.relay.store;
 
 import dev.quire.ot.protocol.DocumentInfo;
+import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.Role;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +64,9 @@ public interface DocumentStore {
 
   /** The user's role on a live document, if any. */
   Optional<Role> role(String id, String user);
+
+  /** Everyone with a role on the document: the owner first, then the others by name. */
+  List<Member> members(String id);
 
   /** Live documents {@code user} has a role on, or every live one when {@code all}. */
   List<DocumentInfo> list(String user, boolean all);

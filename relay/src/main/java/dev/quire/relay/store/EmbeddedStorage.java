@@ -22,6 +22,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   private final H2DocumentStore documents;
   private final H2HistoryStore history;
   private final H2ClientIdStore clientIds;
+  private volatile String identity; // read once
 
   private EmbeddedStorage(Database db, Journal journal) {
     this.db = db;
@@ -115,6 +116,28 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   @Override
   public ClientIdStore clientIds() {
     return clientIds;
+  }
+
+  @Override
+  public String identity() {
+    String id = identity;
+    if (id == null) {
+      id =
+          db.read(
+              Database.Scope.NONE,
+              "read the relay's identity",
+              c -> {
+                try (var s = c.createStatement();
+                    var rs = s.executeQuery("SELECT id FROM relay_identity")) {
+                  if (!rs.next()) {
+                    throw new StoreException("the database has no relay identity");
+                  }
+                  return rs.getString(1);
+                }
+              });
+      identity = id;
+    }
+    return id;
   }
 
   @Override

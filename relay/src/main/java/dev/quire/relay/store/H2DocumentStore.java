@@ -1,6 +1,7 @@
 package dev.quire.relay.store;
 
 import dev.quire.ot.protocol.DocumentInfo;
+import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.Role;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -71,6 +72,28 @@ final class H2DocumentStore implements DocumentStore {
             try (ResultSet rs = s.executeQuery()) {
               return rs.next() ? Optional.of(Role.fromWire(rs.getString(1))) : Optional.empty();
             }
+          }
+        });
+  }
+
+  @Override
+  public List<Member> members(String id) {
+    return db.read(
+        Database.Scope.NONE,
+        "reading members of " + id,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT user_name, role FROM document_roles WHERE doc_id = ?"
+                      + " ORDER BY CASE role WHEN 'owner' THEN 0 ELSE 1 END, user_name")) {
+            s.setString(1, id);
+            List<Member> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(new Member(rs.getString(1), Role.fromWire(rs.getString(2))));
+              }
+            }
+            return out;
           }
         });
   }

@@ -432,7 +432,8 @@ public final class H2HistoryStore implements HistoryStore {
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT first_revision, op_count, base_revision, author, client_id, batch_seq,"
-                + " created_at, operations FROM batches WHERE doc_id = ? AND first_revision >= ?"
+                + " created_at, operations, made_at FROM batches WHERE doc_id = ?"
+                + " AND first_revision >= ?"
                 + " AND first_revision < ? ORDER BY first_revision")) {
       s.setString(1, doc);
       s.setLong(2, start);
@@ -451,9 +452,17 @@ public final class H2HistoryStore implements HistoryStore {
           if (ops == null) {
             ops = logOperations(c, doc, first, count);
           }
+          long timestamp = rs.getLong(7);
+          long madeAt = rs.getLong(9);
+          if (rs.wasNull()) { // stored before authors' times were kept: the relay's time stands
+            madeAt = timestamp;
+          }
           WireSequenced entry =
               new WireSequenced(
-                  first, author, rs.getLong(7), new WireBatch(clientId, seq, rs.getLong(3), ops));
+                  first,
+                  author,
+                  timestamp,
+                  new WireBatch(clientId, seq, rs.getLong(3), ops, madeAt));
           bytes += entry.wireBytesBound();
           if (!out.isEmpty() && bytes > maxBytes) {
             break;

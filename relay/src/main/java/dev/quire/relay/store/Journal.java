@@ -304,6 +304,7 @@ final class Journal implements AutoCloseable {
     if (a.checkpoint() != null) {
       putString(a.checkpoint());
     }
+    putLong(b.madeAt()); // last: a record written before it was kept ends without it
   }
 
   private void encode(StoredChange change) {
@@ -362,11 +363,12 @@ final class Journal implements AutoCloseable {
       }
       byte[] digest = getBytes(in);
       String checkpoint = in.get() != 0 ? getString(in) : null;
+      long madeAt = in.remaining() >= Long.BYTES ? in.getLong() : time;
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " bytes left over");
       }
       WireSequenced entry =
-          new WireSequenced(first, author, time, new WireBatch(clientId, seq, base, ops));
+          new WireSequenced(first, author, time, new WireBatch(clientId, seq, base, ops, madeAt));
       return new HistoryStore.Append(doc, entry, canonical, digest, checkpoint);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("record ends early", e);

@@ -23,6 +23,16 @@ public interface RelayStorage extends AutoCloseable {
   ClientIdStore clientIds();
 
   /**
+   * This storage's identity: a random UUID made once, when the storage is created, and kept with
+   * its data for good. Every relay serving the same storage has it; a relay given another storage
+   * (or a wiped one) has another. Welcome messages carry it, so that clients can tell whether two
+   * relays share a history. Read once; cheap to call again.
+   *
+   * @throws StoreException when it cannot be read
+   */
+  String identity();
+
+  /**
    * Starts appending batches; {@code commitNanos} is told how long each durable write took (one
    * write may hold many appends). Called once; close the appender before this storage.
    *

@@ -110,7 +110,7 @@ class DisconnectMidBatchTest {
   }
 
   private static String submit(Batch b) {
-    return ProtocolCodec.encode("s", new ClientMessage.Submit("doc0", WireBatch.of(b)));
+    return ProtocolCodec.encode("s", new ClientMessage.Submit("doc0", WireBatch.of(b, 1_000L)));
   }
 
   /** A bare WebSocket client on a plain socket, to close it exactly where the test wants. */

@@ -158,7 +158,7 @@ final class SyncClient {
 
   private void sendNext() {
     Optional<Batch> next = sync.nextBatch();
-    next.ifPresent(b -> send(new ClientMessage.Submit(doc, WireBatch.of(b))));
+    next.ifPresent(b -> send(new ClientMessage.Submit(doc, WireBatch.of(b, 1_000L))));
   }
 
   private void send(ClientMessage m) {

@@ -899,7 +899,7 @@ public final class LoadGenerator {
       seq++;
       c.request(
           new ClientMessage.Submit(
-              doc, WireBatch.of(new dev.quire.ot.sync.Batch(writer, seq, head, chunk))),
+              doc, WireBatch.of(new dev.quire.ot.sync.Batch(writer, seq, head, chunk), 1_000L)),
           "sequenced"); // subscribed: its own batch coming back is its acknowledgement
       head += chunk.size();
     }
@@ -1048,7 +1048,8 @@ public final class LoadGenerator {
     TextOperation op = TextOperation.builder().insert("x").retain(length).build();
     ClientMessage.Submit m =
         new ClientMessage.Submit(
-            doc, WireBatch.of(new dev.quire.ot.sync.Batch(c.clientId, seq, base, List.of(op))));
+            doc,
+            WireBatch.of(new dev.quire.ot.sync.Batch(c.clientId, seq, base, List.of(op)), 1_000L));
     long t0 = System.nanoTime();
     c.request(m, "ack");
     return (System.nanoTime() - t0) / 1e6;
@@ -1164,7 +1165,7 @@ public final class LoadGenerator {
       long len = base + i;
       ops.add(len == 0 ? "[\"x\"]" : "[\"x\"," + len + "]");
     }
-    return new WireBatch(clientId, seq, base, ops);
+    return new WireBatch(clientId, seq, base, ops, 1_000L);
   }
 
   private static String doc(String prefix, int i) {

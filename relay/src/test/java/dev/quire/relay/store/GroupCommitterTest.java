@@ -43,7 +43,8 @@ class GroupCommitterTest {
 
   private static HistoryStore.Append append(String doc, long first, long seq) {
     WireSequenced e =
-        new WireSequenced(first, "alice", 100 + seq, new WireBatch("c", seq, first - 1, ops(seq)));
+        new WireSequenced(
+            first, "alice", 100 + seq, new WireBatch("c", seq, first - 1, ops(seq), 1_000L));
     return new HistoryStore.Append(doc, e, null, new byte[32], null);
   }
 
@@ -58,7 +59,8 @@ class GroupCommitterTest {
     CountDownLatch done = new CountDownLatch(count);
     for (int i = 1; i <= count; i++) {
       WireSequenced e =
-          new WireSequenced(i, "alice", 100 + i, new WireBatch("c", i, i - 1, List.of(big)));
+          new WireSequenced(
+              i, "alice", 100 + i, new WireBatch("c", i, i - 1, List.of(big), 1_000L));
       committer.append(
           new HistoryStore.Append("a", e, null, new byte[32], null),
           outcome -> {

@@ -39,7 +39,7 @@ class HistoryStoreTest {
       ops.add("\"op" + seq + "." + i + "\"");
     }
     WireSequenced e =
-        new WireSequenced(first, "alice", 100 + seq, new WireBatch("c", seq, base, ops));
+        new WireSequenced(first, "alice", 100 + seq, new WireBatch("c", seq, base, ops, 1_000L));
     history.append(new HistoryStore.Append("doc", e, null, new byte[32], checkpoint));
     return e;
   }
@@ -58,7 +58,8 @@ class HistoryStoreTest {
   @Test
   void append_atAnyRevisionButTheNext_isRefusedAndStoresNothing() {
     append(1, 0, 2, null);
-    WireSequenced stale = new WireSequenced(2, "alice", 5, new WireBatch("c", 2, 1, List.of("1")));
+    WireSequenced stale =
+        new WireSequenced(2, "alice", 5, new WireBatch("c", 2, 1, List.of("1"), 1_000L));
     assertThatThrownBy(
             () -> history.append(new HistoryStore.Append("doc", stale, null, new byte[32], null)))
         .isInstanceOf(StoreException.class)
@@ -72,7 +73,8 @@ class HistoryStoreTest {
     WireSequenced a = append(1, 0, 2, null);
     // Valid JSON text, though not as the codec writes it: it cannot be held one per line.
     WireSequenced odd =
-        new WireSequenced(3, "alice", 7, new WireBatch("c", 2, 2, List.of("[1,\n2]", "\"x\"")));
+        new WireSequenced(
+            3, "alice", 7, new WireBatch("c", 2, 2, List.of("[1,\n2]", "\"x\""), 1_000L));
     history.append(new HistoryStore.Append("doc", odd, null, new byte[32], null));
     WireSequenced b = append(3, 4, 2, null);
     assertThat(history.page("doc", 0, 100)).containsExactly(a, odd, b);
@@ -120,11 +122,12 @@ class HistoryStoreTest {
               + " ('doc', 3, 2, 'alice', 'c', 2, 20, '[-1, 1]')");
     }
     store = EmbeddedStorage.open(old, 2);
+    // stored before authors' times were kept (schema 8): served with the relay's timestamps
     assertThat(store.history().page("doc", 0, 100))
         .containsExactly(
             new WireSequenced(
-                1, "alice", 10, new WireBatch("c", 1, 0, List.of("[\"a\"]", "[1, \"b\"]"))),
-            new WireSequenced(3, "alice", 20, new WireBatch("c", 2, 2, List.of("[-1, 1]"))));
+                1, "alice", 10, new WireBatch("c", 1, 0, List.of("[\"a\"]", "[1, \"b\"]"), 10)),
+            new WireSequenced(3, "alice", 20, new WireBatch("c", 2, 2, List.of("[-1, 1]"), 20)));
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "quire", "");
         java.sql.Statement s = c.createStatement();
         java.sql.ResultSet rs =
@@ -140,7 +143,8 @@ class HistoryStoreTest {
   void anAppend_writesOneBatchRowAndNoLogRows_andReadsEverythingBackFromIt() throws Exception {
     WireSequenced a = append(1, 0, 3, null);
     WireSequenced b =
-        new WireSequenced(4, "alice", 9, new WireBatch("c", 2, 3, List.of("[3,\"x\"]", "[-1,3]")));
+        new WireSequenced(
+            4, "alice", 9, new WireBatch("c", 2, 3, List.of("[3,\"x\"]", "[-1,3]"), 1_000L));
     history.append(
         new HistoryStore.Append("doc", b, List.of("[3,\"x\"]", "[-1,3]"), new byte[32], null));
     assertThat(history.page("doc", 0, 100)).containsExactly(a, b);
@@ -245,7 +249,7 @@ class HistoryStoreTest {
     long first = store.documents().find("doc").orElseThrow().head() + 1;
     WireSequenced e =
         new WireSequenced(
-            first, "alice", seq, new WireBatch(clientId, seq, first - 1, List.of("\"o\"")));
+            first, "alice", seq, new WireBatch(clientId, seq, first - 1, List.of("\"o\""), 1_000L));
     byte[] digest = new byte[32];
     digest[0] = (byte) seq;
     history.append(new HistoryStore.Append("doc", e, null, digest, null));
@@ -285,7 +289,8 @@ class HistoryStoreTest {
       c.setAutoCommit(false);
       for (int seq = 1; seq <= 3; seq++) {
         WireSequenced e =
-            new WireSequenced(seq, "alice", seq, new WireBatch("c", seq, seq - 1, List.of("1")));
+            new WireSequenced(
+                seq, "alice", seq, new WireBatch("c", seq, seq - 1, List.of("1"), 1_000L));
         w.add(new HistoryStore.Append("doc", e, null, new byte[32], null));
       }
       w.flush();

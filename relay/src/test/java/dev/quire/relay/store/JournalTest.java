@@ -34,7 +34,7 @@ class JournalTest {
     String op = first == 1 ? "[\"" + text + "\"]" : "[" + (first - 1) + ",\"" + text + "\"]";
     WireSequenced e =
         new WireSequenced(
-            first, "alice", 100 + seq, new WireBatch("c", seq, first - 1, List.of(op)));
+            first, "alice", 100 + seq, new WireBatch("c", seq, first - 1, List.of(op), 1_000L));
     return new HistoryStore.Append("doc", e, List.of(op), new byte[32], checkpoint);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.ot.protocol.DocumentInfo;
+import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
@@ -71,7 +72,8 @@ abstract class RelayStorageContract {
       canonical.add("[" + (first - 1 + i) + ",\"x\"]");
     }
     WireSequenced e =
-        new WireSequenced(first, author, 100 + seq, new WireBatch("c", seq, first - 1, ops));
+        new WireSequenced(
+            first, author, 100 + seq, new WireBatch("c", seq, first - 1, ops, 1_000L));
     byte[] digest = new byte[32];
     digest[0] = (byte) seq;
     digest[1] = (byte) size;
@@ -241,5 +243,30 @@ abstract class RelayStorageContract {
       }
       assertThat(second.users().authenticate(token)).contains("alice");
     }
+  }
+
+  @Test
+  void identity_isAUuidThatStaysTheSame_andIsSharedByAnotherWriterOnTheSameData() throws Exception {
+    String id = storage.identity();
+    assertThat(java.util.UUID.fromString(id).toString()).isEqualTo(id);
+    assertThat(storage.identity()).isEqualTo(id);
+    Optional<RelayStorage> other = openAnotherWriter();
+    if (other.isPresent()) {
+      try (RelayStorage o = other.get()) {
+        assertThat(o.identity()).isEqualTo(id);
+      }
+    }
+  }
+
+  @Test
+  void members_areTheOwnerFirst_thenTheOthersByName() {
+    storage.users().add("carol");
+    storage.documents().setRole("doc", "carol", Role.VIEWER);
+    storage.documents().setRole("doc", "bob", Role.EDITOR);
+    assertThat(storage.documents().members("doc"))
+        .containsExactly(
+            new Member("alice", Role.OWNER),
+            new Member("bob", Role.EDITOR),
+            new Member("carol", Role.VIEWER));
   }
 }

@@ -10,12 +10,14 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param author who made the revision, or null for revision 0 (the empty document)
  * @param timestampMillis when the relay sequenced it, or 0 for revision 0
+ * @param madeAtMillis when its author made it, by their clock, or 0 for revision 0
  */
 record Frame(
     long revision,
     String text,
     String author,
     long timestampMillis,
+    long madeAtMillis,
     CompletableFuture<Colouring> colouring) {
 
   Frame {

@@ -161,6 +161,7 @@ final class HistoryIndex implements AutoCloseable {
             text.toString(),
             r == null ? null : r.author(),
             r == null ? 0 : r.timestampMillis(),
+            r == null ? 0 : r.madeAtMillis(),
             new CompletableFuture<>());
     prefetchAfter(b, n);
     if (indexed >= b.base()) {

@@ -46,6 +46,9 @@ public final class HistoryPanel extends JPanel {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withZone(ZoneId.systemDefault());
 
+  /** An edit synced within this long of being made shows one time, not both. */
+  static final long SAME_TIME_MILLIS = 60_000;
+
   private static final String CANNOT_SHOW = "Cannot show revision ";
 
   private final LocalStore store;
@@ -305,11 +308,12 @@ public final class HistoryPanel extends JPanel {
     if (f.author() == null) {
       return of + " — the empty document, before the first edit";
     }
-    return of
-        + " — "
-        + person(f.author()).name()
-        + " — "
-        + TIME.format(Instant.ofEpochMilli(f.timestampMillis()));
+    String made = TIME.format(Instant.ofEpochMilli(f.madeAtMillis()));
+    String when =
+        Math.abs(f.timestampMillis() - f.madeAtMillis()) < SAME_TIME_MILLIS
+            ? made
+            : "made " + made + ", synced " + TIME.format(Instant.ofEpochMilli(f.timestampMillis()));
+    return of + " — " + person(f.author()).name() + " — " + when;
   }
 
   private void colourIfShown(Frame f, Frame.Colouring c) {

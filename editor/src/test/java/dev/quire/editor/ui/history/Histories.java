@@ -13,6 +13,9 @@ final class Histories {
   /** Revision r was sequenced at this time plus r seconds. */
   static final long EPOCH_MILLIS = 1_790_000_000_000L;
 
+  /** Revision 2 was made offline this long before it was sequenced; the others as sequenced. */
+  static final long REV2_MADE_EARLIER_MILLIS = 5 * 3_600_000L;
+
   private Histories() {}
 
   /** Deletes a throw-away profile directory. */
@@ -48,6 +51,7 @@ final class Histories {
                 client,
                 r,
                 EPOCH_MILLIS + r * 1000,
+                EPOCH_MILLIS + r * 1000 - (r == 2 ? REV2_MADE_EARLIER_MILLIS : 0),
                 e.operation(),
                 e.operation()));
         if (r % LocalStore.CHECKPOINT_INTERVAL == 0) {

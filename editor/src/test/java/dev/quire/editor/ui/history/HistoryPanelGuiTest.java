@@ -99,7 +99,18 @@ class HistoryPanelGuiTest {
     onEdt(() -> setSlider(2));
     waitUntil(() -> panel.shownRevision() == 2 && panel.legend().names().size() == 2);
     assertThat(onEdt(() -> panel.textArea().getText())).isEqualTo(REV2);
-    assertThat(onEdt(() -> panel.infoLabel().getText())).startsWith("Revision 2 of 4 — bob — ");
+    java.time.format.DateTimeFormatter time =
+        java.time.format.DateTimeFormatter.ofLocalizedDateTime(java.time.format.FormatStyle.MEDIUM)
+            .withZone(java.time.ZoneId.systemDefault());
+    long synced = Histories.EPOCH_MILLIS + 2000;
+    // made offline hours before it reached the relay: both times
+    assertThat(onEdt(() -> panel.infoLabel().getText()))
+        .isEqualTo(
+            "Revision 2 of 4 — bob — made "
+                + time.format(
+                    java.time.Instant.ofEpochMilli(synced - Histories.REV2_MADE_EARLIER_MILLIS))
+                + ", synced "
+                + time.format(java.time.Instant.ofEpochMilli(synced)));
     // Alice wrote 12 characters, Bob 10: largest share first.
     assertThat(onEdt(() -> panel.legend().names())).containsExactly("alice", "bob");
     Color alice = onEdt(() -> backgroundAt(0)); // "H"

@@ -287,6 +287,7 @@ public final class ProtocolCodec {
         g.writeRawValue(op);
       }
       g.writeEndArray();
+      g.writeNumberField("madeAt", b.madeAt());
       g.writeEndObject();
       g.writeEndObject();
     }

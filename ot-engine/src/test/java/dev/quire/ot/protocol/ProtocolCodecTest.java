@@ -124,10 +124,11 @@ class ProtocolCodecTest {
 
   @Test
   void sequencedAndHistory_areWrittenAsDocsProtocolShowsThem_operationsAsSent() {
-    WireBatch batch = new WireBatch("c\"1", 3, 4, List.of("[\"a\\u00e9\",4]", "[1,\"\"]"));
+    WireBatch batch =
+        new WireBatch("c\"1", 3, 4, List.of("[\"a\\u00e9\",4]", "[1,\"\"]"), 1_699_999_999_000L);
     WireSequenced first = new WireSequenced(5, "alice", 1_700_000_000_000L, batch);
     WireSequenced next = new WireSequenced(7, "alice", 1_700_000_000_000L, batch);
-    String ops = "\"operations\":[[\"a\\u00e9\",4],[1,\"\"]]}}";
+    String ops = "\"operations\":[[\"a\\u00e9\",4],[1,\"\"]],\"madeAt\":1699999999000}}";
     String body =
         "\"author\":\"alice\",\"timestamp\":1700000000000,\"batch\":"
             + "{\"clientId\":\"c\\\"1\",\"batchSeq\":3,\"baseRevision\":4,"

@@ -1,6 +1,7 @@
 package dev.quire.relay.postgres;
 
 import dev.quire.ot.protocol.DocumentInfo;
+import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.Role;
 import dev.quire.relay.store.DocumentStore;
 import dev.quire.relay.store.PayloadKind;
@@ -90,6 +91,29 @@ final class PgDocuments implements DocumentStore {
             try (ResultSet rs = s.executeQuery()) {
               return rs.next() ? Optional.of(Role.fromWire(rs.getString(1))) : Optional.empty();
             }
+          }
+        });
+  }
+
+  /** Everyone with a role on {@code id}: the owner first, then by name. */
+  @Override
+  public List<Member> members(String id) {
+    return db.read(
+        "reading members of " + id,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT user_name, role FROM document_roles WHERE doc_id = ?"
+                      + " ORDER BY CASE role WHEN 'owner' THEN 0 ELSE 1 END,"
+                      + " user_name COLLATE \"C\"")) {
+            s.setString(1, id);
+            List<Member> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(new Member(rs.getString(1), Role.fromWire(rs.getString(2))));
+              }
+            }
+            return out;
           }
         });
   }

@@ -111,7 +111,8 @@ final class PgHistory implements HistoryStore {
           try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT first_revision, base_revision, author, client_id, batch_seq,"
-                      + " created_at, operations FROM batches WHERE doc_id = ?"
+                      + " created_at, operations, COALESCE(made_at, created_at) FROM batches"
+                      + " WHERE doc_id = ?"
                       + " AND last_revision > ? AND first_revision <= ? + ?"
                       + " ORDER BY last_revision")) {
             s.setString(1, doc);
@@ -133,7 +134,8 @@ final class PgHistory implements HistoryStore {
                         first,
                         rs.getString(3),
                         rs.getLong(6),
-                        new WireBatch(rs.getString(4), rs.getLong(5), rs.getLong(2), ops));
+                        new WireBatch(
+                            rs.getString(4), rs.getLong(5), rs.getLong(2), ops, rs.getLong(8)));
                 bytes += entry.wireBytesBound();
                 if (!out.isEmpty() && bytes > maxBytes) {
                   break;

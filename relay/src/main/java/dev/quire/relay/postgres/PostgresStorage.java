@@ -6,6 +6,7 @@ import dev.quire.relay.store.DocumentFeed;
 import dev.quire.relay.store.DocumentStore;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.RelayStorage;
+import dev.quire.relay.store.StoreException;
 import dev.quire.relay.store.UserStore;
 import java.time.Duration;
 import java.util.function.LongConsumer;
@@ -27,6 +28,7 @@ public final class PostgresStorage implements RelayStorage {
   private final PgHistory history;
   private final PgClientIds clientIds;
   private final Duration feedPoll;
+  private volatile @Nullable String identity; // read once
   private @Nullable PgAppender appender;
   private @Nullable PgDocumentFeed feed;
 
@@ -99,6 +101,28 @@ public final class PostgresStorage implements RelayStorage {
       feed = new PgDocumentFeed(db.url(), db, feedPoll, users::reload);
     }
     return feed;
+  }
+
+  /** The identity every relay on this database shares, made by the schema; read once. */
+  @Override
+  public String identity() {
+    String id = identity;
+    if (id == null) {
+      id =
+          db.read(
+              "reading the relay's identity",
+              c -> {
+                try (var s = c.createStatement();
+                    var rs = s.executeQuery("SELECT id FROM relay_identity")) {
+                  if (!rs.next()) {
+                    throw new StoreException("the database has no relay identity");
+                  }
+                  return rs.getString(1);
+                }
+              });
+      identity = id;
+    }
+    return id;
   }
 
   @Override

@@ -41,7 +41,10 @@ class PgAppendGroupTest {
       String doc, long first, String client, long seq, String... ops) {
     WireSequenced e =
         new WireSequenced(
-            first, "alice", 1000 + first, new WireBatch(client, seq, first - 1, List.of(ops)));
+            first,
+            "alice",
+            1000 + first,
+            new WireBatch(client, seq, first - 1, List.of(ops), 900 + first));
     byte[] digest = new byte[32];
     byte[] text = (doc + client + seq + String.join(",", ops)).getBytes(StandardCharsets.UTF_8);
     System.arraycopy(text, 0, digest, 0, Math.min(32, text.length));
@@ -104,7 +107,8 @@ class PgAppendGroupTest {
     HistoryStore.Append bad =
         new HistoryStore.Append(
             "d3",
-            new WireSequenced(1, "a".repeat(33), 5, new WireBatch("c9", 1, 0, List.of("[\"x\"]"))),
+            new WireSequenced(
+                1, "a".repeat(33), 5, new WireBatch("c9", 1, 0, List.of("[\"x\"]"), 5)),
             null,
             new byte[32],
             null);

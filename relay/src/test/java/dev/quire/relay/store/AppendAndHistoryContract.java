@@ -2,6 +2,7 @@ package dev.quire.relay.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.Role;
@@ -58,7 +59,10 @@ public abstract class AppendAndHistoryContract {
       String doc, long first, String author, String client, long seq, String... ops) {
     WireSequenced entry =
         new WireSequenced(
-            first, author, 1000 + first, new WireBatch(client, seq, first - 1, List.of(ops)));
+            first,
+            author,
+            1000 + first,
+            new WireBatch(client, seq, first - 1, List.of(ops), 900 + first));
     return new Append(doc, entry, null, digest(doc, client, seq, ops), null);
   }
 
@@ -146,6 +150,10 @@ public abstract class AppendAndHistoryContract {
     assertThat(storage.history().page("doc", 0, 7))
         .extracting(WireSequenced::firstRevision)
         .containsExactly(1L, 4L);
+    // Each batch keeps its author's time, apart from the relay's.
+    assertThat(storage.history().page("doc", 0, 7))
+        .extracting(e -> e.batch().madeAt(), WireSequenced::timestampMillis)
+        .containsExactly(tuple(901L, 1001L), tuple(904L, 1004L));
     // A revision inside a batch: the page starts with that batch.
     assertThat(storage.history().page("doc", 4, 6))
         .extracting(WireSequenced::firstRevision)
@@ -180,7 +188,7 @@ public abstract class AppendAndHistoryContract {
   @Test
   void checkpointsAndCanonicalOperations() throws Exception {
     WireSequenced first =
-        new WireSequenced(1, "alice", 5, new WireBatch("c1", 1, 0, List.of("[\"ab\"]")));
+        new WireSequenced(1, "alice", 5, new WireBatch("c1", 1, 0, List.of("[\"ab\"]"), 5));
     Append readable = new Append("doc", first, List.of("[\"ab\"]"), new byte[32], "ab");
     assertThat(append(readable)).isEqualTo(AppendOutcome.COMMITTED);
     append(batch("doc", 2, "alice", "c1", 2, "[2,\"c\"]", "[3,\"d\"]")); // no canonical

@@ -38,7 +38,8 @@ class AppendWriterTest {
   private static HistoryStore.Append append(String doc, long first, long seq, int size) {
     List<String> ops = java.util.Collections.nCopies(size, "\"op\"");
     WireSequenced e =
-        new WireSequenced(first, "alice", 100 + seq, new WireBatch("c", seq, first - 1, ops));
+        new WireSequenced(
+            first, "alice", 100 + seq, new WireBatch("c", seq, first - 1, ops, 50 + seq));
     return new HistoryStore.Append(doc, e, null, new byte[32], null);
   }
 

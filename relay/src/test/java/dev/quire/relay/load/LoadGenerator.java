@@ -58,7 +58,7 @@ import org.java_websocket.server.WebSocketServer;
  * bench/relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake|idle] [--seconds N]
  *                     [--throughput-warmup N] [--docs N] [--writers N] [--batch N]
  *                     [--authors N] [--rate N] [--trace FILE]
- *                     [--idle N] [--idle-warmup N] [--idle-count N]
+ *                     [--idle N] [--idle-warmup N] [--idle-count N] [--idle-quiet-seconds N]
  *                     [--url ws://127.0.0.1:PORT/ --token TOKEN [--relay-pid PID]]
  * </pre>
  *
@@ -94,7 +94,7 @@ public final class LoadGenerator {
                 + " [--seconds N]"
                 + " [--throughput-warmup 5] [--docs 100] [--writers 2] [--batch 1] [--authors 300]"
                 + " [--rate 5] [--trace FILE] [--idle 10000] [--idle-warmup 2000]"
-                + " [--idle-count 5000] [--url ws://127.0.0.1:PORT/ --token TOKEN [--relay-pid PID]]");
+                + " [--idle-count 5000] [--idle-quiet-seconds 5] [--url ws://127.0.0.1:PORT/ --token TOKEN [--relay-pid PID]]");
         return;
       }
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -217,6 +217,19 @@ public final class LoadGenerator {
         "== idle: %d idle connections (upgrade and hello, then nothing), one active client ==%n",
         count);
     RelayCpu cpu = RelayCpu.of(pid);
+    if (pid >= 0) {
+      String limit = openFilesLimit(pid);
+      System.out.println("relay's open-files limit: " + limit);
+      if (limit.matches("\\d+") && Long.parseLong(limit) < count + 100L) {
+        throw new IllegalArgumentException(
+            "the relay may open "
+                + limit
+                + " files, too few for "
+                + count
+                + " idle connections:"
+                + " raise ulimit -n");
+      }
+    }
     RelayMemory memory = pid < 0 ? null : new RelayMemory(pid);
     // The active client's document first: the relay has then run a connection, a hello and a
     // create, so the memory before is that of a relay in use, not of one that never saw a client.
@@ -262,6 +275,19 @@ public final class LoadGenerator {
           System.out.println("heap per idle connection: unknown (jcmd GC.heap_info failed)");
         }
       }
+      // What the idle connections alone cost the relay: a window with no other client.
+      int quietSeconds = intOpt("idle-quiet-seconds", 5);
+      RelayCpu.Reading q0 = cpu.read();
+      Thread.sleep(quietSeconds * 1000L); // the measured window
+      RelayCpu.Reading q1 = cpu.read();
+      if (q0.cpuNanos() >= 0 && q1.cpuNanos() >= 0) {
+        System.out.printf(
+            Locale.ROOT,
+            "relay CPU with only the idle connections open: %.2f CPU-s in %.2f s = %.3f cores%n",
+            (q1.cpuNanos() - q0.cpuNanos()) / 1e9,
+            (q1.wallNanos() - q0.wallNanos()) / 1e9,
+            (q1.cpuNanos() - q0.cpuNanos()) / (double) (q1.wallNanos() - q0.wallNanos()));
+      }
       RelayCpu.Reading[] measuredFrom = new RelayCpu.Reading[1];
       long[] lat =
           pingPong(
@@ -296,6 +322,20 @@ public final class LoadGenerator {
       System.out.println(
           "idle connections the relay closed meanwhile: " + idle.closedByRelay() + " of " + count);
     }
+  }
+
+  /** The soft limit on open files of process {@code pid} ("unlimited", or "?" if unreadable). */
+  private static String openFilesLimit(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
+        if (line.startsWith("Max open files")) {
+          return line.substring("Max open files".length()).trim().split("\\s+")[0];
+        }
+      }
+    } catch (Exception e) {
+      // not Linux: unknown
+    }
+    return "?";
   }
 
   // ---------------------------------------------------------------- several relays on PostgreSQL

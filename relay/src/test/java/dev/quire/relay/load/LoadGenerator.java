@@ -46,17 +46,19 @@ import org.java_websocket.handshake.ServerHandshake;
 import org.java_websocket.server.WebSocketServer;
 
 /**
- * Load generator for the relay: latency, throughput, hot document, catch-up and wake scenarios,
- * each printing its figures and the relay process's CPU-seconds per 1,000 operations. Starts its
- * own relay process (free loopback port, temporary data directory, rate limit raised so the
- * generator is not throttled), and a fresh one for the throughput scenario, unless given {@code
- * --url} and {@code --token} (and {@code --relay-pid} for the CPU figures). All traffic goes to
- * 127.0.0.1; every scenario is bounded in count and time.
+ * Load generator for the relay: latency, throughput, hot document, catch-up and wake scenarios (all
+ * of them by default), and idle connections (only when named), each printing its figures and the
+ * relay process's CPU-seconds per 1,000 operations. Starts its own relay process (free loopback
+ * port, temporary data directory, rate limit raised so the generator is not throttled), and a fresh
+ * one for each of the throughput and idle scenarios, unless given {@code --url} and {@code --token}
+ * (and {@code --relay-pid} for the CPU figures). All traffic goes to 127.0.0.1; every scenario is
+ * bounded in count and time.
  *
  * <pre>
- * bench/relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake] [--seconds N]
+ * bench/relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake|idle] [--seconds N]
  *                     [--throughput-warmup N] [--docs N] [--writers N] [--batch N]
  *                     [--authors N] [--rate N] [--trace FILE]
+ *                     [--idle N] [--idle-warmup N] [--idle-count N] [--idle-quiet-seconds N]
  *                     [--url ws://127.0.0.1:PORT/ --token TOKEN [--relay-pid PID]]
  * </pre>
  *
@@ -88,10 +90,11 @@ public final class LoadGenerator {
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--help") || args[i].equals("-h")) {
         System.out.println(
-            "usage: relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake] [--seconds N]"
+            "usage: relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake|idle]"
+                + " [--seconds N]"
                 + " [--throughput-warmup 5] [--docs 100] [--writers 2] [--batch 1] [--authors 300]"
-                + " [--rate 5] [--trace FILE]"
-                + " [--url ws://127.0.0.1:PORT/ --token TOKEN [--relay-pid PID]]");
+                + " [--rate 5] [--trace FILE] [--idle 10000] [--idle-warmup 2000]"
+                + " [--idle-count 5000] [--idle-quiet-seconds 5] [--url ws://127.0.0.1:PORT/ --token TOKEN [--relay-pid PID]]");
         return;
       }
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -147,7 +150,7 @@ public final class LoadGenerator {
         throw new IllegalArgumentException("--url must be on 127.0.0.1");
       }
       cpu = RelayCpu.of(Long.parseLong(opts.getOrDefault("relay-pid", "-1")));
-    } else if (!scenario.equals("throughput")) {
+    } else if (!scenario.equals("throughput") && !scenario.equals("idle")) {
       started = StartedRelay.start();
       relay = started.process();
       url = started.url();
@@ -177,12 +180,162 @@ public final class LoadGenerator {
       if (scenario.equals("all") || scenario.equals("wake")) {
         wake(relay);
       }
+      if (scenario.equals("idle")) { // not in "all": ten thousand connections are heavy
+        idle();
+      }
     } finally {
       if (started != null) {
         started.close();
       }
     }
     System.out.println("load average at end: " + loadAverage());
+  }
+
+  // ---------------------------------------------------------------- idle connections
+
+  /**
+   * Many connections past hello that sit idle, on a relay process of its own (unless given {@code
+   * --url}): the relay's memory per idle connection (resident set and heap, each after a full
+   * collection), then one active client's sequential submits while they sit there.
+   */
+  private void idle() throws Exception {
+    if (opts.containsKey("url")) {
+      idleOn(url, token, Long.parseLong(opts.getOrDefault("relay-pid", "-1")));
+    } else {
+      try (StartedRelay fresh = StartedRelay.start()) {
+        idleOn(fresh.url(), fresh.token(), fresh.process().pid());
+      }
+    }
+  }
+
+  private void idleOn(String url, String token, long pid) throws Exception {
+    int count = intOpt("idle", 10000);
+    int warmup = intOpt("idle-warmup", 2000);
+    int measured = intOpt("idle-count", 5000);
+    System.out.println();
+    System.out.printf(
+        "== idle: %d idle connections (upgrade and hello, then nothing), one active client ==%n",
+        count);
+    RelayCpu cpu = RelayCpu.of(pid);
+    if (pid >= 0) {
+      String limit = openFilesLimit(pid);
+      System.out.println("relay's open-files limit: " + limit);
+      if (limit.matches("\\d+") && Long.parseLong(limit) < count + 100L) {
+        throw new IllegalArgumentException(
+            "the relay may open "
+                + limit
+                + " files, too few for "
+                + count
+                + " idle connections:"
+                + " raise ulimit -n");
+      }
+    }
+    RelayMemory memory = pid < 0 ? null : new RelayMemory(pid);
+    // The active client's document first: the relay has then run a connection, a hello and a
+    // create, so the memory before is that of a relay in use, not of one that never saw a client.
+    String doc = "idle-active-" + runId;
+    Client admin = Client.connect(url, token, "idle-active-" + runId);
+    admin.request(new ClientMessage.Create(doc, "idle"), "created");
+    admin.request(new ClientMessage.Open(doc, 0, false), "history");
+    admin.close();
+    RelayMemory.Reading before = memory == null ? null : memory.read();
+    URI uri = URI.create(url);
+    long t0 = System.nanoTime();
+    try (IdleConnections idle =
+        IdleConnections.open(
+            new InetSocketAddress(uri.getHost(), uri.getPort()),
+            token,
+            "idle-" + runId,
+            count,
+            intOpt("idle-timeout", 600))) {
+      System.out.printf(
+          Locale.ROOT,
+          "%d idle connections welcomed in %.1f s%n",
+          count,
+          (System.nanoTime() - t0) / 1e9);
+      if (memory == null) {
+        System.out.println("memory per idle connection: unknown (give --relay-pid)");
+      } else {
+        RelayMemory.Reading after = memory.read();
+        System.out.printf(
+            Locale.ROOT,
+            "memory per idle connection: %.1f KiB (RSS before %.1f MiB, after %.1f MiB)%n",
+            (after.rssKiB() - before.rssKiB()) / (double) count,
+            before.rssKiB() / 1024.0,
+            after.rssKiB() / 1024.0);
+        if (before.heapKiB() >= 0 && after.heapKiB() >= 0) {
+          System.out.printf(
+              Locale.ROOT,
+              "heap per idle connection: %.1f KiB (heap in use after a full GC: before %.1f MiB,"
+                  + " after %.1f MiB)%n",
+              (after.heapKiB() - before.heapKiB()) / (double) count,
+              before.heapKiB() / 1024.0,
+              after.heapKiB() / 1024.0);
+        } else {
+          System.out.println("heap per idle connection: unknown (jcmd GC.heap_info failed)");
+        }
+      }
+      // What the idle connections alone cost the relay: a window with no other client.
+      int quietSeconds = intOpt("idle-quiet-seconds", 5);
+      RelayCpu.Reading q0 = cpu.read();
+      Thread.sleep(quietSeconds * 1000L); // the measured window
+      RelayCpu.Reading q1 = cpu.read();
+      if (q0.cpuNanos() >= 0 && q1.cpuNanos() >= 0) {
+        System.out.printf(
+            Locale.ROOT,
+            "relay CPU with only the idle connections open: %.2f CPU-s in %.2f s = %.3f cores%n",
+            (q1.cpuNanos() - q0.cpuNanos()) / 1e9,
+            (q1.wallNanos() - q0.wallNanos()) / 1e9,
+            (q1.cpuNanos() - q0.cpuNanos()) / (double) (q1.wallNanos() - q0.wallNanos()));
+      }
+      RelayCpu.Reading[] measuredFrom = new RelayCpu.Reading[1];
+      long[] lat =
+          pingPong(
+              url,
+              warmup,
+              measured,
+              new PingSource() {
+                @Override
+                public String next(WebSocketClient ws, int i) {
+                  return ProtocolCodec.encode(
+                      nextId(),
+                      new ClientMessage.Submit(doc, batch("idle-active-" + runId, i + 1, i, 1)));
+                }
+
+                @Override
+                public String hello() {
+                  return ProtocolCodec.encode(
+                      nextId(),
+                      new ClientMessage.Hello(
+                          ProtocolCodec.VERSION, token, "idle-active-" + runId));
+                }
+              },
+              () -> measuredFrom[0] = cpu.read());
+      RelayCpu.Reading measuredTo = cpu.read();
+      report("submit -> ack with " + count + " idle", lat);
+      System.out.println(
+          measuredFrom[0].per1000(
+              "idle (" + count + " idle connections)",
+              measuredTo,
+              measured,
+              "acknowledged operations"));
+      System.out.println(
+          "idle connections the relay closed meanwhile: " + idle.closedByRelay() + " of " + count);
+    }
+  }
+
+  /** The soft limit on open files of process {@code pid} ("unlimited", or "?" if unreadable). */
+  private static String openFilesLimit(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
+        if (line.startsWith("Max open files")) {
+          return line.substring("Max open files".length()).trim().split("\\s+")[0];
+        }
+      }
+    } catch (Exception e) {
+      // not Linux: unknown
+    }
+    return "?";
   }
 
   // ---------------------------------------------------------------- several relays on PostgreSQL

@@ -24,7 +24,9 @@ public final class PostgresServer {
   public static synchronized EmbeddedPostgres get() {
     if (server == null) {
       try {
-        server = EmbeddedPostgres.builder().start();
+        // The library turns synchronous_commit off by default; a relay acknowledges a batch as
+        // durable, so its tests and load figures wait for the commit's WAL flush, as in production.
+        server = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
       }

@@ -64,16 +64,7 @@ public final class H2HistoryStore implements HistoryStore {
             s.setString(1, doc);
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
-                out.add(
-                    new LatestBatch(
-                        rs.getString(1),
-                        rs.getString(2),
-                        new StoredBatch(
-                            rs.getLong(3),
-                            rs.getLong(4),
-                            rs.getInt(5),
-                            rs.getLong(6),
-                            rs.getBytes(7))));
+                out.add(new LatestBatch(rs.getString(1), rs.getString(2), StoredBatch.read(rs, 3)));
               }
             }
           }
@@ -102,15 +93,7 @@ public final class H2HistoryStore implements HistoryStore {
             s.setString(3, clientId);
             s.setLong(4, seq);
             try (ResultSet rs = s.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(
-                      new StoredBatch(
-                          rs.getLong(1),
-                          rs.getLong(2),
-                          rs.getInt(3),
-                          rs.getLong(4),
-                          rs.getBytes(5)))
-                  : Optional.empty();
+              return rs.next() ? Optional.of(StoredBatch.read(rs, 1)) : Optional.empty();
             }
           }
         });

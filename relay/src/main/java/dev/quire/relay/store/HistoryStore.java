@@ -48,7 +48,21 @@ public interface HistoryStore {
 
   /** Where an earlier batch was placed. */
   record StoredBatch(
-      long batchSeq, long firstRevision, int size, long timestampMillis, byte[] digest) {}
+      long batchSeq, long firstRevision, int size, long timestampMillis, byte[] digest) {
+
+    /**
+     * The batch in the current row of {@code rs}, its five columns from {@code column} on in this
+     * order: batch seq, first revision, size, timestamp, digest. Both storages select them so.
+     */
+    public static StoredBatch read(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+      return new StoredBatch(
+          rs.getLong(column),
+          rs.getLong(column + 1),
+          rs.getInt(column + 2),
+          rs.getLong(column + 3),
+          rs.getBytes(column + 4));
+    }
+  }
 
   /** The document's text at {@code revision}. */
   record Checkpoint(long revision, String text) {}

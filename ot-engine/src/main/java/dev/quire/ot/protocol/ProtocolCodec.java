@@ -38,7 +38,7 @@ public final class ProtocolCodec {
    * every answer and error the id it answers. Version 2: {@code sequenced} carries several batches
    * and includes the subscriber's own.
    */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   private static final JsonFactory FACTORY = new JsonFactory();
 

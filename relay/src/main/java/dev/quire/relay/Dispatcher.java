@@ -423,6 +423,8 @@ final class Dispatcher {
       onDocument(sub.doc(), s, about, (a, x) -> a.submit(x, id, sub));
     } else if (m instanceof ClientMessage.Presence p) {
       onDocument(p.doc(), s, about, (a, x) -> a.presence(x, id, p));
+    } else if (m instanceof ClientMessage.Upload u) {
+      onDocument(u.doc(), s, about, (a, x) -> a.upload().upload(x, id, u));
     }
   }
 

@@ -44,6 +44,7 @@ final class DocumentActor {
   private final SerialExecutor executor;
   private final LiveFanout fanout;
   private final DocumentAdmin admin;
+  private final DocumentUpload upload;
   private final Consumer<DocumentActor> onIdle;
   private final RequestScheduler scheduler;
   private volatile boolean exists; // the document exists and is live, as last read
@@ -53,6 +54,7 @@ final class DocumentActor {
   private DocumentRow row; // null when the document does not exist
   private SequencerState state; // read on the first submit after a load
   private PayloadPolicy policy; // what is done with the operations of the document in row
+  private OptionalLong uploadTarget; // an unfinished upload's head, read on first need; or null
 
   /** {@code onIdle} is told when the actor has nothing queued and nobody subscribed. */
   DocumentActor(String id, RelayContext ctx, Consumer<DocumentActor> onIdle) {
@@ -62,6 +64,7 @@ final class DocumentActor {
     this.executor = new SerialExecutor(ctx.pool(), ctx.pendingTasks());
     this.scheduler = new RequestScheduler(id, executor, ctx.loadPool());
     this.admin = new DocumentAdmin(this, id, ctx);
+    this.upload = new DocumentUpload(this, id, ctx);
     this.fanout = new LiveFanout(id, ctx, executor, scheduler, this::release);
     scheduler.document(
         new RequestScheduler.Document() {
@@ -91,6 +94,11 @@ final class DocumentActor {
   /** Creating, renaming, deleting and sharing this document. */
   DocumentAdmin admin() {
     return admin;
+  }
+
+  /** Uploading its history (protocol 5's {@code upload}). */
+  DocumentUpload upload() {
+    return upload;
   }
 
   /** The document's row as last read or changed; null when there is none. */
@@ -250,6 +258,7 @@ final class DocumentActor {
     int size = wb.size();
     try {
       requireRole(s, Role.EDITOR);
+      requireNoUpload();
       if (size > ctx.config().limits().maxBatchOperations()) {
         throw new Refusal(
             ErrorCode.BATCH_TOO_LARGE,
@@ -548,6 +557,7 @@ final class DocumentActor {
   void invalidate() {
     loaded = false;
     state = null;
+    uploadTarget = null;
     scheduler.invalidateReads();
   }
 
@@ -577,6 +587,52 @@ final class DocumentActor {
     invalidate();
     row = null;
     roles.clear();
+  }
+
+  /**
+   * Refuses a submit while the document's history is being uploaded and is not complete: the new
+   * batch would have to go after revisions the relay does not have yet.
+   */
+  private void requireNoUpload() {
+    if (uploadTarget == null) {
+      throw scheduler.loadFirst(() -> ctx.store().uploads().target(id), t -> uploadTarget = t);
+    }
+    if (uploadTarget.isPresent()) {
+      throw new Refusal(
+          ErrorCode.UPLOAD_IN_PROGRESS,
+          "the history of "
+              + id
+              + " is being uploaded, up to revision "
+              + uploadTarget.getAsLong()
+              + ", and is at "
+              + row.head()
+              + ": send the batch again once it is complete");
+    }
+  }
+
+  /** An upload stored a page: whether one is under way is read again when next needed. */
+  void uploadChanged() {
+    uploadTarget = null;
+  }
+
+  /** Batches handed to the appender and not yet decided. */
+  int committing() {
+    return scheduler.committing();
+  }
+
+  /** {@link #state()} for the upload, which checks its batches as a submit's. */
+  SequencerState sequencerState() {
+    return state();
+  }
+
+  /** What is done with the operations of the loaded document. */
+  PayloadPolicy policy() {
+    return policy;
+  }
+
+  /** The user's role on the loaded live document, or null (reading it first if needed). */
+  Role roleOrNull(String user) {
+    return roleOf(user);
   }
 
   /** Refuses unless the session's user has at least {@code needed} on a live document. */

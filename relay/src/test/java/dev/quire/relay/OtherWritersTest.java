@@ -19,6 +19,7 @@ import dev.quire.relay.store.EmbeddedStorage;
 import dev.quire.relay.store.H2HistoryStore;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.HistoryStore.Append;
+import dev.quire.relay.store.HistoryUploads;
 import dev.quire.relay.store.RelayStorage;
 import dev.quire.relay.store.StoreException;
 import dev.quire.relay.store.UserStore;
@@ -277,6 +278,11 @@ class OtherWritersTest {
     @Override
     public ClientIdStore clientIds() {
       return inner.clientIds();
+    }
+
+    @Override
+    public HistoryUploads uploads() {
+      return inner.uploads();
     }
 
     @Override

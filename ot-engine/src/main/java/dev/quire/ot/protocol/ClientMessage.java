@@ -1,6 +1,7 @@
 package dev.quire.ot.protocol;
 
 import dev.quire.ot.cursor.Selection;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -187,6 +188,53 @@ public sealed interface ClientMessage {
     @Override
     public String type() {
       return "presence";
+    }
+  }
+
+  /**
+   * One page of a document's whole history, uploaded by a client to a relay that lacks it (or lacks
+   * its end): whole sequenced batches from {@code batches.get(0).firstRevision()} on, in order,
+   * each following the one before. {@code head} is the last revision of the uploader's history (the
+   * upload is complete when the relay holds it); {@code title}, {@code created} and {@code members}
+   * describe the document, for a relay that does not know it. Since protocol version 5.
+   */
+  record Upload(
+      String doc,
+      String title,
+      long created,
+      long head,
+      List<Member> members,
+      List<WireSequenced> batches)
+      implements ClientMessage {
+    public Upload {
+      Ids.requireDocumentId(doc);
+      Ids.requireTitle(title);
+      if (head < 0) {
+        throw new IllegalArgumentException("head must not be negative");
+      }
+      members = List.copyOf(members);
+      batches = List.copyOf(batches);
+      for (int i = 1; i < batches.size(); i++) {
+        if (batches.get(i).firstRevision() != batches.get(i - 1).lastRevision() + 1) {
+          throw new IllegalArgumentException(
+              "batches must follow each other: revision "
+                  + batches.get(i).firstRevision()
+                  + " after "
+                  + batches.get(i - 1).lastRevision());
+        }
+      }
+      if (!batches.isEmpty() && batches.get(batches.size() - 1).lastRevision() > head) {
+        throw new IllegalArgumentException(
+            "batches reach revision "
+                + batches.get(batches.size() - 1).lastRevision()
+                + ", beyond head "
+                + head);
+      }
+    }
+
+    @Override
+    public String type() {
+      return "upload";
     }
   }
 }

@@ -48,6 +48,17 @@ public enum ErrorCode {
   CLIENT_ID_MISMATCH(false, false),
   /** {@code presence} for a document the connection has not opened. */
   NOT_SUBSCRIBED(false, false),
+  /**
+   * An {@code upload} disagrees with what the relay holds: a batch differs from the one stored at
+   * its revisions, the page leaves a gap after the relay's head, or a batch's client id belongs to
+   * another user than its author. Nothing of the page was stored. Since protocol version 5.
+   */
+  HISTORY_MISMATCH(false, false),
+  /**
+   * A {@code submit} to a document whose history is being uploaded ({@code upload}) and is not
+   * complete yet: send it again once it is. Since protocol version 5.
+   */
+  UPLOAD_IN_PROGRESS(true, false),
   /** The document's stored history cannot be read as operations by this relay. */
   UNREADABLE_DOCUMENT(false, false),
   /** The relay is stopping; reconnect later. */

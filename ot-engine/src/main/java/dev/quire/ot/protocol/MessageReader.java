@@ -178,7 +178,19 @@ final class MessageReader {
                   object("selection", SELECTION),
                   string("name"),
                   string("colour"))),
-          Map.entry("members", Shape.of(v -> new ClientMessage.Members(str(v[0])), string("doc"))));
+          Map.entry("members", Shape.of(v -> new ClientMessage.Members(str(v[0])), string("doc"))),
+          Map.entry(
+              "upload",
+              Shape.of(
+                  v ->
+                      new ClientMessage.Upload(
+                          str(v[0]), str(v[1]), (Long) v[2], (Long) v[3], list(v[4]), list(v[5])),
+                  string("doc"),
+                  string("title"),
+                  longValue("created", Long.MIN_VALUE),
+                  longValue("head", 0),
+                  array("members", MEMBER),
+                  array("batches", SEQUENCED))));
 
   /** Server messages by type. */
   static final Map<String, Shape> SERVER =
@@ -308,7 +320,14 @@ final class MessageReader {
                   string("user"))),
           Map.entry(
               "unsubscribed",
-              Shape.of(v -> new ServerMessage.Unsubscribed(str(v[0])), string("doc"))));
+              Shape.of(v -> new ServerMessage.Unsubscribed(str(v[0])), string("doc"))),
+          Map.entry(
+              "uploaded",
+              Shape.of(
+                  v -> new ServerMessage.Uploaded(str(v[0]), (Long) v[1], (Boolean) v[2]),
+                  string("doc"),
+                  longValue("head", 0),
+                  bool("complete"))));
 
   private static Object opaqueMode(String path, String mode) {
     if (!mode.equals("opaque") && !mode.equals("readable")) {

@@ -80,6 +80,18 @@ public final class ProtocolCodec {
       o.put("snapshot", op.snapshot());
     } else if (m instanceof ClientMessage.Submit s) {
       o.put("doc", s.doc()).set("batch", batchTree(s.batch()));
+    } else if (m instanceof ClientMessage.Upload u) {
+      o.put("doc", u.doc()).put("title", u.title()).put("created", u.created());
+      o.put("head", u.head());
+      ArrayNode members = o.putArray("members");
+      u.members()
+          .forEach(x -> members.addObject().put("user", x.user()).put("role", x.role().wireName()));
+      ArrayNode batches = o.putArray("batches");
+      for (WireSequenced b : u.batches()) {
+        ObjectNode e = batches.addObject();
+        e.put("firstRevision", b.firstRevision()).put("author", b.author());
+        e.put("timestamp", b.timestampMillis()).set("batch", batchTree(b.batch()));
+      }
     } else if (m instanceof ClientMessage.Presence p) {
       o.put("doc", p.doc()).put("revision", p.revision());
       o.set("selection", selectionTree(p.selection()));
@@ -209,6 +221,8 @@ public final class ProtocolCodec {
       o.put("doc", l.doc()).put("session", l.session()).put("user", l.user());
     } else if (m instanceof ServerMessage.Unsubscribed u) {
       o.put("doc", u.doc());
+    } else if (m instanceof ServerMessage.Uploaded u) {
+      o.put("doc", u.doc()).put("head", u.head()).put("complete", u.complete());
     }
     return o.toString();
   }

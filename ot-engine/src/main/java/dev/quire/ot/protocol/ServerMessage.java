@@ -166,6 +166,24 @@ public sealed interface ServerMessage {
     }
   }
 
+  /**
+   * Answer to {@code upload}: the relay now holds the document's history up to {@code head}; {@code
+   * complete} when that is the head the upload named. Since protocol version 5.
+   */
+  record Uploaded(String doc, long head, boolean complete) implements ServerMessage {
+    public Uploaded {
+      Ids.requireDocumentId(doc);
+      if (head < 0) {
+        throw new IllegalArgumentException("head must not be negative");
+      }
+    }
+
+    @Override
+    public String type() {
+      return "uploaded";
+    }
+  }
+
   /** The document's text at {@code revision}, sent before the history that follows it. */
   record Snapshot(String doc, long revision, String text) implements ServerMessage {
     public Snapshot {

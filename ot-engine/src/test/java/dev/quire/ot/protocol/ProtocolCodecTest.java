@@ -209,6 +209,33 @@ class ProtocolCodecTest {
   }
 
   @Test
+  void upload_andUploaded_travelBothWays_andAnUploadsBatchesMustFollowEachOther() {
+    WireSequenced first = new WireSequenced(1, "alice", 9, BATCH.withMadeAt(5));
+    ClientMessage.Upload up =
+        new ClientMessage.Upload(
+            "d", "Notes", 3, 7, List.of(new Member("bob", Role.EDITOR)), List.of(first));
+    Request read = ProtocolCodec.decodeRequest(ProtocolCodec.encode("r1", up));
+    assertThat(read.message()).isEqualTo(up);
+    ServerMessage.Uploaded done = new ServerMessage.Uploaded("d", 7, true);
+    assertThat(ProtocolCodec.decodeReply(ProtocolCodec.encode(done, "r1")).message())
+        .isEqualTo(done);
+
+    String holed =
+        ProtocolCodec.encode("r2", up)
+            .replace("\"batches\":[", "\"batches\":[" + sequencedJson(1) + ",");
+    assertThatThrownBy(() -> ProtocolCodec.decodeRequest(holed))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("follow each other");
+  }
+
+  private static String sequencedJson(long firstRevision) {
+    return "{\"firstRevision\":"
+        + firstRevision
+        + ",\"author\":\"a\",\"timestamp\":1,\"batch\":{\"clientId\":\"c\",\"batchSeq\":1,"
+        + "\"baseRevision\":0,\"operations\":[[\"x\"]],\"madeAt\":1}}";
+  }
+
+  @Test
   void wireBatch_readsBackTheEngineBatch() {
     assertThat(BATCH.toBatch().operations()).hasSize(2);
     SequencedBatch sb = new SequencedBatch(4, "a", 9, BATCH.toBatch());

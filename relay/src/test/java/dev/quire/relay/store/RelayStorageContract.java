@@ -269,4 +269,126 @@ abstract class RelayStorageContract {
             new Member("bob", Role.EDITOR),
             new Member("carol", Role.VIEWER));
   }
+
+  // ---- uploaded histories ----
+
+  /** A batch of {@code doc} by {@code author} on {@code clientId}, at revision first, one op. */
+  private static Append uploaded(String doc, String author, String clientId, long first, long seq) {
+    WireSequenced e =
+        new WireSequenced(
+            first,
+            author,
+            500 + first,
+            new WireBatch(clientId, seq, first - 1, List.of("[" + (first - 1) + ",\"x\"]"), 7));
+    byte[] digest = new byte[32];
+    digest[0] = (byte) first;
+    return new Append(doc, e, List.of("[" + (first - 1) + ",\"x\"]"), digest, null);
+  }
+
+  private static HistoryUploads.NewDocument newDocument(String owner) {
+    return new HistoryUploads.NewDocument(
+        "Up",
+        owner,
+        77,
+        PayloadKind.READABLE,
+        List.of(new Member("bob", Role.EDITOR), new Member("nobody", Role.VIEWER)));
+  }
+
+  @Test
+  void uploads_createTheDocument_storeEachPageWhole_andFinishAtTheTarget() {
+    HistoryUploads up = storage.uploads();
+    HistoryUploads.Outcome first =
+        up.store(
+            new HistoryUploads.Page(
+                "up",
+                newDocument("alice"),
+                "alice",
+                0,
+                List.of(uploaded("up", "alice", "ua", 1, 1), uploaded("up", "bob", "ub", 2, 4)),
+                3,
+                true));
+    assertThat(first).isEqualTo(new HistoryUploads.Stored(2, false));
+    DocumentRow row = storage.documents().find("up").orElseThrow();
+    assertThat(row.owner()).isEqualTo("alice");
+    assertThat(row.createdMillis()).isEqualTo(77);
+    assertThat(row.head()).isEqualTo(2);
+    assertThat(up.target("up")).hasValue(3);
+    assertThat(storage.documents().members("up"))
+        .containsExactly(new Member("alice", Role.OWNER), new Member("bob", Role.EDITOR));
+    assertThat(storage.clientIds().bind("ub", "alice")).as("bound to its author").isEqualTo("bob");
+    assertThat(up.uploadedBy("up", 2)).isEqualTo("alice");
+    assertThat(storage.history().findBatchAtOrAfter("up", "bob", "ub", 4)).isPresent();
+
+    HistoryUploads.Outcome second =
+        up.store(
+            new HistoryUploads.Page(
+                "up", null, "bob", 2, List.of(uploaded("up", "alice", "ua", 3, 2)), 3, true));
+    assertThat(second).isEqualTo(new HistoryUploads.Stored(3, true));
+    assertThat(up.target("up")).isEmpty();
+    List<WireSequenced> page = storage.history().page("up", 0, 100);
+    assertThat(page).extracting(WireSequenced::firstRevision).containsExactly(1L, 2L, 3L);
+    assertThat(page.get(1).author()).isEqualTo("bob");
+    assertThat(page.get(1).timestampMillis()).isEqualTo(502);
+    assertThat(page.get(1).batch().madeAt()).isEqualTo(7);
+    assertThat(storage.history().canonical("up", 1, 3)).hasSize(3);
+    assertThat(up.uploadedBy("up", 3)).isEqualTo("bob");
+    assertThat(storage.history().latestBatches("up"))
+        .extracting(LatestBatch::clientId)
+        .containsExactlyInAnyOrder("ua", "ub");
+  }
+
+  @Test
+  void uploads_refuseATakenId_aMovedHead_anotherUsersClientId_andAnUnknownAuthor_storingNothing() {
+    HistoryUploads up = storage.uploads();
+    assertThat(
+            up.store(
+                new HistoryUploads.Page(
+                    "doc",
+                    newDocument("bob"),
+                    "bob",
+                    0,
+                    List.of(uploaded("doc", "bob", "ub", 1, 1)),
+                    1,
+                    true)))
+        .isInstanceOf(HistoryUploads.Exists.class);
+    assertThat(
+            up.store(
+                new HistoryUploads.Page(
+                    "doc",
+                    null,
+                    "alice",
+                    5,
+                    List.of(uploaded("doc", "alice", "ua", 6, 1)),
+                    6,
+                    true)))
+        .isEqualTo(new HistoryUploads.HeadMoved(0));
+    storage.clientIds().bind("taken", "bob");
+    assertThat(
+            up.store(
+                new HistoryUploads.Page(
+                    "up",
+                    newDocument("alice"),
+                    "alice",
+                    0,
+                    List.of(
+                        uploaded("up", "alice", "ua", 1, 1),
+                        uploaded("up", "alice", "taken", 2, 1)),
+                    2,
+                    true)))
+        .isEqualTo(new HistoryUploads.ClientIdTaken("taken", "alice", "bob"));
+    assertThat(
+            up.store(
+                new HistoryUploads.Page(
+                    "up",
+                    newDocument("alice"),
+                    "alice",
+                    0,
+                    List.of(uploaded("up", "zed", "uz", 1, 1)),
+                    1,
+                    true)))
+        .isEqualTo(new HistoryUploads.UnknownAuthor("zed"));
+    assertThat(storage.documents().find("up")).as("nothing stored").isEmpty();
+    assertThat(storage.clientIds().bind("ua", "bob")).as("not bound").isEqualTo("bob");
+    assertThat(head()).isZero();
+  }
 }

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every document is synced",
-      "1:some document could not be synced (stderr says why), or the timeout passed",
+      "1:some document could not be synced (stderr says why), the timeout passed, or the relay"
+          + " needs a refill that was not confirmed",
       "2:a bad option (no relay known, a malformed URL)",
       "3:the profile cannot be opened"
     })
@@ -39,6 +40,15 @@ final class SyncCommand extends ProfileCommand {
 
   @Option(names = "--watch", description = "keep syncing until stopped, printing each change")
   boolean watch;
+
+  @Option(
+      names = "--refill",
+      description =
+          "upload to the relay, without asking, what it lacks of this profile's documents: those"
+              + " this profile owns, with their whole history, and the end of histories it has less"
+              + " of; and take a relay with another identity (one that lost its data) as this"
+              + " profile's relay from now on")
+  boolean refill;
 
   @Option(
       names = "--timeout",
@@ -57,6 +67,10 @@ final class SyncCommand extends ProfileCommand {
         owner.run(
             () -> {
               engine.addListener(listener(engine, out, err));
+              engine.addListener(refillQuestion(engine, owner, err));
+              if (refill) {
+                engine.confirmRefill();
+              }
               engine.start();
               engine.syncAllDocuments();
             });
@@ -77,7 +91,7 @@ final class SyncCommand extends ProfileCommand {
         String status = owner.call(engine::status).describe();
         owner.run(engine::stop);
         await(store.flush());
-        if (fatal != null) {
+        if (fatal != null || refillRefused) {
           return ExitCodes.FAILED; // the listener has said why, once
         }
         int failed = 0;
@@ -198,9 +212,69 @@ final class SyncCommand extends ProfileCommand {
     };
   }
 
+  // ---- confirming a refill ----
+
+  private volatile boolean asking; // a question to the user is waiting for the answer
+  private volatile boolean refillRefused; // the relay needs a refill this run will not do
+
+  /**
+   * Asks the user whether to refill the relay when it lacks what this profile holds, once per run:
+   * on a terminal, a yes/no question (sync carries on meanwhile); otherwise it says to run sync
+   * with --refill. A relay with another identity is then not synced with at all, so sync ends.
+   */
+  private SyncEngine.Listener refillQuestion(
+      SyncEngine engine, OwnerThread owner, PrintWriter err) {
+    return new SyncEngine.Listener() {
+      private boolean asked;
+
+      @Override
+      public void refillNeeded(String doc, String why) {
+        if (asked) {
+          return;
+        }
+        asked = true;
+        java.io.Console console = System.console();
+        if (console == null) {
+          say(
+              err,
+              "quire sync: "
+                  + why
+                  + ". Run 'quire sync --refill' to upload to it what it lacks from this profile");
+          refillRefused = doc == null;
+          return;
+        }
+        asking = true;
+        Thread question =
+            new Thread(
+                () -> {
+                  String answer =
+                      console.readLine(
+                          "quire sync: %s.%nUpload to it what it lacks from this profile (the"
+                              + " documents it owns, with their whole history)? [y/N] ",
+                          why);
+                  boolean yes = answer != null && answer.trim().toLowerCase().startsWith("y");
+                  if (yes) {
+                    owner.run(engine::confirmRefill);
+                  } else {
+                    refillRefused = doc == null;
+                  }
+                  asking = false;
+                },
+                "quire-refill-question");
+        question.setDaemon(true);
+        question.start();
+      }
+    };
+  }
+
   private boolean waitSettled(OwnerThread owner, SyncEngine engine) {
     long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
     while (System.nanoTime() < deadline) {
+      if (asking) { // the timeout counts from the user's answer
+        deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+      } else if (refillRefused) {
+        return false;
+      }
       if (owner.call(engine::isSettled) || owner.call(engine::fatalError) != null) {
         return owner.call(engine::fatalError) == null;
       }

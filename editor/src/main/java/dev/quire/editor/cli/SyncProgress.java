@@ -31,6 +31,10 @@ final class SyncProgress {
         return new Progress.Step(
             "sync " + s.id() + ": catching up", st.caughtUp(), st.toCatchUp(), "revisions");
       }
+      if (st.state() == SyncStatus.State.UPLOADING) {
+        return new Progress.Step(
+            "sync " + s.id() + ": uploading", st.caughtUp(), st.toCatchUp(), "revisions");
+      }
       int unsent = s.unacknowledged();
       if (unsent > 0) {
         uploads.merge(s.id(), unsent, Math::max);

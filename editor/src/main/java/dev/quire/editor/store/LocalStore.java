@@ -3,6 +3,7 @@ package dev.quire.editor.store;
 import dev.quire.ot.codec.SyncCodec;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.Ids;
+import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.ClientState;
@@ -208,6 +209,45 @@ public final class LocalStore implements AutoCloseable {
                 c, "UPDATE documents SET relay_role = ? WHERE id = ?", role.wireName(), doc));
   }
 
+  // ---- who else has a role on each document ----
+
+  /** Everyone with a role on {@code doc}, the owner first, as the relay last listed them. */
+  public CompletableFuture<List<Member>> members(String doc) {
+    return read(
+        c -> {
+          try (java.sql.PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT user_name, role FROM document_members WHERE doc_id = ?"
+                      + " ORDER BY CASE role WHEN 'owner' THEN 0 ELSE 1 END, user_name")) {
+            s.setString(1, doc);
+            List<Member> out = new ArrayList<>();
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(new Member(rs.getString(1), Role.fromWire(rs.getString(2))));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** Keeps {@code members} as everyone with a role on {@code doc}, replacing what was kept. */
+  public CompletableFuture<Void> saveMembers(String doc, List<Member> members) {
+    List<Member> copy = List.copyOf(members);
+    return writes.submit(
+        (c, skip) -> {
+          Queries.update(c, "DELETE FROM document_members WHERE doc_id = ?", doc);
+          for (Member m : copy) {
+            Queries.update(
+                c,
+                "INSERT INTO document_members (doc_id, user_name, role) VALUES (?, ?, ?)",
+                doc,
+                m.user(),
+                m.role().wireName());
+          }
+        });
+  }
+
   // ---- settings ----
 
   public CompletableFuture<Settings> settings() {
@@ -355,6 +395,7 @@ public final class LocalStore implements AutoCloseable {
                   Outbox.delete(c, id);
                   LogBlocks.delete(c, id);
                   Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
+                  Queries.update(c, "DELETE FROM document_members WHERE doc_id = ?", id);
                   Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
                   if (d.get().onRelay()) {
                     Queries.update(

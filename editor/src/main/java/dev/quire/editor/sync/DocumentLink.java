@@ -1,7 +1,10 @@
 package dev.quire.editor.sync;
 
+import dev.quire.editor.store.LocalDocument;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.Member;
+import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
@@ -26,6 +29,7 @@ final class DocumentLink {
     IDLE,
     CREATING,
     CATCHING_UP,
+    UPLOADING,
     LIVE,
     FAILED,
     DELETED
@@ -42,6 +46,10 @@ final class DocumentLink {
   private int gapsInARow;
   private boolean fetchingLog;
   private final ArrayDeque<Incoming> backlog = new ArrayDeque<>();
+  private HistoryPages uploading; // the history being uploaded, while UPLOADING
+  private List<Member> uploadMembers = List.of();
+  private boolean waitingForOwner; // the relay lacks the document; its owner may upload it
+  private boolean refillPending; // stopped until the user confirms refilling the relay
 
   /** A message from the relay, with the request of ours it answers (null when unasked). */
   private record Incoming(ClientMessage request, ServerMessage message) {}
@@ -85,6 +93,11 @@ final class DocumentLink {
     }
     conn = c;
     gapsInARow = 0;
+    waitingForOwner = false;
+    if (!session.document().onRelay() && session.revision() > 0) {
+      startUpload(); // an imported history: the relay gets it whole, authors and times kept
+      return;
+    }
     if (!session.document().onRelay()) {
       phase = Phase.CREATING;
       session.setStatus(SyncStatus.of(SyncStatus.State.CATCHING_UP, 0));
@@ -100,6 +113,7 @@ final class DocumentLink {
   void disconnected(SyncStatus.State shown) {
     conn = null;
     backlog.clear();
+    uploading = null;
     if (session.rebasePending()) {
       session.save(); // the catch-up stops here: keep what it brought
     }
@@ -139,6 +153,8 @@ final class DocumentLink {
       ack(a);
     } else if (m instanceof ServerMessage.Created c) {
       created();
+    } else if (m instanceof ServerMessage.Uploaded u) {
+      uploaded(u);
     } else if (m instanceof ServerMessage.Renamed r) {
       renamed(r);
     } else if (m instanceof ServerMessage.PresenceOf p) {
@@ -212,6 +228,14 @@ final class DocumentLink {
       return;
     }
     if (h.head() < session.revision()) {
+      if (refill(
+          "the relay has revisions up to "
+              + h.head()
+              + " of the "
+              + session.revision()
+              + " this copy has")) {
+        return;
+      }
       fail(
           "the relay is behind: it has revisions up to "
               + h.head()
@@ -247,6 +271,9 @@ final class DocumentLink {
     }
     phase = Phase.LIVE;
     gapsInARow = 0;
+    if (session.role() == Role.OWNER) {
+      engine.keepMembers(id()); // to give the roles back to a relay this copy may refill
+    }
     session.markSelectionDirty();
     updateLiveStatus();
     pump();
@@ -552,6 +579,23 @@ final class DocumentLink {
           });
       return;
     }
+    if ("open".equals(type) && e.code() == ErrorCode.UNKNOWN_DOCUMENT) {
+      unknownOnRelay(what);
+      return;
+    }
+    if ("upload".equals(type) && e.code() == ErrorCode.HISTORY_MISMATCH) {
+      fail(
+          "the relay holds another history of this document than this copy ("
+              + what
+              + "); nothing of it was changed. The local copy is kept");
+      return;
+    }
+    if ("open".equals(type)
+        && e.code() == ErrorCode.BASE_AHEAD
+        && refill(
+            "the relay does not have revision " + session.revision() + " that this copy has")) {
+      return;
+    }
     if ("open".equals(type) && e.code() == ErrorCode.BASE_AHEAD) {
       fail(
           "the relay is behind: it does not have revision "
@@ -566,6 +610,157 @@ final class DocumentLink {
       return;
     }
     fail("the relay refused " + type + ": " + what + "; the local text is kept");
+  }
+
+  // ---- refilling the relay ----
+
+  /**
+   * The relay does not have the document. Its owner uploads it with its whole history once the user
+   * confirmed refilling the relay; anybody else waits for the owner to do so.
+   */
+  private void unknownOnRelay(String what) {
+    if (session.role() != Role.OWNER) {
+      waitingForOwner = true;
+      fail(
+          "the relay does not have this document ("
+              + what
+              + "); it is synced again once its owner's next sync uploads it. The local copy is"
+              + " kept");
+      return;
+    }
+    if (engine.refillConfirmed()) {
+      startUpload();
+      return;
+    }
+    String why = "the relay does not have this document, which this profile owns";
+    refillPending = true;
+    engine.refillNeeded(id(), why);
+    fail(why + ": 'quire sync --refill' uploads it with its whole history. The local copy is kept");
+  }
+
+  /**
+   * The relay has less of the history than this copy (a relay restored from an older backup, or
+   * refilled by a member who had seen less): the owner or an editor uploads the revisions it lacks
+   * once the user confirmed refilling the relay. False when that is not for this copy to do.
+   */
+  private boolean refill(String why) {
+    if (session.role() != Role.OWNER && session.role() != Role.EDITOR) {
+      return false;
+    }
+    if (engine.refillConfirmed()) {
+      startUpload();
+      return true;
+    }
+    refillPending = true;
+    engine.refillNeeded(id(), why);
+    fail(why + ": 'quire sync --refill' uploads the revisions it lacks. The local copy is kept");
+    return true;
+  }
+
+  /** The document is there again (its owner uploaded it): sync it if it was waiting for that. */
+  void availableAgain() {
+    if (waitingForOwner) {
+      restart();
+    }
+  }
+
+  /** The user confirmed refilling the relay: a document stopped for want of it starts again. */
+  void refillConfirmed() {
+    if (refillPending) {
+      restart();
+    }
+  }
+
+  /** Starts a document stopped for want of something that is there now. */
+  private void restart() {
+    if (phase != Phase.FAILED) {
+      return;
+    }
+    waitingForOwner = false;
+    refillPending = false;
+    phase = Phase.IDLE;
+    engine.clearFailure(session);
+    if (conn != null) {
+      connected(conn);
+    }
+  }
+
+  /** Uploads the whole local history, page by page (protocol 5's {@code upload}). */
+  private void startUpload() {
+    phase = Phase.UPLOADING;
+    long head = session.revision();
+    session.setStatus(new SyncStatus(SyncStatus.State.UPLOADING, 0, head, 0, null));
+    long room = engine.maxMessageBytes() - WireSequenced.PAGE_OVERHEAD_BYTES - UPLOAD_FIELDS_BYTES;
+    uploading = new HistoryPages(engine.store(), id(), head, room);
+    RelayConnection on = conn;
+    session.save(); // the log the pages read, as this copy has it
+    engine
+        .store()
+        .flush()
+        .thenCompose(v -> engine.store().members(id()))
+        .whenCompleteAsync(
+            (members, e) -> {
+              if (conn != on || phase != Phase.UPLOADING) {
+                return;
+              }
+              if (e != null) {
+                stop("cannot read who has access to the document: " + e.getMessage());
+                return;
+              }
+              uploadMembers = members;
+              sendUploadPage();
+            },
+            engine.owner());
+  }
+
+  /** Room in a message for an upload's title, members and other fields besides its batches. */
+  private static final int UPLOAD_FIELDS_BYTES = 16 * 1024;
+
+  private void sendUploadPage() {
+    RelayConnection on = conn;
+    HistoryPages pages = uploading;
+    pages
+        .next()
+        .whenCompleteAsync(
+            (page, e) -> {
+              if (conn != on || phase != Phase.UPLOADING || uploading != pages) {
+                return;
+              }
+              if (e != null) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                stop("cannot read the local history to upload it: " + cause.getMessage());
+                return;
+              }
+              LocalDocument d = session.document();
+              send(
+                  new ClientMessage.Upload(
+                      id(), d.title(), d.createdMillis(), pages.head(), uploadMembers, page));
+            },
+            engine.owner());
+  }
+
+  private void uploaded(ServerMessage.Uploaded u) {
+    if (phase != Phase.UPLOADING) {
+      return;
+    }
+    long head = uploading.head();
+    session.setStatus(new SyncStatus(SyncStatus.State.UPLOADING, u.head(), head, 0, null));
+    if (u.complete() || (uploading.done() && u.head() >= head)) {
+      uploading = null;
+      engine.uploaded(session, u.head());
+      startCatchUp(); // live from here: what was unsent goes out after it
+      return;
+    }
+    if (uploading.done()) {
+      stop(
+          "the relay has revisions up to "
+              + u.head()
+              + " once this copy's whole history up to "
+              + head
+              + " was uploaded");
+      return;
+    }
+    sendUploadPage();
   }
 
   private boolean isInFlight(ClientMessage.Submit sub) {

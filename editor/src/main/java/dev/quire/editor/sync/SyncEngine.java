@@ -139,6 +139,14 @@ public final class SyncEngine implements AutoCloseable {
      * ..."}), or is null when none did.
      */
     default void connected(URI relay, String passedOver) {}
+
+    /**
+     * The relay lacks what this profile holds: a document it owns ({@code doc}), the end of a
+     * document's history, or everything (a relay with another identity: {@code doc} is null).
+     * Nothing is uploaded until {@link SyncEngine#confirmRefill} is called; the documents concerned
+     * (or the connection) wait for it. Told once per document and relay identity.
+     */
+    default void refillNeeded(String doc, String why) {}
   }
 
   private final LocalStore store;
@@ -169,6 +177,9 @@ public final class SyncEngine implements AutoCloseable {
   private String user;
   private Limits limits;
   private String fatal;
+  private boolean refillConfirmed; // the user agreed to upload what the relay lacks
+  private int membersPending; // members asked for, to keep, not answered yet
+  private final Set<String> refillAsked = new HashSet<>(); // told the listeners, by document
   private String offlineReason; // why the last connection failed or ended; null once welcomed
   private SyncStatus lastStatus = SyncStatus.of(SyncStatus.State.OFFLINE, 0);
 
@@ -403,6 +414,7 @@ public final class SyncEngine implements AutoCloseable {
           new IllegalArgumentException(
               "the relay refused to share: " + e.code().wireName() + ": " + e.message()));
     } else {
+      keepMembers(key.substring(0, key.indexOf('\u0000')));
       f.complete(null);
     }
   }
@@ -445,7 +457,7 @@ public final class SyncEngine implements AutoCloseable {
     for (DocumentLink l : links.values()) {
       SyncStatus s = l.session().status();
       switch (s.state()) {
-        case CATCHING_UP -> {
+        case CATCHING_UP, UPLOADING -> {
           catching = true;
           n += s.caughtUp();
           m += s.toCatchUp();
@@ -465,7 +477,11 @@ public final class SyncEngine implements AutoCloseable {
 
   /** True when connected and every open document is synced or stopped with an error. */
   public boolean isSettled() {
-    if (!welcomed || listingsPending > 0 || deleteListsPending > 0 || !deleting.isEmpty()) {
+    if (!welcomed
+        || listingsPending > 0
+        || deleteListsPending > 0
+        || membersPending > 0
+        || !deleting.isEmpty()) {
       return false;
     }
     for (DocumentLink l : links.values()) {
@@ -702,10 +718,14 @@ public final class SyncEngine implements AutoCloseable {
   private void welcome(ServerMessage.Welcome w) {
     String known = store.relayIdentity();
     if (known != null && !known.equals(w.relay())) {
-      otherRelay(w.relay(), known);
-      return;
-    }
-    if (known == null) {
+      if (!refillConfirmed) {
+        otherRelay(w.relay(), known);
+        return;
+      }
+      // Confirmed: this relay is the one from now on, refilled with what this profile holds.
+      log.info("Relay {} takes the place of relay {}; refilling it", w.relay(), known);
+      store.rememberRelayIdentity(w.relay());
+    } else if (known == null) {
       store.rememberRelayIdentity(w.relay());
     }
     welcomed = true;
@@ -758,7 +778,90 @@ public final class SyncEngine implements AutoCloseable {
             + " synced with it. Remove that address from the relay list, or use another profile"
             + " for that relay";
     report(null, why);
+    refillNeeded(
+        null,
+        "the relay at "
+            + at
+            + " has another identity ("
+            + answered
+            + ") than the relay this profile synced with ("
+            + known
+            + "): it lost its data, or is another relay");
     conn.close(why);
+  }
+
+  // ---- refilling a relay ----
+
+  /**
+   * Agrees to upload to the relay what it lacks of this profile's documents: to take a relay with
+   * another identity as this profile's relay from now on, to upload the documents this profile owns
+   * that it lacks with their whole history, and the end of histories it has less of. The documents
+   * and the connection that waited for this go on at once. Owner thread.
+   */
+  public void confirmRefill() {
+    refillConfirmed = true;
+    for (DocumentLink l : List.copyOf(links.values())) {
+      l.refillConfirmed();
+    }
+    if (running && conn == null) {
+      backoff.reset();
+      connect();
+    }
+  }
+
+  boolean refillConfirmed() {
+    return refillConfirmed;
+  }
+
+  void refillNeeded(String doc, String why) {
+    if (refillAsked.add(doc == null ? "" : doc)) {
+      listeners.forEach(l -> l.refillNeeded(doc, why));
+    }
+  }
+
+  /** The largest message the relay takes. */
+  long maxMessageBytes() {
+    return limits.maxMessageBytes();
+  }
+
+  /** The relay holds the document's whole history now, uploaded by this profile. */
+  void uploaded(DocumentSession s, long head) {
+    documentOnRelay(s, true);
+    store.relayState(s.id(), true, true, head);
+    if (s.role() == null) { // uploaded a document the relay did not know: this user owns it
+      store.setRelayRole(s.id(), Role.OWNER);
+      s.setRole(Role.OWNER);
+    }
+  }
+
+  /** A document stopped with an error starts again: the error shown is cleared. */
+  void clearFailure(DocumentSession s) {
+    store.syncError(s.id(), null);
+  }
+
+  /** Asks who has a role on {@code doc} and keeps it in the profile, for a refill. */
+  void keepMembers(String doc) {
+    if (conn == null) {
+      return;
+    }
+    membersPending++;
+    RelayConnection askedOn = conn;
+    boolean sent =
+        request(
+            conn,
+            new ClientMessage.Members(doc),
+            m -> {
+              if (conn == askedOn) {
+                membersPending--;
+              }
+              if (m instanceof ServerMessage.Members ms) {
+                store.saveMembers(doc, ms.members());
+              }
+              fireStatus();
+            });
+    if (!sent) {
+      membersPending--;
+    }
   }
 
   // ---- deleting on the relay ----
@@ -906,6 +1009,10 @@ public final class SyncEngine implements AutoCloseable {
               if (e != null) {
                 report(null, "cannot add the relay's document " + d.doc() + ": " + e.getMessage());
               }
+              DocumentLink link = links.get(d.doc());
+              if (link != null) {
+                link.availableAgain(); // its owner uploaded it
+              }
             },
             owner);
   }
@@ -952,6 +1059,7 @@ public final class SyncEngine implements AutoCloseable {
     welcomed = false;
     listingsPending = 0;
     deleteListsPending = 0;
+    membersPending = 0;
     deleting.clear(); // still kept in the profile: sent again after the next welcome
     deletedWhileListing.clear();
     List<CompletableFuture<Void>> unanswered = List.copyOf(sharing.values());

@@ -23,6 +23,11 @@ public record SyncStatus(
     CONNECTING,
     /** Receiving the revisions made elsewhere since the last sync. */
     CATCHING_UP,
+    /**
+     * Uploading the document's history to a relay that lacks it (protocol 5's {@code upload}):
+     * {@code caughtUp} of {@code toCatchUp} revisions are there.
+     */
+    UPLOADING,
     /** Live, with local edits not yet acknowledged. */
     SENDING,
     /** Live, the outbox empty and every edit acknowledged by the relay. */
@@ -51,6 +56,7 @@ public record SyncStatus(
           case OFFLINE -> "offline";
           case CONNECTING -> "connecting";
           case CATCHING_UP -> "catching up " + caughtUp + " of " + toCatchUp;
+          case UPLOADING -> "uploading " + caughtUp + " of " + toCatchUp;
           case SENDING -> "sending";
           case SYNCED -> "synced";
           case ERROR -> "error: " + error;

@@ -186,6 +186,7 @@ final class StatusBar extends JPanel {
           s.toCatchUp() > 0
               ? "Catching up " + s.caughtUp() + " of " + s.toCatchUp()
               : "Catching up…"; // the count is not known until the relay says how far it is
+      case UPLOADING -> "Uploading " + s.caughtUp() + " of " + s.toCatchUp();
       case SENDING -> "Sending…";
       case SYNCED -> "Synced";
       case ERROR -> "Sync stopped: " + s.error();
@@ -195,7 +196,7 @@ final class StatusBar extends JPanel {
   private static Color colourOf(SyncStatus.State s) {
     return switch (s) {
       case OFFLINE -> new Color(0x9ca3af);
-      case CONNECTING, CATCHING_UP, SENDING -> new Color(0xf59e0b);
+      case CONNECTING, CATCHING_UP, UPLOADING, SENDING -> new Color(0xf59e0b);
       case SYNCED -> new Color(0x22c55e);
       case ERROR -> new Color(0xef4444);
     };

@@ -191,7 +191,7 @@ class HistoryFileCommandsTest {
   }
 
   @Test
-  void importedHistory_staysLocal_syncSaysWhy() throws Exception {
+  void importedHistory_isUploadedOnTheNextSync_withItsAuthorsAndTimes() throws Exception {
     Path file = dir.resolve("doc.history");
     assertThat(run("export", "--profile", profile("a"), "doc", "--history", file.toString()))
         .isZero();
@@ -199,22 +199,36 @@ class HistoryFileCommandsTest {
         .isZero();
     try (var relay = dev.quire.editor.sync.TestRelay.start(dir.resolve("relay"))) {
       String token = relay.user("carol");
-      int code =
-          run(
-              "sync",
-              "--profile",
-              profile("b"),
-              "--relay",
-              relay.uri().toString(),
-              "--token",
-              token,
-              "--name",
-              "Carol",
-              "--timeout",
-              "30");
-      assertThat(code).isEqualTo(1);
+      String[] sync = {
+        "sync",
+        "--profile",
+        profile("b"),
+        "--relay",
+        relay.uri().toString(),
+        "--token",
+        token,
+        "--name",
+        "Carol",
+        "--timeout",
+        "30"
+      };
+      // Its authors must be users of the relay: until then nothing is stored.
+      assertThat(run(sync)).isEqualTo(1);
       assertThat(out.toString()).contains("x\terror\t" + REVISIONS);
-      assertThat(err.toString()).contains("the relay is behind");
+      assertThat(err.toString()).contains("UNKNOWN_USER").contains("is not a user of this relay");
+      assertThat(relay.relay().store().documents().find("x")).isEmpty();
+
+      relay.user("alice");
+      relay.user("bob");
+      assertThat(run(sync)).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("x\tsynced\t" + REVISIONS);
+      var history = relay.relay().store().history().page("x", 0, 100);
+      assertThat(history.get(0).author()).isEqualTo("alice");
+      assertThat(history.get(0).timestampMillis()).isEqualTo(EPOCH + 1000);
+      assertThat(relay.relay().store().documents().find("x").orElseThrow().head())
+          .isEqualTo(REVISIONS);
+      assertThat(relay.relay().store().documents().find("x").orElseThrow().owner())
+          .isEqualTo("carol");
     }
     try (LocalStore b = LocalStore.open(dir.resolve("b"))) {
       assertThat(b.document("x").get().orElseThrow().head()).isEqualTo(REVISIONS);

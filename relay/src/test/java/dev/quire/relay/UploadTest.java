@@ -60,9 +60,14 @@ class UploadTest {
         "doc", "Notes", CREATED, head, List.of(new Member("bob", Role.EDITOR)), batches);
   }
 
+  /** A relay on its storage: a fresh one at first, the same data again afterwards. */
+  Relay startRelay() {
+    return RelayFixture.start(dir);
+  }
+
   @BeforeEach
   void start() throws Exception {
-    relay = RelayFixture.start(dir);
+    relay = startRelay();
     alice = TestClient.login(relay.port(), relay.store().users().add("alice"), "ca");
     relay.store().users().add("bob");
     relay.store().users().add("carol");
@@ -114,7 +119,7 @@ class UploadTest {
     // And it stays after a restart, from the database.
     alice.close();
     relay.close();
-    relay = RelayFixture.start(dir);
+    relay = startRelay();
     alice = login("alice", "ca");
     assertThat(RelayFixture.openAll(alice, "doc", 0)).isEqualTo(h);
   }

@@ -56,6 +56,32 @@ final class Dialogs {
     return answer == 0;
   }
 
+  /**
+   * Whether to upload to the relay what it lacks from this profile ({@code why} says what): the
+   * answer of a deliberate click on Upload only.
+   */
+  static boolean confirmRefill(Component parent, String why) {
+    Object[] buttons = {"Upload", "Not now"};
+    int answer =
+        JOptionPane.showOptionDialog(
+            parent,
+            capitalised(why)
+                + ".\nUpload to it what it lacks from this profile: the documents you own, with"
+                + " their whole history\nand the people you shared them with, and the end of"
+                + " documents you edit that it has less of?",
+            "Refill the relay",
+            JOptionPane.YES_NO_OPTION,
+            JOptionPane.QUESTION_MESSAGE,
+            null,
+            buttons,
+            buttons[1]);
+    return answer == 0;
+  }
+
+  private static String capitalised(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
   /** The file to import, or empty when cancelled. */
   static Optional<File> fileToImport(Component parent) {
     JFileChooser chooser = new JFileChooser();

@@ -88,7 +88,12 @@ public final class EditorWindow extends JFrame {
         new DocumentSidebar(d -> openDocument(d.id()), menus.documentMenu(), actions::newDocument);
     this.documents =
         new DocumentListFeed(store, sidebar, this::session, this::documentsListed, this::problem);
-    this.sync = new WindowSync(store, this::syncProblem, status::showConnection);
+    this.sync =
+        new WindowSync(
+            store,
+            this::syncProblem,
+            status::showConnection,
+            why -> Dialogs.confirmRefill(this, why));
     setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
     addWindowListener(
         new WindowAdapter() {

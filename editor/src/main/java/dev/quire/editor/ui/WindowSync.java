@@ -21,16 +21,23 @@ final class WindowSync {
   private final LocalStore store;
   private final BiConsumer<String, String> problems; // document (null: the relay), message
   private final Consumer<String> connection;
+  private final java.util.function.Predicate<String> confirmRefill;
   private SyncEngine engine;
+  private boolean askingRefill; // the question is showing: asked once at a time
 
   /**
    * @param problems told of each problem sync reports, with its document (null: the relay)
    * @param connection told the connection in words whenever it changes (which relay, or why none)
    */
-  WindowSync(LocalStore store, BiConsumer<String, String> problems, Consumer<String> connection) {
+  WindowSync(
+      LocalStore store,
+      BiConsumer<String, String> problems,
+      Consumer<String> connection,
+      java.util.function.Predicate<String> confirmRefill) {
     this.store = store;
     this.problems = problems;
     this.connection = connection;
+    this.confirmRefill = confirmRefill;
   }
 
   /** The running engine, or null when offline. */
@@ -70,9 +77,31 @@ final class WindowSync {
           public void connected(URI relay, String passedOver) {
             connection.accept(started.connectionDescription());
           }
+
+          @Override
+          public void refillNeeded(String doc, String why) {
+            // Asked after the engine's work of the moment: a modal question inside it would run
+            // the engine's next events within this one.
+            SwingUtilities.invokeLater(() -> askRefill(started, why));
+          }
         });
     engine.start();
     engine.syncAllDocuments();
+  }
+
+  /** Asks whether to refill the relay; the engine uploads once the user said so. */
+  private void askRefill(SyncEngine asking, String why) {
+    if (askingRefill || engine != asking) {
+      return; // one question at a time; one that belongs to a replaced engine is not asked
+    }
+    askingRefill = true;
+    try {
+      if (confirmRefill.test(why) && engine == asking) {
+        asking.confirmRefill();
+      }
+    } finally {
+      askingRefill = false;
+    }
   }
 
   /** Disconnects and closes the engine, if any. */

@@ -152,7 +152,7 @@ final class DocumentLink {
     } else if (m instanceof ServerMessage.Ack a) {
       ack(a);
     } else if (m instanceof ServerMessage.Created c) {
-      created();
+      created(c);
     } else if (m instanceof ServerMessage.Uploaded u) {
       uploaded(u);
     } else if (m instanceof ServerMessage.Renamed r) {
@@ -187,11 +187,12 @@ final class DocumentLink {
 
   // ---- creating and catching up ----
 
-  private void created() {
+  private void created(ServerMessage.Created c) {
     if (phase != Phase.CREATING) {
       return;
     }
     engine.documentOnRelay(session, true);
+    engine.roleOnRelay(session, c.document().role()); // the creator's: owner, for a refill
     startCatchUp();
   }
 

@@ -829,9 +829,14 @@ public final class SyncEngine implements AutoCloseable {
     documentOnRelay(s, true);
     store.relayState(s.id(), true, true, head);
     if (s.role() == null) { // uploaded a document the relay did not know: this user owns it
-      store.setRelayRole(s.id(), Role.OWNER);
-      s.setRole(Role.OWNER);
+      roleOnRelay(s, Role.OWNER);
     }
+  }
+
+  /** The relay said the user's role on the document. */
+  void roleOnRelay(DocumentSession s, Role role) {
+    store.setRelayRole(s.id(), role);
+    s.setRole(role);
   }
 
   /** A document stopped with an error starts again: the error shown is cleared. */

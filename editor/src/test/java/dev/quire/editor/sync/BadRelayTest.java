@@ -189,6 +189,12 @@ class BadRelayTest {
                 return List.of(
                     FakeRelay.encode(new ServerMessage.History(o.doc(), List.of(), 0, true)));
               }
+              if (m instanceof ClientMessage.Members mb) { // the owner keeps who has a role
+                return List.of(
+                    FakeRelay.withId(
+                        FakeRelay.encode(new ServerMessage.Members(mb.doc(), List.of())),
+                        fake.currentId()));
+              }
               return List.of();
             });
     client = new TestClient(dir.resolve("p"), fake.uri(), "t", "alice");

@@ -549,6 +549,7 @@ final class DocumentActor {
     policy = r == null ? null : PayloadPolicy.of(ctx.config().payloadKindOf(r), interval());
     exists = row != null && !row.deleted();
     state = null;
+    uploadTarget = null; // an upload may have moved it too: read again when a submit needs it
     epoch++;
     loaded = true;
   }

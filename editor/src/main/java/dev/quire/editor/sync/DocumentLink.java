@@ -230,7 +230,7 @@ final class DocumentLink {
     }
     if (h.head() < session.revision()) {
       if (refill(
-          "the relay has revisions up to "
+          "the relay is behind: it has revisions up to "
               + h.head()
               + " of the "
               + session.revision()
@@ -594,7 +594,9 @@ final class DocumentLink {
     if ("open".equals(type)
         && e.code() == ErrorCode.BASE_AHEAD
         && refill(
-            "the relay does not have revision " + session.revision() + " that this copy has")) {
+            "the relay is behind: it does not have revision "
+                + session.revision()
+                + " that this copy has")) {
       return;
     }
     if ("open".equals(type) && e.code() == ErrorCode.BASE_AHEAD) {

@@ -693,8 +693,6 @@ final class DocumentLink {
     phase = Phase.UPLOADING;
     long head = session.revision();
     session.setStatus(new SyncStatus(SyncStatus.State.UPLOADING, 0, head, 0, null));
-    long room = engine.maxMessageBytes() - WireSequenced.PAGE_OVERHEAD_BYTES - UPLOAD_FIELDS_BYTES;
-    uploading = new HistoryPages(engine.store(), id(), head, room);
     RelayConnection on = conn;
     session.save(); // the log the pages read, as this copy has it
     engine
@@ -711,13 +709,23 @@ final class DocumentLink {
                 return;
               }
               uploadMembers = members;
+              uploading = new HistoryPages(engine.store(), id(), head, pageRoom(members));
               sendUploadPage();
             },
             engine.owner());
   }
 
-  /** Room in a message for an upload's title, members and other fields besides its batches. */
-  private static final int UPLOAD_FIELDS_BYTES = 16 * 1024;
+  /**
+   * The UTF-8 bytes an upload's batches may take: a message less its other fields, each character
+   * of the title and the members' names counted as if escaped.
+   */
+  private long pageRoom(List<Member> members) {
+    long fields = WireSequenced.PAGE_OVERHEAD_BYTES + 6L * session.document().title().length();
+    for (Member m : members) {
+      fields += 6L * m.user().length() + 40;
+    }
+    return engine.maxMessageBytes() - fields;
+  }
 
   private void sendUploadPage() {
     RelayConnection on = conn;
@@ -743,7 +751,7 @@ final class DocumentLink {
   }
 
   private void uploaded(ServerMessage.Uploaded u) {
-    if (phase != Phase.UPLOADING) {
+    if (phase != Phase.UPLOADING || uploading == null) {
       return;
     }
     long head = uploading.head();

@@ -20,6 +20,7 @@ import dev.quire.relay.store.H2HistoryStore;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.HistoryStore.Append;
 import dev.quire.relay.store.RelayStorage;
+import dev.quire.relay.store.SignatureStore;
 import dev.quire.relay.store.StoreException;
 import dev.quire.relay.store.UserStore;
 import java.nio.file.Path;
@@ -277,6 +278,11 @@ class OtherWritersTest {
     @Override
     public ClientIdStore clientIds() {
       return inner.clientIds();
+    }
+
+    @Override
+    public SignatureStore signatures() {
+      return inner.signatures();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.quire.relay.store.DocumentFeed;
 import dev.quire.relay.store.DocumentStore;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.RelayStorage;
+import dev.quire.relay.store.SignatureStore;
 import dev.quire.relay.store.StoreException;
 import dev.quire.relay.store.UserStore;
 import java.time.Duration;
@@ -27,6 +28,7 @@ public final class PostgresStorage implements RelayStorage {
   private final PgDocuments documents;
   private final PgHistory history;
   private final PgClientIds clientIds;
+  private final PgSignatures signatures;
   private final Duration feedPoll;
   private volatile @Nullable String identity; // read once
   private @Nullable PgAppender appender;
@@ -38,6 +40,7 @@ public final class PostgresStorage implements RelayStorage {
     this.documents = new PgDocuments(db);
     this.history = new PgHistory(db);
     this.clientIds = new PgClientIds(db);
+    this.signatures = new PgSignatures(db);
     this.feedPoll = feedPoll;
   }
 
@@ -79,6 +82,11 @@ public final class PostgresStorage implements RelayStorage {
   @Override
   public ClientIdStore clientIds() {
     return clientIds;
+  }
+
+  @Override
+  public SignatureStore signatures() {
+    return signatures;
   }
 
   @Override

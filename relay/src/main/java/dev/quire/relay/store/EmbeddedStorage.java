@@ -22,6 +22,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   private final H2DocumentStore documents;
   private final H2HistoryStore history;
   private final H2ClientIdStore clientIds;
+  private final H2SignatureStore signatures;
   private volatile String identity; // read once
 
   private EmbeddedStorage(Database db, Journal journal) {
@@ -31,6 +32,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
     this.documents = new H2DocumentStore(db);
     this.history = new H2HistoryStore(db);
     this.clientIds = new H2ClientIdStore(db);
+    this.signatures = new H2SignatureStore(db);
   }
 
   /**
@@ -116,6 +118,11 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   @Override
   public ClientIdStore clientIds() {
     return clientIds;
+  }
+
+  @Override
+  public SignatureStore signatures() {
+    return signatures;
   }
 
   @Override

@@ -22,6 +22,9 @@ public interface RelayStorage extends AutoCloseable {
 
   ClientIdStore clientIds();
 
+  /** The relay's signing key and its signed checkpoints (protocol 5's {@code signatures}). */
+  SignatureStore signatures();
+
   /**
    * This storage's identity: a random UUID made once, when the storage is created, and kept with
    * its data for good. Every relay serving the same storage has it; a relay given another storage

@@ -76,7 +76,7 @@ final class HistorySigner {
     if (complete && atHead != null && atHead.revision() > from) {
       out.add(atHead);
     }
-    return new ServerMessage.Signatures(doc, publicKey, out, complete);
+    return new ServerMessage.Signatures(doc, publicKey, interval, out, complete);
   }
 
   /**

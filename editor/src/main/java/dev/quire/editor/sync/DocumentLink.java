@@ -1,7 +1,9 @@
 package dev.quire.editor.sync;
 
+import dev.quire.ot.history.Ed25519;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.RelaySignature;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
@@ -9,6 +11,7 @@ import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.Delivery;
 import dev.quire.ot.sync.SequencedBatch;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,6 +44,9 @@ final class DocumentLink {
   private int submitRetries;
   private int gapsInARow;
   private boolean fetchingLog;
+  private boolean signaturesPending; // asked the relay for its signatures, no answer yet
+  private long signaturesAsked; // the head when they were last asked for
+  private int signatureInterval = Integer.MAX_VALUE; // the relay's, once it answered
   private final ArrayDeque<Incoming> backlog = new ArrayDeque<>();
 
   /** A message from the relay, with the request of ours it answers (null when unasked). */
@@ -99,6 +105,7 @@ final class DocumentLink {
 
   void disconnected(SyncStatus.State shown) {
     conn = null;
+    signaturesPending = false;
     backlog.clear();
     if (session.rebasePending()) {
       session.save(); // the catch-up stops here: keep what it brought
@@ -137,6 +144,11 @@ final class DocumentLink {
       sequenced(s, in);
     } else if (m instanceof ServerMessage.Ack a) {
       ack(a);
+    } else if (m instanceof ServerMessage.Signatures sg) {
+      signatures(sg);
+    } else if (m instanceof ServerMessage.Error
+        && in.request() instanceof ClientMessage.Signatures) {
+      signaturesPending = false; // the history file goes without them: nothing else depends on it
     } else if (m instanceof ServerMessage.Created c) {
       created();
     } else if (m instanceof ServerMessage.Renamed r) {
@@ -250,6 +262,42 @@ final class DocumentLink {
     session.markSelectionDirty();
     updateLiveStatus();
     pump();
+    askSignatures(0);
+  }
+
+  // ---- the relay's signatures ----
+
+  /** True while the relay's signatures of this history were asked for and have not come. */
+  boolean signaturesPending() {
+    return signaturesPending;
+  }
+
+  /**
+   * Asks for the relay's signed checkpoints after {@code from} (protocol 5), to keep for history
+   * files: after each catch-up, and when the synced history passes one of the relay's checkpoints,
+   * so a synced copy has them up to the head it last caught up to or passed a checkpoint at.
+   */
+  private void askSignatures(long from) {
+    signaturesPending = true;
+    signaturesAsked = session.revision();
+    send(new ClientMessage.Signatures(id(), from));
+  }
+
+  /** Keeps the signatures that verify with the key the relay named; asks for more if it said so. */
+  private void signatures(ServerMessage.Signatures sg) {
+    List<RelaySignature> valid = new ArrayList<>();
+    for (RelaySignature r : sg.signatures()) {
+      if (Ed25519.verify(sg.key(), r.statement(id()), r.signature())) {
+        valid.add(r);
+      }
+    }
+    engine.store().saveRelaySignatures(id(), sg.key(), valid);
+    signatureInterval = sg.interval();
+    if (!sg.complete() && !sg.signatures().isEmpty() && conn != null) {
+      askSignatures(sg.signatures().get(sg.signatures().size() - 1).revision());
+    } else {
+      signaturesPending = false;
+    }
   }
 
   /** Batches just sequenced; our own in-flight batch among them is its acknowledgement. */
@@ -584,6 +632,10 @@ final class DocumentLink {
         SyncStatus.of(synced ? SyncStatus.State.SYNCED : SyncStatus.State.SENDING, 0));
     if (synced) {
       engine.synced(session);
+      if (!signaturesPending
+          && session.revision() / signatureInterval > signaturesAsked / signatureInterval) {
+        askSignatures(signaturesAsked); // the history passed one of the relay's checkpoints
+      }
     }
   }
 

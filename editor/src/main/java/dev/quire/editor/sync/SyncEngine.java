@@ -470,7 +470,7 @@ public final class SyncEngine implements AutoCloseable {
     }
     for (DocumentLink l : links.values()) {
       SyncStatus.State s = l.session().status().state();
-      if (s != SyncStatus.State.SYNCED && s != SyncStatus.State.ERROR) {
+      if (s != SyncStatus.State.SYNCED && s != SyncStatus.State.ERROR || l.signaturesPending()) {
         return false;
       }
     }

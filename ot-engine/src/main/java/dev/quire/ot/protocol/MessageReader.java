@@ -271,9 +271,10 @@ final class MessageReader {
               Shape.of(
                   v ->
                       new ServerMessage.Signatures(
-                          str(v[0]), str(v[1]), list(v[2]), (Boolean) v[3]),
+                          str(v[0]), str(v[1]), (Integer) v[2], list(v[3]), (Boolean) v[4]),
                   string("doc"),
                   string("key"),
+                  intValue("interval", 1),
                   array("signatures", RELAY_SIGNATURE),
                   bool("complete"))),
           Map.entry(

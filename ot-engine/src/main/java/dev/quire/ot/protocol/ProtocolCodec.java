@@ -201,7 +201,7 @@ public final class ProtocolCodec {
       mb.members()
           .forEach(x -> members.addObject().put("user", x.user()).put("role", x.role().wireName()));
     } else if (m instanceof ServerMessage.Signatures sg) {
-      o.put("doc", sg.doc()).put("key", sg.key());
+      o.put("doc", sg.doc()).put("key", sg.key()).put("interval", sg.interval());
       ArrayNode list = o.putArray("signatures");
       for (RelaySignature r : sg.signatures()) {
         ObjectNode e = list.addObject().put("revision", r.revision()).put("chain", r.chain());

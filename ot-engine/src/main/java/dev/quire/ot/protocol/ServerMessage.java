@@ -171,12 +171,17 @@ public sealed interface ServerMessage {
   /**
    * Answer to {@code signatures} (since protocol 5): the relay's signed checkpoints of the
    * document's history after the revision asked for, in order, by the relay's key {@code key}
-   * (X.509 DER in base64); {@code complete} is false when more follow (ask again from the last).
+   * (X.509 DER in base64), which signs every {@code interval} revisions and the head; {@code
+   * complete} is false when more follow (ask again from the last).
    */
-  record Signatures(String doc, String key, List<RelaySignature> signatures, boolean complete)
+  record Signatures(
+      String doc, String key, int interval, List<RelaySignature> signatures, boolean complete)
       implements ServerMessage {
     public Signatures {
       Ids.requireDocumentId(doc);
+      if (interval < 1) {
+        throw new IllegalArgumentException("interval must be at least 1, was " + interval);
+      }
       if (!Ed25519.isPublicKey(key)) {
         throw new IllegalArgumentException("key must be an Ed25519 public key in base64");
       }

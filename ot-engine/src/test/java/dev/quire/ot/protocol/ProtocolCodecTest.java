@@ -63,11 +63,12 @@ class ProtocolCodecTest {
         new ServerMessage.Signatures(
             "d",
             KEY,
+            1000,
             List.of(
                 new RelaySignature(1000, "ab".repeat(32), "cd".repeat(32), "c2ln"),
                 new RelaySignature(1412, "ef".repeat(32), null, "c2ln")),
             true),
-        new ServerMessage.Signatures("d", KEY, List.of(), false),
+        new ServerMessage.Signatures("d", KEY, 1, List.of(), false),
         ServerMessage.Error.of(ErrorCode.BASE_AHEAD, "too far", "d", "submit"),
         ServerMessage.Error.of(ErrorCode.MALFORMED, "bad", null, null),
         new ServerMessage.Created(info),
@@ -428,13 +429,13 @@ class ProtocolCodecTest {
             "unavailable.role is not a known field"),
         Arguments.of("{\"type\":\"unavailable\",\"doc\":\"bad id!\"}", "unavailable"),
         Arguments.of(
-            "{\"type\":\"signatures\",\"doc\":\"d\",\"key\":\"AAAA\",\"signatures\":[],"
+            "{\"type\":\"signatures\",\"doc\":\"d\",\"key\":\"AAAA\",\"interval\":5,\"signatures\":[],"
                 + "\"complete\":true}",
             "key must be an Ed25519 public key"),
         Arguments.of(
             "{\"type\":\"signatures\",\"doc\":\"d\",\"key\":\""
                 + KEY
-                + "\",\"signatures\":[{\"revision\":5,\"chain\":\"AB\",\"signature\":\"x\"}],"
+                + "\",\"interval\":5,\"signatures\":[{\"revision\":5,\"chain\":\"AB\",\"signature\":\"x\"}],"
                 + "\"complete\":true}",
             "chain must be 64 lower-case hex digits"));
   }

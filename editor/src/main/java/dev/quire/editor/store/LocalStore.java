@@ -440,6 +440,7 @@ public final class LocalStore implements AutoCloseable {
                   Outbox.delete(c, id);
                   LogBlocks.delete(c, id);
                   Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
+                  Queries.update(c, "DELETE FROM relay_signatures WHERE doc_id = ?", id);
                   Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
                   if (d.get().onRelay()) {
                     Queries.update(

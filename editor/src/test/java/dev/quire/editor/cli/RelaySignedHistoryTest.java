@@ -195,6 +195,25 @@ class RelaySignedHistoryTest {
         .startsWith("1 ")
         .contains("the relay signature of revision 100 comes after revision 102");
 
+    // A relay record added: a copy of the one of revision 200 after revision 100's.
+    List<String> added = new ArrayList<>(lines);
+    added.add(at100 + 1, lines.get(indexOf(lines, "relay", 200)));
+    assertThat(verify(added))
+        .startsWith("1 ")
+        .contains(
+            "line "
+                + (at100 + 2)
+                + ": the relay signature of revision 200 comes after revision 100");
+
+    // A header that names no relay key (rechained): every relay record is by an unknown key.
+    List<String> unnamed = new ArrayList<>(lines);
+    unnamed.set(0, unnamed.get(0).replaceAll(",\"relayKey\":\"[^\"]*\"", ""));
+    assertThat(verify(rechain(unnamed)))
+        .startsWith("1 ")
+        .contains(
+            "the relay signature of revision 100 is signed by " + Ed25519.fingerprint(relayKey))
+        .contains("not by the relay key the header names (none)");
+
     // Without a relay record, the rest still verifies, and the report says what is covered.
     List<String> without = new ArrayList<>(lines);
     without.removeIf(l -> l.contains("\"type\":\"relay\"") && !l.contains("\"revision\":100,"));

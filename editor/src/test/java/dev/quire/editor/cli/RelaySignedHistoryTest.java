@@ -149,6 +149,19 @@ class RelaySignedHistoryTest {
                 + head
                 + " signed (");
 
+    // Import checks the relay's signatures and keeps both times of every revision.
+    assertThat(
+            run("import", "--profile", dir.resolve("b").toString(), file.toString(), "--history"))
+        .as(err.toString())
+        .isZero();
+    String copy = out.toString().trim();
+    try (LocalStore a = LocalStore.open(dir.resolve("a"));
+        LocalStore b = LocalStore.open(dir.resolve("b"))) {
+      assertThat(b.revisions(copy, 1, head).get()).isEqualTo(a.revisions("blog", 1, head).get());
+      assertThat(b.revisions(copy, 1, head).get())
+          .anyMatch(r -> r.madeAtMillis() != r.timestampMillis());
+    }
+
     // A revision changed with the file's chain recomputed: only the relay's signature catches it.
     List<String> forged = new ArrayList<>(lines);
     int r50 = indexOf(forged, "revision", 50);

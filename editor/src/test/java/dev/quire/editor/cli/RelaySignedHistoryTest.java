@@ -149,6 +149,8 @@ class RelaySignedHistoryTest {
                 + head
                 + " signed (");
 
+    assertDocsRecipeVerifies(file, relayKey);
+
     // Import checks the relay's signatures and keeps both times of every revision.
     assertThat(
             run("import", "--profile", dir.resolve("b").toString(), file.toString(), "--history"))
@@ -234,6 +236,39 @@ class RelaySignedHistoryTest {
         .startsWith("0 ")
         .contains(
             "revisions 1..100 signed (1 relay signature(s) verified); revisions 101.." + head);
+  }
+
+  /**
+   * The by-hand check of docs/history-format.md (jq, sha256sum, OpenSSL), run as written on the
+   * file: other tools than Quire's recompute the relay's chain and verify its signature. Skipped
+   * where those tools are not installed.
+   */
+  private void assertDocsRecipeVerifies(Path file, String relayKey) throws Exception {
+    for (String tool : List.of("jq", "openssl", "sha256sum", "bash")) {
+      boolean found = false;
+      for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        found |= Files.isExecutable(Path.of(d, tool));
+      }
+      org.junit.jupiter.api.Assumptions.assumeTrue(found, tool + " is not installed");
+    }
+    String doc = Files.readString(Path.of("..", "docs", "history-format.md"));
+    int from = doc.indexOf("F=notes.history; R=1000");
+    String script =
+        doc.substring(from, doc.indexOf("```", from))
+            .replace("F=notes.history; R=1000", "F='" + file + "'; R=100");
+    Process p =
+        new ProcessBuilder("bash", "-c", script)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String said =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    String[] lines = said.split("\n");
+    assertThat(lines).as(said).hasSize(3);
+    assertThat(lines[0]).as(said).matches("[0-9a-f]{64}").isEqualTo(lines[1]);
+    assertThat(lines[2]).isEqualTo("Signature Verified Successfully");
+    assertThat(Files.readString(dir.resolve("relay.pub"))).contains(relayKey);
   }
 
   @Test

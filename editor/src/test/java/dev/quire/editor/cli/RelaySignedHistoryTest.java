@@ -309,6 +309,29 @@ class RelaySignedHistoryTest {
         .contains("signed by " + device)
         .contains("sequenced by the relay with key");
 
+    // countersign: the same key added to a file exported without it, once.
+    Path plain = dir.resolve("plain.history");
+    exported(plain, "--checkpoint-every", "50");
+    assertThat(run("countersign", "--profile", profile(), plain.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString())
+        .isEqualTo("countersigned 3 checkpoint(s) of revisions 1..120 with " + device + "\n");
+    assertThat(run("verify", plain.toString())).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("signed by " + device)
+        .contains("sequenced by the relay with key");
+    assertThat(run("countersign", "--profile", profile(), plain.toString())).isZero();
+    assertThat(out.toString()).startsWith("countersigned 0 checkpoint(s)");
+    List<String> tampered = Files.readAllLines(plain);
+    tampered.set(5, tampered.get(5).replace("\"author\":\"", "\"author\":\"x"));
+    Files.write(plain, tampered);
+    assertThat(run("countersign", "--profile", profile(), plain.toString())).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("line 6: the record of revision 5")
+        .contains("nothing was signed");
+    assertThat(Files.readAllLines(plain)).isEqualTo(tampered);
+
     exported(dir.resolve("again.history"), "--countersign");
     assertThat(err.toString()).as("the same key on the next export").contains(device);
     try (LocalStore store = LocalStore.open(dir.resolve("a"))) {

@@ -31,6 +31,9 @@ final class HistorySigner {
   /** The most signatures in one answer: about 250 bytes each, well within a message. */
   static final int MAX_PER_ANSWER = 1000;
 
+  /** The most checkpoints one request signs: 20,000 revisions at the default interval. */
+  static final int MAX_CHECKPOINTS_PER_REQUEST = 20;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int PAGE = 1000;
 
@@ -67,12 +70,18 @@ final class HistorySigner {
    * @param readable whether the relay reads the document: then each signs its text's hash too
    */
   ServerMessage.Signatures answer(String doc, long from, long head, boolean readable) {
-    RelaySignature atHead = signUpTo(doc, head, readable);
+    Optional<RelaySignature> last = signatures.latestAtOrBefore(doc, head);
+    long at = last.map(RelaySignature::revision).orElse(0L);
+    // A long history unsigned so far is signed over several requests, each a bounded stall of
+    // the document's sequencing: up to a checkpoint at most MAX_CHECKPOINTS_PER_REQUEST on.
+    long budget = (long) interval * MAX_CHECKPOINTS_PER_REQUEST;
+    long upTo = head - at <= budget ? head : (at + budget) / interval * interval;
+    RelaySignature atHead = at == upTo ? null : signUpTo(doc, last, upTo, readable);
     List<RelaySignature> out = new ArrayList<>(signatures.after(doc, from, MAX_PER_ANSWER));
-    while (!out.isEmpty() && out.get(out.size() - 1).revision() > head) {
+    while (!out.isEmpty() && out.get(out.size() - 1).revision() > upTo) {
       out.remove(out.size() - 1); // another relay of the storage is further on
     }
-    boolean complete = out.size() < MAX_PER_ANSWER;
+    boolean complete = out.size() < MAX_PER_ANSWER && upTo == head;
     if (complete && atHead != null && atHead.revision() > from) {
       out.add(atHead);
     }
@@ -80,15 +89,12 @@ final class HistorySigner {
   }
 
   /**
-   * Signs and stores every checkpoint up to {@code head} not stored yet; returns the signature of
-   * {@code head} itself when it is not a checkpoint (null when it is, or when there is no history).
+   * Signs and stores every checkpoint after {@code last} up to {@code head}; returns the signature
+   * of {@code head} itself when it is not a checkpoint (null when it is).
    */
-  private RelaySignature signUpTo(String doc, long head, boolean readable) {
-    Optional<RelaySignature> last = signatures.latestAtOrBefore(doc, head);
+  private RelaySignature signUpTo(
+      String doc, Optional<RelaySignature> last, long head, boolean readable) {
     long at = last.map(RelaySignature::revision).orElse(0L);
-    if (at == head) {
-      return null;
-    }
     Run run = new Run(doc, readable, last.map(RelaySignature::chain).orElse(HistoryChain.GENESIS));
     if (readable) {
       run.text = textAt(doc, at);

@@ -145,6 +145,28 @@ class RelaySignaturesTest {
   }
 
   @Test
+  void aLongUnsignedHistory_isSignedOverSeveralRequests_eachABoundedPart() throws Exception {
+    String[] key = new String[1];
+    try (Relay relay = RelayFixture.start(dir)) { // a checkpoint every 10: 200 revisions a request
+      TestClient alice = login(relay, "alice", key);
+      RelayFixture.create(alice, "doc");
+      appendAll(alice, "alice", 0, 215);
+      ServerMessage.Signatures first = signatures(alice, 0);
+      assertThat(first.complete()).isFalse();
+      assertThat(first.signatures()).hasSize(20);
+      assertThat(first.signatures().get(19).revision()).isEqualTo(200);
+      ServerMessage.Signatures rest = signatures(alice, 200);
+      assertThat(rest.complete()).isTrue();
+      assertThat(rest.signatures())
+          .extracting(RelaySignature::revision)
+          .containsExactly(210L, 215L);
+      rest.signatures().forEach(s -> assertSignedBy(key[0], s));
+      assertThat(rest.signatures().get(1).textHash())
+          .isEqualTo(HistoryChain.sha256("x".repeat(215)));
+    }
+  }
+
+  @Test
   void opaqueDocument_isSignedOverItsPayloadsAsSent_withoutATextHash() throws Exception {
     String[] key = new String[1];
     try (Relay relay = RelayFixture.start(dir, b -> b.opaque(true))) {

@@ -46,6 +46,7 @@ final class DocumentLink {
   private boolean fetchingLog;
   private boolean signaturesPending; // asked the relay for its signatures, no answer yet
   private long signaturesAsked; // the head when they were last asked for
+  private long signaturesFrom; // the revision they were last asked after
   private int signatureInterval = Integer.MAX_VALUE; // the relay's, once it answered
   private final ArrayDeque<Incoming> backlog = new ArrayDeque<>();
 
@@ -280,6 +281,7 @@ final class DocumentLink {
   private void askSignatures(long from) {
     signaturesPending = true;
     signaturesAsked = session.revision();
+    signaturesFrom = from;
     send(new ClientMessage.Signatures(id(), from));
   }
 
@@ -293,8 +295,9 @@ final class DocumentLink {
     }
     engine.store().saveRelaySignatures(id(), sg.key(), valid);
     signatureInterval = sg.interval();
-    if (!sg.complete() && !sg.signatures().isEmpty() && conn != null) {
-      askSignatures(sg.signatures().get(sg.signatures().size() - 1).revision());
+    if (!sg.complete() && conn != null) {
+      List<RelaySignature> got = sg.signatures();
+      askSignatures(got.isEmpty() ? signaturesFrom : got.get(got.size() - 1).revision());
     } else {
       signaturesPending = false;
     }

@@ -387,7 +387,8 @@ final class Dispatcher {
             s.id(),
             ctx.config().opaque(),
             ctx.config().limits(),
-            ctx.store().identity()),
+            ctx.store().identity(),
+            ctx.signer().publicKey()),
         () -> ctx.userSessions().add(s));
   }
 
@@ -411,6 +412,8 @@ final class Dispatcher {
       onDocument(sh.doc(), s, about, (a, x) -> a.admin().share(x, id, sh));
     } else if (m instanceof ClientMessage.Members mb) {
       onDocument(mb.doc(), s, about, (a, x) -> a.admin().members(x, id));
+    } else if (m instanceof ClientMessage.Signatures sg) {
+      onDocument(sg.doc(), s, about, (a, x) -> a.signatures(x, id, sg));
     } else if (m instanceof ClientMessage.Open o) {
       onDocument(o.doc(), s, about, (a, x) -> a.open(x, id, o));
     } else if (m instanceof ClientMessage.Unsubscribe u) {

@@ -13,6 +13,7 @@ import dev.quire.relay.SequencerState.ClientKey;
 import dev.quire.relay.store.AppendOutcome;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.HistoryStore;
+import dev.quire.relay.store.PayloadKind;
 import dev.quire.relay.store.StoreException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -190,6 +191,22 @@ final class DocumentActor {
       fanout.subscribe(s, head); // live batches follow on from head
     }
     s.answer(rid, new ServerMessage.History(id, page, head, complete));
+  }
+
+  /**
+   * Answers {@code signatures}: the relay's signed checkpoints of the history after {@code
+   * fromRevision}, up to the head (signed now if needed, see {@link HistorySigner}).
+   */
+  void signatures(Session s, String rid, ClientMessage.Signatures m) {
+    requireRole(s, Role.VIEWER);
+    long head = row.head();
+    if (m.fromRevision() > head) {
+      throw new Refusal(
+          ErrorCode.BASE_AHEAD,
+          "fromRevision " + m.fromRevision() + " is beyond the head revision " + head);
+    }
+    boolean readable = ctx.config().payloadKindOf(row) == PayloadKind.READABLE;
+    s.answer(rid, ctx.signer().answer(id, m.fromRevision(), head, readable));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.quire.relay;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.quire.ot.history.Ed25519;
 import dev.quire.relay.postgres.PostgresStorage;
 import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.EmbeddedStorage;
@@ -109,7 +110,8 @@ public final class Relay implements AutoCloseable {
             timer,
             pending,
             openDocs,
-            new UserSessions());
+            new UserSessions(),
+            HistorySigner.open(store, config.checkpointInterval()));
     Dispatcher dispatcher = new Dispatcher(ctx);
     metrics.documentsInMemory(dispatcher::documentsInMemory);
     HTTPServer http = null;
@@ -133,12 +135,13 @@ public final class Relay implements AutoCloseable {
       }
       Relay relay = new Relay(ctx, dispatcher, server, http, adminEndpoint(store));
       log.info(
-          "Quire relay listening on ws://{}:{} ({} mode{}), data in {}{}",
+          "Quire relay listening on ws://{}:{} ({} mode{}), data in {}, signing key {}{}",
           config.bind(),
           relay.port(),
           config.opaque() ? "opaque" : "readable",
           config.openMode() ? ", OPEN: no authentication" : "",
           store.describe(),
+          Ed25519.fingerprint(ctx.signer().publicKey()),
           http == null
               ? ""
               : ", metrics on http://" + config.bind() + ":" + http.getPort() + "/metrics");

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     network threads
  * @param appender appends the documents' batches to the store
  * @param userSessions the connections past hello, by user: what documents announce to
+ * @param signer signs checkpoints of the documents' histories with the relay's key
  */
 record RelayContext(
     RelayConfig config,
@@ -26,7 +27,8 @@ record RelayContext(
     ScheduledExecutorService timer,
     AtomicInteger pendingTasks,
     AtomicInteger openDocuments,
-    UserSessions userSessions) {
+    UserSessions userSessions,
+    HistorySigner signer) {
 
   /** The user everybody is in open mode. */
   static final String GUEST = "guest";

@@ -21,6 +21,7 @@ import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.HistoryStore.Append;
 import dev.quire.relay.store.HistoryUploads;
 import dev.quire.relay.store.RelayStorage;
+import dev.quire.relay.store.SignatureStore;
 import dev.quire.relay.store.StoreException;
 import dev.quire.relay.store.UserStore;
 import java.nio.file.Path;
@@ -283,6 +284,11 @@ class OtherWritersTest {
     @Override
     public HistoryUploads uploads() {
       return inner.uploads();
+    }
+
+    @Override
+    public SignatureStore signatures() {
+      return inner.signatures();
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.quire.editor.history.Signatures;
 import dev.quire.editor.store.LocalDocument;
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.Revision;
+import dev.quire.ot.protocol.RelaySignature;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
@@ -56,6 +59,14 @@ final class ExportHistoryOptions {
   Path signingKey;
 
   @Option(
+      names = "--countersign",
+      description =
+          "with --history: sign every checkpoint with this profile's own device key (made on first"
+              + " use and kept in the profile): the author's device vouches for the history it"
+              + " holds, beside the relay's signatures")
+  boolean countersign;
+
+  @Option(
       names = "--checkpoint-every",
       paramLabel = "N",
       description = "with --history: a checkpoint record every N revisions (default: 1000)")
@@ -76,8 +87,11 @@ final class ExportHistoryOptions {
     if (forms > 1) {
       throw new CliException(ExitCodes.USAGE, "--history, --html and --rev go one at a time");
     }
-    if (signingKey != null && history == null) {
-      throw new CliException(ExitCodes.USAGE, "--sign goes with --history");
+    if ((signingKey != null || countersign) && history == null) {
+      throw new CliException(ExitCodes.USAGE, "--sign and --countersign go with --history");
+    }
+    if (signingKey != null && countersign) {
+      throw new CliException(ExitCodes.USAGE, "--sign and --countersign go one at a time");
     }
     if (file != null && revision == null) {
       throw new CliException(ExitCodes.USAGE, "FILE goes with --rev, or without an option");
@@ -96,6 +110,12 @@ final class ExportHistoryOptions {
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCodes.USAGE, e.getMessage());
       }
+    }
+    if (countersign) {
+      signer = Signatures.Signer.of(ProfileCommand.await(store.deviceKey()));
+      err.println(
+          "quire export: countersigned with this profile's key "
+              + Signatures.fingerprint(signer.publicKey()));
     }
     Path target = history != null ? history : html;
     Signatures.Signer s = signer;
@@ -146,14 +166,53 @@ final class ExportHistoryOptions {
 
   private void writeHistory(
       LocalStore store, LocalDocument d, OutputStream stream, Signatures.Signer signer) {
+    RelayRecords relay = RelayRecords.of(d, ProfileCommand.await(store.relaySignatures(d.id())));
     HistoryWriter w =
         new HistoryWriter(
             stream,
             new HistoryRecord.Header(
-                d.id(), d.title(), d.createdMillis(), System.currentTimeMillis(), checkpointEvery),
+                    d.id(),
+                    d.title(),
+                    d.createdMillis(),
+                    System.currentTimeMillis(),
+                    checkpointEvery)
+                .withRelayKey(relay.key()),
             signer);
-    eachRevision(store, d, r -> w.revision(recordOf(r)));
+    eachRevision(
+        store,
+        d,
+        r -> {
+          w.revision(recordOf(r));
+          relay.at(r.revision()).forEach(w::relay);
+        });
     w.finish();
+  }
+
+  /** The relay's signatures a profile keeps for a document, by one key, as history records. */
+  private record RelayRecords(String key, Map<Long, HistoryRecord.RelayRecord> byRevision) {
+    /** The signatures by the key of the latest one (a profile syncs with one relay). */
+    static RelayRecords of(LocalDocument d, List<LocalStore.RelaySigned> kept) {
+      if (kept.isEmpty()) {
+        return new RelayRecords(null, Map.of());
+      }
+      String key = kept.get(kept.size() - 1).relayKey();
+      Map<Long, HistoryRecord.RelayRecord> by = new HashMap<>();
+      for (LocalStore.RelaySigned k : kept) {
+        RelaySignature s = k.signature();
+        if (k.relayKey().equals(key) && s.revision() <= d.head()) {
+          by.put(
+              s.revision(),
+              new HistoryRecord.RelayRecord(
+                  s.revision(), d.id(), s.chain(), s.textHash(), key, s.signature()));
+        }
+      }
+      return new RelayRecords(by.isEmpty() ? null : key, by);
+    }
+
+    List<HistoryRecord.RelayRecord> at(long revision) {
+      HistoryRecord.RelayRecord r = byRevision.get(revision);
+      return r == null ? List.of() : List.of(r);
+    }
   }
 
   static HistoryRecord.RevisionRecord recordOf(Revision r) {
@@ -165,6 +224,7 @@ final class ExportHistoryOptions {
         r.clientId(),
         r.batchSeq(),
         r.timestampMillis(),
+        r.madeAtMillis(),
         r.operation());
   }
 

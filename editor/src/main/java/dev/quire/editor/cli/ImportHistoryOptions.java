@@ -142,6 +142,7 @@ final class ImportHistoryOptions {
               r.clientId(),
               r.batchSeq(),
               r.timeMillis(),
+              r.madeAtMillis(),
               r.operation(),
               r.operation()));
       if (r.revision() % LocalStore.CHECKPOINT_INTERVAL == 0) {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       ImportCommand.class,
       ExportCommand.class,
       VerifyCommand.class,
+      CountersignCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
       RenameCommand.class,

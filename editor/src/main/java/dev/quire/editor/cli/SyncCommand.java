@@ -276,11 +276,23 @@ final class SyncCommand extends ProfileCommand {
         return false;
       }
       if (owner.call(engine::isSettled) || owner.call(engine::fatalError) != null) {
+        awaitSignatures(owner, engine, deadline);
         return owner.call(engine::fatalError) == null;
       }
       sleep(50);
     }
     return false;
+  }
+
+  /**
+   * Gives the relay's signatures asked for while syncing a few seconds to come, so that the profile
+   * keeps them for history files; sync does not fail without them.
+   */
+  private static void awaitSignatures(OwnerThread owner, SyncEngine engine, long deadline) {
+    long until = Math.min(deadline, System.nanoTime() + 10_000_000_000L);
+    while (System.nanoTime() < until && owner.call(engine::signaturesPending)) {
+      sleep(50);
+    }
   }
 
   private static void watchForever(LocalStore store) {

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Checks a history file (docs/history-format.md): every record's hash and the chain between"
           + " them, the revision numbers, every operation replayed from the empty text, the text's"
-          + " hash at each checkpoint and at the end, and the checkpoints' signatures.",
+          + " hash at each checkpoint and at the end, the checkpoints' signatures, and the relay's"
+          + " signatures (which revisions the relay's key vouches for).",
       "Says which revision is the first bad one when something was changed, removed, reordered or"
           + " added. Reads the file once, a record at a time, and changes nothing."
     },
@@ -92,6 +93,28 @@ final class VerifyCommand implements Callable<Integer> {
             + r.checkpoints()
             + " text hash(es) matched, "
             + (r.signers().isEmpty() ? "unsigned" : "signed by " + String.join(", ", r.signers())));
+    if (r.relaySignatures() > 0) {
+      out.println(
+          "sequenced by the relay with key "
+              + Signatures.fingerprint(r.header().relayKey())
+              + ": revisions 1.."
+              + r.relaySignedUpTo()
+              + " signed ("
+              + r.relaySignatures()
+              + " relay signature(s) verified)"
+              + (r.relaySignedUpTo() < r.head()
+                  ? "; revisions "
+                      + (r.relaySignedUpTo() + 1)
+                      + ".."
+                      + r.head()
+                      + " are not covered by a relay signature"
+                  : ""));
+    } else if (r.header().relayKey() != null) {
+      out.println(
+          "the header names the relay key "
+              + Signatures.fingerprint(r.header().relayKey())
+              + ", but no relay signature is in the file");
+    }
     return ExitCodes.OK;
   }
 }

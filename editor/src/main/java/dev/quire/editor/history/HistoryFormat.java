@@ -1,18 +1,21 @@
 package dev.quire.editor.history;
 
 import dev.quire.ot.codec.CanonicalJson;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.quire.ot.history.HistoryChain;
 
 /** The constants of the history file format and the one hash it uses. */
 public final class HistoryFormat {
   /** The {@code format} member of every header. */
   public static final String NAME = "quire-history";
 
-  /** The format version this build writes and reads. */
-  public static final int VERSION = 1;
+  /**
+   * The format version this build writes. Version 2 added each revision's {@code madeAt}, the
+   * header's optional {@code relayKey} and the relay's {@code relay} records.
+   */
+  public static final int VERSION = 2;
+
+  /** The oldest version this build reads. */
+  public static final int FIRST_VERSION = 1;
 
   /** Checkpoint records are written every this many revisions unless asked otherwise. */
   public static final int DEFAULT_CHECKPOINT_EVERY = 1000;
@@ -27,15 +30,7 @@ public final class HistoryFormat {
 
   /** SHA-256 of the UTF-8 bytes of {@code text}, in lower-case hex. */
   public static String sha256(String text) {
-    return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    return HistoryChain.sha256(text);
   }
 
   /** Appends {@code "name":} to an object being written in canonical (sorted) member order. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.editor.history.HistoryRecord.Header;
+import dev.quire.editor.history.HistoryRecord.RelayRecord;
 import dev.quire.editor.history.HistoryRecord.RevisionRecord;
 import dev.quire.editor.history.HistoryRecord.Signature;
 import dev.quire.editor.history.HistoryRecord.TextCheck;
@@ -45,6 +46,7 @@ public final class HistoryReader implements AutoCloseable {
           "created",
           "exported",
           "checkpointEvery",
+          "relayKey",
           "hash");
   private static final Set<String> REVISION =
       Set.of(
@@ -56,9 +58,12 @@ public final class HistoryReader implements AutoCloseable {
           "client",
           "batch",
           "time",
+          "madeAt",
           "operation",
           "prev",
           "hash");
+  private static final Set<String> RELAY =
+      Set.of("type", "revision", "document", "chain", "textHash", "key", "signature");
   private static final Set<String> TEXT_CHECK =
       Set.of("type", "revision", "length", "textHash", "prev", "hash", "signatures");
 
@@ -75,8 +80,12 @@ public final class HistoryReader implements AutoCloseable {
   private int pos;
   private int limit;
   private long line;
+  private int version = HistoryFormat.VERSION; // the header's, once read
 
-  /** One record as read, with its claimed chain members and the hash of what it holds. */
+  /**
+   * One record as read, with its claimed chain members and the hash of what it holds (all three
+   * null for a relay record, which is outside the chain).
+   */
   public record Entry(long line, HistoryRecord record, String prev, String hash, String computed) {}
 
   public HistoryReader(InputStream in) {
@@ -132,8 +141,12 @@ public final class HistoryReader implements AutoCloseable {
           case "header" -> header(o);
           case "revision" -> revision(o);
           case "checkpoint", "end" -> textCheck(o, type.equals("end"));
+          case "relay" -> relay(o);
           default -> throw bad("has an unknown type '" + type + "'");
         };
+    if (record instanceof RelayRecord) {
+      return new Entry(line, record, null, null, null);
+    }
     String hash = hex(o, "hash");
     String prev = o.has("prev") ? hex(o, "prev") : null;
     StringBuilder canonical = new StringBuilder(256);
@@ -172,22 +185,28 @@ public final class HistoryReader implements AutoCloseable {
     if (!HistoryFormat.NAME.equals(string(o, "format"))) {
       throw bad("is not a Quire history header (format is not '" + HistoryFormat.NAME + "')");
     }
-    long version = integer(o, "version");
-    if (version != HistoryFormat.VERSION) {
+    long v = integer(o, "version");
+    if (v < HistoryFormat.FIRST_VERSION || v > HistoryFormat.VERSION) {
       throw bad(
           "has format version "
-              + version
-              + "; this Quire reads version "
+              + v
+              + "; this Quire reads versions "
+              + HistoryFormat.FIRST_VERSION
+              + " to "
               + HistoryFormat.VERSION
-              + (version > HistoryFormat.VERSION ? " (the file is from a newer Quire)" : ""));
+              + (v > HistoryFormat.VERSION ? " (the file is from a newer Quire)" : ""));
     }
+    version = (int) v;
+    String relayKey = o.has("relayKey") ? string(o, "relayKey") : null;
     try {
       return new Header(
+          version,
           string(o, "document"),
           string(o, "title"),
           integer(o, "created"),
           integer(o, "exported"),
-          (int) Math.min(Integer.MAX_VALUE, integer(o, "checkpointEvery")));
+          (int) Math.min(Integer.MAX_VALUE, integer(o, "checkpointEvery")),
+          relayKey);
     } catch (IllegalArgumentException e) {
       throw bad(e.getMessage());
     }
@@ -200,6 +219,15 @@ public final class HistoryReader implements AutoCloseable {
     if (op == null) {
       throw bad(revision, "has no member 'operation'");
     }
+    long time = integer(o, "time");
+    long madeAt;
+    if (version >= 2) {
+      madeAt = integer(o, "madeAt");
+    } else if (o.has("madeAt")) {
+      throw bad(revision, "has 'madeAt', which version 1 records do not");
+    } else {
+      madeAt = time; // version 1 kept only the relay's time
+    }
     try {
       return new RevisionRecord(
           revision,
@@ -208,13 +236,32 @@ public final class HistoryReader implements AutoCloseable {
           string(o, "author"),
           string(o, "client"),
           integer(o, "batch"),
-          integer(o, "time"),
+          time,
+          madeAt,
           OperationCodec.fromTree(op));
     } catch (MalformedOperationException e) {
       throw bad(revision, "has a malformed operation: " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw bad(revision, e.getMessage());
     }
+  }
+
+  private RelayRecord relay(ObjectNode o) {
+    members(o, RELAY);
+    long revision = integer(o, "revision");
+    if (version < 2) {
+      throw bad(revision, "is a relay signature, which version 1 files do not hold");
+    }
+    if (revision < 1) {
+      throw bad("has a revision below 1");
+    }
+    return new RelayRecord(
+        revision,
+        string(o, "document"),
+        hex(o, "chain"),
+        hex(o, "textHash"),
+        string(o, "key"),
+        string(o, "signature"));
   }
 
   private TextCheck textCheck(ObjectNode o, boolean end) {

@@ -2,12 +2,14 @@ package dev.quire.editor.history;
 
 import dev.quire.ot.codec.CanonicalJson;
 import dev.quire.ot.codec.OperationCodec;
+import dev.quire.ot.history.HistoryChain;
 import dev.quire.ot.operation.TextOperation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One record of a history file, without its chain members ({@code prev}, {@code hash}) and
@@ -18,9 +20,21 @@ public sealed interface HistoryRecord {
   /** The record's members to hash (besides {@code prev}), in any order. */
   Map<String, Object> body();
 
-  /** The first record: what the file is and which document it holds. */
+  /**
+   * The first record: what the file is and which document it holds.
+   *
+   * @param version the format version (1 or 2)
+   * @param relayKey the key of the relay whose signatures the file carries ({@link RelayRecord}),
+   *     X.509 DER in base64, or null (always null in version 1)
+   */
   record Header(
-      String document, String title, long createdMillis, long exportedMillis, int checkpointEvery)
+      int version,
+      String document,
+      String title,
+      long createdMillis,
+      long exportedMillis,
+      int checkpointEvery,
+      @Nullable String relayKey)
       implements HistoryRecord {
     public Header {
       Objects.requireNonNull(document, "document == null");
@@ -29,6 +43,35 @@ public sealed interface HistoryRecord {
         throw new IllegalArgumentException(
             "checkpointEvery must be positive, was " + checkpointEvery);
       }
+      if (version < HistoryFormat.FIRST_VERSION || version > HistoryFormat.VERSION) {
+        throw new IllegalArgumentException("version " + version + " is not one Quire knows");
+      }
+      if (relayKey != null && version < 2) {
+        throw new IllegalArgumentException("a version 1 header names no relay key");
+      }
+    }
+
+    /** A header of the version this build writes, naming no relay key. */
+    public Header(
+        String document,
+        String title,
+        long createdMillis,
+        long exportedMillis,
+        int checkpointEvery) {
+      this(
+          HistoryFormat.VERSION,
+          document,
+          title,
+          createdMillis,
+          exportedMillis,
+          checkpointEvery,
+          null);
+    }
+
+    /** This header naming {@code key} as the relay's. */
+    public Header withRelayKey(@Nullable String key) {
+      return new Header(
+          version, document, title, createdMillis, exportedMillis, checkpointEvery, key);
     }
 
     @Override
@@ -36,12 +79,15 @@ public sealed interface HistoryRecord {
       Map<String, Object> m = new TreeMap<>();
       m.put("type", "header");
       m.put("format", HistoryFormat.NAME);
-      m.put("version", HistoryFormat.VERSION);
+      m.put("version", version);
       m.put("document", document);
       m.put("title", title);
       m.put("created", createdMillis);
       m.put("exported", exportedMillis);
       m.put("checkpointEvery", checkpointEvery);
+      if (relayKey != null) {
+        m.put("relayKey", relayKey);
+      }
       return m;
     }
   }
@@ -53,6 +99,8 @@ public sealed interface HistoryRecord {
    * @param batchFirst the first revision of that batch
    * @param batchSeq the batch's sequence number at its client
    * @param timeMillis when the relay sequenced it
+   * @param madeAtMillis when its batch's first edit was made, by its author's clock (in version 1
+   *     files, which do not hold it: {@code timeMillis})
    * @param operation the canonical operation
    */
   record RevisionRecord(
@@ -63,6 +111,7 @@ public sealed interface HistoryRecord {
       String clientId,
       long batchSeq,
       long timeMillis,
+      long madeAtMillis,
       TextOperation operation)
       implements HistoryRecord {
     public RevisionRecord {
@@ -84,10 +133,47 @@ public sealed interface HistoryRecord {
       }
     }
 
+    /** A revision whose author's time is the relay's (version 1 files, tests). */
+    public RevisionRecord(
+        long revision,
+        long baseRevision,
+        long batchFirst,
+        String author,
+        String clientId,
+        long batchSeq,
+        long timeMillis,
+        TextOperation operation) {
+      this(
+          revision,
+          baseRevision,
+          batchFirst,
+          author,
+          clientId,
+          batchSeq,
+          timeMillis,
+          timeMillis,
+          operation);
+    }
+
+    /** What the chain covers of it: every member but the chain's own. */
+    public HistoryChain.Revision chained() {
+      return new HistoryChain.Revision(
+          revision,
+          baseRevision,
+          batchFirst,
+          author,
+          clientId,
+          batchSeq,
+          timeMillis,
+          madeAtMillis,
+          OperationCodec.toJson(operation));
+    }
+
     @Override
     public Map<String, Object> body() {
       Map<String, Object> m = new TreeMap<>();
       m.put("type", "revision");
+      m.put("madeAt", madeAtMillis);
       m.put("revision", revision);
       m.put("baseRevision", baseRevision);
       m.put("batchFirst", batchFirst);
@@ -133,6 +219,42 @@ public sealed interface HistoryRecord {
       m.put("revision", revision);
       m.put("length", length);
       m.put("textHash", textHash);
+      return m;
+    }
+  }
+
+  /**
+   * The relay's signature of the history up to {@code revision} (version 2): outside the file's
+   * chain, like a checkpoint's signatures, and checked against the relay's own chain over the
+   * revision records ({@link HistoryChain}).
+   *
+   * @param document the document's id on the relay that signed
+   * @param chain the relay's chain hash at {@code revision}
+   * @param textHash SHA-256 of the text at {@code revision}
+   * @param key the relay's public key, X.509 DER in base64
+   * @param signature the Ed25519 signature of {@link HistoryChain#relayStatement}, base64
+   */
+  record RelayRecord(
+      long revision, String document, String chain, String textHash, String key, String signature)
+      implements HistoryRecord {
+    public RelayRecord {
+      Objects.requireNonNull(document, "document == null");
+      Objects.requireNonNull(chain, "chain == null");
+      Objects.requireNonNull(textHash, "textHash == null");
+      Objects.requireNonNull(key, "key == null");
+      Objects.requireNonNull(signature, "signature == null");
+    }
+
+    @Override
+    public Map<String, Object> body() {
+      Map<String, Object> m = new TreeMap<>();
+      m.put("type", "relay");
+      m.put("revision", revision);
+      m.put("document", document);
+      m.put("chain", chain);
+      m.put("textHash", textHash);
+      m.put("key", key);
+      m.put("signature", signature);
       return m;
     }
   }

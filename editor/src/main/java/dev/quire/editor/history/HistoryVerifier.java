@@ -1,9 +1,12 @@
 package dev.quire.editor.history;
 
 import dev.quire.editor.history.HistoryRecord.Header;
+import dev.quire.editor.history.HistoryRecord.RelayRecord;
 import dev.quire.editor.history.HistoryRecord.RevisionRecord;
 import dev.quire.editor.history.HistoryRecord.Signature;
 import dev.quire.editor.history.HistoryRecord.TextCheck;
+import dev.quire.ot.history.Ed25519;
+import dev.quire.ot.history.HistoryChain;
 import dev.quire.ot.text.GapBuffer;
 import java.io.InputStream;
 import java.util.LinkedHashSet;
@@ -39,6 +42,8 @@ public final class HistoryVerifier {
    * @param verifiedUpTo every revision up to this one matched a checkpoint or the end
    * @param checkpoints how many checkpoints (and the end) matched
    * @param signers the keys (fingerprints) whose signatures verified
+   * @param relaySignedUpTo the last revision a relay signature covered and verified (0: none)
+   * @param relaySignatures how many relay signatures verified
    * @param problem the first problem, or null when the whole file verified
    */
   public record Result(
@@ -47,6 +52,8 @@ public final class HistoryVerifier {
       long verifiedUpTo,
       int checkpoints,
       List<String> signers,
+      long relaySignedUpTo,
+      int relaySignatures,
       HistoryFileException problem) {
     public boolean ok() {
       return problem == null;
@@ -79,6 +86,8 @@ public final class HistoryVerifier {
         run.verifiedUpTo,
         run.checkpoints,
         List.copyOf(run.signers),
+        run.relaySignedUpTo,
+        run.relaySignatures,
         run.problem);
   }
 
@@ -93,6 +102,9 @@ public final class HistoryVerifier {
     long verifiedUpTo;
     long checkedAt = -1;
     int checkpoints;
+    String relayChain; // the relay's chain over the revisions so far, when the header names a key
+    long relaySignedUpTo;
+    int relaySignatures;
     boolean ended;
     HistoryFileException problem;
 
@@ -111,7 +123,11 @@ public final class HistoryVerifier {
           }
           intact(e, 0);
           header = h;
+          relayChain = h.relayKey() != null ? HistoryChain.GENESIS : null;
           listener.header(h);
+        } else if (e.record() instanceof RelayRecord r) {
+          relay(e, r);
+          continue; // outside the chain: the next record chains to the one before
         } else if (e.record() instanceof RevisionRecord r) {
           revision(e, r);
         } else if (e.record() instanceof TextCheck c) {
@@ -170,7 +186,75 @@ public final class HistoryVerifier {
       }
       text.apply(r.operation());
       head = r.revision();
+      if (relayChain != null) {
+        relayChain = HistoryChain.next(relayChain, r.chained());
+      }
       listener.revision(r, text);
+    }
+
+    /**
+     * The relay's signature of the history so far: by the relay key the header names, over the
+     * relay's chain and the text as this file gives them.
+     */
+    void relay(HistoryReader.Entry e, RelayRecord r) {
+      long from = relaySignedUpTo + 1;
+      if (r.revision() != head) {
+        throw bad(
+            e,
+            head + 1,
+            "comes after revision " + head + ": records were removed, added or reordered");
+      }
+      if (header.relayKey() == null || !header.relayKey().equals(r.key())) {
+        throw bad(
+            e,
+            from,
+            "is signed by "
+                + Signatures.fingerprint(r.key())
+                + ", not by the relay key the header names ("
+                + (header.relayKey() == null ? "none" : Signatures.fingerprint(header.relayKey()))
+                + "): an unknown key");
+      }
+      if (!relayChain.equals(r.chain())) {
+        throw bad(
+            e,
+            from,
+            "says the relay's chain at revision "
+                + head
+                + " is "
+                + r.chain()
+                + ", but the revisions give "
+                + relayChain
+                + ": a revision from "
+                + from
+                + " to "
+                + head
+                + " is not as the relay sequenced it");
+      }
+      String actual = HistoryFormat.sha256(text.toString());
+      if (!actual.equals(r.textHash())) {
+        throw bad(
+            e,
+            from,
+            "says the relay's text at revision "
+                + head
+                + " hashes to "
+                + r.textHash()
+                + ", but replaying the history gives "
+                + actual);
+      }
+      if (!Ed25519.verify(
+          r.key(),
+          HistoryChain.relayStatement(r.document(), r.revision(), r.chain(), r.textHash()),
+          r.signature())) {
+        throw bad(
+            e,
+            from,
+            "has a relay signature that does not verify with the relay key "
+                + Signatures.fingerprint(r.key())
+                + ": the record or its signature was changed (a wrong key or signature)");
+      }
+      relaySignedUpTo = head;
+      relaySignatures++;
     }
 
     void textCheck(HistoryReader.Entry e, TextCheck c) {
@@ -268,9 +352,11 @@ public final class HistoryVerifier {
       String name =
           e.record() instanceof RevisionRecord r
               ? "the record of revision " + r.revision()
-              : e.record() instanceof TextCheck c
-                  ? (c.end() ? "the end record" : "the checkpoint of revision " + c.revision())
-                  : "the header";
+              : e.record() instanceof RelayRecord rr
+                  ? "the relay signature of revision " + rr.revision()
+                  : e.record() instanceof TextCheck c
+                      ? (c.end() ? "the end record" : "the checkpoint of revision " + c.revision())
+                      : "the header";
       return new HistoryFileException(
           e.line(),
           revision,

@@ -1,10 +1,11 @@
 package dev.quire.editor.history;
 
 import dev.quire.editor.history.HistoryRecord.Header;
+import dev.quire.editor.history.HistoryRecord.RelayRecord;
 import dev.quire.editor.history.HistoryRecord.RevisionRecord;
 import dev.quire.editor.history.HistoryRecord.TextCheck;
 import dev.quire.ot.codec.CanonicalJson;
-import dev.quire.ot.codec.OperationCodec;
+import dev.quire.ot.history.HistoryChain;
 import dev.quire.ot.text.GapBuffer;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -92,30 +93,14 @@ public final class HistoryWriter {
   }
 
   /**
-   * Writes a revision record: the same line as {@link #write} would, its members written straight
-   * in their sorted order (they are most of the file, and a map per record cost most of writing
-   * it).
+   * Writes a revision record: the same line as {@link #write} would, written straight by the
+   * canonical form the relay's chain shares ({@link HistoryChain#appendRecord}; a map per record
+   * cost most of writing it).
    */
   private void writeRevision(RevisionRecord r) {
     StringBuilder b = line;
     b.setLength(0);
-    b.append("{\"author\":");
-    CanonicalJson.appendString(b, r.author());
-    b.append(",\"baseRevision\":");
-    CanonicalJson.appendInteger(b, r.baseRevision());
-    b.append(",\"batch\":");
-    CanonicalJson.appendInteger(b, r.batchSeq());
-    b.append(",\"batchFirst\":");
-    CanonicalJson.appendInteger(b, r.batchFirst());
-    b.append(",\"client\":");
-    CanonicalJson.appendString(b, r.clientId());
-    int hashAt = b.length(); // "hash" sorts here
-    b.append(",\"operation\":").append(OperationCodec.toJson(r.operation()));
-    b.append(",\"prev\":\"").append(prev).append("\",\"revision\":");
-    CanonicalJson.appendInteger(b, r.revision());
-    b.append(",\"time\":");
-    CanonicalJson.appendInteger(b, r.timeMillis());
-    b.append(",\"type\":\"revision\"}");
+    int hashAt = HistoryChain.appendRecord(b, r.chained(), prev);
     String hash = HistoryFormat.sha256(b.toString());
     b.insert(hashAt, ",\"hash\":\"" + hash + "\"").append('\n');
     try {
@@ -124,6 +109,27 @@ public final class HistoryWriter {
       throw new UncheckedIOException(e);
     }
     prev = hash;
+  }
+
+  /**
+   * Writes the relay's signature of the history up to the revision just written (after its
+   * checkpoint, if it has one). Outside the chain: the next record chains to the one before it.
+   *
+   * @throws IllegalArgumentException when it is not about the revision just written
+   */
+  public void relay(RelayRecord r) {
+    if (ended || r.revision() != head) {
+      throw new IllegalArgumentException(
+          "a relay signature of revision " + r.revision() + " after revision " + head);
+    }
+    line.setLength(0);
+    CanonicalJson.append(line, r.body());
+    line.append('\n');
+    try {
+      out.append(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.quire.editor.history;
 
+import dev.quire.ot.history.Ed25519;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,17 +8,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.interfaces.EdECPrivateKey;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * Ed25519 signatures of checkpoint hashes, through the JDK's own provider. Keys are read from the
@@ -36,16 +29,17 @@ public final class Signatures {
 
     private Signer(KeyPair pair) {
       this.privateKey = pair.getPrivate();
-      this.publicKey = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+      this.publicKey = Ed25519.publicKey(pair);
     }
 
-    /** A new random key (tests, and a relay's first start). */
+    /** A new random key (tests). */
     public static Signer generate() {
-      try {
-        return new Signer(KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair());
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("the JDK has Ed25519 since Java 15", e);
-      }
+      return new Signer(Ed25519.generate());
+    }
+
+    /** The signer of a PKCS#8 private key (DER), such as the profile's device key. */
+    public static Signer of(byte[] pkcs8) {
+      return new Signer(Ed25519.fromPrivate(pkcs8));
     }
 
     /**
@@ -56,15 +50,9 @@ public final class Signatures {
     public static Signer read(Path pem) {
       byte[] der = pemBody(pem, "PRIVATE KEY");
       try {
-        PrivateKey key =
-            KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der));
-        byte[] seed =
-            ((EdECPrivateKey) key)
-                .getBytes()
-                .orElseThrow(() -> new IllegalArgumentException(pem + ": no key bytes"));
-        return new Signer(pairFromSeed(seed));
-      } catch (GeneralSecurityException | ClassCastException e) {
-        throw new IllegalArgumentException(pem + ": not an Ed25519 private key (" + e + ")");
+        return of(der);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(pem + ": " + e.getMessage());
       }
     }
 
@@ -85,47 +73,13 @@ public final class Signatures {
 
     /** Signs a record's hash. */
     public HistoryRecord.Signature sign(String recordHash) {
-      try {
-        Signature s = Signature.getInstance(ALGORITHM);
-        s.initSign(privateKey);
-        s.update(signed(recordHash));
-        return new HistoryRecord.Signature(publicKey, Base64.getEncoder().encodeToString(s.sign()));
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("signing with Ed25519 failed", e);
-      }
+      return new HistoryRecord.Signature(publicKey, Ed25519.sign(privateKey, signed(recordHash)));
     }
-  }
-
-  /**
-   * The key pair of a 32-byte Ed25519 private key: the JDK derives the public key only while
-   * generating, so generation is fed the existing private key as its randomness.
-   */
-  private static KeyPair pairFromSeed(byte[] seed) throws GeneralSecurityException {
-    KeyPairGenerator g = KeyPairGenerator.getInstance(ALGORITHM);
-    g.initialize(
-        NamedParameterSpec.ED25519,
-        new SecureRandom() {
-          @Override
-          public void nextBytes(byte[] bytes) {
-            System.arraycopy(seed, 0, bytes, 0, Math.min(seed.length, bytes.length));
-          }
-        });
-    return g.generateKeyPair();
   }
 
   /** True when {@code s} is a valid signature of {@code recordHash} by the key it names. */
   public static boolean verify(HistoryRecord.Signature s, String recordHash) {
-    try {
-      PublicKey key =
-          KeyFactory.getInstance(ALGORITHM)
-              .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(s.key())));
-      Signature v = Signature.getInstance(ALGORITHM);
-      v.initVerify(key);
-      v.update(signed(recordHash));
-      return v.verify(Base64.getDecoder().decode(s.signature()));
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return false; // not a key, not base64, not a signature: it does not verify
-    }
+    return Ed25519.verify(s.key(), signed(recordHash), s.signature());
   }
 
   /**
@@ -145,13 +99,7 @@ public final class Signatures {
 
   /** A short name for a key: {@code ed25519:} and the first 16 hex digits of its SHA-256. */
   public static String fingerprint(String key) {
-    byte[] der;
-    try {
-      der = Base64.getDecoder().decode(key);
-    } catch (IllegalArgumentException e) {
-      der = key.getBytes(StandardCharsets.UTF_8);
-    }
-    return "ed25519:" + HexFormat.of().formatHex(HistoryFormat.digest().digest(der), 0, 8);
+    return Ed25519.fingerprint(key);
   }
 
   private static byte[] signed(String recordHash) {

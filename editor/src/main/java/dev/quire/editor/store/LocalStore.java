@@ -1,9 +1,11 @@
 package dev.quire.editor.store;
 
 import dev.quire.ot.codec.SyncCodec;
+import dev.quire.ot.history.Ed25519;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.protocol.Member;
+import dev.quire.ot.protocol.RelaySignature;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.ClientState;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -248,6 +251,88 @@ public final class LocalStore implements AutoCloseable {
         });
   }
 
+  // ---- signatures ----
+
+  /** The relay's signed checkpoint of a document's history, kept as the relay gave it. */
+  public record RelaySigned(String relayKey, RelaySignature signature) {
+    public RelaySigned {
+      Objects.requireNonNull(relayKey, "relayKey == null");
+      Objects.requireNonNull(signature, "signature == null");
+    }
+  }
+
+  /**
+   * Keeps the relay's signatures of {@code doc} by {@code relayKey}; those without a text hash
+   * (documents the relay does not read) are left out, and those kept already stay as they are.
+   */
+  public CompletableFuture<Void> saveRelaySignatures(
+      String doc, String relayKey, List<RelaySignature> signatures) {
+    return writes.submit(
+        (c, skip) -> {
+          try (java.sql.PreparedStatement s =
+              c.prepareStatement(
+                  "MERGE INTO relay_signatures (doc_id, revision, relay_key, chain, text_hash,"
+                      + " signature) KEY (doc_id, revision, relay_key) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (RelaySignature r : signatures) {
+              if (r.textHash() == null) {
+                continue;
+              }
+              s.setString(1, doc);
+              s.setLong(2, r.revision());
+              s.setString(3, relayKey);
+              s.setString(4, r.chain());
+              s.setString(5, r.textHash());
+              s.setString(6, r.signature());
+              s.addBatch();
+            }
+            s.executeBatch();
+          }
+        });
+  }
+
+  /** The relay signatures kept for {@code doc}, by revision. */
+  public CompletableFuture<List<RelaySigned>> relaySignatures(String doc) {
+    return read(
+        c -> {
+          List<RelaySigned> out = new java.util.ArrayList<>();
+          try (java.sql.PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT relay_key, revision, chain, text_hash, signature FROM relay_signatures"
+                      + " WHERE doc_id = ? ORDER BY revision, relay_key")) {
+            s.setString(1, doc);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new RelaySigned(
+                        rs.getString(1),
+                        new RelaySignature(
+                            rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5))));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  private static final String DEVICE_KEY = "device.key";
+
+  /**
+   * This profile's own Ed25519 private key (PKCS#8 DER), with which it countersigns history files:
+   * made on first use and kept in the profile for good.
+   */
+  public CompletableFuture<byte[]> deviceKey() {
+    return writes
+        .submit(
+            (c, skip) -> {
+              if (!Queries.settings(c).containsKey(DEVICE_KEY)) {
+                byte[] made = Ed25519.generate().getPrivate().getEncoded();
+                Queries.putSetting(c, DEVICE_KEY, Base64.getEncoder().encodeToString(made));
+              }
+            })
+        .thenCompose(
+            v -> read(c -> Base64.getDecoder().decode(Queries.settings(c).get(DEVICE_KEY))));
+  }
+
   // ---- settings ----
 
   public CompletableFuture<Settings> settings() {
@@ -396,6 +481,7 @@ public final class LocalStore implements AutoCloseable {
                   LogBlocks.delete(c, id);
                   Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
                   Queries.update(c, "DELETE FROM document_members WHERE doc_id = ?", id);
+                  Queries.update(c, "DELETE FROM relay_signatures WHERE doc_id = ?", id);
                   Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
                   if (d.get().onRelay()) {
                     Queries.update(

@@ -1,9 +1,11 @@
 package dev.quire.editor.sync;
 
 import dev.quire.editor.store.LocalDocument;
+import dev.quire.ot.history.Ed25519;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Member;
+import dev.quire.ot.protocol.RelaySignature;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
@@ -12,6 +14,7 @@ import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.Delivery;
 import dev.quire.ot.sync.SequencedBatch;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,6 +48,10 @@ final class DocumentLink {
   private int submitRetries;
   private int gapsInARow;
   private boolean fetchingLog;
+  private boolean signaturesPending; // asked the relay for its signatures, no answer yet
+  private long signaturesAsked; // the head when they were last asked for
+  private long signaturesFrom; // the revision they were last asked after
+  private int signatureInterval = Integer.MAX_VALUE; // the relay's, once it answered
   private final ArrayDeque<Incoming> backlog = new ArrayDeque<>();
   private HistoryPages uploading; // the history being uploaded, while UPLOADING
   private List<Member> uploadMembers = List.of();
@@ -112,6 +119,7 @@ final class DocumentLink {
 
   void disconnected(SyncStatus.State shown) {
     conn = null;
+    signaturesPending = false;
     backlog.clear();
     uploading = null;
     if (session.rebasePending()) {
@@ -151,6 +159,11 @@ final class DocumentLink {
       sequenced(s, in);
     } else if (m instanceof ServerMessage.Ack a) {
       ack(a);
+    } else if (m instanceof ServerMessage.Signatures sg) {
+      signatures(sg);
+    } else if (m instanceof ServerMessage.Error
+        && in.request() instanceof ClientMessage.Signatures) {
+      signaturesPending = false; // the history file goes without them: nothing else depends on it
     } else if (m instanceof ServerMessage.Created c) {
       created(c);
     } else if (m instanceof ServerMessage.Uploaded u) {
@@ -278,6 +291,44 @@ final class DocumentLink {
     session.markSelectionDirty();
     updateLiveStatus();
     pump();
+    askSignatures(0);
+  }
+
+  // ---- the relay's signatures ----
+
+  /** True while the relay's signatures of this history were asked for and have not come. */
+  boolean signaturesPending() {
+    return signaturesPending;
+  }
+
+  /**
+   * Asks for the relay's signed checkpoints after {@code from} (protocol 5), to keep for history
+   * files: after each catch-up, and when the synced history passes one of the relay's checkpoints,
+   * so a synced copy has them up to the head it last caught up to or passed a checkpoint at.
+   */
+  private void askSignatures(long from) {
+    signaturesPending = true;
+    signaturesAsked = session.revision();
+    signaturesFrom = from;
+    send(new ClientMessage.Signatures(id(), from));
+  }
+
+  /** Keeps the signatures that verify with the key the relay named; asks for more if it said so. */
+  private void signatures(ServerMessage.Signatures sg) {
+    List<RelaySignature> valid = new ArrayList<>();
+    for (RelaySignature r : sg.signatures()) {
+      if (Ed25519.verify(sg.key(), r.statement(id()), r.signature())) {
+        valid.add(r);
+      }
+    }
+    engine.store().saveRelaySignatures(id(), sg.key(), valid);
+    signatureInterval = sg.interval();
+    if (!sg.complete() && conn != null) {
+      List<RelaySignature> got = sg.signatures();
+      askSignatures(got.isEmpty() ? signaturesFrom : got.get(got.size() - 1).revision());
+    } else {
+      signaturesPending = false;
+    }
   }
 
   /** Batches just sequenced; our own in-flight batch among them is its acknowledgement. */
@@ -790,6 +841,10 @@ final class DocumentLink {
         SyncStatus.of(synced ? SyncStatus.State.SYNCED : SyncStatus.State.SENDING, 0));
     if (synced) {
       engine.synced(session);
+      if (!signaturesPending
+          && session.revision() / signatureInterval > signaturesAsked / signatureInterval) {
+        askSignatures(signaturesAsked); // the history passed one of the relay's checkpoints
+      }
     }
   }
 

@@ -493,6 +493,19 @@ public final class SyncEngine implements AutoCloseable {
     return true;
   }
 
+  /**
+   * True while the relay's signatures of a document were asked for and have not come: a settled
+   * engine may still be getting them (they are kept for history files; nothing waits for them).
+   */
+  public boolean signaturesPending() {
+    for (DocumentLink l : links.values()) {
+      if (l.signaturesPending()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Why the relay is out of reach since the last connection failed or ended, or null. */
   public String offlineReason() {
     return offlineReason;

@@ -61,7 +61,10 @@ class HistoryFileCommandsTest {
                     0,
                     r % 50 == 5 ? "\u000b\ud83d\ude00\n" : "x");
         buffer.apply(op);
-        revs.add(new Revision(r, r - 1, r, author, "c-" + author, r, EPOCH + r * 1000L, op, op));
+        long time = EPOCH + r * 1000L;
+        // made offline, long before the relay sequenced it: import keeps both times
+        revs.add(
+            new Revision(r, r - 1, r, author, "c-" + author, r, time, time - 3_600_000, op, op));
         if (r % LocalStore.CHECKPOINT_INTERVAL == 0) {
           cps.add(new LocalStore.Checkpoint(r, buffer.toString()));
         }

@@ -41,6 +41,7 @@ final class HistoryFixtures {
               "c-" + author,
               batchFirst,
               EPOCH + r * 1000,
+              EPOCH + r * 1000 - 60_000 * author, // made offline, minutes before it was sent
               op));
     }
     return out;

@@ -243,11 +243,48 @@ class HistoryVerifierTest {
   @Test
   void newerVersion_isNamed() {
     List<String> lines = lines();
-    lines.set(0, lines.get(0).replace("\"version\":1", "\"version\":2"));
+    lines.set(0, lines.get(0).replace("\"version\":2", "\"version\":3"));
     assertThat(verify(join(lines)).problem().getMessage())
         .isEqualTo(
-            "line 1: the record has format version 2; this Quire reads version 1 (the file is from"
-                + " a newer Quire)");
+            "line 1: the record has format version 3; this Quire reads versions 1 to 2 (the file"
+                + " is from a newer Quire)");
+  }
+
+  @Test
+  void aVersion1File_withoutMadeAt_stillVerifies_andItsAuthorsTimeIsTheRelays() throws Exception {
+    List<String> v1 = new ArrayList<>();
+    for (String line : lines()) {
+      v1.add(line.replace("\"version\":2", "\"version\":1").replaceAll("\"madeAt\":\\d+,", ""));
+    }
+    String file1 = HistoryFixtures.rechain(join(v1));
+    assertThat(file1).doesNotContain("madeAt");
+    List<RevisionRecord> read = new ArrayList<>();
+    HistoryVerifier.Result r =
+        new HistoryVerifier(Set.of())
+            .verify(
+                new ByteArrayInputStream(file1.getBytes(StandardCharsets.UTF_8)),
+                new HistoryVerifier.Listener() {
+                  @Override
+                  public void revision(RevisionRecord rec, dev.quire.ot.text.GapBuffer text) {
+                    read.add(rec);
+                  }
+                });
+    assertThat(r.problem()).isNull();
+    assertThat(r.header().version()).isEqualTo(1);
+    assertThat(read).hasSize(25).allMatch(rec -> rec.madeAtMillis() == rec.timeMillis());
+
+    List<String> mixed = new ArrayList<>(Arrays.asList(file1.split("\n")));
+    mixed.set(lineOf(3), lines().get(lineOf(3))); // a version 2 record in a version 1 file
+    assertThat(verify(join(mixed)).problem().getMessage())
+        .contains("has 'madeAt', which version 1 records do not");
+  }
+
+  @Test
+  void madeAt_isWrittenAndCoveredByTheHash() {
+    List<String> lines = lines();
+    assertThat(lines.get(lineOf(4))).contains("\"madeAt\":" + revisions.get(3).madeAtMillis());
+    lines.set(lineOf(4), lines.get(lineOf(4)).replace("\"madeAt\":", "\"madeAt\":1"));
+    assertFirstBad(verify(join(lines)), 4, "does not match its hash: it was changed");
   }
 
   @Test

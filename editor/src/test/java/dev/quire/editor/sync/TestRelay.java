@@ -57,6 +57,19 @@ public final class TestRelay implements AutoCloseable {
     return URI.create("ws://127.0.0.1:" + port + "/");
   }
 
+  /** The relay's signing key as welcome publishes it (X.509 DER in base64). */
+  public String signingKey() {
+    return dev.quire.ot.history.Ed25519.publicKey(
+        dev.quire.ot.history.Ed25519.fromPrivate(
+            relay
+                .store()
+                .signatures()
+                .signingKey(
+                    () -> {
+                      throw new IllegalStateException("the relay made its key at start");
+                    })));
+  }
+
   /** Adds a user and returns a token. */
   public String user(String name) {
     return relay.store().users().add(name);

@@ -129,6 +129,24 @@ public sealed interface ClientMessage {
   }
 
   /**
+   * Asks for the relay's signatures of a document's history after {@code fromRevision} (since
+   * protocol 5).
+   */
+  record Signatures(String doc, long fromRevision) implements ClientMessage {
+    public Signatures {
+      Ids.requireDocumentId(doc);
+      if (fromRevision < 0) {
+        throw new IllegalArgumentException("fromRevision must be at least 0, was " + fromRevision);
+      }
+    }
+
+    @Override
+    public String type() {
+      return "signatures";
+    }
+  }
+
+  /**
    * Subscribes to a document from {@code fromRevision}: history pages follow, the last with {@code
    * complete: true}, then live {@code sequenced} messages. {@code snapshot} allows the relay to
    * start with a checkpoint instead of the whole history.

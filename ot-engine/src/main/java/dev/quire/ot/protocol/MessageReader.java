@@ -115,6 +115,14 @@ final class MessageReader {
           longValue("lastChange", Long.MIN_VALUE),
           role("role", false));
 
+  private static final Shape RELAY_SIGNATURE =
+      Shape.of(
+          v -> new RelaySignature((Long) v[0], str(v[1]), str(v[2]), str(v[3])),
+          longValue("revision", 1),
+          string("chain"),
+          optionalString("textHash"),
+          string("signature"));
+
   private static final Shape MEMBER =
       Shape.of(v -> new Member(str(v[0]), (Role) v[1]), string("user"), role("role", false));
 
@@ -190,7 +198,13 @@ final class MessageReader {
                   longValue("created", Long.MIN_VALUE),
                   longValue("head", 0),
                   array("members", MEMBER),
-                  array("batches", SEQUENCED))));
+                  array("batches", SEQUENCED))),
+          Map.entry(
+              "signatures",
+              Shape.of(
+                  v -> new ClientMessage.Signatures(str(v[0]), (Long) v[1]),
+                  string("doc"),
+                  longValue("fromRevision", 0))));
 
   /** Server messages by type. */
   static final Map<String, Shape> SERVER =
@@ -205,13 +219,15 @@ final class MessageReader {
                           str(v[2]),
                           (Boolean) v[3],
                           (Limits) v[4],
-                          str(v[5])),
+                          str(v[5]),
+                          str(v[6])),
                   intValue("protocol", 0),
                   string("user"),
                   string("session"),
                   string("mode", MessageReader::opaqueMode),
                   object("limits", LIMITS),
-                  string("relay"))),
+                  string("relay"),
+                  optionalString("signingKey"))),
           Map.entry(
               "error",
               Shape.of(
@@ -262,6 +278,17 @@ final class MessageReader {
                   v -> new ServerMessage.Members(str(v[0]), list(v[1])),
                   string("doc"),
                   array("members", MEMBER))),
+          Map.entry(
+              "signatures",
+              Shape.of(
+                  v ->
+                      new ServerMessage.Signatures(
+                          str(v[0]), str(v[1]), (Integer) v[2], list(v[3]), (Boolean) v[4]),
+                  string("doc"),
+                  string("key"),
+                  intValue("interval", 1),
+                  array("signatures", RELAY_SIGNATURE),
+                  bool("complete"))),
           Map.entry(
               "snapshot",
               Shape.of(

@@ -32,11 +32,12 @@ import java.util.function.UnaryOperator;
  */
 public final class ProtocolCodec {
   /**
-   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 4:
-   * batches carry {@code madeAt}, the author's time; {@code welcome} names the relay; {@code
-   * members} lists who has a role on a document. Version 3: every request carries an {@code id} and
-   * every answer and error the id it answers. Version 2: {@code sequenced} carries several batches
-   * and includes the subscriber's own.
+   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 5
+   * (among others): {@code welcome} carries the relay's signing key and {@code signatures} asks for
+   * its signed checkpoints of a history. Version 4: batches carry {@code madeAt}, the author's
+   * time; {@code welcome} names the relay; {@code members} lists who has a role on a document.
+   * Version 3: every request carries an {@code id} and every answer and error the id it answers.
+   * Version 2: {@code sequenced} carries several batches and includes the subscriber's own.
    */
   public static final int VERSION = 5;
 
@@ -75,6 +76,8 @@ public final class ProtocolCodec {
       o.put("doc", s.doc()).put("user", s.user()).put("role", roleName(s.role()));
     } else if (m instanceof ClientMessage.Members mb) {
       o.put("doc", mb.doc());
+    } else if (m instanceof ClientMessage.Signatures sg) {
+      o.put("doc", sg.doc()).put("fromRevision", sg.fromRevision());
     } else if (m instanceof ClientMessage.Open op) {
       o.put("doc", op.doc()).put("fromRevision", op.fromRevision());
       o.put("snapshot", op.snapshot());
@@ -183,6 +186,7 @@ public final class ProtocolCodec {
       o.put("mode", w.opaque() ? "opaque" : "readable");
       o.set("limits", limitsTree(w.limits()));
       o.put("relay", w.relay());
+      putIfNotNull(o, "signingKey", w.signingKey());
     } else if (m instanceof ServerMessage.Error e) {
       o.put("code", e.code().wireName()).put("message", e.message()).put("retry", e.retry());
       putIfNotNull(o, "doc", e.doc());
@@ -208,6 +212,15 @@ public final class ProtocolCodec {
       ArrayNode members = o.putArray("members");
       mb.members()
           .forEach(x -> members.addObject().put("user", x.user()).put("role", x.role().wireName()));
+    } else if (m instanceof ServerMessage.Signatures sg) {
+      o.put("doc", sg.doc()).put("key", sg.key()).put("interval", sg.interval());
+      ArrayNode list = o.putArray("signatures");
+      for (RelaySignature r : sg.signatures()) {
+        ObjectNode e = list.addObject().put("revision", r.revision()).put("chain", r.chain());
+        putIfNotNull(e, "textHash", r.textHash());
+        e.put("signature", r.signature());
+      }
+      o.put("complete", sg.complete());
     } else if (m instanceof ServerMessage.Snapshot s) {
       o.put("doc", s.doc()).put("revision", s.revision()).put("text", s.text());
     } else if (m instanceof ServerMessage.Ack a) {

@@ -1,8 +1,10 @@
 package dev.quire.ot.protocol;
 
 import dev.quire.ot.cursor.Selection;
+import dev.quire.ot.history.Ed25519;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** A message from the relay to a client. {@code docs/protocol.md} describes each one. */
 public sealed interface ServerMessage {
@@ -15,13 +17,28 @@ public sealed interface ServerMessage {
    * relay's identity (the same for every relay sharing one storage, see {@code docs/protocol.md}).
    */
   record Welcome(
-      int protocol, String user, String session, boolean opaque, Limits limits, String relay)
+      int protocol,
+      String user,
+      String session,
+      boolean opaque,
+      Limits limits,
+      String relay,
+      @Nullable String signingKey)
       implements ServerMessage {
     public Welcome {
       Objects.requireNonNull(user, "user == null");
       Objects.requireNonNull(session, "session == null");
       Objects.requireNonNull(limits, "limits == null");
       Ids.requireText("relay", relay, Ids.MAX_NAME);
+      if (signingKey != null && !Ed25519.isPublicKey(signingKey)) {
+        throw new IllegalArgumentException("signingKey must be an Ed25519 public key in base64");
+      }
+    }
+
+    /** A welcome without a signing key (since protocol 5 the relay sends one). */
+    public Welcome(
+        int protocol, String user, String session, boolean opaque, Limits limits, String relay) {
+      this(protocol, user, session, opaque, limits, relay, null);
     }
 
     @Override
@@ -148,6 +165,32 @@ public sealed interface ServerMessage {
     @Override
     public String type() {
       return "shared";
+    }
+  }
+
+  /**
+   * Answer to {@code signatures} (since protocol 5): the relay's signed checkpoints of the
+   * document's history after the revision asked for, in order, by the relay's key {@code key}
+   * (X.509 DER in base64), which signs every {@code interval} revisions and the head; {@code
+   * complete} is false when more follow (ask again from the last).
+   */
+  record Signatures(
+      String doc, String key, int interval, List<RelaySignature> signatures, boolean complete)
+      implements ServerMessage {
+    public Signatures {
+      Ids.requireDocumentId(doc);
+      if (interval < 1) {
+        throw new IllegalArgumentException("interval must be at least 1, was " + interval);
+      }
+      if (!Ed25519.isPublicKey(key)) {
+        throw new IllegalArgumentException("key must be an Ed25519 public key in base64");
+      }
+      signatures = List.copyOf(signatures);
+    }
+
+    @Override
+    public String type() {
+      return "signatures";
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.ot.codec.MalformedMessageException;
 import dev.quire.ot.cursor.Selection;
+import dev.quire.ot.history.Ed25519;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.SequencedBatch;
@@ -29,6 +30,8 @@ class ProtocolCodecTest {
                   TextOperation.splice(2, 2, 0, "!"))),
           1_000L);
 
+  private static final String KEY = Ed25519.publicKey(Ed25519.generate());
+
   static Stream<ClientMessage> clientMessages() {
     return Stream.of(
         new ClientMessage.Hello(1, "tok", "c1"),
@@ -43,6 +46,8 @@ class ProtocolCodecTest {
         new ClientMessage.Open("d", 17, false),
         new ClientMessage.Unsubscribe("d"),
         new ClientMessage.Members("d"),
+        new ClientMessage.Signatures("d", 0),
+        new ClientMessage.Signatures("d", 2000),
         new ClientMessage.Submit("d", BATCH),
         new ClientMessage.Presence("d", 4, new Selection(1, 3), "Alice", "#a0b1c2"));
   }
@@ -53,6 +58,17 @@ class ProtocolCodecTest {
     return Stream.of(
         new ServerMessage.Welcome(
             1, "alice", "s1", false, new Limits(1000, 10, 100, 50, 100), "fake-relay"),
+        new ServerMessage.Welcome(
+            5, "alice", "s1", true, new Limits(1000, 10, 100, 50, 100), "fake-relay", KEY),
+        new ServerMessage.Signatures(
+            "d",
+            KEY,
+            1000,
+            List.of(
+                new RelaySignature(1000, "ab".repeat(32), "cd".repeat(32), "c2ln"),
+                new RelaySignature(1412, "ef".repeat(32), null, "c2ln")),
+            true),
+        new ServerMessage.Signatures("d", KEY, 1, List.of(), false),
         ServerMessage.Error.of(ErrorCode.BASE_AHEAD, "too far", "d", "submit"),
         ServerMessage.Error.of(ErrorCode.MALFORMED, "bad", null, null),
         new ServerMessage.Created(info),
@@ -438,7 +454,17 @@ class ProtocolCodecTest {
         Arguments.of(
             "{\"type\":\"unavailable\",\"doc\":\"d\",\"role\":\"viewer\"}",
             "unavailable.role is not a known field"),
-        Arguments.of("{\"type\":\"unavailable\",\"doc\":\"bad id!\"}", "unavailable"));
+        Arguments.of("{\"type\":\"unavailable\",\"doc\":\"bad id!\"}", "unavailable"),
+        Arguments.of(
+            "{\"type\":\"signatures\",\"doc\":\"d\",\"key\":\"AAAA\",\"interval\":5,\"signatures\":[],"
+                + "\"complete\":true}",
+            "key must be an Ed25519 public key"),
+        Arguments.of(
+            "{\"type\":\"signatures\",\"doc\":\"d\",\"key\":\""
+                + KEY
+                + "\",\"interval\":5,\"signatures\":[{\"revision\":5,\"chain\":\"AB\",\"signature\":\"x\"}],"
+                + "\"complete\":true}",
+            "chain must be 64 lower-case hex digits"));
   }
 
   @ParameterizedTest

@@ -44,7 +44,8 @@ class ProtocolDocExamplesTest {
         }
       }
     }
-    assertThat(read).contains("hello", "welcome", "submit", "sequenced", "history", "members");
+    assertThat(read)
+        .contains("hello", "welcome", "submit", "sequenced", "history", "members", "signatures");
   }
 
   /** Client and relay share some type names (presence, members): the fields tell them apart. */
@@ -53,6 +54,7 @@ class ProtocolDocExamplesTest {
     return switch (type) {
       case "presence" -> !m.has("session");
       case "members" -> !m.has("members");
+      case "signatures" -> !m.has("signatures");
       default -> !MessageReader.SERVER.containsKey(type);
     };
   }

@@ -7,6 +7,7 @@ import dev.quire.relay.store.DocumentStore;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.HistoryUploads;
 import dev.quire.relay.store.RelayStorage;
+import dev.quire.relay.store.SignatureStore;
 import dev.quire.relay.store.StoreException;
 import dev.quire.relay.store.UserStore;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public final class PostgresStorage implements RelayStorage {
   private final PgHistory history;
   private final PgClientIds clientIds;
   private final PgUploads uploads;
+  private final PgSignatures signatures;
   private final Duration feedPoll;
   private volatile @Nullable String identity; // read once
   private @Nullable PgAppender appender;
@@ -41,6 +43,7 @@ public final class PostgresStorage implements RelayStorage {
     this.history = new PgHistory(db);
     this.clientIds = new PgClientIds(db);
     this.uploads = new PgUploads(db);
+    this.signatures = new PgSignatures(db);
     this.feedPoll = feedPoll;
   }
 
@@ -87,6 +90,11 @@ public final class PostgresStorage implements RelayStorage {
   @Override
   public HistoryUploads uploads() {
     return uploads;
+  }
+
+  @Override
+  public SignatureStore signatures() {
+    return signatures;
   }
 
   @Override

@@ -23,6 +23,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   private final H2HistoryStore history;
   private final H2ClientIdStore clientIds;
   private final H2HistoryUploads uploads;
+  private final H2SignatureStore signatures;
   private volatile String identity; // read once
 
   private EmbeddedStorage(Database db, Journal journal) {
@@ -33,6 +34,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
     this.history = new H2HistoryStore(db);
     this.clientIds = new H2ClientIdStore(db);
     this.uploads = new H2HistoryUploads(db);
+    this.signatures = new H2SignatureStore(db);
   }
 
   /**
@@ -123,6 +125,11 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   @Override
   public HistoryUploads uploads() {
     return uploads;
+  }
+
+  @Override
+  public SignatureStore signatures() {
+    return signatures;
   }
 
   @Override

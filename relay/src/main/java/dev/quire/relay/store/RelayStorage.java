@@ -25,6 +25,9 @@ public interface RelayStorage extends AutoCloseable {
   /** Histories uploaded by clients to refill this storage (protocol 5's {@code upload}). */
   HistoryUploads uploads();
 
+  /** The relay's signing key and its signed checkpoints (protocol 5's {@code signatures}). */
+  SignatureStore signatures();
+
   /**
    * This storage's identity: a random UUID made once, when the storage is created, and kept with
    * its data for good. Every relay serving the same storage has it; a relay given another storage

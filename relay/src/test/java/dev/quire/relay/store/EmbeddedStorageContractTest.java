@@ -11,4 +11,9 @@ class EmbeddedStorageContractTest extends RelayStorageContract {
   protected RelayStorage openEmpty() {
     return EmbeddedStorage.open(dir, 4);
   }
+
+  @Override
+  protected RelayStorage reopen() {
+    return EmbeddedStorage.open(dir, 4);
+  }
 }

@@ -20,4 +20,9 @@ class PostgresStorageContractTest extends RelayStorageContract {
   protected Optional<RelayStorage> openAnotherWriter() {
     return Optional.of(PostgresStorage.open(url, 4));
   }
+
+  @Override
+  protected RelayStorage reopen() {
+    return PostgresStorage.open(url, 4);
+  }
 }

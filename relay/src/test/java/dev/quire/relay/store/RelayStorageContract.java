@@ -3,8 +3,10 @@ package dev.quire.relay.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quire.ot.history.Ed25519;
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.Member;
+import dev.quire.ot.protocol.RelaySignature;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +44,9 @@ abstract class RelayStorageContract {
   protected Optional<RelayStorage> openAnotherWriter() throws Exception {
     return Optional.empty();
   }
+
+  /** The same data as the storage last opened, opened again after it was closed (a restart). */
+  protected abstract RelayStorage reopen() throws Exception;
 
   @BeforeEach
   void openStorage() throws Exception {
@@ -256,6 +263,49 @@ abstract class RelayStorageContract {
         assertThat(o.identity()).isEqualTo(id);
       }
     }
+  }
+
+  @Test
+  void signingKey_isMadeOnce_keptAcrossARestart_andSharedByAnotherWriter() throws Exception {
+    AtomicInteger made = new AtomicInteger();
+    Supplier<byte[]> generate =
+        () -> {
+          made.incrementAndGet();
+          return Ed25519.generate().getPrivate().getEncoded();
+        };
+    byte[] key = storage.signatures().signingKey(generate);
+    assertThat(Ed25519.fromPrivate(key)).isNotNull();
+    assertThat(storage.signatures().signingKey(generate)).isEqualTo(key);
+    Optional<RelayStorage> other = openAnotherWriter();
+    if (other.isPresent()) {
+      try (RelayStorage o = other.get()) {
+        assertThat(o.signatures().signingKey(generate)).isEqualTo(key);
+      }
+    }
+    assertThat(made).hasValue(1);
+    appender.close();
+    storage.close();
+    storage = reopen();
+    appender = storage.startAppender(nanos -> {});
+    assertThat(storage.signatures().signingKey(generate)).isEqualTo(key);
+    assertThat(made).hasValue(1);
+  }
+
+  @Test
+  void signatures_areKeptInOrderPerDocument_andAddingOneAgainChangesNothing() {
+    SignatureStore s = storage.signatures();
+    RelaySignature at2 = new RelaySignature(2, "a".repeat(64), "b".repeat(64), "c2lnMg==");
+    RelaySignature at4 = new RelaySignature(4, "c".repeat(64), null, "c2lnNA==");
+    s.add("doc", at4);
+    s.add("doc", at2);
+    s.add("doc", new RelaySignature(2, "d".repeat(64), null, "other"));
+    s.add("other", new RelaySignature(3, "e".repeat(64), null, "c2lnMw=="));
+    assertThat(s.after("doc", 0, 10)).containsExactly(at2, at4);
+    assertThat(s.after("doc", 2, 10)).containsExactly(at4);
+    assertThat(s.after("doc", 0, 1)).containsExactly(at2);
+    assertThat(s.latestAtOrBefore("doc", 3)).contains(at2);
+    assertThat(s.latestAtOrBefore("doc", 1)).isEmpty();
+    assertThat(s.latestAtOrBefore("doc", 9)).contains(at4);
   }
 
   @Test

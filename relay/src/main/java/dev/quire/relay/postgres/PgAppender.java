@@ -3,6 +3,7 @@ package dev.quire.relay.postgres;
 import dev.quire.relay.store.AppendOutcome;
 import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.HistoryStore;
+import dev.quire.relay.store.RunOutcome;
 import dev.quire.relay.store.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -17,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits appends on one thread, as many as are waiting (up to {@value #MAX_GROUP}) in one
+ * Commits appends on one thread, as many runs as are waiting (up to {@value #MAX_GROUP}) in one
  * transaction ({@link PgAppendGroup}): the round trips to PostgreSQL are paid per group, not per
  * append. An append that fails alone (bad data) does not fail its group: a group whose transaction
  * fails for another reason than the database being unreachable is committed again one append at a
@@ -32,9 +33,10 @@ final class PgAppender implements BatchAppender {
   // appends, not against every other writer) is tried again this often.
   private static final int DEADLOCK_TRIES = 3;
 
-  private record Item(HistoryStore.Append append, Callback callback) {}
+  /** A run of appends to decide together ({@link #appendRun}); a lone append is a run of one. */
+  private record Item(List<HistoryStore.Append> run, RunCallback callback) {}
 
-  private static final Item STOP = new Item(null, outcome -> {});
+  private static final Item STOP = new Item(List.of(), outcome -> {});
   private final AtomicInteger pending = new AtomicInteger(); // given, not yet told
   private final LongConsumer commitNanos;
 
@@ -55,16 +57,39 @@ final class PgAppender implements BatchAppender {
   public void append(HistoryStore.Append append, Callback callback) {
     Objects.requireNonNull(append, "append == null");
     Objects.requireNonNull(callback, "callback == null");
+    appendRun(List.of(append), outcome -> callback.done(outcome.stop()));
+  }
+
+  @Override
+  public void appendRun(List<HistoryStore.Append> run, RunCallback callback) {
+    Objects.requireNonNull(callback, "callback == null");
+    if (run.isEmpty()) {
+      throw new IllegalArgumentException("an empty run");
+    }
     if (closed) {
       throw new IllegalStateException("the appender is closed");
     }
-    StoreException bad = PgText.check(append);
-    if (bad != null) {
-      callback.done(new AppendOutcome.Failed(bad));
-      return;
+    // A batch PostgreSQL cannot store fails alone: the ones before it are appended, the rest not.
+    for (int i = 0; i < run.size(); i++) {
+      StoreException bad = PgText.check(run.get(i));
+      if (bad != null) {
+        if (i == 0) {
+          callback.done(new RunOutcome(0, new AppendOutcome.Failed(bad)));
+          return;
+        }
+        int storable = i;
+        appendRun(
+            run.subList(0, storable),
+            outcome ->
+                callback.done(
+                    outcome.isComplete()
+                        ? new RunOutcome(storable, new AppendOutcome.Failed(bad))
+                        : outcome));
+        return;
+      }
     }
     pending.incrementAndGet();
-    queue.add(new Item(append, callback));
+    queue.add(new Item(List.copyOf(run), callback));
   }
 
   @Override
@@ -92,7 +117,10 @@ final class PgAppender implements BatchAppender {
         List<Item> late = new ArrayList<>();
         queue.drainTo(late);
         for (Item i : late) {
-          tell(i, new AppendOutcome.Failed(new StoreException("the relay is stopping")));
+          tell(
+              i,
+              new RunOutcome(
+                  0, new AppendOutcome.Failed(new StoreException("the relay is stopping"))));
         }
         return;
       }
@@ -100,14 +128,14 @@ final class PgAppender implements BatchAppender {
   }
 
   private void commit(List<Item> group) {
-    List<HistoryStore.Append> appends = new ArrayList<>(group.size());
+    List<List<HistoryStore.Append>> runs = new ArrayList<>(group.size());
     for (Item i : group) {
-      appends.add(i.append());
+      runs.add(i.run());
     }
-    List<AppendOutcome> results;
+    List<RunOutcome> results;
     long start = System.nanoTime();
     try {
-      results = commitWithRetry(appends);
+      results = commitWithRetry(runs);
       commitNanos.accept(System.nanoTime() - start);
     } catch (SQLException | RuntimeException e) { // a RuntimeException is a bug: keep serving
       if (group.size() > 1 && !unreachable(e)) {
@@ -118,11 +146,11 @@ final class PgAppender implements BatchAppender {
       }
       StoreException failure =
           e instanceof SQLException sql
-              ? PgDatabase.failure("appending " + describe(appends), sql)
-              : new StoreException("appending " + describe(appends) + " failed: " + e, e);
+              ? PgDatabase.failure("appending " + describe(runs), sql)
+              : new StoreException("appending " + describe(runs) + " failed: " + e, e);
       results = new ArrayList<>();
       for (int i = 0; i < group.size(); i++) {
-        results.add(new AppendOutcome.Failed(failure));
+        results.add(new RunOutcome(0, new AppendOutcome.Failed(failure)));
       }
     }
     for (int i = 0; i < group.size(); i++) {
@@ -130,11 +158,11 @@ final class PgAppender implements BatchAppender {
     }
   }
 
-  private List<AppendOutcome> commitWithRetry(List<HistoryStore.Append> appends)
+  private List<RunOutcome> commitWithRetry(List<List<HistoryStore.Append>> runs)
       throws SQLException {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = db.connection()) {
-        return PgAppendGroup.commit(c, appends);
+        return PgAppendGroup.commit(c, runs);
       } catch (SQLException e) {
         if (attempt >= DEADLOCK_TRIES || !PgErrors.isSerializationFailure(e)) {
           throw e;
@@ -149,13 +177,15 @@ final class PgAppender implements BatchAppender {
         || (e instanceof SQLException sql && PgErrors.isUnavailable(sql));
   }
 
-  private static String describe(List<HistoryStore.Append> appends) {
-    return appends.size() == 1
-        ? "to " + appends.get(0).doc()
-        : appends.size() + " batches to " + appends.get(0).doc() + " and others";
+  private static String describe(List<List<HistoryStore.Append>> runs) {
+    int batches = runs.stream().mapToInt(List::size).sum();
+    String doc = runs.get(0).get(0).doc();
+    return batches == 1
+        ? "to " + doc
+        : batches + " batches to " + doc + (runs.size() == 1 ? "" : " and others");
   }
 
-  private void tell(Item item, AppendOutcome outcome) {
+  private void tell(Item item, RunOutcome outcome) {
     pending.decrementAndGet();
     try {
       item.callback().done(outcome);

@@ -7,6 +7,7 @@ import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.store.AppendOutcome;
 import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.HistoryStore;
+import dev.quire.relay.store.RunOutcome;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,8 +65,9 @@ class PgAppendGroupTest {
         .isInstanceOf(AppendOutcome.Committed.class);
     assertThat(append(append("d1", 2, "c1", 2, "[1,\"b\"]", "[2,\"c\"]")))
         .isInstanceOf(AppendOutcome.Committed.class);
-    assertThat(append(append("d1", 2, "c2", 1, "[\"x\"]")))
-        .isEqualTo(new AppendOutcome.Conflict(3));
+    AppendOutcome stale = append(append("d1", 2, "c2", 1, "[\"x\"]"));
+    assertThat(stale).isInstanceOf(AppendOutcome.Conflict.class);
+    assertThat(((AppendOutcome.Conflict) stale).head()).isEqualTo(3);
     assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(3);
     assertThat(storage.history().page("d1", 0, 100, Long.MAX_VALUE))
         .extracting(WireSequenced::firstRevision)
@@ -77,16 +80,21 @@ class PgAppendGroupTest {
     try (Connection c = storage.database().connection()) {
       List<AppendOutcome> results =
           PgAppendGroup.commit(
-              c,
-              List.of(
-                  append("d1", 2, "c1", 2, "[1,\"b\"]"),
-                  append("d2", 5, "c2", 1, "[\"x\"]"), // d2 is at 0
-                  append("d2", 1, "c2", 1, "[\"y\"]"),
-                  append("d1", 9, "c1", 1, "[\"a\"]"), // a resend of revision 1
-                  append("d1", 3, "c1", 3, "[2,\"c\"]"),
-                  append("gone", 1, "c1", 1, "[\"z\"]")));
+                  c,
+                  Stream.of(
+                          append("d1", 2, "c1", 2, "[1,\"b\"]"),
+                          append("d2", 5, "c2", 1, "[\"x\"]"), // d2 is at 0
+                          append("d2", 1, "c2", 1, "[\"y\"]"),
+                          append("d1", 9, "c1", 1, "[\"a\"]"), // a resend of revision 1
+                          append("d1", 3, "c1", 3, "[2,\"c\"]"),
+                          append("gone", 1, "c1", 1, "[\"z\"]"))
+                      .map(List::of) // each a run of its own
+                      .toList())
+              .stream()
+              .map(RunOutcome::stop)
+              .toList();
       assertThat(results.get(0)).isInstanceOf(AppendOutcome.Committed.class);
-      assertThat(results.get(1)).isEqualTo(new AppendOutcome.Conflict(0));
+      assertThat(results.get(1)).isEqualTo(new AppendOutcome.Conflict(0)); // nothing missed
       assertThat(results.get(2)).isInstanceOf(AppendOutcome.Committed.class);
       assertThat(((AppendOutcome.Duplicate) results.get(3)).stored().firstRevision()).isEqualTo(1);
       assertThat(results.get(4)).isInstanceOf(AppendOutcome.Committed.class);
@@ -141,5 +149,85 @@ class PgAppendGroupTest {
     assertThat(r).isInstanceOf(AppendOutcome.Duplicate.class);
     assertThat(((AppendOutcome.Duplicate) r).stored().firstRevision()).isEqualTo(1);
     assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(2);
+  }
+
+  private RunOutcome appendRun(HistoryStore.Append... run) throws Exception {
+    CompletableFuture<RunOutcome> r = new CompletableFuture<>();
+    appender.appendRun(List.of(run), r::complete);
+    return r.get(30, TimeUnit.SECONDS);
+  }
+
+  private static HistoryStore.Append withCanonical(HistoryStore.Append a) {
+    return new HistoryStore.Append(
+        a.doc(), a.entry(), a.entry().batch().operations(), a.digest(), null);
+  }
+
+  @Test
+  void aRunWhoseFirstBatchConflictsStoresNoneOfIt_andBringsTheBatchesItMissed() throws Exception {
+    append(append("d1", 1, "c1", 1, "[\"a\"]"));
+    HistoryStore.Append theirs = withCanonical(append("d1", 2, "c1", 2, "[1,\"b\"]", "[2,\"c\"]"));
+    append(theirs);
+
+    // Another relay's run, placed after revision 1 only.
+    RunOutcome lost =
+        appendRun(
+            append("d1", 2, "c2", 1, "[1,\"x\"]"),
+            append("d1", 3, "c2", 2, "[2,\"y\"]"),
+            append("d1", 4, "c2", 3, "[3,\"z\"]"));
+
+    assertThat(lost.committed()).isZero();
+    AppendOutcome.Conflict conflict = (AppendOutcome.Conflict) lost.stop();
+    assertThat(conflict.head()).isEqualTo(3);
+    assertThat(conflict.missed())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.entry()).isEqualTo(theirs.entry());
+              assertThat(m.canonical()).containsExactly("[1,\"b\"]", "[2,\"c\"]");
+              assertThat(m.digest()).isEqualTo(theirs.digest());
+            });
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(3);
+    assertThat(storage.history().findBatchAtOrAfter("d1", "alice", "c2", 1)).isEmpty();
+
+    // Placed after what it missed, the whole run goes in at once.
+    RunOutcome again =
+        appendRun(
+            append("d1", 4, "c2", 1, "[3,\"x\"]"),
+            append("d1", 5, "c2", 2, "[4,\"y\"]"),
+            append("d1", 6, "c2", 3, "[5,\"z\"]"));
+    assertThat(again).isEqualTo(RunOutcome.allCommitted(3));
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(6);
+    assertThat(storage.history().latestBatches("d1"))
+        .extracting(l -> l.clientId() + "/" + l.batch().batchSeq())
+        .containsExactlyInAnyOrder("c1/2", "c2/3");
+  }
+
+  @Test
+  void aRunStopsAtAResend_storingTheBatchesBeforeItAndNoneAfter() throws Exception {
+    append(append("d1", 1, "c1", 1, "[\"a\"]"));
+
+    RunOutcome r =
+        appendRun(
+            append("d1", 2, "c2", 1, "[1,\"x\"]"),
+            append("d1", 3, "c1", 1, "[\"a\"]"), // stored already, at revision 1
+            append("d1", 4, "c2", 2, "[3,\"y\"]"));
+
+    assertThat(r.committed()).isEqualTo(1);
+    assertThat(((AppendOutcome.Duplicate) r.stop()).stored().firstRevision()).isEqualTo(1);
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(2);
+    assertThat(storage.history().findBatchAtOrAfter("d1", "alice", "c2", 2)).isEmpty();
+  }
+
+  @Test
+  void aRunWithABatchPostgresCannotStoreStoresTheOnesBeforeIt() throws Exception {
+    RunOutcome r =
+        appendRun(
+            append("d1", 1, "c1", 1, "[\"a\"]"),
+            append("d1", 2, "c1", 2, "[1,\"\u0000\"]"),
+            append("d1", 3, "c1", 3, "[2,\"c\"]"));
+
+    assertThat(r.committed()).isEqualTo(1);
+    assertThat(((AppendOutcome.Failed) r.stop()).cause()).hasMessageContaining("U+0000");
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(1);
   }
 }

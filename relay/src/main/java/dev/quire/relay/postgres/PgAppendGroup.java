@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.postgresql.PGStatement;
 
 /**
  * Commits a group of appends, of any documents, in one PostgreSQL transaction, deciding each one
@@ -226,7 +225,6 @@ final class PgAppendGroup {
     }
     Map<Integer, List<HistoryStore.StoredEntry>> missed = new HashMap<>();
     try (PreparedStatement s = c.prepareStatement(READ_MISSED)) {
-      s.unwrap(PGStatement.class).setPrepareThreshold(0); // see findStored
       s.setArray(1, c.createArrayOf("int4", runIndex.toArray()));
       s.setArray(2, c.createArrayOf("varchar", docIds.toArray()));
       s.setArray(3, c.createArrayOf("int8", afters.toArray()));
@@ -297,9 +295,6 @@ final class PgAppendGroup {
     }
     Map<Key, HistoryStore.StoredBatch> found = new LinkedHashMap<>();
     try (PreparedStatement s = c.prepareStatement(FIND_STORED)) {
-      // Planned at each execution, for the batches stored by then: a plan kept from when the table
-      // was small (until autovacuum analyses it) scans every stored batch, a cost growing with it.
-      s.unwrap(PGStatement.class).setPrepareThreshold(0);
       s.setArray(1, c.createArrayOf("varchar", docs));
       s.setArray(2, c.createArrayOf("varchar", authors));
       s.setArray(3, c.createArrayOf("varchar", clients));

@@ -12,6 +12,7 @@ import dev.quire.relay.RequestScheduler.WaitForAppender;
 import dev.quire.relay.RequestScheduler.WaitForCommits;
 import dev.quire.relay.SequencerState.ClientKey;
 import dev.quire.relay.store.AppendOutcome;
+import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.RunOutcome;
@@ -57,6 +58,7 @@ final class DocumentActor {
   private PayloadPolicy policy; // what is done with the operations of the document in row
   // Batches of a shared document sequenced since the last run was handed to the appender.
   private final List<Placed> forming = new ArrayList<>();
+  private BatchAppender.Turn heldTurn; // the document's next turn at the storage, after a conflict
 
   /** {@code onIdle} is told when the actor has nothing queued and nobody subscribed. */
   DocumentActor(String id, RelayContext ctx, Consumer<DocumentActor> onIdle) {
@@ -356,9 +358,21 @@ final class DocumentActor {
       DocumentRow rowBefore,
       long sequencedIn) {}
 
-  /** Hands the batches sequenced since the last run to the appender, as one run. */
+  private static void release(BatchAppender.Turn turn) {
+    if (turn != null) {
+      turn.release();
+    }
+  }
+
+  /**
+   * Hands the batches sequenced since the last run to the appender, as one run: in the turn held
+   * for this document after a conflict, if any.
+   */
   private void handOver() {
+    BatchAppender.Turn turn = heldTurn;
+    heldTurn = null;
     if (forming.isEmpty()) {
+      release(turn);
       return;
     }
     List<Placed> run = List.copyOf(forming);
@@ -369,8 +383,13 @@ final class DocumentActor {
     }
     scheduler.appendStarted();
     try {
-      ctx.appender()
-          .appendRun(appends, outcome -> scheduler.runOutcome(() -> runDecided(run, outcome)));
+      BatchAppender.RunCallback decided =
+          outcome -> scheduler.runOutcome(() -> runDecided(run, outcome));
+      if (turn != null) {
+        turn.appendRun(appends, decided);
+      } else {
+        ctx.appender().appendRun(appends, decided);
+      }
     } catch (IllegalStateException e) { // the appender is closed: the relay is stopping
       runDecided(
           run, new RunOutcome(0, new AppendOutcome.Failed(new StoreException(e.getMessage()))));
@@ -475,15 +494,23 @@ final class DocumentActor {
           new RequestHeader(p.rid(), RequestScheduler.SUBMIT, id),
           x -> submit(x, p.rid(), again));
     }
+    BatchAppender.Turn turn =
+        stop instanceof AppendOutcome.Conflict conflict ? conflict.turn() : null;
     if (first.sequencedIn() != epoch) {
+      release(turn);
       invalidate(); // read again meanwhile: the submit reads it once more, up to date
       return;
     }
     if (takeBack(rest)
         && stop instanceof AppendOutcome.Conflict conflict
         && takeIn(conflict.missed(), conflict.head())) {
+      if (turn != null) {
+        heldTurn = turn; // the submits go again at once, in it
+        scheduler.runAfterQueued(this::handOver);
+      }
       return;
     }
+    release(turn);
     catchUp(first.entry().firstRevision() - 1);
   }
 

@@ -131,11 +131,16 @@ final class PgAppendGroup {
     }
   }
 
-  private static List<RunOutcome> decideAndWrite(Connection c, List<List<HistoryStore.Append>> runs)
+  /**
+   * Decides and writes {@code runs} in the transaction open on {@code c}, without committing it.
+   */
+  static List<RunOutcome> decideAndWrite(Connection c, List<List<HistoryStore.Append>> runs)
       throws SQLException {
     List<HistoryStore.Append> all = new ArrayList<>();
     runs.forEach(all::addAll);
-    Map<String, LockedDocument> docs = lockDocuments(c, all);
+    List<String> ids = new ArrayList<>(all.size());
+    all.forEach(a -> ids.add(a.doc()));
+    Map<String, LockedDocument> docs = lockDocuments(c, ids);
     Map<Key, HistoryStore.StoredBatch> stored = findStored(c, all);
     List<RunOutcome> results = new ArrayList<>(runs.size());
     List<HistoryStore.Append> accepted = new ArrayList<>();
@@ -159,7 +164,7 @@ final class PgAppendGroup {
       upsertLatest(c, accepted);
       insertCheckpoints(c, accepted);
     }
-    readMissed(c, runs, results);
+    addMissed(c, runs, results);
     return results;
   }
 
@@ -201,7 +206,7 @@ final class PgAppendGroup {
    * Gives each conflict of {@code results} the batches its run missed, read under the document's
    * lock (so complete up to the head it reports), when they are few enough.
    */
-  private static void readMissed(
+  private static void addMissed(
       Connection c, List<List<HistoryStore.Append>> runs, List<RunOutcome> results)
       throws SQLException {
     List<Integer> runIndex = new ArrayList<>();
@@ -223,10 +228,32 @@ final class PgAppendGroup {
     if (runIndex.isEmpty()) {
       return;
     }
+    Map<Integer, List<HistoryStore.StoredEntry>> missed = readMissed(c, docIds, afters, heads);
+    for (int k = 0; k < runIndex.size(); k++) {
+      int i = runIndex.get(k);
+      List<HistoryStore.StoredEntry> m = missed.getOrDefault(k, List.of());
+      // Cut short by the byte bound: the loser reads them itself.
+      if (!m.isEmpty() && m.get(m.size() - 1).entry().lastRevision() == heads.get(k)) {
+        RunOutcome r = results.get(i);
+        results.set(i, new RunOutcome(r.committed(), new AppendOutcome.Conflict(heads.get(k), m)));
+      }
+    }
+  }
+
+  /**
+   * The batches of each {@code docs[k]} after {@code afters[k]} up to {@code heads[k]}, by k, each
+   * list cut short where the stored bytes pass {@link #MAX_MISSED_BYTES}.
+   */
+  private static Map<Integer, List<HistoryStore.StoredEntry>> readMissed(
+      Connection c, List<String> docs, List<Long> afters, List<Long> heads) throws SQLException {
+    List<Integer> keys = new ArrayList<>();
+    for (int k = 0; k < docs.size(); k++) {
+      keys.add(k);
+    }
     Map<Integer, List<HistoryStore.StoredEntry>> missed = new HashMap<>();
     try (PreparedStatement s = c.prepareStatement(READ_MISSED)) {
-      s.setArray(1, c.createArrayOf("int4", runIndex.toArray()));
-      s.setArray(2, c.createArrayOf("varchar", docIds.toArray()));
+      s.setArray(1, c.createArrayOf("int4", keys.toArray()));
+      s.setArray(2, c.createArrayOf("varchar", docs.toArray()));
       s.setArray(3, c.createArrayOf("int8", afters.toArray()));
       s.setArray(4, c.createArrayOf("int8", heads.toArray()));
       s.setLong(5, MAX_MISSED_BYTES);
@@ -250,23 +277,37 @@ final class PgAppendGroup {
         }
       }
     }
-    for (int k = 0; k < runIndex.size(); k++) {
-      int i = runIndex.get(k);
-      List<HistoryStore.StoredEntry> m = missed.getOrDefault(i, List.of());
-      // Cut short by the byte bound: the loser reads them itself.
-      if (!m.isEmpty() && m.get(m.size() - 1).entry().lastRevision() == heads.get(k)) {
-        RunOutcome r = results.get(i);
-        results.set(i, new RunOutcome(r.committed(), new AppendOutcome.Conflict(heads.get(k), m)));
-      }
-    }
+    return missed;
   }
 
-  private static Map<String, LockedDocument> lockDocuments(
-      Connection c, List<HistoryStore.Append> appends) throws SQLException {
-    TreeSet<String> ids = new TreeSet<>();
-    for (HistoryStore.Append a : appends) {
-      ids.add(a.doc());
+  /** A document's row locked for a turn: its head and the batches after an expected head. */
+  record Locked(long head, List<HistoryStore.StoredEntry> missed) {}
+
+  /**
+   * Locks {@code doc}'s row in the transaction open on {@code c} and reads the batches after {@code
+   * expectedHead} up to its head; null when the document is gone, did not move past {@code
+   * expectedHead}, or moved too far for the batches to be read at once.
+   */
+  static Locked lockForTurn(Connection c, String doc, long expectedHead) throws SQLException {
+    LockedDocument d = lockDocuments(c, List.of(doc)).get(doc);
+    if (d == null
+        || d.deleted
+        || d.head <= expectedHead
+        || d.head - expectedHead > MAX_MISSED_REVISIONS) {
+      return null;
     }
+    List<HistoryStore.StoredEntry> missed =
+        readMissed(c, List.of(doc), List.of(expectedHead), List.of(d.head))
+            .getOrDefault(0, List.of());
+    if (missed.isEmpty() || missed.get(missed.size() - 1).entry().lastRevision() != d.head) {
+      return null; // cut short by the byte bound
+    }
+    return new Locked(d.head, missed);
+  }
+
+  private static Map<String, LockedDocument> lockDocuments(Connection c, List<String> docIds)
+      throws SQLException {
+    TreeSet<String> ids = new TreeSet<>(docIds);
     Map<String, LockedDocument> docs = new HashMap<>();
     try (PreparedStatement s = c.prepareStatement(LOCK_DOCUMENTS)) {
       s.setArray(1, c.createArrayOf("varchar", ids.toArray()));

@@ -11,7 +11,11 @@ import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -34,9 +38,21 @@ final class PgAppender implements BatchAppender {
   private static final int DEADLOCK_TRIES = 3;
 
   /** A run of appends to decide together ({@link #appendRun}); a lone append is a run of one. */
-  private record Item(List<HistoryStore.Append> run, RunCallback callback) {}
+  private record Item(List<HistoryStore.Append> run, RunCallback callback, boolean turns) {}
 
-  private static final Item STOP = new Item(List.of(), outcome -> {});
+  private static final Item STOP = new Item(List.of(), outcome -> {}, false);
+  // Turns held at once (each a thread and a connection while the relay sequences its next run),
+  // and how long one waits for that run.
+  private static final int MAX_TURNS = 2;
+  static final long TURN_MILLIS = 500;
+  private final Semaphore turns = new Semaphore(MAX_TURNS);
+  private final ExecutorService turnThreads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "pg-appender-turn");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicInteger pending = new AtomicInteger(); // given, not yet told
   private final LongConsumer commitNanos;
 
@@ -57,11 +73,16 @@ final class PgAppender implements BatchAppender {
   public void append(HistoryStore.Append append, Callback callback) {
     Objects.requireNonNull(append, "append == null");
     Objects.requireNonNull(callback, "callback == null");
-    appendRun(List.of(append), outcome -> callback.done(outcome.stop()));
+    enqueue(List.of(append), outcome -> callback.done(outcome.stop()), false);
   }
 
+  /** A run that conflicts holds its document's next turn ({@link Turn}) for its caller. */
   @Override
   public void appendRun(List<HistoryStore.Append> run, RunCallback callback) {
+    enqueue(run, callback, true);
+  }
+
+  private void enqueue(List<HistoryStore.Append> run, RunCallback callback, boolean turns) {
     Objects.requireNonNull(callback, "callback == null");
     if (run.isEmpty()) {
       throw new IllegalArgumentException("an empty run");
@@ -78,18 +99,19 @@ final class PgAppender implements BatchAppender {
           return;
         }
         int storable = i;
-        appendRun(
+        enqueue(
             run.subList(0, storable),
             outcome ->
                 callback.done(
                     outcome.isComplete()
                         ? new RunOutcome(storable, new AppendOutcome.Failed(bad))
-                        : outcome));
+                        : outcome),
+            turns);
         return;
       }
     }
     pending.incrementAndGet();
-    queue.add(new Item(List.copyOf(run), callback));
+    queue.add(new Item(List.copyOf(run), callback, turns));
   }
 
   @Override
@@ -154,7 +176,88 @@ final class PgAppender implements BatchAppender {
       }
     }
     for (int i = 0; i < group.size(); i++) {
-      tell(group.get(i), results.get(i));
+      RunOutcome r = results.get(i);
+      if (r.committed() == 0
+          && group.get(i).turns()
+          && r.stop() instanceof AppendOutcome.Conflict
+          && !closed
+          && turns.tryAcquire()) {
+        holdTurn(group.get(i), r);
+      } else {
+        tell(group.get(i), r);
+      }
+    }
+  }
+
+  /**
+   * Holds the next turn of a conflicting run's document for its relay, on a thread of its own: a
+   * transaction locks the document's row (after the transactions waiting for it already), reads
+   * what the run missed, and tells the relay so with the turn; the relay's next run, placed after
+   * those batches, is then stored in that transaction, before any other relay's. Without a turn,
+   * the relay that won would mostly win again, its next run ready before the loser's retry.
+   */
+  private void holdTurn(Item item, RunOutcome conflict) {
+    try {
+      turnThreads.execute(() -> turn(item, conflict));
+    } catch (RuntimeException e) { // stopping
+      turns.release();
+      tell(item, conflict);
+    }
+  }
+
+  private void turn(Item item, RunOutcome conflict) {
+    HistoryStore.Append first = item.run().get(0);
+    boolean told = false;
+    PgTurn.Given given = null;
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      try {
+        PgAppendGroup.Locked locked =
+            PgAppendGroup.lockForTurn(c, first.doc(), first.expectedHead());
+        if (locked == null) {
+          c.rollback();
+        } else {
+          PgTurn turn = new PgTurn(this);
+          told = true;
+          tell(
+              item,
+              new RunOutcome(0, new AppendOutcome.Conflict(locked.head(), locked.missed(), turn)));
+          given = turn.await(TURN_MILLIS);
+          if (given == null) {
+            c.rollback();
+          } else {
+            pending.incrementAndGet();
+            long start = System.nanoTime();
+            List<RunOutcome> r = PgAppendGroup.decideAndWrite(c, List.of(given.run()));
+            c.commit();
+            commitNanos.accept(System.nanoTime() - start);
+            PgTurn.Given g = given;
+            given = null;
+            tellRun(g.callback(), r.get(0));
+          }
+        }
+      } catch (SQLException | RuntimeException | InterruptedException e) {
+        PgDatabase.rollbackQuietly(c);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException | RuntimeException | InterruptedException e) {
+      if (!(e instanceof InterruptedException)) {
+        log.warn("A turn of {} failed: {}", first.doc(), e.toString());
+      }
+      if (given != null) {
+        StoreException failure =
+            e instanceof SQLException sql
+                ? PgDatabase.failure("appending to " + first.doc(), sql)
+                : new StoreException("appending to " + first.doc() + " failed: " + e, e);
+        tellRun(given.callback(), new RunOutcome(0, new AppendOutcome.Failed(failure)));
+      }
+    } finally {
+      turns.release();
+      if (!told) {
+        tell(item, conflict);
+      }
     }
   }
 
@@ -186,9 +289,13 @@ final class PgAppender implements BatchAppender {
   }
 
   private void tell(Item item, RunOutcome outcome) {
+    tellRun(item.callback(), outcome);
+  }
+
+  private void tellRun(RunCallback callback, RunOutcome outcome) {
     pending.decrementAndGet();
     try {
-      item.callback().done(outcome);
+      callback.done(outcome);
     } catch (RuntimeException e) {
       log.error("an append's callback failed", e);
     }
@@ -204,6 +311,12 @@ final class PgAppender implements BatchAppender {
     queue.add(STOP);
     try {
       thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    turnThreads.shutdownNow(); // turns held are given up: their relays' runs go nowhere else
+    try {
+      turnThreads.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

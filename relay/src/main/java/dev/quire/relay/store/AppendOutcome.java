@@ -22,15 +22,23 @@ public sealed interface AppendOutcome {
    * @param missed the batches after the expected head up to {@code head}, in order, when the
    *     storage read them while deciding (it does when they are few); otherwise empty, and the
    *     caller reads them
+   * @param turn when not null, the document's next turn, held for the caller: it appends its next
+   *     run of the document through it, or releases it
    */
-  record Conflict(long head, List<StoredEntry> missed) implements AppendOutcome {
+  record Conflict(long head, List<StoredEntry> missed, BatchAppender.Turn turn)
+      implements AppendOutcome {
     public Conflict {
       missed = List.copyOf(missed);
     }
 
+    /** A conflict that holds no turn. */
+    public Conflict(long head, List<StoredEntry> missed) {
+      this(head, missed, null);
+    }
+
     /** A conflict whose missed batches the caller reads itself. */
     public Conflict(long head) {
-      this(head, List.of());
+      this(head, List.of(), null);
     }
   }
 

@@ -41,13 +41,30 @@ public interface BatchAppender extends AutoCloseable {
   }
 
   /**
+   * A document's next turn at the storage, held for a writer whose run conflicted: the document's
+   * other writers wait until that writer appends its next run through it (placed after the batches
+   * it missed, so it is stored) or releases it. Without it, the writer that just won would often
+   * win again, its next run ready before the loser's. A turn lets go by itself after a short while;
+   * a run given then is appended as any other. Thread-safe; use it once.
+   */
+  interface Turn {
+    /** Appends {@code run} in this turn, or as {@link BatchAppender#appendRun} when it is over. */
+    void appendRun(List<Append> run, RunCallback callback);
+
+    /** Gives the turn up unused. */
+    void release();
+  }
+
+  /**
    * Queues {@code run}: appends to one document at consecutive revisions, each placed after the one
    * before it, decided together and in order. They are stored up to the first one that cannot be
    * (its expected head is taken, it is a resend, or the storage fails); the ones after that are not
    * stored, since each was placed after it. {@code callback} is told once ({@link RunOutcome}). A
    * writer that shares its documents hands a document's queued batches over this way, paying one
-   * decision for all of them. The default appends them one by one, each once the one before it
-   * committed.
+   * decision for all of them. A conflict may hold the document's next turn ({@link
+   * AppendOutcome.Conflict#turn}): the caller appends its next run of the document through it, or
+   * releases it. The default appends them one by one, each once the one before it committed, and
+   * holds no turn.
    *
    * @throws IllegalArgumentException when {@code run} is empty
    * @throws IllegalStateException when the appender is closed

@@ -1,6 +1,7 @@
 package dev.quire.relay.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,12 +24,14 @@ import org.junit.jupiter.api.Test;
 
 /** The commit point on a real PostgreSQL: what one group of appends decides, append by append. */
 class PgAppendGroupTest {
+  private PgUrl url;
   private PostgresStorage storage;
   private BatchAppender appender;
 
   @BeforeEach
   void open() {
-    storage = PostgresStorage.open(PgUrl.of(PostgresServer.freshDatabase(), Map.of()), 4);
+    url = PgUrl.of(PostgresServer.freshDatabase(), Map.of());
+    storage = PostgresStorage.open(url, 4);
     storage.users().add("alice");
     storage.documents().create("d1", "One", "alice", 1);
     storage.documents().create("d2", "Two", "alice", 1);
@@ -239,6 +243,65 @@ class PgAppendGroupTest {
         java.sql.ResultSet rs = s.executeQuery("SHOW plan_cache_mode")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("force_custom_plan");
+    }
+  }
+
+  private static RunOutcome appendRun(BatchAppender to, HistoryStore.Append... run)
+      throws Exception {
+    CompletableFuture<RunOutcome> r = new CompletableFuture<>();
+    to.appendRun(List.of(run), r::complete);
+    return r.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aConflictingRunHoldsTheDocumentsNextTurn_soItsRetryGoesBeforeTheWinnersNextAppend()
+      throws Exception {
+    try (PostgresStorage other = PostgresStorage.open(url, 4);
+        BatchAppender theirs = other.startAppender(nanos -> {})) {
+      assertThat(appendRun(appender, append("d1", 1, "c1", 1, "[\"a\"]")).isComplete()).isTrue();
+
+      RunOutcome lost = appendRun(theirs, append("d1", 1, "c2", 1, "[\"x\"]"));
+      AppendOutcome.Conflict conflict = (AppendOutcome.Conflict) lost.stop();
+      assertThat(conflict.turn()).isNotNull();
+      assertThat(conflict.missed()).hasSize(1);
+
+      // The winner's next append waits while the turn is held...
+      CompletableFuture<RunOutcome> winnersNext = new CompletableFuture<>();
+      appender.appendRun(List.of(append("d1", 2, "c1", 2, "[1,\"b\"]")), winnersNext::complete);
+      assertThatThrownBy(() -> winnersNext.get(300, TimeUnit.MILLISECONDS))
+          .isInstanceOf(TimeoutException.class);
+      // ...and the loser's retry, placed after what it missed, goes first.
+      CompletableFuture<RunOutcome> retry = new CompletableFuture<>();
+      conflict.turn().appendRun(List.of(append("d1", 2, "c2", 1, "[1,\"x\"]")), retry::complete);
+      assertThat(retry.get(30, TimeUnit.SECONDS)).isEqualTo(RunOutcome.allCommitted(1));
+      RunOutcome second = winnersNext.get(30, TimeUnit.SECONDS);
+      assertThat(second.committed()).isZero();
+      assertThat(((AppendOutcome.Conflict) second.stop()).head()).isEqualTo(2);
+      ((AppendOutcome.Conflict) second.stop()).turn().release();
+    }
+    assertThat(storage.history().page("d1", 0, 10, Long.MAX_VALUE))
+        .extracting(e -> e.batch().clientId())
+        .containsExactly("c1", "c2");
+  }
+
+  @Test
+  void aTurnNotUsedIsGivenUpAfterAWhile_andOneAppendNeverHoldsOne() throws Exception {
+    try (PostgresStorage other = PostgresStorage.open(url, 4);
+        BatchAppender theirs = other.startAppender(nanos -> {})) {
+      append(append("d1", 1, "c1", 1, "[\"a\"]"));
+      CompletableFuture<AppendOutcome> lone = new CompletableFuture<>();
+      theirs.append(append("d1", 1, "c2", 1, "[\"x\"]"), lone::complete);
+      assertThat(((AppendOutcome.Conflict) lone.get(30, TimeUnit.SECONDS)).turn()).isNull();
+
+      RunOutcome lost = appendRun(theirs, append("d1", 1, "c2", 1, "[\"x\"]"));
+      assertThat(((AppendOutcome.Conflict) lost.stop()).turn()).isNotNull(); // and left unused
+      assertThat(append(append("d1", 2, "c1", 2, "[1,\"b\"]"))).isEqualTo(AppendOutcome.COMMITTED);
+      // A run given to a turn that is over is appended as any other.
+      CompletableFuture<RunOutcome> late = new CompletableFuture<>();
+      ((AppendOutcome.Conflict) lost.stop())
+          .turn()
+          .appendRun(List.of(append("d1", 3, "c2", 1, "[2,\"x\"]")), late::complete);
+      assertThat(late.get(30, TimeUnit.SECONDS).isComplete()).isTrue();
     }
   }
 }

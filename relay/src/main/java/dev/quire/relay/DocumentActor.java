@@ -324,7 +324,11 @@ final class DocumentActor {
       policy.placedPending(st, prepared);
       forming.add(new Placed(s, rid, entry, append, key, previous, before, sequencedIn));
       if (forming.size() == 1) {
-        scheduler.runAfterQueued(this::handOver); // after the submits queued meanwhile
+        if (executor.hasQueued() || scheduler.hasDeferred()) {
+          scheduler.runAfterQueued(this::handOver); // after the submits queued meanwhile
+        } else {
+          handOver(); // nothing else to wait for: one thread hand-over fewer
+        }
       }
       return;
     }

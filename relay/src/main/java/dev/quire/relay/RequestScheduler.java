@@ -98,6 +98,7 @@ final class RequestScheduler implements LiveFanout.Tasks {
   private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
   private int committing; // batches sequenced for the appender, outcome not yet handled
   private int appending; // runs at the appender, outcome not yet handled
+  private boolean runningDeferred;
   private long generation; // counts invalidations: a read started before one is not installed
   private boolean loading; // a read is in flight on the loader; every request waits meanwhile
   private RuntimeException loadFailure; // why the last read failed, for the request that needs it
@@ -206,11 +207,21 @@ final class RequestScheduler implements LiveFanout.Tasks {
 
   /** Runs the deferred requests that may run now, in order. */
   private void runDeferred() {
-    while (!loading && !deferred.isEmpty() && mayRun(deferred.peekFirst())) {
-      Deferred d = deferred.pollFirst();
-      unfinished.decrementAndGet();
-      attempt(d);
+    runningDeferred = true;
+    try {
+      while (!loading && !deferred.isEmpty() && mayRun(deferred.peekFirst())) {
+        Deferred d = deferred.pollFirst();
+        unfinished.decrementAndGet();
+        attempt(d);
+      }
+    } finally {
+      runningDeferred = false;
     }
+  }
+
+  /** True when requests wait, or the deferred ones are running: more may follow this one. */
+  boolean hasDeferred() {
+    return runningDeferred || !deferred.isEmpty();
   }
 
   private boolean mayRun(Deferred d) {

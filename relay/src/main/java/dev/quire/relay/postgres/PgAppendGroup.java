@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.postgresql.PGStatement;
 
 /**
  * Commits a group of appends, of any documents, in one PostgreSQL transaction, deciding each one
@@ -252,6 +253,7 @@ final class PgAppendGroup {
     }
     Map<Integer, List<HistoryStore.StoredEntry>> missed = new HashMap<>();
     try (PreparedStatement s = c.prepareStatement(READ_MISSED)) {
+      plannedEachTime(s);
       s.setArray(1, c.createArrayOf("int4", keys.toArray()));
       s.setArray(2, c.createArrayOf("varchar", docs.toArray()));
       s.setArray(3, c.createArrayOf("int8", afters.toArray()));
@@ -305,6 +307,17 @@ final class PgAppendGroup {
     return new Locked(d.head, missed);
   }
 
+  /**
+   * Has {@code s} planned at each execution, for the batches stored by then. A join of {@code
+   * batches} with arrays of keys gets, as a prepared statement's generic plan made while the table
+   * was small, a scan of every stored batch, kept until autovacuum analyses the table. (For all
+   * statements, {@code plan_cache_mode=force_custom_plan} would plan each of a group's many small
+   * updates too, which made a group commit markedly slower.)
+   */
+  private static void plannedEachTime(PreparedStatement s) throws SQLException {
+    s.unwrap(PGStatement.class).setPrepareThreshold(0);
+  }
+
   private static Map<String, LockedDocument> lockDocuments(Connection c, List<String> docIds)
       throws SQLException {
     TreeSet<String> ids = new TreeSet<>(docIds);
@@ -336,6 +349,7 @@ final class PgAppendGroup {
     }
     Map<Key, HistoryStore.StoredBatch> found = new LinkedHashMap<>();
     try (PreparedStatement s = c.prepareStatement(FIND_STORED)) {
+      plannedEachTime(s);
       s.setArray(1, c.createArrayOf("varchar", docs));
       s.setArray(2, c.createArrayOf("varchar", authors));
       s.setArray(3, c.createArrayOf("varchar", clients));

@@ -55,12 +55,6 @@ final class PgDatabase implements AutoCloseable {
     // Server-side prepared statements from the first use (the relay repeats a few statements).
     config.addDataSourceProperty("prepareThreshold", "1");
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
-    // Each execution is planned for its parameters and the tables as they are then. A generic plan,
-    // which PostgreSQL keeps for a prepared statement after a few executions, is costed on the
-    // statistics of the moment: made while batches was small it scans every row, and keeps doing
-    // so as the table grows until autovacuum analyses it. Planning these short statements costs
-    // far less than one such scan.
-    config.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
     config.addDataSourceProperty("ApplicationName", "quire-relay");
     HikariDataSource pool;
     try {

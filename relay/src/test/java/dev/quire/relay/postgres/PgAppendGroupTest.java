@@ -235,17 +235,6 @@ class PgAppendGroupTest {
     assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(1);
   }
 
-  @Test
-  void theRelaysConnectionsPlanEveryExecutionForItsParameters() throws Exception {
-    // A generic plan made while batches is empty would scan the whole table once it is not.
-    try (Connection c = storage.database().connection();
-        java.sql.Statement s = c.createStatement();
-        java.sql.ResultSet rs = s.executeQuery("SHOW plan_cache_mode")) {
-      assertThat(rs.next()).isTrue();
-      assertThat(rs.getString(1)).isEqualTo("force_custom_plan");
-    }
-  }
-
   private static RunOutcome appendRun(BatchAppender to, HistoryStore.Append... run)
       throws Exception {
     CompletableFuture<RunOutcome> r = new CompletableFuture<>();

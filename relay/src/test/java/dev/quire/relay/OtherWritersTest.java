@@ -205,6 +205,7 @@ class OtherWritersTest {
   void aNoticeFromAnotherProcess_sendsItsBatchesLive_andTheSequencerTakesThemIn() throws Exception {
     TextOperation bobs = insertAt(1, "b");
     storeElsewhere("bob", WireBatch.of(new Batch("cb", 1, 1, List.of(bobs)), 1_000L), bobs);
+    int reads = stateReads.count.get();
 
     feed.listener.get().moved("doc", 2);
 
@@ -215,6 +216,7 @@ class OtherWritersTest {
     assertThat(alice.expectAck().firstRevision()).isEqualTo(3);
     assertThat(appender.conflicts.get()).isZero(); // it knew the head already
     assertThat(RelayFixture.storedText(relay, "doc")).isEqualTo("abc");
+    assertThat(stateReads.count.get()).as("taken in, not read again").isEqualTo(reads);
   }
 
   /**

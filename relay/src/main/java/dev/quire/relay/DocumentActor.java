@@ -394,9 +394,11 @@ final class DocumentActor {
       } else {
         ctx.appender().appendRun(appends, decided);
       }
-    } catch (IllegalStateException e) { // the appender is closed: the relay is stopping
+    } catch (RuntimeException e) { // the appender is closed (the relay is stopping), or a bug
       runDecided(
-          run, new RunOutcome(0, new AppendOutcome.Failed(new StoreException(e.getMessage()))));
+          run,
+          new RunOutcome(
+              0, new AppendOutcome.Failed(new StoreException("not appended: " + e.getMessage()))));
     }
   }
 

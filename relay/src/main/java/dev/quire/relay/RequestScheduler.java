@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one document's requests on its {@link SerialExecutor}, one at a time and in order, and
  * defers those that must wait: every request while something is read on a loader thread, every
- * request but a submit while batches are being committed, a submit that needs them committed, and
- * everything behind a deferred request, which keeps each connection's requests in order. Outcomes
- * (commits, reads) run ahead of queued requests. Confined to the executor, except the counters
- * {@link #isQuiet} reads.
+ * request but a submit while batches are being committed, a submit that needs them committed or
+ * (other writers sharing the document) the run at the appender decided, and everything behind a
+ * deferred request, which keeps each connection's requests in order. Outcomes (commits, reads) run
+ * ahead of queued requests. Confined to the executor, except the counters {@link #isQuiet} reads.
  */
 final class RequestScheduler implements LiveFanout.Tasks {
   private static final Logger log = LoggerFactory.getLogger(RequestScheduler.class);

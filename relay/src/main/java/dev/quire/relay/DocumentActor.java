@@ -8,12 +8,15 @@ import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.RequestScheduler.WaitForAppender;
 import dev.quire.relay.RequestScheduler.WaitForCommits;
 import dev.quire.relay.SequencerState.ClientKey;
 import dev.quire.relay.store.AppendOutcome;
+import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.PayloadKind;
+import dev.quire.relay.store.RunOutcome;
 import dev.quire.relay.store.StoreException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +59,9 @@ final class DocumentActor {
   private SequencerState state; // read on the first submit after a load
   private PayloadPolicy policy; // what is done with the operations of the document in row
   private OptionalLong uploadTarget; // an unfinished upload's head, read on first need; or null
+  // Batches of a shared document sequenced since the last run was handed to the appender.
+  private final List<Placed> forming = new ArrayList<>();
+  private BatchAppender.Turn heldTurn; // the document's next turn at the storage, after a conflict
 
   /** {@code onIdle} is told when the actor has nothing queued and nobody subscribed. */
   DocumentActor(String id, RelayContext ctx, Consumer<DocumentActor> onIdle) {
@@ -319,22 +325,39 @@ final class DocumentActor {
   /**
    * Gives the batch its revisions and hands it to the appender. Memory moves on at once, so the
    * next submit can be sequenced while this one commits; the ack and the broadcast wait for the
-   * commit ({@link #committed}).
+   * commit ({@link #committed}). Where other writers share the document, the batches sequenced
+   * meanwhile go to the appender together, as one run ({@link #handOver}), once the run before them
+   * is decided.
    */
   private void sequence(Session s, String rid, WireBatch wb, byte[] digest, ClientKey key) {
     SequencerState st = state();
-    if (scheduler.committing() > 0 && !ctx.appender().isOnlyWriter()) {
-      throw new WaitForCommits(); // others write too: one append of this document at a time
+    boolean shared = !ctx.appender().isOnlyWriter();
+    if (shared && scheduler.appending() > 0) {
+      throw new WaitForAppender(); // placed after the run at the appender, once it is decided
     }
     Sequencer sequencer = st.sequencer();
     sequencer.requireKnownBase(wb);
     PayloadPolicy.Prepared prepared = policy.prepare(st, sequencer.head(), wb);
+    HistoryStore.StoredBatch previous = sequencer.latest(key);
     WireSequenced entry = sequencer.assign(key, wb, digest, System.currentTimeMillis());
     HistoryStore.Append append =
         new HistoryStore.Append(id, entry, prepared.canonicalJson(), digest, prepared.checkpoint());
     long sequencedIn = epoch;
     scheduler.commitStarted();
+    DocumentRow before = row;
     row = row.withHead(entry.lastRevision(), entry.timestampMillis());
+    if (shared) {
+      policy.placedPending(st, prepared);
+      forming.add(new Placed(s, rid, entry, append, key, previous, before, sequencedIn));
+      if (forming.size() == 1) {
+        if (executor.hasQueued() || scheduler.hasDeferred()) {
+          scheduler.runAfterQueued(this::handOver); // after the submits queued meanwhile
+        } else {
+          handOver(); // nothing else to wait for: one thread hand-over fewer
+        }
+      }
+      return;
+    }
     policy.placed(st, prepared);
     // A lone submit (nothing of this document in flight or queued behind it, the appender idle)
     // commits here: two thread hand-overs fewer. Otherwise it joins the next group, so that many
@@ -351,6 +374,79 @@ final class DocumentActor {
     }
   }
 
+  /**
+   * A batch sequenced for a shared document and not yet decided, with what to take back should it
+   * not be stored: its client's latest batch before it, and the row before it.
+   */
+  private record Placed(
+      Session session,
+      String rid,
+      WireSequenced entry,
+      HistoryStore.Append append,
+      ClientKey client,
+      HistoryStore.StoredBatch previous,
+      DocumentRow rowBefore,
+      long sequencedIn) {}
+
+  private static void release(BatchAppender.Turn turn) {
+    if (turn != null) {
+      turn.release();
+    }
+  }
+
+  /**
+   * Hands the batches sequenced since the last run to the appender, as one run: in the turn held
+   * for this document after a conflict, if any.
+   */
+  private void handOver() {
+    BatchAppender.Turn turn = heldTurn;
+    heldTurn = null;
+    if (forming.isEmpty()) {
+      release(turn);
+      return;
+    }
+    List<Placed> run = List.copyOf(forming);
+    forming.clear();
+    List<HistoryStore.Append> appends = new ArrayList<>(run.size());
+    for (Placed p : run) {
+      appends.add(p.append());
+    }
+    scheduler.appendStarted();
+    try {
+      BatchAppender.RunCallback decided =
+          outcome -> scheduler.runOutcome(() -> runDecided(run, outcome));
+      if (turn != null) {
+        turn.appendRun(appends, decided);
+      } else {
+        ctx.appender().appendRun(appends, decided);
+      }
+    } catch (RuntimeException e) { // the appender is closed (the relay is stopping), or a bug
+      runDecided(
+          run,
+          new RunOutcome(
+              0, new AppendOutcome.Failed(new StoreException("not appended: " + e.getMessage()))));
+    }
+  }
+
+  /** The outcome of a run: its stored batches are answered and sent, the rest go round again. */
+  private void runDecided(List<Placed> run, RunOutcome outcome) {
+    scheduler.appendEnded();
+    for (int i = 0; i < outcome.committed(); i++) {
+      Placed p = run.get(i);
+      if (p.sequencedIn() == epoch && state != null) {
+        policy.stored(state, p.entry().batch().size());
+      }
+      committed(p.session(), p.rid(), p.entry(), p.sequencedIn(), AppendOutcome.COMMITTED);
+    }
+    if (outcome.committed() < run.size()) {
+      List<Placed> rest = run.subList(outcome.committed(), run.size());
+      for (int i = 0; i < rest.size(); i++) {
+        scheduler.commitEnded();
+      }
+      notStored(rest, outcome.stop());
+    }
+  }
+
   /** The outcome of a batch handed to the appender, in the order they were handed over. */
   private void committed(
       Session s, String rid, WireSequenced entry, long sequencedIn, AppendOutcome outcome) {
@@ -360,6 +456,12 @@ final class DocumentActor {
       notCommitted(s, rid, entry, sequencedIn, outcome);
       return;
     }
+    acknowledge(s, rid, entry, sequencedIn);
+  }
+
+  /** A batch is stored: its author is answered, the subscribers get it, other relays hear. */
+  private void acknowledge(Session s, String rid, WireSequenced entry, long sequencedIn) {
+    WireBatch wb = entry.batch();
     if (sequencedIn != epoch) {
       invalidate(); // it was read again meanwhile, without this batch
     }
@@ -377,37 +479,136 @@ final class DocumentActor {
   }
 
   /**
-   * A batch was not stored. When the storage failed, its sender is told so. When another writer
-   * took the revisions (or had stored this very batch, sent to it before), the document catches up
-   * on what it missed and the submit runs again: placed after those batches with the next
-   * revisions, or answered as the resend it is.
+   * A batch was not stored (the embedded storage: it failed). Its sender is told so, and the
+   * document is read again.
    */
   private void notCommitted(
       Session s, String rid, WireSequenced entry, long sequencedIn, AppendOutcome outcome) {
     WireBatch wb = entry.batch();
-    if (outcome instanceof AppendOutcome.Failed f) {
-      StoreException failure = f.cause();
-      log.error(
-          "Document {}: committing revisions from {} failed", id, entry.firstRevision(), failure);
-      if (sequencedIn == epoch) {
-        invalidate(); // memory is ahead of the database: read it again
+    StoreException failure =
+        outcome instanceof AppendOutcome.Failed f
+            ? f.cause()
+            : new StoreException("unexpected outcome " + outcome);
+    log.error(
+        "Document {}: committing revisions from {} failed", id, entry.firstRevision(), failure);
+    if (sequencedIn == epoch) {
+      invalidate(); // memory is ahead of the database: read it again
+    }
+    ctx.metrics().rejected(ErrorCode.INTERNAL, wb.size());
+    s.error(
+        ErrorCode.INTERNAL,
+        "the relay could not store the batch: " + failure.getMessage(),
+        new RequestHeader(rid, RequestScheduler.SUBMIT, id));
+  }
+
+  /**
+   * The batches of a run from the first one not stored. When the storage failed, their senders are
+   * told so. When another writer took the revisions (or had stored the first of them, sent to it
+   * before), the document takes back what it placed, takes in what it missed (sending it to its
+   * subscribers), and the submits run again, first in line: placed after those batches with the
+   * next revisions, or answered as the resends they are. The missed batches come with a conflict
+   * when the storage read them while deciding; otherwise they are read on a loader thread.
+   */
+  private void notStored(List<Placed> rest, AppendOutcome stop) {
+    Placed first = rest.get(0);
+    if (stop instanceof AppendOutcome.Failed) {
+      for (Placed p : rest) {
+        notCommitted(p.session(), p.rid(), p.entry(), p.sequencedIn(), stop);
       }
-      ctx.metrics().rejected(ErrorCode.INTERNAL, wb.size());
-      s.error(
-          ErrorCode.INTERNAL,
-          "the relay could not store the batch: " + failure.getMessage(),
-          new RequestHeader(rid, RequestScheduler.SUBMIT, id));
       return;
     }
-    log.debug("Document {}: revisions from {} were {}", id, entry.firstRevision(), outcome);
-    ClientMessage.Submit again = new ClientMessage.Submit(id, wb);
-    scheduler.retryFirst(
-        s, new RequestHeader(rid, RequestScheduler.SUBMIT, id), x -> submit(x, rid, again));
-    if (sequencedIn == epoch) {
-      catchUp(entry.firstRevision() - 1);
-    } else {
-      invalidate(); // read again meanwhile: the submit reads it once more, up to date
+    log.debug("Document {}: revisions from {} were {}", id, first.entry().firstRevision(), stop);
+    for (int i = rest.size() - 1; i >= 0; i--) { // each first in line: the last one first
+      Placed p = rest.get(i);
+      ClientMessage.Submit again = new ClientMessage.Submit(id, p.entry().batch());
+      scheduler.retryFirst(
+          p.session(),
+          new RequestHeader(p.rid(), RequestScheduler.SUBMIT, id),
+          x -> submit(x, p.rid(), again));
     }
+    BatchAppender.Turn turn =
+        stop instanceof AppendOutcome.Conflict conflict ? conflict.turn() : null;
+    if (first.sequencedIn() != epoch) {
+      release(turn);
+      invalidate(); // read again meanwhile: the submit reads it once more, up to date
+      return;
+    }
+    if (takeBack(rest)
+        && stop instanceof AppendOutcome.Conflict conflict
+        && takeIn(conflict.missed(), conflict.head())) {
+      if (turn != null) {
+        heldTurn = turn; // the submits go again at once, in it
+        scheduler.runAfterQueued(this::handOver);
+      }
+      return;
+    }
+    release(turn);
+    catchUp(first.entry().firstRevision() - 1);
+  }
+
+  /**
+   * Takes the batches of {@code rest} (the last ones sequenced) back out of the sequencer, the head
+   * text and the row. False when it cannot (the state was dropped meanwhile): it must be read.
+   */
+  private boolean takeBack(List<Placed> rest) {
+    SequencerState st = state;
+    if (st == null || row == null) {
+      return false;
+    }
+    try {
+      for (int i = rest.size() - 1; i >= 0; i--) {
+        Placed p = rest.get(i);
+        st.sequencer().takeBack(p.entry(), p.client(), p.previous());
+      }
+    } catch (IllegalStateException e) { // not the last ones sequenced: read it all again
+      log.warn("Document {}: {}", id, e.getMessage());
+      state = null;
+      return false;
+    }
+    policy.takeBackPending(st);
+    DocumentRow before = rest.get(0).rowBefore();
+    row = row.withHead(before.head(), before.lastChangeMillis());
+    return true;
+  }
+
+  /**
+   * Takes in {@code missed}, batches other writers stored after the sequencer's head up to {@code
+   * head}, and queues them for the subscribers. False, having changed nothing, when they do not
+   * follow on from what the document holds (then it must be read).
+   */
+  private boolean takeIn(List<HistoryStore.StoredEntry> missed, long head) {
+    SequencerState st = state;
+    if (st == null || row == null || row.deleted() || policy == null) {
+      return false;
+    }
+    Sequencer sequencer = st.sequencer();
+    long at = sequencer.head();
+    if (fanout.count() > 0 && fanout.liveHead() < at) {
+      return false; // the subscribers lack more than these
+    }
+    for (HistoryStore.StoredEntry m : missed) {
+      if (m.entry().firstRevision() != at + 1
+          || (policy.readsPayloads() && st.text() != null && m.canonical() == null)) {
+        return false;
+      }
+      at = m.entry().lastRevision();
+    }
+    if (at != head) {
+      return false;
+    }
+    for (HistoryStore.StoredEntry m : missed) {
+      if (!policy.takeIn(st, m.canonical())) {
+        state = null; // part taken in: read it again
+        return false;
+      }
+      sequencer.takeIn(m.entry(), m.digest());
+      fanout.add(m.entry());
+    }
+    if (!missed.isEmpty()) {
+      WireSequenced last = missed.get(missed.size() - 1).entry();
+      row = row.withHead(last.lastRevision(), last.timestampMillis());
+    }
+    return true;
   }
 
   /**
@@ -423,7 +624,56 @@ final class DocumentActor {
     if (scheduler.committing() > 0) {
       throw new WaitForCommits(); // what is in flight first (a conflict catches up by itself)
     }
-    catchUp(row.head());
+    if (state != null && head > row.head() && head - row.head() <= MAX_TAKE_IN_REVISIONS) {
+      takeInFrom(row.head());
+    } else {
+      catchUp(row.head());
+    }
+  }
+
+  // Other writers' batches up to this many revisions are read and taken into the sequencer's
+  // state; beyond, the state is read again.
+  private static final long MAX_TAKE_IN_REVISIONS = 2048;
+
+  /** The row and the batches after a revision, read on a loader thread. */
+  private record Missed(DocumentRow row, List<HistoryStore.StoredEntry> entries) {}
+
+  /**
+   * Reads the row and the batches other writers stored after revision {@code from} (the head of the
+   * sequencer's state), and takes them in, sending them to the subscribers; reads the whole state
+   * again when they do not follow on.
+   */
+  private void takeInFrom(long from) {
+    SequencerState readFor = state;
+    long readIn = epoch;
+    try {
+      scheduler.loadFirst(
+          () -> readMissed(from),
+          m -> {
+            DocumentRow r = m.row();
+            if (state == readFor
+                && epoch == readIn
+                && r != null
+                && !r.deleted()
+                && r.head() - from <= MAX_TAKE_IN_REVISIONS
+                && takeIn(m.entries(), r.head())) {
+              row = r.withHead(row.head(), row.lastChangeMillis());
+              return;
+            }
+            catchUp(from);
+          });
+    } catch (RuntimeException e) { // an earlier read failed, or stopping: read it all again
+      log.warn("Document {}: catching up failed: {}", id, e.toString());
+      invalidate();
+    }
+  }
+
+  private Missed readMissed(long from) {
+    DocumentRow r = ctx.loader().row(id).orElse(null);
+    if (r == null || r.deleted() || r.head() - from > MAX_TAKE_IN_REVISIONS) {
+      return new Missed(r, List.of());
+    }
+    return new Missed(r, ctx.store().history().entries(id, from, r.head()));
   }
 
   /** The document's row and the roles of its subscribers' users, read again on a loader thread. */

@@ -27,7 +27,10 @@ final class DocumentText implements CanonicalLog {
   private final GapBuffer text;
   private final List<TextOperation> window = new ArrayList<>();
   private long windowStart; // revision of window.get(0)
-  private long head;
+  private long head; // of text and window
+  // Canonical operations placed after head but not yet stored (several writers: they may be taken
+  // back). Batches are canonicalised against them, and they reach the text once stored.
+  private final List<TextOperation> pending = new ArrayList<>();
 
   private DocumentText(String doc, HistoryStore history, int keep, String text, long revision) {
     this.doc = doc;
@@ -58,13 +61,16 @@ final class DocumentText implements CanonicalLog {
 
   @Override
   public long head() {
-    return head;
+    return head + pending.size();
   }
 
   @Override
   public TextOperation operation(long revision) {
-    if (revision < 1 || revision > head) {
-      throw new IndexOutOfBoundsException("revision " + revision + " outside 1.." + head);
+    if (revision < 1 || revision > head()) {
+      throw new IndexOutOfBoundsException("revision " + revision + " outside 1.." + head());
+    }
+    if (revision > head) {
+      return pending.get((int) (revision - head - 1));
     }
     if (revision < windowStart) {
       List<TextOperation> older = readCanonical(revision, windowStart - 1);
@@ -82,8 +88,43 @@ final class DocumentText implements CanonicalLog {
     throw new UnsupportedOperationException("use applied(...) after the batch is committed");
   }
 
-  /** The batch's canonical operations were committed at revisions head + 1 onwards. */
+  /**
+   * The batch's canonical operations were committed at revisions head + 1 onwards.
+   *
+   * @throws IllegalStateException while operations are pending
+   */
   void applied(List<TextOperation> canonical) {
+    if (!pending.isEmpty()) {
+      throw new IllegalStateException(pending.size() + " operations are pending");
+    }
+    apply(canonical);
+  }
+
+  /**
+   * The batch's canonical operations were placed at revisions {@link #head()} + 1 onwards, not yet
+   * stored: later batches are canonicalised after them; {@link #stored} or {@link #takeBackPending}
+   * decides.
+   */
+  void placed(List<TextOperation> canonical) {
+    pending.addAll(canonical);
+  }
+
+  /** The first {@code count} pending operations were stored: they reach the text. */
+  void stored(int count) {
+    if (count > pending.size()) {
+      throw new IllegalStateException(count + " stored of " + pending.size() + " pending");
+    }
+    List<TextOperation> done = new ArrayList<>(pending.subList(0, count));
+    pending.subList(0, count).clear();
+    apply(done);
+  }
+
+  /** The pending operations were not stored: the head returns to the text's. */
+  void takeBackPending() {
+    pending.clear();
+  }
+
+  private void apply(List<TextOperation> canonical) {
     for (TextOperation op : canonical) {
       text.apply(op);
       window.add(op);
@@ -96,11 +137,17 @@ final class DocumentText implements CanonicalLog {
     }
   }
 
-  /** The text at {@link #head()} followed by {@code canonical}, without changing anything. */
+  /**
+   * The text at {@link #head()} (pending operations included) followed by {@code canonical},
+   * without changing anything.
+   */
   String textAfter(List<TextOperation> canonical) {
     // A scratch buffer keeps this linear in the text plus the edits; applying each operation to a
     // String would copy the whole text once per operation.
     GapBuffer scratch = new GapBuffer(text.toString());
+    for (TextOperation op : pending) {
+      scratch.apply(op);
+    }
     for (TextOperation op : canonical) {
       scratch.apply(op);
     }

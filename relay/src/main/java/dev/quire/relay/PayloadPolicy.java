@@ -45,6 +45,29 @@ abstract class PayloadPolicy {
   /** The prepared batch was given its revisions: the head text moves on. */
   abstract void placed(SequencerState state, Prepared prepared);
 
+  /**
+   * The prepared batch was given its revisions but may yet be taken back (other writers share the
+   * document): later batches are placed after it, and the head text moves on once it is {@link
+   * #stored}.
+   */
+  void placedPending(SequencerState state, Prepared prepared) {}
+
+  /** The oldest pending batch, of {@code operations} operations, is stored. */
+  void stored(SequencerState state, int operations) {}
+
+  /** The pending batches were not stored. */
+  void takeBackPending(SequencerState state) {}
+
+  /**
+   * Another writer's batch, stored right after the head, with its canonical operations (null when
+   * they were not computed): the head text moves past it.
+   *
+   * @return false when it cannot (no canonical operations): the state must be read again
+   */
+  boolean takeIn(SequencerState state, List<String> canonical) {
+    return true;
+  }
+
   private static final class Opaque extends PayloadPolicy {
     @Override
     boolean readsPayloads() {
@@ -94,6 +117,45 @@ abstract class PayloadPolicy {
     @Override
     void placed(SequencerState state, Prepared prepared) {
       state.text().applied(prepared.canonical());
+    }
+
+    @Override
+    void placedPending(SequencerState state, Prepared prepared) {
+      state.text().placed(prepared.canonical());
+    }
+
+    @Override
+    void stored(SequencerState state, int operations) {
+      if (state.text() != null) {
+        state.text().stored(operations);
+      }
+    }
+
+    @Override
+    void takeBackPending(SequencerState state) {
+      if (state.text() != null) {
+        state.text().takeBackPending();
+      }
+    }
+
+    @Override
+    boolean takeIn(SequencerState state, List<String> canonical) {
+      if (state.text() == null) {
+        return true; // unreadable: nothing is placed in it
+      }
+      if (canonical == null) {
+        return false;
+      }
+      List<TextOperation> ops = new ArrayList<>(canonical.size());
+      try {
+        for (String json : canonical) {
+          ops.add(OperationCodec.fromJson(json));
+        }
+        state.text().applied(ops);
+      } catch (RuntimeException e) { // not operations that fit: read the document again
+        return false;
+      }
+      return true;
     }
 
     private static List<TextOperation> canonicalise(DocumentText text, WireBatch wb) {

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one document's requests on its {@link SerialExecutor}, one at a time and in order, and
  * defers those that must wait: every request while something is read on a loader thread, every
- * request but a submit while batches are being committed, a submit that needs them committed, and
- * everything behind a deferred request, which keeps each connection's requests in order. Outcomes
- * (commits, reads) run ahead of queued requests. Confined to the executor, except the counters
- * {@link #isQuiet} reads.
+ * request but a submit while batches are being committed, a submit that needs them committed or
+ * (other writers sharing the document) the run at the appender decided, and everything behind a
+ * deferred request, which keeps each connection's requests in order. Outcomes (commits, reads) run
+ * ahead of queued requests. Confined to the executor, except the counters {@link #isQuiet} reads.
  */
 final class RequestScheduler implements LiveFanout.Tasks {
   private static final Logger log = LoggerFactory.getLogger(RequestScheduler.class);
@@ -53,18 +53,37 @@ final class RequestScheduler implements LiveFanout.Tasks {
     }
   }
 
-  /** A request waiting; {@code quiet}: it needs every commit before it done. */
+  /**
+   * Thrown by a submit that must wait until the run of batches at the appender is decided (other
+   * writers share the document: its next batches are placed after that run's outcome).
+   */
+  static final class WaitForAppender extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WaitForAppender() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** What a deferred request waits for, besides reads and the requests before it. */
+  private enum Wait {
+    NOTHING,
+    COMMITS, // every batch handed to the appender decided and handled
+    APPENDER // no run at the appender
+  }
+
+  /** A request waiting. */
   private static final class Deferred {
     final Session session;
     final RequestHeader request;
     final Consumer<Session> work;
-    boolean quiet;
+    Wait wait;
 
-    Deferred(Session session, RequestHeader request, Consumer<Session> work, boolean quiet) {
+    Deferred(Session session, RequestHeader request, Consumer<Session> work, Wait wait) {
       this.session = session;
       this.request = request;
       this.work = work;
-      this.quiet = quiet;
+      this.wait = wait;
     }
   }
 
@@ -77,7 +96,9 @@ final class RequestScheduler implements LiveFanout.Tasks {
   private final AtomicInteger unfinished = new AtomicInteger();
   private volatile long lastActiveNanos = System.nanoTime();
   private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
-  private int committing; // batches handed to the appender, outcome not yet handled
+  private int committing; // batches sequenced for the appender, outcome not yet handled
+  private int appending; // runs at the appender, outcome not yet handled
+  private boolean runningDeferred;
   private long generation; // counts invalidations: a read started before one is not installed
   private boolean loading; // a read is in flight on the loader; every request waits meanwhile
   private RuntimeException loadFailure; // why the last read failed, for the request that needs it
@@ -126,9 +147,9 @@ final class RequestScheduler implements LiveFanout.Tasks {
     boolean submit = SUBMIT.equals(request.type());
     try {
       if (loading || !deferred.isEmpty() || (committing > 0 && !submit)) {
-        defer(new Deferred(session, request, work, !submit), false);
+        defer(new Deferred(session, request, work, submit ? Wait.NOTHING : Wait.COMMITS), false);
       } else {
-        attempt(new Deferred(session, request, work, false));
+        attempt(new Deferred(session, request, work, Wait.NOTHING));
       }
     } finally {
       finished();
@@ -143,7 +164,10 @@ final class RequestScheduler implements LiveFanout.Tasks {
     try {
       d.work.accept(d.session);
     } catch (WaitForCommits w) {
-      d.quiet = true;
+      d.wait = Wait.COMMITS;
+      defer(d, true);
+    } catch (WaitForAppender w) {
+      d.wait = Wait.APPENDER;
       defer(d, true);
     } catch (WaitForLoad w) {
       defer(d, true); // runs again once it is read
@@ -173,18 +197,39 @@ final class RequestScheduler implements LiveFanout.Tasks {
     }
   }
 
-  /** Puts a request first in line, to run once every commit before it is done. */
+  /**
+   * Puts a submit first in line, to run again once no run is at the appender (call it for the last
+   * of several first).
+   */
   void retryFirst(Session session, RequestHeader request, Consumer<Session> work) {
-    defer(new Deferred(session, request, work, true), true);
+    defer(new Deferred(session, request, work, Wait.APPENDER), true);
   }
 
   /** Runs the deferred requests that may run now, in order. */
   private void runDeferred() {
-    while (!loading && !deferred.isEmpty() && (committing == 0 || !deferred.peekFirst().quiet)) {
-      Deferred d = deferred.pollFirst();
-      unfinished.decrementAndGet();
-      attempt(d);
+    runningDeferred = true;
+    try {
+      while (!loading && !deferred.isEmpty() && mayRun(deferred.peekFirst())) {
+        Deferred d = deferred.pollFirst();
+        unfinished.decrementAndGet();
+        attempt(d);
+      }
+    } finally {
+      runningDeferred = false;
     }
+  }
+
+  /** True when requests wait, or the deferred ones are running: more may follow this one. */
+  boolean hasDeferred() {
+    return runningDeferred || !deferred.isEmpty();
+  }
+
+  private boolean mayRun(Deferred d) {
+    return switch (d.wait) {
+      case NOTHING -> true;
+      case COMMITS -> committing == 0;
+      case APPENDER -> appending == 0;
+    };
   }
 
   @Override
@@ -222,7 +267,46 @@ final class RequestScheduler implements LiveFanout.Tasks {
     }
   }
 
-  /** A batch was handed to the appender. */
+  /**
+   * Runs {@code task} on the executor after what is queued now (requests included), never deferred:
+   * for handing over what those requests add to.
+   */
+  void runAfterQueued(Runnable task) {
+    queued.incrementAndGet();
+    try {
+      executor.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              log.error("Document {}: handing batches to the appender failed", doc, e);
+              document.failed();
+            } finally {
+              finished();
+            }
+          });
+    } catch (RuntimeException e) {
+      queued.decrementAndGet();
+      throw e;
+    }
+  }
+
+  /** A run of batches was handed to the appender. */
+  void appendStarted() {
+    appending++;
+  }
+
+  /** The outcome of a run handed to the appender is being handled. */
+  void appendEnded() {
+    appending--;
+  }
+
+  /** Runs handed to the appender whose outcome has not been handled. */
+  int appending() {
+    return appending;
+  }
+
+  /** A batch was sequenced for the appender. */
   void commitStarted() {
     committing++;
     unfinished.incrementAndGet();

@@ -105,6 +105,51 @@ final class Sequencer {
     return entry;
   }
 
+  /** The latest batch of {@code client} given its revisions, or null. */
+  StoredBatch latest(ClientKey client) {
+    return latest.get(client);
+  }
+
+  /**
+   * Takes back the last batch given its revisions ({@code entry}, of {@code client}), which was not
+   * stored: the head returns to before it and the client's latest batch to {@code previous} (null:
+   * none), as {@link #latest} said before {@link #assign}. Batches are taken back last first.
+   *
+   * @throws IllegalStateException when {@code entry} does not end at the head
+   */
+  void takeBack(WireSequenced entry, ClientKey client, StoredBatch previous) {
+    if (entry.lastRevision() != head) {
+      throw new IllegalStateException(
+          "taking back revisions " + entry.firstRevision() + ".. at head " + head);
+    }
+    head = entry.firstRevision() - 1;
+    if (previous == null) {
+      latest.remove(client);
+    } else {
+      latest.put(client, previous);
+    }
+  }
+
+  /**
+   * Takes in a batch another writer stored right after the head, with its {@code digest}: the head
+   * moves past it, and it is its client's latest batch unless a later one is known.
+   *
+   * @throws IllegalStateException when {@code entry} does not start right after the head
+   */
+  void takeIn(WireSequenced entry, byte[] digest) {
+    if (entry.firstRevision() != head + 1) {
+      throw new IllegalStateException(
+          "taking in revisions " + entry.firstRevision() + ".. at head " + head);
+    }
+    head = entry.lastRevision();
+    WireBatch wb = entry.batch();
+    latest.merge(
+        new ClientKey(entry.author(), wb.clientId()),
+        new StoredBatch(
+            wb.batchSeq(), entry.firstRevision(), wb.size(), entry.timestampMillis(), digest),
+        (known, other) -> other.batchSeq() > known.batchSeq() ? other : known);
+  }
+
   /** The most an author's clock may be ahead of the relay's before its time is not believed. */
   static final long MAX_MADE_AHEAD_MILLIS = 24L * 60 * 60 * 1000;
 

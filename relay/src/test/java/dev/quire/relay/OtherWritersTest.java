@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
@@ -52,13 +53,39 @@ class OtherWritersTest {
   H2HistoryStore history;
   TestClient alice;
   TestClient carol;
+  final StateReads stateReads = new StateReads();
+
+  /** Counts how often the sequencer's state of a document is read. */
+  static final class StateReads {
+    final AtomicInteger count = new AtomicInteger();
+
+    DocumentLoader counting(DocumentLoader inner) {
+      return new DocumentLoader() {
+        @Override
+        public Optional<DocumentStore.DocumentRow> row(String doc) {
+          return inner.row(doc);
+        }
+
+        @Override
+        public Optional<Role> role(String doc, String user) {
+          return inner.role(doc, user);
+        }
+
+        @Override
+        public SequencerState sequencerState(DocumentStore.DocumentRow row) {
+          count.incrementAndGet();
+          return inner.sequencerState(row);
+        }
+      };
+    }
+  }
 
   @BeforeEach
   void start() throws Exception {
     relay =
         Relay.start(
             RelayFixture.config(dir).build(),
-            loader -> loader,
+            loader -> stateReads.counting(loader),
             embedded -> {
               history = ((EmbeddedStorage) embedded).history();
               appender = new SharedAppender(embedded);
@@ -120,6 +147,41 @@ class OtherWritersTest {
   }
 
   @Test
+  void aConflictBringingWhatItMissed_isTakenInWithoutReadingTheDocumentAgain() throws Exception {
+    TextOperation bobs = insertAt(1, "b");
+    WireBatch bobsBatch = WireBatch.of(new Batch("cb", 1, 1, List.of(bobs)), 1_000L);
+    appender.bringMissed.set(true);
+    appender.beforeNext.set(() -> storeElsewhere("bob", bobsBatch, bobs));
+    int reads = stateReads.count.get();
+
+    alice.send(new ClientMessage.Submit("doc", RelayFixture.append("ca", 2, 1, 1, "c")));
+
+    assertThat(alice.expectAck().firstRevision()).isEqualTo(3);
+    assertThat(appender.conflicts.get()).isEqualTo(1);
+    assertThat(stateReads.count.get()).as("no read after the conflict").isEqualTo(reads);
+    assertThat(carol.expectSequenced().author()).isEqualTo("bob");
+    assertThat(carol.expectSequenced().firstRevision()).isEqualTo(3);
+    // Memory took bob's batch in: a batch at the new head fits the text it holds.
+    alice.send(new ClientMessage.Submit("doc", RelayFixture.append("ca", 3, 3, 3, "d")));
+    assertThat(alice.expectAck().firstRevision()).isEqualTo(4);
+    assertThat(carol.expectSequenced().firstRevision()).isEqualTo(4);
+    assertThat(RelayFixture.storedText(relay, "doc")).isEqualTo("acbd");
+    assertThat(stateReads.count.get()).isEqualTo(reads);
+    // Bob's batch, resent here after a failover, is known from what was taken in.
+    alice.send(new ClientMessage.Share("doc", "bob", Role.EDITOR));
+    alice.expect(ServerMessage.Shared.class);
+    TestClient bob = TestClient.login(relay.port(), relay.store().users().issueToken("bob"), "cb");
+    try {
+      bob.send(new ClientMessage.Submit("doc", bobsBatch));
+      ServerMessage.Ack again = bob.expectAck();
+      assertThat(again.firstRevision()).isEqualTo(2);
+      assertThat(appender.duplicates.get()).as("answered from memory").isZero();
+    } finally {
+      bob.close();
+    }
+  }
+
+  @Test
   void duplicate_isAnsweredWithTheRevisionsItWasStoredAt_andSentOnce() throws Exception {
     WireBatch resent = RelayFixture.append("ca", 2, 1, 1, "c");
     TextOperation op = insertAt(1, "c");
@@ -145,6 +207,7 @@ class OtherWritersTest {
   void aNoticeFromAnotherProcess_sendsItsBatchesLive_andTheSequencerTakesThemIn() throws Exception {
     TextOperation bobs = insertAt(1, "b");
     storeElsewhere("bob", WireBatch.of(new Batch("cb", 1, 1, List.of(bobs)), 1_000L), bobs);
+    int reads = stateReads.count.get();
 
     feed.listener.get().moved("doc", 2);
 
@@ -155,6 +218,7 @@ class OtherWritersTest {
     assertThat(alice.expectAck().firstRevision()).isEqualTo(3);
     assertThat(appender.conflicts.get()).isZero(); // it knew the head already
     assertThat(RelayFixture.storedText(relay, "doc")).isEqualTo("abc");
+    assertThat(stateReads.count.get()).as("taken in, not read again").isEqualTo(reads);
   }
 
   /**
@@ -169,6 +233,7 @@ class OtherWritersTest {
     final AtomicInteger conflicts = new AtomicInteger();
     final AtomicInteger duplicates = new AtomicInteger();
     final AtomicReference<Runnable> beforeNext = new AtomicReference<>();
+    final AtomicBoolean bringMissed = new AtomicBoolean(); // a conflict brings the missed batches
 
     SharedAppender(RelayStorage storage) {
       this.storage = storage;
@@ -204,7 +269,9 @@ class OtherWritersTest {
       long head = storage.documents().find(a.doc()).orElseThrow().head();
       if (head != a.expectedHead()) {
         conflicts.incrementAndGet();
-        return new AppendOutcome.Conflict(head);
+        return bringMissed.get()
+            ? new AppendOutcome.Conflict(head, history.entries(a.doc(), a.expectedHead(), head))
+            : new AppendOutcome.Conflict(head);
       }
       try {
         history.append(a);

@@ -77,4 +77,46 @@ class SequencerTest {
         .isInstanceOfSatisfying(
             Refusal.class, r -> assertThat(r.code()).isEqualTo(ErrorCode.BASE_AHEAD));
   }
+
+  @Test
+  void takeBack_returnsTheHeadAndEachClientsLatestBatch_lastFirst() {
+    Sequencer s = new Sequencer(0, new HashMap<>());
+    WireBatch a1 = batch("ca", 1, 0, 1);
+    s.assign(ALICE, a1, BatchDigest.of(a1), 100);
+    StoredBatch alicesBefore = s.latest(ALICE);
+    WireBatch a2 = batch("ca", 2, 1, 2);
+    WireSequenced second = s.assign(ALICE, a2, BatchDigest.of(a2), 101);
+    WireBatch b1 = batch("cb", 1, 1, 1);
+    WireSequenced bobs = s.assign(BOB, b1, BatchDigest.of(b1), 102);
+
+    assertThatThrownBy(() -> s.takeBack(second, ALICE, alicesBefore))
+        .isInstanceOf(IllegalStateException.class); // not the last one
+    s.takeBack(bobs, BOB, null);
+    s.takeBack(second, ALICE, alicesBefore);
+
+    assertThat(s.head()).isEqualTo(1);
+    assertThat(s.latest(BOB)).isNull();
+    assertThat(s.repeated(ALICE, 1)).isSameAs(alicesBefore);
+    assertThat(s.repeated(ALICE, 2)).isNull(); // new again: sequenced once more
+  }
+
+  @Test
+  void takeIn_movesThePastAnotherWritersBatch_andKnowsItAsARepeat() {
+    Sequencer s = new Sequencer(3, new HashMap<>());
+    WireBatch b2 = batch("cb", 2, 3, 2);
+    byte[] digest = BatchDigest.of(b2);
+    s.takeIn(new WireSequenced(4, "bob", 50, b2), digest);
+
+    assertThat(s.head()).isEqualTo(5);
+    StoredBatch known = s.repeated(BOB, 2);
+    assertThat(known.firstRevision()).isEqualTo(4);
+    assertThat(known.digest()).isEqualTo(digest);
+    // An older batch of the same client does not replace its latest.
+    WireBatch b1 = batch("cb", 1, 5, 1);
+    s.takeIn(new WireSequenced(6, "bob", 51, b1), BatchDigest.of(b1));
+    assertThat(s.latest(BOB).batchSeq()).isEqualTo(2);
+    assertThat(s.head()).isEqualTo(6);
+    assertThatThrownBy(() -> s.takeIn(new WireSequenced(9, "bob", 52, b1), digest))
+        .isInstanceOf(IllegalStateException.class); // a gap
+  }
 }

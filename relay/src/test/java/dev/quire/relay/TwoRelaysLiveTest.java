@@ -2,18 +2,22 @@ package dev.quire.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.ot.codec.OperationCodec;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.ot.text.GapBuffer;
 import dev.quire.relay.postgres.PgUrl;
 import dev.quire.relay.postgres.PostgresServer;
 import dev.quire.relay.postgres.PostgresStorage;
+import dev.quire.relay.store.HistoryStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,7 +84,9 @@ class TwoRelaysLiveTest {
     return () -> {
       Seen seen = new Seen();
       for (long seq = 1; seq <= BATCHES; seq++) {
-        c.send(new ClientMessage.Submit("doc", RelayFixture.append(client, seq, 0, 0, "x")));
+        c.send(
+            new ClientMessage.Submit(
+                "doc", RelayFixture.append(client, seq, 0, 0, token(client, seq))));
         boolean acked = false;
         while (!acked) {
           ServerMessage m = c.next();
@@ -100,6 +106,42 @@ class TwoRelaysLiveTest {
       drain(c, seen);
       return seen;
     };
+  }
+
+  /** The text a batch inserts: each batch's own, so that a misplaced one shows. */
+  private static String token(String client, long seq) {
+    return "<" + client + "." + seq + ">";
+  }
+
+  /**
+   * The stored canonical operations replay from the empty text, each fitting the text before it;
+   * every checkpoint (made from a relay's head text in memory, pending batches included) is the
+   * text replayed to its revision; and every batch's text is in the end exactly once.
+   */
+  private static void assertTheLogAndCheckpointsAgree(PgUrl url) {
+    try (PostgresStorage storage = PostgresStorage.open(url, 2)) {
+      long head = storage.documents().find("doc").orElseThrow().head();
+      List<String> canonical = storage.history().canonical("doc", 1, head);
+      assertThat(canonical).hasSize((int) head).doesNotContainNull();
+      GapBuffer text = new GapBuffer("");
+      int checkpoints = 0;
+      for (int r = 1; r <= head; r++) {
+        text.apply(OperationCodec.fromJson(canonical.get(r - 1)));
+        Optional<HistoryStore.Checkpoint> cp = storage.history().checkpoint("doc", r);
+        if (cp.isPresent()) {
+          checkpoints++;
+          assertThat(cp.get().text()).as("checkpoint at %d", r).isEqualTo(text.toString());
+        }
+      }
+      assertThat(checkpoints).isGreaterThanOrEqualTo((int) head / 10);
+      String end = text.toString();
+      for (int i = 0; i < 2 * AUTHORS_PER_RELAY; i++) {
+        for (long seq = 1; seq <= BATCHES; seq++) {
+          String t = token("c" + i, seq);
+          assertThat(end.indexOf(t)).as(t).isNotNegative().isEqualTo(end.lastIndexOf(t));
+        }
+      }
+    }
   }
 
   /** Receives until the subscriber has the whole history, then a little more for duplicates. */
@@ -162,6 +204,7 @@ class TwoRelaysLiveTest {
         }
         assertThat(expected - 1).as("subscriber %d has every revision", i).isEqualTo(TOTAL);
       }
+      assertTheLogAndCheckpointsAgree(url);
     } finally {
       pool.shutdownNow();
     }

@@ -1,8 +1,11 @@
 package dev.quire.relay.postgres;
 
+import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.store.AppendOutcome;
+import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.HistoryStore;
+import dev.quire.relay.store.RunOutcome;
 import dev.quire.relay.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -32,6 +35,11 @@ import org.postgresql.PGStatement;
  * primary key on (document, first revision) and the unique key on (document, author, client id,
  * batch seq) stand behind that: should anything get past the lock, the whole transaction fails
  * instead of storing a second batch at one revision.
+ *
+ * <p>Appends come in runs ({@link BatchAppender#appendRun}): a run's appends are decided in order
+ * and the first one not stored ends it (the rest were placed after it). For a run that conflicts,
+ * the batches it missed are read in the same transaction, under the lock, when they are few: the
+ * losing relay takes them in from its outcome, with no read of its own before it retries.
  */
 final class PgAppendGroup {
   private static final String LOCK_DOCUMENTS =
@@ -59,6 +67,22 @@ final class PgAppendGroup {
           + " first_revision = EXCLUDED.first_revision, op_count = EXCLUDED.op_count,"
           + " created_at = EXCLUDED.created_at, digest = EXCLUDED.digest"
           + " WHERE latest_batches.batch_seq < EXCLUDED.batch_seq";
+  // The batches a conflicting run missed: for each (run, document, expected head, head), the
+  // batches after the expected head, with their running size to stop at MAX_MISSED_BYTES.
+  private static final String READ_MISSED =
+      "SELECT i, first_revision, base_revision, author, client_id, batch_seq, created_at,"
+          + " operations, made, canonical, digest FROM (SELECT k.i, b.first_revision,"
+          + " b.base_revision, b.author, b.client_id, b.batch_seq, b.created_at, b.operations,"
+          + " COALESCE(b.made_at, b.created_at) AS made, b.canonical, b.digest,"
+          + " sum(pg_column_size(b.operations) + COALESCE(pg_column_size(b.canonical), 0))"
+          + " OVER (PARTITION BY k.i ORDER BY b.first_revision) AS bytes"
+          + " FROM unnest(?::int[], ?::varchar[], ?::bigint[], ?::bigint[]) AS k(i, d, after, upto)"
+          + " JOIN batches b ON b.doc_id = k.d AND b.first_revision > k.after"
+          + " AND b.first_revision <= k.upto) m WHERE bytes <= ? ORDER BY i, first_revision";
+  // A conflict's missed batches come with it up to this many revisions and stored bytes; beyond,
+  // the losing relay reads them itself, in pages.
+  static final long MAX_MISSED_REVISIONS = 2048;
+  static final long MAX_MISSED_BYTES = 4 << 20;
   private static final String INSERT_CHECKPOINT =
       "INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 
@@ -88,16 +112,16 @@ final class PgAppendGroup {
   }
 
   /**
-   * Decides and writes {@code appends} in one transaction on {@code c} (in auto-commit mode when
-   * given; left so), returning one result per append in order.
+   * Decides and writes {@code runs} in one transaction on {@code c} (in auto-commit mode when
+   * given; left so), returning one outcome per run in order.
    *
    * @throws SQLException when the transaction failed: nothing of it is stored then
    */
-  static List<AppendOutcome> commit(Connection c, List<HistoryStore.Append> appends)
+  static List<RunOutcome> commit(Connection c, List<List<HistoryStore.Append>> runs)
       throws SQLException {
     c.setAutoCommit(false);
     try {
-      List<AppendOutcome> results = decideAndWrite(c, appends);
+      List<RunOutcome> results = decideAndWrite(c, runs);
       c.commit();
       return results;
     } catch (SQLException | RuntimeException e) {
@@ -108,41 +132,32 @@ final class PgAppendGroup {
     }
   }
 
-  private static List<AppendOutcome> decideAndWrite(Connection c, List<HistoryStore.Append> appends)
+  /**
+   * Decides and writes {@code runs} in the transaction open on {@code c}, without committing it.
+   */
+  static List<RunOutcome> decideAndWrite(Connection c, List<List<HistoryStore.Append>> runs)
       throws SQLException {
-    Map<String, LockedDocument> docs = lockDocuments(c, appends);
-    Map<Key, HistoryStore.StoredBatch> stored = findStored(c, appends);
-    List<AppendOutcome> results = new ArrayList<>(appends.size());
+    List<HistoryStore.Append> all = new ArrayList<>();
+    runs.forEach(all::addAll);
+    List<String> ids = new ArrayList<>(all.size());
+    all.forEach(a -> ids.add(a.doc()));
+    Map<String, LockedDocument> docs = lockDocuments(c, ids);
+    Map<Key, HistoryStore.StoredBatch> stored = findStored(c, all);
+    List<RunOutcome> results = new ArrayList<>(runs.size());
     List<HistoryStore.Append> accepted = new ArrayList<>();
-    for (HistoryStore.Append a : appends) {
-      Key key = Key.of(a);
-      HistoryStore.StoredBatch original = stored.get(key);
-      LockedDocument doc = docs.get(a.doc());
-      WireSequenced e = a.entry();
-      if (original != null) {
-        results.add(new AppendOutcome.Duplicate(original));
-      } else if (doc == null || doc.deleted) {
-        results.add(
-            new AppendOutcome.Failed(
-                new StoreException(
-                    "document " + a.doc() + (doc == null ? " does not exist" : " is deleted"))));
-      } else if (doc.head != e.firstRevision() - 1) {
-        results.add(new AppendOutcome.Conflict(doc.head));
-      } else {
-        doc.head = e.lastRevision();
-        doc.lastChange = e.timestampMillis();
-        doc.missingCanonical += a.canonical() == null ? e.batch().size() : 0;
-        stored.put(
-            key,
-            new HistoryStore.StoredBatch(
-                e.batch().batchSeq(),
-                e.firstRevision(),
-                e.batch().size(),
-                e.timestampMillis(),
-                a.digest()));
+    for (List<HistoryStore.Append> run : runs) {
+      int committed = 0;
+      AppendOutcome stop = AppendOutcome.COMMITTED;
+      for (HistoryStore.Append a : run) {
+        AppendOutcome o = decide(a, docs, stored);
+        if (o != AppendOutcome.COMMITTED) {
+          stop = o;
+          break;
+        }
         accepted.add(a);
-        results.add(AppendOutcome.COMMITTED);
+        committed++;
       }
+      results.add(new RunOutcome(committed, stop));
     }
     if (!accepted.isEmpty()) {
       insertBatches(c, accepted);
@@ -150,15 +165,162 @@ final class PgAppendGroup {
       upsertLatest(c, accepted);
       insertCheckpoints(c, accepted);
     }
+    addMissed(c, runs, results);
     return results;
   }
 
-  private static Map<String, LockedDocument> lockDocuments(
-      Connection c, List<HistoryStore.Append> appends) throws SQLException {
-    TreeSet<String> ids = new TreeSet<>();
-    for (HistoryStore.Append a : appends) {
-      ids.add(a.doc());
+  /** Decides one append; a committed one moves its document's head in {@code docs}. */
+  private static AppendOutcome decide(
+      HistoryStore.Append a,
+      Map<String, LockedDocument> docs,
+      Map<Key, HistoryStore.StoredBatch> stored) {
+    Key key = Key.of(a);
+    HistoryStore.StoredBatch original = stored.get(key);
+    LockedDocument doc = docs.get(a.doc());
+    WireSequenced e = a.entry();
+    if (original != null) {
+      return new AppendOutcome.Duplicate(original);
     }
+    if (doc == null || doc.deleted) {
+      return new AppendOutcome.Failed(
+          new StoreException(
+              "document " + a.doc() + (doc == null ? " does not exist" : " is deleted")));
+    }
+    if (doc.head != e.firstRevision() - 1) {
+      return new AppendOutcome.Conflict(doc.head);
+    }
+    doc.head = e.lastRevision();
+    doc.lastChange = e.timestampMillis();
+    doc.missingCanonical += a.canonical() == null ? e.batch().size() : 0;
+    stored.put(
+        key,
+        new HistoryStore.StoredBatch(
+            e.batch().batchSeq(),
+            e.firstRevision(),
+            e.batch().size(),
+            e.timestampMillis(),
+            a.digest()));
+    return AppendOutcome.COMMITTED;
+  }
+
+  /**
+   * Gives each conflict of {@code results} the batches its run missed, read under the document's
+   * lock (so complete up to the head it reports), when they are few enough.
+   */
+  private static void addMissed(
+      Connection c, List<List<HistoryStore.Append>> runs, List<RunOutcome> results)
+      throws SQLException {
+    List<Integer> runIndex = new ArrayList<>();
+    List<String> docIds = new ArrayList<>();
+    List<Long> afters = new ArrayList<>();
+    List<Long> heads = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      if (results.get(i).stop() instanceof AppendOutcome.Conflict conflict) {
+        HistoryStore.Append a = runs.get(i).get(results.get(i).committed());
+        if (conflict.head() > a.expectedHead()
+            && conflict.head() - a.expectedHead() <= MAX_MISSED_REVISIONS) {
+          runIndex.add(i);
+          docIds.add(a.doc());
+          afters.add(a.expectedHead());
+          heads.add(conflict.head());
+        }
+      }
+    }
+    if (runIndex.isEmpty()) {
+      return;
+    }
+    Map<Integer, List<HistoryStore.StoredEntry>> missed = readMissed(c, docIds, afters, heads);
+    for (int k = 0; k < runIndex.size(); k++) {
+      int i = runIndex.get(k);
+      List<HistoryStore.StoredEntry> m = missed.getOrDefault(k, List.of());
+      // Cut short by the byte bound: the loser reads them itself.
+      if (!m.isEmpty() && m.get(m.size() - 1).entry().lastRevision() == heads.get(k)) {
+        RunOutcome r = results.get(i);
+        results.set(i, new RunOutcome(r.committed(), new AppendOutcome.Conflict(heads.get(k), m)));
+      }
+    }
+  }
+
+  /**
+   * The batches of each {@code docs[k]} after {@code afters[k]} up to {@code heads[k]}, by k, each
+   * list cut short where the stored bytes pass {@link #MAX_MISSED_BYTES}.
+   */
+  private static Map<Integer, List<HistoryStore.StoredEntry>> readMissed(
+      Connection c, List<String> docs, List<Long> afters, List<Long> heads) throws SQLException {
+    List<Integer> keys = new ArrayList<>();
+    for (int k = 0; k < docs.size(); k++) {
+      keys.add(k);
+    }
+    Map<Integer, List<HistoryStore.StoredEntry>> missed = new HashMap<>();
+    try (PreparedStatement s = c.prepareStatement(READ_MISSED)) {
+      plannedEachTime(s);
+      s.setArray(1, c.createArrayOf("int4", keys.toArray()));
+      s.setArray(2, c.createArrayOf("varchar", docs.toArray()));
+      s.setArray(3, c.createArrayOf("int8", afters.toArray()));
+      s.setArray(4, c.createArrayOf("int8", heads.toArray()));
+      s.setLong(5, MAX_MISSED_BYTES);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          List<String> ops = PgHistory.texts(rs.getArray(8));
+          WireSequenced entry =
+              new WireSequenced(
+                  rs.getLong(2),
+                  rs.getString(4),
+                  rs.getLong(7),
+                  new WireBatch(rs.getString(5), rs.getLong(6), rs.getLong(3), ops, rs.getLong(9)));
+          java.sql.Array canonical = rs.getArray(10);
+          missed
+              .computeIfAbsent(rs.getInt(1), x -> new ArrayList<>())
+              .add(
+                  new HistoryStore.StoredEntry(
+                      entry,
+                      canonical == null ? null : PgHistory.texts(canonical),
+                      rs.getBytes(11)));
+        }
+      }
+    }
+    return missed;
+  }
+
+  /** A document's row locked for a turn: its head and the batches after an expected head. */
+  record Locked(long head, List<HistoryStore.StoredEntry> missed) {}
+
+  /**
+   * Locks {@code doc}'s row in the transaction open on {@code c} and reads the batches after {@code
+   * expectedHead} up to its head; null when the document is gone, did not move past {@code
+   * expectedHead}, or moved too far for the batches to be read at once.
+   */
+  static Locked lockForTurn(Connection c, String doc, long expectedHead) throws SQLException {
+    LockedDocument d = lockDocuments(c, List.of(doc)).get(doc);
+    if (d == null
+        || d.deleted
+        || d.head <= expectedHead
+        || d.head - expectedHead > MAX_MISSED_REVISIONS) {
+      return null;
+    }
+    List<HistoryStore.StoredEntry> missed =
+        readMissed(c, List.of(doc), List.of(expectedHead), List.of(d.head))
+            .getOrDefault(0, List.of());
+    if (missed.isEmpty() || missed.get(missed.size() - 1).entry().lastRevision() != d.head) {
+      return null; // cut short by the byte bound
+    }
+    return new Locked(d.head, missed);
+  }
+
+  /**
+   * Has {@code s} planned at each execution, for the batches stored by then. A join of {@code
+   * batches} with arrays of keys gets, as a prepared statement's generic plan made while the table
+   * was small, a scan of every stored batch, kept until autovacuum analyses the table. (For all
+   * statements, {@code plan_cache_mode=force_custom_plan} would plan each of a group's many small
+   * updates too, which made a group commit markedly slower.)
+   */
+  private static void plannedEachTime(PreparedStatement s) throws SQLException {
+    s.unwrap(PGStatement.class).setPrepareThreshold(0);
+  }
+
+  private static Map<String, LockedDocument> lockDocuments(Connection c, List<String> docIds)
+      throws SQLException {
+    TreeSet<String> ids = new TreeSet<>(docIds);
     Map<String, LockedDocument> docs = new HashMap<>();
     try (PreparedStatement s = c.prepareStatement(LOCK_DOCUMENTS)) {
       s.setArray(1, c.createArrayOf("varchar", ids.toArray()));
@@ -187,9 +349,7 @@ final class PgAppendGroup {
     }
     Map<Key, HistoryStore.StoredBatch> found = new LinkedHashMap<>();
     try (PreparedStatement s = c.prepareStatement(FIND_STORED)) {
-      // Planned at each execution, for the batches stored by then: a plan kept from when the table
-      // was small (until autovacuum analyses it) scans every stored batch, a cost growing with it.
-      s.unwrap(PGStatement.class).setPrepareThreshold(0);
+      plannedEachTime(s);
       s.setArray(1, c.createArrayOf("varchar", docs));
       s.setArray(2, c.createArrayOf("varchar", authors));
       s.setArray(3, c.createArrayOf("varchar", clients));

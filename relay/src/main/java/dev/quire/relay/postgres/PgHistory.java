@@ -131,6 +131,45 @@ final class PgHistory implements HistoryStore {
         });
   }
 
+  @Override
+  public List<StoredEntry> entries(String doc, long afterRevision, long toRevision) {
+    return db.read(
+        "reading the history of " + doc,
+        c -> {
+          List<StoredEntry> out = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT first_revision, base_revision, author, client_id, batch_seq, created_at,"
+                      + " operations, COALESCE(made_at, created_at), canonical, digest FROM batches"
+                      + " WHERE doc_id = ? AND first_revision > ? AND last_revision <= ?"
+                      + " ORDER BY first_revision")) {
+            s.setString(1, doc);
+            s.setLong(2, afterRevision);
+            s.setLong(3, toRevision);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                WireSequenced entry =
+                    new WireSequenced(
+                        rs.getLong(1),
+                        rs.getString(3),
+                        rs.getLong(6),
+                        new WireBatch(
+                            rs.getString(4),
+                            rs.getLong(5),
+                            rs.getLong(2),
+                            texts(rs.getArray(7)),
+                            rs.getLong(8)));
+                Array canonical = rs.getArray(9);
+                out.add(
+                    new StoredEntry(
+                        entry, canonical == null ? null : texts(canonical), rs.getBytes(10)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
   /** The latest checkpoint revision at or before {@code revision}, if any. */
   @Override
   public OptionalLong checkpointAtOrBefore(String doc, long revision) {
@@ -308,7 +347,7 @@ final class PgHistory implements HistoryStore {
     }
   }
 
-  private static List<String> texts(Array array) throws SQLException {
+  static List<String> texts(Array array) throws SQLException {
     try {
       return Arrays.asList((String[]) array.getArray());
     } finally {

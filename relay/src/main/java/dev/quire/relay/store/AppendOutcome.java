@@ -1,6 +1,8 @@
 package dev.quire.relay.store;
 
 import dev.quire.relay.store.HistoryStore.StoredBatch;
+import dev.quire.relay.store.HistoryStore.StoredEntry;
+import java.util.List;
 import java.util.Objects;
 
 /** What became of an append handed to a {@link BatchAppender}. */
@@ -14,10 +16,31 @@ public sealed interface AppendOutcome {
 
   /**
    * Nothing was stored: another writer took those revisions. The document's head is now {@code
-   * head}, beyond the expected one; the caller reads the batches it missed and appends again with
-   * the next revision numbers.
+   * head}, beyond the expected one; the caller takes in the batches it missed and appends again
+   * with the next revision numbers.
+   *
+   * @param missed the batches after the expected head up to {@code head}, in order, when the
+   *     storage read them while deciding (it does when they are few); otherwise empty, and the
+   *     caller reads them
+   * @param turn when not null, the document's next turn, held for the caller: it appends its next
+   *     run of the document through it, or releases it
    */
-  record Conflict(long head) implements AppendOutcome {}
+  record Conflict(long head, List<StoredEntry> missed, BatchAppender.Turn turn)
+      implements AppendOutcome {
+    public Conflict {
+      missed = List.copyOf(missed);
+    }
+
+    /** A conflict that holds no turn. */
+    public Conflict(long head, List<StoredEntry> missed) {
+      this(head, missed, null);
+    }
+
+    /** A conflict whose missed batches the caller reads itself. */
+    public Conflict(long head) {
+      this(head, List.of(), null);
+    }
+  }
 
   /**
    * Nothing was stored: this (document, author, client id, batch sequence number) is stored

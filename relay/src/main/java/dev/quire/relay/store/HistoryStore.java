@@ -1,6 +1,7 @@
 package dev.quire.relay.store;
 
 import dev.quire.ot.protocol.WireSequenced;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -64,6 +65,20 @@ public interface HistoryStore {
     }
   }
 
+  /**
+   * A stored batch in full: what a relay that did not sequence it needs to send it and to take it
+   * into its sequencer (its key and digest, to recognise a resend; its canonical operations, to
+   * move the head text on).
+   *
+   * @param canonical the canonical operation (JSON) of each revision, or null where not computed
+   */
+  record StoredEntry(WireSequenced entry, List<String> canonical, byte[] digest) {
+    public StoredEntry {
+      Objects.requireNonNull(entry, "entry == null");
+      Objects.requireNonNull(digest, "digest == null");
+    }
+  }
+
   /** The document's text at {@code revision}. */
   record Checkpoint(long revision, String text) {}
 
@@ -97,6 +112,44 @@ public interface HistoryStore {
    * WireSequenced#wireBytesBound}) unless a single batch is larger: then it comes alone.
    */
   List<WireSequenced> page(String doc, long afterRevision, int pageSize, long maxBytes);
+
+  /**
+   * The batches within revisions {@code afterRevision + 1} to {@code toRevision}, in full and in
+   * order (fewer when the history ends before): what a relay reads to take in other writers'
+   * batches. Both ends are expected to be batch boundaries (heads the document had). Callers bound
+   * the range: it is read at once.
+   */
+  default List<StoredEntry> entries(String doc, long afterRevision, long toRevision) {
+    List<StoredEntry> out = new ArrayList<>();
+    for (long after = afterRevision; after < toRevision; ) {
+      List<WireSequenced> page = page(doc, after, (int) Math.min(1024, toRevision - after));
+      if (page.isEmpty()) {
+        break;
+      }
+      List<String> canonical =
+          canonical(doc, page.get(0).firstRevision(), page.get(page.size() - 1).lastRevision());
+      int at = 0;
+      for (WireSequenced e : page) {
+        if (e.lastRevision() > toRevision) {
+          return out;
+        }
+        List<String> ops = new ArrayList<>(e.batch().size());
+        for (int i = at; i < at + e.batch().size() && i < canonical.size(); i++) {
+          if (canonical.get(i) != null) {
+            ops.add(canonical.get(i));
+          }
+        }
+        at += e.batch().size();
+        StoredBatch stored =
+            findBatchAtOrAfter(doc, e.author(), e.batch().clientId(), e.batch().batchSeq())
+                .orElseThrow(
+                    () -> new StoreException("the batch at " + e.firstRevision() + " vanished"));
+        out.add(new StoredEntry(e, ops.size() == e.batch().size() ? ops : null, stored.digest()));
+      }
+      after = page.get(page.size() - 1).lastRevision();
+    }
+    return out;
+  }
 
   /** The latest checkpoint revision at or before {@code revision}, if any. */
   OptionalLong checkpointAtOrBefore(String doc, long revision);

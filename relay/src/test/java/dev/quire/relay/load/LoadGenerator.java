@@ -833,6 +833,22 @@ public final class LoadGenerator {
         batches / (double) seconds,
         all.stream().mapToLong(au -> au.errors).sum());
     report("submit -> arrival at each other author", each);
+    for (int r = 0; r < Math.max(1, relayUrls.size()); r++) {
+      List<Long> own = new ArrayList<>();
+      for (int a = r; a < all.size(); a += Math.max(1, relayUrls.size())) {
+        Author au = all.get(a);
+        synchronized (au) {
+          for (int i = 0; i < au.ackCount; i++) {
+            own.add(au.acks[i]);
+          }
+        }
+      }
+      report(
+          relayUrls.size() > 1
+              ? "submit -> own batch back, authors on relay " + (r + 1)
+              : "submit -> own batch back",
+          own.stream().mapToLong(Long::longValue).toArray());
+    }
     System.out.println(c0.per1000("hot document", c1, acked1 - acked0, "acknowledged operations"));
     report("submit -> arrival at every other author (last of them)", allOthers);
     report(
@@ -893,6 +909,9 @@ public final class LoadGenerator {
     int count;
     long messages; // sequenced messages received, and the batches in them
     long batchesReceived;
+    long inFlightSentAt; // when the batch in flight was sent, if in the measured window (else 0)
+    long[] acks = new long[1 << 10]; // submit -> own batch back, in the measured window
+    int ackCount;
 
     Author(
         int index,
@@ -946,6 +965,7 @@ public final class LoadGenerator {
         sent.put(key, new long[] {now, firstQueuedAt});
         measuredBatches++;
       }
+      inFlightSentAt = measured ? now : 0;
       String m =
           ProtocolCodec.encode(
               nextId(), new ClientMessage.Submit(doc, batch(clientId, seq, known, queued)));
@@ -996,6 +1016,12 @@ public final class LoadGenerator {
     /** The batch in flight is acknowledged: send what was typed meanwhile. Holds the lock. */
     private void ownAcknowledged() {
       inFlight = false;
+      if (inFlightSentAt != 0) {
+        if (ackCount == acks.length) {
+          acks = Arrays.copyOf(acks, 2 * acks.length);
+        }
+        acks[ackCount++] = System.nanoTime() - inFlightSentAt;
+      }
       acked.addAndGet(inFlightSize);
       if (queued > 0) {
         sendQueued();

@@ -1,12 +1,14 @@
 package dev.quire.relay.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.store.AppendOutcome;
 import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.HistoryStore;
+import dev.quire.relay.store.RunOutcome;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -14,18 +16,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The commit point on a real PostgreSQL: what one group of appends decides, append by append. */
 class PgAppendGroupTest {
+  private PgUrl url;
   private PostgresStorage storage;
   private BatchAppender appender;
 
   @BeforeEach
   void open() {
-    storage = PostgresStorage.open(PgUrl.of(PostgresServer.freshDatabase(), Map.of()), 4);
+    url = PgUrl.of(PostgresServer.freshDatabase(), Map.of());
+    storage = PostgresStorage.open(url, 4);
     storage.users().add("alice");
     storage.documents().create("d1", "One", "alice", 1);
     storage.documents().create("d2", "Two", "alice", 1);
@@ -63,8 +69,9 @@ class PgAppendGroupTest {
         .isInstanceOf(AppendOutcome.Committed.class);
     assertThat(append(append("d1", 2, "c1", 2, "[1,\"b\"]", "[2,\"c\"]")))
         .isInstanceOf(AppendOutcome.Committed.class);
-    assertThat(append(append("d1", 2, "c2", 1, "[\"x\"]")))
-        .isEqualTo(new AppendOutcome.Conflict(3));
+    AppendOutcome stale = append(append("d1", 2, "c2", 1, "[\"x\"]"));
+    assertThat(stale).isInstanceOf(AppendOutcome.Conflict.class);
+    assertThat(((AppendOutcome.Conflict) stale).head()).isEqualTo(3);
     assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(3);
     assertThat(storage.history().page("d1", 0, 100, Long.MAX_VALUE))
         .extracting(WireSequenced::firstRevision)
@@ -77,16 +84,21 @@ class PgAppendGroupTest {
     try (Connection c = storage.database().connection()) {
       List<AppendOutcome> results =
           PgAppendGroup.commit(
-              c,
-              List.of(
-                  append("d1", 2, "c1", 2, "[1,\"b\"]"),
-                  append("d2", 5, "c2", 1, "[\"x\"]"), // d2 is at 0
-                  append("d2", 1, "c2", 1, "[\"y\"]"),
-                  append("d1", 9, "c1", 1, "[\"a\"]"), // a resend of revision 1
-                  append("d1", 3, "c1", 3, "[2,\"c\"]"),
-                  append("gone", 1, "c1", 1, "[\"z\"]")));
+                  c,
+                  Stream.of(
+                          append("d1", 2, "c1", 2, "[1,\"b\"]"),
+                          append("d2", 5, "c2", 1, "[\"x\"]"), // d2 is at 0
+                          append("d2", 1, "c2", 1, "[\"y\"]"),
+                          append("d1", 9, "c1", 1, "[\"a\"]"), // a resend of revision 1
+                          append("d1", 3, "c1", 3, "[2,\"c\"]"),
+                          append("gone", 1, "c1", 1, "[\"z\"]"))
+                      .map(List::of) // each a run of its own
+                      .toList())
+              .stream()
+              .map(RunOutcome::stop)
+              .toList();
       assertThat(results.get(0)).isInstanceOf(AppendOutcome.Committed.class);
-      assertThat(results.get(1)).isEqualTo(new AppendOutcome.Conflict(0));
+      assertThat(results.get(1)).isEqualTo(new AppendOutcome.Conflict(0)); // nothing missed
       assertThat(results.get(2)).isInstanceOf(AppendOutcome.Committed.class);
       assertThat(((AppendOutcome.Duplicate) results.get(3)).stored().firstRevision()).isEqualTo(1);
       assertThat(results.get(4)).isInstanceOf(AppendOutcome.Committed.class);
@@ -141,5 +153,144 @@ class PgAppendGroupTest {
     assertThat(r).isInstanceOf(AppendOutcome.Duplicate.class);
     assertThat(((AppendOutcome.Duplicate) r).stored().firstRevision()).isEqualTo(1);
     assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(2);
+  }
+
+  private RunOutcome appendRun(HistoryStore.Append... run) throws Exception {
+    CompletableFuture<RunOutcome> r = new CompletableFuture<>();
+    appender.appendRun(List.of(run), r::complete);
+    return r.get(30, TimeUnit.SECONDS);
+  }
+
+  private static HistoryStore.Append withCanonical(HistoryStore.Append a) {
+    return new HistoryStore.Append(
+        a.doc(), a.entry(), a.entry().batch().operations(), a.digest(), null);
+  }
+
+  @Test
+  void aRunWhoseFirstBatchConflictsStoresNoneOfIt_andBringsTheBatchesItMissed() throws Exception {
+    append(append("d1", 1, "c1", 1, "[\"a\"]"));
+    HistoryStore.Append theirs = withCanonical(append("d1", 2, "c1", 2, "[1,\"b\"]", "[2,\"c\"]"));
+    append(theirs);
+
+    // Another relay's run, placed after revision 1 only.
+    RunOutcome lost =
+        appendRun(
+            append("d1", 2, "c2", 1, "[1,\"x\"]"),
+            append("d1", 3, "c2", 2, "[2,\"y\"]"),
+            append("d1", 4, "c2", 3, "[3,\"z\"]"));
+
+    assertThat(lost.committed()).isZero();
+    AppendOutcome.Conflict conflict = (AppendOutcome.Conflict) lost.stop();
+    assertThat(conflict.head()).isEqualTo(3);
+    assertThat(conflict.missed())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.entry()).isEqualTo(theirs.entry());
+              assertThat(m.canonical()).containsExactly("[1,\"b\"]", "[2,\"c\"]");
+              assertThat(m.digest()).isEqualTo(theirs.digest());
+            });
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(3);
+    assertThat(storage.history().findBatchAtOrAfter("d1", "alice", "c2", 1)).isEmpty();
+
+    // Placed after what it missed, the whole run goes in at once.
+    RunOutcome again =
+        appendRun(
+            append("d1", 4, "c2", 1, "[3,\"x\"]"),
+            append("d1", 5, "c2", 2, "[4,\"y\"]"),
+            append("d1", 6, "c2", 3, "[5,\"z\"]"));
+    assertThat(again).isEqualTo(RunOutcome.allCommitted(3));
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(6);
+    assertThat(storage.history().latestBatches("d1"))
+        .extracting(l -> l.clientId() + "/" + l.batch().batchSeq())
+        .containsExactlyInAnyOrder("c1/2", "c2/3");
+  }
+
+  @Test
+  void aRunStopsAtAResend_storingTheBatchesBeforeItAndNoneAfter() throws Exception {
+    append(append("d1", 1, "c1", 1, "[\"a\"]"));
+
+    RunOutcome r =
+        appendRun(
+            append("d1", 2, "c2", 1, "[1,\"x\"]"),
+            append("d1", 3, "c1", 1, "[\"a\"]"), // stored already, at revision 1
+            append("d1", 4, "c2", 2, "[3,\"y\"]"));
+
+    assertThat(r.committed()).isEqualTo(1);
+    assertThat(((AppendOutcome.Duplicate) r.stop()).stored().firstRevision()).isEqualTo(1);
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(2);
+    assertThat(storage.history().findBatchAtOrAfter("d1", "alice", "c2", 2)).isEmpty();
+  }
+
+  @Test
+  void aRunWithABatchPostgresCannotStoreStoresTheOnesBeforeIt() throws Exception {
+    RunOutcome r =
+        appendRun(
+            append("d1", 1, "c1", 1, "[\"a\"]"),
+            append("d1", 2, "c1", 2, "[1,\"\u0000\"]"),
+            append("d1", 3, "c1", 3, "[2,\"c\"]"));
+
+    assertThat(r.committed()).isEqualTo(1);
+    assertThat(((AppendOutcome.Failed) r.stop()).cause()).hasMessageContaining("U+0000");
+    assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(1);
+  }
+
+  private static RunOutcome appendRun(BatchAppender to, HistoryStore.Append... run)
+      throws Exception {
+    CompletableFuture<RunOutcome> r = new CompletableFuture<>();
+    to.appendRun(List.of(run), r::complete);
+    return r.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aConflictingRunHoldsTheDocumentsNextTurn_soItsRetryGoesBeforeTheWinnersNextAppend()
+      throws Exception {
+    try (PostgresStorage other = PostgresStorage.open(url, 4);
+        BatchAppender theirs = other.startAppender(nanos -> {})) {
+      assertThat(appendRun(appender, append("d1", 1, "c1", 1, "[\"a\"]")).isComplete()).isTrue();
+
+      RunOutcome lost = appendRun(theirs, append("d1", 1, "c2", 1, "[\"x\"]"));
+      AppendOutcome.Conflict conflict = (AppendOutcome.Conflict) lost.stop();
+      assertThat(conflict.turn()).isNotNull();
+      assertThat(conflict.missed()).hasSize(1);
+
+      // The winner's next append waits while the turn is held...
+      CompletableFuture<RunOutcome> winnersNext = new CompletableFuture<>();
+      appender.appendRun(List.of(append("d1", 2, "c1", 2, "[1,\"b\"]")), winnersNext::complete);
+      assertThatThrownBy(() -> winnersNext.get(300, TimeUnit.MILLISECONDS))
+          .isInstanceOf(TimeoutException.class);
+      // ...and the loser's retry, placed after what it missed, goes first.
+      CompletableFuture<RunOutcome> retry = new CompletableFuture<>();
+      conflict.turn().appendRun(List.of(append("d1", 2, "c2", 1, "[1,\"x\"]")), retry::complete);
+      assertThat(retry.get(30, TimeUnit.SECONDS)).isEqualTo(RunOutcome.allCommitted(1));
+      RunOutcome second = winnersNext.get(30, TimeUnit.SECONDS);
+      assertThat(second.committed()).isZero();
+      assertThat(((AppendOutcome.Conflict) second.stop()).head()).isEqualTo(2);
+      ((AppendOutcome.Conflict) second.stop()).turn().release();
+    }
+    assertThat(storage.history().page("d1", 0, 10, Long.MAX_VALUE))
+        .extracting(e -> e.batch().clientId())
+        .containsExactly("c1", "c2");
+  }
+
+  @Test
+  void aTurnNotUsedIsGivenUpAfterAWhile_andOneAppendNeverHoldsOne() throws Exception {
+    try (PostgresStorage other = PostgresStorage.open(url, 4);
+        BatchAppender theirs = other.startAppender(nanos -> {})) {
+      append(append("d1", 1, "c1", 1, "[\"a\"]"));
+      CompletableFuture<AppendOutcome> lone = new CompletableFuture<>();
+      theirs.append(append("d1", 1, "c2", 1, "[\"x\"]"), lone::complete);
+      assertThat(((AppendOutcome.Conflict) lone.get(30, TimeUnit.SECONDS)).turn()).isNull();
+
+      RunOutcome lost = appendRun(theirs, append("d1", 1, "c2", 1, "[\"x\"]"));
+      assertThat(((AppendOutcome.Conflict) lost.stop()).turn()).isNotNull(); // and left unused
+      assertThat(append(append("d1", 2, "c1", 2, "[1,\"b\"]"))).isEqualTo(AppendOutcome.COMMITTED);
+      // A run given to a turn that is over is appended as any other.
+      CompletableFuture<RunOutcome> late = new CompletableFuture<>();
+      ((AppendOutcome.Conflict) lost.stop())
+          .turn()
+          .appendRun(List.of(append("d1", 3, "c2", 1, "[2,\"x\"]")), late::complete);
+      assertThat(late.get(30, TimeUnit.SECONDS).isComplete()).isTrue();
+    }
   }
 }

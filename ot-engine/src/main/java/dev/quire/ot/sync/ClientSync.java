@@ -1,5 +1,6 @@
 package dev.quire.ot.sync;
 
+import dev.quire.ot.note.Note;
 import dev.quire.ot.operation.OperationMismatchException;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.operation.TransformedPair;
@@ -32,6 +33,7 @@ public final class ClientSync {
   private @Nullable Batch inFlight;
   private List<TextOperation> inFlightOps = new ArrayList<>();
   private List<TextOperation> queued = new ArrayList<>();
+  private final PendingNotes notes = new PendingNotes();
   private boolean resendInFlight;
   private int localLength;
   // Remote operations taken by receiveDeferred that the local operations are not yet transformed
@@ -61,9 +63,11 @@ public final class ClientSync {
     this.inFlight = state.inFlight();
     this.inFlightOps = new ArrayList<>(state.inFlightOperations());
     this.queued = new ArrayList<>(state.queued());
+    this.notes.addAll(state.notes());
     this.resendInFlight = inFlight != null; // a restarted client has no connection yet
     requireChained(log.lengthAt(log.head()));
     this.localLength = computeLocalLength();
+    notes.requireFit(localLength);
   }
 
   /** Continues from persisted {@code state}; its revision must be the log's head. */
@@ -78,7 +82,8 @@ public final class ClientSync {
    */
   public ClientState state() {
     requireRebased("state");
-    return new ClientState(clientId, log.head(), nextBatchSeq, inFlight, inFlightOps, queued);
+    return new ClientState(
+        clientId, log.head(), nextBatchSeq, inFlight, inFlightOps, queued, notes.list());
   }
 
   public String clientId() {
@@ -98,9 +103,30 @@ public final class ClientSync {
     return localLength;
   }
 
-  /** True when every local edit has been acknowledged. */
+  /** True when every local edit and note has been acknowledged. */
   public boolean isSynchronised() {
-    return inFlight == null && queued.isEmpty();
+    return inFlight == null && queued.isEmpty() && notes.isEmpty();
+  }
+
+  /**
+   * Queues a note to go with the next batch. A comment's anchor is in the local text as it is now;
+   * until the note is sent, it moves through every later local edit and every remote operation
+   * applied to the local text ({@link dev.quire.ot.note.Anchor#transform}).
+   *
+   * @throws IllegalArgumentException when a comment's anchor lies beyond the local text
+   */
+  public void addNote(Note note) {
+    notes.add(note, localLength);
+  }
+
+  /** Notes queued and not yet sent, anchors in the local text. */
+  public List<Note> pendingNotes() {
+    return notes.list();
+  }
+
+  /** Counts changes to the pending notes, anchors moved included: a cue to persist them. */
+  public long notesChanges() {
+    return notes.changes();
   }
 
   /** Local operations not yet acknowledged, in flight or queued. */
@@ -132,6 +158,7 @@ public final class ClientSync {
       return;
     }
     queued.add(op);
+    notes.transform(op);
     localLength = op.targetLength();
   }
 
@@ -150,13 +177,27 @@ public final class ClientSync {
       resendInFlight = false;
       return Optional.of(inFlight);
     }
-    if (queued.isEmpty()) {
+    if (queued.isEmpty() && notes.isEmpty()) {
       return Optional.empty();
     }
     int n = Math.min(maxBatchOperations, queued.size());
     List<TextOperation> ops = new ArrayList<>(queued.subList(0, n));
+    // Notes go with the batch that empties the queue: their anchors are in the text after it. With
+    // nothing queued, one operation that changes nothing carries them (it takes a revision).
+    boolean withNotes = n == queued.size() && !notes.isEmpty();
+    if (ops.isEmpty()) {
+      ops.add(TextOperation.identity(localLength));
+    }
     Batch batch =
-        new Batch(clientId, nextBatchSeq, log.head(), ops); // may throw: change nothing yet
+        new Batch(
+            clientId,
+            nextBatchSeq,
+            log.head(),
+            ops,
+            withNotes ? notes.list() : List.of()); // may throw: change nothing yet
+    if (withNotes) {
+      notes.clear();
+    }
     queued = new ArrayList<>(queued.subList(n, queued.size()));
     nextBatchSeq++;
     inFlight = batch;
@@ -191,6 +232,7 @@ public final class ClientSync {
     log.append(sequenced, canonical);
     if (inFlightOps.isEmpty() && queued.isEmpty()) {
       localLength = canonical.get(canonical.size() - 1).targetLength();
+      canonical.forEach(notes::transform);
       return new Delivery(Delivery.Status.APPLIED, canonical);
     }
     List<TextOperation> toApply = new ArrayList<>(canonical.size());
@@ -198,6 +240,7 @@ public final class ClientSync {
       remote = transformPast(inFlightOps, remote);
       remote = transformPast(queued, remote);
       localLength = remote.targetLength();
+      notes.transform(remote);
       toApply.add(remote);
     }
     return new Delivery(Delivery.Status.APPLIED, toApply);
@@ -291,6 +334,7 @@ public final class ClientSync {
     QueueRebase.Result rebased = QueueRebase.rebase(queued, remote);
     queued = new ArrayList<>(rebased.queued());
     localLength = rebased.remote().targetLength();
+    notes.transform(rebased.remote());
     return new Delivery(Delivery.Status.APPLIED, List.of(rebased.remote()));
   }
 

@@ -183,7 +183,7 @@ public final class DocumentNotes {
    * The concurrent operations transformed past the batch's operations, pair by pair as the
    * canonicaliser does: they turn the author's text after the batch into the log's.
    */
-  static List<TextOperation> concurrentAfter(
+  public static List<TextOperation> concurrentAfter(
       List<TextOperation> batchOps, List<TextOperation> concurrent) {
     List<TextOperation> c = new ArrayList<>(concurrent);
     for (TextOperation x : batchOps) {

@@ -61,6 +61,14 @@ public record Batch(
     }
   }
 
+  /**
+   * True for a batch that only carries notes: one operation that changes nothing, which a client
+   * adds so that the notes take a revision (see {@link ClientSync#nextBatch}).
+   */
+  public boolean carriesOnlyNotes() {
+    return !notes.isEmpty() && operations.size() == 1 && operations.get(0).isNoop();
+  }
+
   public int size() {
     return operations.size();
   }

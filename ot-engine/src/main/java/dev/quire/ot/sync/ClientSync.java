@@ -124,14 +124,13 @@ public final class ClientSync {
     return notes.list();
   }
 
-  /** Counts changes to the pending notes, anchors moved included: a cue to persist them. */
-  public long notesChanges() {
-    return notes.changes();
-  }
-
-  /** Local operations not yet acknowledged, in flight or queued. */
+  /**
+   * Local edits not yet acknowledged, in flight or queued (the operation that carries a batch of
+   * notes alone is not an edit: it is not counted).
+   */
   public int unacknowledgedCount() {
-    return inFlightOps.size() + queued.size();
+    boolean notesOnly = inFlight != null && inFlight.carriesOnlyNotes();
+    return (notesOnly ? 0 : inFlightOps.size()) + queued.size();
   }
 
   /** The batch awaiting acknowledgement, exactly as sent. */

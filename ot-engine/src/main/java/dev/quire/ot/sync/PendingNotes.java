@@ -13,7 +13,6 @@ import java.util.Objects;
  */
 final class PendingNotes {
   private final List<Note> notes = new ArrayList<>();
-  private long changes;
 
   void add(Note note, int localLength) {
     Objects.requireNonNull(note, "note == null");
@@ -28,7 +27,6 @@ final class PendingNotes {
               + " code points");
     }
     notes.add(note);
-    changes++;
   }
 
   void addAll(List<Note> restored) {
@@ -46,18 +44,13 @@ final class PendingNotes {
   }
 
   void transform(TextOperation op) {
-    boolean moved = false;
     for (int i = 0; i < notes.size(); i++) {
       if (notes.get(i) instanceof Note.Comment c) {
         Anchor a = new Anchor(c.from(), c.to()).transform(op);
         if (a.from() != c.from() || a.to() != c.to()) {
           notes.set(i, new Note.Comment(c.id(), a.from(), a.to(), c.text()));
-          moved = true;
         }
       }
-    }
-    if (moved) {
-      changes++;
     }
   }
 
@@ -71,10 +64,5 @@ final class PendingNotes {
 
   void clear() {
     notes.clear();
-    changes++;
-  }
-
-  long changes() {
-    return changes;
   }
 }

@@ -49,7 +49,7 @@ final class CommentsPanel extends JPanel {
   private final Function<String, Person> people;
   private final Supplier<String> me; // this profile's relay user, or null when not known
   private final Consumer<String> problem;
-  private final JPanel cards = new JPanel();
+  private final JPanel cards = new Cards();
   private final JCheckBox showResolved = new JCheckBox("Resolved");
   private final List<Object> highlights = new ArrayList<>();
   private final Timer refresh = new Timer(120, e -> refresh());
@@ -73,6 +73,34 @@ final class CommentsPanel extends JPanel {
   private DocumentSession session;
   private SessionBinding binding;
   private List<ShownComment> shown = List.of();
+
+  /** The cards, as wide as the column: their texts wrap instead of running off its edge. */
+  private static final class Cards extends JPanel implements javax.swing.Scrollable {
+    @Override
+    public Dimension getPreferredScrollableViewportSize() {
+      return getPreferredSize();
+    }
+
+    @Override
+    public int getScrollableUnitIncrement(java.awt.Rectangle r, int orientation, int direction) {
+      return 16;
+    }
+
+    @Override
+    public int getScrollableBlockIncrement(java.awt.Rectangle r, int orientation, int direction) {
+      return r.height;
+    }
+
+    @Override
+    public boolean getScrollableTracksViewportWidth() {
+      return true;
+    }
+
+    @Override
+    public boolean getScrollableTracksViewportHeight() {
+      return false;
+    }
+  }
 
   CommentsPanel(
       QuireTextArea area,
@@ -239,7 +267,6 @@ final class CommentsPanel extends JPanel {
     t.setLineWrap(true);
     t.setWrapStyleWord(true);
     t.setOpaque(false);
-    t.setColumns(20);
     return t;
   }
 

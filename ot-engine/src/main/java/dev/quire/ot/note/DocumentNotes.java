@@ -136,8 +136,10 @@ public final class DocumentNotes {
     } else if (note instanceof Note.Delete d) {
       edit(s.author(), d.id(), null);
     } else if (note instanceof Note.Version v) {
-      long named = v.revision() == null ? revision : v.revision();
-      if (named <= s.batch().baseRevision() || v.revision() == null) {
+      Long named = v.revision();
+      if (named == null) {
+        versions.add(new NamedVersion(v.name(), revision, s.author(), s.madeAtMillis(), revision));
+      } else if (named <= s.batch().baseRevision()) { // a revision its author had seen
         versions.add(new NamedVersion(v.name(), named, s.author(), s.madeAtMillis(), revision));
       }
     }

@@ -1,6 +1,7 @@
 package dev.quire.ot.sync;
 
 import dev.quire.ot.note.Note;
+import dev.quire.ot.note.NoteCodec;
 import dev.quire.ot.operation.OperationMismatchException;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.operation.TransformedPair;
@@ -193,9 +194,9 @@ public final class ClientSync {
             nextBatchSeq,
             log.head(),
             ops,
-            withNotes ? notes.list() : List.of()); // may throw: change nothing yet
+            withNotes ? notes.first(NoteCodec.MAX_NOTES) : List.of()); // may throw: change nothing
     if (withNotes) {
-      notes.clear();
+      notes.removeFirst(batch.notes().size()); // more than a batch holds: the rest go next
     }
     queued = new ArrayList<>(queued.subList(n, queued.size()));
     nextBatchSeq++;

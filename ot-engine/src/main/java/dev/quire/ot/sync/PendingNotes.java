@@ -62,7 +62,13 @@ final class PendingNotes {
     return List.copyOf(notes);
   }
 
-  void clear() {
-    notes.clear();
+  /** The first {@code n} notes (all when fewer). */
+  List<Note> first(int n) {
+    return List.copyOf(notes.subList(0, Math.min(n, notes.size())));
+  }
+
+  /** Removes the first {@code n} notes: they were sent. */
+  void removeFirst(int n) {
+    notes.subList(0, n).clear();
   }
 }

@@ -10,6 +10,7 @@ import dev.quire.ot.note.CommentThread;
 import dev.quire.ot.note.DocumentNotes;
 import dev.quire.ot.note.NamedVersion;
 import dev.quire.ot.note.Note;
+import dev.quire.ot.note.NoteCodec;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.WireBatch;
@@ -710,7 +711,33 @@ public final class DocumentSession {
         restoreSync(fit);
       }
     }
-    return sync.nextBatch();
+    return sync.nextBatch(notesThatFit());
+  }
+
+  /**
+   * How many of the waiting notes fit in a message beside the queued operations that go with them;
+   * none leaves them for a batch of their own, which takes at least one (a single note is far below
+   * any message limit a relay sets).
+   */
+  private int notesThatFit() {
+    List<Note> waiting = sync.pendingNotes();
+    if (waiting.isEmpty() || sync.inFlight().isPresent()) {
+      return NoteCodec.MAX_NOTES;
+    }
+    long budget = maxBytes - 1024L; // the envelope, as for operations
+    List<TextOperation> queued = sync.state().queued();
+    for (int i = 0; i < Math.min(syncMax, queued.size()); i++) {
+      budget -= utf8Length(dev.quire.ot.codec.OperationCodec.toJson(queued.get(i))) + 1;
+    }
+    int n = 0;
+    for (Note note : waiting) {
+      budget -= utf8Length(NoteCodec.toJson(List.of(note)));
+      if (budget < 0 || n == NoteCodec.MAX_NOTES) {
+        break;
+      }
+      n++;
+    }
+    return n;
   }
 
   /**

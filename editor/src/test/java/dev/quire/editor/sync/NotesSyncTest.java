@@ -111,6 +111,35 @@ class NotesSyncTest {
   }
 
   @Test
+  void manyLongNotesMadeOffline_areSentInBatchesWithinTheRelaysMessageLimit() throws Exception {
+    TestRelay small =
+        TestRelay.start(
+            dir.resolve("small"), new dev.quire.ot.protocol.Limits(8192, 50, 100, 10_000, 10_000));
+    try (small) {
+      String token = small.user("carol");
+      small.document("doc", "carol");
+      TestClient carol = new TestClient(dir.resolve("carol"), small.uri(), token, "carol");
+      try (carol) {
+        carol.addRemoteDocument("doc");
+        DocumentSession c = carol.open("doc");
+        carol.edit(c, 0, 0, "x".repeat(3000));
+        String longText = "y".repeat(2000);
+        carol.owner.run(
+            () -> {
+              for (int i = 0; i < 10; i++) {
+                c.addNote(new Note.Comment("c" + i, i, i + 1, longText));
+              }
+            });
+        carol.start();
+        TestClient.await("all ten comments acknowledged", () -> hasSent(carol, c, "c9"));
+        carol.awaitSettled();
+        assertThat(carol.onOwner(c::comments)).hasSize(10).allMatch(ShownComment::sent);
+        assertThat(carol.problems).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void aCommentMadeOffline_survivesARestart_andLandsOnItsTextAfterCatchingUp() throws Exception {
     alice.addRemoteDocument("doc");
     bob.addRemoteDocument("doc");

@@ -169,6 +169,15 @@ public final class ClientSync {
    * @throws IllegalStateException while a {@link #rebase} is pending
    */
   public Optional<Batch> nextBatch() {
+    return nextBatch(NoteCodec.MAX_NOTES);
+  }
+
+  /**
+   * As {@link #nextBatch()}, a new batch carrying at most {@code maxNotes} of the waiting notes (at
+   * most {@link NoteCodec#MAX_NOTES}; a batch of notes alone carries at least one): a client that
+   * keeps its messages under a byte limit says how many fit; the rest go with the next batch.
+   */
+  public Optional<Batch> nextBatch(int maxNotes) {
     requireRebased("nextBatch");
     if (inFlight != null) {
       if (!resendInFlight) {
@@ -184,7 +193,8 @@ public final class ClientSync {
     List<TextOperation> ops = new ArrayList<>(queued.subList(0, n));
     // Notes go with the batch that empties the queue: their anchors are in the text after it. With
     // nothing queued, one operation that changes nothing carries them (it takes a revision).
-    boolean withNotes = n == queued.size() && !notes.isEmpty();
+    // With no room for notes beside the operations, they go alone next.
+    boolean withNotes = n == queued.size() && !notes.isEmpty() && (maxNotes > 0 || n == 0);
     if (ops.isEmpty()) {
       ops.add(TextOperation.identity(localLength));
     }
@@ -194,7 +204,9 @@ public final class ClientSync {
             nextBatchSeq,
             log.head(),
             ops,
-            withNotes ? notes.first(NoteCodec.MAX_NOTES) : List.of()); // may throw: change nothing
+            withNotes
+                ? notes.first(Math.max(1, Math.min(maxNotes, NoteCodec.MAX_NOTES)))
+                : List.of()); // may throw: change nothing
     if (withNotes) {
       notes.removeFirst(batch.notes().size()); // more than a batch holds: the rest go next
     }

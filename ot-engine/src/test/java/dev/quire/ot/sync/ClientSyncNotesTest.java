@@ -55,6 +55,22 @@ class ClientSyncNotesTest {
   }
 
   @Test
+  void notesThatDoNotFitBesideTheOperations_goAloneNext() {
+    client.localEdit(TextOperation.splice(0, 0, 0, "abc"));
+    client.addNote(new Note.Version("a", null));
+    client.addNote(new Note.Version("b", null));
+    Batch first = client.nextBatch(0).orElseThrow();
+    assertThat(first.notes()).isEmpty();
+    client.acknowledge(first.batchSeq(), 1, "alice", 5);
+    Batch second = client.nextBatch(0).orElseThrow(); // alone, it carries one at least
+    assertThat(second.carriesOnlyNotes()).isTrue();
+    assertThat(second.notes()).containsExactly(new Note.Version("a", null));
+    client.acknowledge(second.batchSeq(), 2, "alice", 6);
+    assertThat(client.nextBatch(5).orElseThrow().notes())
+        .containsExactly(new Note.Version("b", null));
+  }
+
+  @Test
   void aCommentBeyondTheLocalText_isRefused() {
     client.localEdit(TextOperation.splice(0, 0, 0, "abc"));
     assertThatThrownBy(() -> client.addNote(new Note.Comment("c", 1, 4, "x")))

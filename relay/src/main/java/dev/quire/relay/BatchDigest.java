@@ -7,8 +7,9 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * Identifies a batch's content, to tell a resend (same digest) from a client reusing (client id,
- * batch seq) for something else. Covers the base revision and each operation's JSON text; the texts
- * hold no raw line breaks, so joining them with one is unambiguous.
+ * batch seq) for something else. Covers the base revision, each operation's JSON text and the
+ * notes' JSON text when there are notes (so a batch without notes keeps the digest it always had);
+ * the texts hold no raw line breaks, so joining them with one is unambiguous.
  *
  * <p>The hex digits of <code>&#92;u</code> escapes are hashed in upper case: operations are written
  * with lower-case escapes (RFC 8785, as ot.js writes them) since the history file, upper-case
@@ -28,6 +29,10 @@ final class BatchDigest {
     for (String op : batch.operations()) {
       md.update((byte) '\n');
       md.update(withUpperCaseEscapes(op).getBytes(StandardCharsets.UTF_8));
+    }
+    if (batch.notes() != null) {
+      md.update("\nnotes\n".getBytes(StandardCharsets.UTF_8));
+      md.update(batch.notes().getBytes(StandardCharsets.UTF_8));
     }
     return md.digest();
   }

@@ -52,7 +52,11 @@ final class HistoryCommand extends ProfileCommand {
       }
     }
     var loaded = await(store.load(doc));
-    List<TextOperation> pending = new java.util.ArrayList<>(loaded.state().inFlightOperations());
+    List<TextOperation> pending = new java.util.ArrayList<>();
+    var inFlight = loaded.state().inFlight();
+    if (inFlight == null || !inFlight.carriesOnlyNotes()) { // notes alone: no edit to list
+      pending.addAll(loaded.state().inFlightOperations());
+    }
     pending.addAll(loaded.state().queued());
     for (int i = 0; i < pending.size(); i++) {
       out.println(

@@ -1,5 +1,6 @@
 package dev.quire.editor.store;
 
+import dev.quire.ot.note.DocumentNotes;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.sync.ClientState;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param headText the text at the head revision
  * @param state the sync state with the outbox ({@link ClientState#revision()} is the head)
  * @param pendingMadeAt when each pending operation was made, in the outbox's order
+ * @param notes the comments and named versions at the head revision
  */
 public record LoadedDocument(
     LocalDocument document,
@@ -24,7 +26,28 @@ public record LoadedDocument(
     List<TextOperation> tail,
     String headText,
     ClientState state,
-    List<Long> pendingMadeAt) {
+    List<Long> pendingMadeAt,
+    DocumentNotes notes) {
+
+  /** A document without comments or named versions. */
+  public LoadedDocument(
+      LocalDocument document,
+      long tailFrom,
+      int lengthBeforeTail,
+      List<TextOperation> tail,
+      String headText,
+      ClientState state,
+      List<Long> pendingMadeAt) {
+    this(
+        document,
+        tailFrom,
+        lengthBeforeTail,
+        tail,
+        headText,
+        state,
+        pendingMadeAt,
+        new DocumentNotes());
+  }
 
   public LoadedDocument {
     Objects.requireNonNull(document, "document == null");

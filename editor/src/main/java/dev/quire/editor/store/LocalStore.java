@@ -2,6 +2,8 @@ package dev.quire.editor.store;
 
 import dev.quire.ot.codec.SyncCodec;
 import dev.quire.ot.history.Ed25519;
+import dev.quire.ot.note.Note;
+import dev.quire.ot.note.NoteCodec;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.protocol.Member;
@@ -581,7 +583,9 @@ public final class LocalStore implements AutoCloseable {
     int lengthBefore = text.length();
     tail.forEach(text::apply);
     List<Outbox.PendingOp> pending = Outbox.read(c, id);
-    int inFlightCount = row.inFlight() == null ? 0 : row.inFlight().size();
+    // A batch of notes alone holds one operation that changes nothing, never in the outbox.
+    boolean notesOnly = row.inFlight() != null && row.inFlight().carriesOnlyNotes();
+    int inFlightCount = row.inFlight() == null || notesOnly ? 0 : row.inFlight().size();
     if (inFlightCount > pending.size()) {
       throw new StoreException(
           "document " + id + ": in-flight batch has more operations than the outbox");
@@ -592,16 +596,30 @@ public final class LocalStore implements AutoCloseable {
       ops.add(p.operation());
       madeAt.add(p.madeAt());
     }
+    List<TextOperation> inFlightOps =
+        notesOnly ? List.of(TextOperation.identity(text.length())) : ops.subList(0, inFlightCount);
+    int localLength = text.length();
+    for (TextOperation op : ops) {
+      localLength = op.targetLength();
+    }
     ClientState state =
         new ClientState(
             clientId,
             row.head(),
             row.nextBatchSeq(),
             row.inFlight(),
-            ops.subList(0, inFlightCount),
-            ops.subList(inFlightCount, ops.size()));
+            inFlightOps,
+            ops.subList(inFlightCount, ops.size()),
+            NotesReplay.fitted(Queries.pendingNotes(c, id), localLength));
     return new LoadedDocument(
-        doc, cp.revision() + 1, lengthBefore, tail, text.toString(), state, madeAt);
+        doc,
+        cp.revision() + 1,
+        lengthBefore,
+        tail,
+        text.toString(),
+        state,
+        madeAt,
+        NotesReplay.notes(c, id, row.head()));
   }
 
   /** The text of a document at {@code revision} (0 to its head): a checkpoint plus a few edits. */
@@ -667,6 +685,14 @@ public final class LocalStore implements AutoCloseable {
             Outbox.append(c, id, writes.takeSeqs(c, id, o.size()), o, t);
           }
         });
+  }
+
+  /** The notes not yet sent, their anchors in the local text, replacing those saved before. */
+  public CompletableFuture<Void> pendingNotes(String id, List<Note> notes) {
+    String json = notes.isEmpty() ? null : NoteCodec.toJson(notes);
+    return writes.submit(
+        (c, skip) ->
+            Queries.update(c, "UPDATE documents SET pending_notes = ? WHERE id = ?", json, id));
   }
 
   /**

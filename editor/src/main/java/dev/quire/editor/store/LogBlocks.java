@@ -1,6 +1,8 @@
 package dev.quire.editor.store;
 
 import dev.quire.ot.codec.OperationCodec;
+import dev.quire.ot.note.Note;
+import dev.quire.ot.note.NoteCodec;
 import dev.quire.ot.operation.TextOperation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,7 +41,8 @@ final class LogBlocks {
       long createdAt,
       long madeAt,
       String operations,
-      String originals) {}
+      String originals,
+      @Nullable String notes) {}
 
   // ---- writing ----
 
@@ -49,19 +52,21 @@ final class LogBlocks {
         c.prepareStatement(
             "INSERT INTO log_blocks (doc_id, first_revision, op_count, base_revision,"
                 + " batch_first, author, client_id, batch_seq, created_at, operations, originals,"
-                + " made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " made_at, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       int i = 0;
       while (i < revisions.size()) {
         Revision head = revisions.get(i);
         StringBuilder ops = new StringBuilder();
         StringBuilder originals = new StringBuilder();
         boolean anyOriginal = false;
+        List<Note> notes = List.of(); // a batch's notes are on its last revision: a block's last
         int n = 0;
         while (i < revisions.size()
             && n < BLOCK_OPS
             && ops.length() + originals.length() < BLOCK_CHARS
             && sameBlock(head, n, revisions.get(i))) {
           Revision r = revisions.get(i);
+          notes = r.notes();
           if (n > 0) {
             ops.append('\n');
             originals.append('\n');
@@ -90,6 +95,7 @@ final class LogBlocks {
           s.setNull(11, Types.VARCHAR);
         }
         s.setLong(12, head.madeAtMillis());
+        s.setString(13, notes.isEmpty() ? null : NoteCodec.toJson(notes));
         s.addBatch();
       }
       s.executeBatch();
@@ -135,10 +141,27 @@ final class LogBlocks {
                 b.createdAt(),
                 b.madeAt(),
                 op,
-                original.isEmpty() ? op : OperationCodec.fromJson(original)));
+                original.isEmpty() ? op : OperationCodec.fromJson(original),
+                k == b.count() - 1 && b.notes() != null
+                    ? NoteCodec.fromJson(b.notes(), "log_blocks.notes")
+                    : List.of()));
       }
     }
     return out;
+  }
+
+  /** The base revision of the earliest batch that carries notes, if any. */
+  static java.util.OptionalLong firstNotesBase(Connection c, String doc) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT MIN(base_revision) FROM log_blocks WHERE doc_id = ? AND notes IS NOT NULL")) {
+      s.setString(1, doc);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        long base = rs.getLong(1);
+        return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(base);
+      }
+    }
   }
 
   /** Canonical operations {@code from..to} (inclusive, clipped to the log), in order. */
@@ -176,7 +199,7 @@ final class LogBlocks {
         c.prepareStatement(
             "SELECT first_revision, op_count, base_revision, batch_first, author, client_id,"
                 + " batch_seq, created_at, COALESCE(made_at, created_at), operations, "
-                + (withOriginals ? "originals" : "NULL")
+                + (withOriginals ? "originals, notes" : "NULL, NULL")
                 + " FROM log_blocks WHERE doc_id = ? AND first_revision > ?"
                 + " AND first_revision <= ? ORDER BY first_revision")) {
       s.setString(1, doc);
@@ -196,7 +219,8 @@ final class LogBlocks {
                   rs.getLong(8),
                   rs.getLong(9),
                   rs.getString(10),
-                  rs.getString(11));
+                  rs.getString(11),
+                  rs.getString(12));
           if (b.first() + b.count() > from) {
             out.add(b);
           }

@@ -11,11 +11,14 @@ public sealed interface OutboxChange {
   /** The outbox is as it was. */
   record Unchanged() implements OutboxChange {}
 
-  /** The in-flight batch was acknowledged: its {@code count} operations leave the outbox. */
+  /**
+   * The in-flight batch was acknowledged: its {@code count} operations leave the outbox (none for a
+   * batch of notes alone, whose one operation that changes nothing is not in the outbox).
+   */
   record Acknowledged(int count) implements OutboxChange {
     public Acknowledged {
-      if (count < 1) {
-        throw new IllegalArgumentException("count must be positive, was " + count);
+      if (count < 0) {
+        throw new IllegalArgumentException("count must not be negative, was " + count);
       }
     }
   }

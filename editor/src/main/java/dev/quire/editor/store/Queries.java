@@ -127,6 +127,20 @@ final class Queries {
   }
 
   /** The sync columns of a document: head, next batch seq, in-flight batch. */
+  /** The notes not yet sent, as saved. */
+  static List<dev.quire.ot.note.Note> pendingNotes(Connection c, String id) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT pending_notes FROM documents WHERE id = ?")) {
+      s.setString(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        String json = rs.next() ? rs.getString(1) : null;
+        return json == null
+            ? List.of()
+            : dev.quire.ot.note.NoteCodec.fromJson(json, "documents.pending_notes");
+      }
+    }
+  }
+
   record SyncRow(long head, long nextBatchSeq, @Nullable Batch inFlight) {}
 
   static SyncRow syncRow(Connection c, String id) throws SQLException {

@@ -1,6 +1,8 @@
 package dev.quire.editor.store;
 
+import dev.quire.ot.note.Note;
 import dev.quire.ot.operation.TextOperation;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,6 +17,7 @@ import java.util.Objects;
  * @param madeAtMillis when its batch's first edit was made, by its author's clock
  * @param operation the canonical operation: the same on every replica
  * @param original the operation as its author sent it
+ * @param notes the notes of its batch when it is the batch's last revision, else none
  */
 public record Revision(
     long revision,
@@ -26,9 +29,37 @@ public record Revision(
     long timestampMillis,
     long madeAtMillis,
     TextOperation operation,
-    TextOperation original) {
+    TextOperation original,
+    List<Note> notes) {
+
+  /** A revision without notes. */
+  public Revision(
+      long revision,
+      long baseRevision,
+      long batchFirst,
+      String author,
+      String clientId,
+      long batchSeq,
+      long timestampMillis,
+      long madeAtMillis,
+      TextOperation operation,
+      TextOperation original) {
+    this(
+        revision,
+        baseRevision,
+        batchFirst,
+        author,
+        clientId,
+        batchSeq,
+        timestampMillis,
+        madeAtMillis,
+        operation,
+        original,
+        List.of());
+  }
 
   public Revision {
+    notes = List.copyOf(notes);
     Objects.requireNonNull(author, "author == null");
     Objects.requireNonNull(clientId, "clientId == null");
     Objects.requireNonNull(operation, "operation == null");

@@ -836,7 +836,10 @@ final class DocumentLink {
     if (phase != Phase.LIVE) {
       return;
     }
-    boolean synced = session.unacknowledged() == 0 && session.document().titleSynced();
+    boolean synced =
+        session.unacknowledged() == 0
+            && !session.notesUnacknowledged()
+            && session.document().titleSynced();
     session.setStatus(
         SyncStatus.of(synced ? SyncStatus.State.SYNCED : SyncStatus.State.SENDING, 0));
     if (synced) {

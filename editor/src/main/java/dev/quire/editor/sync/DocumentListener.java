@@ -31,6 +31,9 @@ public interface DocumentListener {
   /** The relay said the user's role on the document, and it differs from what was known. */
   default void roleChanged(dev.quire.ot.protocol.Role role) {}
 
+  /** Comments or named versions changed (anchors moving with edits are not told: see edits). */
+  default void notesChanged() {}
+
   /** Something went wrong that the user should see; sync may have stopped for the document. */
   default void problem(String message) {}
 }

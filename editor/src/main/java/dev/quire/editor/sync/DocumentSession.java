@@ -5,6 +5,12 @@ import dev.quire.editor.store.LocalDocument;
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.OutboxChange;
 import dev.quire.ot.cursor.Selection;
+import dev.quire.ot.note.Anchor;
+import dev.quire.ot.note.CommentThread;
+import dev.quire.ot.note.DocumentNotes;
+import dev.quire.ot.note.NamedVersion;
+import dev.quire.ot.note.Note;
+import dev.quire.ot.note.NoteCodec;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.WireBatch;
@@ -135,6 +141,8 @@ public final class DocumentSession {
   private String storeError;
   private boolean deleted;
   private String deferredAuthor; // the author of the last revision waiting for the rebase
+  private List<Note> savedNotes; // the unsent notes as last handed to the store
+  private boolean inFlightCleared; // a batch was acknowledged since the last save
 
   private DocumentSession(
       LocalStore store,
@@ -149,7 +157,7 @@ public final class DocumentSession {
     this.clock = clock;
     this.id = d.document().id();
     this.document = d.document();
-    this.log = new LocalLog(d.tailFrom(), d.lengthBeforeTail(), d.tail(), d.headText());
+    this.log = new LocalLog(d.tailFrom(), d.lengthBeforeTail(), d.tail(), d.headText(), d.notes());
     this.maxBatch = maxBatch;
     this.syncMax = maxBatch;
     this.sync = ClientSync.restore(d.state(), log, maxBatch);
@@ -157,6 +165,7 @@ public final class DocumentSession {
     d.state().inFlightOperations().forEach(text::apply);
     d.state().queued().forEach(text::apply);
     this.madeAt = new ArrayDeque<>(d.pendingMadeAt());
+    this.savedNotes = d.state().notes();
     this.status =
         d.document().syncError() != null
             ? new SyncStatus(
@@ -274,6 +283,7 @@ public final class DocumentSession {
       localSelection = localSelection.transform(op, true);
     }
     store.localEdits(id, List.of(op), List.of(now)).whenCompleteAsync(this::saved, owner);
+    saveNotes(); // anchors of unsent comments moved with the edit
     if (status.state() == SyncStatus.State.SYNCED) {
       setStatus(SyncStatus.of(SyncStatus.State.SENDING, unacknowledged()));
     } else {
@@ -283,6 +293,109 @@ public final class DocumentSession {
       l.localEdit(op);
     }
     changes.changed(this);
+  }
+
+  // ---- comments and named versions ----
+
+  /**
+   * Adds a comment, reply, resolve, edit, delete or version name: shown at once, saved with the
+   * outbox, sent with the next batch. A comment's anchor is in the local text.
+   *
+   * @throws IllegalArgumentException when a comment's anchor lies beyond the local text
+   */
+  public void addNote(Note note) {
+    requireNotDeleted();
+    if (readOnly()) {
+      throw new ReadOnlyException(READ_ONLY);
+    }
+    rebase();
+    sync.addNote(note);
+    saveNotes();
+    fireNotes();
+    changes.changed(this);
+  }
+
+  /** True while notes wait to be sent or acknowledged. */
+  public boolean notesUnacknowledged() {
+    return !sync.pendingNotes().isEmpty()
+        || sync.inFlight().map(b -> !b.notes().isEmpty()).orElse(false);
+  }
+
+  /** The named versions every replica agrees on, in the order they were named. */
+  public List<NamedVersion> versions() {
+    return log.notes().versions();
+  }
+
+  /** Version names not yet acknowledged by the relay. */
+  public List<Note.Version> unsentVersions() {
+    List<Note.Version> out = new ArrayList<>();
+    sync.inFlight().ifPresent(b -> b.notes().forEach(n -> addVersion(out, n)));
+    sync.pendingNotes().forEach(n -> addVersion(out, n));
+    return out;
+  }
+
+  private static void addVersion(List<Note.Version> out, Note n) {
+    if (n instanceof Note.Version v) {
+      out.add(v);
+    }
+  }
+
+  /**
+   * The comments as they stand in the local text: those every replica agrees on, then this user's
+   * not yet acknowledged ({@link ShownComment#sent()} false), each anchor moved into the local
+   * text.
+   */
+  public List<ShownComment> comments() {
+    rebase();
+    var st = sync.state();
+    List<TextOperation> pending = new ArrayList<>(st.inFlightOperations());
+    pending.addAll(st.queued());
+    List<ShownComment> out = new ArrayList<>();
+    for (CommentThread t : log.notes().comments()) {
+      out.add(ShownComment.of(t, moved(t.anchor(), pending)));
+    }
+    Batch inFlight = st.inFlight();
+    if (inFlight != null && inFlight.notes().stream().anyMatch(n -> n instanceof Note.Comment)) {
+      List<TextOperation> concurrent = new ArrayList<>();
+      for (long r = inFlight.baseRevision() + 1; r <= log.head(); r++) {
+        concurrent.add(log.operation(r));
+      }
+      List<TextOperation> after =
+          new ArrayList<>(DocumentNotes.concurrentAfter(inFlight.operations(), concurrent));
+      after.addAll(st.queued());
+      unsent(inFlight.notes(), after, out);
+    }
+    unsent(sync.pendingNotes(), List.of(), out);
+    return out;
+  }
+
+  private static void unsent(List<Note> notes, List<TextOperation> after, List<ShownComment> out) {
+    for (Note n : notes) {
+      if (n instanceof Note.Comment c) {
+        out.add(ShownComment.unsent(c, moved(new Anchor(c.from(), c.to()), after)));
+      }
+    }
+  }
+
+  private static Anchor moved(Anchor a, List<TextOperation> ops) {
+    for (TextOperation op : ops) {
+      a = a.transform(op);
+    }
+    return a;
+  }
+
+  private void saveNotes() {
+    List<Note> now = sync.pendingNotes();
+    if (!now.equals(savedNotes)) {
+      savedNotes = now;
+      store.pendingNotes(id, now).whenCompleteAsync(this::saved, owner);
+    }
+  }
+
+  private void fireNotes() {
+    for (DocumentListener l : listeners) {
+      l.notesChanged();
+    }
   }
 
   /** True once the document was deleted ({@link SyncEngine#delete}): it can no longer change. */
@@ -422,8 +535,13 @@ public final class DocumentSession {
   Delivery receive(SequencedBatch sequenced) {
     rebase();
     int before = sync.unacknowledgedCount();
+    boolean hadInFlight = sync.inFlight().isPresent();
     Delivery d = sync.receive(sequenced);
+    inFlightCleared |= hadInFlight && sync.inFlight().isEmpty();
     taken(d, before, sequenced.author());
+    if (!sequenced.batch().notes().isEmpty()) {
+      fireNotes();
+    }
     return d;
   }
 
@@ -501,10 +619,15 @@ public final class DocumentSession {
     int before = sync.unacknowledgedCount();
     // An ack carries no madeAt: the batch was sent with its first edit's time.
     Long first = madeAt.peekFirst();
+    boolean hadNotes = sync.inFlight().map(b -> !b.notes().isEmpty()).orElse(false);
     Delivery d =
         sync.acknowledge(
             batchSeq, firstRevision, author, timestamp, first != null ? first : timestamp);
+    inFlightCleared |= sync.inFlight().isEmpty();
     taken(d, before, author);
+    if (hadNotes && sync.inFlight().isEmpty()) {
+      fireNotes();
+    }
     return d;
   }
 
@@ -536,23 +659,28 @@ public final class DocumentSession {
   /** Writes what was received since the last call, with the outbox change, in one commit. */
   void save() {
     rebase(); // the outbox is saved with the log it is based on
-    if (deleted || !log.hasUnsaved() && ackedSinceSave == 0 && !outboxRebased) {
+    saveNotes(); // anchors of unsent comments moved with what was received
+    if (deleted || !log.hasUnsaved() && ackedSinceSave == 0 && !outboxRebased && !inFlightCleared) {
       return;
     }
     OutboxChange change;
     if (outboxRebased) {
       var st = sync.state();
-      List<TextOperation> ops = new ArrayList<>(st.inFlightOperations());
+      List<TextOperation> ops = new ArrayList<>();
+      if (st.inFlight() == null || !st.inFlight().carriesOnlyNotes()) {
+        ops.addAll(st.inFlightOperations()); // a batch of notes alone is not in the outbox
+      }
       ops.addAll(st.queued());
       change =
           new OutboxChange.Replaced(ops, List.copyOf(madeAt), st.inFlight(), st.nextBatchSeq());
-    } else if (ackedSinceSave > 0) {
+    } else if (ackedSinceSave > 0 || inFlightCleared) {
       change = new OutboxChange.Acknowledged(ackedSinceSave);
     } else {
       change = new OutboxChange.Unchanged();
     }
     ackedSinceSave = 0;
     outboxRebased = false;
+    inFlightCleared = false;
     store
         .received(id, log.drainRevisions(), log.drainCheckpoints(), change)
         .whenCompleteAsync(this::saved, owner);
@@ -583,7 +711,33 @@ public final class DocumentSession {
         restoreSync(fit);
       }
     }
-    return sync.nextBatch();
+    return sync.nextBatch(notesThatFit());
+  }
+
+  /**
+   * How many of the waiting notes fit in a message beside the queued operations that go with them;
+   * none leaves them for a batch of their own, which takes at least one (a single note is far below
+   * any message limit a relay sets).
+   */
+  private int notesThatFit() {
+    List<Note> waiting = sync.pendingNotes();
+    if (waiting.isEmpty() || sync.inFlight().isPresent()) {
+      return NoteCodec.MAX_NOTES;
+    }
+    long budget = maxBytes - 1024L; // the envelope, as for operations
+    List<TextOperation> queued = sync.state().queued();
+    for (int i = 0; i < Math.min(syncMax, queued.size()); i++) {
+      budget -= utf8Length(dev.quire.ot.codec.OperationCodec.toJson(queued.get(i))) + 1;
+    }
+    int n = 0;
+    for (Note note : waiting) {
+      budget -= utf8Length(NoteCodec.toJson(List.of(note)));
+      if (budget < 0 || n == NoteCodec.MAX_NOTES) {
+        break;
+      }
+      n++;
+    }
+    return n;
   }
 
   /**
@@ -634,7 +788,9 @@ public final class DocumentSession {
 
   CompletableFuture<Void> batchFormed(Batch b) {
     rebase();
-    return store.batchSent(id, b, sync.state().nextBatchSeq());
+    CompletableFuture<Void> sent = store.batchSent(id, b, sync.state().nextBatchSeq());
+    saveNotes(); // the notes it took are no longer waiting
+    return sent;
   }
 
   /** The local selection to announce, in head-revision coordinates, if it changed. */

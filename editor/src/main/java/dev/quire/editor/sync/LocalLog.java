@@ -2,6 +2,7 @@ package dev.quire.editor.sync;
 
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.Revision;
+import dev.quire.ot.note.DocumentNotes;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.sync.CanonicalLog;
 import dev.quire.ot.sync.SequencedBatch;
@@ -23,8 +24,15 @@ final class LocalLog implements CanonicalLog {
   private final GapBuffer headText;
   private final List<Revision> appended = new ArrayList<>();
   private final List<LocalStore.Checkpoint> checkpoints = new ArrayList<>();
+  private final DocumentNotes notes;
 
   LocalLog(long from, int lengthBefore, List<TextOperation> tail, String headText) {
+    this(from, lengthBefore, tail, headText, new DocumentNotes());
+  }
+
+  LocalLog(
+      long from, int lengthBefore, List<TextOperation> tail, String headText, DocumentNotes notes) {
+    this.notes = notes;
     this.from = from;
     this.lengthBefore = lengthBefore;
     this.ops = new ArrayList<>(tail);
@@ -77,6 +85,7 @@ final class LocalLog implements CanonicalLog {
           "batch at revision " + sequenced.firstRevision() + " does not follow head " + head());
     }
     var batch = sequenced.batch();
+    notes.append(this, sequenced, canonical); // reads the revisions concurrent with the batch
     for (int i = 0; i < canonical.size(); i++) {
       TextOperation op = canonical.get(i);
       headText.apply(op);
@@ -93,7 +102,8 @@ final class LocalLog implements CanonicalLog {
               sequenced.timestampMillis(),
               sequenced.madeAtMillis(),
               op,
-              batch.operations().get(i)));
+              batch.operations().get(i),
+              i == canonical.size() - 1 ? batch.notes() : List.of()));
       if (r % LocalStore.CHECKPOINT_INTERVAL == 0) {
         checkpoints.add(new LocalStore.Checkpoint(r, headText.toString()));
       }
@@ -108,6 +118,11 @@ final class LocalLog implements CanonicalLog {
       ops.subList(0, drop).clear();
       from += drop;
     }
+  }
+
+  /** The comments and named versions at the head revision. */
+  DocumentNotes notes() {
+    return notes;
   }
 
   /** The text at the head revision. */

@@ -123,6 +123,10 @@ final class EditorActions {
     window.showHistory();
   }
 
+  void addComment() {
+    window.addComment();
+  }
+
   void closeWindow() {
     window.close();
   }

@@ -151,7 +151,14 @@ final class EditorMenus {
     edit.add(item("Find", key(KeyEvent.VK_F), actions::find));
     edit.add(replace);
     edit.add(item("Go to line…", key(KeyEvent.VK_G), actions::goToLine));
-    enableWhenEditable(edit, undo, redo, replace);
+    edit.addSeparator();
+    JMenuItem comment =
+        item(
+            "Comment…",
+            KeyStroke.getKeyStroke(KeyEvent.VK_M, SHORTCUT | InputEvent.ALT_DOWN_MASK),
+            actions::addComment);
+    edit.add(comment);
+    enableWhenEditable(edit, undo, redo, replace, comment);
     return edit;
   }
 

@@ -61,6 +61,7 @@ public final class EditorWindow extends JFrame {
   private final java.beans.PropertyChangeListener lookChanged = e -> lookChanged(e);
   private DocumentView view;
   private Collaborators collaborators;
+  private CommentsPanel comments;
   private final KnownPeople people;
   private String shownTitle; // the open document's title in the window title
   private Settings settings;
@@ -129,6 +130,13 @@ public final class EditorWindow extends JFrame {
     JPanel editorCard = new JPanel(new BorderLayout());
     editorCard.add(overText, BorderLayout.NORTH);
     editorCard.add(collaborators.view(), BorderLayout.CENTER);
+    comments =
+        new CommentsPanel(
+            area,
+            people::of,
+            () -> sync.engine() == null ? null : sync.engine().user(),
+            this::problem);
+    editorCard.add(comments, BorderLayout.EAST);
     centre.add(new EmptyState(actions::newDocument, actions::importFile), "empty");
     centre.add(editorCard, "editor");
 
@@ -239,6 +247,7 @@ public final class EditorWindow extends JFrame {
     menus.showWordWrap(view.wordWrap());
     sessionListener = new SessionEvents(session);
     session.addListener(sessionListener);
+    comments.bind(session, binding);
     status.showStatus(session.status(), session.revision());
     area.showPresences(session.presences().values());
     status.showPeople(session.presences().values());
@@ -294,6 +303,7 @@ public final class EditorWindow extends JFrame {
     if (binding != null) {
       view.leave();
       binding.session().removeListener(sessionListener);
+      comments.bind(null, null);
       binding.dispose();
       binding = null;
       collaborators.documentChanged(List.of());
@@ -417,6 +427,18 @@ public final class EditorWindow extends JFrame {
           new IllegalStateException("set a relay in Sync › Settings to share documents"));
     }
     return engine.share(docId, user, role);
+  }
+
+  /** Asks for a comment on the selected text of the open document. */
+  void addComment() {
+    if (session() != null) {
+      comments.addComment();
+    }
+  }
+
+  /** The comments beside the text. */
+  CommentsPanel comments() {
+    return comments;
   }
 
   /** Opens the open document's history in its own window; null when no document is open. */

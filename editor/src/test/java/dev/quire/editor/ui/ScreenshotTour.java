@@ -15,7 +15,8 @@ import javax.swing.SwingUtilities;
 /**
  * Takes the screenshots in docs/: two real windows co-editing the demo's document, in the light and
  * the dark theme, the people list with a marker for a caret out of sight, the View menu, the find
- * bar, and one working offline. Run under a 1600x900 display: {@code bench/screenshots.sh}.
+ * bar, comments and named versions ({@link NotesScreenshots}), and one working offline. Run under a
+ * 1600x900 display: {@code bench/screenshots.sh}.
  */
 public final class ScreenshotTour {
   private ScreenshotTour() {}
@@ -95,6 +96,7 @@ public final class ScreenshotTour {
       shoot(out.resolve("co-editing-dark.png"), screen);
 
       Gui.click(w.alice, "View", "Light theme");
+      NotesScreenshots.shoot(w, out, screen); // comments and named versions
       w.relay.stop();
       Gui.await("offline", () -> !w.alice.statusBar().stateText().equals("Synced"));
       Gui.run(() -> w.alice.textArea().setCaretPosition(0));

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.ot.note.Note;
+import dev.quire.ot.note.NoteCodec;
 import dev.quire.ot.operation.CodePoints;
 import dev.quire.ot.operation.MalformedOperationException;
 import dev.quire.ot.operation.TextOperation;
@@ -28,7 +30,7 @@ import java.util.Set;
  *
  * <pre>
  * batch:          {"clientId": "c1", "batchSeq": 3, "baseRevision": 41,
- *                  "operations": [[5, "abc", -3, 2], [8, "!"]]}
+ *                  "operations": [[5, "abc", -3, 2], [8, "!"]], "notes": [...] (optional)}
  * sequencedBatch: {"firstRevision": 44, "author": "alice", "timestamp": 1700000000000,
  *                  "batch": {...batch...}}
  * clientState:    {"clientId": "c1", "revision": 43, "nextBatchSeq": 4,
@@ -58,11 +60,18 @@ public final class SyncCodec {
           .build();
 
   private static final Set<String> BATCH_FIELDS =
-      Set.of("clientId", "batchSeq", "baseRevision", "operations");
+      Set.of("clientId", "batchSeq", "baseRevision", "operations", "notes");
   private static final Set<String> SEQUENCED_FIELDS =
       Set.of("firstRevision", "author", "timestamp", "batch");
   private static final Set<String> STATE_FIELDS =
-      Set.of("clientId", "revision", "nextBatchSeq", "inFlight", "inFlightOperations", "queued");
+      Set.of(
+          "clientId",
+          "revision",
+          "nextBatchSeq",
+          "inFlight",
+          "inFlightOperations",
+          "queued",
+          "notes");
 
   private SyncCodec() {}
 
@@ -91,6 +100,9 @@ public final class SyncCodec {
     o.put("batchSeq", batch.batchSeq());
     o.put("baseRevision", batch.baseRevision());
     o.set("operations", operationsTree(batch.operations()));
+    if (!batch.notes().isEmpty()) {
+      o.set("notes", NoteCodec.toTree(batch.notes()));
+    }
     return o;
   }
 
@@ -119,6 +131,9 @@ public final class SyncCodec {
     }
     o.set("inFlightOperations", operationsTree(state.inFlightOperations()));
     o.set("queued", operationsTree(state.queued()));
+    if (!state.notes().isEmpty()) {
+      o.set("notes", NoteCodec.toTree(state.notes()));
+    }
     return o;
   }
 
@@ -196,6 +211,8 @@ public final class SyncCodec {
     Batch inFlight = inFlightNode.isNull() ? null : readBatch(inFlightNode, path + ".inFlight");
     List<TextOperation> inFlightOps = operationsField(o, path, "inFlightOperations");
     List<TextOperation> queued = operationsField(o, path, "queued");
+    List<Note> notes =
+        o.has("notes") ? NoteCodec.fromTree(o.get("notes"), path + ".notes") : List.of();
 
     if (inFlight == null) {
       if (!inFlightOps.isEmpty()) {
@@ -262,7 +279,9 @@ public final class SyncCodec {
     }
     return build(
         path,
-        () -> new ClientState(clientId, revision, nextBatchSeq, inFlight, inFlightOps, queued));
+        () ->
+            new ClientState(
+                clientId, revision, nextBatchSeq, inFlight, inFlightOps, queued, notes));
   }
 
   private static Batch readBatch(JsonNode tree, String path) {
@@ -275,7 +294,9 @@ public final class SyncCodec {
       throw new MalformedMessageException(path + ".operations must not be empty");
     }
     requireChain(ops, path + ".operations");
-    return build(path, () -> new Batch(clientId, batchSeq, baseRevision, ops));
+    List<Note> notes =
+        o.has("notes") ? NoteCodec.fromTree(o.get("notes"), path + ".notes") : List.of();
+    return build(path, () -> new Batch(clientId, batchSeq, baseRevision, ops, notes));
   }
 
   // ---- field readers ----

@@ -8,6 +8,7 @@ import static dev.quire.ot.protocol.Shape.longValue;
 import static dev.quire.ot.protocol.Shape.object;
 import static dev.quire.ot.protocol.Shape.operations;
 import static dev.quire.ot.protocol.Shape.optionalBool;
+import static dev.quire.ot.protocol.Shape.optionalRawArray;
 import static dev.quire.ot.protocol.Shape.optionalString;
 import static dev.quire.ot.protocol.Shape.role;
 import static dev.quire.ot.protocol.Shape.string;
@@ -71,12 +72,15 @@ final class MessageReader {
 
   private static final Shape BATCH =
       Shape.of(
-          v -> new WireBatch(str(v[0]), (Long) v[1], (Long) v[2], list(v[3]), (Long) v[4]),
+          v ->
+              new WireBatch(
+                  str(v[0]), (Long) v[1], (Long) v[2], list(v[3]), (Long) v[4], str(v[5])),
           string("clientId"),
           longValue("batchSeq", 1),
           longValue("baseRevision", 0),
           operations("operations"),
-          longValue("madeAt", 0));
+          longValue("madeAt", 0),
+          optionalRawArray("notes"));
 
   private static final Shape SEQUENCED =
       Shape.of(
@@ -545,6 +549,7 @@ final class MessageReader {
         yield items;
       }
       case OPERATIONS -> readOperations(p);
+      case RAW_ARRAY -> throw UNEXPECTED; // rare: the tree read keeps its text
     };
   }
 
@@ -668,6 +673,7 @@ final class MessageReader {
             case ARRAY -> items(r, f);
             case ARRAY_LAST -> r.array(name); // checked now, its items read below
             case OPERATIONS -> treeOperations(r, name);
+            case RAW_ARRAY -> r.has(name) ? rawArray(r, name) : null;
           };
     }
     for (int i = 0; i < n; i++) {
@@ -706,6 +712,11 @@ final class MessageReader {
       texts.add(text != null ? text : op.toString());
     }
     return texts;
+  }
+
+  /** An array's JSON text, as Jackson writes it (compact). */
+  private static String rawArray(JsonObjectReader r, String name) {
+    return r.array(name).toString();
   }
 
   /** Runs a record's constructor, turning its refusal into a message naming {@code path}. */

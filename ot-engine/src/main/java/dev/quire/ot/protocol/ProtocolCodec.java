@@ -33,11 +33,12 @@ import java.util.function.UnaryOperator;
 public final class ProtocolCodec {
   /**
    * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 5
-   * (among others): {@code welcome} carries the relay's signing key and {@code signatures} asks for
-   * its signed checkpoints of a history. Version 4: batches carry {@code madeAt}, the author's
-   * time; {@code welcome} names the relay; {@code members} lists who has a role on a document.
-   * Version 3: every request carries an {@code id} and every answer and error the id it answers.
-   * Version 2: {@code sequenced} carries several batches and includes the subscriber's own.
+   * (among others): batches may carry {@code notes} (comments and named versions); {@code welcome}
+   * carries the relay's signing key and {@code signatures} asks for its signed checkpoints of a
+   * history. Version 4: batches carry {@code madeAt}, the author's time; {@code welcome} names the
+   * relay; {@code members} lists who has a role on a document. Version 3: every request carries an
+   * {@code id} and every answer and error the id it answers. Version 2: {@code sequenced} carries
+   * several batches and includes the subscriber's own.
    */
   public static final int VERSION = 5;
 
@@ -263,6 +264,9 @@ public final class ProtocolCodec {
     ArrayNode ops = o.putArray("operations");
     b.operations().forEach(op -> ops.addRawValue(new RawValue(op)));
     o.put("madeAt", b.madeAt());
+    if (b.notes() != null) {
+      o.putRawValue("notes", new RawValue(b.notes()));
+    }
     return o;
   }
 
@@ -315,6 +319,10 @@ public final class ProtocolCodec {
       }
       g.writeEndArray();
       g.writeNumberField("madeAt", b.madeAt());
+      if (b.notes() != null) {
+        g.writeFieldName("notes");
+        g.writeRawValue(b.notes());
+      }
       g.writeEndObject();
       g.writeEndObject();
     }

@@ -32,7 +32,9 @@ final class Shape {
     /** As {@link #ARRAY}, but its elements are read after every other field of the object. */
     ARRAY_LAST,
     /** A non-empty array of operations, each kept as its compact JSON text (see WireBatch). */
-    OPERATIONS
+    OPERATIONS,
+    /** A JSON array kept as its text, unread (a batch's notes); optional fields are null. */
+    RAW_ARRAY
   }
 
   /** One field; build them with the static factories of {@link Shape}. */
@@ -133,6 +135,10 @@ final class Shape {
 
   static Field arrayReadLast(String name, Shape element) {
     return new Field(name, Kind.ARRAY_LAST, false, 0, false, false, element, null);
+  }
+
+  static Field optionalRawArray(String name) {
+    return new Field(name, Kind.RAW_ARRAY, true, 0, false, false, null, null);
   }
 
   static Field operations(String name) {

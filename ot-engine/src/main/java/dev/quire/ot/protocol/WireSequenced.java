@@ -51,6 +51,9 @@ public record WireSequenced(
     for (String op : batch.operations()) {
       n += utf8Length(op) + 1;
     }
+    if (batch.notes() != null) {
+      n += 10 + utf8Length(batch.notes());
+    }
     return n;
   }
 

@@ -1,5 +1,6 @@
 package dev.quire.ot.sync;
 
+import dev.quire.ot.note.Note;
 import dev.quire.ot.operation.TextOperation;
 import java.util.List;
 import java.util.Objects;
@@ -15,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param inFlightOperations the in-flight operations transformed past the revisions received since
  *     it was sent; empty when nothing is in flight
  * @param queued local operations made after the in-flight batch, not yet sent
+ * @param notes notes not yet sent, their anchors in the local text (the head with the in-flight and
+ *     queued operations applied)
  */
 public record ClientState(
     String clientId,
@@ -22,7 +25,19 @@ public record ClientState(
     long nextBatchSeq,
     @Nullable Batch inFlight,
     List<TextOperation> inFlightOperations,
-    List<TextOperation> queued) {
+    List<TextOperation> queued,
+    List<Note> notes) {
+
+  /** A state without unsent notes. */
+  public ClientState(
+      String clientId,
+      long revision,
+      long nextBatchSeq,
+      @Nullable Batch inFlight,
+      List<TextOperation> inFlightOperations,
+      List<TextOperation> queued) {
+    this(clientId, revision, nextBatchSeq, inFlight, inFlightOperations, queued, List.of());
+  }
 
   public ClientState {
     Objects.requireNonNull(clientId, "clientId == null");
@@ -32,6 +47,7 @@ public record ClientState(
     }
     inFlightOperations = List.copyOf(inFlightOperations);
     queued = List.copyOf(queued);
+    notes = List.copyOf(notes);
     if (revision < 0 || nextBatchSeq < 1) {
       throw new IllegalArgumentException(
           "revision " + revision + " or nextBatchSeq " + nextBatchSeq + " out of range");

@@ -1,5 +1,7 @@
 package dev.quire.ot.sync;
 
+import dev.quire.ot.note.Note;
+import dev.quire.ot.note.NoteCodec;
 import dev.quire.ot.operation.OperationMismatchException;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.operation.TransformedPair;
@@ -32,6 +34,7 @@ public final class ClientSync {
   private @Nullable Batch inFlight;
   private List<TextOperation> inFlightOps = new ArrayList<>();
   private List<TextOperation> queued = new ArrayList<>();
+  private final PendingNotes notes = new PendingNotes();
   private boolean resendInFlight;
   private int localLength;
   // Remote operations taken by receiveDeferred that the local operations are not yet transformed
@@ -61,9 +64,11 @@ public final class ClientSync {
     this.inFlight = state.inFlight();
     this.inFlightOps = new ArrayList<>(state.inFlightOperations());
     this.queued = new ArrayList<>(state.queued());
+    this.notes.addAll(state.notes());
     this.resendInFlight = inFlight != null; // a restarted client has no connection yet
     requireChained(log.lengthAt(log.head()));
     this.localLength = computeLocalLength();
+    notes.requireFit(localLength);
   }
 
   /** Continues from persisted {@code state}; its revision must be the log's head. */
@@ -78,7 +83,8 @@ public final class ClientSync {
    */
   public ClientState state() {
     requireRebased("state");
-    return new ClientState(clientId, log.head(), nextBatchSeq, inFlight, inFlightOps, queued);
+    return new ClientState(
+        clientId, log.head(), nextBatchSeq, inFlight, inFlightOps, queued, notes.list());
   }
 
   public String clientId() {
@@ -98,14 +104,34 @@ public final class ClientSync {
     return localLength;
   }
 
-  /** True when every local edit has been acknowledged. */
+  /** True when every local edit and note has been acknowledged. */
   public boolean isSynchronised() {
-    return inFlight == null && queued.isEmpty();
+    return inFlight == null && queued.isEmpty() && notes.isEmpty();
   }
 
-  /** Local operations not yet acknowledged, in flight or queued. */
+  /**
+   * Queues a note to go with the next batch. A comment's anchor is in the local text as it is now;
+   * until the note is sent, it moves through every later local edit and every remote operation
+   * applied to the local text ({@link dev.quire.ot.note.Anchor#transform}).
+   *
+   * @throws IllegalArgumentException when a comment's anchor lies beyond the local text
+   */
+  public void addNote(Note note) {
+    notes.add(note, localLength);
+  }
+
+  /** Notes queued and not yet sent, anchors in the local text. */
+  public List<Note> pendingNotes() {
+    return notes.list();
+  }
+
+  /**
+   * Local edits not yet acknowledged, in flight or queued (the operation that carries a batch of
+   * notes alone is not an edit: it is not counted).
+   */
   public int unacknowledgedCount() {
-    return inFlightOps.size() + queued.size();
+    boolean notesOnly = inFlight != null && inFlight.carriesOnlyNotes();
+    return (notesOnly ? 0 : inFlightOps.size()) + queued.size();
   }
 
   /** The batch awaiting acknowledgement, exactly as sent. */
@@ -132,6 +158,7 @@ public final class ClientSync {
       return;
     }
     queued.add(op);
+    notes.transform(op);
     localLength = op.targetLength();
   }
 
@@ -142,6 +169,15 @@ public final class ClientSync {
    * @throws IllegalStateException while a {@link #rebase} is pending
    */
   public Optional<Batch> nextBatch() {
+    return nextBatch(NoteCodec.MAX_NOTES);
+  }
+
+  /**
+   * As {@link #nextBatch()}, a new batch carrying at most {@code maxNotes} of the waiting notes (at
+   * most {@link NoteCodec#MAX_NOTES}; a batch of notes alone carries at least one): a client that
+   * keeps its messages under a byte limit says how many fit; the rest go with the next batch.
+   */
+  public Optional<Batch> nextBatch(int maxNotes) {
     requireRebased("nextBatch");
     if (inFlight != null) {
       if (!resendInFlight) {
@@ -150,13 +186,30 @@ public final class ClientSync {
       resendInFlight = false;
       return Optional.of(inFlight);
     }
-    if (queued.isEmpty()) {
+    if (queued.isEmpty() && notes.isEmpty()) {
       return Optional.empty();
     }
     int n = Math.min(maxBatchOperations, queued.size());
     List<TextOperation> ops = new ArrayList<>(queued.subList(0, n));
+    // Notes go with the batch that empties the queue: their anchors are in the text after it. With
+    // nothing queued, one operation that changes nothing carries them (it takes a revision).
+    // With no room for notes beside the operations, they go alone next.
+    boolean withNotes = n == queued.size() && !notes.isEmpty() && (maxNotes > 0 || n == 0);
+    if (ops.isEmpty()) {
+      ops.add(TextOperation.identity(localLength));
+    }
     Batch batch =
-        new Batch(clientId, nextBatchSeq, log.head(), ops); // may throw: change nothing yet
+        new Batch(
+            clientId,
+            nextBatchSeq,
+            log.head(),
+            ops,
+            withNotes
+                ? notes.first(Math.max(1, Math.min(maxNotes, NoteCodec.MAX_NOTES)))
+                : List.of()); // may throw: change nothing
+    if (withNotes) {
+      notes.removeFirst(batch.notes().size()); // more than a batch holds: the rest go next
+    }
     queued = new ArrayList<>(queued.subList(n, queued.size()));
     nextBatchSeq++;
     inFlight = batch;
@@ -191,6 +244,7 @@ public final class ClientSync {
     log.append(sequenced, canonical);
     if (inFlightOps.isEmpty() && queued.isEmpty()) {
       localLength = canonical.get(canonical.size() - 1).targetLength();
+      canonical.forEach(notes::transform);
       return new Delivery(Delivery.Status.APPLIED, canonical);
     }
     List<TextOperation> toApply = new ArrayList<>(canonical.size());
@@ -198,6 +252,7 @@ public final class ClientSync {
       remote = transformPast(inFlightOps, remote);
       remote = transformPast(queued, remote);
       localLength = remote.targetLength();
+      notes.transform(remote);
       toApply.add(remote);
     }
     return new Delivery(Delivery.Status.APPLIED, toApply);
@@ -291,6 +346,7 @@ public final class ClientSync {
     QueueRebase.Result rebased = QueueRebase.rebase(queued, remote);
     queued = new ArrayList<>(rebased.queued());
     localLength = rebased.remote().targetLength();
+    notes.transform(rebased.remote());
     return new Delivery(Delivery.Status.APPLIED, List.of(rebased.remote()));
   }
 

@@ -53,8 +53,8 @@ final class PgAppendGroup {
           + " AND b.batch_seq = k.s";
   private static final String INSERT_BATCH =
       "INSERT INTO batches (doc_id, first_revision, last_revision, base_revision, author,"
-          + " client_id, batch_seq, created_at, operations, canonical, digest, made_at)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " client_id, batch_seq, created_at, operations, canonical, digest, made_at, notes)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String MOVE_HEAD =
       "UPDATE documents SET head = ?, last_change = ?, missing_canonical = missing_canonical + ?,"
           + " moved_at = clock_timestamp() WHERE id = ? AND head = ? AND deleted_at IS NULL";
@@ -383,6 +383,7 @@ final class PgAppendGroup {
         s.setArray(10, a.canonical() == null ? null : textArray(c, a.canonical()));
         s.setBytes(11, a.digest());
         s.setLong(12, e.batch().madeAt());
+        s.setString(13, e.batch().notes());
         s.addBatch();
       }
       s.executeBatch();

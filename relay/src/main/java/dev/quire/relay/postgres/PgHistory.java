@@ -94,7 +94,7 @@ final class PgHistory implements HistoryStore {
           try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT first_revision, base_revision, author, client_id, batch_seq,"
-                      + " created_at, operations, COALESCE(made_at, created_at) FROM batches"
+                      + " created_at, operations, COALESCE(made_at, created_at), notes FROM batches"
                       + " WHERE doc_id = ?"
                       + " AND last_revision > ? AND first_revision <= ? + ?"
                       + " ORDER BY last_revision")) {
@@ -118,7 +118,12 @@ final class PgHistory implements HistoryStore {
                         rs.getString(3),
                         rs.getLong(6),
                         new WireBatch(
-                            rs.getString(4), rs.getLong(5), rs.getLong(2), ops, rs.getLong(8)));
+                            rs.getString(4),
+                            rs.getLong(5),
+                            rs.getLong(2),
+                            ops,
+                            rs.getLong(8),
+                            rs.getString(9)));
                 bytes += entry.wireBytesBound();
                 if (!out.isEmpty() && bytes > maxBytes) {
                   break;

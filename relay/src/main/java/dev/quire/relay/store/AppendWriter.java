@@ -48,8 +48,8 @@ final class AppendWriter implements AutoCloseable {
     batch =
         c.prepareStatement(
             "INSERT INTO batches (doc_id, author, client_id, batch_seq, first_revision,"
-                + " op_count, base_revision, created_at, digest, operations, canonical, made_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " op_count, base_revision, created_at, digest, operations, canonical, made_at,"
+                + " notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     // Batches are appended in each client's order (the sequencer refuses an older one), so the
     // last one written is the client's latest.
     latest =
@@ -105,6 +105,7 @@ final class AppendWriter implements AutoCloseable {
     batch.setString(10, operations);
     batch.setString(11, canonical);
     batch.setLong(12, b.madeAt());
+    batch.setString(13, b.notes());
     batch.addBatch();
     latestOfClient.put(List.of(a.doc(), e.author(), b.clientId()), a);
     pending = true;

@@ -415,7 +415,7 @@ public final class H2HistoryStore implements HistoryStore {
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT first_revision, op_count, base_revision, author, client_id, batch_seq,"
-                + " created_at, operations, made_at FROM batches WHERE doc_id = ?"
+                + " created_at, operations, made_at, notes FROM batches WHERE doc_id = ?"
                 + " AND first_revision >= ?"
                 + " AND first_revision < ? ORDER BY first_revision")) {
       s.setString(1, doc);
@@ -445,7 +445,7 @@ public final class H2HistoryStore implements HistoryStore {
                   first,
                   author,
                   timestamp,
-                  new WireBatch(clientId, seq, rs.getLong(3), ops, madeAt));
+                  new WireBatch(clientId, seq, rs.getLong(3), ops, madeAt, rs.getString(10)));
           bytes += entry.wireBytesBound();
           if (!out.isEmpty() && bytes > maxBytes) {
             break;

@@ -304,7 +304,10 @@ final class Journal implements AutoCloseable {
     if (a.checkpoint() != null) {
       putString(a.checkpoint());
     }
-    putLong(b.madeAt()); // last: a record written before it was kept ends without it
+    putLong(b.madeAt()); // a record written before it was kept ends without it
+    if (b.notes() != null) {
+      putString(b.notes()); // after madeAt: a record written before notes ends without them
+    }
   }
 
   private void encode(StoredChange change) {
@@ -364,11 +367,13 @@ final class Journal implements AutoCloseable {
       byte[] digest = getBytes(in);
       String checkpoint = in.get() != 0 ? getString(in) : null;
       long madeAt = in.remaining() >= Long.BYTES ? in.getLong() : time;
+      String notes = in.hasRemaining() ? getString(in) : null;
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " bytes left over");
       }
       WireSequenced entry =
-          new WireSequenced(first, author, time, new WireBatch(clientId, seq, base, ops, madeAt));
+          new WireSequenced(
+              first, author, time, new WireBatch(clientId, seq, base, ops, madeAt, notes));
       return new HistoryStore.Append(doc, entry, canonical, digest, checkpoint);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("record ends early", e);

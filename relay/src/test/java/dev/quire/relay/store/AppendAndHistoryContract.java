@@ -142,6 +142,21 @@ public abstract class AppendAndHistoryContract {
   }
 
   @Test
+  void aBatchKeepsItsNotesExactlyAsSent() throws Exception {
+    String notes = "[{\"kind\":\"comment\",\"id\":\"c1\",\"from\":0,\"to\":1,\"text\":\"😀\"}]";
+    Append plain = batch("doc", 1, "alice", "c1", 1, "[\"a\"]");
+    WireSequenced e = plain.entry();
+    WireSequenced withNotes =
+        new WireSequenced(2, "alice", 1002, new WireBatch("c1", 2, 1, List.of("[1]"), 902, notes));
+    assertThat(append(plain)).isEqualTo(AppendOutcome.COMMITTED);
+    assertThat(append(new Append("doc", withNotes, null, plain.digest(), null)))
+        .isEqualTo(AppendOutcome.COMMITTED);
+    List<WireSequenced> page = storage.history().page("doc", 0, 100);
+    assertThat(page).extracting(x -> x.batch().notes()).containsExactly(null, notes);
+    assertThat(page.get(0)).isEqualTo(e);
+  }
+
+  @Test
   void pagesHoldWholeBatchesWithinTheirCountAndBytes() throws Exception {
     long next = 1;
     for (int seq = 1; seq <= 5; seq++) { // batches of 3 revisions: 1-3, 4-6, ..., 13-15

@@ -61,6 +61,7 @@ public final class HistoryPanel extends JPanel {
   private final JSlider slider = new JSlider(0, 0, 0);
   private final Playback playback = new Playback(slider, () -> Math.max(0, this.head));
   private final JButton restore = new JButton("Restore this revision…");
+  private final VersionsBar versions;
   private final Timer headCheck = new Timer(150, e -> checkHead());
   private final DocumentListener sessionListener;
   private final Function<String, Person> people;
@@ -102,6 +103,7 @@ public final class HistoryPanel extends JPanel {
     UIManager.addPropertyChangeListener(lookChanged);
     this.index =
         new HistoryIndex(store, session.id(), r -> SwingUtilities.invokeLater(() -> indexedTo(r)));
+    this.versions = new VersionsBar(session, this::shownRevision, this::jumpTo);
     setName("history");
     add(header(), BorderLayout.NORTH);
     add(text.pane(), BorderLayout.CENTER);
@@ -118,6 +120,11 @@ public final class HistoryPanel extends JPanel {
           @Override
           public void statusChanged(SyncStatus s) {
             headCheck.restart();
+          }
+
+          @Override
+          public void notesChanged() {
+            versions.refresh();
           }
         };
     session.addListener(sessionListener);
@@ -201,7 +208,10 @@ public final class HistoryPanel extends JPanel {
     restore.addActionListener(e -> confirmRestore());
     p.add(playback.controls(), BorderLayout.WEST);
     p.add(slider, BorderLayout.CENTER);
-    p.add(restore, BorderLayout.EAST);
+    JPanel east = new JPanel(new java.awt.FlowLayout(java.awt.FlowLayout.RIGHT, 6, 0));
+    east.add(versions);
+    east.add(restore);
+    p.add(east, BorderLayout.EAST);
     return p;
   }
 
@@ -334,6 +344,14 @@ public final class HistoryPanel extends JPanel {
     return p != null ? p : new Person(user, AuthorColours.opaque(user));
   }
 
+  /** Shows {@code revision}, as a move of the slider would. */
+  private void jumpTo(long revision) {
+    playback.pause();
+    if (revision <= head) {
+      slider.setValue((int) revision);
+    }
+  }
+
   // ---- restore ----
 
   private void confirmRestore() {
@@ -382,6 +400,10 @@ public final class HistoryPanel extends JPanel {
 
   JSlider slider() {
     return slider;
+  }
+
+  VersionsBar versions() {
+    return versions;
   }
 
   JButton restoreButton() {

@@ -280,6 +280,63 @@ class HistoryPanelGuiTest {
   }
 
   /** Clicks "Restore this revision…", then {@code button} in the confirmation dialog. */
+  @Test
+  void nameThisRevision_listsTheName_andChoosingItJumpsThere() throws Exception {
+    assertThat(onEdt(() -> panel.versions().versionList().isEnabled())).isFalse();
+    onEdt(() -> setSlider(2));
+    waitUntil(() -> panel.shownRevision() == 2);
+
+    SwingUtilities.invokeLater(() -> panel.versions().nameButton().doClick()); // a modal dialog
+    AtomicReference<JDialog> dialog = new AtomicReference<>();
+    waitUntil(
+        () -> {
+          for (Window w : Window.getWindows()) {
+            if (w instanceof JDialog d && d.isShowing()) {
+              dialog.set(d);
+            }
+          }
+          return dialog.get() != null;
+        });
+    assertThat(dialog.get().getTitle()).isEqualTo("Name revision 2");
+    onEdt(
+        () -> {
+          textFieldIn(dialog.get()).setText("sent to the client");
+          buttonIn(dialog.get(), "OK").doClick();
+          return null;
+        });
+    waitUntil(() -> panel.versions().versionList().getItemCount() == 2);
+    assertThat(onEdt(() -> panel.versions().versionList().getItemAt(1).toString()))
+        .isEqualTo("sent to the client — revision 2 (sending)");
+    assertThat(onEdt(session::unsentVersions))
+        .containsExactly(new dev.quire.ot.note.Note.Version("sent to the client", 2L));
+    assertThat(onEdt(session::text)).as("naming changes no text").isEqualTo(REV4);
+
+    onEdt(() -> setSlider(4));
+    waitUntil(() -> panel.shownRevision() == 4);
+    onEdt(
+        () -> {
+          panel.versions().versionList().setSelectedIndex(1);
+          return null;
+        });
+    waitUntil(() -> panel.shownRevision() == 2);
+    assertThat(onEdt(() -> panel.textArea().getText())).isEqualTo(REV2);
+  }
+
+  private static javax.swing.JTextField textFieldIn(Container c) {
+    for (Component k : c.getComponents()) {
+      if (k instanceof javax.swing.JTextField f) {
+        return f;
+      }
+      if (k instanceof Container inner) {
+        javax.swing.JTextField found = textFieldIn(inner);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
+  }
+
   private void clickInDialog(String button) throws Exception {
     SwingUtilities.invokeLater(() -> panel.restoreButton().doClick()); // blocks in the dialog
     AtomicReference<AbstractButton> b = new AtomicReference<>();

@@ -12,6 +12,7 @@ import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.protocol.TrashedDocument;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -390,6 +391,131 @@ public final class SyncEngine implements AutoCloseable {
       answer.completeExceptionally(new IllegalArgumentException("the connection closed"));
     }
     return answer;
+  }
+
+  // ---- the trash (protocol 5) ----
+
+  /**
+   * The documents in this user's trash on the relay, in id order, read page by page. Completes on
+   * the owner thread, or exceptionally with the reason (not connected, refused).
+   */
+  public CompletableFuture<List<TrashedDocument>> trash() {
+    CompletableFuture<List<TrashedDocument>> answer = new CompletableFuture<>();
+    trashPage(conn, null, new ArrayList<>(), answer);
+    return answer;
+  }
+
+  private void trashPage(
+      RelayConnection c,
+      String after,
+      List<TrashedDocument> read,
+      CompletableFuture<List<TrashedDocument>> answer) {
+    if (!welcomed || c != conn) {
+      answer.completeExceptionally(
+          new IllegalStateException("not connected to the relay: the trash is kept there"));
+      return;
+    }
+    boolean sent =
+        request(
+            c,
+            new ClientMessage.Trash(after),
+            m -> {
+              if (m instanceof ServerMessage.Trash t) {
+                read.addAll(t.documents());
+                if (t.complete()) {
+                  answer.complete(List.copyOf(read));
+                } else {
+                  trashPage(c, t.documents().get(t.documents().size() - 1).doc(), read, answer);
+                }
+              } else {
+                answer.completeExceptionally(refusal("list the trash", m));
+              }
+            });
+    if (!sent) {
+      answer.completeExceptionally(new IllegalStateException("the connection closed"));
+    }
+  }
+
+  /**
+   * Restores a document from this user's trash on the relay. Once the relay confirms, the document
+   * syncs here again: an open copy (stopped when it was deleted) carries on, keeping its unsent
+   * edits; otherwise the document is added to this profile and opened, and its whole history comes
+   * from the relay. Completes on the owner thread with the document as the relay describes it.
+   */
+  public CompletableFuture<DocumentInfo> restore(String doc) {
+    CompletableFuture<DocumentInfo> answer = new CompletableFuture<>();
+    trashRequest(
+        new ClientMessage.Restore(doc),
+        "restore the document",
+        answer,
+        m -> {
+          DocumentInfo d = ((ServerMessage.Restored) m).document();
+          // Asked for by name: added here and opened even when not syncing every document.
+          fromRelay(d, true)
+              .whenCompleteAsync(
+                  (v, e) -> {
+                    if (e != null) {
+                      answer.completeExceptionally(e);
+                    } else {
+                      answer.complete(d);
+                    }
+                  },
+                  owner);
+        });
+    return answer;
+  }
+
+  /** Purges a document from this user's trash on the relay, for good. */
+  public CompletableFuture<Void> purge(String doc) {
+    CompletableFuture<Void> answer = new CompletableFuture<>();
+    trashRequest(
+        new ClientMessage.Purge(doc), "purge the document", answer, m -> answer.complete(null));
+    return answer;
+  }
+
+  /** Purges every document in this user's trash on the relay; completes with how many. */
+  public CompletableFuture<Long> emptyTrash() {
+    CompletableFuture<Long> answer = new CompletableFuture<>();
+    trashRequest(
+        new ClientMessage.EmptyTrash(),
+        "empty the trash",
+        answer,
+        m -> answer.complete(((ServerMessage.TrashEmptied) m).purged()));
+    return answer;
+  }
+
+  /** Sends a trash request; an answer that is not an error goes to {@code onDone}. */
+  private void trashRequest(
+      ClientMessage request,
+      String what,
+      CompletableFuture<?> answer,
+      Consumer<ServerMessage> onDone) {
+    if (!welcomed) {
+      answer.completeExceptionally(
+          new IllegalStateException("not connected to the relay: the trash is kept there"));
+      return;
+    }
+    boolean sent =
+        request(
+            conn,
+            request,
+            m -> {
+              if (m instanceof ServerMessage.Error) {
+                answer.completeExceptionally(refusal(what, m));
+              } else {
+                onDone.accept(m);
+              }
+            });
+    if (!sent) {
+      answer.completeExceptionally(new IllegalStateException("the connection closed"));
+    }
+  }
+
+  private static IllegalArgumentException refusal(String what, ServerMessage m) {
+    return new IllegalArgumentException(
+        m instanceof ServerMessage.Error e
+            ? "the relay did not " + what + ": " + e.code().wireName() + ": " + e.message()
+            : "the relay answered " + m.type());
   }
 
   /** The relay's answer to our share request for {@code key} (document and user). */
@@ -915,17 +1041,25 @@ public final class SyncEngine implements AutoCloseable {
    * syncing all documents and this profile does not have it, adds it and opens it.
    */
   private CompletableFuture<?> fromRelay(DocumentInfo d) {
+    return fromRelay(d, syncAll);
+  }
+
+  /** {@link #fromRelay(DocumentInfo)}, adding a missing document when {@code add}. */
+  private CompletableFuture<?> fromRelay(DocumentInfo d, boolean add) {
     DocumentLink linked = links.get(d.doc());
     store.setRelayRole(d.doc(), d.role());
     if (linked != null) {
       linked.session().setRole(d.role());
+      if (linked.stoppedAsGone()) {
+        linked.resume(welcomed ? conn : null); // restored from the trash, or shared again
+      }
       LocalDocument local = linked.session().document();
       if (local.titleSynced() && !local.title().equals(d.title())) {
         titleFromRelay(linked.session(), d.title()); // renamed elsewhere while we were away
       }
       return CompletableFuture.completedFuture(null);
     }
-    if (!syncAll) {
+    if (!add) {
       return CompletableFuture.completedFuture(null);
     }
     return store
@@ -939,7 +1073,7 @@ public final class SyncEngine implements AutoCloseable {
                 listeners.forEach(l -> l.documentAdded(found.get()));
               }
               // Not here: deleted locally, its delete not yet done on the relay.
-              return syncAll && found.isPresent()
+              return add && found.isPresent()
                   ? open(d.doc()).thenApply(s -> null)
                   : CompletableFuture.completedFuture(null);
             },
@@ -1077,6 +1211,24 @@ public final class SyncEngine implements AutoCloseable {
 
   void synced(DocumentSession s) {
     store.markSynced(s.id(), System.currentTimeMillis());
+  }
+
+  /** Sync of {@code s} carries on after it stopped because the relay no longer gave it. */
+  void resumed(DocumentSession s) {
+    store.syncError(s.id(), null);
+    LocalDocument d = s.document();
+    s.setDocument(
+        new LocalDocument(
+            d.id(),
+            d.title(),
+            d.createdMillis(),
+            d.head(),
+            d.pending(),
+            d.onRelay(),
+            d.titleSynced(),
+            d.relayHead(),
+            d.lastSyncedMillis(),
+            null));
   }
 
   void failed(DocumentSession s, String why) {

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       RenameCommand.class,
       ShareCommand.class,
       DeleteCommand.class,
+      TrashCommand.class,
       ShowCommand.class,
       HistoryCommand.class,
       SyncCommand.class,

@@ -635,6 +635,11 @@ public final class SyncEngine implements AutoCloseable {
     return isConnecting() ? "Connecting to " + relay() : "Not connected";
   }
 
+  /** True when connected: the relay welcomed this client on the current connection. */
+  public boolean isConnected() {
+    return welcomed;
+  }
+
   /** True while a connection is being made and not yet welcomed. */
   public boolean isConnecting() {
     return running && conn != null && !welcomed;

@@ -171,6 +171,9 @@ public final class SyncEngine implements AutoCloseable {
   private Limits limits;
   private String fatal;
   private String offlineReason; // why the last connection failed or ended; null once welcomed
+  // Relays (address and identity) found not to hold this profile's history, reported since the
+  // last good connection.
+  private final Set<String> reportedMismatches = new HashSet<>();
   private SyncStatus lastStatus = SyncStatus.of(SyncStatus.State.OFFLINE, 0);
 
   public SyncEngine(LocalStore store, Executor owner, Config config) {
@@ -840,6 +843,7 @@ public final class SyncEngine implements AutoCloseable {
       store.rememberRelayIdentity(w.relay());
     }
     welcomed = true;
+    reportedMismatches.clear(); // a mismatch met again after a good connection is news
     offlineReason = null;
     passedOver = rotation.connected();
     URI at = rotation.current();
@@ -888,7 +892,13 @@ public final class SyncEngine implements AutoCloseable {
             + " whose history this profile holds; they do not share a history, so nothing is"
             + " synced with it. Remove that address from the relay list, or use another profile"
             + " for that relay";
-    report(null, why);
+    // Once per relay and identity: every retry round meets it again, and says nothing new.
+    String mismatch = at + " " + answered;
+    if (reportedMismatches.add(mismatch)) {
+      report(null, why);
+    } else {
+      log.debug("{}", why);
+    }
     conn.close(why);
   }
 

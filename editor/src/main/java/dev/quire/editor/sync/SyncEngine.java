@@ -174,6 +174,9 @@ public final class SyncEngine implements AutoCloseable {
   // Relays (address and identity) found not to hold this profile's history, reported since the
   // last good connection.
   private final Set<String> reportedMismatches = new HashSet<>();
+  // Answers to requests on this connection that its loss must fail (members, the trash).
+  private final Set<CompletableFuture<?>> answersOwed = new HashSet<>();
+  private final List<CompletableFuture<Void>> connectedWaiters = new ArrayList<>();
   private SyncStatus lastStatus = SyncStatus.of(SyncStatus.State.OFFLINE, 0);
 
   public SyncEngine(LocalStore store, Executor owner, Config config) {
@@ -393,7 +396,30 @@ public final class SyncEngine implements AutoCloseable {
     if (!sent) {
       answer.completeExceptionally(new IllegalArgumentException("the connection closed"));
     }
+    owe(answer);
     return answer;
+  }
+
+  /**
+   * Completes (on the owner thread) when the relay has welcomed this client: at once when it is
+   * connected now, else at the next welcome. For asking again what a lost connection left
+   * unanswered.
+   */
+  public CompletableFuture<Void> whenConnected() {
+    if (welcomed) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    connectedWaiters.add(f);
+    return f;
+  }
+
+  /** {@code answer} waits for the relay on this connection: losing it fails the answer. */
+  private void owe(CompletableFuture<?> answer) {
+    if (!answer.isDone()) {
+      answersOwed.add(answer);
+      answer.whenComplete((v, e) -> answersOwed.remove(answer));
+    }
   }
 
   // ---- the trash (protocol 5) ----
@@ -437,6 +463,7 @@ public final class SyncEngine implements AutoCloseable {
     if (!sent) {
       answer.completeExceptionally(new IllegalStateException("the connection closed"));
     }
+    owe(answer);
   }
 
   /**
@@ -512,6 +539,7 @@ public final class SyncEngine implements AutoCloseable {
     if (!sent) {
       answer.completeExceptionally(new IllegalStateException("the connection closed"));
     }
+    owe(answer);
   }
 
   private static IllegalArgumentException refusal(String what, ServerMessage m) {
@@ -843,6 +871,9 @@ public final class SyncEngine implements AutoCloseable {
       store.rememberRelayIdentity(w.relay());
     }
     welcomed = true;
+    List<CompletableFuture<Void>> waiting = List.copyOf(connectedWaiters);
+    connectedWaiters.clear();
+    waiting.forEach(f -> f.complete(null));
     reportedMismatches.clear(); // a mismatch met again after a good connection is news
     offlineReason = null;
     passedOver = rotation.connected();
@@ -1110,6 +1141,14 @@ public final class SyncEngine implements AutoCloseable {
             f.completeExceptionally(
                 new IllegalStateException(
                     "the connection to the relay was lost before it answered; share again")));
+    List<CompletableFuture<?>> owed = List.copyOf(answersOwed);
+    answersOwed.clear();
+    owed.forEach(
+        f ->
+            f.completeExceptionally(
+                new IllegalStateException(
+                    "the connection to the relay was lost before it answered; ask again when it"
+                        + " is back")));
     for (DocumentLink l : links.values()) {
       l.disconnected(shown);
     }

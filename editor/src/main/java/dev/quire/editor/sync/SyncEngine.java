@@ -671,6 +671,14 @@ public final class SyncEngine implements AutoCloseable {
     return welcomed;
   }
 
+  /**
+   * True when connected and the relay's listing of this user's documents, asked for at the welcome,
+   * has been taken in: roles and titles are the relay's.
+   */
+  public boolean isListed() {
+    return welcomed && listingsPending == 0;
+  }
+
   /** True while a connection is being made and not yet welcomed. */
   public boolean isConnecting() {
     return running && conn != null && !welcomed;

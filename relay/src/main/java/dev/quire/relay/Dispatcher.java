@@ -38,6 +38,7 @@ final class Dispatcher {
 
   private final RelayContext ctx;
   private final ConcurrentHashMap<String, DocumentActor> actors = new ConcurrentHashMap<>();
+  private final TrashBin trash;
   private volatile boolean shuttingDown;
 
   /** At least the bytes of a listed document besides its id and title: names, numbers, role. */
@@ -57,6 +58,7 @@ final class Dispatcher {
 
   Dispatcher(RelayContext ctx) {
     this.ctx = ctx;
+    this.trash = new TrashBin(ctx, this::changed);
     ctx.timer().scheduleWithFixedDelay(this::dropIdle, 500, 500, TimeUnit.MILLISECONDS);
     ctx.store()
         .feed()
@@ -408,6 +410,14 @@ final class Dispatcher {
       onDocument(rn.doc(), s, about, (a, x) -> a.admin().rename(x, id, rn));
     } else if (m instanceof ClientMessage.Delete d) {
       onDocument(d.doc(), s, about, (a, x) -> a.admin().delete(x, id));
+    } else if (m instanceof ClientMessage.Trash t) {
+      ctx.loadPool().execute(() -> trash.list(s, id, t.after()));
+    } else if (m instanceof ClientMessage.Restore rs) {
+      onDocument(rs.doc(), s, about, (a, x) -> a.admin().restore(x, id));
+    } else if (m instanceof ClientMessage.Purge pg) {
+      onDocument(pg.doc(), s, about, (a, x) -> a.admin().purge(x, id));
+    } else if (m instanceof ClientMessage.EmptyTrash) {
+      ctx.loadPool().execute(() -> trash.empty(s, id));
     } else if (m instanceof ClientMessage.Share sh) {
       onDocument(sh.doc(), s, about, (a, x) -> a.admin().share(x, id, sh));
     } else if (m instanceof ClientMessage.Members mb) {

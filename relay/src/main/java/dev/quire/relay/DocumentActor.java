@@ -725,6 +725,10 @@ final class DocumentActor {
       invalidate();
       return;
     }
+    if (row.deleted()) {
+      invalidate(); // restored elsewhere: read afresh when next asked
+      return;
+    }
     if (!r.title().equals(row.title())) {
       // Only the title: the head stays what this relay has sequenced and sent.
       row = r.withHead(row.head(), row.lastChangeMillis());

@@ -3,15 +3,16 @@ package dev.quire.relay;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
+import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 
 /**
- * Administration of one document: create, rename, delete and share. Each request checks the
- * requester's role, changes the store, keeps the actor's memory of the document in step, and tells
- * the subscribers and the users concerned. Runs on the document's executor, as the actor's requests
- * do.
+ * Administration of one document: create, rename, delete (into its owner's trash), restore, purge
+ * and share. Each request checks the requester's role, changes the store, keeps the actor's memory
+ * of the document in step, and tells the subscribers and the users concerned. Runs on the
+ * document's executor, as the actor's requests do.
  */
 final class DocumentAdmin {
   private final DocumentActor actor;
@@ -61,6 +62,11 @@ final class DocumentAdmin {
     actor.fanout().sendToAll(renamed, s, rid);
   }
 
+  /**
+   * Moves the document to its owner's trash: subscribers get {@code deleted}, and every connection
+   * of every member (the requester's own excepted) {@code unavailable}, here and, through the feed,
+   * on the other relays. Its history and roles stay for a restore.
+   */
   void delete(Session s, String rid) {
     actor.requireRole(s, Role.OWNER);
     ctx.store().documents().markDeleted(id, System.currentTimeMillis());
@@ -72,6 +78,74 @@ final class DocumentAdmin {
     }
     actor.invalidate();
     actor.forgetRoles();
+    for (Member m : ctx.store().documents().members(id)) {
+      ctx.userSessions().send(m.user(), new ServerMessage.Unavailable(id), s);
+      ctx.store().feed().shared(id, m.user());
+    }
+  }
+
+  /**
+   * Takes the document out of its owner's trash: live again with its history and members, who are
+   * told {@code available} (here and, through the feed, on the other relays). A restore of a
+   * document that is live already is answered again (a retried restore is harmless).
+   */
+  void restore(Session s, String rid) {
+    DocumentRow row = trashedRowOf(s);
+    if (row == null) {
+      s.answer(rid, new ServerMessage.Restored(actor.row().info(Role.OWNER)));
+      return;
+    }
+    if (!ctx.store().documents().restore(id)) {
+      actor.invalidate();
+      throw new Refusal(ErrorCode.UNKNOWN_DOCUMENT, "no document " + id + " in the trash");
+    }
+    actor.installRow(ctx.loader().row(id).orElse(null)); // just written: a quick read
+    actor.forgetRoles();
+    ctx.store().feed().changed(id);
+    DocumentRow restored = actor.row();
+    for (Member m : ctx.store().documents().members(id)) {
+      ctx.userSessions().send(m.user(), new ServerMessage.Available(restored.info(m.role())), s);
+      ctx.store().feed().shared(id, m.user());
+    }
+    s.answer(rid, new ServerMessage.Restored(restored.info(Role.OWNER)));
+  }
+
+  /**
+   * Purges the document from its owner's trash: its history, checkpoints and roles go for good. A
+   * purge of a document purged already is answered again.
+   */
+  void purge(Session s, String rid) {
+    DocumentRow row = trashedRowOf(s);
+    if (row == null) {
+      throw new Refusal(
+          ErrorCode.FORBIDDEN, "document " + id + " is not in the trash: delete it first");
+    }
+    if (ctx.store().documents().purge(id, System.currentTimeMillis())) {
+      ctx.store().feed().changed(id);
+    }
+    actor.invalidate();
+    actor.forgetRoles();
+    s.answer(rid, new ServerMessage.Purged(id));
+  }
+
+  /**
+   * The document's row when it is in the trash of the session's user, or null when it is live and
+   * the user owns it.
+   *
+   * @throws Refusal UNKNOWN_DOCUMENT when it is neither (another user's, unknown), or FORBIDDEN
+   *     when it is live and the user is not its owner
+   */
+  private DocumentRow trashedRowOf(Session s) {
+    actor.load();
+    DocumentRow row = actor.row();
+    if (row != null && row.deleted()) {
+      if (!row.owner().equals(s.user())) {
+        throw new Refusal(ErrorCode.UNKNOWN_DOCUMENT, "no document " + id + " in the trash");
+      }
+      return row;
+    }
+    actor.requireRole(s, Role.OWNER);
+    return null;
   }
 
   /** Answers {@code members}: anyone with a role may see who else has one. */

@@ -32,6 +32,8 @@ import java.util.Objects;
  *     that acknowledged batches survive a power loss too, at the cost of the disk's flush time
  * @param database the PostgreSQL database to keep everything in, shared with any other relays on
  *     it, instead of {@code dataDir}; null for the data directory
+ * @param trashRetentionMillis how long a deleted document stays in its owner's trash before the
+ *     relay purges it
  */
 public record RelayConfig(
     String bind,
@@ -49,7 +51,8 @@ public record RelayConfig(
     Path backupDir,
     long backupIntervalMillis,
     boolean syncWrites,
-    PgUrl database) {
+    PgUrl database,
+    long trashRetentionMillis) {
 
   /** How documents created on this relay treat their operations, and documents stored without. */
   public PayloadKind payloadKind() {
@@ -63,6 +66,7 @@ public record RelayConfig(
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_METRICS_PORT = 7071;
+  public static final long DEFAULT_TRASH_RETENTION_MILLIS = 30L * 24 * 3_600_000;
   public static final Limits DEFAULT_LIMITS = new Limits(1 << 20, 1000, 2000, 500, 1000);
 
   public RelayConfig {
@@ -84,6 +88,9 @@ public record RelayConfig(
     }
     if (helloTimeoutMillis < 1) {
       throw new IllegalArgumentException("helloTimeoutMillis must be positive");
+    }
+    if (trashRetentionMillis < 1) {
+      throw new IllegalArgumentException("trashRetentionMillis must be positive");
     }
     if (backupIntervalMillis < 1) {
       throw new IllegalArgumentException("backupIntervalMillis must be positive");
@@ -145,6 +152,7 @@ public record RelayConfig(
     private long backupIntervalMillis = 3_600_000;
     private boolean syncWrites;
     private PgUrl database;
+    private long trashRetentionMillis = DEFAULT_TRASH_RETENTION_MILLIS;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir == null");
@@ -224,6 +232,12 @@ public record RelayConfig(
       return this;
     }
 
+    /** Purges a document this long after it was deleted, unless it is restored first. */
+    public Builder trashRetentionMillis(long millis) {
+      this.trashRetentionMillis = millis;
+      return this;
+    }
+
     public RelayConfig build() {
       return new RelayConfig(
           bind,
@@ -241,7 +255,8 @@ public record RelayConfig(
           backupDir,
           backupIntervalMillis,
           syncWrites,
-          database);
+          database,
+          trashRetentionMillis);
     }
   }
 }

@@ -156,6 +156,14 @@ public final class RelayMain implements Callable<Integer> {
   boolean sync;
 
   @Option(
+      names = "--trash-days",
+      defaultValue = "${env:QUIRE_RELAY_TRASH_DAYS:-30}",
+      description =
+          "Days a deleted document stays in its owner's trash, restorable, before the relay"
+              + " purges it for good (default ${DEFAULT-VALUE}) [QUIRE_RELAY_TRASH_DAYS].")
+  int trashDays;
+
+  @Option(
       names = "--opaque",
       defaultValue = "${env:QUIRE_RELAY_OPAQUE:-false}",
       description =
@@ -228,7 +236,15 @@ public final class RelayMain implements Callable<Integer> {
         .backups(backupDir, Math.max(1, backupMinutes) * 60_000)
         .syncWrites(sync)
         .database(onDatabase() ? databaseUrl() : null)
+        .trashRetentionMillis(trashDays())
         .build();
+  }
+
+  private long trashDays() {
+    if (trashDays < 1) {
+      throw new IllegalArgumentException("--trash-days must be at least 1, was " + trashDays);
+    }
+    return trashDays * 24L * 3_600_000;
   }
 
   /**

@@ -174,6 +174,7 @@ class DocumentsTest {
     alice.send(new ClientMessage.Delete("d"));
     alice.expect(ServerMessage.Deleted.class);
     bob.expect(ServerMessage.Deleted.class);
+    bob.expect(ServerMessage.Unavailable.class); // protocol 5: every member's connection is told
     alice.send(new ClientMessage.ListDocuments());
     assertThat(alice.expect(ServerMessage.Documents.class).documents()).isEmpty();
     bob.send(new ClientMessage.Submit("d", append("cb", 1, 0, 0, "x")));

@@ -41,6 +41,7 @@ class RelayMainTest {
         .contains("--max-message-bytes", "--max-batch-operations", "--opaque", "--open")
         .contains("--backup-dir", "QUIRE_RELAY_BACKUP_DIR")
         .contains("--sync", "QUIRE_RELAY_SYNC", "power loss")
+        .contains("--trash-days", "QUIRE_RELAY_TRASH_DAYS", "(default 30)")
         .contains("user", "grant");
   }
 
@@ -55,6 +56,16 @@ class RelayMainTest {
     assertThat(config.dataDir().toString()).startsWith(System.getProperty("user.home"));
     assertThat(config.backupDir()).isNull();
     assertThat(config.syncWrites()).isFalse();
+    assertThat(config.trashRetentionMillis()).isEqualTo(30L * 24 * 3600 * 1000);
+  }
+
+  @Test
+  void trashDays_setsTheRetention_andZeroIsRefused() {
+    RelayMain main = new RelayMain();
+    new CommandLine(main).parseArgs("--trash-days", "7");
+    assertThat(main.config().trashRetentionMillis()).isEqualTo(7L * 24 * 3600 * 1000);
+    assertThat(run("--trash-days", "0", "--data", data())).isEqualTo(2);
+    assertThat(err.toString()).contains("--trash-days must be at least 1");
   }
 
   @Test

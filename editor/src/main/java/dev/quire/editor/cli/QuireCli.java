@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       RenameCommand.class,
       ShareCommand.class,
       DeleteCommand.class,
+      TrashCommand.class,
       ShowCommand.class,
       HistoryCommand.class,
       VersionsCommand.class,

@@ -84,6 +84,7 @@ final class TypeCommand extends ProfileCommand {
               ImportCommand.ops(trace.startContent())));
     }
     requireWritable(store);
+    boolean roleUnknown = await(store.relayRole(doc)).isEmpty();
     if (!await(store.localText(doc)).equals(trace.startContent())) {
       throw new CliException(
           ExitCodes.USAGE, doc + " does not hold the trace's start text; type into a new document");
@@ -94,6 +95,9 @@ final class TypeCommand extends ProfileCommand {
       Progress.Meter meter = new Progress.Meter();
       try (Progress shown = Progress.start(spec.commandLine().getErr(), meter::step)) {
         DocumentSession session = open(store, owner, engine);
+        if (engine != null && roleUnknown) {
+          awaitRole(owner, engine, session, meter);
+        }
         long t0 = System.nanoTime();
         meter.phase("type " + doc + ": saved", n, "edits");
         typeAll(store, owner, session, patches.subList(0, n), meter);
@@ -158,16 +162,40 @@ final class TypeCommand extends ProfileCommand {
     return trace;
   }
 
+  /**
+   * The role on a document this profile never synced is the relay's to tell: waits for the
+   * connection's listing (while the relay is reachable, 30 s at most), then refuses a viewer before
+   * anything is typed. Unreachable, the document is typed into as any local one.
+   */
+  private void awaitRole(
+      OwnerThread owner, SyncEngine engine, DocumentSession session, Progress.Meter meter) {
+    meter.phase("type " + doc + ": asking the relay for your role", -1, "steps");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!owner.call(engine::isListed)
+        && owner.call(engine::offlineReason) == null
+        && owner.call(engine::fatalError) == null
+        && System.nanoTime() < deadline) {
+      SyncCommand.sleep(20);
+    }
+    if (owner.call(session::role) == dev.quire.ot.protocol.Role.VIEWER) {
+      refuseViewer();
+    }
+  }
+
   /** Refuses, before anything is typed or queued, a document the user may only read. */
   private void requireWritable(LocalStore store) {
     if (await(store.relayRole(doc)).orElse(null) == dev.quire.ot.protocol.Role.VIEWER) {
-      throw new CliException(
-          ExitCodes.USAGE,
-          "you can only read "
-              + doc
-              + ": its owner gave you the viewer role on the relay; nothing was typed. Ask them"
-              + " for the editor role");
+      refuseViewer();
     }
+  }
+
+  private void refuseViewer() {
+    throw new CliException(
+        ExitCodes.USAGE,
+        "you can only read "
+            + doc
+            + ": its owner gave you the viewer role on the relay; nothing was typed. Ask them"
+            + " for the editor role");
   }
 
   private DocumentSession open(LocalStore store, OwnerThread owner, SyncEngine engine) {

@@ -47,6 +47,7 @@ final class DocumentLink {
   private boolean awaitingDurable;
   private int submitRetries;
   private int gapsInARow;
+  private boolean stoppedAsGone; // failed because the relay no longer gives the document
   private boolean fetchingLog;
   private boolean signaturesPending; // asked the relay for its signatures, no answer yet
   private long signaturesAsked; // the head when they were last asked for
@@ -186,15 +187,19 @@ final class DocumentLink {
     } else if (m instanceof ServerMessage.Error e) {
       error(in.request(), e);
     } else if (m instanceof ServerMessage.Deleted) {
-      fail(
-          "the document was deleted on the relay by its owner; this copy is kept, with its "
+      gone(
+          "the document was deleted on the relay by its owner (it is in the owner's trash); this"
+              + " copy is kept, with its "
               + session.unacknowledged()
-              + " unsent edit(s): export it, or delete it here too");
+              + " unsent edit(s), and syncs again if the owner restores it: export it, or delete"
+              + " it here too");
     } else if (m instanceof ServerMessage.Unsubscribed
         && in.request() instanceof ClientMessage.Unsubscribe) {
       // our own, on the way to opening again (resubscribe): nothing stops
     } else if (m instanceof ServerMessage.Unsubscribed || m instanceof ServerMessage.Unavailable) {
-      fail("the relay stopped sending this document (access removed?); the local copy is kept");
+      gone(
+          "the relay stopped sending this document (deleted, or access removed); the local copy"
+              + " is kept, and syncs again if the document comes back");
     }
   }
 
@@ -663,6 +668,15 @@ final class DocumentLink {
       session.problem("the relay refused the new title: " + what);
       return;
     }
+    if (e.code() == ErrorCode.UNKNOWN_DOCUMENT) {
+      gone(
+          "the relay does not have this document any more (deleted, or access removed): "
+              + what
+              + "; the local text is kept, with its "
+              + session.unacknowledged()
+              + " unsent edit(s), and syncs again if the document comes back");
+      return;
+    }
     fail("the relay refused " + type + ": " + what + "; the local text is kept");
   }
 
@@ -854,6 +868,43 @@ final class DocumentLink {
   private boolean stop(String why) {
     fail(why);
     return false;
+  }
+
+  /**
+   * The relay no longer gives this user the document (deleted into its owner's trash, or access
+   * removed): sync stops as for a failure, and carries on ({@link #resume}) when the relay makes
+   * the document available again.
+   */
+  private void gone(String why) {
+    fail(why);
+    if (phase == Phase.FAILED) {
+      stoppedAsGone = true;
+    }
+  }
+
+  /** True when sync stopped because the relay no longer gave the document ({@link #gone}). */
+  boolean stoppedAsGone() {
+    return phase == Phase.FAILED && stoppedAsGone;
+  }
+
+  /**
+   * The relay gives the document again (restored from the trash, or shared again): sync carries on
+   * from the local copy, its unsent edits included, as after a reconnect, on {@code current} (null
+   * when not connected: then at the next connection).
+   */
+  void resume(RelayConnection current) {
+    if (!stoppedAsGone()) {
+      return;
+    }
+    stoppedAsGone = false;
+    phase = Phase.IDLE;
+    conn = null;
+    engine.resumed(session);
+    if (current != null) {
+      connected(current);
+    } else {
+      session.setStatus(SyncStatus.of(SyncStatus.State.OFFLINE, 0));
+    }
   }
 
   /** Stops syncing this document until the engine starts again; the local copy stays as it is. */

@@ -12,6 +12,7 @@ import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
+import dev.quire.ot.protocol.TrashedDocument;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -181,6 +182,12 @@ public final class SyncEngine implements AutoCloseable {
   private int membersPending; // members asked for, to keep, not answered yet
   private final Set<String> refillAsked = new HashSet<>(); // told the listeners, by document
   private String offlineReason; // why the last connection failed or ended; null once welcomed
+  // Relays (address and identity) found not to hold this profile's history, reported since the
+  // last good connection.
+  private final Set<String> reportedMismatches = new HashSet<>();
+  // Answers to requests on this connection that its loss must fail (members, the trash).
+  private final Set<CompletableFuture<?>> answersOwed = new HashSet<>();
+  private final List<CompletableFuture<Void>> connectedWaiters = new ArrayList<>();
   private SyncStatus lastStatus = SyncStatus.of(SyncStatus.State.OFFLINE, 0);
 
   public SyncEngine(LocalStore store, Executor owner, Config config) {
@@ -400,7 +407,157 @@ public final class SyncEngine implements AutoCloseable {
     if (!sent) {
       answer.completeExceptionally(new IllegalArgumentException("the connection closed"));
     }
+    owe(answer);
     return answer;
+  }
+
+  /**
+   * Completes (on the owner thread) when the relay has welcomed this client: at once when it is
+   * connected now, else at the next welcome. For asking again what a lost connection left
+   * unanswered.
+   */
+  public CompletableFuture<Void> whenConnected() {
+    if (welcomed) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    connectedWaiters.add(f);
+    return f;
+  }
+
+  /** {@code answer} waits for the relay on this connection: losing it fails the answer. */
+  private void owe(CompletableFuture<?> answer) {
+    if (!answer.isDone()) {
+      answersOwed.add(answer);
+      answer.whenComplete((v, e) -> answersOwed.remove(answer));
+    }
+  }
+
+  // ---- the trash (protocol 5) ----
+
+  /**
+   * The documents in this user's trash on the relay, in id order, read page by page. Completes on
+   * the owner thread, or exceptionally with the reason (not connected, refused).
+   */
+  public CompletableFuture<List<TrashedDocument>> trash() {
+    CompletableFuture<List<TrashedDocument>> answer = new CompletableFuture<>();
+    trashPage(conn, null, new ArrayList<>(), answer);
+    return answer;
+  }
+
+  private void trashPage(
+      RelayConnection c,
+      String after,
+      List<TrashedDocument> read,
+      CompletableFuture<List<TrashedDocument>> answer) {
+    if (!welcomed || c != conn) {
+      answer.completeExceptionally(
+          new IllegalStateException("not connected to the relay: the trash is kept there"));
+      return;
+    }
+    boolean sent =
+        request(
+            c,
+            new ClientMessage.Trash(after),
+            m -> {
+              if (m instanceof ServerMessage.Trash t) {
+                read.addAll(t.documents());
+                if (t.complete()) {
+                  answer.complete(List.copyOf(read));
+                } else {
+                  trashPage(c, t.documents().get(t.documents().size() - 1).doc(), read, answer);
+                }
+              } else {
+                answer.completeExceptionally(refusal("list the trash", m));
+              }
+            });
+    if (!sent) {
+      answer.completeExceptionally(new IllegalStateException("the connection closed"));
+    }
+    owe(answer);
+  }
+
+  /**
+   * Restores a document from this user's trash on the relay. Once the relay confirms, the document
+   * syncs here again: an open copy (stopped when it was deleted) carries on, keeping its unsent
+   * edits; otherwise the document is added to this profile and opened, and its whole history comes
+   * from the relay. Completes on the owner thread with the document as the relay describes it.
+   */
+  public CompletableFuture<DocumentInfo> restore(String doc) {
+    CompletableFuture<DocumentInfo> answer = new CompletableFuture<>();
+    trashRequest(
+        new ClientMessage.Restore(doc),
+        "restore the document",
+        answer,
+        m -> {
+          DocumentInfo d = ((ServerMessage.Restored) m).document();
+          // Asked for by name: added here and opened even when not syncing every document.
+          fromRelay(d, true)
+              .whenCompleteAsync(
+                  (v, e) -> {
+                    if (e != null) {
+                      answer.completeExceptionally(e);
+                    } else {
+                      answer.complete(d);
+                    }
+                  },
+                  owner);
+        });
+    return answer;
+  }
+
+  /** Purges a document from this user's trash on the relay, for good. */
+  public CompletableFuture<Void> purge(String doc) {
+    CompletableFuture<Void> answer = new CompletableFuture<>();
+    trashRequest(
+        new ClientMessage.Purge(doc), "purge the document", answer, m -> answer.complete(null));
+    return answer;
+  }
+
+  /** Purges every document in this user's trash on the relay; completes with how many. */
+  public CompletableFuture<Long> emptyTrash() {
+    CompletableFuture<Long> answer = new CompletableFuture<>();
+    trashRequest(
+        new ClientMessage.EmptyTrash(),
+        "empty the trash",
+        answer,
+        m -> answer.complete(((ServerMessage.TrashEmptied) m).purged()));
+    return answer;
+  }
+
+  /** Sends a trash request; an answer that is not an error goes to {@code onDone}. */
+  private void trashRequest(
+      ClientMessage request,
+      String what,
+      CompletableFuture<?> answer,
+      Consumer<ServerMessage> onDone) {
+    if (!welcomed) {
+      answer.completeExceptionally(
+          new IllegalStateException("not connected to the relay: the trash is kept there"));
+      return;
+    }
+    boolean sent =
+        request(
+            conn,
+            request,
+            m -> {
+              if (m instanceof ServerMessage.Error) {
+                answer.completeExceptionally(refusal(what, m));
+              } else {
+                onDone.accept(m);
+              }
+            });
+    if (!sent) {
+      answer.completeExceptionally(new IllegalStateException("the connection closed"));
+    }
+    owe(answer);
+  }
+
+  private static IllegalArgumentException refusal(String what, ServerMessage m) {
+    return new IllegalArgumentException(
+        m instanceof ServerMessage.Error e
+            ? "the relay did not " + what + ": " + e.code().wireName() + ": " + e.message()
+            : "the relay answered " + m.type());
   }
 
   /** The relay's answer to our share request for {@code key} (document and user). */
@@ -536,6 +693,19 @@ public final class SyncEngine implements AutoCloseable {
       return "Offline: " + offlineReason + (running ? "; trying again" : "");
     }
     return isConnecting() ? "Connecting to " + relay() : "Not connected";
+  }
+
+  /** True when connected: the relay welcomed this client on the current connection. */
+  public boolean isConnected() {
+    return welcomed;
+  }
+
+  /**
+   * True when connected and the relay's listing of this user's documents, asked for at the welcome,
+   * has been taken in: roles and titles are the relay's.
+   */
+  public boolean isListed() {
+    return welcomed && listingsPending == 0;
   }
 
   /** True while a connection is being made and not yet welcomed. */
@@ -742,6 +912,10 @@ public final class SyncEngine implements AutoCloseable {
       store.rememberRelayIdentity(w.relay());
     }
     welcomed = true;
+    List<CompletableFuture<Void>> waiting = List.copyOf(connectedWaiters);
+    connectedWaiters.clear();
+    waiting.forEach(f -> f.complete(null));
+    reportedMismatches.clear(); // a mismatch met again after a good connection is news
     offlineReason = null;
     passedOver = rotation.connected();
     URI at = rotation.current();
@@ -790,7 +964,13 @@ public final class SyncEngine implements AutoCloseable {
             + " whose history this profile holds; they do not share a history, so nothing is"
             + " synced with it. Remove that address from the relay list, or use another profile"
             + " for that relay";
-    report(null, why);
+    // Once per relay and identity: every retry round meets it again, and says nothing new.
+    String mismatch = at + " " + answered;
+    if (reportedMismatches.add(mismatch)) {
+      report(null, why);
+    } else {
+      log.debug("{}", why);
+    }
     refillNeeded(
         null,
         "the relay at "
@@ -1040,17 +1220,25 @@ public final class SyncEngine implements AutoCloseable {
    * syncing all documents and this profile does not have it, adds it and opens it.
    */
   private CompletableFuture<?> fromRelay(DocumentInfo d) {
+    return fromRelay(d, syncAll);
+  }
+
+  /** {@link #fromRelay(DocumentInfo)}, adding a missing document when {@code add}. */
+  private CompletableFuture<?> fromRelay(DocumentInfo d, boolean add) {
     DocumentLink linked = links.get(d.doc());
     store.setRelayRole(d.doc(), d.role());
     if (linked != null) {
       linked.session().setRole(d.role());
+      if (linked.stoppedAsGone()) {
+        linked.resume(welcomed ? conn : null); // restored from the trash, or shared again
+      }
       LocalDocument local = linked.session().document();
       if (local.titleSynced() && !local.title().equals(d.title())) {
         titleFromRelay(linked.session(), d.title()); // renamed elsewhere while we were away
       }
       return CompletableFuture.completedFuture(null);
     }
-    if (!syncAll) {
+    if (!add) {
       return CompletableFuture.completedFuture(null);
     }
     return store
@@ -1064,7 +1252,7 @@ public final class SyncEngine implements AutoCloseable {
                 listeners.forEach(l -> l.documentAdded(found.get()));
               }
               // Not here: deleted locally, its delete not yet done on the relay.
-              return syncAll && found.isPresent()
+              return add && found.isPresent()
                   ? open(d.doc()).thenApply(s -> null)
                   : CompletableFuture.completedFuture(null);
             },
@@ -1087,6 +1275,14 @@ public final class SyncEngine implements AutoCloseable {
             f.completeExceptionally(
                 new IllegalStateException(
                     "the connection to the relay was lost before it answered; share again")));
+    List<CompletableFuture<?>> owed = List.copyOf(answersOwed);
+    answersOwed.clear();
+    owed.forEach(
+        f ->
+            f.completeExceptionally(
+                new IllegalStateException(
+                    "the connection to the relay was lost before it answered; ask again when it"
+                        + " is back")));
     for (DocumentLink l : links.values()) {
       l.disconnected(shown);
     }
@@ -1203,6 +1399,24 @@ public final class SyncEngine implements AutoCloseable {
 
   void synced(DocumentSession s) {
     store.markSynced(s.id(), System.currentTimeMillis());
+  }
+
+  /** Sync of {@code s} carries on after it stopped because the relay no longer gave it. */
+  void resumed(DocumentSession s) {
+    store.syncError(s.id(), null);
+    LocalDocument d = s.document();
+    s.setDocument(
+        new LocalDocument(
+            d.id(),
+            d.title(),
+            d.createdMillis(),
+            d.head(),
+            d.pending(),
+            d.onRelay(),
+            d.titleSynced(),
+            d.relayHead(),
+            d.lastSyncedMillis(),
+            null));
   }
 
   void failed(DocumentSession s, String why) {

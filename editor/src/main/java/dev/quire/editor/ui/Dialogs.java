@@ -39,7 +39,9 @@ final class Dialogs {
             : "";
     String where =
         s.document().onRelay()
-            ? "It is deleted here and on the relay, for everyone (only its owner may do that)."
+            ? "It is deleted here and, if you own it, on the relay for everyone. It stays in"
+                + " your trash on the relay\n(Trash, in the sidebar) until you restore it or"
+                + " delete it forever."
             : "It exists only on this machine.";
     // Cancel is the default button: Enter, pressed out of habit, deletes nothing.
     Object[] buttons = {"Delete", "Cancel"};

@@ -22,13 +22,17 @@ import javax.swing.ListCellRenderer;
 import javax.swing.ListSelectionModel;
 import javax.swing.UIManager;
 
-/** The list of the profile's documents with each one's sync state; selecting one opens it. */
+/**
+ * The list of the profile's documents with each one's sync state; selecting one opens it. Its Trash
+ * button shows the relay's trash ({@link TrashView}) in its place.
+ */
 final class DocumentSidebar extends JPanel {
   private final DefaultListModel<LocalDocument> model = new DefaultListModel<>();
   private final JList<LocalDocument> list = new JList<>(model);
   private boolean updating;
 
-  DocumentSidebar(Consumer<LocalDocument> open, JPopupMenu menu, Runnable newDocument) {
+  DocumentSidebar(
+      Consumer<LocalDocument> open, JPopupMenu menu, Runnable newDocument, Runnable showTrash) {
     super(new BorderLayout());
     setPreferredSize(new Dimension(230, 400));
     setBorder(
@@ -79,6 +83,15 @@ final class DocumentSidebar extends JPanel {
     JScrollPane scroll = new JScrollPane(list);
     scroll.setBorder(BorderFactory.createEmptyBorder());
     add(scroll, BorderLayout.CENTER);
+    JButton trash = new JButton("Trash");
+    trash.setName("show trash");
+    trash.setToolTipText("Deleted documents, kept on the relay until restored or purged");
+    trash.putClientProperty("JButton.buttonType", "toolBarButton");
+    trash.addActionListener(e -> showTrash.run());
+    JPanel bottom = new JPanel(new BorderLayout());
+    bottom.setBorder(BorderFactory.createEmptyBorder(2, 6, 4, 6));
+    bottom.add(trash, BorderLayout.WEST);
+    add(bottom, BorderLayout.SOUTH);
   }
 
   /** Replaces the list, keeping the selection on {@code selectedId} without reopening it. */

@@ -102,6 +102,11 @@ final class EditorActions {
               public String me() {
                 return engine.user();
               }
+
+              @Override
+              public CompletableFuture<Void> connected() {
+                return engine.whenConnected();
+              }
             };
     ShareDialog.ask(window, s.document().title(), access)
         .ifPresent(

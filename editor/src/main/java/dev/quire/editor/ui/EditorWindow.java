@@ -55,6 +55,8 @@ public final class EditorWindow extends JFrame {
   private final EditorMenus menus;
   private final SearchSupport search;
   private final DocumentSidebar sidebar;
+  private final TrashView trash;
+  private final JPanel sideCards = new JPanel(new CardLayout());
   private final DocumentListFeed documents;
   private final WindowSync sync;
   private final List<JFrame> historyWindows = new ArrayList<>();
@@ -86,7 +88,9 @@ public final class EditorWindow extends JFrame {
     actions.setSearch(search);
     this.menus = new EditorMenus(actions);
     this.sidebar =
-        new DocumentSidebar(d -> openDocument(d.id()), menus.documentMenu(), actions::newDocument);
+        new DocumentSidebar(
+            d -> openDocument(d.id()), menus.documentMenu(), actions::newDocument, this::showTrash);
+    this.trash = new TrashView(new WindowTrash(), this::showDocuments);
     this.documents =
         new DocumentListFeed(store, sidebar, this::session, this::documentsListed, this::problem);
     this.sync =
@@ -140,7 +144,9 @@ public final class EditorWindow extends JFrame {
     centre.add(new EmptyState(actions::newDocument, actions::importFile), "empty");
     centre.add(editorCard, "editor");
 
-    JSplitPane side = new JSplitPane(JSplitPane.VERTICAL_SPLIT, sidebar, collaborators.list());
+    sideCards.add(sidebar, "documents");
+    sideCards.add(trash, "trash");
+    JSplitPane side = new JSplitPane(JSplitPane.VERTICAL_SPLIT, sideCards, collaborators.list());
     side.setResizeWeight(1); // the documents take what the people list does not need
     side.setBorder(BorderFactory.createEmptyBorder());
     JSplitPane split = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, side, centre);
@@ -393,6 +399,55 @@ public final class EditorWindow extends JFrame {
     if (s != null) { // a new extension may mean another language, unless one was chosen
       area.setSyntaxEditingStyle(EditorMenus.syntaxFor(s.id(), title, prefs));
       menus.selectSyntax(area.getSyntaxEditingStyle());
+    }
+  }
+
+  /** Shows the relay's trash in the sidebar, read afresh. */
+  void showTrash() {
+    ((CardLayout) sideCards.getLayout()).show(sideCards, "trash");
+    trash.refresh();
+  }
+
+  /** Shows the profile's documents in the sidebar again. */
+  void showDocuments() {
+    ((CardLayout) sideCards.getLayout()).show(sideCards, "documents");
+  }
+
+  /** The trash view, for tests. */
+  TrashView trashView() {
+    return trash;
+  }
+
+  /** The relay's trash through this window's sync engine; without one, each action says why. */
+  private final class WindowTrash implements TrashView.RelayTrash {
+    private <T> CompletableFuture<T> withEngine(
+        java.util.function.Function<SyncEngine, CompletableFuture<T>> f) {
+      SyncEngine engine = sync.engine();
+      return engine != null
+          ? f.apply(engine)
+          : CompletableFuture.failedFuture(
+              new IllegalStateException(
+                  "no relay is set up: the trash is kept on the relay (Sync › Settings)"));
+    }
+
+    @Override
+    public CompletableFuture<java.util.List<dev.quire.ot.protocol.TrashedDocument>> list() {
+      return withEngine(SyncEngine::trash);
+    }
+
+    @Override
+    public CompletableFuture<?> restore(String doc) {
+      return withEngine(e -> e.restore(doc));
+    }
+
+    @Override
+    public CompletableFuture<?> purge(String doc) {
+      return withEngine(e -> e.purge(doc));
+    }
+
+    @Override
+    public CompletableFuture<Long> empty() {
+      return withEngine(SyncEngine::emptyTrash);
     }
   }
 

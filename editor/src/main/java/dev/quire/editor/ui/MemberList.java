@@ -7,6 +7,7 @@ import java.awt.GridBagConstraints;
 import java.awt.GridBagLayout;
 import java.awt.Insets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import javax.swing.JButton;
 import javax.swing.JComboBox;
 import javax.swing.JLabel;
@@ -44,14 +45,28 @@ final class MemberList extends JPanel {
                 SwingUtilities.invokeLater(
                     () -> {
                       if (error != null) {
-                        show(
-                            List.of(),
-                            "Cannot list who has access: " + Completions.rootMessage(error));
+                        failed(error);
                       } else {
                         show(members, changeProblem);
                         changeProblem = null;
                       }
                     }));
+  }
+
+  /**
+   * The list could not be read. Offline (or the connection lost before the answer) it says so and
+   * reads the list again once the relay is back; otherwise it shows the relay's reason.
+   */
+  private void failed(Throwable error) {
+    CompletableFuture<Void> back = access.connected();
+    if (back.isDone()) {
+      show(List.of(), "Cannot list who has access: " + Completions.rootMessage(error));
+      return;
+    }
+    show(
+        List.of(),
+        "Cannot read who has access while offline; trying again when the relay is back.");
+    back.thenRun(() -> SwingUtilities.invokeLater(this::refresh));
   }
 
   private void show(List<Member> members, String problem) {

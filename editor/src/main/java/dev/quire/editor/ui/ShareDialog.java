@@ -46,6 +46,11 @@ final class ShareDialog extends JDialog {
 
     /** This window's relay user, or null when not connected. */
     @Nullable String me();
+
+    /** Completes when connected to the relay: at once when it is now, else when it is back. */
+    default CompletableFuture<Void> connected() {
+      return CompletableFuture.completedFuture(null);
+    }
   }
 
   private final JTextField user = new JTextField(18);

@@ -240,8 +240,8 @@ class RelaySignedHistoryTest {
 
   /**
    * The by-hand check of docs/history-format.md (jq, sha256sum, OpenSSL), run as written on the
-   * file: other tools than Quire's recompute the relay's chain and verify its signature.
-   * .ci/run installs those tools.
+   * file: other tools than Quire's recompute the relay's chain and verify its signature. .ci/run
+   * installs those tools.
    */
   private void assertDocsRecipeVerifies(Path file, String relayKey) throws Exception {
     for (String tool : List.of("jq", "openssl", "sha256sum", "bash")) {

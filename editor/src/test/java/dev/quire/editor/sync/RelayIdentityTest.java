@@ -77,6 +77,44 @@ class RelayIdentityTest {
   }
 
   @Test
+  void aRelayWithAnotherIdentity_isReportedOnce_notAtEveryRetryRound() throws Exception {
+    Relay a = openRelay(dir.resolve("a"));
+    Relay b = openRelay(dir.resolve("b"));
+    try {
+      String idB = b.store().identity();
+      a.store().documents().create("doc", "Doc", "guest", 1);
+      SyncEngine.Config config =
+          new SyncEngine.Config(List.of(uri(a), uri(b)), "", "alice", "#112233", 10, 40);
+      try (TestClient alice = new TestClient(dir.resolve("alice"), config)) {
+        java.util.concurrent.atomic.AtomicInteger rounds =
+            new java.util.concurrent.atomic.AtomicInteger();
+        alice.owner.run(
+            () ->
+                alice.engine.addListener(
+                    new SyncEngine.Listener() {
+                      @Override
+                      public void connectionLost(String reason) {
+                        rounds.incrementAndGet();
+                      }
+                    }));
+        alice.addRemoteDocument("doc");
+        alice.open("doc");
+        alice.start();
+        alice.awaitSettled();
+        a.close();
+        int before = rounds.get();
+        TestClient.await("five retry rounds", () -> rounds.get() >= before + 5);
+        assertThat(alice.problems.stream().filter(p -> p.contains(idB)))
+            .as("the identity problem, once: " + alice.problems)
+            .hasSize(1);
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  @Test
   void theIdentity_staysWithTheData() throws Exception {
     Path data = dir.resolve("r");
     Relay r = openRelay(data);

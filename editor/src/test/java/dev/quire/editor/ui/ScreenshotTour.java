@@ -108,6 +108,31 @@ public final class ScreenshotTour {
           "synced again",
           java.time.Duration.ofSeconds(60),
           () -> TwoWindows.synced(w.alice) && TwoWindows.synced(w.bob));
+
+      // Alice's Trash: two documents she deleted, one selected, with when each is purged.
+      var docs = w.relay.relay().store().documents();
+      long now = System.currentTimeMillis();
+      docs.create("plan", "Release plan.md", "alice", now - 86_400_000L * 9);
+      docs.markDeleted("plan", now - 86_400_000L * 2);
+      docs.create("minutes", "Minutes 2026-11-30.md", "alice", now - 86_400_000L * 7);
+      docs.markDeleted("minutes", now - 3_600_000L * 5);
+      Rectangle trashShot = new Rectangle(0, 0, 800, 520);
+      Gui.run(
+          () -> {
+            w.alice.setBounds(trashShot);
+            w.alice.validate();
+          });
+      Gui.run(w.alice::showTrash);
+      Gui.await("the trash listed", () -> Gui.onEdt(w.alice.trashView()::shown).size() == 2);
+      Gui.run(
+          () ->
+              Gui.find(w.alice.trashView(), javax.swing.JList.class).stream()
+                  .filter(l -> "trashed documents".equals(l.getName()))
+                  .findFirst()
+                  .orElseThrow()
+                  .setSelectedIndex(0));
+      settle();
+      shoot(out.resolve("trash.png"), trashShot);
     }
     System.out.println("screenshots in " + out.toAbsolutePath());
     System.exit(0);

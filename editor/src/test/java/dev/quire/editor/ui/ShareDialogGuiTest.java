@@ -154,4 +154,27 @@ class ShareDialogGuiTest {
       Gui.run(d::dispose);
     }
   }
+
+  @Test
+  void offline_theListSaysItCannotBeRead_andIsReadWhenTheRelayIsBack() {
+    w.relay.stop();
+    Gui.await("offline", () -> !w.alice.engine().isConnected());
+    Gui.clickMenu(w.alice, "File", "Share…");
+    JDialog d = Gui.awaitDialog("Share");
+    try {
+      Gui.await(
+          "the list says it cannot be read offline",
+          () ->
+              Gui.labels(d.getContentPane()).stream()
+                  .anyMatch(l -> l.contains("offline") && l.contains("when the relay is back")));
+      w.relay.restart();
+      Gui.await(
+          "the list read once the relay is back",
+          java.time.Duration.ofSeconds(60),
+          () -> "editor".equals(roleShown(d, "bob")));
+      assertThat(Gui.labels(d.getContentPane())).noneMatch(l -> l.contains("offline"));
+    } finally {
+      Gui.run(d::dispose);
+    }
+  }
 }

@@ -100,6 +100,55 @@ public sealed interface ClientMessage {
     }
   }
 
+  /**
+   * Lists the documents in the user's trash (deleted, not yet purged), in id order, after the id
+   * {@code after} (null: from the first); the answer may come in several pages. Protocol 5.
+   */
+  record Trash(String after) implements ClientMessage {
+    public Trash {
+      if (after != null) {
+        Ids.requireDocumentId(after);
+      }
+    }
+
+    @Override
+    public String type() {
+      return "trash";
+    }
+  }
+
+  /** Takes a document out of its owner's trash: live again, members and history as before. */
+  record Restore(String doc) implements ClientMessage {
+    public Restore {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "restore";
+    }
+  }
+
+  /** Removes a document in its owner's trash for good (protocol 5). */
+  record Purge(String doc) implements ClientMessage {
+    public Purge {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "purge";
+    }
+  }
+
+  /** Purges every document in the user's trash (protocol 5). */
+  record EmptyTrash() implements ClientMessage {
+    @Override
+    public String type() {
+      return "emptyTrash";
+    }
+  }
+
   /** Gives {@code user} a role on a document, or takes it away when {@code role} is null. */
   record Share(String doc, String user, Role role) implements ClientMessage {
     public Share {

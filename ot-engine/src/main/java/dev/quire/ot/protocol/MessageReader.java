@@ -127,6 +127,15 @@ final class MessageReader {
           optionalString("textHash"),
           string("signature"));
 
+  private static final Shape TRASHED =
+      Shape.of(
+          v -> new TrashedDocument(str(v[0]), str(v[1]), (Long) v[2], (Long) v[3], (Long) v[4]),
+          string("doc"),
+          string("title"),
+          longValue("head", 0),
+          longValue("deleted", Long.MIN_VALUE),
+          longValue("purgeAt", Long.MIN_VALUE));
+
   private static final Shape MEMBER =
       Shape.of(v -> new Member(str(v[0]), (Role) v[1]), string("user"), role("role", false));
 
@@ -156,6 +165,11 @@ final class MessageReader {
                   string("doc"),
                   string("title"))),
           Map.entry("delete", Shape.of(v -> new ClientMessage.Delete(str(v[0])), string("doc"))),
+          Map.entry(
+              "trash", Shape.of(v -> new ClientMessage.Trash(str(v[0])), optionalString("after"))),
+          Map.entry("restore", Shape.of(v -> new ClientMessage.Restore(str(v[0])), string("doc"))),
+          Map.entry("purge", Shape.of(v -> new ClientMessage.Purge(str(v[0])), string("doc"))),
+          Map.entry("emptyTrash", Shape.of(v -> new ClientMessage.EmptyTrash())),
           Map.entry(
               "share",
               Shape.of(
@@ -269,6 +283,21 @@ final class MessageReader {
                   string("doc"),
                   string("title"))),
           Map.entry("deleted", Shape.of(v -> new ServerMessage.Deleted(str(v[0])), string("doc"))),
+          Map.entry(
+              "trash",
+              Shape.of(
+                  v -> new ServerMessage.Trash(list(v[0]), (Boolean) v[1]),
+                  arrayReadLast("documents", TRASHED),
+                  bool("complete"))),
+          Map.entry(
+              "restored",
+              Shape.of(
+                  v -> new ServerMessage.Restored((DocumentInfo) v[0]),
+                  object("document", DOCUMENT))),
+          Map.entry("purged", Shape.of(v -> new ServerMessage.Purged(str(v[0])), string("doc"))),
+          Map.entry(
+              "trashEmptied",
+              Shape.of(v -> new ServerMessage.TrashEmptied((Long) v[0]), longValue("purged", 0))),
           Map.entry(
               "shared",
               Shape.of(

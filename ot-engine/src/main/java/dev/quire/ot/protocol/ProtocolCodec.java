@@ -71,6 +71,10 @@ public final class ProtocolCodec {
       if (l.after() != null) {
         o.put("after", l.after());
       }
+    } else if (m instanceof ClientMessage.Trash t) {
+      if (t.after() != null) {
+        o.put("after", t.after());
+      }
     } else if (m instanceof ClientMessage.Rename r) {
       o.put("doc", r.doc()).put("title", r.title());
     } else if (m instanceof ClientMessage.Share s) {
@@ -100,7 +104,7 @@ public final class ProtocolCodec {
       o.put("doc", p.doc()).put("revision", p.revision());
       o.set("selection", selectionTree(p.selection()));
       o.put("name", p.name()).put("colour", p.colour());
-    } else if (m.doc() != null) { // Delete, Unsubscribe
+    } else if (m.doc() != null) { // Delete, Unsubscribe, Restore, Purge
       o.put("doc", m.doc());
     }
     return o.toString();
@@ -206,6 +210,16 @@ public final class ProtocolCodec {
       o.put("doc", r.doc()).put("title", r.title());
     } else if (m instanceof ServerMessage.Deleted d) {
       o.put("doc", d.doc());
+    } else if (m instanceof ServerMessage.Trash t) {
+      ArrayNode docs = o.putArray("documents");
+      t.documents().forEach(d -> docs.add(trashedTree(d)));
+      o.put("complete", t.complete());
+    } else if (m instanceof ServerMessage.Restored r) {
+      o.set("document", documentTree(r.document()));
+    } else if (m instanceof ServerMessage.Purged p) {
+      o.put("doc", p.doc());
+    } else if (m instanceof ServerMessage.TrashEmptied e) {
+      o.put("purged", e.purged());
     } else if (m instanceof ServerMessage.Shared s) {
       o.put("doc", s.doc()).put("user", s.user()).put("role", roleName(s.role()));
     } else if (m instanceof ServerMessage.Members mb) {
@@ -342,6 +356,13 @@ public final class ProtocolCodec {
     o.put("doc", d.doc()).put("title", d.title()).put("created", d.createdMillis());
     o.put("head", d.head()).put("lastChange", d.lastChangeMillis());
     o.put("role", d.role().wireName());
+    return o;
+  }
+
+  private static ObjectNode trashedTree(TrashedDocument d) {
+    ObjectNode o = NODES.objectNode();
+    o.put("doc", d.doc()).put("title", d.title()).put("head", d.head());
+    o.put("deleted", d.deletedMillis()).put("purgeAt", d.purgeAtMillis());
     return o;
   }
 

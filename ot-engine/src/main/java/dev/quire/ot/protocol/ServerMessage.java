@@ -155,6 +155,62 @@ public sealed interface ServerMessage {
     }
   }
 
+  /**
+   * Answer to {@code trash}: a page of the user's trash, in id order. Unless {@code complete}, more
+   * follow the last one: ask with {@code trash} after its id. Protocol 5.
+   */
+  record Trash(List<TrashedDocument> documents, boolean complete) implements ServerMessage {
+    public Trash {
+      documents = List.copyOf(documents);
+      if (!complete && documents.isEmpty()) {
+        throw new IllegalArgumentException("an incomplete listing holds at least one document");
+      }
+    }
+
+    @Override
+    public String type() {
+      return "trash";
+    }
+  }
+
+  /** Answer to {@code restore}: the document as the owner sees it again (protocol 5). */
+  record Restored(DocumentInfo document) implements ServerMessage {
+    public Restored {
+      Objects.requireNonNull(document, "document == null");
+    }
+
+    @Override
+    public String type() {
+      return "restored";
+    }
+  }
+
+  /** Answer to {@code purge}: the document is gone for good (protocol 5). */
+  record Purged(String doc) implements ServerMessage {
+    public Purged {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "purged";
+    }
+  }
+
+  /** Answer to {@code emptyTrash}: how many documents it purged (protocol 5). */
+  record TrashEmptied(long purged) implements ServerMessage {
+    public TrashEmptied {
+      if (purged < 0) {
+        throw new IllegalArgumentException("purged must not be negative, was " + purged);
+      }
+    }
+
+    @Override
+    public String type() {
+      return "trashEmptied";
+    }
+  }
+
   /** Answer to {@code share}; {@code role} null means the user's role was removed. */
   record Shared(String doc, String user, Role role) implements ServerMessage {
     public Shared {

@@ -238,7 +238,7 @@ public final class ClientSync {
     }
     Batch batch = sequenced.batch();
     List<TextOperation> canonical = Canonicaliser.canonicalise(log, batch);
-    if (batch.clientId().equals(clientId)) {
+    if (batch.clientId().equals(clientId) && !fromEarlierCopy(batch)) {
       return receiveOwn(sequenced, canonical);
     }
     log.append(sequenced, canonical);
@@ -302,7 +302,7 @@ public final class ClientSync {
         return i;
       }
       Batch batch = sequenced.batch();
-      if (batch.clientId().equals(clientId)) {
+      if (batch.clientId().equals(clientId) && !fromEarlierCopy(batch)) {
         throw new IllegalStateException(
             "own batch " + batch.batchSeq() + " was sequenced but is not the one in flight");
       }
@@ -355,6 +355,21 @@ public final class ClientSync {
       throw new IllegalStateException(
           what + " needs the local operations rebased past " + deferred.count() + " remote ones");
     }
+  }
+
+  /**
+   * True when {@code own}, a batch under this client's id beyond the log, was sent by an earlier
+   * copy of the document on this client: one deleted here and fetched again from the relay (out of
+   * the owner's trash, say). A batch is saved as in flight before it is sent, so with nothing in
+   * flight this copy never sent it: it is history like anyone else's, and new batches are numbered
+   * after it, since the relay keeps the numbers this client id used.
+   */
+  private boolean fromEarlierCopy(Batch own) {
+    if (inFlight != null) {
+      return false;
+    }
+    nextBatchSeq = Math.max(nextBatchSeq, own.batchSeq() + 1);
+    return true;
   }
 
   private Delivery receiveOwn(SequencedBatch sequenced, List<TextOperation> canonical) {

@@ -41,6 +41,11 @@ class ProtocolCodecTest {
         new ClientMessage.ListDocuments("after-this"),
         new ClientMessage.Rename("d", "New title"),
         new ClientMessage.Delete("d"),
+        new ClientMessage.Trash(null),
+        new ClientMessage.Trash("after-this"),
+        new ClientMessage.Restore("d"),
+        new ClientMessage.Purge("d"),
+        new ClientMessage.EmptyTrash(),
         new ClientMessage.Share("d", "bob", Role.VIEWER),
         new ClientMessage.Share("d", "bob", null),
         new ClientMessage.Open("d", 17, false),
@@ -81,6 +86,13 @@ class ProtocolCodecTest {
             "d", List.of(new Member("alice", Role.OWNER), new Member("bob", Role.VIEWER))),
         new ServerMessage.Members("d", List.of()),
         new ServerMessage.Deleted("d"),
+        new ServerMessage.Trash(
+            List.of(new TrashedDocument("d", "T 😀", 7, 1_000, 2_592_001_000L)), true),
+        new ServerMessage.Trash(List.of(new TrashedDocument("e", "E", 0, 5, 6)), false),
+        new ServerMessage.Trash(List.of(), true),
+        new ServerMessage.Restored(info),
+        new ServerMessage.Purged("d"),
+        new ServerMessage.TrashEmptied(3),
         new ServerMessage.Shared("d", "bob", Role.EDITOR),
         new ServerMessage.Shared("d", "bob", null),
         new ServerMessage.Snapshot("d", 100, "text 😀"),
@@ -413,6 +425,11 @@ class ProtocolCodecTest {
         Arguments.of(
             "{\"type\":\"members\",\"doc\":\"d\",\"members\":[{\"role\":\"owner\"}]}",
             "members.members[0].user is missing"),
+        Arguments.of(
+            "{\"type\":\"trash\",\"documents\":[{\"doc\":\"d\",\"title\":\"T\",\"head\":1,"
+                + "\"deleted\":5}],\"complete\":true}",
+            "trash.documents[0].purgeAt is missing"),
+        Arguments.of("{\"type\":\"trashEmptied\",\"purged\":-1}", "trashEmptied.purged"),
         Arguments.of(
             "{\"type\":\"error\",\"code\":\"OOPS\",\"message\":\"m\",\"retry\":false}",
             "not a known code"),

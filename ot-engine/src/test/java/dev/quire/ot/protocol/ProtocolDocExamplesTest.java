@@ -46,15 +46,20 @@ class ProtocolDocExamplesTest {
     }
     assertThat(read)
         .contains("hello", "welcome", "submit", "sequenced", "history", "members", "signatures");
+    assertThat(read).contains("trash", "restore", "restored", "purge", "purged", "emptyTrash");
+    assertThat(read).contains("trashEmptied");
   }
 
-  /** Client and relay share some type names (presence, members): the fields tell them apart. */
+  /**
+   * Client and relay share some type names (presence, members, trash): the fields tell them apart.
+   */
   private static boolean isRequest(JsonNode m) {
     String type = m.get("type").asText();
     return switch (type) {
       case "presence" -> !m.has("session");
       case "members" -> !m.has("members");
       case "signatures" -> !m.has("signatures");
+      case "trash" -> !m.has("documents");
       default -> !MessageReader.SERVER.containsKey(type);
     };
   }

@@ -371,12 +371,19 @@ class ClientSyncTest {
           .hasMessage("own batch 7 was sequenced but is not the one in flight");
       assertThat(alice.sync.revision()).isZero();
       assertThat(alice.sync.inFlight()).containsSame(sent);
+    }
 
-      Replica idle = new Replica("carol", "c1", 1);
-      Batch claimed = new Batch("c1", 1, 0, List.of(TextOperation.splice(0, 0, 0, "y")));
-      assertThatThrownBy(() -> idle.sync.receive(new SequencedBatch(1, "carol", 0, claimed)))
-          .isInstanceOf(IllegalStateException.class);
-      assertThat(idle.log.head()).isZero();
+    @Test
+    void takes_an_own_batch_from_an_earlier_copy_as_history_and_numbers_new_batches_after_it() {
+      // A document deleted here and fetched again (out of its owner's trash): its history holds
+      // batches this client id sent before, and nothing is in flight.
+      Replica again = new Replica("carol", "c1", 1);
+      Batch earlier = new Batch("c1", 4, 0, List.of(TextOperation.splice(0, 0, 0, "y")));
+      again.receive(new SequencedBatch(1, "carol", 0, earlier));
+      assertThat(again.text).isEqualTo("y");
+      assertThat(again.log.head()).isEqualTo(1);
+      again.edit(1, 0, "z");
+      assertThat(again.send().batchSeq()).isEqualTo(5); // the relay has 4 from this client id
     }
 
     @Test

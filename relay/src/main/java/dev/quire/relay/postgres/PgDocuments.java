@@ -16,8 +16,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Documents and who may do what with them, in PostgreSQL. Deleting marks a document deleted and
- * keeps its history; its id is not reused.
+ * Documents and who may do what with them, in PostgreSQL. Deleting moves a document to its owner's
+ * trash (see {@link DocumentStore}); its id is not reused.
  */
 final class PgDocuments implements DocumentStore {
   private static final String COLUMNS =
@@ -196,6 +196,92 @@ final class PgDocuments implements DocumentStore {
             putRole(c, id, user, role);
           }
           return null;
+        });
+  }
+
+  @Override
+  public List<TrashRow> trash(String owner) {
+    return db.read(
+        "listing the trash of " + owner,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT id, title, head, deleted_at FROM documents WHERE owner = ?"
+                      + " AND deleted_at IS NOT NULL AND purged_at IS NULL"
+                      + " ORDER BY id COLLATE \"C\"")) {
+            s.setString(1, owner);
+            List<TrashRow> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new TrashRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public List<String> deletedBefore(long cutoffMillis) {
+    return db.read(
+        "finding documents due for purging",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT id FROM documents WHERE deleted_at < ? AND purged_at IS NULL"
+                      + " ORDER BY id COLLATE \"C\"")) {
+            s.setLong(1, cutoffMillis);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public boolean restore(String id) {
+    return db.read(
+        "restoring " + id,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE documents SET deleted_at = NULL WHERE id = ?"
+                      + " AND deleted_at IS NOT NULL AND purged_at IS NULL")) {
+            s.setString(1, id);
+            return s.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public boolean purge(String id, long nowMillis) {
+    return db.inTransaction(
+        "purging " + id,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE documents SET purged_at = ?, head = 0, title = id, missing_canonical = 0"
+                      + " WHERE id = ? AND deleted_at IS NOT NULL AND purged_at IS NULL")) {
+            s.setLong(1, nowMillis);
+            s.setString(2, id);
+            if (s.executeUpdate() != 1) {
+              return false;
+            }
+          }
+          for (String table :
+              List.of("batches", "latest_batches", "checkpoints", "document_roles")) {
+            try (PreparedStatement s =
+                c.prepareStatement("DELETE FROM " + table + " WHERE doc_id = ?")) {
+              s.setString(1, id);
+              s.executeUpdate();
+            }
+          }
+          return true;
         });
   }
 

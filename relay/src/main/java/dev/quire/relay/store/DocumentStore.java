@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Documents and who may do what with them. Deleting marks a document deleted and keeps its history;
- * its id is not reused. A document's head moves only by appends ({@link BatchAppender}).
- * Implementations are thread-safe; each method is one transaction, and a change is durable when it
- * returns. Every method throws {@link StoreException} when the storage fails.
+ * Documents and who may do what with them. Deleting moves a document to its owner's trash: it is
+ * marked deleted and keeps its history and roles, until it is restored (live again, as it was) or
+ * purged (its history, checkpoints and roles removed for good). Its id is never reused. A
+ * document's head moves only by appends ({@link BatchAppender}). Implementations are thread-safe;
+ * each method is one transaction, and a change is durable when it returns. Every method throws
+ * {@link StoreException} when the storage fails.
  */
 public interface DocumentStore {
   /**
@@ -79,4 +81,28 @@ public interface DocumentStore {
 
   /** Gives {@code user} {@code role} on the document, or removes their role when null. */
   void setRole(String id, String user, Role role);
+
+  /** A document in its owner's trash: deleted, its history kept, not purged. */
+  record TrashRow(String id, String title, long head, long deletedMillis) {}
+
+  /** The documents {@code owner} deleted and that are not purged, by id. */
+  List<TrashRow> trash(String owner);
+
+  /** Ids of the documents in any trash that were deleted before {@code cutoffMillis}. */
+  List<String> deletedBefore(long cutoffMillis);
+
+  /**
+   * Takes a document out of the trash: live again, with its history and roles as they were.
+   *
+   * @return false when it is not in the trash (live, purged or unknown): nothing changed
+   */
+  boolean restore(String id);
+
+  /**
+   * Purges a document in the trash: removes its history, checkpoints and roles for good, and its
+   * title; the row stays, deleted, so that its id is never reused.
+   *
+   * @return false when it is not in the trash (live, purged already, or unknown): nothing changed
+   */
+  boolean purge(String id, long nowMillis);
 }

@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Documents and who may do what with them. Deleting marks a document deleted and keeps its history;
- * its id is not reused.
+ * Documents and who may do what with them. Deleting moves a document to its owner's trash (see
+ * {@link DocumentStore}); its id is not reused.
  */
 final class H2DocumentStore implements DocumentStore {
   private static final String COLUMNS =
@@ -163,6 +163,86 @@ final class H2DocumentStore implements DocumentStore {
             putRole(changes, id, user, role);
           }
           return null;
+        });
+  }
+
+  @Override
+  public List<TrashRow> trash(String owner) {
+    return db.read(
+        Database.Scope.NONE, // deleted documents take no appends
+        "listing the trash of " + owner,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT id, title, head, deleted_at FROM documents WHERE owner = ?"
+                      + " AND deleted_at IS NOT NULL AND purged_at IS NULL ORDER BY id")) {
+            s.setString(1, owner);
+            List<TrashRow> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new TrashRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public List<String> deletedBefore(long cutoffMillis) {
+    return db.read(
+        Database.Scope.NONE,
+        "finding documents due for purging",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT id FROM documents WHERE deleted_at < ? AND purged_at IS NULL"
+                      + " ORDER BY id")) {
+            s.setLong(1, cutoffMillis);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public boolean restore(String id) {
+    return db.change(
+        Database.Scope.document(id),
+        "restoring " + id,
+        changes ->
+            changes.update(
+                    "UPDATE documents SET deleted_at = NULL WHERE id = ?"
+                        + " AND deleted_at IS NOT NULL AND purged_at IS NULL",
+                    id)
+                == 1);
+  }
+
+  @Override
+  public boolean purge(String id, long nowMillis) {
+    return db.change(
+        Database.Scope.document(id),
+        "purging " + id,
+        changes -> {
+          if (changes.update(
+                  "UPDATE documents SET purged_at = ?, head = 0, title = id, missing_canonical = 0"
+                      + " WHERE id = ? AND deleted_at IS NOT NULL AND purged_at IS NULL",
+                  nowMillis,
+                  id)
+              != 1) {
+            return false;
+          }
+          for (String table :
+              List.of("log", "batches", "latest_batches", "checkpoints", "document_roles")) {
+            changes.update("DELETE FROM " + table + " WHERE doc_id = ?", id);
+          }
+          return true;
         });
   }
 

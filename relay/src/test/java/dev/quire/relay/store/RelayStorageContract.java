@@ -442,4 +442,50 @@ abstract class RelayStorageContract {
     assertThat(storage.clientIds().bind("ua", "bob")).as("not bound").isEqualTo("bob");
     assertThat(head()).isZero();
   }
+
+  @Test
+  void trash_keepsADeletedDocumentWithItsHistory_untilRestoredOrPurged() throws Exception {
+    assertThat(appendAndWait(appender, batch("alice", 1, 1, 2, "ab")))
+        .isSameAs(AppendOutcome.COMMITTED);
+    storage.documents().setRole("doc", "bob", Role.EDITOR);
+    DocumentStore docs = storage.documents();
+    assertThat(docs.trash("alice")).isEmpty();
+    assertThat(docs.restore("doc")).isFalse(); // live: not in the trash
+    assertThat(docs.purge("doc", 25)).isFalse();
+    assertThat(head()).isEqualTo(2);
+
+    docs.markDeleted("doc", 30);
+    assertThat(docs.trash("alice")).containsExactly(new DocumentStore.TrashRow("doc", "T", 2, 30));
+    assertThat(docs.trash("bob")).isEmpty(); // only the owner's trash holds it
+    assertThat(docs.deletedBefore(30)).isEmpty();
+    assertThat(docs.deletedBefore(31)).containsExactly("doc");
+
+    assertThat(docs.restore("doc")).isTrue();
+    assertThat(docs.restore("doc")).isFalse();
+    assertThat(docs.find("doc").orElseThrow().deleted()).isFalse();
+    assertThat(docs.role("doc", "bob")).contains(Role.EDITOR);
+    assertThat(docs.trash("alice")).isEmpty();
+    assertThat(storage.history().page("doc", 0, 100)).hasSize(1);
+    assertThat(head()).isEqualTo(2);
+
+    docs.markDeleted("doc", 40);
+    Optional<RelayStorage> other = openAnotherWriter();
+    try (RelayStorage second = other.orElse(null)) {
+      DocumentStore purging = second == null ? docs : second.documents();
+      assertThat(purging.purge("doc", 50)).isTrue();
+      assertThat(purging.purge("doc", 60)).isFalse();
+    }
+    DocumentRow purged = docs.find("doc").orElseThrow();
+    assertThat(purged.deleted()).isTrue();
+    assertThat(purged.head()).isZero();
+    assertThat(purged.title()).isEqualTo("doc"); // the title goes with the text
+    assertThat(docs.trash("alice")).isEmpty();
+    assertThat(docs.deletedBefore(Long.MAX_VALUE)).isEmpty();
+    assertThat(docs.restore("doc")).isFalse();
+    assertThat(docs.members("doc")).isEmpty();
+    assertThat(storage.history().page("doc", 0, 100)).isEmpty();
+    assertThat(storage.history().latestBatches("doc")).isEmpty();
+    assertThat(storage.history().checkpointAtOrBefore("doc", 10)).isEmpty();
+    assertThat(docs.create("doc", "again", "alice", 70, PayloadKind.READABLE)).isFalse();
+  }
 }

@@ -1,6 +1,5 @@
 package dev.quire.editor.store;
 
-import dev.quire.ot.codec.SyncCodec;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.protocol.Role;
@@ -454,7 +453,7 @@ public final class LocalStore implements AutoCloseable {
     int lengthBefore = text.length();
     tail.forEach(text::apply);
     List<Outbox.PendingOp> pending = Outbox.read(c, id);
-    int inFlightCount = row.inFlight() == null ? 0 : row.inFlight().size();
+    int inFlightCount = row.inFlight() == null ? 0 : InFlightColumn.size(row.inFlight());
     if (inFlightCount > pending.size()) {
       throw new StoreException(
           "document " + id + ": in-flight batch has more operations than the outbox");
@@ -470,7 +469,7 @@ public final class LocalStore implements AutoCloseable {
             clientId,
             row.head(),
             row.nextBatchSeq(),
-            row.inFlight(),
+            row.inFlight() == null ? null : InFlightColumn.read(row.inFlight(), ops),
             ops.subList(0, inFlightCount),
             ops.subList(inFlightCount, ops.size()));
     return new LoadedDocument(
@@ -547,7 +546,8 @@ public final class LocalStore implements AutoCloseable {
    * very same batch rather than forming another with the same sequence number.
    */
   public CompletableFuture<Void> batchSent(String id, Batch inFlight, long nextBatchSeq) {
-    String json = SyncCodec.toJson(inFlight);
+    // Just formed: its operations are the outbox's first ones, stored once, there.
+    String json = InFlightColumn.headerOf(inFlight);
     return writes.submit(
         (c, skip) ->
             Queries.update(
@@ -649,7 +649,7 @@ public final class LocalStore implements AutoCloseable {
       Queries.update(
           c,
           "UPDATE documents SET in_flight = ?, next_batch_seq = ? WHERE id = ?",
-          r.inFlight() == null ? null : SyncCodec.toJson(r.inFlight()),
+          r.inFlight() == null ? null : InFlightColumn.whole(r.inFlight()),
           r.nextBatchSeq(),
           id);
       if (skipOutbox) {

@@ -135,4 +135,34 @@ class LargeDocumentCliTest {
     assertThat(bytesOnDisk(dir.resolve("a"))).isLessThan(bound);
     assertThat(bytesOnDisk(dir.resolve("b"))).isLessThan(bound);
   }
+
+  @Test
+  void syncOfALargeUpload_endsNearItsTimeout_andSaysWhatIsLeft() throws Exception {
+    Path in = dir.resolve("large.txt");
+    writeText(in, 4 << 20, 3);
+    assertThat(run("import", "--profile", profile("a"), in.toString(), "--id", "big")).isZero();
+    // 8 KiB messages: several hundred round trips, far more than a second's worth.
+    Limits tiny = new Limits(8 * 1024, 1000, 2000, 100_000, 100_000);
+    try (TestRelay relay = TestRelay.start(dir.resolve("relay"), tiny, 64 * 1024)) {
+      String token = relay.user("alice");
+      String url = relay.uri().toString();
+      long start = System.nanoTime();
+      int code =
+          run(
+              "sync",
+              "--profile",
+              profile("a"),
+              "--relay",
+              url,
+              "--token",
+              token,
+              "--timeout",
+              "1");
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+      assertThat(code).as("%s", err).isEqualTo(ExitCodes.FAILED);
+      assertThat(err.toString()).contains("not synced after 1 s").contains("unsent in 1 document");
+      // The timeout bounds the work; what follows it (saving, closing) is short, not another sync.
+      assertThat(seconds).isLessThan(1 + 20);
+    }
+  }
 }

@@ -33,6 +33,9 @@ LC_ALL=C awk -v bytes=$((mb * 1024 * 1024)) 'BEGIN {
 }' >"$work/in.txt"
 text_bytes=$(stat -c %s "$work/in.txt")
 
+# Builds the jars and the editor's class-data archive now, if due, rather than in the first step.
+"$quire" --version >/dev/null 2>&1
+
 token="$("$quire" relay --data "$work/relay" user add alice 2>/dev/null | tail -1)"
 "$quire" relay --data "$work/relay" --port 0 --metrics-port -1 >"$work/relay.out" 2>"$work/relay.log" &
 relay_pid=$!

@@ -1,6 +1,5 @@
 package dev.quire.editor.store;
 
-import dev.quire.ot.codec.SyncCodec;
 import dev.quire.ot.history.Ed25519;
 import dev.quire.ot.note.Note;
 import dev.quire.ot.note.NoteCodec;
@@ -583,18 +582,19 @@ public final class LocalStore implements AutoCloseable {
     int lengthBefore = text.length();
     tail.forEach(text::apply);
     List<Outbox.PendingOp> pending = Outbox.read(c, id);
-    // A batch of notes alone holds one operation that changes nothing, never in the outbox.
-    boolean notesOnly = row.inFlight() != null && row.inFlight().carriesOnlyNotes();
-    int inFlightCount = row.inFlight() == null || notesOnly ? 0 : row.inFlight().size();
-    if (inFlightCount > pending.size()) {
-      throw new StoreException(
-          "document " + id + ": in-flight batch has more operations than the outbox");
-    }
     List<TextOperation> ops = new ArrayList<>(pending.size());
     List<Long> madeAt = new ArrayList<>(pending.size());
     for (Outbox.PendingOp p : pending) {
       ops.add(p.operation());
       madeAt.add(p.madeAt());
+    }
+    Batch inFlight = row.inFlight() == null ? null : InFlightColumn.read(row.inFlight(), ops);
+    // A batch of notes alone holds one operation that changes nothing, never in the outbox.
+    boolean notesOnly = inFlight != null && inFlight.carriesOnlyNotes();
+    int inFlightCount = inFlight == null || notesOnly ? 0 : inFlight.size();
+    if (inFlightCount > pending.size()) {
+      throw new StoreException(
+          "document " + id + ": in-flight batch has more operations than the outbox");
     }
     List<TextOperation> inFlightOps =
         notesOnly ? List.of(TextOperation.identity(text.length())) : ops.subList(0, inFlightCount);
@@ -607,7 +607,7 @@ public final class LocalStore implements AutoCloseable {
             clientId,
             row.head(),
             row.nextBatchSeq(),
-            row.inFlight(),
+            inFlight,
             inFlightOps,
             ops.subList(inFlightCount, ops.size()),
             NotesReplay.fitted(Queries.pendingNotes(c, id), localLength));
@@ -700,7 +700,8 @@ public final class LocalStore implements AutoCloseable {
    * very same batch rather than forming another with the same sequence number.
    */
   public CompletableFuture<Void> batchSent(String id, Batch inFlight, long nextBatchSeq) {
-    String json = SyncCodec.toJson(inFlight);
+    // Just formed: its operations are the outbox's first ones, stored once, there.
+    String json = InFlightColumn.headerOf(inFlight);
     return writes.submit(
         (c, skip) ->
             Queries.update(
@@ -802,7 +803,7 @@ public final class LocalStore implements AutoCloseable {
       Queries.update(
           c,
           "UPDATE documents SET in_flight = ?, next_batch_seq = ? WHERE id = ?",
-          r.inFlight() == null ? null : SyncCodec.toJson(r.inFlight()),
+          r.inFlight() == null ? null : InFlightColumn.whole(r.inFlight()),
           r.nextBatchSeq(),
           id);
       if (skipOutbox) {

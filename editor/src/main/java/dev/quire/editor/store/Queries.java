@@ -1,7 +1,5 @@
 package dev.quire.editor.store;
 
-import dev.quire.ot.codec.SyncCodec;
-import dev.quire.ot.sync.Batch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -126,7 +124,6 @@ final class Queries {
     }
   }
 
-  /** The sync columns of a document: head, next batch seq, in-flight batch. */
   /** The notes not yet sent, as saved. */
   static List<dev.quire.ot.note.Note> pendingNotes(Connection c, String id) throws SQLException {
     try (PreparedStatement s =
@@ -141,7 +138,10 @@ final class Queries {
     }
   }
 
-  record SyncRow(long head, long nextBatchSeq, @Nullable Batch inFlight) {}
+  /**
+   * The sync columns of a document: head, next batch seq, in-flight batch ({@link InFlightColumn}).
+   */
+  record SyncRow(long head, long nextBatchSeq, @Nullable String inFlight) {}
 
   static SyncRow syncRow(Connection c, String id) throws SQLException {
     try (PreparedStatement s =
@@ -151,11 +151,7 @@ final class Queries {
         if (!rs.next()) {
           throw new StoreException("no document " + id);
         }
-        String inFlight = rs.getString(3);
-        return new SyncRow(
-            rs.getLong(1),
-            rs.getLong(2),
-            inFlight == null ? null : SyncCodec.batchFromJson(inFlight));
+        return new SyncRow(rs.getLong(1), rs.getLong(2), rs.getString(3));
       }
     }
   }

@@ -608,12 +608,11 @@ final class DocumentLink {
               + ")");
       return;
     }
-    if (e.code() == ErrorCode.MESSAGE_TOO_LARGE) {
-      fail(
-          "the relay refused this document's batch as too large ("
-              + what
-              + "); sync of this document stopped, so the batch is not sent again. The local copy"
-              + " is kept");
+    if (e.code() == ErrorCode.MESSAGE_TOO_LARGE || e.code() == ErrorCode.BATCH_TOO_LARGE) {
+      tooLarge(what, e.code() == ErrorCode.BATCH_TOO_LARGE);
+      if (e.code() == ErrorCode.BATCH_TOO_LARGE) {
+        pump(); // the connection stays open: send the smaller batch now
+      } // else the relay closes the connection, and the next one sends it
       return;
     }
     if ("submit".equals(type) && e.retry() && ++submitRetries <= MAX_SUBMIT_RETRIES) {
@@ -905,6 +904,32 @@ final class DocumentLink {
     } else {
       session.setStatus(SyncStatus.of(SyncStatus.State.OFFLINE, 0));
     }
+  }
+
+  /**
+   * The relay refused the batch in flight as too large ({@code what}): for its operation count when
+   * {@code tooManyOperations}, else for its bytes. It stored nothing, so the batch is withdrawn and
+   * its operations go in smaller batches under the same batch number; when it cannot be made
+   * smaller, sync of this document stops instead of sending it again forever.
+   */
+  void tooLarge(String what, boolean tooManyOperations) {
+    if (phase == Phase.FAILED || phase == Phase.DELETED) {
+      return;
+    }
+    var inFlight = session.sync().inFlight();
+    if (inFlight.isEmpty()) {
+      return; // withdrawn already: the error and the close that follows both say it
+    }
+    if (session.refusedAsTooLarge(tooManyOperations)) {
+      durableSeq = Math.min(durableSeq, inFlight.get().batchSeq() - 1);
+      session.problem("the relay refused a batch as too large (" + what + "); sending it in parts");
+      return;
+    }
+    fail(
+        "the relay refused this document's batch as too large ("
+            + what
+            + ") and it cannot be sent smaller; sync of this document stopped, so the batch is not"
+            + " sent again. The local copy is kept");
   }
 
   /** Stops syncing this document until the engine starts again; the local copy stays as it is. */

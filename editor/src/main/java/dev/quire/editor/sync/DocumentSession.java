@@ -15,6 +15,7 @@ import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.sync.Batch;
+import dev.quire.ot.sync.ClientState;
 import dev.quire.ot.sync.ClientSync;
 import dev.quire.ot.sync.Delivery;
 import dev.quire.ot.sync.SequencedBatch;
@@ -128,8 +129,7 @@ public final class DocumentSession {
   private final Presences presences = new Presences();
   private final List<DocumentListener> listeners = new CopyOnWriteArrayList<>();
   private ClientSync sync;
-  private int maxBatch;
-  private int maxBytes = Integer.MAX_VALUE;
+  private final BatchLimits limits;
   private int syncMax; // the batch limit the current ClientSync was made with
   private LocalDocument document;
   private SyncStatus status;
@@ -158,7 +158,7 @@ public final class DocumentSession {
     this.id = d.document().id();
     this.document = d.document();
     this.log = new LocalLog(d.tailFrom(), d.lengthBeforeTail(), d.tail(), d.headText(), d.notes());
-    this.maxBatch = maxBatch;
+    this.limits = new BatchLimits(maxBatch);
     this.syncMax = maxBatch;
     this.sync = ClientSync.restore(d.state(), log, maxBatch);
     this.text = new GapBuffer(d.headText());
@@ -423,10 +423,9 @@ public final class DocumentSession {
     int at = position;
     int i = 0;
     while (i < insert.length()) {
-      int n = Math.min(MAX_INSERT, insert.codePointCount(i, insert.length()));
-      int end = insert.offsetByCodePoints(i, n);
+      int end = chunkEnd(insert, i);
       edit(TextOperation.splice(length(), at, 0, insert.substring(i, end)));
-      at += n;
+      at += insert.codePointCount(i, end);
       i = end;
     }
   }
@@ -440,13 +439,29 @@ public final class DocumentSession {
     int length = 0;
     int i = 0;
     while (i < text.length()) {
-      int n = Math.min(MAX_INSERT, text.codePointCount(i, text.length()));
-      int end = text.offsetByCodePoints(i, n);
+      int end = chunkEnd(text, i);
       ops.add(TextOperation.splice(length, length, 0, text.substring(i, end)));
-      length += n;
+      length += text.codePointCount(i, end);
       i = end;
     }
     return ops;
+  }
+
+  /**
+   * Where the chunk of {@code text} from char {@code from} ends: {@link #MAX_INSERT} code points
+   * later, or at the end. Counts only the chunk: counting the rest of the text each time made
+   * importing or pasting tens of megabytes take minutes.
+   */
+  private static int chunkEnd(String text, int from) {
+    int end = from;
+    for (int n = 0; n < MAX_INSERT && end < text.length(); n++) {
+      boolean pair =
+          Character.isHighSurrogate(text.charAt(end))
+              && end + 1 < text.length()
+              && Character.isLowSurrogate(text.charAt(end + 1));
+      end += pair ? 2 : 1;
+    }
+    return end;
   }
 
   /**
@@ -517,12 +532,6 @@ public final class DocumentSession {
 
   LocalLog log() {
     return log;
-  }
-
-  /** Replaces the batch size limit (the relay told its limits). */
-  void setMaxBatch(int maxBatch) {
-    this.maxBatch = maxBatch;
-    restoreSync(maxBatch);
   }
 
   private void restoreSync(int max) {
@@ -686,25 +695,64 @@ public final class DocumentSession {
         .whenCompleteAsync(this::saved, owner);
   }
 
-  /** Tells the relay's limits: operations per batch and bytes per message. */
+  /**
+   * Tells the relay's limits: operations per batch and bytes per message. They shape the batches
+   * formed from now on; one in flight is sent again unchanged.
+   */
   void setLimits(int maxBatch, int maxMessageBytes) {
-    this.maxBytes = maxMessageBytes;
-    setMaxBatch(maxBatch);
+    limits.relay(maxBatch, maxMessageBytes);
+  }
+
+  /**
+   * The relay refused the batch in flight as too large: a {@code MESSAGE_TOO_LARGE} or {@code
+   * BATCH_TOO_LARGE} error, or a close with 1009. It stored none of it, so its operations go back
+   * to the head of the queue and the batch number is given again to the next batch, which is at
+   * most half as large ({@link BatchLimits#refused}), its operations cut where one alone is too
+   * large. The outbox is saved so. False, changing nothing, when the batch cannot be sent smaller.
+   */
+  boolean refusedAsTooLarge(boolean tooManyOperations) {
+    rebase();
+    Optional<Batch> inFlight = sync.inFlight();
+    if (inFlight.isEmpty()) {
+      return true; // nothing to withdraw
+    }
+    ClientState st = sync.state();
+    if (!limits.refused(st.inFlightOperations(), tooManyOperations)) {
+      return false;
+    }
+    List<TextOperation> queue = new ArrayList<>(st.inFlightOperations());
+    queue.addAll(st.queued());
+    sync =
+        ClientSync.restore(
+            new ClientState(
+                st.clientId(), st.revision(), inFlight.get().batchSeq(), null, List.of(), queue),
+            log,
+            syncMax);
+    outboxRebased = true;
+    save();
+    return true;
   }
 
   /**
    * The next batch to send: the in-flight one again, or a new one (durable before it is sent) of as
-   * many queued operations as fit both the relay's operation and byte limits.
+   * many queued operations as fit both the relay's operation and byte limits; an operation too
+   * large for a message alone is first cut into parts that fit (saved with the outbox).
    *
-   * @throws IllegalStateException when the next operation alone is over the byte limit
+   * @throws IllegalStateException when the next operation cannot be cut to fit the byte limit
    */
   Optional<Batch> nextBatch() {
     rebase();
     if (sync.inFlight().isEmpty() && sync.unacknowledgedCount() > 0) {
       int fit = opsThatFit();
       if (fit == 0) {
+        cutFirstToFit();
+        fit = opsThatFit();
+      }
+      if (fit == 0) {
         throw new IllegalStateException(
-            "the next edit is larger than the relay's message limit of " + maxBytes + " bytes");
+            "the next edit cannot be cut to fit the relay's message limit of "
+                + limits.operationBytes()
+                + " bytes of operations");
       }
       if (Math.min(syncMax, sync.unacknowledgedCount()) != fit) {
         // Nothing is in flight: a ClientSync restored with another limit is otherwise the same.
@@ -724,14 +772,14 @@ public final class DocumentSession {
     if (waiting.isEmpty() || sync.inFlight().isPresent()) {
       return NoteCodec.MAX_NOTES;
     }
-    long budget = maxBytes - 1024L; // the envelope, as for operations
+    long budget = limits.operationBytes(); // what the message holds besides its envelope
     List<TextOperation> queued = sync.state().queued();
-    for (int i = 0; i < Math.min(syncMax, queued.size()); i++) {
-      budget -= utf8Length(dev.quire.ot.codec.OperationCodec.toJson(queued.get(i))) + 1;
+    for (int i = 0; i < Math.min(limits.operations(), queued.size()); i++) {
+      budget -= BatchLimits.wireBytes(queued.get(i));
     }
     int n = 0;
     for (Note note : waiting) {
-      budget -= utf8Length(NoteCodec.toJson(List.of(note)));
+      budget -= BatchLimits.utf8Bytes(NoteCodec.toJson(List.of(note)));
       if (budget < 0 || n == NoteCodec.MAX_NOTES) {
         break;
       }
@@ -747,7 +795,8 @@ public final class DocumentSession {
    */
   private int opsThatFit() {
     List<TextOperation> queued = sync.state().queued();
-    long budget = maxBytes - 1024L; // the envelope: type, document, client id, numbers
+    int maxBatch = limits.operations();
+    long budget = limits.operationBytes();
     long used = 0;
     int n = 0;
     java.util.Iterator<Long> times = madeAt.iterator(); // nothing in flight: the queue's times
@@ -759,7 +808,7 @@ public final class DocumentSession {
       if (times.hasNext() && times.next() - first > BATCH_TIME_SPAN_MILLIS && n > 0) {
         break;
       }
-      used += utf8Length(dev.quire.ot.codec.OperationCodec.toJson(op)) + 1;
+      used += BatchLimits.wireBytes(op);
       if (used > budget) {
         break;
       }
@@ -768,13 +817,32 @@ public final class DocumentSession {
     return n;
   }
 
-  private static long utf8Length(String s) {
-    long n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+  /**
+   * Replaces the first queued operation, too large for a message alone, by parts that fit, each
+   * with the time the operation was made. Nothing is in flight.
+   */
+  private void cutFirstToFit() {
+    ClientState st = sync.state();
+    List<TextOperation> parts = limits.fit(st.queued().get(0));
+    if (parts.size() == 1) {
+      return;
     }
-    return n;
+    List<TextOperation> queue = new ArrayList<>(parts);
+    queue.addAll(st.queued().subList(1, st.queued().size()));
+    List<Long> times = new ArrayList<>(madeAt);
+    Long first = times.remove(0);
+    for (int i = 0; i < parts.size(); i++) {
+      times.add(0, first);
+    }
+    madeAt.clear();
+    madeAt.addAll(times);
+    sync =
+        ClientSync.restore(
+            new ClientState(
+                st.clientId(), st.revision(), st.nextBatchSeq(), null, List.of(), queue),
+            log,
+            syncMax);
+    outboxRebased = true;
   }
 
   /**
@@ -787,7 +855,7 @@ public final class DocumentSession {
   }
 
   CompletableFuture<Void> batchFormed(Batch b) {
-    rebase();
+    save(); // the stored outbox starts with the batch's operations: it is kept only once (V11)
     CompletableFuture<Void> sent = store.batchSent(id, b, sync.state().nextBatchSeq());
     saveNotes(); // the notes it took are no longer waiting
     return sent;

@@ -227,6 +227,9 @@ public final class SyncEngine implements AutoCloseable {
               if (again != null) {
                 return again.session();
               }
+              if (limits != null) {
+                s.setLimits(limits.maxBatchOperations(), limits.maxMessageBytes());
+              }
               DocumentLink link = new DocumentLink(this, s);
               links.put(id, link);
               if (welcomed) {
@@ -936,9 +939,7 @@ public final class SyncEngine implements AutoCloseable {
     misbehaved = false;
     log.debug("Connected to {} as {}", at, user);
     for (DocumentLink l : List.copyOf(links.values())) {
-      if (l.session().sync().state().inFlight() == null) {
-        l.session().setLimits(limits.maxBatchOperations(), limits.maxMessageBytes());
-      }
+      l.session().setLimits(limits.maxBatchOperations(), limits.maxMessageBytes());
       l.connected(conn);
     }
     sendPendingDeletes();
@@ -1159,9 +1160,9 @@ public final class SyncEngine implements AutoCloseable {
   }
 
   /**
-   * The relay refused a message as too large without naming its document. Resending the same
-   * immutable batch after reconnecting would be refused again forever, so the sync of the document
-   * whose batch was the largest in flight stops, with the reason; the others carry on.
+   * The relay refused a message as too large without naming its document: the largest batch sent on
+   * the connection, whose document sends it again cut smaller ({@link DocumentLink#tooLarge})
+   * rather than resend it unchanged, refused forever; the others carry on.
    */
   private void tooLarge(RelayConnection c, String what) {
     String doc = c == null ? null : c.largestSubmit();
@@ -1170,11 +1171,7 @@ public final class SyncEngine implements AutoCloseable {
       report(null, "the relay refused a message as too large (" + what + ")");
       return;
     }
-    link.fail(
-        "the relay refused this document's batch as too large ("
-            + what
-            + "); sync of this document stopped, so the batch is not sent again. The local copy is"
-            + " kept");
+    link.tooLarge(what, false);
   }
 
   private void relayDocuments(List<DocumentInfo> docs) {

@@ -398,7 +398,7 @@ public final class EditorWindow extends JFrame {
     DocumentSession s = session();
     if (s != null) { // a new extension may mean another language, unless one was chosen
       area.setSyntaxEditingStyle(EditorMenus.syntaxFor(s.id(), title, prefs));
-      menus.selectSyntax(area.getSyntaxEditingStyle());
+      menus.selectSyntax(area.chosenSyntax());
     }
   }
 

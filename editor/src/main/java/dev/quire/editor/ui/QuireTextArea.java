@@ -27,16 +27,28 @@ public final class QuireTextArea extends RSyntaxTextArea {
     PlainTextTokens.install(); // emoji drawn whole in plain text
   }
 
+  /**
+   * Above this many characters the text is shown plain: no syntax colours, code folding or marked
+   * occurrences. Folding parses the whole text again after each change and occurrences scan it at
+   * each caret move, which a text of many megabytes turns into seconds per keystroke.
+   */
+  static final int PLAIN_ABOVE_CHARS = 2_000_000;
+
+  private String chosenSyntax; // null while RSyntaxTextArea's constructor runs
+  private boolean plainForSize;
   private SessionBinding binding;
   private List<RemotePresence> carets = List.of();
   private Runnable whenPainted; // once, at the next paint (start-up timing)
 
   public QuireTextArea() {
     super(30, 100);
+    chosenSyntax = getSyntaxEditingStyle();
     setCodeFoldingEnabled(true);
     setAntiAliasingEnabled(true);
     setTabSize(4);
     setMarkOccurrences(true);
+    watchSize(getDocument());
+    addPropertyChangeListener("document", e -> watchSize(getDocument()));
     // Keep the selection shown when another window has the focus: side by side with a
     // collaborator's window, the user still sees what they selected.
     addFocusListener(
@@ -52,6 +64,81 @@ public final class QuireTextArea extends RSyntaxTextArea {
             getCaret().setSelectionVisible(true); // also before the window was ever focused
           }
         });
+  }
+
+  /**
+   * Shows {@code style}'s syntax colours, or plain text while the document is larger than {@link
+   * #PLAIN_ABOVE_CHARS}; the style is kept and comes back when the document is smaller again.
+   */
+  @Override
+  public void setSyntaxEditingStyle(String style) {
+    if (chosenSyntax == null) { // RSyntaxTextArea's own constructor
+      super.setSyntaxEditingStyle(style);
+      return;
+    }
+    chosenSyntax = style;
+    applySize();
+  }
+
+  /** The syntax style chosen for the document, even while it is shown plain for its size. */
+  String chosenSyntax() {
+    return chosenSyntax;
+  }
+
+  /** True while the document is too large for syntax colours, folding and occurrence marks. */
+  boolean plainForSize() {
+    return plainForSize;
+  }
+
+  private void watchSize(javax.swing.text.Document doc) {
+    doc.addDocumentListener(
+        new javax.swing.event.DocumentListener() {
+          @Override
+          public void insertUpdate(javax.swing.event.DocumentEvent e) {
+            sizeChanged(e.getDocument());
+          }
+
+          @Override
+          public void removeUpdate(javax.swing.event.DocumentEvent e) {
+            sizeChanged(e.getDocument());
+          }
+
+          @Override
+          public void changedUpdate(javax.swing.event.DocumentEvent e) {}
+        });
+    applySize();
+  }
+
+  private void sizeChanged(javax.swing.text.Document doc) {
+    if (doc == getDocument() && (doc.getLength() > PLAIN_ABOVE_CHARS) != plainForSize) {
+      // Not while the document is notifying its listeners: the style change re-reads it.
+      javax.swing.SwingUtilities.invokeLater(this::applySize);
+    }
+  }
+
+  /** Replaces the text, shown plain from the start when it is large (before it is coloured). */
+  @Override
+  public void setText(String text) {
+    if (chosenSyntax != null && text != null && text.length() > PLAIN_ABOVE_CHARS) {
+      applyPlain(true);
+    }
+    super.setText(text);
+  }
+
+  private void applySize() {
+    if (chosenSyntax != null) {
+      applyPlain(getDocument().getLength() > PLAIN_ABOVE_CHARS);
+    }
+  }
+
+  private void applyPlain(boolean plain) {
+    plainForSize = plain;
+    String style = plainForSize ? SYNTAX_STYLE_NONE : chosenSyntax;
+    if (!style.equals(getSyntaxEditingStyle())) {
+      super.setSyntaxEditingStyle(style);
+    }
+    setCodeFoldingEnabled(!plainForSize);
+    setMarkOccurrences(!plainForSize);
   }
 
   void bind(SessionBinding binding) {

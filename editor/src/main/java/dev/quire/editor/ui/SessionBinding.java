@@ -417,9 +417,10 @@ public final class SessionBinding {
       } finally {
         sending = false;
       }
-      fb.replace(offset, length, insert, attrs);
+      // The index first: replacing moves the caret, whose listener converts its offset with it.
       pairs.removed(offset, length);
       pairs.inserted(offset, insert);
+      fb.replace(offset, length, insert, attrs);
       int inserted = insert.codePointCount(0, insert.length());
       TextOperation inverse =
           TextOperation.splice(before - deleted + inserted, position, inserted, removedText);

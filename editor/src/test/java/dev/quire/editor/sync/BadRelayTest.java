@@ -36,7 +36,7 @@ class BadRelayTest {
     }
   }
 
-  private static String welcome() {
+  static String welcome() {
     return ProtocolCodec.encode(
         new ServerMessage.Welcome(
             ProtocolCodec.VERSION, "alice", "s1", false, TestRelay.LIMITS, "fake-relay"));

@@ -13,6 +13,7 @@ public final class TestRelay implements AutoCloseable {
 
   private final Path dataDir;
   private Limits limits = LIMITS;
+  private long maxOutgoingBytes = 16L << 20;
   private Relay relay;
   private int port;
 
@@ -27,6 +28,19 @@ public final class TestRelay implements AutoCloseable {
   public static TestRelay start(Path dataDir, Limits limits) {
     TestRelay r = new TestRelay(dataDir);
     r.limits = limits;
+    r.relay = Relay.start(r.config(0));
+    r.port = r.relay.port();
+    return r;
+  }
+
+  /**
+   * A relay with {@code limits} that disconnects a connection with more than {@code
+   * maxOutgoingBytes} queued unread ({@code TOO_SLOW}).
+   */
+  public static TestRelay start(Path dataDir, Limits limits, long maxOutgoingBytes) {
+    TestRelay r = new TestRelay(dataDir);
+    r.limits = limits;
+    r.maxOutgoingBytes = maxOutgoingBytes;
     r.relay = Relay.start(r.config(0));
     r.port = r.relay.port();
     return r;
@@ -48,6 +62,7 @@ public final class TestRelay implements AutoCloseable {
         .port(port)
         .metricsPort(-1)
         .limits(limits)
+        .maxOutgoingBytes(maxOutgoingBytes)
         .checkpointInterval(100)
         .workerThreads(2)
         .build();

@@ -668,12 +668,7 @@ final class DocumentLink {
       return;
     }
     if (e.code() == ErrorCode.UNKNOWN_DOCUMENT) {
-      gone(
-          "the relay does not have this document any more (deleted, or access removed): "
-              + what
-              + "; the local text is kept, with its "
-              + session.unacknowledged()
-              + " unsent edit(s), and syncs again if the document comes back");
+      goneFromRelay(what);
       return;
     }
     fail("the relay refused " + type + ": " + what + "; the local text is kept");
@@ -685,16 +680,53 @@ final class DocumentLink {
    * The relay does not have the document. Its owner uploads it with its whole history once the user
    * confirmed refilling the relay; anybody else waits for the owner to do so.
    */
+  private void goneFromRelay(String what) {
+    gone(
+        "the relay does not have this document any more (deleted, or access removed): "
+            + what
+            + "; the local text is kept, with its "
+            + session.unacknowledged()
+            + " unsent edit(s), and syncs again if the document comes back");
+  }
+
+  /**
+   * The relay does not give its owner the document: deleted into the owner's trash (from another
+   * device), which a restore brings back, or lost with the relay's data, which a refill brings
+   * back. The owner's trash tells which.
+   */
   private void unknownOnRelay(String what) {
     if (session.role() != Role.OWNER) {
-      waitingForOwner = true;
-      fail(
-          "the relay does not have this document ("
-              + what
-              + "); it is synced again once its owner's next sync uploads it. The local copy is"
-              + " kept");
+      unknownToMember(what);
       return;
     }
+    RelayConnection asked = conn;
+    engine
+        .trash()
+        .whenComplete(
+            (trashed, failure) -> {
+              if (conn != asked || phase == Phase.FAILED) {
+                return; // the connection changed meanwhile: the next one asks again
+              }
+              if (failure == null && trashed.stream().anyMatch(t -> t.doc().equals(id()))) {
+                goneFromRelay(what + "; it is in its owner's trash");
+              } else {
+                lostByRelay();
+              }
+            });
+  }
+
+  /** A member's copy waits for its owner to bring the document back. */
+  private void unknownToMember(String what) {
+    waitingForOwner = true;
+    fail(
+        "the relay does not have this document ("
+            + what
+            + "); it is synced again once its owner's next sync uploads it. The local copy is"
+            + " kept");
+  }
+
+  /** The relay lost the owner's document: the owner uploads it, once the user confirmed that. */
+  private void lostByRelay() {
     if (engine.refillConfirmed()) {
       startUpload();
       return;

@@ -362,10 +362,12 @@ public final class ClientSync {
    * copy of the document on this client: one deleted here and fetched again from the relay (out of
    * the owner's trash, say). A batch is saved as in flight before it is sent, so with nothing in
    * flight this copy never sent it: it is history like anyone else's, and new batches are numbered
-   * after it, since the relay keeps the numbers this client id used.
+   * after it, since the relay keeps the numbers this client id used. Only with nothing queued
+   * either: a profile brought back from a backup may hold queued edits that its later self sent as
+   * that very batch, and taking the batch as history would then apply them twice.
    */
   private boolean fromEarlierCopy(Batch own) {
-    if (inFlight != null) {
+    if (inFlight != null || !queued.isEmpty()) {
       return false;
     }
     nextBatchSeq = Math.max(nextBatchSeq, own.batchSeq() + 1);

@@ -116,8 +116,9 @@ final class HistorySigner {
             continue;
           }
           String op = readable ? canonical.get((int) (r - first)) : sentOperation(w.batch(), i);
-          RelaySignature s = run.next(w, r, op);
-          if (r % interval == 0) {
+          boolean checkpoint = r % interval == 0;
+          RelaySignature s = run.next(w, r, op, checkpoint || r == head);
+          if (checkpoint) {
             signatures.add(doc, s);
           } else if (r == head) {
             atHead = s;
@@ -142,8 +143,12 @@ final class HistorySigner {
       this.chain = chain;
     }
 
-    /** Takes revision {@code r} of {@code w}, whose operation is {@code op}; signs there. */
-    RelaySignature next(WireSequenced w, long r, String op) {
+    /**
+     * Takes revision {@code r} of {@code w}, whose operation is {@code op}, into the chain (and the
+     * text); when {@code sign}, signs there, else returns null: hashing the whole text at every
+     * revision would cost a long document's size at each of its revisions.
+     */
+    RelaySignature next(WireSequenced w, long r, String op, boolean sign) {
       if (op == null) {
         throw new IllegalStateException(
             "document " + doc + " has no canonical operation at revision " + r);
@@ -162,11 +167,13 @@ final class HistorySigner {
                   w.timestampMillis(),
                   b.madeAt(),
                   op));
-      String textHash = null;
       if (readable) {
         text.apply(OperationCodec.fromJson(op));
-        textHash = HistoryChain.sha256(text.toString());
       }
+      if (!sign) {
+        return null;
+      }
+      String textHash = readable ? HistoryChain.sha256(text.toString()) : null;
       byte[] statement = HistoryChain.relayStatement(doc, r, chain, textHash);
       return new RelaySignature(r, chain, textHash, Ed25519.sign(key.getPrivate(), statement));
     }

@@ -390,6 +390,9 @@ public final class LoadGenerator {
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"),
           loadAverage());
+      if (scenario.equals("all") || scenario.equals("latency")) {
+        latency(); // submit to acknowledgement, committed in PostgreSQL
+      }
       if (scenario.equals("all") || scenario.equals("throughput")) {
         throughput();
       }

@@ -137,7 +137,7 @@ public final class EditorWindow extends JFrame {
     comments =
         new CommentsPanel(
             area,
-            people::of,
+            this::personOf,
             () -> sync.engine() == null ? null : sync.engine().user(),
             this::problem);
     editorCard.add(comments, BorderLayout.EAST);
@@ -494,6 +494,22 @@ public final class EditorWindow extends JFrame {
   /** The comments beside the text. */
   CommentsPanel comments() {
     return comments;
+  }
+
+  /**
+   * How {@code user} shows: this profile's own user as its settings say (no caret of its own tells
+   * the window), everyone else as last seen beside their caret; null when never seen.
+   */
+  private dev.quire.editor.ui.history.Person personOf(String user) {
+    SyncEngine engine = sync.engine();
+    if (engine != null
+        && user.equals(engine.user())
+        && !settings.displayName().isBlank()
+        && settings.colour().matches("#[0-9a-fA-F]{6}")) {
+      return new dev.quire.editor.ui.history.Person(
+          settings.displayName(), Colours.parse(settings.colour()));
+    }
+    return people.of(user);
   }
 
   /** Opens the open document's history in its own window; null when no document is open. */

@@ -108,6 +108,11 @@ class CommentsGuiTest {
         () ->
             w.alice.comments().shown().get(0).replies().size() == 1
                 && w.alice.comments().shown().get(0).replies().get(0).author().equals("bob"));
+    Gui.await(
+        "Bob's reply is acknowledged",
+        () -> "bob".equals(w.bob.comments().shown().get(0).replies().get(0).author()));
+    // One display name per person: Bob's own reply shows as his settings name, as his caret does.
+    assertThat(Gui.labels(w.bob.comments())).contains("Bob").doesNotContain("bob");
 
     Gui.run(() -> Gui.button(w.alice.comments(), "Resolve").doClick());
     Gui.await("resolved at Bob's", () -> w.bob.comments().shown().get(0).resolved());

@@ -137,6 +137,7 @@ class RefillTest {
 
       // Not without asking: the relay's identity changed.
       assertThat(quire("sync", "--profile", pa.toString(), "--relay", uri, "--token", ta2))
+          .as(err.toString())
           .isEqualTo(1);
       assertThat(err.toString()).contains("another identity").contains("--refill");
       assertThat(relay.relay().store().documents().find("a")).isEmpty();

@@ -12,11 +12,18 @@ public final class Tokens {
 
   private Tokens() {}
 
-  /** A new random token. */
+  /**
+   * A new random token. Never one that starts with {@code -}: a command line would take {@code
+   * --token -hV...} for options (picocli does), so such a token, printed once, could not be used.
+   */
   public static String generate() {
     byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String token;
+    do {
+      RANDOM.nextBytes(bytes);
+      token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    } while (token.startsWith("-"));
+    return token;
   }
 
   /** The SHA-256 of the token's UTF-8 text: what the database keeps. */

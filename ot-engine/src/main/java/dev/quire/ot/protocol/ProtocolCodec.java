@@ -40,7 +40,7 @@ public final class ProtocolCodec {
    * {@code id} and every answer and error the id it answers. Version 2: {@code sequenced} carries
    * several batches and includes the subscriber's own.
    */
-  public static final int VERSION = 5;
+  public static final int VERSION = 6;
 
   private static final JsonFactory FACTORY = new JsonFactory();
 

@@ -414,7 +414,7 @@ class ProtocolCodecTest {
                 + "\"mode\":\"opaque\",\"limits\":{}}",
             "welcome.limits.maxMessageBytes is missing"),
         Arguments.of(
-            "{\"type\":\"welcome\",\"protocol\":5,\"user\":\"a\",\"session\":\"s\","
+            "{\"type\":\"welcome\",\"protocol\":6,\"user\":\"a\",\"session\":\"s\","
                 + "\"mode\":\"opaque\",\"limits\":"
                 + limits
                 + "}",

@@ -4,25 +4,36 @@ import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Member;
+import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Administration of one document: create, rename, delete (into its owner's trash), restore, purge
- * and share. Each request checks the requester's role, changes the store, keeps the actor's memory
- * of the document in step, and tells the subscribers and the users concerned. Runs on the
- * document's executor, as the actor's requests do.
+ * and share, and what another relay process changed of them. Each request checks the requester's
+ * role, changes the store, keeps the actor's memory of the document in step, and tells the
+ * subscribers and the users concerned. Runs on the document's executor, as the actor's requests do.
  */
 final class DocumentAdmin {
+  private static final Logger log = LoggerFactory.getLogger(DocumentAdmin.class);
+
   private final DocumentActor actor;
   private final String id;
   private final RelayContext ctx;
+  private final RequestScheduler scheduler;
 
-  DocumentAdmin(DocumentActor actor, String id, RelayContext ctx) {
+  DocumentAdmin(DocumentActor actor, String id, RelayContext ctx, RequestScheduler scheduler) {
     this.actor = actor;
     this.id = id;
     this.ctx = ctx;
+    this.scheduler = scheduler;
   }
 
   void create(Session s, String rid, ClientMessage.Create m) {
@@ -184,5 +195,75 @@ final class DocumentAdmin {
                 ? new ServerMessage.Unavailable(id)
                 : new ServerMessage.Available(actor.row().info(m.role())),
             s);
+  }
+
+  /** The document's row and the roles of its subscribers' users, read again on a loader thread. */
+  private record Administered(DocumentRow row, Map<String, Optional<Role>> roles) {}
+
+  /**
+   * Another relay process renamed, deleted or shared the document: it reads its row and the roles
+   * of the users following it again, then tells the subscribers as a change made here would.
+   */
+  void changedElsewhere() {
+    if (!actor.isLoaded() || actor.row() == null) {
+      actor.forgetRoles(); // read afresh when next needed
+      return;
+    }
+    List<String> users = actor.fanout().snapshot().stream().map(Session::user).distinct().toList();
+    try {
+      scheduler.loadFirst(() -> readAdministered(users), this::installAdministered);
+    } catch (RuntimeException e) { // an earlier read failed, or stopping: read it all again
+      log.warn("Document {}: reading its changes failed: {}", id, e.toString());
+      actor.invalidate();
+      actor.forgetRoles();
+    }
+  }
+
+  private Administered readAdministered(List<String> users) {
+    DocumentRow r = ctx.loader().row(id).orElse(null);
+    Map<String, Optional<Role>> read = new HashMap<>();
+    if (r != null && !r.deleted() && !ctx.config().openMode()) {
+      for (String user : users) {
+        read.put(user, ctx.loader().role(id, user));
+      }
+    }
+    return new Administered(r, read);
+  }
+
+  private void installAdministered(Administered a) {
+    actor.forgetRoles();
+    DocumentRow row = actor.row();
+    if (row == null) {
+      return; // released meanwhile: read when next asked
+    }
+    LiveFanout fanout = actor.fanout();
+    DocumentRow r = a.row();
+    if (r == null || r.deleted()) {
+      if (!row.deleted()) {
+        fanout.broadcast(ProtocolCodec.encode(new ServerMessage.Deleted(id)), null);
+        for (Session sub : fanout.snapshot()) {
+          fanout.unsubscribe(sub);
+        }
+      }
+      actor.invalidate();
+      return;
+    }
+    if (row.deleted()) {
+      actor.invalidate(); // restored elsewhere: read afresh when next asked
+      return;
+    }
+    if (!r.title().equals(row.title())) {
+      // Only the title: the head stays what this relay has sequenced and sent.
+      actor.rowChanged(r.withHead(row.head(), row.lastChangeMillis()));
+      fanout.broadcast(ProtocolCodec.encode(new ServerMessage.Renamed(id, r.title())), null);
+    }
+    a.roles().forEach(actor.roles()::known);
+    for (Session sub : fanout.snapshot()) {
+      Optional<Role> role = actor.roles().known(sub.user());
+      if (role != null && role.isEmpty()) {
+        fanout.unsubscribe(sub);
+        sub.send(new ServerMessage.Unsubscribed(id));
+      }
+    }
   }
 }

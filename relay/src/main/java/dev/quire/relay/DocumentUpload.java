@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * A page of a history uploaded by a client (protocol 5's {@code upload}): to refill a relay that
@@ -36,11 +37,40 @@ final class DocumentUpload {
   private final DocumentActor actor;
   private final String id;
   private final RelayContext ctx;
+  private final RequestScheduler scheduler;
+  private OptionalLong target; // an unfinished upload's head, read on first need; or null
 
-  DocumentUpload(DocumentActor actor, String id, RelayContext ctx) {
+  DocumentUpload(DocumentActor actor, String id, RelayContext ctx, RequestScheduler scheduler) {
     this.actor = actor;
     this.id = id;
     this.ctx = ctx;
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * Refuses a submit while the document's history is being uploaded and is not complete: the new
+   * batch would have to go after revisions the relay does not have yet.
+   */
+  void requireNoUpload() {
+    if (target == null) {
+      throw scheduler.loadFirst(() -> ctx.store().uploads().target(id), t -> target = t);
+    }
+    if (target.isPresent()) {
+      throw new Refusal(
+          ErrorCode.UPLOAD_IN_PROGRESS,
+          "the history of "
+              + id
+              + " is being uploaded, up to revision "
+              + target.getAsLong()
+              + ", and is at "
+              + actor.row().head()
+              + ": send the batch again once it is complete");
+    }
+  }
+
+  /** An upload may have moved the document: whether one is under way is read when next needed. */
+  void forgetTarget() {
+    target = null;
   }
 
   void upload(Session s, String rid, ClientMessage.Upload m) {
@@ -98,7 +128,7 @@ final class DocumentUpload {
       boolean creating) {
     if (outcome instanceof HistoryUploads.Stored st) {
       actor.installRow(ctx.loader().row(id).orElse(null)); // just written: a quick read
-      actor.uploadChanged();
+      forgetTarget();
       actor.fanout().addAll(fresh);
       if (!fresh.isEmpty()) {
         ctx.store().feed().publish(id, st.head());

@@ -4,10 +4,16 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.quire.relay.store.StoreException;
+import dev.quire.relay.store.sql.Scope;
+import dev.quire.relay.store.sql.SqlDatabase;
+import dev.quire.relay.store.sql.SqlDialect;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -23,10 +29,13 @@ import org.slf4j.LoggerFactory;
  * unreachable or restarting included, surfaces as a {@link StoreException} naming what failed; the
  * pool replaces broken connections by itself, so work succeeds again once the database is back.
  */
-final class PgDatabase implements AutoCloseable {
+final class PgDatabase implements SqlDatabase, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PgDatabase.class);
   // How long work waits for a connection before it fails (and the relay answers "retry later").
   private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+
+  /** The tables keyed by {@code doc_id} that hold a document's history, which a purge empties. */
+  static final List<String> HISTORY_TABLES = List.of("batches", "latest_batches", "checkpoints");
 
   private final PgUrl url;
   private final HikariDataSource pool;
@@ -152,6 +161,42 @@ final class PgDatabase implements AutoCloseable {
     }
   }
 
+  /** PostgreSQL holds every acknowledged append: nothing to wait for, whatever the scope. */
+  @Override
+  public <T> T read(Scope scope, String what, SqlDatabase.SqlWork<T> work) {
+    return read(what, work);
+  }
+
+  /** PostgreSQL holds every acknowledged append: nothing to wait for, whatever the scope. */
+  @Override
+  public <T> T change(Scope scope, String what, SqlDatabase.ChangeWork<T> work) {
+    return inTransaction(what, c -> work.run(new Statements(c)));
+  }
+
+  @Override
+  public SqlDialect dialect() {
+    return PgDialect.INSTANCE;
+  }
+
+  /** A transaction's writes, run as they come: PostgreSQL keeps them itself. */
+  private record Statements(Connection connection) implements SqlDatabase.Changes {
+    @Override
+    public int update(String sql, Object... args) throws SQLException {
+      try (PreparedStatement s = connection.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) {
+          if (args[i] == null) {
+            s.setNull(i + 1, Types.NULL);
+          } else if (args[i] instanceof byte[] bytes) {
+            s.setBytes(i + 1, bytes);
+          } else {
+            s.setObject(i + 1, args[i]);
+          }
+        }
+        return s.executeUpdate();
+      }
+    }
+  }
+
   /** A {@link StoreException} saying that {@code what} failed because of {@code e}. */
   static StoreException failure(String what, SQLException e) {
     return new StoreException(what + " failed: " + e.getMessage(), e);
@@ -180,11 +225,5 @@ final class PgDatabase implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
-  }
-
-  /** Database work that may throw {@link SQLException}. */
-  @FunctionalInterface
-  interface SqlWork<T> {
-    T run(Connection c) throws SQLException;
   }
 }

@@ -10,6 +10,10 @@ import dev.quire.relay.store.RelayStorage;
 import dev.quire.relay.store.SignatureStore;
 import dev.quire.relay.store.StoreException;
 import dev.quire.relay.store.UserStore;
+import dev.quire.relay.store.sql.SqlClientIds;
+import dev.quire.relay.store.sql.SqlDocuments;
+import dev.quire.relay.store.sql.SqlSignatures;
+import dev.quire.relay.store.sql.SqlUsers;
 import java.time.Duration;
 import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
@@ -25,12 +29,12 @@ public final class PostgresStorage implements RelayStorage {
   public static final Duration FEED_POLL = Duration.ofSeconds(1);
 
   private final PgDatabase db;
-  private final PgUsers users;
-  private final PgDocuments documents;
+  private final SqlUsers users;
+  private final SqlDocuments documents;
   private final PgHistory history;
-  private final PgClientIds clientIds;
+  private final SqlClientIds clientIds;
   private final PgUploads uploads;
-  private final PgSignatures signatures;
+  private final SqlSignatures signatures;
   private final Duration feedPoll;
   private volatile @Nullable String identity; // read once
   private @Nullable PgAppender appender;
@@ -38,12 +42,12 @@ public final class PostgresStorage implements RelayStorage {
 
   private PostgresStorage(PgDatabase db, Duration feedPoll) {
     this.db = db;
-    this.users = new PgUsers(db);
-    this.documents = new PgDocuments(db);
+    this.users = PgUsers.open(db);
+    this.documents = new SqlDocuments(db, PgDatabase.HISTORY_TABLES);
     this.history = new PgHistory(db);
-    this.clientIds = new PgClientIds(db);
+    this.clientIds = new SqlClientIds(db);
     this.uploads = new PgUploads(db);
-    this.signatures = new PgSignatures(db);
+    this.signatures = new SqlSignatures(db);
     this.feedPoll = feedPoll;
   }
 

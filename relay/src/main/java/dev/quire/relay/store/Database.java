@@ -1,5 +1,7 @@
 package dev.quire.relay.store;
 
+import dev.quire.relay.store.sql.SqlDatabase;
+import dev.quire.relay.store.sql.SqlDialect;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +33,13 @@ import org.slf4j.LoggerFactory;
  * #change}) too. A data directory whose schema is newer than this relay knows is refused, and
  * nothing is ever cleaned or dropped.
  */
-final class Database implements AutoCloseable {
+final class Database implements SqlDatabase, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   static final String FILE_NAME = "relay";
+
+  /** The tables keyed by {@code doc_id} that hold a document's history, which a purge empties. */
+  static final List<String> HISTORY_TABLES =
+      List.of("log", "batches", "latest_batches", "checkpoints");
 
   static {
     // H2 interns every value it reads or writes in a process-wide cache, hashing each string; the
@@ -276,17 +282,41 @@ final class Database implements AutoCloseable {
   }
 
   @Override
+  public <T> T read(
+      dev.quire.relay.store.sql.Scope scope, String what, SqlDatabase.SqlWork<T> work) {
+    return withConnection(scope(scope), what, work);
+  }
+
+  @Override
+  public <T> T change(
+      dev.quire.relay.store.sql.Scope scope, String what, SqlDatabase.ChangeWork<T> work) {
+    return change(scope(scope), what, work);
+  }
+
+  @Override
+  public SqlDialect dialect() {
+    return H2Dialect.INSTANCE;
+  }
+
+  private static Scope scope(dev.quire.relay.store.sql.Scope s) {
+    return s == dev.quire.relay.store.sql.Scope.ALL
+        ? Scope.ALL
+        : s == dev.quire.relay.store.sql.Scope.NONE ? Scope.NONE : Scope.document(s.doc());
+  }
+
+  @Override
   public void close() {
     pool.dispose(); // the database closes with its last connection
   }
 
   /** The statements a change ran, as the journal keeps them. */
-  static final class Changes {
+  static final class Changes implements SqlDatabase.Changes {
     private final List<StoredChange.Statement> statements = new ArrayList<>();
     private Connection connection;
 
     /** For reads that decide what to change; what is written goes through {@link #update}. */
-    Connection connection() {
+    @Override
+    public Connection connection() {
       return connection;
     }
 
@@ -294,7 +324,8 @@ final class Database implements AutoCloseable {
      * Runs one statement with {@code args} (String, Long, Integer, byte[] or null) and records it
      * for the journal when it changed a row; returns how many rows it changed.
      */
-    int update(String sql, Object... args) throws SQLException {
+    @Override
+    public int update(String sql, Object... args) throws SQLException {
       StoredChange.Statement statement = new StoredChange.Statement(sql, Arrays.asList(args));
       int changed = statement.run(connection);
       if (changed > 0) {
@@ -302,17 +333,5 @@ final class Database implements AutoCloseable {
       }
       return changed;
     }
-  }
-
-  /** Work that changes the database through {@link Changes}. */
-  @FunctionalInterface
-  interface ChangeWork<T> {
-    T run(Changes changes) throws SQLException;
-  }
-
-  /** Database work that may throw {@link SQLException}. */
-  @FunctionalInterface
-  interface SqlWork<T> {
-    T run(Connection c) throws SQLException;
   }
 }

@@ -1,5 +1,9 @@
 package dev.quire.relay.store;
 
+import dev.quire.relay.store.sql.SqlClientIds;
+import dev.quire.relay.store.sql.SqlDocuments;
+import dev.quire.relay.store.sql.SqlSignatures;
+import dev.quire.relay.store.sql.SqlUsers;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -18,23 +22,23 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   private final Journal journal;
   private volatile GroupCommitter committer;
   private boolean closed; // guarded by this
-  private final H2UserStore users;
-  private final H2DocumentStore documents;
+  private final SqlUsers users;
+  private final SqlDocuments documents;
   private final H2HistoryStore history;
-  private final H2ClientIdStore clientIds;
+  private final SqlClientIds clientIds;
   private final H2HistoryUploads uploads;
-  private final H2SignatureStore signatures;
+  private final SqlSignatures signatures;
   private volatile String identity; // read once
 
   private EmbeddedStorage(Database db, Journal journal) {
     this.db = db;
     this.journal = journal;
-    this.users = new H2UserStore(db);
-    this.documents = new H2DocumentStore(db);
+    this.users = new SqlUsers(db, SqlUsers.ChangeHook.NONE);
+    this.documents = new SqlDocuments(db, Database.HISTORY_TABLES);
     this.history = new H2HistoryStore(db);
-    this.clientIds = new H2ClientIdStore(db);
+    this.clientIds = new SqlClientIds(db);
     this.uploads = new H2HistoryUploads(db);
-    this.signatures = new H2SignatureStore(db);
+    this.signatures = new SqlSignatures(db);
   }
 
   /**

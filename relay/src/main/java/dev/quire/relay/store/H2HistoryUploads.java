@@ -5,6 +5,7 @@ import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.store.HistoryStore.Append;
+import dev.quire.relay.store.sql.SqlDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -108,7 +109,7 @@ final class H2HistoryUploads implements HistoryUploads {
     return out;
   }
 
-  private static void create(Database.Changes changes, Page page) throws SQLException {
+  private static void create(SqlDatabase.Changes changes, Page page) throws SQLException {
     NewDocument d = page.create();
     changes.update(
         "INSERT INTO documents (id, title, owner, created_at, head, last_change, payload_kind,"
@@ -130,7 +131,7 @@ final class H2HistoryUploads implements HistoryUploads {
     }
   }
 
-  private static void putRole(Database.Changes changes, String doc, String user, Role role)
+  private static void putRole(SqlDatabase.Changes changes, String doc, String user, Role role)
       throws SQLException {
     changes.update(
         "MERGE INTO document_roles (doc_id, user_name, role) KEY (doc_id, user_name)"
@@ -140,7 +141,7 @@ final class H2HistoryUploads implements HistoryUploads {
         role.wireName());
   }
 
-  private static void bindClientIds(Database.Changes changes, Page page) throws SQLException {
+  private static void bindClientIds(SqlDatabase.Changes changes, Page page) throws SQLException {
     for (Map.Entry<String, String> client : clientAuthors(page.appends()).entrySet()) {
       if (clientOwner(changes.connection(), client.getKey()) == null) {
         changes.update(
@@ -152,7 +153,7 @@ final class H2HistoryUploads implements HistoryUploads {
     }
   }
 
-  private static void insertBatch(Database.Changes changes, Append a, String uploader)
+  private static void insertBatch(SqlDatabase.Changes changes, Append a, String uploader)
       throws SQLException {
     WireSequenced e = a.entry();
     WireBatch b = e.batch();
@@ -201,7 +202,7 @@ final class H2HistoryUploads implements HistoryUploads {
   }
 
   /** Each client's last batch of the page becomes its latest, which resends are checked against. */
-  private static void writeLatest(Database.Changes changes, List<Append> appends)
+  private static void writeLatest(SqlDatabase.Changes changes, List<Append> appends)
       throws SQLException {
     Map<List<String>, Append> latest = new LinkedHashMap<>();
     for (Append a : appends) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.sql.SqlDocuments;
+import dev.quire.relay.store.sql.SqlUsers;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
@@ -22,8 +24,8 @@ class AppendWriterTest {
   @BeforeEach
   void open() {
     db = Database.open(dir, 2);
-    new H2UserStore(db).add("alice");
-    documents = new H2DocumentStore(db);
+    new SqlUsers(db, SqlUsers.ChangeHook.NONE).add("alice");
+    documents = new SqlDocuments(db, Database.HISTORY_TABLES);
     history = new H2HistoryStore(db);
     documents.create("a", "A", "alice", 1);
     documents.create("b", "B", "alice", 1);

@@ -1,11 +1,10 @@
-package dev.quire.relay.postgres;
+package dev.quire.relay.store.sql;
 
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.Role;
 import dev.quire.relay.store.DocumentStore;
 import dev.quire.relay.store.PayloadKind;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,46 +15,51 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Documents and who may do what with them, in PostgreSQL. Deleting moves a document to its owner's
- * trash (see {@link DocumentStore}); its id is not reused.
+ * Documents and who may do what with them, in either storage's database. Deleting moves a document
+ * to its owner's trash (see {@link DocumentStore}); its id is not reused. Thread-safe.
  */
-final class PgDocuments implements DocumentStore {
+public final class SqlDocuments implements DocumentStore {
   private static final String COLUMNS =
       "d.id, d.title, d.owner, d.created_at, d.head, d.last_change, d.deleted_at, d.payload_kind";
 
-  private final PgDatabase db;
-
-  PgDocuments(PgDatabase db) {
-    this.db = db;
-  }
+  private final SqlDatabase db;
+  private final SqlDialect dialect;
+  private final List<String> historyTables;
 
   /**
-   * Creates a document owned by {@code owner}.
-   *
-   * @return false when the id is taken (nothing changed)
+   * @param historyTables the tables keyed by {@code doc_id} that a purge empties of the document,
+   *     besides its roles
    */
+  public SqlDocuments(SqlDatabase db, List<String> historyTables) {
+    this.db = db;
+    this.dialect = db.dialect();
+    this.historyTables = List.copyOf(historyTables);
+  }
+
   @Override
   public boolean create(
       String id, String title, String owner, long nowMillis, @Nullable PayloadKind payload) {
-    PgText.require("a title", title);
-    return db.inTransaction(
+    dialect.requireText("a title", title);
+    return db.change(
+        Scope.NONE, // a new document has no appends to wait for
         "creating document " + id,
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT INTO documents (id, title, owner, created_at, head, last_change,"
-                      + " payload_kind) VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING")) {
-            s.setString(1, id);
-            s.setString(2, title);
-            s.setString(3, owner);
-            s.setLong(4, nowMillis);
-            s.setLong(5, nowMillis);
-            s.setString(6, payload == null ? null : payload.name().toLowerCase(Locale.ROOT));
-            if (s.executeUpdate() == 0) {
-              return false;
-            }
+        changes -> {
+          if (changes.update(
+                  dialect.insertIfAbsent(
+                      "documents",
+                      "id",
+                      "id, title, owner, created_at, head, last_change, payload_kind"),
+                  id,
+                  title,
+                  owner,
+                  nowMillis,
+                  0L,
+                  nowMillis,
+                  payload == null ? null : payload.name().toLowerCase(Locale.ROOT))
+              == 0) {
+            return false;
           }
-          putRole(c, id, owner, Role.OWNER);
+          putRole(changes, id, owner, Role.OWNER);
           return true;
         });
   }
@@ -64,6 +68,7 @@ final class PgDocuments implements DocumentStore {
   @Override
   public Optional<DocumentRow> find(String id) {
     return db.read(
+        Scope.document(id),
         "reading document " + id,
         c -> {
           try (PreparedStatement s =
@@ -80,6 +85,7 @@ final class PgDocuments implements DocumentStore {
   @Override
   public Optional<Role> role(String id, String user) {
     return db.read(
+        Scope.NONE,
         "reading roles of " + id,
         c -> {
           try (PreparedStatement s =
@@ -99,13 +105,14 @@ final class PgDocuments implements DocumentStore {
   @Override
   public List<Member> members(String id) {
     return db.read(
+        Scope.NONE,
         "reading members of " + id,
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT user_name, role FROM document_roles WHERE doc_id = ?"
-                      + " ORDER BY CASE role WHEN 'owner' THEN 0 ELSE 1 END,"
-                      + " user_name COLLATE \"C\"")) {
+                      + " ORDER BY CASE role WHEN 'owner' THEN 0 ELSE 1 END, "
+                      + dialect.textOrder("user_name"))) {
             s.setString(1, id);
             List<Member> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
@@ -122,6 +129,7 @@ final class PgDocuments implements DocumentStore {
   @Override
   public List<DocumentInfo> list(String user, boolean all) {
     return db.read(
+        Scope.ALL,
         "listing documents",
         c -> {
           String sql =
@@ -148,52 +156,40 @@ final class PgDocuments implements DocumentStore {
 
   @Override
   public void rename(String id, String title, long nowMillis) {
-    PgText.require("a title", title);
-    db.read(
+    dialect.requireText("a title", title);
+    update(
+        id,
         "renaming " + id,
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement("UPDATE documents SET title = ?, last_change = ? WHERE id = ?")) {
-            s.setString(1, title);
-            s.setLong(2, nowMillis);
-            s.setString(3, id);
-            return s.executeUpdate();
-          }
-        });
+        "UPDATE documents SET title = ?, last_change = ? WHERE id = ?",
+        title,
+        nowMillis,
+        id);
   }
 
   @Override
   public void markDeleted(String id, long nowMillis) {
-    db.read(
+    update(
+        id,
         "deleting " + id,
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE documents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
-            s.setLong(1, nowMillis);
-            s.setString(2, id);
-            return s.executeUpdate();
-          }
-        });
+        "UPDATE documents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+        nowMillis,
+        id);
   }
 
   /** Gives {@code user} {@code role} on the document, or removes their role when null. */
   @Override
   public void setRole(String id, String user, @Nullable Role role) {
-    db.read(
+    db.change(
+        Scope.NONE,
         "sharing " + id,
-        c -> {
+        changes -> {
           if (role == null) {
-            try (PreparedStatement s =
-                c.prepareStatement(
-                    "DELETE FROM document_roles WHERE doc_id = ? AND user_name = ?"
-                        + " AND role <> 'owner'")) {
-              s.setString(1, id);
-              s.setString(2, user);
-              s.executeUpdate();
-            }
+            changes.update(
+                "DELETE FROM document_roles WHERE doc_id = ? AND user_name = ? AND role <> 'owner'",
+                id,
+                user);
           } else {
-            putRole(c, id, user, role);
+            putRole(changes, id, user, role);
           }
           return null;
         });
@@ -202,13 +198,14 @@ final class PgDocuments implements DocumentStore {
   @Override
   public List<TrashRow> trash(String owner) {
     return db.read(
+        Scope.NONE, // deleted documents take no appends
         "listing the trash of " + owner,
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT id, title, head, deleted_at FROM documents WHERE owner = ?"
-                      + " AND deleted_at IS NOT NULL AND purged_at IS NULL"
-                      + " ORDER BY id COLLATE \"C\"")) {
+                      + " AND deleted_at IS NOT NULL AND purged_at IS NULL ORDER BY "
+                      + dialect.textOrder("id"))) {
             s.setString(1, owner);
             List<TrashRow> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
@@ -225,12 +222,14 @@ final class PgDocuments implements DocumentStore {
   @Override
   public List<String> deletedBefore(long cutoffMillis) {
     return db.read(
+        Scope.NONE,
         "finding documents due for purging",
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT id FROM documents WHERE deleted_at < ? AND purged_at IS NULL"
-                      + " ORDER BY id COLLATE \"C\"")) {
+                      + " ORDER BY "
+                      + dialect.textOrder("id"))) {
             s.setLong(1, cutoffMillis);
             List<String> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
@@ -245,65 +244,57 @@ final class PgDocuments implements DocumentStore {
 
   @Override
   public boolean restore(String id) {
-    return db.read(
+    return db.change(
+        Scope.document(id),
         "restoring " + id,
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE documents SET deleted_at = NULL WHERE id = ?"
-                      + " AND deleted_at IS NOT NULL AND purged_at IS NULL")) {
-            s.setString(1, id);
-            return s.executeUpdate() == 1;
-          }
-        });
+        changes ->
+            changes.update(
+                    "UPDATE documents SET deleted_at = NULL WHERE id = ?"
+                        + " AND deleted_at IS NOT NULL AND purged_at IS NULL",
+                    id)
+                == 1);
   }
 
   @Override
   public boolean purge(String id, long nowMillis) {
-    return db.inTransaction(
+    return db.change(
+        Scope.document(id),
         "purging " + id,
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
+        changes -> {
+          if (changes.update(
                   "UPDATE documents SET purged_at = ?, head = 0, title = id, missing_canonical = 0"
-                      + " WHERE id = ? AND deleted_at IS NOT NULL AND purged_at IS NULL")) {
-            s.setLong(1, nowMillis);
-            s.setString(2, id);
-            if (s.executeUpdate() != 1) {
-              return false;
-            }
+                      + " WHERE id = ? AND deleted_at IS NOT NULL AND purged_at IS NULL",
+                  nowMillis,
+                  id)
+              != 1) {
+            return false;
           }
-          for (String table :
-              List.of("batches", "latest_batches", "checkpoints", "document_roles")) {
-            try (PreparedStatement s =
-                c.prepareStatement("DELETE FROM " + table + " WHERE doc_id = ?")) {
-              s.setString(1, id);
-              s.executeUpdate();
-            }
+          for (String table : historyTables) {
+            changes.update("DELETE FROM " + table + " WHERE doc_id = ?", id);
           }
+          changes.update("DELETE FROM document_roles WHERE doc_id = ?", id);
           return true;
         });
   }
 
-  private static void putRole(Connection c, String id, String user, Role role) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO document_roles (doc_id, user_name, role) VALUES (?, ?, ?)"
-                + " ON CONFLICT (doc_id, user_name) DO UPDATE SET role = EXCLUDED.role")) {
-      s.setString(1, id);
-      s.setString(2, user);
-      s.setString(3, role.wireName());
-      s.executeUpdate();
-    }
+  /** Changes the row of {@code id} once its appends are in (its head is written with them). */
+  private void update(String id, String what, String sql, Object... args) {
+    db.change(Scope.document(id), what, changes -> changes.update(sql, args));
   }
 
-  private static @Nullable PayloadKind payloadKind(@Nullable String stored) {
-    return stored == null ? null : PayloadKind.valueOf(stored.toUpperCase(Locale.ROOT));
+  private void putRole(SqlDatabase.Changes changes, String id, String user, Role role)
+      throws SQLException {
+    changes.update(
+        dialect.upsert("document_roles", "doc_id, user_name", "doc_id, user_name, role"),
+        id,
+        user,
+        role.wireName());
   }
 
   private static DocumentRow row(ResultSet rs) throws SQLException {
     long deleted = rs.getLong(7);
     Long deletedAt = rs.wasNull() ? null : deleted;
+    String payload = rs.getString(8);
     return new DocumentRow(
         rs.getString(1),
         rs.getString(2),
@@ -312,6 +303,6 @@ final class PgDocuments implements DocumentStore {
         rs.getLong(5),
         rs.getLong(6),
         deletedAt,
-        payloadKind(rs.getString(8)));
+        payload == null ? null : PayloadKind.valueOf(payload.toUpperCase(Locale.ROOT)));
   }
 }

@@ -1,17 +1,22 @@
-package dev.quire.relay.store;
+package dev.quire.relay.store.sql;
 
 import dev.quire.ot.protocol.RelaySignature;
+import dev.quire.relay.store.SignatureStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** {@link SignatureStore} in the embedded database; the key is journaled like any change. */
-final class H2SignatureStore implements SignatureStore {
-  private final Database db;
+/**
+ * {@link SignatureStore} in either storage's database. The first relay to need the key makes it;
+ * any other that races it (several relays on one PostgreSQL) inserts nothing and reads the
+ * winner's, so every relay of the database signs alike.
+ */
+public final class SqlSignatures implements SignatureStore {
+  private final SqlDatabase db;
 
-  H2SignatureStore(Database db) {
+  public SqlSignatures(SqlDatabase db) {
     this.db = db;
   }
 
@@ -21,12 +26,11 @@ final class H2SignatureStore implements SignatureStore {
     if (key == null) {
       byte[] made = generate.get();
       db.change(
+          Scope.NONE,
           "storing the relay's signing key",
           changes ->
               changes.update(
-                  "INSERT INTO relay_key (id, private_key) SELECT 1, ?"
-                      + " WHERE NOT EXISTS (SELECT 1 FROM relay_key)",
-                  made));
+                  db.dialect().insertIfAbsent("relay_key", "id", "id, private_key"), 1, made));
       key = readKey();
     }
     return key;
@@ -34,7 +38,7 @@ final class H2SignatureStore implements SignatureStore {
 
   private byte[] readKey() {
     return db.read(
-        Database.Scope.NONE,
+        Scope.NONE,
         "reading the relay's signing key",
         c -> {
           try (var s = c.createStatement();
@@ -47,7 +51,7 @@ final class H2SignatureStore implements SignatureStore {
   @Override
   public Optional<RelaySignature> latestAtOrBefore(String doc, long revision) {
     return db.read(
-        Database.Scope.NONE,
+        Scope.NONE,
         "reading the signatures of " + doc,
         c -> {
           try (PreparedStatement s =
@@ -66,7 +70,7 @@ final class H2SignatureStore implements SignatureStore {
   @Override
   public List<RelaySignature> after(String doc, long revision, int limit) {
     return db.read(
-        Database.Scope.NONE,
+        Scope.NONE,
         "reading the signatures of " + doc,
         c -> {
           try (PreparedStatement s =
@@ -86,19 +90,19 @@ final class H2SignatureStore implements SignatureStore {
   @Override
   public void add(String doc, RelaySignature sig) {
     db.change(
-        Database.Scope.NONE,
+        Scope.NONE,
         "storing a signature of " + doc,
         changes ->
             changes.update(
-                "INSERT INTO relay_signatures (doc_id, revision, chain, text_hash, signature)"
-                    + " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM relay_signatures"
-                    + " WHERE doc_id = ? AND revision = ?)",
+                db.dialect()
+                    .insertIfAbsent(
+                        "relay_signatures",
+                        "doc_id, revision",
+                        "doc_id, revision, chain, text_hash, signature"),
                 doc,
                 sig.revision(),
                 sig.chain(),
                 sig.textHash(),
-                sig.signature(),
-                doc,
-                sig.revision()));
+                sig.signature()));
   }
 }

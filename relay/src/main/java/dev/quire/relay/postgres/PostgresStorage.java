@@ -13,6 +13,7 @@ import dev.quire.relay.store.UserStore;
 import dev.quire.relay.store.sql.SqlClientIds;
 import dev.quire.relay.store.sql.SqlDocuments;
 import dev.quire.relay.store.sql.SqlSignatures;
+import dev.quire.relay.store.sql.SqlUploads;
 import dev.quire.relay.store.sql.SqlUsers;
 import java.time.Duration;
 import java.util.function.LongConsumer;
@@ -33,7 +34,7 @@ public final class PostgresStorage implements RelayStorage {
   private final SqlDocuments documents;
   private final PgHistory history;
   private final SqlClientIds clientIds;
-  private final PgUploads uploads;
+  private final SqlUploads uploads;
   private final SqlSignatures signatures;
   private final Duration feedPoll;
   private volatile @Nullable String identity; // read once
@@ -46,7 +47,7 @@ public final class PostgresStorage implements RelayStorage {
     this.documents = new SqlDocuments(db, PgDatabase.HISTORY_TABLES);
     this.history = new PgHistory(db);
     this.clientIds = new SqlClientIds(db);
-    this.uploads = new PgUploads(db);
+    this.uploads = new SqlUploads(db, PgUploadRows.INSTANCE);
     this.signatures = new SqlSignatures(db);
     this.feedPoll = feedPoll;
   }

@@ -3,6 +3,7 @@ package dev.quire.relay.store;
 import dev.quire.relay.store.sql.SqlClientIds;
 import dev.quire.relay.store.sql.SqlDocuments;
 import dev.quire.relay.store.sql.SqlSignatures;
+import dev.quire.relay.store.sql.SqlUploads;
 import dev.quire.relay.store.sql.SqlUsers;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -26,7 +27,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   private final SqlDocuments documents;
   private final H2HistoryStore history;
   private final SqlClientIds clientIds;
-  private final H2HistoryUploads uploads;
+  private final SqlUploads uploads;
   private final SqlSignatures signatures;
   private volatile String identity; // read once
 
@@ -37,7 +38,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
     this.documents = new SqlDocuments(db, Database.HISTORY_TABLES);
     this.history = new H2HistoryStore(db);
     this.clientIds = new SqlClientIds(db);
-    this.uploads = new H2HistoryUploads(db);
+    this.uploads = new SqlUploads(db, H2UploadRows.INSTANCE);
     this.signatures = new SqlSignatures(db);
   }
 

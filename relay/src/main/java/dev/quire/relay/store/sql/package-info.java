@@ -1,0 +1,11 @@
+/**
+ * The stores both storages keep the same way: documents and roles ({@link
+ * dev.quire.relay.store.sql.SqlDocuments}), users and tokens ({@link
+ * dev.quire.relay.store.sql.SqlUsers}), client ids ({@link
+ * dev.quire.relay.store.sql.SqlClientIds}), the relay's signatures ({@link
+ * dev.quire.relay.store.sql.SqlSignatures}) and uploaded histories ({@link
+ * dev.quire.relay.store.sql.SqlUploads}). They reach their database through {@link
+ * dev.quire.relay.store.sql.SqlDatabase}, which the embedded H2 database and PostgreSQL both
+ * provide; where their SQL differs is named in {@link dev.quire.relay.store.sql.SqlDialect}.
+ */
+package dev.quire.relay.store.sql;

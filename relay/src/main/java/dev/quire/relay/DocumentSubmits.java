@@ -323,7 +323,10 @@ final class DocumentSubmits {
     DocumentRow before = PendingRuns.takeBack(st, actor.policy(), rest);
     if (before == null) {
       if (st != null) {
-        log.warn("Document {}: revisions from {} could not be taken back", id, rest.get(0));
+        log.warn(
+            "Document {}: revisions from {} could not be taken back",
+            id,
+            rest.get(0).entry().firstRevision());
         actor.dropState(); // not the last ones sequenced: read it all again
       }
       return false;

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.quire.relay.store.StoreException;
+import dev.quire.relay.store.sql.SchemaMigration;
 import dev.quire.relay.store.sql.Scope;
 import dev.quire.relay.store.sql.SqlDatabase;
 import dev.quire.relay.store.sql.SqlDialect;
@@ -11,14 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationState;
-import org.flywaydb.core.api.MigrationVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,44 +78,11 @@ final class PgDatabase implements SqlDatabase, AutoCloseable {
   }
 
   private void migrate() {
-    Flyway flyway =
-        Flyway.configure(PgDatabase.class.getClassLoader())
-            .dataSource(pool)
-            .locations("classpath:db/relay-pg")
-            .cleanDisabled(true)
-            .load();
-    try {
-      MigrationVersion known =
-          Arrays.stream(flyway.info().all())
-              .filter(m -> !isFuture(m))
-              .map(MigrationInfo::getVersion)
-              .max(Comparator.naturalOrder())
-              .orElse(MigrationVersion.EMPTY);
-      for (MigrationInfo m : flyway.info().applied()) {
-        if (isFuture(m)) {
-          throw new StoreException(
-              "the database "
-                  + url.redacted()
-                  + " has schema version "
-                  + m.getVersion()
-                  + " but this relay knows versions up to "
-                  + known
-                  + ": it was written by a newer relay. Refusing to use it; nothing was changed.");
-        }
-      }
-      int applied = flyway.migrate().migrationsExecuted;
-      if (applied > 0) {
-        log.info("Database {}: applied {} schema migration(s)", url.redacted(), applied);
-      }
-    } catch (FlywayException e) {
-      throw new StoreException(
-          "cannot migrate the database " + url.redacted() + ": " + e.getMessage(), e);
+    SchemaMigration.Applied applied =
+        SchemaMigration.migrate(pool, "classpath:db/relay-pg", "the database " + url.redacted());
+    if (applied.migrations() > 0) {
+      log.info("Database {}: applied {} schema migration(s)", url.redacted(), applied.migrations());
     }
-  }
-
-  private static boolean isFuture(MigrationInfo m) {
-    return m.getState() == MigrationState.FUTURE_SUCCESS
-        || m.getState() == MigrationState.FUTURE_FAILED;
   }
 
   PgUrl url() {

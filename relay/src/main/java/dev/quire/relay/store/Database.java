@@ -1,5 +1,6 @@
 package dev.quire.relay.store;
 
+import dev.quire.relay.store.sql.SchemaMigration;
 import dev.quire.relay.store.sql.SqlDatabase;
 import dev.quire.relay.store.sql.SqlDialect;
 import java.io.IOException;
@@ -9,14 +10,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationState;
-import org.flywaydb.core.api.MigrationVersion;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,35 +118,14 @@ final class Database implements SqlDatabase, AutoCloseable {
   }
 
   private void migrate() {
-    Flyway flyway =
-        Flyway.configure(Database.class.getClassLoader())
-            .dataSource(pool)
-            .locations("classpath:db/relay")
-            .cleanDisabled(true)
-            .load();
-    MigrationVersion known =
-        Arrays.stream(flyway.info().all())
-            .filter(m -> m.getState() != MigrationState.FUTURE_SUCCESS)
-            .filter(m -> m.getState() != MigrationState.FUTURE_FAILED)
-            .map(MigrationInfo::getVersion)
-            .max(Comparator.naturalOrder())
-            .orElse(MigrationVersion.EMPTY);
-    for (MigrationInfo m : flyway.info().applied()) {
-      if (m.getState() == MigrationState.FUTURE_SUCCESS
-          || m.getState() == MigrationState.FUTURE_FAILED) {
-        throw new StoreException(
-            "data directory "
-                + dir
-                + " has schema version "
-                + m.getVersion()
-                + " but this relay knows versions up to "
-                + known
-                + ": it was written by a newer relay. Refusing to open it; nothing was changed.");
-      }
-    }
-    int applied = flyway.migrate().migrationsExecuted;
-    if (applied > 0) {
-      log.info("Data directory {}: applied {} schema migration(s), now at {}", dir, applied, known);
+    SchemaMigration.Applied applied =
+        SchemaMigration.migrate(pool, "classpath:db/relay", "data directory " + dir);
+    if (applied.migrations() > 0) {
+      log.info(
+          "Data directory {}: applied {} schema migration(s), now at {}",
+          dir,
+          applied.migrations(),
+          applied.version());
     }
   }
 

@@ -409,6 +409,25 @@ public final class LocalStore implements AutoCloseable {
     return announce(write, result -> true);
   }
 
+  /**
+   * The user the relay took this profile's batches as: the author of the last batch this client
+   * sent, in any document; empty while it has sent none.
+   */
+  public CompletableFuture<Optional<String>> ownUser() {
+    return read(
+        c -> {
+          try (java.sql.PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT author FROM log_blocks WHERE client_id = ?"
+                      + " ORDER BY created_at DESC LIMIT 1")) {
+            s.setString(1, clientId);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            }
+          }
+        });
+  }
+
   public CompletableFuture<List<LocalDocument>> documents() {
     return read(Queries::documents);
   }

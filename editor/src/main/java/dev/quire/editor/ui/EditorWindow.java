@@ -523,7 +523,8 @@ public final class EditorWindow extends JFrame {
       people.seen(engine.user(), settings.displayName(), settings.colour());
     }
     JFrame history =
-        dev.quire.editor.ui.history.HistoryPanel.showWindow(this, store, s, people::of);
+        dev.quire.editor.ui.history.HistoryPanel.showWindow(
+            this, store, s, people::of, () -> sync.engine() == null ? null : sync.engine().user());
     historyWindows.add(history);
     return history;
   }

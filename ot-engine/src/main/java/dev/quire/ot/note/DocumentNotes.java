@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * batch's operations (the other half of the transform that canonicalised the batch). A note that
  * does not fit the state is ignored, the same way by every replica: an anchor beyond its author's
  * text, an id already used, a reply to or resolve of an unknown comment, an edit or delete by
- * anyone but the author, a version of a revision the author had not seen.
+ * anyone but the author, a version of a revision the author had not seen, the removal of a name by
+ * anyone but the one who gave it.
  *
  * <p>Not thread-safe: one owner drives it, as a {@code ClientSync}.
  */
@@ -142,6 +143,12 @@ public final class DocumentNotes {
       } else if (named <= s.batch().baseRevision()) { // a revision its author had seen
         versions.add(new NamedVersion(v.name(), named, s.author(), s.madeAtMillis(), revision));
       }
+    } else if (note instanceof Note.RemoveVersion r) {
+      versions.removeIf(
+          v ->
+              v.name().equals(r.name())
+                  && v.revision() == r.revision()
+                  && v.author().equals(s.author()));
     }
   }
 

@@ -85,15 +85,20 @@ public final class HistoryPanel extends JPanel {
 
   /** Builds the view of {@code session}'s document; on the event thread. */
   public HistoryPanel(LocalStore store, DocumentSession session) {
-    this(store, session, user -> null);
+    this(store, session, user -> null, () -> null);
   }
 
   /**
    * Builds the view of {@code session}'s document, each author shown as {@code people} says: the
    * name and colour they have beside their caret (null for an author it does not know: the login
-   * name, in a colour of its own). On the event thread.
+   * name, in a colour of its own); {@code me} gives this profile's relay user, or null while it is
+   * not known. On the event thread.
    */
-  public HistoryPanel(LocalStore store, DocumentSession session, Function<String, Person> people) {
+  public HistoryPanel(
+      LocalStore store,
+      DocumentSession session,
+      Function<String, Person> people,
+      java.util.function.Supplier<String> me) {
     super(new BorderLayout());
     requireEventThread();
     this.people = Objects.requireNonNull(people, "people == null");
@@ -103,7 +108,7 @@ public final class HistoryPanel extends JPanel {
     UIManager.addPropertyChangeListener(lookChanged);
     this.index =
         new HistoryIndex(store, session.id(), r -> SwingUtilities.invokeLater(() -> indexedTo(r)));
-    this.versions = new VersionsBar(session, this::shownRevision, this::jumpTo);
+    this.versions = new VersionsBar(session, this::shownRevision, this::jumpTo, me);
     setName("history");
     add(header(), BorderLayout.NORTH);
     add(text.pane(), BorderLayout.CENTER);
@@ -136,19 +141,30 @@ public final class HistoryPanel extends JPanel {
    * closing the window closes the panel. On the event thread.
    */
   public static JFrame showWindow(Component parent, LocalStore store, DocumentSession session) {
-    return showWindow(parent, store, session, user -> null);
+    return showWindow(parent, store, session, user -> null, () -> null);
   }
 
-  /**
-   * As {@link #showWindow(Component, LocalStore, DocumentSession)}, with each author shown as
-   * {@code people} says (null for an author it does not know).
-   */
+  /** As the five-argument form, with this profile's relay user not known. */
   public static JFrame showWindow(
       Component parent,
       LocalStore store,
       DocumentSession session,
       java.util.function.Function<String, Person> people) {
-    HistoryPanel panel = new HistoryPanel(store, session, people);
+    return showWindow(parent, store, session, people, () -> null);
+  }
+
+  /**
+   * As {@link #showWindow(Component, LocalStore, DocumentSession)}, with each author shown as
+   * {@code people} says (null for an author it does not know), {@code me} giving this profile's
+   * relay user (null while not known).
+   */
+  public static JFrame showWindow(
+      Component parent,
+      LocalStore store,
+      DocumentSession session,
+      java.util.function.Function<String, Person> people,
+      java.util.function.Supplier<String> me) {
+    HistoryPanel panel = new HistoryPanel(store, session, people, me);
     JFrame frame = new JFrame("History — " + session.document().title());
     frame.setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
     frame.addWindowListener(

@@ -58,6 +58,7 @@ public final class HistoryPanel extends JPanel {
   private final AuthorLegend legend = new AuthorLegend();
   private final JLabel info = new JLabel("Loading the history…");
   private final JLabel status = new JLabel(" ");
+  private final JLabel notesLine = new JLabel(" "); // what the revision's notes did, if any
   private final JSlider slider = new JSlider(0, 0, 0);
   private final Playback playback = new Playback(slider, () -> Math.max(0, this.head));
   private final JButton restore = new JButton("Restore this revision…");
@@ -207,7 +208,11 @@ public final class HistoryPanel extends JPanel {
     top.add(status, BorderLayout.EAST);
     top.setAlignmentX(LEFT_ALIGNMENT);
     legend.setAlignmentX(LEFT_ALIGNMENT);
+    notesLine.setName("history.notes");
+    notesLine.setAlignmentX(LEFT_ALIGNMENT);
+    notesLine.setVisible(false);
     p.add(top);
+    p.add(notesLine);
     p.add(Box.createVerticalStrut(4));
     p.add(legend);
     return p;
@@ -312,6 +317,7 @@ public final class HistoryPanel extends JPanel {
     shown = f;
     text.show(f.text());
     info.setText(describe(f));
+    showNotes(f);
     restore.setEnabled(true);
     probe.textShown(f.revision());
     Frame.Colouring c = f.colouring().getNow(null);
@@ -340,6 +346,30 @@ public final class HistoryPanel extends JPanel {
             ? made
             : "made " + made + ", synced " + TIME.format(Instant.ofEpochMilli(f.timestampMillis()));
     return of + " — " + person(f.author()).name() + " — " + when;
+  }
+
+  /**
+   * Says what the revision's notes did, by whom, in their colour: a batch of notes alone changes no
+   * text, and would otherwise look like an empty edit.
+   */
+  private void showNotes(Frame f) {
+    if (f.notes().isEmpty() || f.author() == null) {
+      notesLine.setVisible(false);
+      return;
+    }
+    Person p = person(f.author());
+    notesLine.setText(
+        p.name()
+            + " "
+            + NotesDescription.of(f.notes())
+            + (f.changesText() ? "" : " (the text is unchanged)"));
+    notesLine.setIcon(new AuthorLegend.Swatch(p.colour()));
+    notesLine.setVisible(true);
+  }
+
+  /** The line saying what the revision shown did besides its edit; for tests. */
+  JLabel notesLine() {
+    return notesLine;
   }
 
   private void colourIfShown(Frame f, Frame.Colouring c) {

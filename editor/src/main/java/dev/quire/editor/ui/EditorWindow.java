@@ -98,7 +98,8 @@ public final class EditorWindow extends JFrame {
             store,
             this::syncProblem,
             status::showConnection,
-            why -> Dialogs.confirmRefill(this, why));
+            why -> Dialogs.confirmRefill(this, why),
+            this::refreshTrashIfShown);
     setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
     addWindowListener(
         new WindowAdapter() {
@@ -406,6 +407,16 @@ public final class EditorWindow extends JFrame {
   void showTrash() {
     ((CardLayout) sideCards.getLayout()).show(sideCards, "trash");
     trash.refresh();
+  }
+
+  /**
+   * Reads the relay's trash again when the Trash view shows: a document was deleted or restored,
+   * here or elsewhere (another window, another device), and the relay announced it.
+   */
+  private void refreshTrashIfShown() {
+    if (trash.isShowing()) {
+      trash.refresh();
+    }
   }
 
   /** Shows the profile's documents in the sidebar again. */

@@ -176,8 +176,8 @@ final class H2HistoryUploads implements HistoryUploads {
     }
     changes.update(
         "INSERT INTO batches (doc_id, author, client_id, batch_seq, first_revision, op_count,"
-            + " base_revision, created_at, digest, operations, canonical, made_at, uploaded_by)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " base_revision, created_at, digest, operations, canonical, made_at, uploaded_by,"
+            + " notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         a.doc(),
         e.author(),
         b.clientId(),
@@ -190,7 +190,8 @@ final class H2HistoryUploads implements HistoryUploads {
         operations,
         canonical,
         b.madeAt(),
-        uploader);
+        uploader,
+        b.notes());
     if (a.checkpoint() != null) {
       changes.update(
           "INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?)",

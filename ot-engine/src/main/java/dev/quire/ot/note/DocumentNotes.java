@@ -37,6 +37,32 @@ public final class DocumentNotes {
   private final List<NamedVersion> versions = new ArrayList<>();
   private long revision;
 
+  /**
+   * The state a snapshot kept ({@link #revision}, {@link #comments}, {@link #usedIds}, {@link
+   * #versions}): taking the batches after {@code revision} from it gives the state a replay of the
+   * whole log gives.
+   */
+  public static DocumentNotes restore(
+      long revision,
+      List<CommentThread> comments,
+      Set<String> usedIds,
+      List<NamedVersion> versions) {
+    DocumentNotes n = new DocumentNotes();
+    n.revision = revision;
+    for (CommentThread c : comments) {
+      n.comments.put(c.id(), c);
+      c.replies().forEach(r -> n.replyThread.put(r.id(), c.id()));
+    }
+    n.usedIds.addAll(usedIds);
+    n.versions.addAll(versions);
+    return n;
+  }
+
+  /** Every comment and reply id used so far, deleted ones too (none may be used again). */
+  public Set<String> usedIds() {
+    return Set.copyOf(usedIds);
+  }
+
   /** The revision the state is at: the last batch taken. */
   public long revision() {
     return revision;

@@ -533,9 +533,20 @@ public final class EditorWindow extends JFrame {
     if (engine != null && engine.user() != null) {
       people.seen(engine.user(), settings.displayName(), settings.colour());
     }
+    // Offline, the user the relay took this profile's batches as, once known.
+    java.util.concurrent.atomic.AtomicReference<String> sentAs =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    store.ownUser().thenAccept(u -> u.ifPresent(sentAs::set));
     JFrame history =
         dev.quire.editor.ui.history.HistoryPanel.showWindow(
-            this, store, s, people::of, () -> sync.engine() == null ? null : sync.engine().user());
+            this,
+            store,
+            s,
+            people::of,
+            () ->
+                sync.engine() != null && sync.engine().user() != null
+                    ? sync.engine().user()
+                    : sentAs.get());
     historyWindows.add(history);
     return history;
   }

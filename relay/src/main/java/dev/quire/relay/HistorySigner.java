@@ -18,6 +18,7 @@ import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Signs checkpoints of documents' histories with the relay's Ed25519 key (protocol 5's {@code
@@ -42,20 +43,32 @@ final class HistorySigner {
   private final KeyPair key;
   private final String publicKey;
   private final int interval;
+  private final Function<GapBuffer, String> textHash;
 
-  private HistorySigner(RelayStorage store, KeyPair key, int interval) {
+  private HistorySigner(
+      RelayStorage store, KeyPair key, int interval, Function<GapBuffer, String> textHash) {
     this.history = store.history();
     this.signatures = store.signatures();
     this.key = key;
     this.publicKey = Ed25519.publicKey(key);
     this.interval = interval;
+    this.textHash = textHash;
   }
 
   /** The signer of {@code store}'s key, made now if the storage has none yet. */
   static HistorySigner open(RelayStorage store, int interval) {
+    return open(store, interval, text -> HistoryChain.sha256(text.toString()));
+  }
+
+  /**
+   * As {@link #open(RelayStorage, int)}, hashing texts with {@code textHash}: the SHA-256 of the
+   * text, in hex (tests count the texts hashed through it).
+   */
+  static HistorySigner open(
+      RelayStorage store, int interval, Function<GapBuffer, String> textHash) {
     byte[] pkcs8 =
         store.signatures().signingKey(() -> Ed25519.generate().getPrivate().getEncoded());
-    return new HistorySigner(store, Ed25519.fromPrivate(pkcs8), interval);
+    return new HistorySigner(store, Ed25519.fromPrivate(pkcs8), interval, textHash);
   }
 
   /** The public key, X.509 DER in base64, as {@code welcome.signingKey} publishes it. */
@@ -173,9 +186,9 @@ final class HistorySigner {
       if (!sign) {
         return null;
       }
-      String textHash = readable ? HistoryChain.sha256(text.toString()) : null;
-      byte[] statement = HistoryChain.relayStatement(doc, r, chain, textHash);
-      return new RelaySignature(r, chain, textHash, Ed25519.sign(key.getPrivate(), statement));
+      String hash = readable ? textHash.apply(text) : null;
+      byte[] statement = HistoryChain.relayStatement(doc, r, chain, hash);
+      return new RelaySignature(r, chain, hash, Ed25519.sign(key.getPrivate(), statement));
     }
   }
 

@@ -74,6 +74,24 @@ class NotesTest {
   }
 
   @Test
+  void readableRelay_checksTheRemovalOfAVersionName_likeEveryNote() throws Exception {
+    try (Relay relay = RelayFixture.start(dir)) {
+      TestClient alice = TestClient.login(relay.port(), relay.store().users().add("alice"), "ca");
+      RelayFixture.create(alice, "doc");
+      String noRevision = "[{\"kind\":\"removeVersion\",\"name\":\"draft\"}]";
+      alice.send(
+          new ClientMessage.Submit("doc", withNotes(append("ca", 1, 0, 0, "a"), noRevision)));
+      assertThat(alice.expectError(ErrorCode.MALFORMED).message())
+          .contains("batch.notes[0].revision is missing");
+      String removal = "[{\"kind\":\"removeVersion\",\"name\":\"draft\",\"revision\":0}]";
+      alice.send(new ClientMessage.Submit("doc", withNotes(append("ca", 1, 0, 0, "a"), removal)));
+      assertThat(alice.expectAck().firstRevision()).isEqualTo(1);
+      assertThat(RelayFixture.openAll(alice, "doc", 0).get(0).batch().notes()).isEqualTo(removal);
+      alice.close();
+    }
+  }
+
+  @Test
   void opaqueRelay_keepsAnyNotesArrayAsSent() throws Exception {
     String sealed = "[\"c2VhbGVk\"]";
     try (Relay relay = RelayFixture.start(dir, b -> b.opaque(true))) {

@@ -17,6 +17,7 @@ import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.postgres.PgUrl;
 import dev.quire.relay.postgres.PostgresServer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +91,41 @@ class RelaySignaturesTest {
     assertThat(Ed25519.verify(key, s.statement("doc"), s.signature()))
         .as("signature at " + s.revision())
         .isTrue();
+  }
+
+  @Test
+  void signing_hashesTheTextOnlyAtCheckpointsAndTheHead_notAtEveryRevision() throws Exception {
+    String[] key = new String[1];
+    try (Relay relay = RelayFixture.start(dir)) { // a checkpoint every 10 revisions
+      TestClient alice = login(relay, "alice", key);
+      RelayFixture.create(alice, "doc");
+      appendAll(alice, "alice", 0, 95);
+      List<Integer> hashed = new ArrayList<>(); // the length of each text hashed
+      HistorySigner signer =
+          HistorySigner.open(
+              relay.store(),
+              10,
+              text -> {
+                hashed.add(text.length());
+                return HistoryChain.sha256(text.toString());
+              });
+
+      ServerMessage.Signatures all = signer.answer("doc", 0, 95, true);
+      assertThat(all.signatures())
+          .extracting(RelaySignature::revision)
+          .containsExactly(10L, 20L, 30L, 40L, 50L, 60L, 70L, 80L, 90L, 95L);
+      assertThat(hashed).containsExactly(10, 20, 30, 40, 50, 60, 70, 80, 90, 95);
+      for (RelaySignature s : all.signatures()) {
+        assertSignedBy(key[0], s);
+        assertThat(s.textHash()).isEqualTo(HistoryChain.sha256("x".repeat((int) s.revision())));
+      }
+
+      hashed.clear(); // the checkpoints are stored: only the head is hashed again
+      assertThat(signer.answer("doc", 90, 95, true).signatures())
+          .extracting(RelaySignature::revision)
+          .containsExactly(95L);
+      assertThat(hashed).containsExactly(95);
+    }
   }
 
   @Test

@@ -225,7 +225,9 @@ final class ExportHistoryOptions {
         r.batchSeq(),
         r.timestampMillis(),
         r.madeAtMillis(),
-        r.operation());
+        r.operation(),
+        r.original(),
+        r.notes());
   }
 
   /** Every revision of the log in order, a page at a time, the next page read meanwhile. */

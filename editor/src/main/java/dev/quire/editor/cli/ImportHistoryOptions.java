@@ -144,7 +144,8 @@ final class ImportHistoryOptions {
               r.timeMillis(),
               r.madeAtMillis(),
               r.operation(),
-              r.operation()));
+              r.original(),
+              r.notes()));
       if (r.revision() % LocalStore.CHECKPOINT_INTERVAL == 0) {
         checkpoints.add(new LocalStore.Checkpoint(r.revision(), text.toString()));
       }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Prints the named versions of DOC, in the order they were named, one a line.",
       "Tab-separated: NAME, REV, AUTHOR, TIME (when it was named, by its author's clock; UTC,"
-          + " ISO-8601). Names not yet sent follow with REV '-', AUTHOR '(unsent)' and TIME '-'."
+          + " ISO-8601). Names not yet sent follow with REV '-', AUTHOR '(unsent)' and TIME '-'; names"
+          + " removed here and not yet sent are left out."
     })
 final class VersionsCommand extends ProfileCommand {
   @Parameters(paramLabel = "DOC")
@@ -26,7 +27,7 @@ final class VersionsCommand extends ProfileCommand {
   int run(LocalStore store, PrintWriter out) {
     document(store, doc);
     DocumentSession s = NotesOfDocument.open(store, doc);
-    for (NamedVersion v : s.versions()) {
+    for (NamedVersion v : s.versionsShown()) {
       out.println(
           NotesOfDocument.oneLine(v.name())
               + "\t"

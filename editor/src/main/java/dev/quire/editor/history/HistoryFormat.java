@@ -10,9 +10,10 @@ public final class HistoryFormat {
 
   /**
    * The format version this build writes. Version 2 added each revision's {@code madeAt}, the
-   * header's optional {@code relayKey} and the relay's {@code relay} records.
+   * header's optional {@code relayKey} and the relay's {@code relay} records; version 3 the
+   * revisions' optional {@code notes} and {@code sent}.
    */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   /** The oldest version this build reads. */
   public static final int FIRST_VERSION = 1;

@@ -13,7 +13,10 @@ import dev.quire.editor.history.HistoryRecord.RevisionRecord;
 import dev.quire.editor.history.HistoryRecord.Signature;
 import dev.quire.editor.history.HistoryRecord.TextCheck;
 import dev.quire.ot.codec.CanonicalJson;
+import dev.quire.ot.codec.MalformedMessageException;
 import dev.quire.ot.codec.OperationCodec;
+import dev.quire.ot.note.Note;
+import dev.quire.ot.note.NoteCodec;
 import dev.quire.ot.operation.MalformedOperationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,6 +63,8 @@ public final class HistoryReader implements AutoCloseable {
           "time",
           "madeAt",
           "operation",
+          "sent",
+          "notes",
           "prev",
           "hash");
   private static final Set<String> RELAY =
@@ -228,6 +233,15 @@ public final class HistoryReader implements AutoCloseable {
     } else {
       madeAt = time; // version 1 kept only the relay's time
     }
+    if (version < 3 && (o.has("sent") || o.has("notes"))) {
+      throw bad(revision, "has 'sent' or 'notes', which version 1 and 2 records do not");
+    }
+    List<Note> notes;
+    try {
+      notes = o.has("notes") ? NoteCodec.fromTree(o.get("notes"), "notes") : List.of();
+    } catch (MalformedMessageException e) {
+      throw bad(revision, "has malformed notes: " + e.getMessage());
+    }
     try {
       return new RevisionRecord(
           revision,
@@ -238,7 +252,9 @@ public final class HistoryReader implements AutoCloseable {
           integer(o, "batch"),
           time,
           madeAt,
-          OperationCodec.fromTree(op));
+          OperationCodec.fromTree(op),
+          o.has("sent") ? OperationCodec.fromTree(o.get("sent")) : null,
+          notes);
     } catch (MalformedOperationException e) {
       throw bad(revision, "has a malformed operation: " + e.getMessage());
     } catch (IllegalArgumentException e) {

@@ -3,6 +3,8 @@ package dev.quire.editor.history;
 import dev.quire.ot.codec.CanonicalJson;
 import dev.quire.ot.codec.OperationCodec;
 import dev.quire.ot.history.HistoryChain;
+import dev.quire.ot.note.Note;
+import dev.quire.ot.note.NoteCodec;
 import dev.quire.ot.operation.TextOperation;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +104,9 @@ public sealed interface HistoryRecord {
    * @param madeAtMillis when its batch's first edit was made, by its author's clock (in version 1
    *     files, which do not hold it: {@code timeMillis})
    * @param operation the canonical operation
+   * @param sent the operation as its author sent it, or null when it is {@code operation} (version
+   *     3: it differs when the batch was concurrent with others)
+   * @param notes the notes of its batch when it is the batch's last revision, else none (version 3)
    */
   record RevisionRecord(
       long revision,
@@ -112,12 +117,18 @@ public sealed interface HistoryRecord {
       long batchSeq,
       long timeMillis,
       long madeAtMillis,
-      TextOperation operation)
+      TextOperation operation,
+      @Nullable TextOperation sent,
+      List<Note> notes)
       implements HistoryRecord {
     public RevisionRecord {
       Objects.requireNonNull(author, "author == null");
       Objects.requireNonNull(clientId, "clientId == null");
       Objects.requireNonNull(operation, "operation == null");
+      notes = List.copyOf(notes);
+      if (operation.equals(sent)) {
+        sent = null; // written only when it differs
+      }
       if (revision < 1 || baseRevision < 0 || baseRevision >= batchFirst || batchFirst > revision) {
         throw new IllegalArgumentException(
             "revision "
@@ -131,6 +142,43 @@ public sealed interface HistoryRecord {
       if (batchSeq < 1) {
         throw new IllegalArgumentException("batch must be at least 1, was " + batchSeq);
       }
+    }
+
+    /** A revision as its author sent it, without notes. */
+    public RevisionRecord(
+        long revision,
+        long baseRevision,
+        long batchFirst,
+        String author,
+        String clientId,
+        long batchSeq,
+        long timeMillis,
+        long madeAtMillis,
+        TextOperation operation) {
+      this(
+          revision,
+          baseRevision,
+          batchFirst,
+          author,
+          clientId,
+          batchSeq,
+          timeMillis,
+          madeAtMillis,
+          operation,
+          null,
+          List.of());
+    }
+
+    /** The operation as its author sent it. */
+    public TextOperation original() {
+      return sent != null ? sent : operation;
+    }
+
+    /**
+     * True when the record holds members a version 2 record cannot ({@code notes}, {@code sent}).
+     */
+    public boolean hasVersion3Members() {
+      return sent != null || !notes.isEmpty();
     }
 
     /** A revision whose author's time is the relay's (version 1 files, tests). */
@@ -182,6 +230,14 @@ public sealed interface HistoryRecord {
       m.put("batch", batchSeq);
       m.put("time", timeMillis);
       m.put("operation", new CanonicalJson.Raw(OperationCodec.toJson(operation)));
+      if (sent != null) {
+        m.put("sent", new CanonicalJson.Raw(OperationCodec.toJson(sent)));
+      }
+      if (!notes.isEmpty()) {
+        StringBuilder json = new StringBuilder();
+        CanonicalJson.append(json, NoteCodec.toTree(notes));
+        m.put("notes", new CanonicalJson.Raw(json.toString()));
+      }
       return m;
     }
   }

@@ -63,7 +63,11 @@ public final class HistoryWriter {
     }
     text.apply(r.operation());
     head = r.revision();
-    writeRevision(r);
+    if (r.hasVersion3Members()) {
+      write(r, prev); // the rare record with notes or a sent operation: by its map
+    } else {
+      writeRevision(r);
+    }
     if (head % checkpointEvery == 0) {
       check(false);
     }

@@ -54,6 +54,15 @@ public final class LocalStore implements AutoCloseable {
   /** A checkpoint of the text is kept every this many revisions. */
   public static final int CHECKPOINT_INTERVAL = 1000;
 
+  /**
+   * Opening a document that rebuilt its notes from at least this many revisions keeps a snapshot of
+   * them ({@link NotesSnapshot}): the next open reads only the revisions after it.
+   */
+  static final int NOTES_SNAPSHOT_AFTER = 1000;
+
+  private final java.util.concurrent.atomic.LongAdder notesRevisionsRead =
+      new java.util.concurrent.atomic.LongAdder();
+
   private final ProfileDatabase db;
   private final String clientId;
   // The identity of the relay whose history this profile holds (its welcome's relay), or null
@@ -409,6 +418,25 @@ public final class LocalStore implements AutoCloseable {
     return announce(write, result -> true);
   }
 
+  /**
+   * The user the relay took this profile's batches as: the author of the last batch this client
+   * sent, in any document; empty while it has sent none.
+   */
+  public CompletableFuture<Optional<String>> ownUser() {
+    return read(
+        c -> {
+          try (java.sql.PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT author FROM log_blocks WHERE client_id = ?"
+                      + " ORDER BY created_at DESC LIMIT 1")) {
+            s.setString(1, clientId);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            }
+          }
+        });
+  }
+
   public CompletableFuture<List<LocalDocument>> documents() {
     return read(Queries::documents);
   }
@@ -483,6 +511,7 @@ public final class LocalStore implements AutoCloseable {
                   Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
                   Queries.update(c, "DELETE FROM document_members WHERE doc_id = ?", id);
                   Queries.update(c, "DELETE FROM relay_signatures WHERE doc_id = ?", id);
+                  NotesSnapshot.delete(c, id);
                   Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
                   if (d.get().onRelay()) {
                     Queries.update(
@@ -611,15 +640,37 @@ public final class LocalStore implements AutoCloseable {
             inFlightOps,
             ops.subList(inFlightCount, ops.size()),
             NotesReplay.fitted(Queries.pendingNotes(c, id), localLength));
+    NotesReplay.Replayed notes = NotesReplay.notes(c, id, row.head());
+    notesRevisionsRead.add(notes.revisionsRead());
+    if (notes.revisionsRead() >= NOTES_SNAPSHOT_AFTER) {
+      keepNotesSnapshot(id, notes.notes().revision(), NotesSnapshot.toJson(notes.notes()));
+    }
     return new LoadedDocument(
-        doc,
-        cp.revision() + 1,
-        lengthBefore,
-        tail,
-        text.toString(),
-        state,
-        madeAt,
-        NotesReplay.notes(c, id, row.head()));
+        doc, cp.revision() + 1, lengthBefore, tail, text.toString(), state, madeAt, notes.notes());
+  }
+
+  /**
+   * Keeps a snapshot of a document's notes, so that the next open replays only what comes after it.
+   * Written after the read that rebuilt them; a document deleted meanwhile gets none.
+   */
+  private void keepNotesSnapshot(String id, long revision, String json) {
+    writes
+        .submit(
+            (c, skip) -> {
+              if (Queries.document(c, id).isPresent()) {
+                NotesSnapshot.write(c, id, revision, json);
+              }
+            })
+        .exceptionally(
+            e -> {
+              log.debug("The notes snapshot of {} was not kept: {}", id, e.toString());
+              return null;
+            });
+  }
+
+  /** Revisions read from logs to rebuild documents' notes since the store opened (tests). */
+  long notesRevisionsRead() {
+    return notesRevisionsRead.sum();
   }
 
   /** The text of a document at {@code revision} (0 to its head): a checkpoint plus a few edits. */

@@ -164,6 +164,23 @@ final class LogBlocks {
     }
   }
 
+  /** The lowest base revision of the batches with notes after revision {@code after}, if any. */
+  static java.util.OptionalLong firstNotesBaseAfter(Connection c, String doc, long after)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT MIN(base_revision) FROM log_blocks"
+                + " WHERE doc_id = ? AND notes IS NOT NULL AND first_revision > ?")) {
+      s.setString(1, doc);
+      s.setLong(2, after);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        long base = rs.getLong(1);
+        return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(base);
+      }
+    }
+  }
+
   /** Canonical operations {@code from..to} (inclusive, clipped to the log), in order. */
   static List<TextOperation> operations(Connection c, String doc, long from, long to)
       throws SQLException {

@@ -12,26 +12,58 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * A document's comments and named versions rebuilt from its log in the profile: every batch from
- * the base of the first one with notes, in order, through {@link DocumentNotes}, exactly as they
- * were taken when they arrived. Documents without notes read nothing.
+ * A document's comments and named versions rebuilt from its log in the profile, exactly as they
+ * were taken when they arrived: from its notes snapshot ({@link NotesSnapshot}) when it has one,
+ * through the batches after it, else through every batch from the base of the first one with notes.
+ * Documents without notes read nothing.
  */
 final class NotesReplay {
   private NotesReplay() {}
 
-  static DocumentNotes notes(Connection c, String doc, long head) throws SQLException {
-    DocumentNotes notes = new DocumentNotes();
+  /**
+   * The notes at {@code head}, and how many revisions of the log were read to rebuild them.
+   *
+   * @param revisionsRead revisions read from the log (0 when the snapshot is at the head)
+   */
+  record Replayed(DocumentNotes notes, long revisionsRead) {}
+
+  static Replayed notes(Connection c, String doc, long head) throws SQLException {
     OptionalLong base = LogBlocks.firstNotesBase(c, doc);
     if (base.isEmpty()) {
-      return notes;
+      return new Replayed(new DocumentNotes(), 0);
     }
-    long from = base.getAsLong() + 1;
-    replay(notes, LogBlocks.revisions(c, doc, from, head), from);
-    return notes;
+    DocumentNotes notes = NotesSnapshot.read(c, doc, head).orElse(null);
+    long after; // batches up to this revision are in the state already
+    long from;
+    if (notes == null) {
+      notes = new DocumentNotes();
+      after = 0;
+      from = base.getAsLong() + 1;
+    } else {
+      after = notes.revision();
+      // A comment after the snapshot is placed through the revisions concurrent with its batch,
+      // which may come before the snapshot: those are read too, for their operations only.
+      OptionalLong later = LogBlocks.firstNotesBaseAfter(c, doc, after);
+      from = Math.min(after + 1, later.isPresent() ? later.getAsLong() + 1 : after + 1);
+    }
+    if (from > head) {
+      return new Replayed(notes, 0);
+    }
+    List<Revision> revisions = LogBlocks.revisions(c, doc, from, head);
+    replay(notes, revisions, from, after);
+    return new Replayed(notes, revisions.size());
   }
 
   /** Takes {@code revisions} (from revision {@code from} on, whole batches but maybe the first). */
   static void replay(DocumentNotes notes, List<Revision> revisions, long from) {
+    replay(notes, revisions, from, 0);
+  }
+
+  /**
+   * As {@link #replay(DocumentNotes, List, long)}, taking only the batches after revision {@code
+   * after} (those before it are read for their operations).
+   */
+  private static void replay(DocumentNotes notes, List<Revision> revisions, long from, long after) {
     List<TextOperation> canonicalSoFar = new ArrayList<>(revisions.size());
     int i = 0;
     while (i < revisions.size()) {
@@ -42,25 +74,38 @@ final class NotesReplay {
       }
       List<Revision> batch = revisions.subList(i, end);
       List<TextOperation> canonical = batch.stream().map(Revision::operation).toList();
-      List<TextOperation> originals = batch.stream().map(Revision::original).toList();
       Revision last = batch.get(batch.size() - 1);
-      List<TextOperation> concurrent = List.of();
-      if (!last.notes().isEmpty() && first.baseRevision() + 1 >= from) {
-        concurrent =
-            canonicalSoFar.subList(
-                (int) (first.baseRevision() + 1 - from), (int) (first.revision() - from));
+      if (last.revision() > after) {
+        take(notes, batch, canonical, canonicalSoFar, from);
       }
-      Batch b =
-          new Batch(
-              first.clientId(), first.batchSeq(), first.baseRevision(), originals, last.notes());
-      notes.append(
-          new SequencedBatch(
-              first.revision(), first.author(), first.timestampMillis(), first.madeAtMillis(), b),
-          canonical,
-          concurrent);
       canonicalSoFar.addAll(canonical);
       i = end;
     }
+  }
+
+  private static void take(
+      DocumentNotes notes,
+      List<Revision> batch,
+      List<TextOperation> canonical,
+      List<TextOperation> canonicalSoFar,
+      long from) {
+    Revision first = batch.get(0);
+    Revision last = batch.get(batch.size() - 1);
+    List<TextOperation> originals = batch.stream().map(Revision::original).toList();
+    List<TextOperation> concurrent = List.of();
+    if (!last.notes().isEmpty() && first.baseRevision() + 1 >= from) {
+      concurrent =
+          canonicalSoFar.subList(
+              (int) (first.baseRevision() + 1 - from), (int) (first.revision() - from));
+    }
+    Batch b =
+        new Batch(
+            first.clientId(), first.batchSeq(), first.baseRevision(), originals, last.notes());
+    notes.append(
+        new SequencedBatch(
+            first.revision(), first.author(), first.timestampMillis(), first.madeAtMillis(), b),
+        canonical,
+        concurrent);
   }
 
   /**

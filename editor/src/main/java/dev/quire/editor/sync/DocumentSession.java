@@ -326,6 +326,20 @@ public final class DocumentSession {
     return log.notes().versions();
   }
 
+  /**
+   * The named versions as they stand here: those every replica agrees on, less those whose removal
+   * waits to be sent or acknowledged.
+   */
+  public List<NamedVersion> versionsShown() {
+    List<Note.RemoveVersion> removed = unsentRemovals();
+    return versions().stream()
+        .filter(
+            v ->
+                removed.stream()
+                    .noneMatch(r -> r.name().equals(v.name()) && r.revision() == v.revision()))
+        .toList();
+  }
+
   /** Version names not yet acknowledged by the relay. */
   public List<Note.Version> unsentVersions() {
     List<Note.Version> out = new ArrayList<>();
@@ -337,6 +351,20 @@ public final class DocumentSession {
   private static void addVersion(List<Note.Version> out, Note n) {
     if (n instanceof Note.Version v) {
       out.add(v);
+    }
+  }
+
+  /** Removals of version names not yet acknowledged by the relay. */
+  public List<Note.RemoveVersion> unsentRemovals() {
+    List<Note.RemoveVersion> out = new ArrayList<>();
+    sync.inFlight().ifPresent(b -> b.notes().forEach(n -> addRemoval(out, n)));
+    sync.pendingNotes().forEach(n -> addRemoval(out, n));
+    return out;
+  }
+
+  private static void addRemoval(List<Note.RemoveVersion> out, Note n) {
+    if (n instanceof Note.RemoveVersion r) {
+      out.add(r);
     }
   }
 

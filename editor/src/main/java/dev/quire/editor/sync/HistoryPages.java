@@ -147,10 +147,17 @@ final class HistoryPages {
     for (Revision x : revs) {
       ops.add(OperationCodec.toJson(x.original()));
     }
+    List<dev.quire.ot.note.Note> notes = revs.get(revs.size() - 1).notes();
     return new WireSequenced(
         r.revision(),
         r.author(),
         r.timestampMillis(),
-        new WireBatch(r.clientId(), r.batchSeq(), r.baseRevision(), ops, r.madeAtMillis()));
+        new WireBatch(
+            r.clientId(),
+            r.batchSeq(),
+            r.baseRevision(),
+            ops,
+            r.madeAtMillis(),
+            notes.isEmpty() ? null : dev.quire.ot.note.NoteCodec.toJson(notes)));
   }
 }

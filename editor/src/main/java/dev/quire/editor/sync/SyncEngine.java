@@ -148,6 +148,13 @@ public final class SyncEngine implements AutoCloseable {
      * (or the connection) wait for it. Told once per document and relay identity.
      */
     default void refillNeeded(String doc, String why) {}
+
+    /**
+     * The relay announced that a document of this user came or went ({@code available}, {@code
+     * unavailable}): deleted, restored, shared or unshared, maybe from another window or device.
+     * What the relay's trash holds may have changed with it.
+     */
+    default void relayDocumentsChanged() {}
   }
 
   private final LocalStore store;
@@ -860,6 +867,9 @@ public final class SyncEngine implements AutoCloseable {
         return;
       }
       log.debug("The relay answered request {}, which this connection did not send", r.id());
+    }
+    if (m instanceof ServerMessage.Available || m instanceof ServerMessage.Unavailable) {
+      listeners.forEach(Listener::relayDocumentsChanged);
     }
     if (m instanceof ServerMessage.Available a) {
       available(a.document());

@@ -98,7 +98,8 @@ public final class EditorWindow extends JFrame {
             store,
             this::syncProblem,
             status::showConnection,
-            why -> Dialogs.confirmRefill(this, why));
+            why -> Dialogs.confirmRefill(this, why),
+            this::refreshTrashIfShown);
     setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
     addWindowListener(
         new WindowAdapter() {
@@ -408,6 +409,16 @@ public final class EditorWindow extends JFrame {
     trash.refresh();
   }
 
+  /**
+   * Reads the relay's trash again when the Trash view shows: a document was deleted or restored,
+   * here or elsewhere (another window, another device), and the relay announced it.
+   */
+  private void refreshTrashIfShown() {
+    if (trash.isShowing()) {
+      trash.refresh();
+    }
+  }
+
   /** Shows the profile's documents in the sidebar again. */
   void showDocuments() {
     ((CardLayout) sideCards.getLayout()).show(sideCards, "documents");
@@ -522,8 +533,20 @@ public final class EditorWindow extends JFrame {
     if (engine != null && engine.user() != null) {
       people.seen(engine.user(), settings.displayName(), settings.colour());
     }
+    // Offline, the user the relay took this profile's batches as, once known.
+    java.util.concurrent.atomic.AtomicReference<String> sentAs =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    store.ownUser().thenAccept(u -> u.ifPresent(sentAs::set));
     JFrame history =
-        dev.quire.editor.ui.history.HistoryPanel.showWindow(this, store, s, people::of);
+        dev.quire.editor.ui.history.HistoryPanel.showWindow(
+            this,
+            store,
+            s,
+            people::of,
+            () ->
+                sync.engine() != null && sync.engine().user() != null
+                    ? sync.engine().user()
+                    : sentAs.get());
     historyWindows.add(history);
     return history;
   }

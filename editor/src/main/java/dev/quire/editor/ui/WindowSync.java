@@ -22,22 +22,27 @@ final class WindowSync {
   private final BiConsumer<String, String> problems; // document (null: the relay), message
   private final Consumer<String> connection;
   private final java.util.function.Predicate<String> confirmRefill;
+  private final Runnable relayDocumentsChanged;
   private SyncEngine engine;
   private boolean askingRefill; // the question is showing: asked once at a time
 
   /**
    * @param problems told of each problem sync reports, with its document (null: the relay)
    * @param connection told the connection in words whenever it changes (which relay, or why none)
+   * @param relayDocumentsChanged told when the relay announces a document deleted, restored, shared
+   *     or unshared (the relay's trash may have changed)
    */
   WindowSync(
       LocalStore store,
       BiConsumer<String, String> problems,
       Consumer<String> connection,
-      java.util.function.Predicate<String> confirmRefill) {
+      java.util.function.Predicate<String> confirmRefill,
+      Runnable relayDocumentsChanged) {
     this.store = store;
     this.problems = problems;
     this.connection = connection;
     this.confirmRefill = confirmRefill;
+    this.relayDocumentsChanged = relayDocumentsChanged;
   }
 
   /** The running engine, or null when offline. */
@@ -83,6 +88,11 @@ final class WindowSync {
             // Asked after the engine's work of the moment: a modal question inside it would run
             // the engine's next events within this one.
             SwingUtilities.invokeLater(() -> askRefill(started, why));
+          }
+
+          @Override
+          public void relayDocumentsChanged() {
+            relayDocumentsChanged.run();
           }
         });
     engine.start();

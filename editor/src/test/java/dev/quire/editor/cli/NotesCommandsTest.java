@@ -72,4 +72,51 @@ class NotesCommandsTest {
     assertThat(run("version", "--profile", profile(), "notes", "first draft")).isZero();
     assertThat(out.toString()).isEqualTo("one 🇫🇷 two\n");
   }
+
+  @Test
+  void versionRemove_removesANameItsUserGave_forEveryone_andRefusesSomeoneElses() throws Exception {
+    Path in = dir.resolve("notes.txt");
+    Files.writeString(in, "one two\n", StandardCharsets.UTF_8);
+    assertThat(run("import", "--profile", profile(), in.toString(), "--id", "notes")).isZero();
+    try (LocalStore store = LocalStore.open(Path.of(profile()))) {
+      DocumentSession s =
+          DocumentSession.open(store, "notes", Runnable::run, 1000).get(30, TimeUnit.SECONDS);
+      s.addNote(new Note.Version("first draft", null));
+      store.flush().get(30, TimeUnit.SECONDS);
+    }
+    String bobProfile = dir.resolve("bob").toString();
+    try (TestRelay relay = TestRelay.start(dir.resolve("relay"))) {
+      String[] alice = {
+        "--profile", profile(), "--relay", relay.uri().toString(), "--token", relay.user("alice")
+      };
+      String[] bob = {
+        "--profile", bobProfile, "--relay", relay.uri().toString(), "--token", relay.user("bob")
+      };
+      assertThat(run(concat(new String[] {"sync"}, alice))).isZero();
+      assertThat(run(concat(new String[] {"share", "notes", "bob", "editor"}, alice))).isZero();
+      assertThat(run(concat(new String[] {"sync"}, bob))).isZero();
+
+      assertThat(run("version", "--profile", bobProfile, "notes", "first draft", "--remove"))
+          .isEqualTo(ExitCodes.USAGE);
+      assertThat(err.toString())
+          .contains("was given by alice; only the one who gave a name can remove it");
+
+      assertThat(run("version", "--profile", profile(), "notes", "first draft", "--remove"))
+          .isZero();
+      assertThat(run("versions", "--profile", profile(), "notes")).isZero();
+      assertThat(out.toString()).isEmpty(); // removed here at once
+      assertThat(run(concat(new String[] {"sync"}, alice))).isZero();
+      assertThat(run(concat(new String[] {"sync"}, bob))).isZero();
+    }
+    assertThat(run("versions", "--profile", bobProfile, "notes")).isZero();
+    assertThat(out.toString()).isEmpty();
+    assertThat(run("version", "--profile", bobProfile, "notes", "first draft"))
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
 }

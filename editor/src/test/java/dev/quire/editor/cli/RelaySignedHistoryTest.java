@@ -135,7 +135,7 @@ class RelaySignedHistoryTest {
     List<String> lines = exported(file);
     assertThat(lines.get(0))
         .contains("\"relayKey\":\"" + relayKey + "\"")
-        .contains("\"version\":2");
+        .contains("\"version\":3");
     assertThat(lines.get(indexOf(lines, "revision", 7))).contains("\"madeAt\":");
     int at100 = indexOf(lines, "relay", 100);
     assertThat(lines.get(at100 - 1)).contains("\"revision\":100,\"time\"");

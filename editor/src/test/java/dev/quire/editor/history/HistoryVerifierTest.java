@@ -243,18 +243,33 @@ class HistoryVerifierTest {
   @Test
   void newerVersion_isNamed() {
     List<String> lines = lines();
-    lines.set(0, lines.get(0).replace("\"version\":2", "\"version\":3"));
+    lines.set(0, lines.get(0).replace("\"version\":3", "\"version\":4"));
     assertThat(verify(join(lines)).problem().getMessage())
         .isEqualTo(
-            "line 1: the record has format version 3; this Quire reads versions 1 to 2 (the file"
+            "line 1: the record has format version 4; this Quire reads versions 1 to 3 (the file"
                 + " is from a newer Quire)");
+  }
+
+  @Test
+  void notesOrASentOperation_inAVersion2File_areRefused_namingTheRecord() throws Exception {
+    List<String> v2 = new ArrayList<>();
+    for (String line : lines()) {
+      v2.add(line.replace("\"version\":3", "\"version\":2"));
+    }
+    assertThat(verify(HistoryFixtures.rechain(join(v2))).problem()).isNull();
+    v2.set(
+        lineOf(3),
+        v2.get(lineOf(3)).replace("{", "{\"notes\":[{\"kind\":\"delete\",\"id\":\"x\"}],"));
+    assertThat(verify(HistoryFixtures.rechain(join(v2))).problem().getMessage())
+        .contains("revision 3")
+        .contains("has 'sent' or 'notes', which version 1 and 2 records do not");
   }
 
   @Test
   void aVersion1File_withoutMadeAt_stillVerifies_andItsAuthorsTimeIsTheRelays() throws Exception {
     List<String> v1 = new ArrayList<>();
     for (String line : lines()) {
-      v1.add(line.replace("\"version\":2", "\"version\":1").replaceAll("\"madeAt\":\\d+,", ""));
+      v1.add(line.replace("\"version\":3", "\"version\":1").replaceAll("\"madeAt\":\\d+,", ""));
     }
     String file1 = HistoryFixtures.rechain(join(v1));
     assertThat(file1).doesNotContain("madeAt");

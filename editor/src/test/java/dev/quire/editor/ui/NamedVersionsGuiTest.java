@@ -88,4 +88,61 @@ class NamedVersionsGuiTest {
                 .equals("first text\n"));
     assertThat(Gui.labels(bobHistory)).anyMatch(l -> l.startsWith("Revision " + named + " of"));
   }
+
+  private static javax.swing.JButton removeButton(JFrame history) {
+    return Gui.find(history.getContentPane(), javax.swing.JButton.class).stream()
+        .filter(b -> "history.removeVersion".equals(b.getName()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Names the revision shown in {@code history} through the name dialog. */
+  private static void name(JFrame history, long revision, String name) {
+    SwingUtilities.invokeLater(() -> Gui.button(history, "Name this revision…").doClick());
+    JDialog d = Gui.awaitDialog("Name revision " + revision);
+    Gui.run(
+        () -> {
+          Gui.find(d, JTextField.class).get(0).setText(name);
+          Gui.button(d, "OK").doClick();
+        });
+  }
+
+  @Test
+  void aNameIsRemovedByWhoGaveIt_afterAQuestionWhoseDefaultIsCancel_andGoesForEveryone() {
+    long named = Gui.onEdt(() -> w.alice.session().revision());
+    JFrame aliceHistory = Gui.onEdt(w.alice::showHistory);
+    JFrame bobHistory = Gui.onEdt(w.bob::showHistory);
+    Gui.await("both history windows", () -> aliceHistory.isShowing() && bobHistory.isShowing());
+    name(aliceHistory, named, "draft for review");
+    Gui.await("the name in Bob's list", () -> items(bobHistory) == 2);
+    Gui.await(
+        "acknowledged at Alice's",
+        () ->
+            items(aliceHistory) == 2
+                && !versionList(aliceHistory).getItemAt(1).toString().contains("sending"));
+
+    // Bob did not give the name: he cannot remove it.
+    Gui.run(() -> versionList(bobHistory).setSelectedIndex(1));
+    assertThat(Gui.onEdt(() -> removeButton(bobHistory).isEnabled())).isFalse();
+
+    Gui.run(() -> versionList(aliceHistory).setSelectedIndex(1));
+    assertThat(Gui.onEdt(() -> removeButton(aliceHistory).isEnabled())).isTrue();
+    SwingUtilities.invokeLater(() -> removeButton(aliceHistory).doClick());
+    JDialog question = Gui.awaitDialog("Remove version name");
+    assertThat(Gui.onEdt(() -> question.getRootPane().getDefaultButton().getText()))
+        .isEqualTo("Cancel");
+    Gui.run(() -> Gui.button(question, "Cancel").doClick());
+    assertThat(items(aliceHistory)).isEqualTo(2); // Cancel removes nothing
+
+    Gui.run(() -> versionList(aliceHistory).setSelectedIndex(1));
+    SwingUtilities.invokeLater(() -> removeButton(aliceHistory).doClick());
+    JDialog again = Gui.awaitDialog("Remove version name");
+    Gui.run(() -> Gui.button(again, "Remove").doClick());
+    assertThat(items(aliceHistory)).isEqualTo(1); // gone here at once
+    Gui.await("the name gone from Bob's list", () -> items(bobHistory) == 1);
+    Gui.await(
+        "the removal acknowledged at Alice's",
+        () -> Gui.onEdt(() -> w.alice.session().versions().isEmpty()));
+    assertThat(Gui.onEdt(() -> w.bob.session().versions())).isEmpty();
+  }
 }

@@ -144,4 +144,49 @@ class TrashGuiTest {
     assertThat(Gui.onEdt(trash::message)).contains("The trash is empty");
     assertThat(w.relay.relay().store().history().page("doc", 0, 100)).isEmpty();
   }
+
+  /** Runs the command line on Alice's other device: a profile of its own, her user. */
+  private int aliceElsewhere(String token, String... args) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 6);
+    System.arraycopy(
+        new String[] {
+          "--profile",
+          dir.resolve("alice-laptop").toString(),
+          "--relay",
+          w.relay.uri().toString(),
+          "--token",
+          token
+        },
+        0,
+        all,
+        args.length,
+        6);
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cmd = dev.quire.editor.cli.QuireCli.commandLine();
+    cmd.setErr(new java.io.PrintWriter(err, true));
+    cmd.setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
+    int code = cmd.execute(all);
+    assertThat(code).as(String.join(" ", args) + ": " + err).isZero();
+    return code;
+  }
+
+  @Test
+  void anOpenTrash_showsADocumentDeletedOrRestoredOnAnotherDevice_byItself() {
+    Gui.run(() -> Gui.button(w.alice.getContentPane(), "Trash").doClick());
+    TrashView trash = Gui.onEdt(w.alice::trashView);
+    Gui.await("the empty trash read", () -> Gui.onEdt(trash::message).contains("is empty"));
+
+    String token = w.relay.relay().store().users().issueToken("alice");
+    aliceElsewhere(token, "sync");
+    String profile = dir.resolve("alice-laptop").toString();
+    picocli.CommandLine cmd = dev.quire.editor.cli.QuireCli.commandLine();
+    assertThat(cmd.execute("delete", "--profile", profile, "doc")).isZero();
+    aliceElsewhere(token, "sync"); // the relay deletes it now
+    Gui.await(
+        "the deleted document in Alice's open trash", () -> Gui.onEdt(trash::shown).size() == 1);
+    assertThat(Gui.onEdt(trash::shown).get(0).doc()).isEqualTo("doc");
+
+    aliceElsewhere(token, "trash", "restore", "doc");
+    Gui.await("the open trash empty again", () -> Gui.onEdt(trash::shown).isEmpty());
+  }
 }

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * batch's operations (the other half of the transform that canonicalised the batch). A note that
  * does not fit the state is ignored, the same way by every replica: an anchor beyond its author's
  * text, an id already used, a reply to or resolve of an unknown comment, an edit or delete by
- * anyone but the author, a version of a revision the author had not seen.
+ * anyone but the author, a version of a revision the author had not seen, the removal of a name by
+ * anyone but the one who gave it.
  *
  * <p>Not thread-safe: one owner drives it, as a {@code ClientSync}.
  */
@@ -35,6 +36,32 @@ public final class DocumentNotes {
   private final Set<String> usedIds = new HashSet<>();
   private final List<NamedVersion> versions = new ArrayList<>();
   private long revision;
+
+  /**
+   * The state a snapshot kept ({@link #revision}, {@link #comments}, {@link #usedIds}, {@link
+   * #versions}): taking the batches after {@code revision} from it gives the state a replay of the
+   * whole log gives.
+   */
+  public static DocumentNotes restore(
+      long revision,
+      List<CommentThread> comments,
+      Set<String> usedIds,
+      List<NamedVersion> versions) {
+    DocumentNotes n = new DocumentNotes();
+    n.revision = revision;
+    for (CommentThread c : comments) {
+      n.comments.put(c.id(), c);
+      c.replies().forEach(r -> n.replyThread.put(r.id(), c.id()));
+    }
+    n.usedIds.addAll(usedIds);
+    n.versions.addAll(versions);
+    return n;
+  }
+
+  /** Every comment and reply id used so far, deleted ones too (none may be used again). */
+  public Set<String> usedIds() {
+    return Set.copyOf(usedIds);
+  }
 
   /** The revision the state is at: the last batch taken. */
   public long revision() {
@@ -142,6 +169,12 @@ public final class DocumentNotes {
       } else if (named <= s.batch().baseRevision()) { // a revision its author had seen
         versions.add(new NamedVersion(v.name(), named, s.author(), s.madeAtMillis(), revision));
       }
+    } else if (note instanceof Note.RemoveVersion r) {
+      versions.removeIf(
+          v ->
+              v.name().equals(r.name())
+                  && v.revision() == r.revision()
+                  && v.author().equals(s.author()));
     }
   }
 

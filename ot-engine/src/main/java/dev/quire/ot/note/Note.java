@@ -111,4 +111,22 @@ public sealed interface Note {
       return "version";
     }
   }
+
+  /**
+   * Removes the name {@code name} of revision {@code revision} (protocol 6); counts only for the
+   * names its sender gave, as a comment's delete counts only from its author.
+   */
+  record RemoveVersion(String name, long revision) implements Note {
+    public RemoveVersion {
+      Ids.requireText("version name", name, MAX_NAME);
+      if (revision < 0) {
+        throw new IllegalArgumentException("version revision must not be negative: " + revision);
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "removeVersion";
+    }
+  }
 }

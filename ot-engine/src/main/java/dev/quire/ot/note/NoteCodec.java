@@ -27,6 +27,7 @@ import java.util.Set;
  * {"kind": "edit", "id": "r1", "text": "Yes, checked."}
  * {"kind": "delete", "id": "r1"}
  * {"kind": "version", "name": "sent to the client"}  (optional "revision": 12)
+ * {"kind": "removeVersion", "name": "sent to the client", "revision": 12}
  * </pre>
  *
  * <p>Decoding is strict, as the protocol's is: unknown, missing, repeated or null fields, wrong
@@ -52,7 +53,8 @@ public final class NoteCodec {
           "reopen", Set.of("kind", "comment"),
           "edit", Set.of("kind", "id", "text"),
           "delete", Set.of("kind", "id"),
-          "version", Set.of("kind", "name", "revision"));
+          "version", Set.of("kind", "name", "revision"),
+          "removeVersion", Set.of("kind", "name", "revision"));
 
   private NoteCodec() {}
 
@@ -82,6 +84,8 @@ public final class NoteCodec {
         if (v.revision() != null) {
           o.put("revision", v.revision());
         }
+      } else if (n instanceof Note.RemoveVersion r) {
+        o.put("name", r.name()).put("revision", r.revision());
       }
     }
     return array;
@@ -150,6 +154,7 @@ public final class NoteCodec {
             new Note.Resolve(string(o, path, "comment"), kind.equals("resolve"));
         case "edit" -> new Note.Edit(string(o, path, "id"), string(o, path, "text"));
         case "delete" -> new Note.Delete(string(o, path, "id"));
+        case "removeVersion" -> new Note.RemoveVersion(string(o, path, "name"), revision(o, path));
         default ->
             new Note.Version(string(o, path, "name"), o.has("revision") ? revision(o, path) : null);
       };

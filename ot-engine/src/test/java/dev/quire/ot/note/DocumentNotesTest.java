@@ -63,4 +63,21 @@ class DocumentNotesTest {
             org.assertj.core.groups.Tuple.tuple("first", 2L),
             org.assertj.core.groups.Tuple.tuple("old", 1L));
   }
+
+  @Test
+  void removeVersion_countsOnlyFromWhoGaveTheName() {
+    batch("alice", TextOperation.splice(0, 0, 0, "abc"));
+    batch("alice", null, new Note.Version("draft", null), new Note.Version("final", 1L));
+    batch("bob", null, new Note.Version("draft", 1L));
+    batch("bob", null, new Note.RemoveVersion("draft", 2L), new Note.RemoveVersion("draft", 1L));
+    batch("alice", null, new Note.RemoveVersion("final", 2L)); // no such name at 2: nothing
+    assertThat(notes.versions())
+        .extracting(NamedVersion::name, NamedVersion::revision, NamedVersion::author)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("draft", 2L, "alice"),
+            org.assertj.core.groups.Tuple.tuple("final", 1L, "alice"));
+
+    batch("alice", null, new Note.RemoveVersion("draft", 2L));
+    assertThat(notes.versions()).extracting(NamedVersion::name).containsExactly("final");
+  }
 }

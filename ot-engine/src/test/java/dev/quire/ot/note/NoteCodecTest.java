@@ -21,7 +21,8 @@ class NoteCodecTest {
           new Note.Edit("r1", "Yes, checked."),
           new Note.Delete("r1"),
           new Note.Version("sent to the client", null),
-          new Note.Version("draft", 12L));
+          new Note.Version("draft", 12L),
+          new Note.RemoveVersion("draft", 12L));
 
   @Test
   void roundTrip_everyKind() {
@@ -29,7 +30,8 @@ class NoteCodecTest {
     assertThat(json)
         .startsWith("[{\"kind\":\"comment\",\"id\":\"c1\",\"from\":3,\"to\":9,")
         .contains("{\"kind\":\"reopen\",\"comment\":\"c1\"}")
-        .endsWith("{\"kind\":\"version\",\"name\":\"draft\",\"revision\":12}]");
+        .contains("{\"kind\":\"version\",\"name\":\"draft\",\"revision\":12}")
+        .endsWith("{\"kind\":\"removeVersion\",\"name\":\"draft\",\"revision\":12}]");
     assertThat(NoteCodec.fromJson(json, "notes")).isEqualTo(EVERY_KIND);
   }
 
@@ -49,6 +51,9 @@ class NoteCodecTest {
                     "[{\"kind\":\"comment\",\"id\":\"c\",\"from\":5,\"to\":2,\"text\":\"t\"}]",
                     "notes"))
         .hasMessageContaining("notes[0]: comment anchor [5, 2)");
+    assertThatThrownBy(
+            () -> NoteCodec.fromJson("[{\"kind\":\"removeVersion\",\"name\":\"v\"}]", "notes"))
+        .hasMessage("notes[0].revision is missing");
     assertThatThrownBy(() -> NoteCodec.fromJson("[]", "notes"))
         .hasMessageContaining("must not be empty");
     assertThatThrownBy(() -> NoteCodec.fromJson("[{\"kind\":\"delete\",\"id\":\" \"}]", "notes"))

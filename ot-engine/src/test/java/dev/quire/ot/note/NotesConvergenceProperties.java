@@ -155,8 +155,12 @@ class NotesConvergenceProperties {
     } else if (roll < 9) {
       String on = known.get(random.nextInt(known.size())).id();
       c.sync.addNote(random.nextBoolean() ? new Note.Delete(on) : new Note.Edit(on, "changed"));
-    } else {
+    } else if (random.nextBoolean() || c.log.notes.versions().isEmpty()) {
       c.sync.addNote(new Note.Version("v" + c.made, null));
+    } else { // someone's name: it counts only when it is this client's own
+      List<NamedVersion> named = c.log.notes.versions();
+      NamedVersion v = named.get(random.nextInt(named.size()));
+      c.sync.addNote(new Note.RemoveVersion(v.name(), v.revision()));
     }
   }
 

@@ -55,7 +55,7 @@ final class PgUploadRows implements SqlUploads.PageRows {
         c.prepareStatement(
             "INSERT INTO batches (doc_id, first_revision, last_revision, base_revision, author,"
                 + " client_id, batch_seq, created_at, operations, canonical, digest, made_at,"
-                + " uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " uploaded_by, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (Append a : page.appends()) {
         WireSequenced e = a.entry();
         s.setString(1, a.doc());
@@ -72,6 +72,7 @@ final class PgUploadRows implements SqlUploads.PageRows {
         s.setBytes(11, a.digest());
         s.setLong(12, e.batch().madeAt());
         s.setString(13, page.uploader());
+        s.setString(14, e.batch().notes());
         s.addBatch();
       }
       if (!page.appends().isEmpty()) {

@@ -72,8 +72,8 @@ final class H2UploadRows implements SqlUploads.PageRows {
     }
     changes.update(
         "INSERT INTO batches (doc_id, author, client_id, batch_seq, first_revision, op_count,"
-            + " base_revision, created_at, digest, operations, canonical, made_at, uploaded_by)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " base_revision, created_at, digest, operations, canonical, made_at, uploaded_by,"
+            + " notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         a.doc(),
         e.author(),
         b.clientId(),
@@ -86,7 +86,8 @@ final class H2UploadRows implements SqlUploads.PageRows {
         operations,
         canonical,
         b.madeAt(),
-        uploader);
+        uploader,
+        b.notes());
     if (a.checkpoint() != null) {
       changes.update(
           "INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?)",

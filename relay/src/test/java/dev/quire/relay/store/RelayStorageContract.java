@@ -324,6 +324,8 @@ abstract class RelayStorageContract {
   // ---- uploaded histories ----
 
   /** A batch of {@code doc} by {@code author} on {@code clientId}, at revision first, one op. */
+  private static final String NOTES = "[{\"kind\":\"version\",\"name\":\"draft\"}]";
+
   private static Append uploaded(String doc, String author, String clientId, long first, long seq) {
     WireSequenced e =
         new WireSequenced(
@@ -334,6 +336,23 @@ abstract class RelayStorageContract {
     byte[] digest = new byte[32];
     digest[0] = (byte) first;
     return new Append(doc, e, List.of("[" + (first - 1) + ",\"x\"]"), digest, null);
+  }
+
+  /** {@code a} with {@code notes} (JSON) on its batch. */
+  private static Append withNotes(Append a, String notes) {
+    WireSequenced e = a.entry();
+    WireBatch b = e.batch();
+    return new Append(
+        a.doc(),
+        new WireSequenced(
+            e.firstRevision(),
+            e.author(),
+            e.timestampMillis(),
+            new WireBatch(
+                b.clientId(), b.batchSeq(), b.baseRevision(), b.operations(), b.madeAt(), notes)),
+        a.canonical(),
+        a.digest(),
+        a.checkpoint());
   }
 
   private static HistoryUploads.NewDocument newDocument(String owner) {
@@ -373,7 +392,13 @@ abstract class RelayStorageContract {
     HistoryUploads.Outcome second =
         up.store(
             new HistoryUploads.Page(
-                "up", null, "bob", 2, List.of(uploaded("up", "alice", "ua", 3, 2)), 3, true));
+                "up",
+                null,
+                "bob",
+                2,
+                List.of(withNotes(uploaded("up", "alice", "ua", 3, 2), NOTES)),
+                3,
+                true));
     assertThat(second).isEqualTo(new HistoryUploads.Stored(3, true));
     assertThat(up.target("up")).isEmpty();
     List<WireSequenced> page = storage.history().page("up", 0, 100);
@@ -381,6 +406,9 @@ abstract class RelayStorageContract {
     assertThat(page.get(1).author()).isEqualTo("bob");
     assertThat(page.get(1).timestampMillis()).isEqualTo(502);
     assertThat(page.get(1).batch().madeAt()).isEqualTo(7);
+    assertThat(page.get(2).batch().notes())
+        .as("an uploaded batch keeps its notes")
+        .isEqualTo(NOTES);
     assertThat(storage.history().canonical("up", 1, 3)).hasSize(3);
     assertThat(up.uploadedBy("up", 3)).isEqualTo("bob");
     assertThat(storage.history().latestBatches("up"))

@@ -87,7 +87,8 @@ final class AuthorLegend extends JPanel {
     return out;
   }
 
-  private record Swatch(Color colour) implements Icon {
+  /** A small square in a person's colour. */
+  record Swatch(Color colour) implements Icon {
     @Override
     public void paintIcon(Component c, Graphics g, int x, int y) {
       g.setColor(colour);

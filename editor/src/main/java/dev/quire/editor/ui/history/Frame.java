@@ -1,5 +1,6 @@
 package dev.quire.editor.ui.history;
 
+import dev.quire.ot.note.Note;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * @param author who made the revision, or null for revision 0 (the empty document)
  * @param timestampMillis when the relay sequenced it, or 0 for revision 0
  * @param madeAtMillis when its author made it, by their clock, or 0 for revision 0
+ * @param notes the notes of its batch when it is the batch's last revision, else none
+ * @param changesText false when its operation changes nothing (a batch of notes alone)
  */
 record Frame(
     long revision,
@@ -18,10 +21,13 @@ record Frame(
     String author,
     long timestampMillis,
     long madeAtMillis,
+    List<Note> notes,
+    boolean changesText,
     CompletableFuture<Colouring> colouring) {
 
   Frame {
     Objects.requireNonNull(text, "text == null");
+    notes = List.copyOf(notes);
     Objects.requireNonNull(colouring, "colouring == null");
   }
 

@@ -162,6 +162,8 @@ final class HistoryIndex implements AutoCloseable {
             r == null ? null : r.author(),
             r == null ? 0 : r.timestampMillis(),
             r == null ? 0 : r.madeAtMillis(),
+            r == null ? List.of() : r.notes(),
+            r != null && !r.operation().isNoop(),
             new CompletableFuture<>());
     prefetchAfter(b, n);
     if (indexed >= b.base()) {

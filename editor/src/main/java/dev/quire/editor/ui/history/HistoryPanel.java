@@ -58,6 +58,7 @@ public final class HistoryPanel extends JPanel {
   private final AuthorLegend legend = new AuthorLegend();
   private final JLabel info = new JLabel("Loading the history…");
   private final JLabel status = new JLabel(" ");
+  private final JLabel notesLine = new JLabel(" "); // what the revision's notes did, if any
   private final JSlider slider = new JSlider(0, 0, 0);
   private final Playback playback = new Playback(slider, () -> Math.max(0, this.head));
   private final JButton restore = new JButton("Restore this revision…");
@@ -85,15 +86,20 @@ public final class HistoryPanel extends JPanel {
 
   /** Builds the view of {@code session}'s document; on the event thread. */
   public HistoryPanel(LocalStore store, DocumentSession session) {
-    this(store, session, user -> null);
+    this(store, session, user -> null, () -> null);
   }
 
   /**
    * Builds the view of {@code session}'s document, each author shown as {@code people} says: the
    * name and colour they have beside their caret (null for an author it does not know: the login
-   * name, in a colour of its own). On the event thread.
+   * name, in a colour of its own); {@code me} gives this profile's relay user, or null while it is
+   * not known. On the event thread.
    */
-  public HistoryPanel(LocalStore store, DocumentSession session, Function<String, Person> people) {
+  public HistoryPanel(
+      LocalStore store,
+      DocumentSession session,
+      Function<String, Person> people,
+      java.util.function.Supplier<String> me) {
     super(new BorderLayout());
     requireEventThread();
     this.people = Objects.requireNonNull(people, "people == null");
@@ -103,7 +109,7 @@ public final class HistoryPanel extends JPanel {
     UIManager.addPropertyChangeListener(lookChanged);
     this.index =
         new HistoryIndex(store, session.id(), r -> SwingUtilities.invokeLater(() -> indexedTo(r)));
-    this.versions = new VersionsBar(session, this::shownRevision, this::jumpTo);
+    this.versions = new VersionsBar(session, this::shownRevision, this::jumpTo, me);
     setName("history");
     add(header(), BorderLayout.NORTH);
     add(text.pane(), BorderLayout.CENTER);
@@ -136,19 +142,30 @@ public final class HistoryPanel extends JPanel {
    * closing the window closes the panel. On the event thread.
    */
   public static JFrame showWindow(Component parent, LocalStore store, DocumentSession session) {
-    return showWindow(parent, store, session, user -> null);
+    return showWindow(parent, store, session, user -> null, () -> null);
   }
 
-  /**
-   * As {@link #showWindow(Component, LocalStore, DocumentSession)}, with each author shown as
-   * {@code people} says (null for an author it does not know).
-   */
+  /** As the five-argument form, with this profile's relay user not known. */
   public static JFrame showWindow(
       Component parent,
       LocalStore store,
       DocumentSession session,
       java.util.function.Function<String, Person> people) {
-    HistoryPanel panel = new HistoryPanel(store, session, people);
+    return showWindow(parent, store, session, people, () -> null);
+  }
+
+  /**
+   * As {@link #showWindow(Component, LocalStore, DocumentSession)}, with each author shown as
+   * {@code people} says (null for an author it does not know), {@code me} giving this profile's
+   * relay user (null while not known).
+   */
+  public static JFrame showWindow(
+      Component parent,
+      LocalStore store,
+      DocumentSession session,
+      java.util.function.Function<String, Person> people,
+      java.util.function.Supplier<String> me) {
+    HistoryPanel panel = new HistoryPanel(store, session, people, me);
     JFrame frame = new JFrame("History — " + session.document().title());
     frame.setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
     frame.addWindowListener(
@@ -191,7 +208,11 @@ public final class HistoryPanel extends JPanel {
     top.add(status, BorderLayout.EAST);
     top.setAlignmentX(LEFT_ALIGNMENT);
     legend.setAlignmentX(LEFT_ALIGNMENT);
+    notesLine.setName("history.notes");
+    notesLine.setAlignmentX(LEFT_ALIGNMENT);
+    notesLine.setVisible(false);
     p.add(top);
+    p.add(notesLine);
     p.add(Box.createVerticalStrut(4));
     p.add(legend);
     return p;
@@ -296,6 +317,7 @@ public final class HistoryPanel extends JPanel {
     shown = f;
     text.show(f.text());
     info.setText(describe(f));
+    showNotes(f);
     restore.setEnabled(true);
     probe.textShown(f.revision());
     Frame.Colouring c = f.colouring().getNow(null);
@@ -324,6 +346,30 @@ public final class HistoryPanel extends JPanel {
             ? made
             : "made " + made + ", synced " + TIME.format(Instant.ofEpochMilli(f.timestampMillis()));
     return of + " — " + person(f.author()).name() + " — " + when;
+  }
+
+  /**
+   * Says what the revision's notes did, by whom, in their colour: a batch of notes alone changes no
+   * text, and would otherwise look like an empty edit.
+   */
+  private void showNotes(Frame f) {
+    if (f.notes().isEmpty() || f.author() == null) {
+      notesLine.setVisible(false);
+      return;
+    }
+    Person p = person(f.author());
+    notesLine.setText(
+        p.name()
+            + " "
+            + NotesDescription.of(f.notes())
+            + (f.changesText() ? "" : " (the text is unchanged)"));
+    notesLine.setIcon(new AuthorLegend.Swatch(p.colour()));
+    notesLine.setVisible(true);
+  }
+
+  /** The line saying what the revision shown did besides its edit; for tests. */
+  JLabel notesLine() {
+    return notesLine;
   }
 
   private void colourIfShown(Frame f, Frame.Colouring c) {

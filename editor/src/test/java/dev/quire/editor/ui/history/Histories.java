@@ -3,6 +3,7 @@ package dev.quire.editor.ui.history;
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.OutboxChange;
 import dev.quire.editor.store.Revision;
+import dev.quire.ot.note.Note;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.text.GapBuffer;
 import java.util.ArrayList;
@@ -27,7 +28,12 @@ final class Histories {
     }
   }
 
-  record Edit(String author, TextOperation operation) {}
+  /** One revision: its batch's own, with the batch's notes. */
+  record Edit(String author, TextOperation operation, List<Note> notes) {
+    Edit(String author, TextOperation operation) {
+      this(author, operation, List.of());
+    }
+  }
 
   /** Creates {@code doc} (known to the relay) with one revision per edit, checkpoints included. */
   static void write(LocalStore store, String doc, String title, List<Edit> edits) throws Exception {
@@ -53,7 +59,8 @@ final class Histories {
                 EPOCH_MILLIS + r * 1000,
                 EPOCH_MILLIS + r * 1000 - (r == 2 ? REV2_MADE_EARLIER_MILLIS : 0),
                 e.operation(),
-                e.operation()));
+                e.operation(),
+                e.notes()));
         if (r % LocalStore.CHECKPOINT_INTERVAL == 0) {
           cps.add(new LocalStore.Checkpoint(r, text.toString()));
         }

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.postgresql.PGStatement;
 
 /**
@@ -41,37 +40,36 @@ import org.postgresql.PGStatement;
  * losing relay takes them in from its outcome, with no read of its own before it retries.
  */
 final class PgAppendGroup {
-  private static final String LOCK_DOCUMENTS =
-      "SELECT id, head, deleted_at IS NOT NULL FROM documents WHERE id = ANY (?)"
-          + " ORDER BY id FOR NO KEY UPDATE";
   private static final String APPEND_GROUP =
       "SELECT run, kind, committed, head, first_revision, base_revision, author, client_id,"
           + " batch_seq, created_at, op_count, operations, made_at, canonical, digest, notes"
           + " FROM quire_append_group(?::int[], ?::varchar[], ?::bigint[], ?::bigint[],"
           + " ?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[],"
           + " ?::text[], ?::boolean[], ?::text[], ?::bytea[], ?::text[], ?::bytea[], ?, ?)";
-  // The batches a conflicting run missed: for each (run, document, expected head, head), the
-  // batches after the expected head, with their running size to stop at MAX_MISSED_BYTES.
-  private static final String READ_MISSED =
-      "SELECT i, 'missed', 0, NULL::bigint, first_revision, base_revision, author, client_id,"
-          + " batch_seq, created_at, cardinality(operations), operations, made, canonical, digest,"
-          + " notes FROM (SELECT k.i, b.first_revision, b.base_revision, b.author, b.client_id,"
+  // Locks a document's row for a turn and reads, under that lock, the batches after an expected
+  // head up to the document's head (in the columns of quire_append_group's rows, then the deleted
+  // flag), with their running size to stop at MAX_MISSED_BYTES: one row with no batch when none
+  // is read. Parameters: document, expected head, MAX_MISSED_REVISIONS, MAX_MISSED_BYTES.
+  private static final String LOCK_FOR_TURN =
+      "WITH d AS MATERIALIZED (SELECT id, head, deleted_at IS NOT NULL AS deleted FROM documents"
+          + " WHERE id = ? FOR NO KEY UPDATE), k AS (SELECT ?::bigint AS after, ?::bigint AS most)"
+          + " SELECT 0, 'missed', 0, d.head, m.first_revision, m.base_revision, m.author,"
+          + " m.client_id, m.batch_seq, m.created_at, cardinality(m.operations), m.operations,"
+          + " m.made, m.canonical, m.digest, m.notes, d.deleted FROM d CROSS JOIN k"
+          + " LEFT JOIN LATERAL (SELECT b.first_revision, b.base_revision, b.author, b.client_id,"
           + " b.batch_seq, b.created_at, b.operations, COALESCE(b.made_at, b.created_at) AS made,"
           + " b.canonical, b.digest, b.notes,"
           + " sum(pg_column_size(b.operations) + COALESCE(pg_column_size(b.canonical), 0))"
-          + " OVER (PARTITION BY k.i ORDER BY b.first_revision) AS bytes"
-          + " FROM unnest(?::int[], ?::varchar[], ?::bigint[], ?::bigint[]) AS k(i, d, after, upto)"
-          + " JOIN batches b ON b.doc_id = k.d AND b.first_revision > k.after"
-          + " AND b.first_revision <= k.upto) m WHERE bytes <= ? ORDER BY i, first_revision";
+          + " OVER (ORDER BY b.first_revision) AS bytes FROM batches b WHERE NOT d.deleted"
+          + " AND d.head > k.after AND d.head - k.after <= k.most AND b.doc_id = d.id"
+          + " AND b.first_revision > k.after AND b.first_revision <= d.head) m ON m.bytes <= ?"
+          + " ORDER BY m.first_revision";
   // A conflict's missed batches come with it up to this many revisions and stored bytes; beyond,
   // the losing relay reads them itself, in pages.
   static final long MAX_MISSED_REVISIONS = 2048;
   static final long MAX_MISSED_BYTES = 4 << 20;
 
   private PgAppendGroup() {}
-
-  /** A document's row as locked for a turn. */
-  private record LockedDocument(long head, boolean deleted) {}
 
   /**
    * Decides and writes {@code runs} in one transaction on {@code c}, returning one outcome per run
@@ -177,29 +175,6 @@ final class PgAppendGroup {
         entry, canonical == null ? null : PgHistory.texts(canonical), rs.getBytes(15));
   }
 
-  /**
-   * The batches of {@code doc} after {@code after} up to {@code upto}, cut short where the stored
-   * bytes pass {@link #MAX_MISSED_BYTES}.
-   */
-  private static List<HistoryStore.StoredEntry> readMissed(
-      Connection c, String doc, long after, long upto) throws SQLException {
-    List<HistoryStore.StoredEntry> missed = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(READ_MISSED)) {
-      plannedEachTime(s);
-      s.setArray(1, c.createArrayOf("int4", new Object[] {0}));
-      s.setArray(2, c.createArrayOf("varchar", new Object[] {doc}));
-      s.setArray(3, c.createArrayOf("int8", new Object[] {after}));
-      s.setArray(4, c.createArrayOf("int8", new Object[] {upto}));
-      s.setLong(5, MAX_MISSED_BYTES);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          missed.add(missedEntry(rs));
-        }
-      }
-    }
-    return missed;
-  }
-
   /** A document's row locked for a turn: its head and the batches after an expected head. */
   record Locked(long head, List<HistoryStore.StoredEntry> missed) {}
 
@@ -209,18 +184,35 @@ final class PgAppendGroup {
    * expectedHead}, or moved too far for the batches to be read at once.
    */
   static Locked lockForTurn(Connection c, String doc, long expectedHead) throws SQLException {
-    LockedDocument d = lockDocuments(c, List.of(doc)).get(doc);
-    if (d == null
-        || d.deleted()
-        || d.head() <= expectedHead
-        || d.head() - expectedHead > MAX_MISSED_REVISIONS) {
+    Long head = null;
+    boolean deleted = false;
+    List<HistoryStore.StoredEntry> missed = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(LOCK_FOR_TURN)) {
+      plannedEachTime(s);
+      s.setString(1, doc);
+      s.setLong(2, expectedHead);
+      s.setLong(3, MAX_MISSED_REVISIONS);
+      s.setLong(4, MAX_MISSED_BYTES);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          head = rs.getLong(4);
+          deleted = rs.getBoolean(17);
+          if (rs.getObject(5) != null) {
+            missed.add(missedEntry(rs));
+          }
+        }
+      }
+    }
+    if (head == null
+        || deleted
+        || head <= expectedHead
+        || head - expectedHead > MAX_MISSED_REVISIONS) {
       return null;
     }
-    List<HistoryStore.StoredEntry> missed = readMissed(c, doc, expectedHead, d.head());
-    if (missed.isEmpty() || missed.get(missed.size() - 1).entry().lastRevision() != d.head()) {
+    if (missed.isEmpty() || missed.get(missed.size() - 1).entry().lastRevision() != head) {
       return null; // cut short by the byte bound
     }
-    return new Locked(d.head(), missed);
+    return new Locked(head, missed);
   }
 
   /**
@@ -231,20 +223,5 @@ final class PgAppendGroup {
    */
   private static void plannedEachTime(PreparedStatement s) throws SQLException {
     s.unwrap(PGStatement.class).setPrepareThreshold(0);
-  }
-
-  private static Map<String, LockedDocument> lockDocuments(Connection c, List<String> docIds)
-      throws SQLException {
-    TreeSet<String> ids = new TreeSet<>(docIds);
-    Map<String, LockedDocument> docs = new HashMap<>();
-    try (PreparedStatement s = c.prepareStatement(LOCK_DOCUMENTS)) {
-      s.setArray(1, c.createArrayOf("varchar", ids.toArray()));
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          docs.put(rs.getString(1), new LockedDocument(rs.getLong(2), rs.getBoolean(3)));
-        }
-      }
-    }
-    return docs;
   }
 }

@@ -104,18 +104,18 @@ BEGIN
     END IF;
   END LOOP;
 
-  -- In id order, so that two relays locking overlapping groups cannot deadlock. (Planned at each
-  -- call, here and below: a plan cached while a table was small would scan it whole later on.)
-  EXECUTE 'SELECT coalesce(array_agg(id ORDER BY id), ''{}''),'
-    || ' coalesce(array_agg(head ORDER BY id), ''{}''), coalesce(array_agg(deleted ORDER BY id), ''{}'')'
-    || ' FROM (SELECT id, head, deleted_at IS NOT NULL AS deleted'
-    || ' FROM documents WHERE id = ANY ($1) ORDER BY id FOR NO KEY UPDATE) d'
-    INTO d_ids, d_head, d_deleted USING doc_ids;
+  -- In id order, so that two relays locking overlapping groups cannot deadlock.
+  SELECT coalesce(array_agg(l.id ORDER BY l.id), '{}'), coalesce(array_agg(l.head ORDER BY l.id), '{}'),
+      coalesce(array_agg(l.deleted ORDER BY l.id), '{}')
+    INTO d_ids, d_head, d_deleted
+    FROM (SELECT id, head, deleted_at IS NOT NULL AS deleted FROM documents
+      WHERE id = ANY (doc_ids) ORDER BY id FOR NO KEY UPDATE) AS l;
   d_before := d_head;
   d_change := array_fill(0::BIGINT, ARRAY[cardinality(d_ids)]);
   d_missing := array_fill(0::BIGINT, ARRAY[cardinality(d_ids)]);
 
-  -- The batches stored already under the keys of the group's appends: resends.
+  -- The batches stored already under the keys of the group's appends: resends. (Planned at each
+  -- call, as the joins below: a plan cached while batches was small would scan it whole later.)
   EXECUTE 'SELECT array_agg(b.batch_seq ORDER BY k.i), array_agg(b.first_revision ORDER BY k.i),'
     || ' array_agg(cardinality(b.operations) ORDER BY k.i), array_agg(b.created_at ORDER BY k.i),'
     || ' array_agg(b.digest ORDER BY k.i)'
@@ -173,13 +173,26 @@ BEGIN
         to_move := to_move + 1;
       END IF;
     END LOOP;
-    EXECUTE 'UPDATE documents d SET head = u.head, last_change = u.change,'
-      || ' missing_canonical = d.missing_canonical + u.missing, moved_at = clock_timestamp()'
-      || ' FROM unnest($1::varchar[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])'
-      || ' AS u(id, head, before, change, missing)'
-      || ' WHERE u.head <> u.before AND d.id = u.id AND d.head = u.before AND d.deleted_at IS NULL'
-      USING d_ids, d_head, d_before, d_change, d_missing;
-    GET DIAGNOSTICS moved = ROW_COUNT;
+    IF to_move <= 8 THEN -- a few documents: by key, with no planning at each call
+      moved := 0;
+      FOR j IN 1 .. cardinality(d_ids) LOOP
+        CONTINUE WHEN d_head[j] = d_before[j];
+        UPDATE documents AS d SET head = d_head[j], last_change = d_change[j],
+            missing_canonical = d.missing_canonical + d_missing[j], moved_at = clock_timestamp()
+          WHERE d.id = d_ids[j] AND d.head = d_before[j] AND d.deleted_at IS NULL;
+        IF FOUND THEN
+          moved := moved + 1;
+        END IF;
+      END LOOP;
+    ELSE
+      EXECUTE 'UPDATE documents d SET head = u.head, last_change = u.change,'
+        || ' missing_canonical = d.missing_canonical + u.missing, moved_at = clock_timestamp()'
+        || ' FROM unnest($1::varchar[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])'
+        || ' AS u(id, head, before, change, missing)'
+        || ' WHERE u.head <> u.before AND d.id = u.id AND d.head = u.before AND d.deleted_at IS NULL'
+        USING d_ids, d_head, d_before, d_change, d_missing;
+      GET DIAGNOSTICS moved = ROW_COUNT;
+    END IF;
     IF moved <> to_move THEN -- the lock makes this impossible; refuse rather than store a fork
       RAISE EXCEPTION 'documents moved while locked: % of % updated', moved, to_move;
     END IF;

@@ -167,6 +167,28 @@ class PgAppendFunctionTest {
   }
 
   @Test
+  void aGroupOfManyDocumentsMovesEachHead() throws SQLException {
+    List<List<HistoryStore.Append>> runs = new java.util.ArrayList<>();
+    for (int d = 0; d < 12; d++) { // past the few the function updates one by one
+      storage.documents().create("m" + d, "m", "alice", 1);
+      runs.add(
+          List.of(
+              append("m" + d, 1, "c" + d, 1, "[\"a\"]"),
+              append("m" + d, 2, "c" + d, 2, "[1,\"b\"]")));
+    }
+    runs.add(List.of(append("m0", 1, "late", 1, "[\"x\"]"))); // m0 is at 2 by then
+
+    List<RunOutcome> results = commit(runs);
+
+    assertThat(results.subList(0, 12)).containsOnly(RunOutcome.allCommitted(2));
+    assertThat(((AppendOutcome.Conflict) results.get(12).stop()).head()).isEqualTo(2);
+    for (int d = 0; d < 12; d++) {
+      assertThat(storage.documents().find("m" + d).orElseThrow().head()).isEqualTo(2);
+      assertThat(storage.history().missingCanonical("m" + d)).isEqualTo(2);
+    }
+  }
+
+  @Test
   void anEmptyGroupDecidesNothing() throws SQLException {
     assertThat(commit(List.of())).isEmpty();
   }

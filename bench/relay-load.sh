@@ -7,7 +7,8 @@
 #   bench/relay-load.sh --help                   options (--seconds, --docs, --authors, --url ...)
 #   bench/relay-load.sh --relays 1 --scenario throughput
 #                                                one relay on PostgreSQL (an embedded server it
-#                                                starts), 100 documents x 2 writers
+#                                                starts), 100 documents x 2 writers; prints the
+#                                                database server's CPU per 1,000 operations too
 #   bench/relay-load.sh --relays 2 --scenario hot
 #                                                two relays on one PostgreSQL, 300 authors split
 #                                                over them: submit until every author has it

@@ -7,7 +7,6 @@ import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.RunOutcome;
 import dev.quire.relay.store.StoreException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,26 +14,25 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.postgresql.PGStatement;
 
 /**
- * Commits a group of appends, of any documents, in one PostgreSQL transaction, deciding each one
- * alone: an append whose document moved past its expected head is a conflict and a resent batch a
- * duplicate, and neither stops the others.
+ * Commits a group of appends, of any documents, in one PostgreSQL transaction and one round trip,
+ * deciding each one alone: an append whose document moved past its expected head is a conflict and
+ * a resent batch a duplicate, and neither stops the others.
  *
- * <p>The transaction first locks the rows of the group's documents (in id order, so two relays
- * locking overlapping groups cannot deadlock), and reads the stored batches whose keys the group's
- * appends carry. Under those locks no other relay can commit to these documents, so what it reads
- * decides: a batch already stored is a duplicate (answered with its original revisions), an append
- * at a head that is not the document's is a conflict, and everything else is written, the head of
- * each document moved by the conditional update {@code head = new WHERE head = expected}. The
- * primary key on (document, first revision) and the unique key on (document, author, client id,
- * batch seq) stand behind that: should anything get past the lock, the whole transaction fails
- * instead of storing a second batch at one revision.
+ * <p>The database function {@code quire_append_group} (migration V7) does the whole of it: it locks
+ * the rows of the group's documents (in id order, so two relays locking overlapping groups cannot
+ * deadlock) and reads the stored batches whose keys the group's appends carry. Under those locks no
+ * other relay can commit to these documents, so what it reads decides: a batch already stored is a
+ * duplicate (answered with its original revisions), an append at a head that is not the document's
+ * is a conflict, and everything else is written, the head of each document moved by the conditional
+ * update {@code head = new WHERE head = expected}. The primary key on (document, first revision)
+ * and the unique key on (document, author, client id, batch seq) stand behind that: should anything
+ * get past the lock (or one group hold one batch twice), the whole transaction fails instead of
+ * storing a second batch at one revision or key.
  *
  * <p>Appends come in runs ({@link BatchAppender#appendRun}): a run's appends are decided in order
  * and the first one not stored ends it (the rest were placed after it). For a run that conflicts,
@@ -42,244 +40,139 @@ import org.postgresql.PGStatement;
  * losing relay takes them in from its outcome, with no read of its own before it retries.
  */
 final class PgAppendGroup {
-  private static final String LOCK_DOCUMENTS =
-      "SELECT id, head, deleted_at IS NOT NULL FROM documents WHERE id = ANY (?)"
-          + " ORDER BY id FOR NO KEY UPDATE";
-  private static final String FIND_STORED =
-      "SELECT b.doc_id, b.author, b.client_id, b.batch_seq, b.first_revision,"
-          + " cardinality(b.operations), b.created_at, b.digest"
-          + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[]) AS k(d, a, c, s)"
-          + " JOIN batches b ON b.doc_id = k.d AND b.author = k.a AND b.client_id = k.c"
-          + " AND b.batch_seq = k.s";
-  private static final String INSERT_BATCH =
-      "INSERT INTO batches (doc_id, first_revision, last_revision, base_revision, author,"
-          + " client_id, batch_seq, created_at, operations, canonical, digest, made_at, notes)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  private static final String MOVE_HEAD =
-      "UPDATE documents SET head = ?, last_change = ?, missing_canonical = missing_canonical + ?,"
-          + " moved_at = clock_timestamp() WHERE id = ? AND head = ? AND deleted_at IS NULL";
-  // Each client's batches are appended in its order, but a group may hold an older one after a
-  // conflict's retry: the row keeps the highest batch seq.
-  private static final String UPSERT_LATEST =
-      "INSERT INTO latest_batches (doc_id, author, client_id, batch_seq, first_revision, op_count,"
-          + " created_at, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-          + " ON CONFLICT (doc_id, author, client_id) DO UPDATE SET batch_seq = EXCLUDED.batch_seq,"
-          + " first_revision = EXCLUDED.first_revision, op_count = EXCLUDED.op_count,"
-          + " created_at = EXCLUDED.created_at, digest = EXCLUDED.digest"
-          + " WHERE latest_batches.batch_seq < EXCLUDED.batch_seq";
-  // The batches a conflicting run missed: for each (run, document, expected head, head), the
-  // batches after the expected head, with their running size to stop at MAX_MISSED_BYTES.
-  private static final String READ_MISSED =
-      "SELECT i, first_revision, base_revision, author, client_id, batch_seq, created_at,"
-          + " operations, made, canonical, digest FROM (SELECT k.i, b.first_revision,"
-          + " b.base_revision, b.author, b.client_id, b.batch_seq, b.created_at, b.operations,"
-          + " COALESCE(b.made_at, b.created_at) AS made, b.canonical, b.digest,"
+  private static final String APPEND_GROUP =
+      "SELECT run, kind, committed, head, first_revision, base_revision, author, client_id,"
+          + " batch_seq, created_at, op_count, operations, made_at, canonical, digest, notes"
+          + " FROM quire_append_group(?::int[], ?::varchar[], ?::bigint[], ?::bigint[],"
+          + " ?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[],"
+          + " ?::text[], ?::boolean[], ?::text[], ?::bytea[], ?::text[], ?::bytea[], ?, ?)";
+  // Locks a document's row for a turn and reads, under that lock, the batches after an expected
+  // head up to the document's head (in the columns of quire_append_group's rows, then the deleted
+  // flag), with their running size to stop at MAX_MISSED_BYTES: one row with no batch when none
+  // is read. Parameters: document, expected head, MAX_MISSED_REVISIONS, MAX_MISSED_BYTES.
+  private static final String LOCK_FOR_TURN =
+      "WITH d AS MATERIALIZED (SELECT id, head, deleted_at IS NOT NULL AS deleted FROM documents"
+          + " WHERE id = ? FOR NO KEY UPDATE), k AS (SELECT ?::bigint AS after, ?::bigint AS most)"
+          + " SELECT 0, 'missed', 0, d.head, m.first_revision, m.base_revision, m.author,"
+          + " m.client_id, m.batch_seq, m.created_at, cardinality(m.operations), m.operations,"
+          + " m.made, m.canonical, m.digest, m.notes, d.deleted FROM d CROSS JOIN k"
+          + " LEFT JOIN LATERAL (SELECT b.first_revision, b.base_revision, b.author, b.client_id,"
+          + " b.batch_seq, b.created_at, b.operations, COALESCE(b.made_at, b.created_at) AS made,"
+          + " b.canonical, b.digest, b.notes,"
           + " sum(pg_column_size(b.operations) + COALESCE(pg_column_size(b.canonical), 0))"
-          + " OVER (PARTITION BY k.i ORDER BY b.first_revision) AS bytes"
-          + " FROM unnest(?::int[], ?::varchar[], ?::bigint[], ?::bigint[]) AS k(i, d, after, upto)"
-          + " JOIN batches b ON b.doc_id = k.d AND b.first_revision > k.after"
-          + " AND b.first_revision <= k.upto) m WHERE bytes <= ? ORDER BY i, first_revision";
+          + " OVER (ORDER BY b.first_revision) AS bytes FROM batches b WHERE NOT d.deleted"
+          + " AND d.head > k.after AND d.head - k.after <= k.most AND b.doc_id = d.id"
+          + " AND b.first_revision > k.after AND b.first_revision <= d.head) m ON m.bytes <= ?"
+          + " ORDER BY m.first_revision";
   // A conflict's missed batches come with it up to this many revisions and stored bytes; beyond,
   // the losing relay reads them itself, in pages.
   static final long MAX_MISSED_REVISIONS = 2048;
   static final long MAX_MISSED_BYTES = 4 << 20;
-  private static final String INSERT_CHECKPOINT =
-      "INSERT INTO checkpoints (doc_id, revision, text) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 
   private PgAppendGroup() {}
 
-  /** A batch's key: at most one batch per key is ever stored. */
-  private record Key(String doc, String author, String clientId, long batchSeq) {
-    static Key of(HistoryStore.Append a) {
-      WireSequenced e = a.entry();
-      return new Key(a.doc(), e.author(), e.batch().clientId(), e.batch().batchSeq());
-    }
-  }
-
-  /** A document's row as locked: its head moves as the group's appends to it are accepted. */
-  private static final class LockedDocument {
-    final long headBefore;
-    long head;
-    long lastChange;
-    long missingCanonical;
-    boolean deleted;
-
-    LockedDocument(long head, boolean deleted) {
-      this.headBefore = head;
-      this.head = head;
-      this.deleted = deleted;
-    }
-  }
-
   /**
-   * Decides and writes {@code runs} in one transaction on {@code c} (in auto-commit mode when
-   * given; left so), returning one outcome per run in order.
+   * Decides and writes {@code runs} in one transaction on {@code c}, returning one outcome per run
+   * in order. In auto-commit mode (the pool's) the call is its own transaction, committed by the
+   * time this returns.
    *
    * @throws SQLException when the transaction failed: nothing of it is stored then
    */
   static List<RunOutcome> commit(Connection c, List<List<HistoryStore.Append>> runs)
       throws SQLException {
-    c.setAutoCommit(false);
-    try {
-      List<RunOutcome> results = decideAndWrite(c, runs);
-      c.commit();
-      return results;
-    } catch (SQLException | RuntimeException e) {
-      PgDatabase.rollbackQuietly(c);
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
+    if (!c.getAutoCommit()) {
+      throw new IllegalStateException("a transaction is open on the connection");
     }
+    return decideAndWrite(c, runs);
   }
 
   /**
-   * Decides and writes {@code runs} in the transaction open on {@code c}, without committing it.
+   * Decides and writes {@code runs} in the transaction open on {@code c}, without committing it (or
+   * as a transaction of its own in auto-commit mode).
    */
   static List<RunOutcome> decideAndWrite(Connection c, List<List<HistoryStore.Append>> runs)
       throws SQLException {
-    List<HistoryStore.Append> all = new ArrayList<>();
-    runs.forEach(all::addAll);
-    List<String> ids = new ArrayList<>(all.size());
-    all.forEach(a -> ids.add(a.doc()));
-    Map<String, LockedDocument> docs = lockDocuments(c, ids);
-    Map<Key, HistoryStore.StoredBatch> stored = findStored(c, all);
+    PgGroupArrays arrays = PgGroupArrays.of(runs);
     List<RunOutcome> results = new ArrayList<>(runs.size());
-    List<HistoryStore.Append> accepted = new ArrayList<>();
-    for (List<HistoryStore.Append> run : runs) {
-      int committed = 0;
-      AppendOutcome stop = AppendOutcome.COMMITTED;
-      for (HistoryStore.Append a : run) {
-        AppendOutcome o = decide(a, docs, stored);
-        if (o != AppendOutcome.COMMITTED) {
-          stop = o;
-          break;
+    Map<Integer, List<HistoryStore.StoredEntry>> missed = new HashMap<>();
+    try (PreparedStatement s = c.prepareStatement(APPEND_GROUP)) {
+      arrays.bind(c, s);
+      s.setLong(17, MAX_MISSED_REVISIONS);
+      s.setLong(18, MAX_MISSED_BYTES);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          int run = rs.getInt(1);
+          String kind = rs.getString(2);
+          if (kind.equals("missed")) {
+            missed.computeIfAbsent(run, r -> new ArrayList<>()).add(missedEntry(rs));
+          } else {
+            results.add(outcome(runs.get(run), kind, rs));
+          }
         }
-        accepted.add(a);
-        committed++;
       }
-      results.add(new RunOutcome(committed, stop));
     }
-    if (!accepted.isEmpty()) {
-      insertBatches(c, accepted);
-      moveHeads(c, docs);
-      upsertLatest(c, accepted);
-      insertCheckpoints(c, accepted);
+    if (results.size() != runs.size()) {
+      throw new SQLException(results.size() + " outcomes for " + runs.size() + " runs");
     }
-    addMissed(c, runs, results);
+    for (Map.Entry<Integer, List<HistoryStore.StoredEntry>> m : missed.entrySet()) {
+      RunOutcome r = results.get(m.getKey());
+      List<HistoryStore.StoredEntry> entries = m.getValue();
+      // Cut short by the byte bound: the loser reads them itself.
+      if (r.stop() instanceof AppendOutcome.Conflict conflict
+          && entries.get(entries.size() - 1).entry().lastRevision() == conflict.head()) {
+        results.set(
+            m.getKey(),
+            new RunOutcome(r.committed(), new AppendOutcome.Conflict(conflict.head(), entries)));
+      }
+    }
     return results;
   }
 
-  /** Decides one append; a committed one moves its document's head in {@code docs}. */
-  private static AppendOutcome decide(
-      HistoryStore.Append a,
-      Map<String, LockedDocument> docs,
-      Map<Key, HistoryStore.StoredBatch> stored) {
-    Key key = Key.of(a);
-    HistoryStore.StoredBatch original = stored.get(key);
-    LockedDocument doc = docs.get(a.doc());
-    WireSequenced e = a.entry();
-    if (original != null) {
-      return new AppendOutcome.Duplicate(original);
-    }
-    if (doc == null || doc.deleted) {
-      return new AppendOutcome.Failed(
-          new StoreException(
-              "document " + a.doc() + (doc == null ? " does not exist" : " is deleted")));
-    }
-    if (doc.head != e.firstRevision() - 1) {
-      return new AppendOutcome.Conflict(doc.head);
-    }
-    doc.head = e.lastRevision();
-    doc.lastChange = e.timestampMillis();
-    doc.missingCanonical += a.canonical() == null ? e.batch().size() : 0;
-    stored.put(
-        key,
-        new HistoryStore.StoredBatch(
-            e.batch().batchSeq(),
-            e.firstRevision(),
-            e.batch().size(),
-            e.timestampMillis(),
-            a.digest()));
-    return AppendOutcome.COMMITTED;
-  }
-
-  /**
-   * Gives each conflict of {@code results} the batches its run missed, read under the document's
-   * lock (so complete up to the head it reports), when they are few enough.
-   */
-  private static void addMissed(
-      Connection c, List<List<HistoryStore.Append>> runs, List<RunOutcome> results)
+  /** A run's outcome from its row of {@code quire_append_group}. */
+  private static RunOutcome outcome(List<HistoryStore.Append> run, String kind, ResultSet rs)
       throws SQLException {
-    List<Integer> runIndex = new ArrayList<>();
-    List<String> docIds = new ArrayList<>();
-    List<Long> afters = new ArrayList<>();
-    List<Long> heads = new ArrayList<>();
-    for (int i = 0; i < runs.size(); i++) {
-      if (results.get(i).stop() instanceof AppendOutcome.Conflict conflict) {
-        HistoryStore.Append a = runs.get(i).get(results.get(i).committed());
-        if (conflict.head() > a.expectedHead()
-            && conflict.head() - a.expectedHead() <= MAX_MISSED_REVISIONS) {
-          runIndex.add(i);
-          docIds.add(a.doc());
-          afters.add(a.expectedHead());
-          heads.add(conflict.head());
-        }
-      }
-    }
-    if (runIndex.isEmpty()) {
-      return;
-    }
-    Map<Integer, List<HistoryStore.StoredEntry>> missed = readMissed(c, docIds, afters, heads);
-    for (int k = 0; k < runIndex.size(); k++) {
-      int i = runIndex.get(k);
-      List<HistoryStore.StoredEntry> m = missed.getOrDefault(k, List.of());
-      // Cut short by the byte bound: the loser reads them itself.
-      if (!m.isEmpty() && m.get(m.size() - 1).entry().lastRevision() == heads.get(k)) {
-        RunOutcome r = results.get(i);
-        results.set(i, new RunOutcome(r.committed(), new AppendOutcome.Conflict(heads.get(k), m)));
-      }
-    }
+    int committed = rs.getInt(3);
+    AppendOutcome stop =
+        switch (kind) {
+          case "committed" -> AppendOutcome.COMMITTED;
+          case "conflict" -> new AppendOutcome.Conflict(rs.getLong(4));
+          case "duplicate" ->
+              new AppendOutcome.Duplicate(
+                  new HistoryStore.StoredBatch(
+                      rs.getLong(9),
+                      rs.getLong(5),
+                      rs.getInt(11),
+                      rs.getLong(10),
+                      rs.getBytes(15)));
+          case "missing", "deleted" -> {
+            String doc = run.get(committed).doc();
+            yield new AppendOutcome.Failed(
+                new StoreException(
+                    "document "
+                        + doc
+                        + (kind.equals("missing") ? " does not exist" : " is deleted")));
+          }
+          default -> throw new SQLException("unknown outcome '" + kind + "'");
+        };
+    return new RunOutcome(committed, stop);
   }
 
-  /**
-   * The batches of each {@code docs[k]} after {@code afters[k]} up to {@code heads[k]}, by k, each
-   * list cut short where the stored bytes pass {@link #MAX_MISSED_BYTES}.
-   */
-  private static Map<Integer, List<HistoryStore.StoredEntry>> readMissed(
-      Connection c, List<String> docs, List<Long> afters, List<Long> heads) throws SQLException {
-    List<Integer> keys = new ArrayList<>();
-    for (int k = 0; k < docs.size(); k++) {
-      keys.add(k);
-    }
-    Map<Integer, List<HistoryStore.StoredEntry>> missed = new HashMap<>();
-    try (PreparedStatement s = c.prepareStatement(READ_MISSED)) {
-      plannedEachTime(s);
-      s.setArray(1, c.createArrayOf("int4", keys.toArray()));
-      s.setArray(2, c.createArrayOf("varchar", docs.toArray()));
-      s.setArray(3, c.createArrayOf("int8", afters.toArray()));
-      s.setArray(4, c.createArrayOf("int8", heads.toArray()));
-      s.setLong(5, MAX_MISSED_BYTES);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          List<String> ops = PgHistory.texts(rs.getArray(8));
-          WireSequenced entry =
-              new WireSequenced(
-                  rs.getLong(2),
-                  rs.getString(4),
-                  rs.getLong(7),
-                  new WireBatch(rs.getString(5), rs.getLong(6), rs.getLong(3), ops, rs.getLong(9)));
-          java.sql.Array canonical = rs.getArray(10);
-          missed
-              .computeIfAbsent(rs.getInt(1), x -> new ArrayList<>())
-              .add(
-                  new HistoryStore.StoredEntry(
-                      entry,
-                      canonical == null ? null : PgHistory.texts(canonical),
-                      rs.getBytes(11)));
-        }
-      }
-    }
-    return missed;
+  private static HistoryStore.StoredEntry missedEntry(ResultSet rs) throws SQLException {
+    WireSequenced entry =
+        new WireSequenced(
+            rs.getLong(5),
+            rs.getString(7),
+            rs.getLong(10),
+            new WireBatch(
+                rs.getString(8),
+                rs.getLong(9),
+                rs.getLong(6),
+                PgHistory.texts(rs.getArray(12)),
+                rs.getLong(13),
+                rs.getString(16)));
+    Array canonical = rs.getArray(14);
+    return new HistoryStore.StoredEntry(
+        entry, canonical == null ? null : PgHistory.texts(canonical), rs.getBytes(15));
   }
 
   /** A document's row locked for a turn: its head and the batches after an expected head. */
@@ -291,178 +184,44 @@ final class PgAppendGroup {
    * expectedHead}, or moved too far for the batches to be read at once.
    */
   static Locked lockForTurn(Connection c, String doc, long expectedHead) throws SQLException {
-    LockedDocument d = lockDocuments(c, List.of(doc)).get(doc);
-    if (d == null
-        || d.deleted
-        || d.head <= expectedHead
-        || d.head - expectedHead > MAX_MISSED_REVISIONS) {
+    Long head = null;
+    boolean deleted = false;
+    List<HistoryStore.StoredEntry> missed = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(LOCK_FOR_TURN)) {
+      plannedEachTime(s);
+      s.setString(1, doc);
+      s.setLong(2, expectedHead);
+      s.setLong(3, MAX_MISSED_REVISIONS);
+      s.setLong(4, MAX_MISSED_BYTES);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          head = rs.getLong(4);
+          deleted = rs.getBoolean(17);
+          if (rs.getObject(5) != null) {
+            missed.add(missedEntry(rs));
+          }
+        }
+      }
+    }
+    if (head == null
+        || deleted
+        || head <= expectedHead
+        || head - expectedHead > MAX_MISSED_REVISIONS) {
       return null;
     }
-    List<HistoryStore.StoredEntry> missed =
-        readMissed(c, List.of(doc), List.of(expectedHead), List.of(d.head))
-            .getOrDefault(0, List.of());
-    if (missed.isEmpty() || missed.get(missed.size() - 1).entry().lastRevision() != d.head) {
+    if (missed.isEmpty() || missed.get(missed.size() - 1).entry().lastRevision() != head) {
       return null; // cut short by the byte bound
     }
-    return new Locked(d.head, missed);
+    return new Locked(head, missed);
   }
 
   /**
    * Has {@code s} planned at each execution, for the batches stored by then. A join of {@code
    * batches} with arrays of keys gets, as a prepared statement's generic plan made while the table
-   * was small, a scan of every stored batch, kept until autovacuum analyses the table. (For all
-   * statements, {@code plan_cache_mode=force_custom_plan} would plan each of a group's many small
-   * updates too, which made a group commit markedly slower.)
+   * was small, a scan of every stored batch, kept until autovacuum analyses the table. ({@code
+   * quire_append_group} plans its joins at each call for the same reason.)
    */
   private static void plannedEachTime(PreparedStatement s) throws SQLException {
     s.unwrap(PGStatement.class).setPrepareThreshold(0);
-  }
-
-  private static Map<String, LockedDocument> lockDocuments(Connection c, List<String> docIds)
-      throws SQLException {
-    TreeSet<String> ids = new TreeSet<>(docIds);
-    Map<String, LockedDocument> docs = new HashMap<>();
-    try (PreparedStatement s = c.prepareStatement(LOCK_DOCUMENTS)) {
-      s.setArray(1, c.createArrayOf("varchar", ids.toArray()));
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          docs.put(rs.getString(1), new LockedDocument(rs.getLong(2), rs.getBoolean(3)));
-        }
-      }
-    }
-    return docs;
-  }
-
-  private static Map<Key, HistoryStore.StoredBatch> findStored(
-      Connection c, List<HistoryStore.Append> appends) throws SQLException {
-    int n = appends.size();
-    Object[] docs = new Object[n];
-    Object[] authors = new Object[n];
-    Object[] clients = new Object[n];
-    Object[] seqs = new Object[n];
-    for (int i = 0; i < n; i++) {
-      Key k = Key.of(appends.get(i));
-      docs[i] = k.doc();
-      authors[i] = k.author();
-      clients[i] = k.clientId();
-      seqs[i] = k.batchSeq();
-    }
-    Map<Key, HistoryStore.StoredBatch> found = new LinkedHashMap<>();
-    try (PreparedStatement s = c.prepareStatement(FIND_STORED)) {
-      plannedEachTime(s);
-      s.setArray(1, c.createArrayOf("varchar", docs));
-      s.setArray(2, c.createArrayOf("varchar", authors));
-      s.setArray(3, c.createArrayOf("varchar", clients));
-      s.setArray(4, c.createArrayOf("bigint", seqs));
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          found.put(
-              new Key(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)),
-              new HistoryStore.StoredBatch(
-                  rs.getLong(4), rs.getLong(5), rs.getInt(6), rs.getLong(7), rs.getBytes(8)));
-        }
-      }
-    }
-    return found;
-  }
-
-  private static void insertBatches(Connection c, List<HistoryStore.Append> accepted)
-      throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(INSERT_BATCH)) {
-      for (HistoryStore.Append a : accepted) {
-        WireSequenced e = a.entry();
-        s.setString(1, a.doc());
-        s.setLong(2, e.firstRevision());
-        s.setLong(3, e.lastRevision());
-        s.setLong(4, e.batch().baseRevision());
-        s.setString(5, e.author());
-        s.setString(6, e.batch().clientId());
-        s.setLong(7, e.batch().batchSeq());
-        s.setLong(8, e.timestampMillis());
-        s.setArray(9, textArray(c, e.batch().operations()));
-        s.setArray(10, a.canonical() == null ? null : textArray(c, a.canonical()));
-        s.setBytes(11, a.digest());
-        s.setLong(12, e.batch().madeAt());
-        s.setString(13, e.batch().notes());
-        s.addBatch();
-      }
-      s.executeBatch();
-    }
-  }
-
-  private static void moveHeads(Connection c, Map<String, LockedDocument> docs)
-      throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(MOVE_HEAD)) {
-      List<String> moved = new ArrayList<>();
-      for (Map.Entry<String, LockedDocument> d : docs.entrySet()) {
-        LockedDocument doc = d.getValue();
-        if (doc.head == doc.headBefore) {
-          continue;
-        }
-        s.setLong(1, doc.head);
-        s.setLong(2, doc.lastChange);
-        s.setLong(3, doc.missingCanonical);
-        s.setString(4, d.getKey());
-        s.setLong(5, doc.headBefore);
-        s.addBatch();
-        moved.add(d.getKey());
-      }
-      int[] counts = s.executeBatch();
-      for (int i = 0; i < counts.length; i++) {
-        if (counts[i] != 1) { // the lock makes this impossible; refuse rather than store a fork
-          throw new SQLException("document " + moved.get(i) + " moved while locked");
-        }
-      }
-    }
-  }
-
-  private static void upsertLatest(Connection c, List<HistoryStore.Append> accepted)
-      throws SQLException {
-    // One row per client: a statement may not upsert one row twice (and the batched inserts are
-    // rewritten into one statement).
-    Map<List<String>, HistoryStore.Append> latest = new LinkedHashMap<>();
-    for (HistoryStore.Append a : accepted) {
-      List<String> client = List.of(a.doc(), a.entry().author(), a.entry().batch().clientId());
-      latest.merge(
-          client, a, (x, y) -> x.entry().batch().batchSeq() > y.entry().batch().batchSeq() ? x : y);
-    }
-    try (PreparedStatement s = c.prepareStatement(UPSERT_LATEST)) {
-      for (HistoryStore.Append a : latest.values()) {
-        WireSequenced e = a.entry();
-        s.setString(1, a.doc());
-        s.setString(2, e.author());
-        s.setString(3, e.batch().clientId());
-        s.setLong(4, e.batch().batchSeq());
-        s.setLong(5, e.firstRevision());
-        s.setInt(6, e.batch().size());
-        s.setLong(7, e.timestampMillis());
-        s.setBytes(8, a.digest());
-        s.addBatch();
-      }
-      s.executeBatch();
-    }
-  }
-
-  private static void insertCheckpoints(Connection c, List<HistoryStore.Append> accepted)
-      throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(INSERT_CHECKPOINT)) {
-      boolean any = false;
-      for (HistoryStore.Append a : accepted) {
-        if (a.checkpoint() != null) {
-          s.setString(1, a.doc());
-          s.setLong(2, a.entry().lastRevision());
-          s.setBytes(3, a.checkpoint().getBytes(StandardCharsets.UTF_8));
-          s.addBatch();
-          any = true;
-        }
-      }
-      if (any) {
-        s.executeBatch();
-      }
-    }
-  }
-
-  private static Array textArray(Connection c, List<String> texts) throws SQLException {
-    return c.createArrayOf("text", texts.toArray());
   }
 }

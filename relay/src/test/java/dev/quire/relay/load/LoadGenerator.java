@@ -24,6 +24,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -71,6 +76,7 @@ public final class LoadGenerator {
   private String url;
   private String token;
   private RelayCpu cpu; // the CPU time of the relay at url
+  private RelayCpu databaseCpu = RelayCpu.of(-1); // the PostgreSQL mode's server
   private final String runId = Long.toString(System.currentTimeMillis() % 100000, 36);
 
   private LoadGenerator(Map<String, String> opts) {
@@ -363,6 +369,7 @@ public final class LoadGenerator {
     try (PostgresStorage store = PostgresStorage.open(PgUrl.of(database, Map.of()), 2)) {
       token = store.users().add("bench");
     }
+    databaseCpu = RelayCpu.ofDatabase(postmaster(database));
     Path tmp = Files.createTempDirectory("quire-relay-load");
     List<RelayProcess> started = new ArrayList<>();
     List<String> urls = new ArrayList<>();
@@ -406,6 +413,19 @@ public final class LoadGenerator {
       deleteTree(tmp);
     }
     System.out.println("load average at end: " + loadAverage());
+  }
+
+  /** The postmaster of the local PostgreSQL server holding {@code database}: a backend's parent. */
+  private static ProcessHandle postmaster(String database) throws SQLException {
+    try (Connection c = DriverManager.getConnection(database);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      long backend = rs.getLong(1);
+      return ProcessHandle.of(backend)
+          .flatMap(ProcessHandle::parent)
+          .orElseThrow(() -> new IllegalStateException("no parent of backend " + backend));
+    }
   }
 
   // ---------------------------------------------------------------- latency
@@ -622,10 +642,12 @@ public final class LoadGenerator {
     Thread.sleep(warmupSeconds * 1000L); // the warm-up window, not measured
     long a0 = acked.get();
     RelayCpu.Reading c0 = cpu.read();
+    RelayCpu.Reading d0 = databaseCpu.read();
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L); // the measured window
     long a1 = acked.get();
     RelayCpu.Reading c1 = cpu.read();
+    RelayCpu.Reading d1 = databaseCpu.read();
     long t1 = System.nanoTime();
     // Acknowledged means in the relay's journal; a read waits until its database holds it all. How
     // long that takes at the end shows whether the database kept up, or the rate leans on a
@@ -651,6 +673,9 @@ public final class LoadGenerator {
         rate / batchSize,
         errors.get());
     System.out.println(c0.per1000("throughput", c1, a1 - a0, "acknowledged operations"));
+    if (!relayUrls.isEmpty()) {
+      System.out.println(d0.per1000("throughput", d1, a1 - a0, "acknowledged operations"));
+    }
     Thread.sleep(500); // lets the last acknowledgements in flight arrive before the writers close
     for (Writer w : all) {
       w.ws.close();
@@ -771,6 +796,7 @@ public final class LoadGenerator {
       au.measureFrom = measureFrom;
     }
     RelayCpu.Reading c0 = cpu.read();
+    RelayCpu.Reading d0 = databaseCpu.read();
     long acked0 = acked.get();
     Thread.sleep(seconds * 1000L); // the measured window
     long measureTo = System.nanoTime();
@@ -778,6 +804,7 @@ public final class LoadGenerator {
       au.measureTo = measureTo;
     }
     RelayCpu.Reading c1 = cpu.read();
+    RelayCpu.Reading d1 = databaseCpu.read();
     long acked1 = acked.get();
     typing.shutdownNow();
     Thread.sleep(3000); // let what is in flight arrive
@@ -853,6 +880,10 @@ public final class LoadGenerator {
           own.stream().mapToLong(Long::longValue).toArray());
     }
     System.out.println(c0.per1000("hot document", c1, acked1 - acked0, "acknowledged operations"));
+    if (!relayUrls.isEmpty()) {
+      System.out.println(
+          d0.per1000("hot document", d1, acked1 - acked0, "acknowledged operations"));
+    }
     report("submit -> arrival at every other author (last of them)", allOthers);
     report(
         "keystroke -> arrival at each other author (incl. waiting behind the in-flight batch)",

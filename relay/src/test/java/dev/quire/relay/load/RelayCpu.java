@@ -1,5 +1,8 @@
 package dev.quire.relay.load;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -7,13 +10,33 @@ import java.util.Optional;
 /**
  * The CPU time of the relay process, read before and after a measured interval, so that each
  * scenario can say what the relay spent per operation (the generator's own CPU is not in it).
- * Unknown when the relay runs elsewhere and its process id was not given.
+ * Unknown when the relay runs elsewhere and its process id was not given. Also reads a local
+ * PostgreSQL server's CPU time ({@link #ofDatabase}), so that the PostgreSQL mode says what the
+ * database spent per operation too.
  */
 final class RelayCpu {
+  // Linux reports CPU times in /proc in clock ticks of this many per second (USER_HZ).
+  private static final long TICKS_PER_SECOND = 100;
   private final ProcessHandle relay; // null: unknown
+  private final String label;
+  private final boolean tree; // the process, its children and the children it reaped
+
+  private RelayCpu(ProcessHandle relay, String label, boolean tree) {
+    this.relay = relay;
+    this.label = label;
+    this.tree = tree;
+  }
 
   private RelayCpu(ProcessHandle relay) {
-    this.relay = relay;
+    this(relay, "relay", false);
+  }
+
+  /**
+   * The PostgreSQL server whose postmaster is {@code postmaster}: its own CPU time, its live
+   * backends' and the backends' that ended (read from {@code /proc}; unknown elsewhere than Linux).
+   */
+  static RelayCpu ofDatabase(ProcessHandle postmaster) {
+    return new RelayCpu(postmaster, "database", true);
   }
 
   /** The relay process {@code pid}, or an unknown relay for a negative one. */
@@ -30,26 +53,62 @@ final class RelayCpu {
 
   /** A reading to compare with a later one. */
   Reading read() {
-    long cpu =
-        relay == null ? -1 : relay.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
-    return new Reading(cpu, System.nanoTime());
+    long cpu;
+    if (relay == null) {
+      cpu = -1;
+    } else if (tree) {
+      cpu = treeCpuNanos(relay);
+    } else {
+      cpu = relay.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+    return new Reading(label, cpu, System.nanoTime());
   }
 
-  /** The relay's CPU time (-1: unknown) at a moment of the generator's clock. */
-  record Reading(long cpuNanos, long wallNanos) {
+  private static long treeCpuNanos(ProcessHandle root) {
+    long[] own = ticks(root.pid());
+    if (own.length == 0) {
+      return -1;
+    }
+    long ticks = own[0] + own[1] + own[2] + own[3]; // with the children it reaped
+    for (ProcessHandle child : root.children().toList()) {
+      long[] t = ticks(child.pid());
+      if (t.length > 0) {
+        ticks += t[0] + t[1];
+      }
+    }
+    return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
+  /** utime, stime, cutime and cstime of {@code pid}, or none when it cannot be read. */
+  private static long[] ticks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // Fields after the command name in parentheses, which may hold spaces: state is field 3.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new long[] {
+        Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])
+      };
+    } catch (IOException | RuntimeException e) { // ended meanwhile, or not Linux
+      return new long[0];
+    }
+  }
+
+  /** The relay's (or database's) CPU time (-1: unknown) at a moment of the generator's clock. */
+  record Reading(String label, long cpuNanos, long wallNanos) {
     /**
      * One line: the relay's CPU-seconds per 1,000 {@code what} from this reading to {@code end} in
      * {@code scenario}, and the cores it used meanwhile.
      */
     String per1000(String scenario, Reading end, long operations, String what) {
       if (cpuNanos < 0 || end.cpuNanos < 0) {
-        return "relay CPU in " + scenario + ": unknown (give --relay-pid)";
+        return label + " CPU in " + scenario + ": unknown (give --relay-pid)";
       }
       double cpu = (end.cpuNanos - cpuNanos) / 1e9;
       double wall = (end.wallNanos - wallNanos) / 1e9;
       return String.format(
           Locale.ROOT,
-          "relay CPU in %s: %.3f s per 1,000 %s (%.2f CPU-s in %.2f s = %.2f cores, %d %s)",
+          "%s CPU in %s: %.3f s per 1,000 %s (%.2f CPU-s in %.2f s = %.2f cores, %d %s)",
+          label,
           scenario,
           operations > 0 ? cpu * 1000 / operations : Double.NaN,
           what,

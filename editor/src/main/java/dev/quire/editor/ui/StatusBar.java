@@ -189,6 +189,7 @@ final class StatusBar extends JPanel {
       case UPLOADING -> "Uploading " + s.caughtUp() + " of " + s.toCatchUp();
       case SENDING -> "Sending…";
       case SYNCED -> "Synced";
+      case REFUSED -> "Read only: your edits are not sent";
       case ERROR -> "Sync stopped: " + s.error();
     };
   }
@@ -198,6 +199,7 @@ final class StatusBar extends JPanel {
       case OFFLINE -> new Color(0x9ca3af);
       case CONNECTING, CATCHING_UP, UPLOADING, SENDING -> new Color(0xf59e0b);
       case SYNCED -> new Color(0x22c55e);
+      case REFUSED -> new Color(0xef4444);
       case ERROR -> new Color(0xef4444);
     };
   }

@@ -114,6 +114,7 @@ final class SyncCommand extends ProfileCommand {
             failed++;
           }
         }
+        adviseRefused(await(store.documents()), err);
         if (!settled) {
           err.println(
               "quire sync: not synced after "
@@ -127,6 +128,28 @@ final class SyncCommand extends ProfileCommand {
         return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
       } finally {
         engine.close();
+      }
+    }
+  }
+
+  /**
+   * For each document whose unsent edits the relay refuses (a viewer's), how to keep or drop them.
+   */
+  private static void adviseRefused(java.util.List<LocalDocument> documents, PrintWriter err) {
+    for (LocalDocument d : documents) {
+      if (d.syncState().equals("refused")) {
+        err.println(
+            "quire sync: "
+                + d.id()
+                + ": to keep your "
+                + plural(d.pending(), "unsent edit")
+                + ", 'quire export "
+                + d.id()
+                + " FILE' writes the local text with them; then 'quire discard "
+                + d.id()
+                + "' drops them, and "
+                + d.id()
+                + " syncs as a viewer's copy");
       }
     }
   }

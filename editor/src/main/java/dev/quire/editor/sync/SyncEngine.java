@@ -127,6 +127,14 @@ public final class SyncEngine implements AutoCloseable {
     default void problem(String doc, String message) {}
 
     /**
+     * The relay refuses the user's edits to {@code doc} (a viewer's copy holding unsent edits):
+     * they are held, not sent, until discarded or the role allows them. A problem by default.
+     */
+    default void refused(String doc, String message) {
+      problem(doc, message);
+    }
+
+    /**
      * The connection to a relay was lost, or no relay could be reached (each address tried once);
      * the engine keeps trying. {@code reason} names the relay (each of them) and says why:
      * connection refused, no answer, not a WebSocket endpoint, TLS failure, closed by the relay.
@@ -1419,7 +1427,7 @@ public final class SyncEngine implements AutoCloseable {
   void refused(DocumentSession s) {
     String why = refusedMessage(s.unacknowledged());
     log.debug("Document {}: {}", s.id(), why);
-    listeners.forEach(l -> l.problem(s.id(), why));
+    listeners.forEach(l -> l.refused(s.id(), why));
   }
 
   /** Why a viewer's copy holds {@code unsent} edits, in words for the user. */

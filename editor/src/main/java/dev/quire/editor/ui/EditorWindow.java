@@ -287,6 +287,7 @@ public final class EditorWindow extends JFrame {
     @Override
     public void roleChanged(dev.quire.ot.protocol.Role role) {
       status.showReadOnly(session.readOnly(), session.revision());
+      showHeldEdits(session, session.status());
     }
 
     @Override
@@ -319,7 +320,10 @@ public final class EditorWindow extends JFrame {
    * about them; it goes once they are copied, discarded or sent.
    */
   private void showHeldEdits(DocumentSession session, SyncStatus s) {
-    if (s.state() != SyncStatus.State.REFUSED) {
+    boolean held =
+        s.state() == SyncStatus.State.REFUSED
+            || (session.readOnly() && s.unacknowledged() > 0); // offline, as last heard
+    if (!held) {
       banners.resolve(session.id(), REFUSED);
       return;
     }

@@ -1,6 +1,7 @@
 package dev.quire.editor.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
@@ -87,5 +88,35 @@ class SubmitForbiddenTest {
         () -> client.status(s).state() == SyncStatus.State.REFUSED);
     assertThat(submits()).isEqualTo(1);
     assertThat(client.store.document("doc").get().orElseThrow().syncError()).isNull();
+  }
+
+  @Test
+  void discard_isRefused_whileAnEditorsBatchIsInFlight_forTheRelayMayHaveTakenIt()
+      throws Exception {
+    fake =
+        FakeRelay.begin(
+            (m, conn) -> {
+              if (m instanceof ClientMessage.Hello) {
+                return List.of(BadRelayTest.welcome());
+              }
+              if (m instanceof ClientMessage.Open o) {
+                return List.of(
+                    FakeRelay.encode(new ServerMessage.History(o.doc(), List.of(), 0, true)));
+              }
+              return List.of(); // a submit is never answered: it stays in flight
+            });
+    client = new TestClient(dir.resolve("p"), fake.uri(), "t", "alice");
+    client.addRemoteDocument("doc");
+    client.store.setRelayRole("doc", Role.EDITOR).get();
+    DocumentSession s = client.open("doc");
+    client.edit(s, 0, 0, "mine");
+    client.start();
+    TestClient.await("the batch sent", () -> submits() == 1);
+
+    assertThatThrownBy(() -> client.onOwner(s::discardUnsent))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the relay may have taken them");
+    assertThat(client.text(s)).isEqualTo("mine");
+    assertThat(client.onOwner(s::unacknowledged)).isEqualTo(1);
   }
 }

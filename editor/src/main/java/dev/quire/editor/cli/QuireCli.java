@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       RenameCommand.class,
       ShareCommand.class,
       DeleteCommand.class,
+      DiscardCommand.class,
       TrashCommand.class,
       ShowCommand.class,
       HistoryCommand.class,

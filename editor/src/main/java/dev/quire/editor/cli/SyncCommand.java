@@ -10,8 +10,10 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,12 +55,22 @@ final class SyncCommand extends ProfileCommand {
   @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
-      defaultValue = "60",
-      description = "give up after this long without --watch (default: ${DEFAULT-VALUE})")
-  int timeoutSeconds;
+      description =
+          "end after this long, counted from the start of the command: without --watch, give up"
+              + " if not synced by then (default: 60); with --watch, stop watching (default: watch"
+              + " until stopped)")
+  Integer timeout;
+
+  /** Seconds the command may take: --timeout, or 60 without --watch; 0 for no bound. */
+  private int timeoutSeconds;
 
   @Override
   int run(LocalStore store, PrintWriter out) {
+    if (timeout != null && timeout < 1) {
+      throw new CliException(
+          ExitCodes.USAGE, "--timeout must be at least 1 second, was " + timeout);
+    }
+    timeoutSeconds = timeout != null ? timeout : watch ? 0 : 60;
     SyncEngine.Config config = relayOptions.config(store, true);
     PrintWriter err = spec.commandLine().getErr();
     try (OwnerThread owner = OwnerThread.start("quire-owner")) {
@@ -75,8 +87,10 @@ final class SyncCommand extends ProfileCommand {
               engine.syncAllDocuments();
             });
         if (watch) {
-          watchForever(store);
-          return ExitCodes.OK;
+          if (!watchUntilTimeout(store)) {
+            return ExitCodes.OK; // stopped from within (tests)
+          }
+          return endOfWatch(owner, engine, store, err);
         }
         boolean settled;
         SyncProgress doing = new SyncProgress(engine);
@@ -114,14 +128,9 @@ final class SyncCommand extends ProfileCommand {
             failed++;
           }
         }
+        adviseRefused(await(store.documents()), err);
         if (!settled) {
-          err.println(
-              "quire sync: not synced after "
-                  + timeoutSeconds
-                  + " s: "
-                  + (unsent > 0 ? plural(unsent, "edit") + " unsent in " : "")
-                  + (unsent > 0 ? plural(unsentDocs, "document") + "; " : "")
-                  + (unreachable != null ? unreachable : status));
+          notSynced(err, unsent, unsentDocs, unreachable != null ? unreachable : status);
           return ExitCodes.FAILED;
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
@@ -129,6 +138,69 @@ final class SyncCommand extends ProfileCommand {
         engine.close();
       }
     }
+  }
+
+  /**
+   * For each document whose unsent edits the relay refuses (a viewer's), how to keep or drop them.
+   */
+  private static void adviseRefused(List<LocalDocument> documents, PrintWriter err) {
+    for (LocalDocument d : documents) {
+      if (d.syncState().equals("refused")) {
+        err.println(
+            "quire sync: "
+                + d.id()
+                + ": to keep your "
+                + plural(d.pending(), "unsent edit")
+                + ", 'quire export "
+                + d.id()
+                + " FILE' writes the local text with them; then 'quire discard "
+                + d.id()
+                + "' drops them, and "
+                + d.id()
+                + " syncs as a viewer's copy");
+      }
+    }
+  }
+
+  /** "not synced after 20 s: 2781 edits unsent in 1 document; WHY" on stderr. */
+  private void notSynced(PrintWriter err, int unsent, int unsentDocs, String why) {
+    err.println(
+        "quire sync: not synced after "
+            + timeoutSeconds
+            + " s: "
+            + (unsent > 0 ? plural(unsent, "edit") + " unsent in " : "")
+            + (unsent > 0 ? plural(unsentDocs, "document") + "; " : "")
+            + why);
+  }
+
+  /**
+   * {@code --watch} ended by its {@code --timeout}: 0 when every document is synced then, else 1,
+   * saying why on stderr as sync without --watch does (stdout keeps only the watch lines).
+   */
+  private int endOfWatch(OwnerThread owner, SyncEngine engine, LocalStore store, PrintWriter err) {
+    String fatal = owner.call(engine::fatalError);
+    String unreachable = owner.call(() -> whyUnreachable(engine));
+    String status = owner.call(engine::status).describe();
+    owner.run(engine::stop);
+    await(store.flush());
+    if (fatal != null) {
+      return ExitCodes.FAILED; // the listener has said why, once
+    }
+    List<LocalDocument> documents = await(store.documents());
+    int unsent = 0;
+    int unsentDocs = 0;
+    boolean allSynced = true;
+    for (LocalDocument d : documents) {
+      unsent += d.pending();
+      unsentDocs += d.pending() > 0 ? 1 : 0;
+      allSynced &= d.syncState().equals("synced");
+    }
+    if (allSynced) {
+      return ExitCodes.OK;
+    }
+    adviseRefused(documents, err);
+    notSynced(err, unsent, unsentDocs, unreachable != null ? unreachable : status);
+    return ExitCodes.FAILED;
   }
 
   private volatile Progress activeProgress; // while sync's progress is on stderr
@@ -268,7 +340,7 @@ final class SyncCommand extends ProfileCommand {
   }
 
   private boolean waitSettled(OwnerThread owner, SyncEngine engine) {
-    long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+    long deadline = startNanos + timeoutSeconds * 1_000_000_000L; // from the command's start
     while (System.nanoTime() < deadline) {
       if (asking) { // the timeout counts from the user's answer
         deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
@@ -295,16 +367,28 @@ final class SyncCommand extends ProfileCommand {
     }
   }
 
-  private static void watchForever(LocalStore store) {
+  /**
+   * Keeps syncing until the command's timeout (true), or forever without one; false when stopped
+   * from within (tests). A process stopped from outside closes the store on its way out.
+   */
+  private boolean watchUntilTimeout(LocalStore store) {
     CountDownLatch never = new CountDownLatch(1);
     Thread closeOnExit = new Thread(store::close, "quire-store-close");
     Runtime.getRuntime().addShutdownHook(closeOnExit);
     try {
-      never.await();
+      if (timeoutSeconds == 0) {
+        never.await();
+      } else {
+        long left = startNanos + timeoutSeconds * 1_000_000_000L - System.nanoTime();
+        never.await(Math.max(0, left), TimeUnit.NANOSECONDS);
+      }
+      Runtime.getRuntime().removeShutdownHook(closeOnExit);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       // Stopped from within (tests): the command closes the store itself.
       Runtime.getRuntime().removeShutdownHook(closeOnExit);
+      return false;
     }
   }
 

@@ -84,7 +84,6 @@ final class TypeCommand extends ProfileCommand {
               ImportCommand.ops(trace.startContent())));
     }
     requireWritable(store);
-    boolean roleUnknown = await(store.relayRole(doc)).isEmpty();
     if (!await(store.localText(doc)).equals(trace.startContent())) {
       throw new CliException(
           ExitCodes.USAGE, doc + " does not hold the trace's start text; type into a new document");
@@ -95,8 +94,8 @@ final class TypeCommand extends ProfileCommand {
       Progress.Meter meter = new Progress.Meter();
       try (Progress shown = Progress.start(spec.commandLine().getErr(), meter::step)) {
         DocumentSession session = open(store, owner, engine);
-        if (engine != null && roleUnknown) {
-          awaitRole(owner, engine, session, meter);
+        if (engine != null) {
+          awaitRole(owner, engine, session, meter); // the role known here may be out of date
         }
         long t0 = System.nanoTime();
         meter.phase("type " + doc + ": saved", n, "edits");
@@ -163,9 +162,9 @@ final class TypeCommand extends ProfileCommand {
   }
 
   /**
-   * The role on a document this profile never synced is the relay's to tell: waits for the
-   * connection's listing (while the relay is reachable, 30 s at most), then refuses a viewer before
-   * anything is typed. Unreachable, the document is typed into as any local one.
+   * The role is the relay's to tell (the profile's may be out of date, or unknown for a document
+   * never synced): waits for the connection's listing (while the relay is reachable, 30 s at most),
+   * then refuses a viewer before anything is typed. Unreachable, the role the profile knows holds.
    */
   private void awaitRole(
       OwnerThread owner, SyncEngine engine, DocumentSession session, Progress.Meter meter) {
@@ -234,12 +233,25 @@ final class TypeCommand extends ProfileCommand {
       }
       int from = i;
       int to = Math.min(due, from + 2000);
-      owner.run(
-          () -> {
-            for (Trace.Patch p : patches.subList(from, to)) {
-              session.splice(p.position(), p.deleteCount(), p.text());
-            }
-          });
+      try {
+        owner.run(
+            () -> {
+              for (Trace.Patch p : patches.subList(from, to)) {
+                session.splice(p.position(), p.deleteCount(), p.text());
+              }
+            });
+      } catch (DocumentSession.ReadOnlyException e) {
+        int typed = owner.call(session::unacknowledged);
+        throw new CliException(
+            ExitCodes.FAILED,
+            "you can only read "
+                + doc
+                + ": its owner made you a viewer while typing; "
+                + SyncCommand.plural(typed, "edit")
+                + " not yet on the relay are held unsent ('quire discard "
+                + doc
+                + "' drops them)");
+      }
       i = to;
       if (progress) {
         spec.commandLine().getErr().println("typed " + i);

@@ -37,6 +37,36 @@ import picocli.CommandLine.Spec;
       "2:the file or a key could not be read"
     })
 final class VerifyCommand implements Callable<Integer> {
+  /** The file as read, counted on {@code meter}: how far the check is. */
+  private static final class Metered extends java.io.FilterInputStream {
+    private final Progress.Meter meter;
+    private long read;
+
+    Metered(InputStream in, Progress.Meter meter) {
+      super(in);
+      this.meter = meter;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        meter.set(++read);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        read += n;
+        meter.set(read);
+      }
+      return n;
+    }
+  }
+
   static final int BAD = 1;
 
   @Spec CommandSpec spec;
@@ -66,7 +96,10 @@ final class VerifyCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     HistoryVerifier.Result r;
-    try (InputStream in = Files.newInputStream(file)) {
+    Progress.Meter meter = new Progress.Meter();
+    try (Progress shown = Progress.start(err, meter::step);
+        InputStream in = new Metered(Files.newInputStream(file), meter)) {
+      meter.phase("verify " + file.getFileName() + ": checking", Files.size(file), "bytes");
       r = new HistoryVerifier(keys).verify(in, new HistoryVerifier.Listener() {});
     } catch (IOException | UncheckedIOException e) {
       err.println("quire verify: " + file + ": cannot read: " + e.getMessage());

@@ -20,7 +20,8 @@ final class Queries {
       "d.id, d.title, d.created_at, d.head, d.on_relay, d.title_synced, d.relay_head,"
           + " d.last_synced_at, d.sync_error,"
           + " "
-          + Outbox.COUNT_SQL;
+          + Outbox.COUNT_SQL
+          + ", d.relay_role";
 
   // ---- settings ----
 
@@ -80,7 +81,8 @@ final class Queries {
         rs.getBoolean(6),
         rs.getLong(7),
         rs.getLong(8),
-        rs.getString(9));
+        rs.getString(9),
+        rs.getString(11) == null ? null : dev.quire.ot.protocol.Role.fromWire(rs.getString(11)));
   }
 
   static boolean insertDocument(

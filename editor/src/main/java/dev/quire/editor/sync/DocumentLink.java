@@ -511,8 +511,8 @@ final class DocumentLink {
       return;
     }
     session.takeSelection().ifPresent(this::sendPresence);
-    if (awaitingDurable || session.storeError() != null) {
-      return;
+    if (awaitingDurable || session.storeError() != null || session.readOnly()) {
+      return; // a viewer's edits are refused by the relay: held, see updateLiveStatus
     }
     Optional<Batch> next;
     try {
@@ -608,6 +608,10 @@ final class DocumentLink {
               + ")");
       return;
     }
+    if (request instanceof ClientMessage.Submit && e.code() == ErrorCode.FORBIDDEN) {
+      refused();
+      return;
+    }
     if (e.code() == ErrorCode.MESSAGE_TOO_LARGE || e.code() == ErrorCode.BATCH_TOO_LARGE) {
       tooLarge(what, e.code() == ErrorCode.BATCH_TOO_LARGE);
       if (e.code() == ErrorCode.BATCH_TOO_LARGE) {
@@ -672,6 +676,29 @@ final class DocumentLink {
       return;
     }
     fail("the relay refused " + type + ": " + what + "; the local text is kept");
+  }
+
+  /**
+   * The relay refused the batch in flight for the user's role: only a viewer's edits are refused,
+   * and nothing of them was stored. The copy takes the viewer role, holds the batch (sent again,
+   * unchanged, if the role becomes editor) and goes on receiving; the user decides about the held
+   * edits.
+   */
+  private void refused() {
+    engine.roleOnRelay(session, Role.VIEWER);
+    session.sync().connectionLost(); // not answered: the batch is sent again if ever allowed
+    updateLiveStatus();
+  }
+
+  /**
+   * The user's role changed: a viewer's copy holds its unsent edits, an editor's sends them. Told
+   * by the engine when the relay lists or announces the document.
+   */
+  void roleChanged() {
+    if (phase == Phase.LIVE) {
+      updateLiveStatus();
+      pump();
+    }
   }
 
   // ---- refilling the relay ----
@@ -881,10 +908,12 @@ final class DocumentLink {
     if (phase != Phase.LIVE) {
       return;
     }
-    boolean synced =
-        session.unacknowledged() == 0
-            && !session.notesUnacknowledged()
-            && session.document().titleSynced();
+    boolean unsent = session.unacknowledged() > 0 || session.notesUnacknowledged();
+    if (unsent && session.readOnly()) {
+      holdRefused();
+      return;
+    }
+    boolean synced = !unsent && session.document().titleSynced();
     session.setStatus(
         SyncStatus.of(synced ? SyncStatus.State.SYNCED : SyncStatus.State.SENDING, 0));
     if (synced) {
@@ -894,6 +923,16 @@ final class DocumentLink {
         askSignatures(signaturesAsked); // the history passed one of the relay's checkpoints
       }
     }
+  }
+
+  /** Shows the held edits of a viewer's copy, telling the user once each time they come about. */
+  private void holdRefused() {
+    if (session.status().state() == SyncStatus.State.REFUSED) {
+      session.setStatus(session.status()); // the unsent count may have changed
+      return;
+    }
+    session.setStatus(SyncStatus.of(SyncStatus.State.REFUSED, 0));
+    engine.refused(session);
   }
 
   private boolean stop(String why) {

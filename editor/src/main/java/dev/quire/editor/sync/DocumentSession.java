@@ -315,6 +315,67 @@ public final class DocumentSession {
     changes.changed(this);
   }
 
+  /**
+   * Drops every local edit and note the relay has not acknowledged, bringing the text back to the
+   * head revision's (the relay's text as this copy last received it): for a viewer's copy holding
+   * edits the relay refuses ({@link SyncStatus.State#REFUSED}). Saved at once; the relay is told
+   * nothing, as it never took them. Batch numbers already used are never given again. Returns how
+   * many edits were dropped.
+   *
+   * @throws IllegalStateException when a batch of them is in flight and the user may edit: the
+   *     relay may have taken it, so it is not this copy's to drop
+   */
+  public int discardUnsent() {
+    requireNotDeleted();
+    rebase();
+    ClientState st = sync.state();
+    if (st.inFlight() != null && !readOnly()) {
+      throw new IllegalStateException(
+          "some of the unsent edits of "
+              + id
+              + " were sent and the relay may have taken them: sync first, then discard what is"
+              + " left");
+    }
+    int dropped = sync.unacknowledgedCount();
+    boolean hadNotes = notesUnacknowledged();
+    List<TextOperation> pending = new ArrayList<>(st.inFlightOperations());
+    pending.addAll(st.queued());
+    TextOperation undo = null;
+    if (!pending.isEmpty()) {
+      TextOperation all = pending.get(0);
+      for (TextOperation op : pending.subList(1, pending.size())) {
+        all = all.compose(op);
+      }
+      undo = all.invert(log.headText());
+    }
+    sync =
+        ClientSync.restore(
+            new ClientState(
+                st.clientId(), st.revision(), st.nextBatchSeq(), null, List.of(), List.of()),
+            log,
+            syncMax);
+    madeAt.clear();
+    outboxRebased = true; // saved as an empty outbox that keeps the next batch number
+    save();
+    if (undo != null && !undo.isNoop()) {
+      text.apply(undo);
+      presences.localEdit(undo);
+      if (localSelection != null) {
+        localSelection = localSelection.transform(undo, true);
+      }
+      for (DocumentListener l : listeners) {
+        l.remoteEdit(undo); // not the user's edit: it enters no undo history and is not sent
+      }
+      firePresence();
+    }
+    if (hadNotes) {
+      fireNotes();
+    }
+    setStatus(status); // the unacknowledged count changed
+    changes.changed(this);
+    return dropped;
+  }
+
   /** True while notes wait to be sent or acknowledged. */
   public boolean notesUnacknowledged() {
     return !sync.pendingNotes().isEmpty()
@@ -513,7 +574,8 @@ public final class DocumentSession {
             false,
             d.relayHead(),
             d.lastSyncedMillis(),
-            d.syncError());
+            d.syncError(),
+            d.relayRole());
     store.rename(id, title).whenCompleteAsync(this::saved, owner);
     changes.renamed(this);
   }

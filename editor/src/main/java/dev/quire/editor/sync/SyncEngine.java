@@ -127,6 +127,14 @@ public final class SyncEngine implements AutoCloseable {
     default void problem(String doc, String message) {}
 
     /**
+     * The relay refuses the user's edits to {@code doc} (a viewer's copy holding unsent edits):
+     * they are held, not sent, until discarded or the role allows them. A problem by default.
+     */
+    default void refused(String doc, String message) {
+      problem(doc, message);
+    }
+
+    /**
      * The connection to a relay was lost, or no relay could be reached (each address tried once);
      * the engine keeps trying. {@code reason} names the relay (each of them) and says why:
      * connection refused, no answer, not a WebSocket endpoint, TLS failure, closed by the relay.
@@ -620,6 +628,8 @@ public final class SyncEngine implements AutoCloseable {
     long m = 0;
     boolean catching = false;
     boolean sending = false;
+    int refused = 0; // edits held in viewers' copies
+    boolean holding = false;
     String error = null;
     for (DocumentLink l : links.values()) {
       SyncStatus s = l.session().status();
@@ -631,18 +641,27 @@ public final class SyncEngine implements AutoCloseable {
         }
         case SENDING, OFFLINE, CONNECTING -> sending = true;
         case ERROR -> error = error == null ? l.id() + ": " + s.error() : error;
+        case REFUSED -> {
+          holding = true;
+          refused += s.unacknowledged();
+        }
         default -> {}
       }
     }
-    // Unacknowledged edits mean sending, whatever the documents' own states say.
+    // Unacknowledged edits mean sending, whatever the documents' own states say, unless held.
     SyncStatus.State st =
         catching
             ? SyncStatus.State.CATCHING_UP
-            : sending || unacknowledged() > 0 ? SyncStatus.State.SENDING : SyncStatus.State.SYNCED;
+            : sending || unacknowledged() > refused
+                ? SyncStatus.State.SENDING
+                : holding ? SyncStatus.State.REFUSED : SyncStatus.State.SYNCED;
     return new SyncStatus(st, n, m, unacknowledged(), error);
   }
 
-  /** True when connected and every open document is synced or stopped with an error. */
+  /**
+   * True when connected and every open document is synced, stopped with an error, or holding edits
+   * the relay refuses (a viewer's).
+   */
   public boolean isSettled() {
     if (!welcomed
         || listingsPending > 0
@@ -653,7 +672,9 @@ public final class SyncEngine implements AutoCloseable {
     }
     for (DocumentLink l : links.values()) {
       SyncStatus.State s = l.session().status().state();
-      if (s != SyncStatus.State.SYNCED && s != SyncStatus.State.ERROR) {
+      if (s != SyncStatus.State.SYNCED
+          && s != SyncStatus.State.ERROR
+          && s != SyncStatus.State.REFUSED) {
         return false;
       }
     }
@@ -1236,6 +1257,7 @@ public final class SyncEngine implements AutoCloseable {
     store.setRelayRole(d.doc(), d.role());
     if (linked != null) {
       linked.session().setRole(d.role());
+      linked.roleChanged();
       if (linked.stoppedAsGone()) {
         linked.resume(welcomed ? conn : null); // restored from the trash, or shared again
       }
@@ -1397,7 +1419,8 @@ public final class SyncEngine implements AutoCloseable {
             true,
             d.relayHead(),
             d.lastSyncedMillis(),
-            d.syncError()));
+            d.syncError(),
+            d.relayRole()));
   }
 
   void relayHead(DocumentSession s, long head) {
@@ -1406,6 +1429,23 @@ public final class SyncEngine implements AutoCloseable {
 
   void synced(DocumentSession s) {
     store.markSynced(s.id(), System.currentTimeMillis());
+  }
+
+  /**
+   * The relay refuses the user's edits to {@code s} (a viewer's copy): its unsent edits are held.
+   */
+  void refused(DocumentSession s) {
+    String why = refusedMessage(s.unacknowledged());
+    log.debug("Document {}: {}", s.id(), why);
+    listeners.forEach(l -> l.refused(s.id(), why));
+  }
+
+  /** Why a viewer's copy holds {@code unsent} edits, in words for the user. */
+  public static String refusedMessage(int unsent) {
+    return "the relay refuses your edits: the document's owner made you a viewer. Your "
+        + unsent
+        + " unsent edit(s) are kept in this copy and not sent; copy them into a new document or"
+        + " discard them. The document goes on syncing as a viewer's";
   }
 
   /** Sync of {@code s} carries on after it stopped because the relay no longer gave it. */
@@ -1423,7 +1463,8 @@ public final class SyncEngine implements AutoCloseable {
             d.titleSynced(),
             d.relayHead(),
             d.lastSyncedMillis(),
-            null));
+            null,
+            d.relayRole()));
   }
 
   void failed(DocumentSession s, String why) {
@@ -1443,7 +1484,8 @@ public final class SyncEngine implements AutoCloseable {
         titleSynced,
         d.relayHead(),
         d.lastSyncedMillis(),
-        d.syncError());
+        d.syncError(),
+        d.relayRole());
   }
 
   private void report(String doc, String message) {

@@ -32,6 +32,13 @@ public record SyncStatus(
     SENDING,
     /** Live, the outbox empty and every edit acknowledged by the relay. */
     SYNCED,
+    /**
+     * Live as a viewer's copy: it receives what others do, but the relay refuses this user's edits
+     * (the owner made them a viewer), so the local edits not yet acknowledged are held, neither
+     * sent nor dropped, until the user discards them ({@link DocumentSession#discardUnsent}) or is
+     * given the editor role again.
+     */
+    REFUSED,
     /** Sync stopped for this document; the local copy is intact and editable. */
     ERROR
   }
@@ -59,6 +66,7 @@ public record SyncStatus(
           case UPLOADING -> "uploading " + caughtUp + " of " + toCatchUp;
           case SENDING -> "sending";
           case SYNCED -> "synced";
+          case REFUSED -> "refused: you can only read this document";
           case ERROR -> "error: " + error;
         };
     return unacknowledged > 0 ? s + ", " + unacknowledged + " unsent" : s;

@@ -59,6 +59,31 @@ final class Dialogs {
   }
 
   /**
+   * True when the user confirms dropping the unsent edits of the session's document, which the
+   * relay refuses (a viewer's); Cancel is the default.
+   */
+  static boolean confirmDiscard(Component parent, DocumentSession s) {
+    Object[] buttons = {"Discard", "Cancel"};
+    int answer =
+        JOptionPane.showOptionDialog(
+            parent,
+            "Discard your "
+                + s.unacknowledged()
+                + " unsent edit(s) to \""
+                + s.document().title()
+                + "\"?\nThe relay refuses them, as you may only read the document, and once"
+                + " discarded they cannot be brought back.\nTo keep them, choose Copy to a new"
+                + " document instead.",
+            "Discard changes",
+            JOptionPane.YES_NO_OPTION,
+            JOptionPane.WARNING_MESSAGE,
+            null,
+            buttons,
+            buttons[1]);
+    return answer == 0;
+  }
+
+  /**
    * Whether to upload to the relay what it lacks from this profile ({@code why} says what): the
    * answer of a deliberate click on Upload only.
    */

@@ -117,7 +117,8 @@ final class DocumentListFeed {
         d.titleSynced(),
         d.relayHead(),
         d.lastSyncedMillis(),
-        d.syncError());
+        d.syncError(),
+        s.role());
   }
 
   private String selectedId() {

@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class EditorWindow extends JFrame {
   private static final Logger log = LoggerFactory.getLogger(EditorWindow.class);
   private static final String SYNC_PROBLEM = "sync";
+  private static final String REFUSED = "refused";
 
   private final LocalStore store;
   private final UiPreferences prefs;
@@ -248,6 +249,7 @@ public final class EditorWindow extends JFrame {
     openId = session.id();
     prefs.setLastDocument(openId);
     binding = new SessionBinding(session, area, this::problem);
+    binding.onRefusedTyping(this::hint);
     area.bind(binding);
     showTitle(session.document().title());
     view.show(openId);
@@ -256,6 +258,8 @@ public final class EditorWindow extends JFrame {
     session.addListener(sessionListener);
     comments.bind(session, binding);
     status.showStatus(session.status(), session.revision());
+    status.showReadOnly(session.readOnly(), session.revision());
+    showHeldEdits(session, session.status());
     area.showPresences(session.presences().values());
     status.showPeople(session.presences().values());
     banners.showDocument(openId);
@@ -282,8 +286,15 @@ public final class EditorWindow extends JFrame {
     }
 
     @Override
+    public void roleChanged(dev.quire.ot.protocol.Role role) {
+      status.showReadOnly(session.readOnly(), session.revision());
+      showHeldEdits(session, session.status());
+    }
+
+    @Override
     public void statusChanged(SyncStatus s) {
       status.showStatus(s, session.revision());
+      showHeldEdits(session, s);
       if (s.isSynced()) { // whatever stopped or slowed sync is over
         banners.resolve(session.id(), SYNC_PROBLEM);
         banners.resolve(ProblemBanners.WINDOW, SYNC_PROBLEM);
@@ -302,6 +313,53 @@ public final class EditorWindow extends JFrame {
     @Override
     public void problem(String message) {
       syncProblem(session.id(), message);
+    }
+  }
+
+  /**
+   * A viewer's copy holding edits the relay refuses: a banner saying so, with what the user can do
+   * about them; it goes once they are copied, discarded or sent.
+   */
+  private void showHeldEdits(DocumentSession session, SyncStatus s) {
+    boolean held =
+        s.state() == SyncStatus.State.REFUSED
+            || (session.readOnly() && s.unacknowledged() > 0); // offline, as last heard
+    if (!held) {
+      banners.resolve(session.id(), REFUSED);
+      return;
+    }
+    banners.report(
+        session.id(),
+        REFUSED,
+        "You may only read this document now: the relay refuses your "
+            + s.unacknowledged()
+            + " unsent edit(s), kept here and not sent.",
+        List.of(
+            new ProblemBanners.Action("Copy to a new document", () -> copyHeldEdits(session)),
+            new ProblemBanners.Action("Discard my changes", () -> discardHeldEdits(session))));
+  }
+
+  /**
+   * Keeps the local text of {@code session}, held edits included, as a new document of the user's
+   * own (opened), then drops the held edits from {@code session}, which syncs on as a viewer's.
+   */
+  void copyHeldEdits(DocumentSession session) {
+    create("Copy of " + session.document().title(), session.text())
+        .thenRun(() -> discardUnsent(session));
+  }
+
+  /** Drops the held edits of {@code session} once the user confirmed it. */
+  void discardHeldEdits(DocumentSession session) {
+    if (Dialogs.confirmDiscard(this, session)) {
+      discardUnsent(session);
+    }
+  }
+
+  private void discardUnsent(DocumentSession session) {
+    try {
+      session.discardUnsent();
+    } catch (IllegalStateException e) {
+      problem(session.id(), REFUSED, "Cannot discard the edits: " + e.getMessage());
     }
   }
 

@@ -28,8 +28,12 @@ final class ProblemBanners extends JPanel {
   private static final Color BACKGROUND = new Color(0xfef3c7);
   private static final Color FOREGROUND = new Color(0x78350f);
 
+  /** A button on a banner: what the user can do about the problem. */
+  record Action(String label, Runnable run) {}
+
   // document id (or WINDOW) -> kind -> message, in the order they came
   private final Map<String, Map<String, String>> problems = new HashMap<>();
+  private final Map<String, List<Action>> actions = new HashMap<>(); // by document and kind
   private String shownDocument = WINDOW;
 
   ProblemBanners() {
@@ -45,6 +49,12 @@ final class ProblemBanners extends JPanel {
 
   /** Shows {@code message} for {@code document} (or {@link #WINDOW}), replacing its kind's last. */
   void report(String document, String kind, String message) {
+    report(document, kind, message, List.of());
+  }
+
+  /** As {@link #report(String, String, String)}, with buttons for what the user can do. */
+  void report(String document, String kind, String message, List<Action> buttons) {
+    actions.put(document + "\u0000" + kind, List.copyOf(buttons));
     Map<String, String> byKind = problems.computeIfAbsent(document, d -> new LinkedHashMap<>());
     byKind.remove(kind); // a repeated kind moves to the end, as the newest
     byKind.put(kind, message);
@@ -117,6 +127,15 @@ final class ProblemBanners extends JPanel {
     text.setForeground(FOREGROUND);
     text.setToolTipText(p.message()); // the whole message when the window cuts it short
     text.setMinimumSize(new Dimension(0, 0)); // a long message must not push the close button out
+    JPanel buttons = new JPanel();
+    buttons.setOpaque(false);
+    buttons.setLayout(new BoxLayout(buttons, BoxLayout.X_AXIS));
+    for (Action a : actions.getOrDefault(p.document() + "\u0000" + p.kind(), List.of())) {
+      JButton b = new JButton(a.label());
+      b.setFocusable(false);
+      b.addActionListener(e -> a.run().run());
+      buttons.add(b);
+    }
     JButton close = new JButton("×");
     close.setName("banner.close");
     close.setToolTipText("Close this message");
@@ -125,7 +144,8 @@ final class ProblemBanners extends JPanel {
     close.setFocusable(false);
     close.addActionListener(e -> resolve(p.document(), p.kind()));
     banner.add(text, BorderLayout.CENTER);
-    banner.add(close, BorderLayout.EAST);
+    buttons.add(close);
+    banner.add(buttons, BorderLayout.EAST);
     return banner;
   }
 }

@@ -74,6 +74,7 @@ public final class SessionBinding {
     this.session = Objects.requireNonNull(session, "session == null");
     this.area = Objects.requireNonNull(area, "area == null");
     this.problems = Objects.requireNonNull(problems, "problems == null");
+    this.refusedTyping = problems;
     this.doc = (AbstractDocument) area.getDocument();
     load(session.text());
     doc.setDocumentFilter(new Filter());
@@ -108,6 +109,13 @@ public final class SessionBinding {
     return session;
   }
 
+  private Consumer<String> refusedTyping; // where typing into a viewer's text is refused, in words
+
+  /** Where to say that typing is refused because the user may only read (default: the problems). */
+  public void onRefusedTyping(Consumer<String> c) {
+    refusedTyping = Objects.requireNonNull(c, "c == null");
+  }
+
   // A viewer's text area is not editable, so typing reaches no filter: say why nothing happens.
   private final java.awt.event.KeyListener readOnlyKeys =
       new java.awt.event.KeyAdapter() {
@@ -116,7 +124,7 @@ public final class SessionBinding {
           char c = e.getKeyChar();
           boolean text = c != java.awt.event.KeyEvent.CHAR_UNDEFINED && !e.isControlDown();
           if (text && session.readOnly()) {
-            problems.accept(DocumentSession.READ_ONLY);
+            refusedTyping.accept(DocumentSession.READ_ONLY);
           }
         }
       };

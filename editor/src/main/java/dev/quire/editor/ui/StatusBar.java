@@ -42,6 +42,7 @@ final class StatusBar extends JPanel {
   private final JPanel left = new JPanel();
   private final JPanel people = new JPanel();
   private SyncStatus shown; // the status on show, or null
+  private boolean readOnly; // the open document may only be read (a viewer's)
   private String connection; // the connection in words, or null
 
   StatusBar() {
@@ -86,7 +87,8 @@ final class StatusBar extends JPanel {
       return;
     }
     state.setIcon(new Dot(colourOf(s.state())));
-    state.setText(words(s));
+    state.setText(
+        readOnly && s.state() != SyncStatus.State.REFUSED ? words(s) + " · Read only" : words(s));
     shown = s;
     state.setToolTipText(wrappedTooltip());
     boolean catching = s.state() == SyncStatus.State.CATCHING_UP && s.toCatchUp() > 0;
@@ -97,6 +99,14 @@ final class StatusBar extends JPanel {
     }
     unsent.setText(s.unacknowledged() == 0 ? "all edits sent" : s.unacknowledged() + " unsent");
     revision.setText("rev " + rev);
+  }
+
+  /** Whether the open document may only be read (a viewer's); said beside its sync state. */
+  void showReadOnly(boolean readOnly, long rev) {
+    this.readOnly = readOnly;
+    if (shown != null) {
+      showStatus(shown, rev);
+    }
   }
 
   /** The connection in words (which relay, or why none), shown as the state's tooltip. */
@@ -189,6 +199,7 @@ final class StatusBar extends JPanel {
       case UPLOADING -> "Uploading " + s.caughtUp() + " of " + s.toCatchUp();
       case SENDING -> "Sending…";
       case SYNCED -> "Synced";
+      case REFUSED -> "Read only: your edits are not sent";
       case ERROR -> "Sync stopped: " + s.error();
     };
   }
@@ -198,6 +209,7 @@ final class StatusBar extends JPanel {
       case OFFLINE -> new Color(0x9ca3af);
       case CONNECTING, CATCHING_UP, UPLOADING, SENDING -> new Color(0xf59e0b);
       case SYNCED -> new Color(0x22c55e);
+      case REFUSED -> new Color(0xef4444);
       case ERROR -> new Color(0xef4444);
     };
   }

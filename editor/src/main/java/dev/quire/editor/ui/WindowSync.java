@@ -69,6 +69,11 @@ final class WindowSync {
           }
 
           @Override
+          public void refused(String doc, String message) {
+            // the window shows a banner with what to do, from the document's status
+          }
+
+          @Override
           public void statusChanged(SyncStatus status) {
             connection.accept(started.connectionDescription());
           }

@@ -109,7 +109,9 @@ class CliProgressTest {
     try (TestRelay relay = TestRelay.start(dir.resolve("relay"))) {
       String token = relay.user("alice");
       String url = relay.uri().toString();
-      assertThat(run("sync", "--profile", profile("a"), "--relay", url, "--token", token)).isZero();
+      assertThat(run("sync", "--profile", profile("a"), "--relay", url, "--token", token))
+          .as(out + " " + err)
+          .isZero();
       assertThat(err.toString()).contains("quire sync blog: sending");
       assertThat(run("sync", "--profile", profile("b"), "--relay", url, "--token", token)).isZero();
       assertThat(err.toString()).contains("quire sync blog: catching up");

@@ -318,7 +318,11 @@ public final class HistoryPanel extends JPanel {
     text.show(f.text());
     info.setText(describe(f));
     showNotes(f);
-    restore.setEnabled(true);
+    restore.setEnabled(!session.readOnly()); // restoring is an edit, which a viewer cannot make
+    restore.setToolTipText(
+        session.readOnly()
+            ? "You can only read this document: restoring a revision would change it"
+            : null);
     probe.textShown(f.revision());
     Frame.Colouring c = f.colouring().getNow(null);
     if (c != null) {

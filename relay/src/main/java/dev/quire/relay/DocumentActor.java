@@ -49,6 +49,8 @@ final class DocumentActor {
   private final LiveFanout fanout;
   private final DocumentAdmin admin;
   private final DocumentUpload upload;
+  private final DocumentKeys keys;
+  private Long keyEpoch; // an encrypted document's current key epoch, read on first need
   private final Consumer<DocumentActor> onIdle;
   private final RequestScheduler scheduler;
   private volatile boolean exists; // the document exists and is live, as last read
@@ -72,6 +74,7 @@ final class DocumentActor {
     this.scheduler = new RequestScheduler(id, executor, ctx.loadPool());
     this.admin = new DocumentAdmin(this, id, ctx);
     this.upload = new DocumentUpload(this, id, ctx);
+    this.keys = new DocumentKeys(this, id, ctx);
     this.fanout = new LiveFanout(id, ctx, executor, scheduler, this::release);
     scheduler.document(
         new RequestScheduler.Document() {
@@ -106,6 +109,33 @@ final class DocumentActor {
   /** Uploading its history (protocol 5's {@code upload}). */
   DocumentUpload upload() {
     return upload;
+  }
+
+  /** Keys of an encrypted document: devices, envelopes, rotations (protocol 6). */
+  DocumentKeys keys() {
+    return keys;
+  }
+
+  /**
+   * The encrypted document's current key epoch.
+   *
+   * @throws RequestScheduler.WaitForLoad when it must be read first
+   */
+  long keyEpoch() {
+    if (keyEpoch == null) {
+      throw scheduler.loadFirst(() -> ctx.store().keys().epoch(id), e -> keyEpoch = e);
+    }
+    return keyEpoch;
+  }
+
+  /** A rotation here moved the key epoch. */
+  void keyEpochChanged(long epoch) {
+    keyEpoch = epoch;
+  }
+
+  /** The key epoch may have moved elsewhere: read it again when next needed. */
+  void forgetKeyEpoch() {
+    keyEpoch = null;
   }
 
   /** The document's row as last read or changed; null when there is none. */
@@ -291,6 +321,7 @@ final class DocumentActor {
                 + ctx.config().limits().maxBatchOperations()
                 + ": split it");
       }
+      dev.quire.ot.crypto.SealedBatch sealed = row.encrypted() ? keys.check(s, wb) : null;
       byte[] digest = BatchDigest.of(wb);
       ClientKey key = new ClientKey(s.user(), wb.clientId());
       HistoryStore.StoredBatch last = state().sequencer().repeated(key, wb.batchSeq());
@@ -314,6 +345,9 @@ final class DocumentActor {
             new ServerMessage.Ack(
                 id, wb.batchSeq(), earlier.firstRevision(), earlier.timestampMillis()));
         return;
+      }
+      if (sealed != null) {
+        keys.requireCurrentEpoch(sealed);
       }
       sequence(s, rid, wb, digest, key);
     } catch (Refusal r) {
@@ -684,6 +718,7 @@ final class DocumentActor {
    * of the users following it again, then tells the subscribers as a change made here would.
    */
   void changedElsewhere() {
+    keyEpoch = null; // a rotation elsewhere: read the epoch again
     if (!loaded || row == null) {
       forgetRoles(); // read afresh when next needed
       return;
@@ -828,6 +863,7 @@ final class DocumentActor {
   /** Forgets what was read: the next request reads it again. */
   void invalidate() {
     loaded = false;
+    keyEpoch = null;
     state = null;
     uploadTarget = null;
     scheduler.invalidateReads();

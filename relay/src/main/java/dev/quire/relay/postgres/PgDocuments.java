@@ -274,7 +274,13 @@ final class PgDocuments implements DocumentStore {
             }
           }
           for (String table :
-              List.of("batches", "latest_batches", "checkpoints", "document_roles")) {
+              List.of(
+                  "batches",
+                  "latest_batches",
+                  "checkpoints",
+                  "document_roles",
+                  "key_envelopes",
+                  "document_epochs")) {
             try (PreparedStatement s =
                 c.prepareStatement("DELETE FROM " + table + " WHERE doc_id = ?")) {
               s.setString(1, id);

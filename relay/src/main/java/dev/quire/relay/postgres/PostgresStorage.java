@@ -6,6 +6,7 @@ import dev.quire.relay.store.DocumentFeed;
 import dev.quire.relay.store.DocumentStore;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.HistoryUploads;
+import dev.quire.relay.store.KeyStore;
 import dev.quire.relay.store.RelayStorage;
 import dev.quire.relay.store.SignatureStore;
 import dev.quire.relay.store.StoreException;
@@ -29,6 +30,7 @@ public final class PostgresStorage implements RelayStorage {
   private final PgDocuments documents;
   private final PgHistory history;
   private final PgClientIds clientIds;
+  private final PgKeys keys;
   private final PgUploads uploads;
   private final PgSignatures signatures;
   private final Duration feedPoll;
@@ -42,6 +44,7 @@ public final class PostgresStorage implements RelayStorage {
     this.documents = new PgDocuments(db);
     this.history = new PgHistory(db);
     this.clientIds = new PgClientIds(db);
+    this.keys = new PgKeys(db);
     this.uploads = new PgUploads(db);
     this.signatures = new PgSignatures(db);
     this.feedPoll = feedPoll;
@@ -80,6 +83,11 @@ public final class PostgresStorage implements RelayStorage {
   @Override
   public HistoryStore history() {
     return history;
+  }
+
+  @Override
+  public KeyStore keys() {
+    return keys;
   }
 
   @Override

@@ -24,6 +24,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   private final H2ClientIdStore clientIds;
   private final H2HistoryUploads uploads;
   private final H2SignatureStore signatures;
+  private final H2KeyStore keys;
   private volatile String identity; // read once
 
   private EmbeddedStorage(Database db, Journal journal) {
@@ -35,6 +36,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
     this.clientIds = new H2ClientIdStore(db);
     this.uploads = new H2HistoryUploads(db);
     this.signatures = new H2SignatureStore(db);
+    this.keys = new H2KeyStore(db);
   }
 
   /**
@@ -115,6 +117,11 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   @Override
   public H2HistoryStore history() {
     return history;
+  }
+
+  @Override
+  public KeyStore keys() {
+    return keys;
   }
 
   @Override

@@ -239,7 +239,14 @@ final class H2DocumentStore implements DocumentStore {
             return false;
           }
           for (String table :
-              List.of("log", "batches", "latest_batches", "checkpoints", "document_roles")) {
+              List.of(
+                  "log",
+                  "batches",
+                  "latest_batches",
+                  "checkpoints",
+                  "document_roles",
+                  "key_envelopes",
+                  "document_epochs")) {
             changes.update("DELETE FROM " + table + " WHERE doc_id = ?", id);
           }
           return true;

@@ -21,6 +21,9 @@ import java.util.Set;
  * and checks each batch's form, device, signature and epoch. Runs on the document's executor.
  */
 final class DocumentKeys {
+  /** Each operation of an encrypted batch after the sealed one: it holds a revision, nothing else. */
+  static final String PLACEHOLDER = "0";
+
   private final DocumentActor actor;
   private final String id;
   private final RelayContext ctx;
@@ -89,10 +92,19 @@ final class DocumentKeys {
    *     (a resend of a batch stored before a rotation is answered as a resend)
    */
   SealedBatch check(Session s, WireBatch wb) {
-    if (wb.size() != 1 || wb.notes() != null) {
+    if (wb.notes() != null) {
       throw new Refusal(
-          ErrorCode.MALFORMED,
-          id + " is encrypted: a batch carries one sealed operation and no notes outside it");
+          ErrorCode.MALFORMED, id + " is encrypted: a batch's notes travel inside its ciphertext");
+    }
+    for (int i = 1; i < wb.size(); i++) {
+      if (!PLACEHOLDER.equals(wb.operations().get(i))) {
+        throw new Refusal(
+            ErrorCode.MALFORMED,
+            id
+                + " is encrypted: batch.operations["
+                + i
+                + "] must be the placeholder 0 (the sealed element comes first)");
+      }
     }
     SealedBatch sealed;
     try {

@@ -186,6 +186,13 @@ class EncryptedDocumentsTest {
         new ClientMessage.Submit(
             "secret", sealedBatch(key1, 1, carolDevice, "carol-phone", 1, 0, "x")));
     carol.expectError(ErrorCode.FORBIDDEN);
+    // Anything but placeholders after the sealed element.
+    bob.send(
+        new ClientMessage.Submit(
+            "secret",
+            new WireBatch(
+                "bob-desk", 1, 0, List.of(signed.operations().get(0), "[\"x\"]"), 1_000L)));
+    assertThat(bob.expectError(ErrorCode.MALFORMED).message()).contains("placeholder");
     // Too many operations.
     List<String> many = new ArrayList<>();
     for (int i = 0; i < RelayFixture.TEST_LIMITS.maxBatchOperations() + 1; i++) {

@@ -21,7 +21,9 @@ import java.util.Set;
  * and checks each batch's form, device, signature and epoch. Runs on the document's executor.
  */
 final class DocumentKeys {
-  /** Each operation of an encrypted batch after the sealed one: it holds a revision, nothing else. */
+  /**
+   * Each operation of an encrypted batch after the sealed one: it holds a revision, nothing else.
+   */
   static final String PLACEHOLDER = "0";
 
   private final DocumentActor actor;

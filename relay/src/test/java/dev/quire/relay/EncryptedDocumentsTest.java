@@ -45,6 +45,7 @@ class EncryptedDocumentsTest {
   private TestClient alice;
   private TestClient bob;
   private TestClient carol;
+  private String pgUrl; // the database, when the storage is PostgreSQL
 
   @AfterEach
   void stop() {
@@ -55,11 +56,12 @@ class EncryptedDocumentsTest {
   }
 
   private void start(String storage) throws Exception {
-    relay =
-        storage.equals("postgres")
-            ? RelayFixture.start(
-                dir, b -> b.database(PgUrl.of(PostgresServer.freshDatabase(), Map.of())))
-            : RelayFixture.start(dir);
+    if (storage.equals("postgres")) {
+      pgUrl = PostgresServer.freshDatabase();
+      relay = RelayFixture.start(dir, b -> b.database(PgUrl.of(pgUrl, Map.of())));
+    } else {
+      relay = RelayFixture.start(dir);
+    }
     alice = login(relay.store().users().add("alice"), "alice-laptop");
     bob = login(relay.store().users().add("bob"), "bob-desk");
     carol = login(relay.store().users().add("carol"), "carol-phone");
@@ -258,5 +260,76 @@ class EncryptedDocumentsTest {
     assertThat(alice.expect(ServerMessage.Documents.class).documents())
         .extracting(d -> d.doc() + "=" + d.encrypted())
         .containsExactly("plain=false", "secret=true");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"embedded", "postgres"})
+  void theRelaysStoredDataHoldsNoPlaintext(String storage) throws Exception {
+    start(storage);
+    encryptedDocument();
+    String marker = "okapi-plaintext-marker";
+    SealedBatch s =
+        SealedBatch.seal(
+            key1,
+            1,
+            aliceDevice.getPrivate(),
+            "secret",
+            "alice-laptop",
+            1,
+            0,
+            ("{\"notes\":[{\"kind\":\"comment\",\"id\":\"c1\",\"from\":0,\"to\":1,\"text\":\""
+                    + marker
+                    + "\"}],\"operations\":[[\""
+                    + marker
+                    + "\"],[\"x\"]]}")
+                .getBytes(StandardCharsets.UTF_8));
+    alice.send(
+        new ClientMessage.Submit(
+            "secret", new WireBatch("alice-laptop", 1, 0, List.of(s.toJson(), "0"), 1_000L)));
+    assertThat(alice.expectAck().firstRevision()).isEqualTo(1);
+    assertThat(relay.store().documents().find("secret").orElseThrow().head()).isEqualTo(2);
+    relay.close();
+    String stored = storage.equals("postgres") ? tableContents() : dataFiles();
+    assertThat(stored).contains("Secret").contains("alice-laptop"); // it read the data
+    assertThat(stored).doesNotContain(marker);
+    relay = null;
+  }
+
+  /** Every file of the data directory, its bytes as Latin-1. */
+  private String dataFiles() throws Exception {
+    StringBuilder all = new StringBuilder();
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+      for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        all.append(new String(java.nio.file.Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+      }
+    }
+    return all.toString();
+  }
+
+  /** Every row of every table of the database, as text. */
+  private String tableContents() throws Exception {
+    StringBuilder all = new StringBuilder();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl);
+        java.sql.Statement st = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (java.sql.ResultSet rs =
+          st.executeQuery(
+              "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      for (String t : tables) {
+        try (java.sql.ResultSet rs = st.executeQuery("SELECT * FROM \"" + t + "\"")) {
+          int n = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            for (int i = 1; i <= n; i++) {
+              all.append(rs.getString(i)).append('\t');
+            }
+          }
+        }
+      }
+    }
+    return all.toString();
   }
 }

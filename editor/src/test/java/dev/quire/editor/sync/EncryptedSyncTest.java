@@ -153,6 +153,10 @@ class EncryptedSyncTest {
 
   @Test
   void aRemovedMember_cannotDecryptWhatIsSealedAfterTheRotation() throws Exception {
+    String carolToken = relay.user("carol");
+    call(alice, () -> alice.engine.share("secret", "carol", Role.EDITOR));
+    TestClient carol = client("carol", carolToken, "carol");
+    DocumentSession onCarol = joined(carol);
     alice.awaitSettled();
     call(alice, () -> alice.engine.share("secret", "bob", null));
     assertThat(relay.relay().store().keys().epoch("secret")).isEqualTo(2);
@@ -171,8 +175,15 @@ class EncryptedSyncTest {
           .isInstanceOf(dev.quire.ot.crypto.UnreadableBatchException.class);
     }
     assertThat(bob.text(onBob)).doesNotContain("after the removal");
-    // Alice's own copy reads it, and a batch at the old epoch is refused and sent again.
     assertThat(alice.text(onAlice)).startsWith("after the removal hello");
+    // Carol stays: her client takes the new key Alice sealed for her, and seals under it.
+    TestClient.await(
+        "carol reads it", () -> carol.text(onCarol).startsWith("after the removal hello"));
+    carol.edit(onCarol, 0, 0, "carol: ");
+    TestClient.await("alice has it", () -> alice.text(onAlice).startsWith("carol: after"));
+    assertThat(BatchContent.sealedOf(stored().get(stored().size() - 1).batch()).epoch())
+        .isEqualTo(2);
+    assertThat(bob.text(onBob)).doesNotContain("carol: ");
   }
 
   @Test

@@ -89,8 +89,7 @@ final class DocumentCrypto {
                     }
                     epoch = keys.epoch();
                     openEnvelopes(keys.envelopes());
-                    sealForDevicesLacking(conn);
-                    done.run();
+                    sealForDevicesLacking(conn, done);
                   });
             });
     if (!sent) {
@@ -159,22 +158,35 @@ final class DocumentCrypto {
     }
   }
 
-  /** Seals every key this profile has, up to the current epoch, for devices lacking the current. */
-  private void sealForDevicesLacking(RelayConnection conn) {
+  /**
+   * Seals every key this profile has, up to the current epoch, for devices lacking the current;
+   * {@code done} runs once the relay answered every seal (at once when there is nothing to seal).
+   */
+  private void sealForDevicesLacking(RelayConnection conn, Runnable done) {
     List<Device> lacking = devices.stream().filter(d -> !d.sealed()).toList();
     if (lacking.isEmpty() || keyring.key(doc(), epoch).isEmpty()) {
+      done.run();
       return;
     }
-    for (Map.Entry<Long, byte[]> k : keyring.keys(doc()).headMap(epoch, true).entrySet()) {
+    Map<Long, byte[]> keys = keyring.keys(doc()).headMap(epoch, true);
+    int[] waiting = {keys.size()};
+    for (Map.Entry<Long, byte[]> k : keys.entrySet()) {
       List<KeyEnvelope> envelopes = envelopesFor(lacking, k.getKey(), k.getValue());
-      engine.request(
-          conn,
-          new ClientMessage.Seal(doc(), k.getKey(), false, envelopes),
-          m -> {
-            if (m instanceof ServerMessage.Error e) {
-              session.problem("the relay did not take the document's keys: " + describe(e));
-            }
-          });
+      boolean sent =
+          engine.request(
+              conn,
+              new ClientMessage.Seal(doc(), k.getKey(), false, envelopes),
+              m -> {
+                if (m instanceof ServerMessage.Error e) {
+                  session.problem("the relay did not take the document's keys: " + describe(e));
+                }
+                if (--waiting[0] == 0) {
+                  done.run();
+                }
+              });
+      if (!sent) {
+        return; // the connection closed: the next one seals them
+      }
     }
   }
 

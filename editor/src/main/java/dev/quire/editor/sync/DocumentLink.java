@@ -455,6 +455,25 @@ final class DocumentLink {
   }
 
   /**
+   * The owner gave someone a role: an encrypted document's keys are sealed at once for the devices
+   * of theirs the relay knows; {@code done} completes once the relay took them (devices registered
+   * later get them from any member's client that sees them lack the key).
+   */
+  void memberAdded(java.util.concurrent.CompletableFuture<Void> done) {
+    if (!crypto.encrypted() || conn == null) {
+      done.complete(null);
+      return;
+    }
+    crypto.refresh(
+        conn,
+        () -> done.complete(null),
+        why -> {
+          session.problem("the document's keys were not sealed for the new member: " + why);
+          done.complete(null);
+        });
+  }
+
+  /**
    * The owner removed a member: an encrypted document's key rotates, so that the member reads
    * nothing sealed after this; {@code done} completes once it did (or with why not).
    */

@@ -586,6 +586,10 @@ public final class SyncEngine implements AutoCloseable {
         link.memberRemoved(f);
         return;
       }
+      if (m instanceof ServerMessage.Shared && link != null) {
+        link.memberAdded(f); // an encrypted document's keys for the new member's devices
+        return;
+      }
       f.complete(null);
     }
   }

@@ -61,7 +61,9 @@ final class DocumentKeys {
     }
     Set<String> members = new HashSet<>();
     for (Device d : keys().devices(id, current)) {
-      members.add(d.user() + "\n" + d.clientId());
+      if (d.member()) {
+        members.add(d.user() + "\n" + d.clientId());
+      }
     }
     for (KeyEnvelope e : m.envelopes()) {
       if (!members.contains(e.user() + "\n" + e.clientId())) {

@@ -163,7 +163,7 @@ final class DocumentCrypto {
    * {@code done} runs once the relay answered every seal (at once when there is nothing to seal).
    */
   private void sealForDevicesLacking(RelayConnection conn, Runnable done) {
-    List<Device> lacking = devices.stream().filter(d -> !d.sealed()).toList();
+    List<Device> lacking = devices.stream().filter(d -> d.member() && !d.sealed()).toList();
     if (lacking.isEmpty() || keyring.key(doc(), epoch).isEmpty()) {
       done.run();
       return;
@@ -223,7 +223,11 @@ final class DocumentCrypto {
           keyring.putKey(doc(), next, key);
           engine.request(
               conn,
-              new ClientMessage.Seal(doc(), next, true, envelopesFor(devices, next, key)),
+              new ClientMessage.Seal(
+                  doc(),
+                  next,
+                  true,
+                  envelopesFor(devices.stream().filter(Device::member).toList(), next, key)),
               m -> {
                 if (m instanceof ServerMessage.Sealed s) {
                   epoch = s.epoch();

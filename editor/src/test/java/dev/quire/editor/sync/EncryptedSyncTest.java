@@ -157,6 +157,8 @@ class EncryptedSyncTest {
     call(alice, () -> alice.engine.share("secret", "carol", Role.EDITOR));
     TestClient carol = client("carol", carolToken, "carol");
     DocumentSession onCarol = joined(carol);
+    bob.edit(onBob, 0, 0, "[bob] ");
+    TestClient.await("alice has bob's edit", () -> alice.text(onAlice).startsWith("[bob] "));
     alice.awaitSettled();
     call(alice, () -> alice.engine.share("secret", "bob", null));
     assertThat(relay.relay().store().keys().epoch("secret")).isEqualTo(2);
@@ -175,15 +177,23 @@ class EncryptedSyncTest {
           .isInstanceOf(dev.quire.ot.crypto.UnreadableBatchException.class);
     }
     assertThat(bob.text(onBob)).doesNotContain("after the removal");
-    assertThat(alice.text(onAlice)).startsWith("after the removal hello");
+    assertThat(alice.text(onAlice)).startsWith("after the removal [bob] hello");
     // Carol stays: her client takes the new key Alice sealed for her, and seals under it.
     TestClient.await(
-        "carol reads it", () -> carol.text(onCarol).startsWith("after the removal hello"));
+        "carol reads it", () -> carol.text(onCarol).startsWith("after the removal [bob] hello"));
     carol.edit(onCarol, 0, 0, "carol: ");
     TestClient.await("alice has it", () -> alice.text(onAlice).startsWith("carol: after"));
     assertThat(BatchContent.sealedOf(stored().get(stored().size() - 1).batch()).epoch())
         .isEqualTo(2);
     assertThat(bob.text(onBob)).doesNotContain("carol: ");
+    // A member who joins after the removal reads the whole history, the removed member's batches
+    // included (their device's key still verifies them), and gets every epoch's key.
+    String daveToken = relay.user("dave");
+    call(alice, () -> alice.engine.share("secret", "dave", Role.VIEWER));
+    TestClient dave = client("dave", daveToken, "dave");
+    DocumentSession onDave = joined(dave);
+    TestClient.await("dave converges", () -> dave.text(onDave).equals(alice.text(onAlice)));
+    assertThat(dave.problems).isEmpty();
   }
 
   @Test

@@ -155,12 +155,17 @@ final class MessageReader {
       Shape.of(
           v ->
               new Device(
-                  str(v[0]), str(v[1]), new DeviceKeys(str(v[2]), str(v[3])), (Boolean) v[4]),
+                  str(v[0]),
+                  str(v[1]),
+                  new DeviceKeys(str(v[2]), str(v[3])),
+                  (Boolean) v[4],
+                  (Boolean) v[5]),
           string("user"),
           string("clientId"),
           string("signingKey"),
           string("agreementKey"),
-          bool("sealed"));
+          bool("sealed"),
+          bool("member"));
 
   private static final Shape MEMBER =
       Shape.of(v -> new Member(str(v[0]), (Role) v[1]), string("user"), role("role", false));

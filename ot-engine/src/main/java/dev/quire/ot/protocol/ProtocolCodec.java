@@ -273,7 +273,8 @@ public final class ProtocolCodec {
             .put("clientId", x.clientId())
             .put("signingKey", x.keys().signingKey())
             .put("agreementKey", x.keys().agreementKey())
-            .put("sealed", x.sealed());
+            .put("sealed", x.sealed())
+            .put("member", x.member());
       }
     } else if (m instanceof ServerMessage.Keys k) {
       o.put("doc", k.doc()).put("epoch", k.epoch());

@@ -93,8 +93,8 @@ class ProtocolCodecTest {
             "d",
             3,
             List.of(
-                new Device("alice", "laptop-7f3a", DEVICE_KEYS, true),
-                new Device("bob", "desk-11", DEVICE_KEYS, false))),
+                new Device("alice", "laptop-7f3a", DEVICE_KEYS, true, true),
+                new Device("bob", "desk-11", DEVICE_KEYS, false, false))),
         new ServerMessage.Devices("d", 1, List.of()),
         new ServerMessage.Keys("d", 2, List.of(ENVELOPE, new KeyEnvelope(1, "a", "c", "eA=="))),
         new ServerMessage.Sealed("d", 4),

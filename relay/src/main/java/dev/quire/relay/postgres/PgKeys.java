@@ -111,14 +111,22 @@ final class PgKeys implements KeyStore {
           try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT d.user_name, d.client_id, d.signing_key, d.agreement_key,"
-                      + " EXISTS (SELECT 1 FROM key_envelopes e WHERE e.doc_id = r.doc_id"
+                      + " EXISTS (SELECT 1 FROM key_envelopes e WHERE e.doc_id = ?"
                       + " AND e.epoch = ? AND e.user_name = d.user_name"
-                      + " AND e.client_id = d.client_id)"
-                      + " FROM document_roles r JOIN devices d ON d.user_name = r.user_name"
-                      + " WHERE r.doc_id = ? ORDER BY d.user_name COLLATE \"C\","
+                      + " AND e.client_id = d.client_id),"
+                      + " EXISTS (SELECT 1 FROM document_roles r WHERE r.doc_id = ?"
+                      + " AND r.user_name = d.user_name)"
+                      + " FROM devices d WHERE EXISTS (SELECT 1 FROM document_roles r"
+                      + " WHERE r.doc_id = ? AND r.user_name = d.user_name)"
+                      + " OR EXISTS (SELECT 1 FROM latest_batches b WHERE b.doc_id = ?"
+                      + " AND b.author = d.user_name AND b.client_id = d.client_id)"
+                      + " ORDER BY d.user_name COLLATE \"C\","
                       + " d.client_id COLLATE \"C\"")) {
-            s.setLong(1, epoch);
-            s.setString(2, doc);
+            s.setString(1, doc);
+            s.setLong(2, epoch);
+            s.setString(3, doc);
+            s.setString(4, doc);
+            s.setString(5, doc);
             List<Device> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
@@ -127,7 +135,8 @@ final class PgKeys implements KeyStore {
                         rs.getString(1),
                         rs.getString(2),
                         new DeviceKeys(rs.getString(3), rs.getString(4)),
-                        rs.getBoolean(5)));
+                        rs.getBoolean(5),
+                        rs.getBoolean(6)));
               }
             }
             return out;

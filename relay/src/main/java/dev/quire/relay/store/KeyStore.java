@@ -27,8 +27,9 @@ public interface KeyStore {
   long epoch(String doc);
 
   /**
-   * The registered devices of every user with a role on the document, by user then client id, each
-   * saying whether it holds an envelope of the key of {@code epoch}.
+   * The registered devices of every user with a role on the document, and those that sent batches
+   * of it (a former member's), by user then client id, each saying whether it holds an envelope of
+   * the key of {@code epoch} and whether its user has a role now.
    */
   List<Device> devices(String doc, long epoch);
 

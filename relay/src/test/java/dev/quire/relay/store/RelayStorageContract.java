@@ -580,8 +580,15 @@ abstract class RelayStorageContract {
         .extracting(d -> d.user() + "/" + d.sealed())
         .containsExactly("alice/true", "bob/false");
 
+    WireSequenced byBob =
+        new WireSequenced(1, "bob", 100, new WireBatch("desk", 1, 0, List.of("[\"x\"]"), 1_000L));
+    assertThat(appendAndWait(appender, new Append("secret", byBob, null, new byte[32], null)))
+        .isEqualTo(AppendOutcome.COMMITTED);
     storage.documents().setRole("secret", "bob", null);
-    assertThat(keys.devices("secret", 2)).extracting(d -> d.user()).containsExactly("alice");
+    // A former member's device stays listed while its batches are in the history, not a member.
+    assertThat(keys.devices("secret", 2))
+        .extracting(d -> d.user() + "/" + d.member())
+        .containsExactly("alice/true", "bob/false");
 
     appender.close();
     storage.close();

@@ -760,7 +760,12 @@ final class DocumentLink {
     java.util.concurrent.CompletableFuture<WireBatch> sealed = crypto.seal(plain);
     if (sealed == null) {
       session.sync().connectionLost(); // not sent: the same batch goes once the key is here
-      refreshKeys(this::pump);
+      if (keysFresh) {
+        keysFresh = false; // read just now, and no key of the current epoch for this device
+        waitForKey("no key of the current epoch of " + id() + " for this device yet");
+      } else {
+        refreshKeys(this::pump);
+      }
       return;
     }
     awaitingDurable = true;
@@ -858,6 +863,7 @@ final class DocumentLink {
       // The key rotated: fetch the new one and seal the same batch (same number) under it.
       crypto.epochMoved();
       session.sync().connectionLost();
+      keysFresh = false;
       refreshKeys(this::pump);
       return;
     }

@@ -219,6 +219,37 @@ class EncryptedSyncTest {
     assertThat(bob.store.localText("secret").join()).isEqualTo(before);
   }
 
+  @Test
+  void aDeviceKeyChangedOnTheRelay_isRefusedByTheMembersWhoPinnedIt() throws Exception {
+    alice.awaitSettled();
+    bob.awaitSettled();
+    String bobClient = bob.store.clientId();
+    alice.stop();
+    bob.stop();
+    relay.stop();
+    String url =
+        "jdbc:h2:file:" + dir.resolve("relay").resolve("relay") + ";DB_CLOSE_ON_EXIT=FALSE";
+    try (Connection c = DriverManager.getConnection(url, "quire", "");
+        PreparedStatement s =
+            c.prepareStatement("UPDATE devices SET signing_key = ? WHERE client_id = ?")) {
+      s.setString(
+          1, dev.quire.ot.history.Ed25519.publicKey(dev.quire.ot.history.Ed25519.generate()));
+      s.setString(2, bobClient);
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+    relay.restart();
+    String before = alice.text(onAlice);
+    alice.start();
+    TestClient.await(
+        "alice's copy refuses the changed key",
+        () -> alice.status(onAlice).state() == SyncStatus.State.ERROR);
+    assertThat(alice.status(onAlice).error())
+        .contains("device " + bobClient + " of bob")
+        .contains("other keys")
+        .contains("quire devices");
+    assertThat(alice.text(onAlice)).isEqualTo(before);
+  }
+
   /** Flips one bit of the ciphertext of the batch at {@code revision}, in the relay's H2 file. */
   private void tamper(long revision) throws Exception {
     String url =

@@ -2,6 +2,7 @@ package dev.quire.relay;
 
 import dev.quire.ot.codec.MalformedMessageException;
 import dev.quire.ot.protocol.ClientMessage;
+import dev.quire.ot.protocol.DeviceKeys;
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
@@ -420,6 +421,14 @@ final class Dispatcher {
       ctx.loadPool().execute(() -> trash.empty(s, id));
     } else if (m instanceof ClientMessage.Share sh) {
       onDocument(sh.doc(), s, about, (a, x) -> a.admin().share(x, id, sh));
+    } else if (m instanceof ClientMessage.RegisterDevice d) {
+      ctx.loadPool().execute(() -> registerDevice(s, id, about, d));
+    } else if (m instanceof ClientMessage.Devices dv) {
+      onDocument(dv.doc(), s, about, (a, x) -> a.keys().devices(x, id));
+    } else if (m instanceof ClientMessage.Keys k) {
+      onDocument(k.doc(), s, about, (a, x) -> a.keys().keys(x, id));
+    } else if (m instanceof ClientMessage.Seal se) {
+      onDocument(se.doc(), s, about, (a, x) -> a.keys().seal(x, id, se));
     } else if (m instanceof ClientMessage.Members mb) {
       onDocument(mb.doc(), s, about, (a, x) -> a.admin().members(x, id));
     } else if (m instanceof ClientMessage.Signatures sg) {
@@ -438,6 +447,32 @@ final class Dispatcher {
       onDocument(p.doc(), s, about, (a, x) -> a.presence(x, id, p));
     } else if (m instanceof ClientMessage.Upload u) {
       onDocument(u.doc(), s, about, (a, x) -> a.upload().upload(x, id, u));
+    }
+  }
+
+  /**
+   * Registers the connection's device keys for its (user, client id), for good: the same keys again
+   * are answered again, other keys are refused.
+   */
+  private void registerDevice(
+      Session s, String rid, RequestHeader about, ClientMessage.RegisterDevice d) {
+    try {
+      DeviceKeys registered = ctx.store().keys().register(s.user(), s.clientId(), d.keys());
+      if (!registered.equals(d.keys())) {
+        s.error(
+            ErrorCode.DEVICE_KEY_CHANGED,
+            "device "
+                + s.clientId()
+                + " of "
+                + s.user()
+                + " has other keys registered; a device's keys never change",
+            about);
+        return;
+      }
+      s.answer(rid, new ServerMessage.DeviceRegistered(s.user(), s.clientId(), registered));
+    } catch (RuntimeException e) {
+      log.error("Registering the keys of device {} failed", s.clientId(), e);
+      s.error(ErrorCode.INTERNAL, "the relay could not store the device's keys", about);
     }
   }
 

@@ -35,6 +35,8 @@ final class DocumentActor {
   private final DocumentSubmits submits;
   private final DocumentCatchUp catchUp;
   private final DocumentRoles roles;
+  private final DocumentKeys keys;
+  private Long keyEpoch; // an encrypted document's current key epoch, read on first need
   private volatile boolean exists; // the document exists and is live, as last read
   private long epoch; // counts reloads: outcomes of batches sequenced before one are stale
   private boolean loaded;
@@ -54,6 +56,7 @@ final class DocumentActor {
     this.submits = new DocumentSubmits(this, id, ctx, scheduler, executor);
     this.catchUp = new DocumentCatchUp(this, id, ctx, scheduler);
     this.roles = new DocumentRoles(id, ctx.config().openMode());
+    this.keys = new DocumentKeys(this, id, ctx);
     this.fanout = new LiveFanout(id, ctx, executor, scheduler, this::release);
     scheduler.document(
         new RequestScheduler.Document() {
@@ -88,6 +91,33 @@ final class DocumentActor {
   /** Uploading its history (protocol 5's {@code upload}). */
   DocumentUpload upload() {
     return upload;
+  }
+
+  /** Keys of an encrypted document: devices, envelopes, rotations (protocol 6). */
+  DocumentKeys keys() {
+    return keys;
+  }
+
+  /**
+   * The encrypted document's current key epoch.
+   *
+   * @throws RequestScheduler.WaitForLoad when it must be read first
+   */
+  long keyEpoch() {
+    if (keyEpoch == null) {
+      throw scheduler.loadFirst(() -> ctx.store().keys().epoch(id), e -> keyEpoch = e);
+    }
+    return keyEpoch;
+  }
+
+  /** A rotation here moved the key epoch. */
+  void keyEpochChanged(long epoch) {
+    keyEpoch = epoch;
+  }
+
+  /** The key epoch may have moved elsewhere: read it again when next needed. */
+  void forgetKeyEpoch() {
+    keyEpoch = null;
   }
 
   /** Taking in what other relay processes stored. */
@@ -177,6 +207,7 @@ final class DocumentActor {
 
   /** Another relay process renamed, deleted or shared the document. */
   void changedElsewhere() {
+    keyEpoch = null; // a rotation elsewhere: read the epoch again
     admin.changedElsewhere();
   }
 
@@ -242,6 +273,7 @@ final class DocumentActor {
   /** Forgets what was read: the next request reads it again. */
   void invalidate() {
     loaded = false;
+    keyEpoch = null;
     state = null;
     upload.forgetTarget();
     scheduler.invalidateReads();

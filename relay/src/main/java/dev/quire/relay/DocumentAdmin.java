@@ -8,6 +8,7 @@ import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
+import dev.quire.relay.store.PayloadKind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,8 @@ final class DocumentAdmin {
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }
     long now = System.currentTimeMillis();
-    if (!ctx.store().documents().create(id, m.title(), user, now, ctx.config().payloadKind())) {
+    PayloadKind kind = m.encrypted() ? PayloadKind.ENCRYPTED : ctx.config().payloadKind();
+    if (!ctx.store().documents().create(id, m.title(), user, now, kind)) {
       actor.invalidate();
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }

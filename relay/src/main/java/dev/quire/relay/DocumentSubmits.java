@@ -1,5 +1,6 @@
 package dev.quire.relay;
 
+import dev.quire.ot.crypto.SealedBatch;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.RequestHeader;
@@ -70,6 +71,7 @@ final class DocumentSubmits {
                 + ctx.config().limits().maxBatchOperations()
                 + ": split it");
       }
+      SealedBatch sealed = actor.row().encrypted() ? actor.keys().check(s, wb) : null;
       byte[] digest = BatchDigest.of(wb);
       ClientKey key = new ClientKey(s.user(), wb.clientId());
       HistoryStore.StoredBatch last =
@@ -94,6 +96,9 @@ final class DocumentSubmits {
             new ServerMessage.Ack(
                 id, wb.batchSeq(), earlier.firstRevision(), earlier.timestampMillis()));
         return;
+      }
+      if (sealed != null) {
+        actor.keys().requireCurrentEpoch(sealed); // after resends: they are answered as before
       }
       sequence(s, rid, wb, digest, key);
     } catch (Refusal r) {

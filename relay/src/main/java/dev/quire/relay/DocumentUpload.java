@@ -83,6 +83,11 @@ final class DocumentUpload {
     }
     if (!creating) {
       actor.requireRole(s, Role.EDITOR);
+      if (row.encrypted()) {
+        // Uploaded batches would skip the device and epoch checks: not taken.
+        throw new Refusal(
+            ErrorCode.FORBIDDEN, id + " is encrypted: its history is not taken by upload");
+      }
     }
     if (actor.committing() > 0) {
       throw new RequestScheduler.WaitForCommits();

@@ -28,7 +28,7 @@ abstract class PayloadPolicy {
 
   /** The policy for {@code kind}, readable ones keeping a checkpoint every {@code interval}. */
   static PayloadPolicy of(PayloadKind kind, int checkpointInterval) {
-    return kind == PayloadKind.OPAQUE ? OPAQUE : new Readable(checkpointInterval);
+    return kind.opaque() ? OPAQUE : new Readable(checkpointInterval);
   }
 
   /** True when the relay reads the document's operations (and keeps its head text). */

@@ -4,7 +4,6 @@ import dev.quire.ot.protocol.Role;
 import dev.quire.relay.SequencerState.ClientKey;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
 import dev.quire.relay.store.HistoryStore;
-import dev.quire.relay.store.PayloadKind;
 import dev.quire.relay.store.RelayStorage;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,7 +41,7 @@ final class StoreDocumentLoader implements DocumentLoader {
       latest.put(new ClientKey(b.author(), b.clientId()), b.batch());
     }
     Sequencer sequencer = new Sequencer(row.head(), latest);
-    if (config.payloadKindOf(row) == PayloadKind.OPAQUE) {
+    if (config.payloadKindOf(row).opaque()) {
       return new SequencerState(null, null, sequencer);
     }
     int keep = Math.max(1000, 2 * config.checkpointInterval());

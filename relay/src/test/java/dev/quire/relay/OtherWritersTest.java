@@ -349,6 +349,11 @@ class OtherWritersTest {
     }
 
     @Override
+    public dev.quire.relay.store.KeyStore keys() {
+      return inner.keys();
+    }
+
+    @Override
     public HistoryUploads uploads() {
       return inner.uploads();
     }

@@ -1,5 +1,6 @@
 package dev.quire.editor.cli;
 
+import dev.quire.editor.crypto.Keyring;
 import dev.quire.editor.store.LocalDocument;
 import dev.quire.editor.store.LocalStore;
 import java.io.PrintWriter;
@@ -12,14 +13,25 @@ import picocli.CommandLine.Command;
     description = {
       "Lists the profile's documents, one a line.",
       "Tab-separated: ID, STATE (local | synced | unsent | error), HEAD revision, unsent EDITS,"
-          + " TITLE."
+          + " TITLE; the line of an end-to-end encrypted document ends with a sixth field,"
+          + " 'encrypted'."
     })
 final class DocsCommand extends ProfileCommand {
   @Override
   int run(LocalStore store, PrintWriter out) {
+    Keyring keyring = await(Keyring.load(store));
     for (LocalDocument d : await(store.documents())) {
       out.println(
-          d.id() + "\t" + d.syncState() + "\t" + d.head() + "\t" + d.pending() + "\t" + d.title());
+          d.id()
+              + "\t"
+              + d.syncState()
+              + "\t"
+              + d.head()
+              + "\t"
+              + d.pending()
+              + "\t"
+              + d.title()
+              + (keyring.isEncrypted(d.id()) ? "\tencrypted" : ""));
     }
     return ExitCodes.OK;
   }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
       EditCommand.class,
       DemoCommand.class,
       DocsCommand.class,
+      NewCommand.class,
+      DevicesCommand.class,
       ImportCommand.class,
       ExportCommand.class,
       VerifyCommand.class,

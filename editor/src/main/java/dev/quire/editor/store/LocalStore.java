@@ -14,6 +14,7 @@ import dev.quire.ot.text.GapBuffer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -341,6 +342,104 @@ public final class LocalStore implements AutoCloseable {
             })
         .thenCompose(
             v -> read(c -> Base64.getDecoder().decode(Queries.settings(c).get(DEVICE_KEY))));
+  }
+
+  private static final String AGREEMENT_KEY = "device.agreementKey";
+
+  /**
+   * This profile's own X25519 private key (raw 32 bytes), which document keys of encrypted
+   * documents are sealed to: made on first use and kept in the profile for good.
+   */
+  public CompletableFuture<byte[]> agreementKey() {
+    return writes
+        .submit(
+            (c, skip) -> {
+              if (!Queries.settings(c).containsKey(AGREEMENT_KEY)) {
+                byte[] made = dev.quire.editor.crypto.AgreementKeys.generate().privateBytes();
+                Queries.putSetting(c, AGREEMENT_KEY, Base64.getEncoder().encodeToString(made));
+              }
+            })
+        .thenCompose(
+            v -> read(c -> Base64.getDecoder().decode(Queries.settings(c).get(AGREEMENT_KEY))));
+  }
+
+  /** What the profile keeps of encrypted documents, as {@link #keyring} reads it. */
+  public record KeyringRows(
+      java.util.Set<String> encrypted,
+      List<DocumentKeyRow> keys,
+      List<PinnedDevice> pins,
+      List<SealedBatchRow> sealed) {}
+
+  /** A document key of one epoch (base64). */
+  public record DocumentKeyRow(String doc, long epoch, String key) {}
+
+  /** A device key pinned on first sight. */
+  public record PinnedDevice(
+      String user, String clientId, String signingKey, String agreementKey) {}
+
+  /** The sealed form of a document's batch in flight ({@code elements}: JSON array text). */
+  public record SealedBatchRow(
+      String doc, long batchSeq, long epoch, String digest, String elements) {}
+
+  /** Everything the profile keeps of encrypted documents. */
+  public CompletableFuture<KeyringRows> keyring() {
+    return read(
+        c -> {
+          java.util.Set<String> encrypted = new java.util.HashSet<>();
+          List<DocumentKeyRow> keys = new ArrayList<>();
+          List<PinnedDevice> pins = new ArrayList<>();
+          List<SealedBatchRow> sealed = new ArrayList<>();
+          try (java.sql.Statement st = c.createStatement()) {
+            try (java.sql.ResultSet rs =
+                st.executeQuery("SELECT doc_id FROM encrypted_documents")) {
+              while (rs.next()) {
+                encrypted.add(rs.getString(1));
+              }
+            }
+            try (java.sql.ResultSet rs =
+                st.executeQuery("SELECT doc_id, epoch, doc_key FROM document_keys")) {
+              while (rs.next()) {
+                keys.add(new DocumentKeyRow(rs.getString(1), rs.getLong(2), rs.getString(3)));
+              }
+            }
+            try (java.sql.ResultSet rs =
+                st.executeQuery(
+                    "SELECT user_name, client_id, signing_key, agreement_key FROM pinned_devices")) {
+              while (rs.next()) {
+                pins.add(
+                    new PinnedDevice(
+                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+              }
+            }
+            try (java.sql.ResultSet rs =
+                st.executeQuery(
+                    "SELECT doc_id, batch_seq, epoch, digest, elements FROM sealed_batches")) {
+              while (rs.next()) {
+                sealed.add(
+                    new SealedBatchRow(
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getString(4),
+                        rs.getString(5)));
+              }
+            }
+          }
+          return new KeyringRows(encrypted, keys, pins, sealed);
+        });
+  }
+
+  /** Runs one keyring statement ({@code MERGE} or {@code INSERT}); durable when it completes. */
+  public CompletableFuture<Void> keyringWrite(String sql, Object... args) {
+    return writes.submit(
+        (c, skip) -> {
+          try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+              s.setObject(i + 1, args[i]);
+            }
+            s.executeUpdate();
+          }
+        });
   }
 
   // ---- settings ----

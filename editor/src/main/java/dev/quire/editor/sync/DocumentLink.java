@@ -27,6 +27,9 @@ import java.util.Optional;
 final class DocumentLink {
   private static final int MAX_SUBMIT_RETRIES = 8;
   private static final int MAX_GAPS_IN_A_ROW = 3;
+  // How often a live encrypted document looks for members' devices that lack its key, and a
+  // device that lacks a key asks again.
+  static final long KEY_CHECK_MILLIS = 3_000;
 
   enum Phase {
     IDLE,
@@ -58,6 +61,11 @@ final class DocumentLink {
   private List<Member> uploadMembers = List.of();
   private boolean waitingForOwner; // the relay lacks the document; its owner may upload it
   private boolean refillPending; // stopped until the user confirms refilling the relay
+  private final DocumentCrypto crypto; // keys and ciphertext, for an encrypted document
+  private boolean keysFresh; // devices and keys read from the relay on this connection
+  private boolean fetchingKeys; // reading them: messages wait in the backlog meanwhile
+  private boolean keysRetried; // read again for a batch that lacked a key: not again for it
+  private RelayConnection keyChecksOn; // the connection the periodic key check runs on
 
   /** A message from the relay, with the request of ours it answers (null when unasked). */
   private record Incoming(ClientMessage request, ServerMessage message) {}
@@ -67,6 +75,7 @@ final class DocumentLink {
     this.session = session;
     var st = session.sync().state();
     this.durableSeq = st.inFlight() != null ? st.inFlight().batchSeq() : st.nextBatchSeq() - 1;
+    this.crypto = new DocumentCrypto(engine, session);
   }
 
   DocumentSession session() {
@@ -102,6 +111,8 @@ final class DocumentLink {
     conn = c;
     gapsInARow = 0;
     waitingForOwner = false;
+    keysFresh = false;
+    fetchingKeys = false;
     if (!session.document().onRelay() && session.revision() > 0) {
       startUpload(); // an imported history: the relay gets it whole, authors and times kept
       return;
@@ -109,7 +120,7 @@ final class DocumentLink {
     if (!session.document().onRelay()) {
       phase = Phase.CREATING;
       session.setStatus(SyncStatus.of(SyncStatus.State.CATCHING_UP, 0));
-      send(new ClientMessage.Create(id(), session.document().title()));
+      send(new ClientMessage.Create(id(), session.document().title(), crypto.encrypted()));
       return;
     }
     if (!session.document().titleSynced()) {
@@ -120,6 +131,7 @@ final class DocumentLink {
 
   void disconnected(SyncStatus.State shown) {
     conn = null;
+    fetchingKeys = false;
     signaturesPending = false;
     backlog.clear();
     uploading = null;
@@ -149,9 +161,16 @@ final class DocumentLink {
     if (phase == Phase.FAILED || phase == Phase.DELETED || conn == null) {
       return;
     }
-    if (fetchingLog) {
+    if (fetchingLog || fetchingKeys) {
       backlog.add(in);
       return;
+    }
+    if (in.message() instanceof ServerMessage.History
+        || in.message() instanceof ServerMessage.Sequenced) {
+      in = plaintext(in);
+      if (in == null) {
+        return; // stopped, or waits for keys
+      }
     }
     ServerMessage m = in.message();
     if (m instanceof ServerMessage.History h) {
@@ -231,6 +250,10 @@ final class DocumentLink {
   }
 
   private void startCatchUp() {
+    if (crypto.encrypted() && !keysFresh) {
+      refreshKeys(this::startCatchUp);
+      return;
+    }
     session.takeLeaving(); // a new subscription: the relay has no caret of ours to drop
     phase = Phase.CATCHING_UP;
     catchUpFrom = session.revision();
@@ -290,6 +313,10 @@ final class DocumentLink {
     }
     phase = Phase.LIVE;
     gapsInARow = 0;
+    if (crypto.encrypted() && keyChecksOn != conn) {
+      keyChecksOn = conn;
+      scheduleKeyCheck(conn);
+    }
     if (session.role() == Role.OWNER) {
       engine.keepMembers(id()); // to give the roles back to a relay this copy may refill
     }
@@ -297,6 +324,174 @@ final class DocumentLink {
     updateLiveStatus();
     pump();
     askSignatures(0);
+  }
+
+  // ---- encrypted documents ----
+
+  /**
+   * Reads the document's devices and keys from the relay (once this device's keys are registered),
+   * holding incoming messages meanwhile, then takes them and runs {@code then}.
+   */
+  private void refreshKeys(Runnable then) {
+    RelayConnection on = conn;
+    fetchingKeys = true;
+    engine
+        .deviceRegistered()
+        .whenCompleteAsync(
+            (v, e) -> {
+              if (conn != on || conn == null) {
+                return;
+              }
+              if (e != null) {
+                fetchingKeys = false;
+                fail("this device's keys are not registered with the relay: " + e.getMessage());
+                return;
+              }
+              crypto.refresh(
+                  on,
+                  () -> {
+                    if (conn != on) {
+                      return;
+                    }
+                    keysFresh = true;
+                    fetchingKeys = false;
+                    List<Incoming> again = List.copyOf(backlog);
+                    backlog.clear();
+                    again.forEach(this::receive);
+                    then.run();
+                  },
+                  why -> {
+                    fetchingKeys = false;
+                    if (conn == on) {
+                      fail(why + "; the local text is kept");
+                    }
+                  });
+            },
+            engine.owner());
+  }
+
+  /**
+   * A page or live message with its batches verified and decrypted, for an encrypted document; as
+   * it is for another. Null when it stopped (a batch that does not verify or decrypt: nothing of
+   * the message is applied) or waits for keys this profile does not have yet.
+   */
+  private Incoming plaintext(Incoming in) {
+    ServerMessage m = in.message();
+    List<WireSequenced> batches =
+        m instanceof ServerMessage.History h
+            ? h.batches()
+            : ((ServerMessage.Sequenced) m).batches();
+    if (!crypto.encrypted()) {
+      if (!keysFresh && looksSealed(batches)) {
+        // The relay knows it as encrypted before its listing told this profile: ask it.
+        backlog.addFirst(in);
+        refreshKeys(() -> {});
+        return null;
+      }
+      return in;
+    }
+    List<WireSequenced> opened;
+    try {
+      opened = crypto.open(batches);
+    } catch (DocumentCrypto.MissingKey k) {
+      if (!keysRetried) {
+        keysRetried = true;
+        backlog.addFirst(in);
+        refreshKeys(() -> {});
+      } else {
+        waitForKey(k.getMessage());
+      }
+      return null;
+    } catch (dev.quire.ot.crypto.UnreadableBatchException e) {
+      fail(e.getMessage() + "; the local text is kept");
+      return null;
+    }
+    keysRetried = false;
+    ServerMessage plain =
+        m instanceof ServerMessage.History h
+            ? new ServerMessage.History(h.doc(), opened, h.head(), h.complete())
+            : new ServerMessage.Sequenced(id(), opened);
+    return new Incoming(in.request(), plain);
+  }
+
+  /**
+   * A batch needs a key no member's device has sealed for this one yet: catch up again once one may
+   * have (another member's client seals it when it sees this device lack it).
+   */
+  private void waitForKey(String what) {
+    session.problem(what + ": waiting for a member's device to give this one the key");
+    session.setStatus(SyncStatus.of(SyncStatus.State.CATCHING_UP, 0));
+    phase = Phase.IDLE;
+    RelayConnection on = conn;
+    engine.after(
+        () -> {
+          if (conn == on && conn != null && phase == Phase.IDLE) {
+            keysRetried = false;
+            keysFresh = false;
+            startCatchUp();
+          }
+        },
+        KEY_CHECK_MILLIS);
+  }
+
+  /** While live, looks now and then for members' devices that lack the key, and seals it. */
+  private void scheduleKeyCheck(RelayConnection on) {
+    engine.after(
+        () -> {
+          if (conn != on || keyChecksOn != on) {
+            return;
+          }
+          if (phase == Phase.LIVE && !fetchingKeys) {
+            crypto.refresh(on, () -> {}, why -> fail(why + "; the local text is kept"));
+          }
+          scheduleKeyCheck(on);
+        },
+        KEY_CHECK_MILLIS);
+  }
+
+  private static boolean looksSealed(List<WireSequenced> batches) {
+    return !batches.isEmpty()
+        && batches.get(0).batch().operations().get(0).startsWith("{\"epoch\":");
+  }
+
+  /**
+   * The owner gave someone a role: an encrypted document's keys are sealed at once for the devices
+   * of theirs the relay knows; {@code done} completes once the relay took them (devices registered
+   * later get them from any member's client that sees them lack the key).
+   */
+  void memberAdded(java.util.concurrent.CompletableFuture<Void> done) {
+    if (!crypto.encrypted() || conn == null) {
+      done.complete(null);
+      return;
+    }
+    crypto.refresh(
+        conn,
+        () -> done.complete(null),
+        why -> {
+          session.problem("the document's keys were not sealed for the new member: " + why);
+          done.complete(null);
+        });
+  }
+
+  /**
+   * The owner removed a member: an encrypted document's key rotates, so that the member reads
+   * nothing sealed after this; {@code done} completes once it did (or with why not).
+   */
+  void memberRemoved(java.util.concurrent.CompletableFuture<Void> done) {
+    if (!crypto.encrypted() || conn == null) {
+      done.complete(null);
+      return;
+    }
+    crypto.rotate(
+        conn,
+        why -> {
+          if (why == null) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(
+                new IllegalArgumentException("the member was removed, but " + why));
+          }
+        });
   }
 
   // ---- the relay's signatures ----
@@ -312,6 +507,9 @@ final class DocumentLink {
    * so a synced copy has them up to the head it last caught up to or passed a checkpoint at.
    */
   private void askSignatures(long from) {
+    if (crypto.encrypted()) {
+      return; // they sign the ciphertext chain, which this profile does not keep
+    }
     signaturesPending = true;
     signaturesAsked = session.revision();
     signaturesFrom = from;
@@ -526,6 +724,10 @@ final class DocumentLink {
     }
     Batch batch = next.get();
     WireBatch wire = session.wire(batch);
+    if (crypto.encrypted()) {
+      sendSealed(batch, wire);
+      return;
+    }
     if (batch.batchSeq() <= durableSeq) {
       send(new ClientMessage.Submit(id(), wire));
       return;
@@ -546,6 +748,48 @@ final class DocumentLink {
                 send(new ClientMessage.Submit(id(), wire));
               }
               pump(); // after a reconnect meanwhile, this resends it
+            },
+            engine.owner());
+  }
+
+  /**
+   * Sends an encrypted document's batch: sealed under the current key (the same ciphertext when it
+   * is sent again), once both the batch and its sealed form are durable.
+   */
+  private void sendSealed(Batch batch, WireBatch plain) {
+    java.util.concurrent.CompletableFuture<WireBatch> sealed = crypto.seal(plain);
+    if (sealed == null) {
+      session.sync().connectionLost(); // not sent: the same batch goes once the key is here
+      if (keysFresh) {
+        keysFresh = false; // read just now, and no key of the current epoch for this device
+        waitForKey("no key of the current epoch of " + id() + " for this device yet");
+      } else {
+        refreshKeys(this::pump);
+      }
+      return;
+    }
+    awaitingDurable = true;
+    RelayConnection sentOn = conn;
+    java.util.concurrent.CompletableFuture<Void> durable =
+        batch.batchSeq() <= durableSeq
+            ? java.util.concurrent.CompletableFuture.completedFuture(null)
+            : session.batchFormed(batch);
+    durable
+        .thenCombine(sealed, (v, w) -> w)
+        .whenCompleteAsync(
+            (wire, e) -> {
+              awaitingDurable = false;
+              if (e != null) {
+                stop("cannot save the outgoing batch: " + e.getMessage());
+                return;
+              }
+              durableSeq = Math.max(durableSeq, batch.batchSeq());
+              if (conn == sentOn && phase == Phase.LIVE) {
+                send(new ClientMessage.Submit(id(), wire));
+              } else {
+                session.sync().connectionLost(); // not sent: the next connection sends it
+              }
+              pump();
             },
             engine.owner());
   }
@@ -617,6 +861,14 @@ final class DocumentLink {
       if (e.code() == ErrorCode.BATCH_TOO_LARGE) {
         pump(); // the connection stays open: send the smaller batch now
       } // else the relay closes the connection, and the next one sends it
+      return;
+    }
+    if ("submit".equals(type) && e.code() == ErrorCode.STALE_EPOCH) {
+      // The key rotated: fetch the new one and seal the same batch (same number) under it.
+      crypto.epochMoved();
+      session.sync().connectionLost();
+      keysFresh = false;
+      refreshKeys(this::pump);
       return;
     }
     if ("submit".equals(type) && e.retry() && ++submitRetries <= MAX_SUBMIT_RETRIES) {

@@ -1,5 +1,6 @@
 package dev.quire.editor.sync;
 
+import dev.quire.editor.crypto.Keyring;
 import dev.quire.editor.store.LocalDocument;
 import dev.quire.editor.store.LocalStore;
 import dev.quire.ot.protocol.ClientMessage;
@@ -204,9 +205,12 @@ public final class SyncEngine implements AutoCloseable {
   private final Set<CompletableFuture<?>> answersOwed = new HashSet<>();
   private final List<CompletableFuture<Void>> connectedWaiters = new ArrayList<>();
   private SyncStatus lastStatus = SyncStatus.of(SyncStatus.State.OFFLINE, 0);
+  private final Keyring keyring; // this device's keys and those of encrypted documents
+  private CompletableFuture<Void> deviceRegistered = new CompletableFuture<>();
 
   public SyncEngine(LocalStore store, Executor owner, Config config) {
     this.store = Objects.requireNonNull(store, "store == null");
+    this.keyring = Keyring.load(store).join();
     this.owner = Objects.requireNonNull(owner, "owner == null");
     this.config = Objects.requireNonNull(config, "config == null");
     this.timer =
@@ -589,7 +593,18 @@ public final class SyncEngine implements AutoCloseable {
           new IllegalArgumentException(
               "the relay refused to share: " + e.code().wireName() + ": " + e.message()));
     } else {
-      keepMembers(key.substring(0, key.indexOf('\u0000')));
+      String doc = key.substring(0, key.indexOf('\u0000'));
+      keepMembers(doc);
+      DocumentLink link = links.get(doc);
+      if (m instanceof ServerMessage.Shared s && s.role() == null && link != null) {
+        // A removed member keeps what it had, and reads nothing after the rotation.
+        link.memberRemoved(f);
+        return;
+      }
+      if (m instanceof ServerMessage.Shared && link != null) {
+        link.memberAdded(f); // an encrypted document's keys for the new member's devices
+        return;
+      }
       f.complete(null);
     }
   }
@@ -969,6 +984,27 @@ public final class SyncEngine implements AutoCloseable {
     }
     misbehaved = false;
     log.debug("Connected to {} as {}", at, user);
+    // The device's keys: the relay takes a batch of an encrypted document only from a registered
+    // device, so encrypted documents wait for the answer (see DocumentLink); others do not.
+    CompletableFuture<Void> registered = new CompletableFuture<>();
+    deviceRegistered = registered;
+    request(
+        conn,
+        new ClientMessage.RegisterDevice(keyring.publicKeys()),
+        m -> {
+          if (m instanceof ServerMessage.Error e) {
+            report(
+                null,
+                "the relay did not take this device's keys ("
+                    + e.code().wireName()
+                    + ": "
+                    + e.message()
+                    + "); encrypted documents cannot sync");
+            registered.completeExceptionally(new IllegalStateException(e.message()));
+          } else {
+            registered.complete(null);
+          }
+        });
     for (DocumentLink l : List.copyOf(links.values())) {
       l.session().setLimits(limits.maxBatchOperations(), limits.maxMessageBytes());
       l.connected(conn);
@@ -978,6 +1014,16 @@ public final class SyncEngine implements AutoCloseable {
     // added only when syncing all of them.
     list();
     fireStatus();
+  }
+
+  /** Completes once the relay took this device's keys on the current connection. */
+  CompletableFuture<Void> deviceRegistered() {
+    return deviceRegistered;
+  }
+
+  /** This profile's keyring: device keys, and the keys of encrypted documents. */
+  public Keyring keyring() {
+    return keyring;
   }
 
   /**
@@ -1253,6 +1299,9 @@ public final class SyncEngine implements AutoCloseable {
 
   /** {@link #fromRelay(DocumentInfo)}, adding a missing document when {@code add}. */
   private CompletableFuture<?> fromRelay(DocumentInfo d, boolean add) {
+    if (d.encrypted()) {
+      keyring.markEncrypted(d.doc());
+    }
     DocumentLink linked = links.get(d.doc());
     store.setRelayRole(d.doc(), d.role());
     if (linked != null) {
@@ -1385,6 +1434,11 @@ public final class SyncEngine implements AutoCloseable {
 
   String colour() {
     return config.colour();
+  }
+
+  /** Runs {@code r} on the owner thread in {@code millis}. */
+  void after(Runnable r, long millis) {
+    schedule(r, millis);
   }
 
   /** Runs {@code r} on the owner thread after a backoff delay. */

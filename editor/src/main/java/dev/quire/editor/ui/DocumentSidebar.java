@@ -32,7 +32,11 @@ final class DocumentSidebar extends JPanel {
   private boolean updating;
 
   DocumentSidebar(
-      Consumer<LocalDocument> open, JPopupMenu menu, Runnable newDocument, Runnable showTrash) {
+      Consumer<LocalDocument> open,
+      JPopupMenu menu,
+      Runnable newDocument,
+      Runnable showTrash,
+      java.util.function.Predicate<String> encrypted) {
     super(new BorderLayout());
     setPreferredSize(new Dimension(230, 400));
     setBorder(
@@ -51,7 +55,7 @@ final class DocumentSidebar extends JPanel {
 
     list.setName("documents");
     list.setSelectionMode(ListSelectionModel.SINGLE_SELECTION);
-    list.setCellRenderer(new Renderer());
+    list.setCellRenderer(new Renderer(encrypted));
     list.addListSelectionListener(
         e -> {
           if (!e.getValueIsAdjusting() && !updating && list.getSelectedValue() != null) {
@@ -140,9 +144,11 @@ final class DocumentSidebar extends JPanel {
   private static final class Renderer extends JPanel implements ListCellRenderer<LocalDocument> {
     private final JLabel title = new JLabel();
     private final JLabel state = new JLabel();
+    private final java.util.function.Predicate<String> encrypted;
 
-    Renderer() {
+    Renderer(java.util.function.Predicate<String> encrypted) {
       super(new BorderLayout(0, 1));
+      this.encrypted = encrypted;
       setBorder(BorderFactory.createEmptyBorder(5, 10, 5, 8));
       title.setFont(title.getFont().deriveFont(Font.PLAIN, title.getFont().getSize2D() + 1f));
       state.setFont(state.getFont().deriveFont(state.getFont().getSize2D() - 1f));
@@ -158,6 +164,8 @@ final class DocumentSidebar extends JPanel {
         boolean selected,
         boolean focused) {
       title.setText(d.title());
+      boolean locked = encrypted.test(d.id());
+      title.setIcon(locked ? new LockIcon(title.getFont().getSize()) : null);
       String words =
           switch (d.syncState()) {
             case "synced" -> "synced · rev " + d.head();
@@ -167,7 +175,10 @@ final class DocumentSidebar extends JPanel {
           };
       state.setText(words);
       state.setIcon(new StatusBar.Dot(stateColour(d.syncState())));
-      setToolTipText(d.syncError() != null ? d.syncError() : d.id());
+      setToolTipText(
+          d.syncError() != null
+              ? d.syncError()
+              : d.id() + (locked ? " · encrypted end to end" : ""));
       Color bg = selected ? list.getSelectionBackground() : list.getBackground();
       Color fg = selected ? list.getSelectionForeground() : list.getForeground();
       setBackground(bg);
@@ -183,6 +194,46 @@ final class DocumentSidebar extends JPanel {
         case "error" -> new Color(0xef4444);
         default -> new Color(0x9ca3af);
       };
+    }
+  }
+
+  /** A small padlock: the document is encrypted end to end. */
+  static final class LockIcon implements javax.swing.Icon {
+    private final int size;
+
+    LockIcon(int size) {
+      this.size = Math.max(10, size);
+    }
+
+    @Override
+    public void paintIcon(Component c, java.awt.Graphics g, int x, int y) {
+      java.awt.Graphics2D g2 = (java.awt.Graphics2D) g.create();
+      try {
+        g2.setRenderingHint(
+            java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+        g2.setColor(c.getForeground());
+        int w = size * 2 / 3;
+        int bodyH = size / 2;
+        int left = x + 1;
+        int top = y + size - bodyH;
+        g2.setStroke(new java.awt.BasicStroke(Math.max(1.5f, size / 8f)));
+        g2.drawArc(left + w / 6, y + 1, w * 2 / 3, bodyH + 1, 0, 180);
+        g2.drawLine(left + w / 6, y + 1 + (bodyH + 1) / 2, left + w / 6, top);
+        g2.drawLine(left + w * 5 / 6, y + 1 + (bodyH + 1) / 2, left + w * 5 / 6, top);
+        g2.fillRoundRect(left, top, w, bodyH, 3, 3);
+      } finally {
+        g2.dispose();
+      }
+    }
+
+    @Override
+    public int getIconWidth() {
+      return size * 2 / 3 + 5;
+    }
+
+    @Override
+    public int getIconHeight() {
+      return size;
     }
   }
 }

@@ -34,6 +34,10 @@ final class EditorActions {
     Dialogs.newTitle(window).ifPresent(title -> window.create(title, ""));
   }
 
+  void newEncryptedDocument() {
+    Dialogs.newTitle(window).ifPresent(window::createEncrypted);
+  }
+
   void importFile() {
     Dialogs.fileToImport(window)
         .ifPresent(

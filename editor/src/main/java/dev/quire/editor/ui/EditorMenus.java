@@ -127,6 +127,7 @@ final class EditorMenus {
   private JMenu fileMenu() {
     JMenu file = new JMenu("File");
     file.add(item("New document…", key(KeyEvent.VK_N), actions::newDocument));
+    file.add(item("New encrypted document…", null, actions::newEncryptedDocument));
     file.add(item("Import a file…", key(KeyEvent.VK_O), actions::importFile));
     file.add(item("Export to a file…", key(KeyEvent.VK_E), actions::exportDocument));
     JMenuItem rename =

@@ -90,7 +90,11 @@ public final class EditorWindow extends JFrame {
     this.menus = new EditorMenus(actions);
     this.sidebar =
         new DocumentSidebar(
-            d -> openDocument(d.id()), menus.documentMenu(), actions::newDocument, this::showTrash);
+            d -> openDocument(d.id()),
+            menus.documentMenu(),
+            actions::newDocument,
+            this::showTrash,
+            this::isEncrypted);
     this.trash = new TrashView(new WindowTrash(), this::showDocuments);
     this.documents =
         new DocumentListFeed(store, sidebar, this::session, this::documentsListed, this::problem);
@@ -406,6 +410,63 @@ public final class EditorWindow extends JFrame {
 
   // ---- document commands (the dialogs are EditorActions') ----
 
+  /** True when the document is encrypted end to end (as this profile knows). */
+  boolean isEncrypted(String id) {
+    dev.quire.editor.sync.SyncEngine engine = sync == null ? null : sync.engine();
+    if (engine != null) {
+      return engine.keyring().isEncrypted(id);
+    }
+    return localKeyring().isEncrypted(id);
+  }
+
+  private dev.quire.editor.crypto.Keyring localKeyring; // read when no sync engine is running
+
+  private dev.quire.editor.crypto.Keyring localKeyring() {
+    if (localKeyring == null) {
+      localKeyring = dev.quire.editor.crypto.Keyring.load(store).join();
+    }
+    return localKeyring;
+  }
+
+  /** The keyring new encrypted documents get their first key in: the sync engine's, if any. */
+  private dev.quire.editor.crypto.Keyring keyring() {
+    dev.quire.editor.sync.SyncEngine engine = sync == null ? null : sync.engine();
+    return engine != null ? engine.keyring() : localKeyring();
+  }
+
+  /**
+   * Creates an empty local document encrypted end to end: its first key is made here, and it
+   * reaches the relay, encrypted, at the next sync.
+   */
+  CompletableFuture<String> createEncrypted(String title) {
+    String id = "d-" + UUID.randomUUID().toString().substring(0, 13);
+    CompletableFuture<String> created = new CompletableFuture<>();
+    try {
+      dev.quire.ot.protocol.Ids.requireTitle(title);
+    } catch (IllegalArgumentException e) {
+      problem("Cannot create the document: " + e.getMessage());
+      created.completeExceptionally(e);
+      return created;
+    }
+    dev.quire.editor.crypto.Keyring keys = keyring();
+    store
+        .createDocument(id, title, System.currentTimeMillis(), false, List.of())
+        .thenCompose(ok -> keys.newDocument(id))
+        .whenComplete(
+            (ok, error) ->
+                SwingUtilities.invokeLater(
+                    () -> {
+                      if (error != null) {
+                        problem("Cannot create the document: " + Completions.rootMessage(error));
+                        created.completeExceptionally(error);
+                        return;
+                      }
+                      openDocument(id);
+                      created.complete(id);
+                    }));
+    return created;
+  }
+
   /** Creates a local document; it reaches the relay with its history at the next sync. */
   CompletableFuture<String> create(String title, String text) {
     String id = "d-" + UUID.randomUUID().toString().substring(0, 13);
@@ -692,7 +753,9 @@ public final class EditorWindow extends JFrame {
   /** The document, and whose window this is (two profiles side by side look alike otherwise). */
   private String windowTitle(String document) {
     String who = settings.displayName().isEmpty() ? "" : " · " + settings.displayName();
-    return (document == null ? "" : document + " — ") + "Quire" + who;
+    DocumentSession s = session();
+    String lock = document != null && s != null && isEncrypted(s.id()) ? " (encrypted)" : "";
+    return (document == null ? "" : document + lock + " — ") + "Quire" + who;
   }
 
   private void showCaretPosition() {

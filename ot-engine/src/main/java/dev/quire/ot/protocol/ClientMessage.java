@@ -38,13 +38,21 @@ public sealed interface ClientMessage {
     }
   }
 
-  /** Creates a document; {@code doc} is the id the client chose, or null for the relay to pick. */
-  record Create(String doc, String title) implements ClientMessage {
+  /**
+   * Creates a document; {@code doc} is the id the client chose, or null for the relay to pick.
+   * {@code encrypted} (protocol 6) makes it an end-to-end encrypted document.
+   */
+  record Create(String doc, String title, boolean encrypted) implements ClientMessage {
     public Create {
       if (doc != null) {
         Ids.requireDocumentId(doc);
       }
       Ids.requireTitle(title);
+    }
+
+    /** A document the relay may read (as its mode says). */
+    public Create(String doc, String title) {
+      this(doc, title, false);
     }
 
     @Override
@@ -162,6 +170,78 @@ public sealed interface ClientMessage {
     @Override
     public String type() {
       return "share";
+    }
+  }
+
+  /** Registers this connection's device keys for its (user, client id). Protocol 6. */
+  record RegisterDevice(DeviceKeys keys) implements ClientMessage {
+    public RegisterDevice {
+      Objects.requireNonNull(keys, "keys == null");
+    }
+
+    @Override
+    public String type() {
+      return "device";
+    }
+  }
+
+  /** Asks for the registered devices of an encrypted document's members. Protocol 6. */
+  record Devices(String doc) implements ClientMessage {
+    public Devices {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "devices";
+    }
+  }
+
+  /** Asks for the envelopes of an encrypted document's keys sealed to this device. Protocol 6. */
+  record Keys(String doc) implements ClientMessage {
+    public Keys {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "keys";
+    }
+  }
+
+  /**
+   * Stores envelopes of an encrypted document's key of {@code epoch} for devices; with {@code
+   * rotate} (owner only) that epoch becomes the document's current one, at once with its envelopes.
+   * Protocol 6.
+   *
+   * @param envelopes each naming its recipient device
+   */
+  record Seal(String doc, long epoch, boolean rotate, List<KeyEnvelope> envelopes)
+      implements ClientMessage {
+    public Seal {
+      Ids.requireDocumentId(doc);
+      if (epoch < 1) {
+        throw new IllegalArgumentException("epoch must be at least 1, was " + epoch);
+      }
+      envelopes = List.copyOf(envelopes);
+      if (envelopes.size() > MAX_ENVELOPES) {
+        throw new IllegalArgumentException(
+            "at most " + MAX_ENVELOPES + " envelopes per seal, was " + envelopes.size());
+      }
+      for (KeyEnvelope e : envelopes) {
+        if (e.epoch() != epoch) {
+          throw new IllegalArgumentException(
+              "every envelope must be of epoch " + epoch + ", one is of " + e.epoch());
+        }
+      }
+    }
+
+    /** Envelopes in one {@code seal} at most. */
+    public static final int MAX_ENVELOPES = 500;
+
+    @Override
+    public String type() {
+      return "seal";
     }
   }
 

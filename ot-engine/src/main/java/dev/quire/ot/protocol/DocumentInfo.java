@@ -11,9 +11,22 @@ import java.util.Objects;
  * @param head its latest revision, 0 when empty
  * @param lastChangeMillis when its last batch was sequenced (or it was created or renamed)
  * @param role the requesting user's role
+ * @param encrypted whether it is end-to-end encrypted (protocol 6)
  */
 public record DocumentInfo(
-    String doc, String title, long createdMillis, long head, long lastChangeMillis, Role role) {
+    String doc,
+    String title,
+    long createdMillis,
+    long head,
+    long lastChangeMillis,
+    Role role,
+    boolean encrypted) {
+
+  /** A document that is not end-to-end encrypted. */
+  public DocumentInfo(
+      String doc, String title, long createdMillis, long head, long lastChangeMillis, Role role) {
+    this(doc, title, createdMillis, head, lastChangeMillis, role, false);
+  }
 
   public DocumentInfo {
     Ids.requireDocumentId(doc);

@@ -66,7 +66,23 @@ public enum ErrorCode {
   /** The connection does not read what it is sent and its queue is full. */
   TOO_SLOW(true, true),
   /** Something failed inside the relay; nothing was stored. Retrying may help. */
-  INTERNAL(true, false);
+  INTERNAL(true, false),
+  /**
+   * Protocol 6: a batch of an encrypted document sealed under an epoch that is no longer current:
+   * fetch the new key, seal the batch again (same batch seq) and send it.
+   */
+  STALE_EPOCH(true, false),
+  /** Protocol 6: the connection's device has no keys registered (send {@code device} first). */
+  UNKNOWN_DEVICE(false, false),
+  /** Protocol 6: an encrypted batch whose signature does not verify with its device's key. */
+  BAD_SIGNATURE(false, false),
+  /** Protocol 6: {@code device} with other keys than the ones registered for the device. */
+  DEVICE_KEY_CHANGED(false, false),
+  /**
+   * Protocol 6: a key request ({@code devices}, {@code keys}, {@code seal}) for a readable
+   * document.
+   */
+  NOT_ENCRYPTED(false, false);
 
   private final boolean retry;
   private final boolean closes;

@@ -111,13 +111,20 @@ final class MessageReader {
       Shape.of(
           v ->
               new DocumentInfo(
-                  str(v[0]), str(v[1]), (Long) v[2], (Long) v[3], (Long) v[4], (Role) v[5]),
+                  str(v[0]),
+                  str(v[1]),
+                  (Long) v[2],
+                  (Long) v[3],
+                  (Long) v[4],
+                  (Role) v[5],
+                  (Boolean) v[6]),
           string("doc"),
           string("title"),
           longValue("created", Long.MIN_VALUE),
           longValue("head", 0),
           longValue("lastChange", Long.MIN_VALUE),
-          role("role", false));
+          role("role", false),
+          optionalBool("encrypted", false));
 
   private static final Shape RELAY_SIGNATURE =
       Shape.of(
@@ -136,6 +143,30 @@ final class MessageReader {
           longValue("deleted", Long.MIN_VALUE),
           longValue("purgeAt", Long.MIN_VALUE));
 
+  private static final Shape ENVELOPE =
+      Shape.of(
+          v -> new KeyEnvelope((Long) v[0], str(v[1]), str(v[2]), str(v[3])),
+          longValue("epoch", 1),
+          string("user"),
+          string("clientId"),
+          string("envelope"));
+
+  private static final Shape DEVICE =
+      Shape.of(
+          v ->
+              new Device(
+                  str(v[0]),
+                  str(v[1]),
+                  new DeviceKeys(str(v[2]), str(v[3])),
+                  (Boolean) v[4],
+                  (Boolean) v[5]),
+          string("user"),
+          string("clientId"),
+          string("signingKey"),
+          string("agreementKey"),
+          bool("sealed"),
+          bool("member"));
+
   private static final Shape MEMBER =
       Shape.of(v -> new Member(str(v[0]), (Role) v[1]), string("user"), role("role", false));
 
@@ -152,9 +183,10 @@ final class MessageReader {
           Map.entry(
               "create",
               Shape.of(
-                  v -> new ClientMessage.Create(str(v[0]), str(v[1])),
+                  v -> new ClientMessage.Create(str(v[0]), str(v[1]), (Boolean) v[2]),
                   optionalString("doc"),
-                  string("title"))),
+                  string("title"),
+                  optionalBool("encrypted", false))),
           Map.entry(
               "list",
               Shape.of(v -> new ClientMessage.ListDocuments(str(v[0])), optionalString("after"))),
@@ -205,6 +237,22 @@ final class MessageReader {
                   string("name"),
                   string("colour"))),
           Map.entry("members", Shape.of(v -> new ClientMessage.Members(str(v[0])), string("doc"))),
+          Map.entry(
+              "device",
+              Shape.of(
+                  v -> new ClientMessage.RegisterDevice(new DeviceKeys(str(v[0]), str(v[1]))),
+                  string("signingKey"),
+                  string("agreementKey"))),
+          Map.entry("devices", Shape.of(v -> new ClientMessage.Devices(str(v[0])), string("doc"))),
+          Map.entry("keys", Shape.of(v -> new ClientMessage.Keys(str(v[0])), string("doc"))),
+          Map.entry(
+              "seal",
+              Shape.of(
+                  v -> new ClientMessage.Seal(str(v[0]), (Long) v[1], (Boolean) v[2], list(v[3])),
+                  string("doc"),
+                  longValue("epoch", 1),
+                  optionalBool("rotate", false),
+                  array("envelopes", ENVELOPE))),
           Map.entry(
               "upload",
               Shape.of(
@@ -381,6 +429,36 @@ final class MessageReader {
           Map.entry(
               "unsubscribed",
               Shape.of(v -> new ServerMessage.Unsubscribed(str(v[0])), string("doc"))),
+          Map.entry(
+              "device",
+              Shape.of(
+                  v ->
+                      new ServerMessage.DeviceRegistered(
+                          str(v[0]), str(v[1]), new DeviceKeys(str(v[2]), str(v[3]))),
+                  string("user"),
+                  string("clientId"),
+                  string("signingKey"),
+                  string("agreementKey"))),
+          Map.entry(
+              "devices",
+              Shape.of(
+                  v -> new ServerMessage.Devices(str(v[0]), (Long) v[1], list(v[2])),
+                  string("doc"),
+                  longValue("epoch", 1),
+                  array("devices", DEVICE))),
+          Map.entry(
+              "keys",
+              Shape.of(
+                  v -> new ServerMessage.Keys(str(v[0]), (Long) v[1], list(v[2])),
+                  string("doc"),
+                  longValue("epoch", 1),
+                  array("envelopes", ENVELOPE))),
+          Map.entry(
+              "sealed",
+              Shape.of(
+                  v -> new ServerMessage.Sealed(str(v[0]), (Long) v[1]),
+                  string("doc"),
+                  longValue("epoch", 1))),
           Map.entry(
               "uploaded",
               Shape.of(

@@ -67,6 +67,18 @@ public final class ProtocolCodec {
         o.put("doc", c.doc());
       }
       o.put("title", c.title());
+      if (c.encrypted()) {
+        o.put("encrypted", true);
+      }
+    } else if (m instanceof ClientMessage.RegisterDevice d) {
+      o.put("signingKey", d.keys().signingKey()).put("agreementKey", d.keys().agreementKey());
+    } else if (m instanceof ClientMessage.Seal se) {
+      o.put("doc", se.doc()).put("epoch", se.epoch());
+      if (se.rotate()) {
+        o.put("rotate", true);
+      }
+      ArrayNode list = o.putArray("envelopes");
+      se.envelopes().forEach(e -> list.add(envelopeTree(e)));
     } else if (m instanceof ClientMessage.ListDocuments l) {
       if (l.after() != null) {
         o.put("after", l.after());
@@ -249,6 +261,27 @@ public final class ProtocolCodec {
       o.put("doc", l.doc()).put("session", l.session()).put("user", l.user());
     } else if (m instanceof ServerMessage.Unsubscribed u) {
       o.put("doc", u.doc());
+    } else if (m instanceof ServerMessage.DeviceRegistered d) {
+      o.put("user", d.user()).put("clientId", d.clientId());
+      o.put("signingKey", d.keys().signingKey()).put("agreementKey", d.keys().agreementKey());
+    } else if (m instanceof ServerMessage.Devices d) {
+      o.put("doc", d.doc()).put("epoch", d.epoch());
+      ArrayNode list = o.putArray("devices");
+      for (Device x : d.devices()) {
+        list.addObject()
+            .put("user", x.user())
+            .put("clientId", x.clientId())
+            .put("signingKey", x.keys().signingKey())
+            .put("agreementKey", x.keys().agreementKey())
+            .put("sealed", x.sealed())
+            .put("member", x.member());
+      }
+    } else if (m instanceof ServerMessage.Keys k) {
+      o.put("doc", k.doc()).put("epoch", k.epoch());
+      ArrayNode list = o.putArray("envelopes");
+      k.envelopes().forEach(e -> list.add(envelopeTree(e)));
+    } else if (m instanceof ServerMessage.Sealed se) {
+      o.put("doc", se.doc()).put("epoch", se.epoch());
     } else if (m instanceof ServerMessage.Uploaded u) {
       o.put("doc", u.doc()).put("head", u.head()).put("complete", u.complete());
     }
@@ -356,6 +389,16 @@ public final class ProtocolCodec {
     o.put("doc", d.doc()).put("title", d.title()).put("created", d.createdMillis());
     o.put("head", d.head()).put("lastChange", d.lastChangeMillis());
     o.put("role", d.role().wireName());
+    if (d.encrypted()) {
+      o.put("encrypted", true);
+    }
+    return o;
+  }
+
+  private static ObjectNode envelopeTree(KeyEnvelope e) {
+    ObjectNode o = NODES.objectNode();
+    o.put("epoch", e.epoch()).put("user", e.user()).put("clientId", e.clientId());
+    o.put("envelope", e.envelope());
     return o;
   }
 

@@ -265,6 +265,64 @@ public sealed interface ServerMessage {
     }
   }
 
+  /** Answer to {@code device}: the keys now registered for the connection's device. Protocol 6. */
+  record DeviceRegistered(String user, String clientId, DeviceKeys keys) implements ServerMessage {
+    public DeviceRegistered {
+      Ids.requireUserName(user);
+      Ids.requireText("clientId", clientId, Ids.MAX_NAME);
+      Objects.requireNonNull(keys, "keys == null");
+    }
+
+    @Override
+    public String type() {
+      return "device";
+    }
+  }
+
+  /**
+   * Answer to {@code devices}: the registered devices of the document's members, and its current
+   * key epoch. Protocol 6.
+   */
+  record Devices(String doc, long epoch, List<Device> devices) implements ServerMessage {
+    public Devices {
+      Ids.requireDocumentId(doc);
+      devices = List.copyOf(devices);
+    }
+
+    @Override
+    public String type() {
+      return "devices";
+    }
+  }
+
+  /**
+   * Answer to {@code keys}: the document's current epoch and the envelopes sealed to the asking
+   * device, each naming its sender. Protocol 6.
+   */
+  record Keys(String doc, long epoch, List<KeyEnvelope> envelopes) implements ServerMessage {
+    public Keys {
+      Ids.requireDocumentId(doc);
+      envelopes = List.copyOf(envelopes);
+    }
+
+    @Override
+    public String type() {
+      return "keys";
+    }
+  }
+
+  /** Answer to {@code seal}: the envelopes are stored; {@code epoch} is now current. Protocol 6. */
+  record Sealed(String doc, long epoch) implements ServerMessage {
+    public Sealed {
+      Ids.requireDocumentId(doc);
+    }
+
+    @Override
+    public String type() {
+      return "sealed";
+    }
+  }
+
   /**
    * Answer to {@code upload}: the relay now holds the document's history up to {@code head}; {@code
    * complete} when that is the head the upload named. Since protocol version 5.

@@ -31,12 +31,22 @@ class ProtocolCodecTest {
           1_000L);
 
   private static final String KEY = Ed25519.publicKey(Ed25519.generate());
+  private static final String X25519 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+  private static final DeviceKeys DEVICE_KEYS = new DeviceKeys(KEY, X25519);
+  private static final KeyEnvelope ENVELOPE = new KeyEnvelope(2, "bob", "desk-11", "c2VhbGVk");
 
   static Stream<ClientMessage> clientMessages() {
     return Stream.of(
         new ClientMessage.Hello(1, "tok", "c1"),
         new ClientMessage.Create("notes-1", "Notes"),
         new ClientMessage.Create(null, "Untitled"),
+        new ClientMessage.Create("secret-1", "Secret", true),
+        new ClientMessage.RegisterDevice(DEVICE_KEYS),
+        new ClientMessage.Devices("d"),
+        new ClientMessage.Keys("d"),
+        new ClientMessage.Seal("d", 2, false, List.of(ENVELOPE)),
+        new ClientMessage.Seal("d", 2, true, List.of(ENVELOPE, ENVELOPE)),
+        new ClientMessage.Seal("d", 1, false, List.of()),
         new ClientMessage.ListDocuments(),
         new ClientMessage.ListDocuments("after-this"),
         new ClientMessage.Rename("d", "New title"),
@@ -77,6 +87,18 @@ class ProtocolCodecTest {
         ServerMessage.Error.of(ErrorCode.BASE_AHEAD, "too far", "d", "submit"),
         ServerMessage.Error.of(ErrorCode.MALFORMED, "bad", null, null),
         new ServerMessage.Created(info),
+        new ServerMessage.Created(new DocumentInfo("d", "T", 1, 7, 2, Role.OWNER, true)),
+        new ServerMessage.DeviceRegistered("alice", "laptop-7f3a", DEVICE_KEYS),
+        new ServerMessage.Devices(
+            "d",
+            3,
+            List.of(
+                new Device("alice", "laptop-7f3a", DEVICE_KEYS, true, true),
+                new Device("bob", "desk-11", DEVICE_KEYS, false, false))),
+        new ServerMessage.Devices("d", 1, List.of()),
+        new ServerMessage.Keys("d", 2, List.of(ENVELOPE, new KeyEnvelope(1, "a", "c", "eA=="))),
+        new ServerMessage.Sealed("d", 4),
+        ServerMessage.Error.of(ErrorCode.STALE_EPOCH, "epoch 2 is current", "d", "submit"),
         new ServerMessage.Available(info),
         new ServerMessage.Unavailable("d"),
         new ServerMessage.Documents(List.of(info, info)),
@@ -300,6 +322,32 @@ class ProtocolCodecTest {
         Arguments.of(
             "{\"type\":\"create\",\"doc\":null,\"title\":\"t\"}", "create.doc must not be null"),
         Arguments.of("{\"type\":\"create\",\"title\":\"\"}", "title must not be blank"),
+        Arguments.of(
+            "{\"type\":\"create\",\"title\":\"t\",\"encrypted\":1}",
+            "create.encrypted must be true or false"),
+        Arguments.of(
+            "{\"type\":\"device\",\"signingKey\":\"abc\",\"agreementKey\":\"" + X25519 + "\"}",
+            "signingKey must be an Ed25519 public key"),
+        Arguments.of(
+            "{\"type\":\"device\",\"signingKey\":\"" + KEY + "\",\"agreementKey\":\"AAAA\"}",
+            "agreementKey must be a 32-byte X25519 public key"),
+        Arguments.of(
+            "{\"type\":\"device\",\"signingKey\":\"" + KEY + "\"}", "agreementKey is missing"),
+        Arguments.of("{\"type\":\"keys\"}", "keys.doc is missing"),
+        Arguments.of(
+            "{\"type\":\"seal\",\"doc\":\"d\",\"epoch\":0,\"envelopes\":[]}",
+            "seal.epoch must be at least 1"),
+        Arguments.of(
+            "{\"type\":\"seal\",\"doc\":\"d\",\"epoch\":2,\"envelopes\":[{\"epoch\":1,"
+                + "\"user\":\"bob\",\"clientId\":\"c\",\"envelope\":\"eA==\"}]}",
+            "every envelope must be of epoch 2"),
+        Arguments.of(
+            "{\"type\":\"seal\",\"doc\":\"d\",\"epoch\":1,\"envelopes\":[{\"epoch\":1,"
+                + "\"user\":\"bob\",\"clientId\":\"c\",\"envelope\":\"not base64!\"}]}",
+            "envelope is not base64"),
+        Arguments.of(
+            "{\"type\":\"seal\",\"doc\":\"d\",\"epoch\":1,\"rotate\":\"yes\",\"envelopes\":[]}",
+            "seal.rotate must be true or false"),
         Arguments.of("{\"type\":\"open\",\"doc\":\"d\",\"fromRevision\":-1}", "at least 0"),
         Arguments.of(
             "{\"type\":\"open\",\"doc\":\"d\",\"fromRevision\":99999999999999999999}",

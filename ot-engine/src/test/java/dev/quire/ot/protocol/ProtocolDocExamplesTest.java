@@ -48,6 +48,7 @@ class ProtocolDocExamplesTest {
         .contains("hello", "welcome", "submit", "sequenced", "history", "members", "signatures");
     assertThat(read).contains("trash", "restore", "restored", "purge", "purged", "emptyTrash");
     assertThat(read).contains("trashEmptied");
+    assertThat(read).contains("device", "devices", "keys", "seal", "sealed");
   }
 
   /**
@@ -60,6 +61,9 @@ class ProtocolDocExamplesTest {
       case "members" -> !m.has("members");
       case "signatures" -> !m.has("signatures");
       case "trash" -> !m.has("documents");
+      case "device" -> !m.has("user");
+      case "devices" -> !m.has("devices");
+      case "keys" -> !m.has("envelopes");
       default -> !MessageReader.SERVER.containsKey(type);
     };
   }

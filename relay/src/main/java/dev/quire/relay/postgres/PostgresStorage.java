@@ -6,6 +6,7 @@ import dev.quire.relay.store.DocumentFeed;
 import dev.quire.relay.store.DocumentStore;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.HistoryUploads;
+import dev.quire.relay.store.KeyStore;
 import dev.quire.relay.store.RelayStorage;
 import dev.quire.relay.store.SignatureStore;
 import dev.quire.relay.store.StoreException;
@@ -34,6 +35,7 @@ public final class PostgresStorage implements RelayStorage {
   private final SqlDocuments documents;
   private final PgHistory history;
   private final SqlClientIds clientIds;
+  private final PgKeys keys;
   private final SqlUploads uploads;
   private final SqlSignatures signatures;
   private final Duration feedPoll;
@@ -47,6 +49,7 @@ public final class PostgresStorage implements RelayStorage {
     this.documents = new SqlDocuments(db, PgDatabase.HISTORY_TABLES);
     this.history = new PgHistory(db);
     this.clientIds = new SqlClientIds(db);
+    this.keys = new PgKeys(db);
     this.uploads = new SqlUploads(db, PgUploadRows.INSTANCE);
     this.signatures = new SqlSignatures(db);
     this.feedPoll = feedPoll;
@@ -85,6 +88,11 @@ public final class PostgresStorage implements RelayStorage {
   @Override
   public HistoryStore history() {
     return history;
+  }
+
+  @Override
+  public KeyStore keys() {
+    return keys;
   }
 
   @Override

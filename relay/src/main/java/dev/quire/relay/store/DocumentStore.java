@@ -37,10 +37,15 @@ public interface DocumentStore {
     }
 
     public DocumentInfo info(Role role) {
-      return new DocumentInfo(id, title, createdMillis, head, lastChangeMillis, role);
+      return new DocumentInfo(
+          id, title, createdMillis, head, lastChangeMillis, role, payload == PayloadKind.ENCRYPTED);
     }
 
     /** This row at a new head, changed at {@code lastChangeMillis}. */
+    public boolean encrypted() {
+      return payload == PayloadKind.ENCRYPTED;
+    }
+
     public DocumentRow withHead(long head, long lastChangeMillis) {
       return new DocumentRow(
           id, title, owner, createdMillis, head, lastChangeMillis, deletedMillis, payload);

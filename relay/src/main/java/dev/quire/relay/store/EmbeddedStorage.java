@@ -29,6 +29,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   private final SqlClientIds clientIds;
   private final SqlUploads uploads;
   private final SqlSignatures signatures;
+  private final H2KeyStore keys;
   private volatile String identity; // read once
 
   private EmbeddedStorage(Database db, Journal journal) {
@@ -40,6 +41,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
     this.clientIds = new SqlClientIds(db);
     this.uploads = new SqlUploads(db, H2UploadRows.INSTANCE);
     this.signatures = new SqlSignatures(db);
+    this.keys = new H2KeyStore(db);
   }
 
   /**
@@ -120,6 +122,11 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   @Override
   public H2HistoryStore history() {
     return history;
+  }
+
+  @Override
+  public KeyStore keys() {
+    return keys;
   }
 
   @Override

@@ -25,6 +25,9 @@ public interface RelayStorage extends AutoCloseable {
   /** Histories uploaded by clients to refill this storage (protocol 5's {@code upload}). */
   HistoryUploads uploads();
 
+  /** Device keys, key epochs and sealed document keys of encrypted documents (protocol 6). */
+  KeyStore keys();
+
   /** The relay's signing key and its signed checkpoints (protocol 5's {@code signatures}). */
   SignatureStore signatures();
 

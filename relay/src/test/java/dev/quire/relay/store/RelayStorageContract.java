@@ -516,4 +516,124 @@ abstract class RelayStorageContract {
     assertThat(storage.history().checkpointAtOrBefore("doc", 10)).isEmpty();
     assertThat(docs.create("doc", "again", "alice", 70, PayloadKind.READABLE)).isFalse();
   }
+
+  // ---- encrypted documents (protocol 6) ----
+
+  private static final dev.quire.ot.protocol.DeviceKeys ALICE_LAPTOP =
+      new dev.quire.ot.protocol.DeviceKeys(
+          Ed25519.publicKey(Ed25519.generate()),
+          java.util.Base64.getEncoder().encodeToString(new byte[32]));
+  private static final dev.quire.ot.protocol.DeviceKeys BOB_DESK =
+      new dev.quire.ot.protocol.DeviceKeys(
+          Ed25519.publicKey(Ed25519.generate()),
+          java.util.Base64.getEncoder()
+              .encodeToString(
+                  new byte[] {
+                    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                    23, 24, 25, 26, 27, 28, 29, 30, 31, 32
+                  }));
+
+  private static dev.quire.ot.protocol.KeyEnvelope envelope(
+      long epoch, String user, String client, String text) {
+    return new dev.quire.ot.protocol.KeyEnvelope(
+        epoch,
+        user,
+        client,
+        java.util.Base64.getEncoder()
+            .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void keys_devicesRegisterOnce_epochsRotateOneAtATime_envelopesReachTheirDevice()
+      throws Exception {
+    assertThat(storage.documents().create("secret", "S", "alice", 10, PayloadKind.ENCRYPTED))
+        .isTrue();
+    storage.documents().setRole("secret", "alice", Role.OWNER);
+    storage.documents().setRole("secret", "bob", Role.EDITOR);
+    KeyStore keys = storage.keys();
+
+    assertThat(keys.device("alice", "laptop")).isEmpty();
+    assertThat(keys.register("alice", "laptop", ALICE_LAPTOP)).isEqualTo(ALICE_LAPTOP);
+    // A device's keys never change: the first registration stays.
+    assertThat(keys.register("alice", "laptop", BOB_DESK)).isEqualTo(ALICE_LAPTOP);
+    assertThat(keys.register("bob", "desk", BOB_DESK)).isEqualTo(BOB_DESK);
+    assertThat(keys.register("carol", "phone", BOB_DESK)).isEqualTo(BOB_DESK); // no role
+
+    assertThat(keys.epoch("secret")).isEqualTo(1);
+    assertThat(
+            keys.seal(
+                "secret",
+                1,
+                false,
+                "alice",
+                "laptop",
+                List.of(envelope(1, "alice", "laptop", "k1a"))))
+        .isTrue();
+    assertThat(keys.devices("secret", 1))
+        .extracting(d -> d.user() + "/" + d.clientId() + "/" + d.sealed())
+        .containsExactly("alice/laptop/true", "bob/desk/false");
+    // The first envelope of an epoch for a device stays.
+    keys.seal("secret", 1, false, "bob", "desk", List.of(envelope(1, "alice", "laptop", "other")));
+    keys.seal("secret", 1, false, "alice", "laptop", List.of(envelope(1, "bob", "desk", "k1b")));
+
+    // A rotation moves the epoch by one, with its envelopes, or not at all.
+    assertThat(
+            keys.seal(
+                "secret", 3, true, "alice", "laptop", List.of(envelope(3, "alice", "laptop", "x"))))
+        .isFalse();
+    assertThat(keys.envelopesFor("secret", "alice", "laptop")).hasSize(1);
+    Optional<RelayStorage> other = openAnotherWriter();
+    try (RelayStorage second = other.orElse(null)) {
+      KeyStore rotating = second == null ? keys : second.keys();
+      assertThat(
+              rotating.seal(
+                  "secret",
+                  2,
+                  true,
+                  "alice",
+                  "laptop",
+                  List.of(envelope(2, "alice", "laptop", "k2a"))))
+          .isTrue();
+      assertThat(rotating.seal("secret", 2, true, "alice", "laptop", List.of())).isFalse();
+    }
+    assertThat(keys.epoch("secret")).isEqualTo(2);
+    assertThat(keys.envelopesFor("secret", "alice", "laptop"))
+        .extracting(e -> e.epoch() + ":" + e.user() + "/" + e.clientId())
+        .containsExactly("1:alice/laptop", "2:alice/laptop");
+    assertThat(keys.envelopesFor("secret", "bob", "desk"))
+        .extracting(
+            e -> e.epoch() + ":" + new String(java.util.Base64.getDecoder().decode(e.envelope())))
+        .containsExactly("1:k1b");
+    assertThat(keys.devices("secret", 2))
+        .extracting(d -> d.user() + "/" + d.sealed())
+        .containsExactly("alice/true", "bob/false");
+
+    WireSequenced byBob =
+        new WireSequenced(1, "bob", 100, new WireBatch("desk", 1, 0, List.of("[\"x\"]"), 1_000L));
+    assertThat(appendAndWait(appender, new Append("secret", byBob, null, new byte[32], null)))
+        .isEqualTo(AppendOutcome.COMMITTED);
+    storage.documents().setRole("secret", "bob", null);
+    // A former member's device stays listed while its batches are in the history, not a member.
+    assertThat(keys.devices("secret", 2))
+        .extracting(d -> d.user() + "/" + d.member())
+        .containsExactly("alice/true", "bob/false");
+
+    appender.close();
+    storage.close();
+    storage = reopen();
+    appender = storage.startAppender(nanos -> {});
+    assertThat(storage.documents().find("secret").orElseThrow().payload())
+        .isEqualTo(PayloadKind.ENCRYPTED);
+    assertThat(storage.documents().list("alice", false))
+        .filteredOn(d -> d.doc().equals("secret"))
+        .extracting(DocumentInfo::encrypted)
+        .containsExactly(true);
+    assertThat(storage.keys().epoch("secret")).isEqualTo(2);
+    assertThat(storage.keys().device("bob", "desk")).contains(BOB_DESK);
+
+    storage.documents().markDeleted("secret", 20);
+    assertThat(storage.documents().purge("secret", 30)).isTrue();
+    assertThat(storage.keys().envelopesFor("secret", "alice", "laptop")).isEmpty();
+    assertThat(storage.keys().epoch("secret")).isEqualTo(1);
+  }
 }

@@ -272,6 +272,9 @@ public final class SqlDocuments implements DocumentStore {
           for (String table : historyTables) {
             changes.update("DELETE FROM " + table + " WHERE doc_id = ?", id);
           }
+          // an encrypted document's keys go with it (both storages keep them in these tables)
+          changes.update("DELETE FROM key_envelopes WHERE doc_id = ?", id);
+          changes.update("DELETE FROM document_epochs WHERE doc_id = ?", id);
           changes.update("DELETE FROM document_roles WHERE doc_id = ?", id);
           return true;
         });

@@ -1,0 +1,79 @@
+package dev.quire.editor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.editor.sync.TestRelay;
+import dev.quire.relay.store.PayloadKind;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ./quire new --encrypted}, {@code docs} and {@code devices} for encrypted documents. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EncryptedCommandsTest {
+  @TempDir Path dir;
+  private TestRelay relay;
+  private StringWriter out = new StringWriter();
+  private StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void start() {
+    relay = TestRelay.start(dir.resolve("relay"));
+  }
+
+  @AfterEach
+  void stop() {
+    relay.close();
+  }
+
+  private int run(String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    CommandLine cmd = QuireCli.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    return cmd.execute(args);
+  }
+
+  @Test
+  void newEncrypted_isListedAsEncrypted_andCreatedEncryptedOnTheRelay() {
+    String desk = dir.resolve("desk").toString();
+    assertThat(run("new", "--profile", desk, "--encrypted", "--id", "secret", "--title", "Plans"))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString().trim()).isEqualTo("secret");
+    assertThat(run("new", "--profile", desk, "--id", "plain")).isZero();
+    assertThat(run("new", "--profile", desk, "--id", "plain")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("exists already");
+
+    assertThat(run("docs", "--profile", desk)).isZero();
+    assertThat(out.toString().lines())
+        .anyMatch(l -> l.startsWith("secret\t") && l.endsWith("\tPlans\tencrypted"))
+        .anyMatch(l -> l.startsWith("plain\t") && l.endsWith("\tUntitled"));
+
+    String token = relay.user("alice");
+    assertThat(run("sync", "--profile", desk, "--relay", relay.uri().toString(), "--token", token))
+        .as(err.toString())
+        .isZero();
+    assertThat(relay.relay().store().documents().find("secret").orElseThrow().payload())
+        .isEqualTo(PayloadKind.ENCRYPTED);
+    assertThat(relay.relay().store().documents().find("plain").orElseThrow().payload())
+        .isNotEqualTo(PayloadKind.ENCRYPTED);
+    // The creating device sealed the first key for itself.
+    assertThat(relay.relay().store().keys().devices("secret", 1))
+        .extracting(d -> d.user() + "/" + d.sealed())
+        .containsExactly("alice/true");
+
+    assertThat(run("devices", "--profile", desk)).isZero();
+    assertThat(out.toString().lines().findFirst().orElseThrow())
+        .matches("this\\t\\S+\\t[0-9a-f]{4}( [0-9a-f]{4}){4}");
+    assertThat(out.toString().lines()).anyMatch(l -> l.startsWith("alice\t"));
+  }
+}

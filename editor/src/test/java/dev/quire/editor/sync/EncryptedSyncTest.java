@@ -1,0 +1,303 @@
+package dev.quire.editor.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.editor.crypto.BatchContent;
+import dev.quire.ot.crypto.SealedBatch;
+import dev.quire.ot.note.Note;
+import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End-to-end encrypted documents through the sync engine and a real relay: members co-edit online
+ * and offline and converge, while the relay holds no plaintext of the text or the comments; a
+ * removed member reads nothing after the rotation; a ciphertext changed on the relay is refused; a
+ * member's new device gets the key from another member's client.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class EncryptedSyncTest {
+  private static final String TEXT_MARKER = "zebra-quartz-marker";
+  private static final String COMMENT_MARKER = "walrus-comment-marker";
+
+  @TempDir Path dir;
+  private TestRelay relay;
+  private final List<TestClient> clients = new ArrayList<>();
+  private TestClient alice;
+  private TestClient bob;
+  private String bobToken;
+  private DocumentSession onAlice;
+  private DocumentSession onBob;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    relay = TestRelay.start(dir.resolve("relay"));
+    String aliceToken = relay.user("alice");
+    bobToken = relay.user("bob");
+    alice = client("alice", aliceToken, "alice");
+    alice.store.createDocument("secret", "Plans", 1, false, List.of()).get();
+    alice.engine.keyring().newDocument("secret").get();
+    onAlice = alice.open("secret");
+    alice.start();
+    alice.edit(onAlice, 0, 0, "hello " + TEXT_MARKER);
+    alice.awaitSettled();
+    call(alice, () -> alice.engine.share("secret", "bob", Role.EDITOR));
+    bob = client("bob", bobToken, "bob");
+    onBob = joined(bob);
+  }
+
+  @AfterEach
+  void tearDown() {
+    for (TestClient c : clients) {
+      c.close();
+    }
+    if (relay != null) {
+      relay.close();
+    }
+  }
+
+  private TestClient client(String profile, String token, String name) {
+    TestClient c = new TestClient(dir.resolve(profile), relay.uri(), token, name);
+    clients.add(c);
+    return c;
+  }
+
+  /** A client that syncs every document, once it has the encrypted one open with its text. */
+  private DocumentSession joined(TestClient c) throws Exception {
+    c.start();
+    c.owner.call(c.engine::syncAllDocuments).get(30, TimeUnit.SECONDS);
+    TestClient.await("has the document", () -> c.store.document("secret").join().isPresent());
+    DocumentSession s = c.open("secret");
+    TestClient.await(
+        "has the text", () -> c.text(s).contains(TEXT_MARKER) && !c.onOwner(s::rebasePending));
+    return s;
+  }
+
+  private static <T> T call(TestClient c, Supplier<CompletableFuture<T>> f) throws Exception {
+    return c.owner.call(f::get).get(30, TimeUnit.SECONDS);
+  }
+
+  private List<WireSequenced> stored() {
+    long head = relay.relay().store().documents().find("secret").orElseThrow().head();
+    List<WireSequenced> out = new ArrayList<>();
+    relay.relay().store().history().entries("secret", 0, head).forEach(e -> out.add(e.entry()));
+    return out;
+  }
+
+  @Test
+  void membersCoEditOnlineAndOffline_converge_andTheRelayStoresNoPlaintext() throws Exception {
+    assertThat(alice.onOwner(() -> alice.engine.keyring().isEncrypted("secret"))).isTrue();
+    assertThat(bob.onOwner(() -> bob.engine.keyring().isEncrypted("secret"))).isTrue();
+    bob.owner.run(() -> onBob.addNote(new Note.Comment("c1", 0, 5, "why " + COMMENT_MARKER)));
+    bob.edit(onBob, 0, 0, "[bob] ");
+    TestClient.await(
+        "alice sees bob's comment and edit",
+        () ->
+            alice.text(onAlice).startsWith("[bob] ")
+                && alice.onOwner(() -> onAlice.comments().size()) == 1);
+    assertThat(alice.onOwner(() -> onAlice.comments().get(0).text())).contains(COMMENT_MARKER);
+
+    // Offline on both sides, then both reconnect: every edit arrives, both converge.
+    alice.stop();
+    bob.stop();
+    alice.edit(onAlice, 0, 0, "A1 ");
+    bob.edit(onBob, bob.text(onBob).length(), 0, " B1");
+    alice.edit(onAlice, alice.text(onAlice).length(), 0, " A2");
+    alice.start();
+    bob.start();
+    alice.awaitSettled();
+    bob.awaitSettled();
+    TestClient.await("converged", () -> alice.text(onAlice).equals(bob.text(onBob)));
+    String text = alice.text(onAlice);
+    assertThat(text).startsWith("A1 [bob] hello " + TEXT_MARKER).contains(" B1").contains(" A2");
+    assertThat(alice.problems).isEmpty();
+    assertThat(bob.problems).isEmpty();
+
+    // What the relay stores is ciphertext: no marker in its files, nor in what it serves.
+    for (WireSequenced ws : stored()) {
+      assertThat(ws.batch().operations().get(0)).startsWith("{\"epoch\":");
+      assertThat(ws.batch().notes()).isNull();
+    }
+    relay.stop();
+    boolean titleSeen = false; // titles are not encrypted (docs/encryption.md): the scan sees them
+    try (Stream<Path> files = Files.walk(dir.resolve("relay"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String raw = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+        assertThat(raw).as(f.toString()).doesNotContain(TEXT_MARKER).doesNotContain(COMMENT_MARKER);
+        titleSeen |= raw.contains("Plans");
+      }
+    }
+    assertThat(titleSeen).as("the scan reads the relay's data").isTrue();
+    // The profiles keep the plaintext: it is the user's own copy.
+    assertThat(alice.store.localText("secret").join()).contains(TEXT_MARKER);
+    relay.restart();
+  }
+
+  @Test
+  void aRemovedMember_cannotDecryptWhatIsSealedAfterTheRotation() throws Exception {
+    String carolToken = relay.user("carol");
+    call(alice, () -> alice.engine.share("secret", "carol", Role.EDITOR));
+    TestClient carol = client("carol", carolToken, "carol");
+    DocumentSession onCarol = joined(carol);
+    bob.edit(onBob, 0, 0, "[bob] ");
+    TestClient.await("alice has bob's edit", () -> alice.text(onAlice).startsWith("[bob] "));
+    alice.awaitSettled();
+    call(alice, () -> alice.engine.share("secret", "bob", null));
+    assertThat(relay.relay().store().keys().epoch("secret")).isEqualTo(2);
+    alice.edit(onAlice, 0, 0, "after the removal ");
+    alice.awaitSettled();
+    WireSequenced last = stored().get(stored().size() - 1);
+    SealedBatch sealed = BatchContent.sealedOf(last.batch());
+    assertThat(sealed.epoch()).isEqualTo(2);
+    // Bob's profile keeps what it had (epoch 1), and has nothing that opens epoch 2.
+    assertThat(bob.engine.keyring().key("secret", 1)).isPresent();
+    assertThat(bob.engine.keyring().key("secret", 2)).isEmpty();
+    String aliceDevice = alice.engine.keyring().publicKeys().signingKey();
+    for (byte[] key : bob.engine.keyring().keys("secret").values()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> BatchContent.open(last, "secret", key, aliceDevice))
+          .isInstanceOf(dev.quire.ot.crypto.UnreadableBatchException.class);
+    }
+    assertThat(bob.text(onBob)).doesNotContain("after the removal");
+    assertThat(alice.text(onAlice)).startsWith("after the removal [bob] hello");
+    // Carol stays: her client takes the new key Alice sealed for her, and seals under it.
+    TestClient.await(
+        "carol reads it", () -> carol.text(onCarol).startsWith("after the removal [bob] hello"));
+    carol.edit(onCarol, 0, 0, "carol: ");
+    TestClient.await("alice has it", () -> alice.text(onAlice).startsWith("carol: after"));
+    assertThat(BatchContent.sealedOf(stored().get(stored().size() - 1).batch()).epoch())
+        .isEqualTo(2);
+    assertThat(bob.text(onBob)).doesNotContain("carol: ");
+    // A member who joins after the removal reads the whole history, the removed member's batches
+    // included (their device's key still verifies them), and gets every epoch's key.
+    String daveToken = relay.user("dave");
+    call(alice, () -> alice.engine.share("secret", "dave", Role.VIEWER));
+    TestClient dave = client("dave", daveToken, "dave");
+    DocumentSession onDave = joined(dave);
+    TestClient.await("dave converges", () -> dave.text(onDave).equals(alice.text(onAlice)));
+    assertThat(dave.problems).isEmpty();
+  }
+
+  @Test
+  void aCiphertextChangedOnTheRelay_isRefusedNamingItsRevision_andTheLocalTextStays()
+      throws Exception {
+    alice.awaitSettled();
+    bob.stop();
+    alice.edit(onAlice, 0, 0, "tampered ");
+    alice.awaitSettled();
+    long head = relay.relay().store().documents().find("secret").orElseThrow().head();
+    String before = bob.text(onBob);
+    relay.stop();
+    tamper(head);
+    relay.restart();
+    bob.start();
+    TestClient.await(
+        "bob's copy refuses it", () -> bob.status(onBob).state() == SyncStatus.State.ERROR);
+    assertThat(bob.status(onBob).error())
+        .contains("revision " + head)
+        .contains("encrypted document secret")
+        .contains("nothing of it was applied");
+    assertThat(bob.text(onBob)).isEqualTo(before);
+    assertThat(bob.store.localText("secret").join()).isEqualTo(before);
+  }
+
+  @Test
+  void aDeviceKeyChangedOnTheRelay_isRefusedByTheMembersWhoPinnedIt() throws Exception {
+    alice.awaitSettled();
+    bob.awaitSettled();
+    String bobClient = bob.store.clientId();
+    alice.stop();
+    bob.stop();
+    relay.stop();
+    String url =
+        "jdbc:h2:file:" + dir.resolve("relay").resolve("relay") + ";DB_CLOSE_ON_EXIT=FALSE";
+    try (Connection c = DriverManager.getConnection(url, "quire", "");
+        PreparedStatement s =
+            c.prepareStatement("UPDATE devices SET signing_key = ? WHERE client_id = ?")) {
+      s.setString(
+          1, dev.quire.ot.history.Ed25519.publicKey(dev.quire.ot.history.Ed25519.generate()));
+      s.setString(2, bobClient);
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+    relay.restart();
+    String before = alice.text(onAlice);
+    alice.start();
+    TestClient.await(
+        "alice's copy refuses the changed key",
+        () -> alice.status(onAlice).state() == SyncStatus.State.ERROR);
+    assertThat(alice.status(onAlice).error())
+        .contains("device " + bobClient + " of bob")
+        .contains("other keys")
+        .contains("quire devices");
+    assertThat(alice.text(onAlice)).isEqualTo(before);
+  }
+
+  /** Flips one bit of the ciphertext of the batch at {@code revision}, in the relay's H2 file. */
+  private void tamper(long revision) throws Exception {
+    String url =
+        "jdbc:h2:file:" + dir.resolve("relay").resolve("relay") + ";DB_CLOSE_ON_EXIT=FALSE";
+    try (Connection c = DriverManager.getConnection(url, "quire", "")) {
+      String ops;
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT operations FROM batches WHERE doc_id = 'secret' AND first_revision = ?")) {
+        s.setLong(1, revision);
+        try (ResultSet rs = s.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          ops = rs.getString(1);
+        }
+      }
+      String[] lines = ops.split("\n", -1);
+      SealedBatch sealed = SealedBatch.parse(lines[0]);
+      byte[] bytes = sealed.sealed();
+      bytes[bytes.length / 2] ^= 1;
+      lines[0] = new SealedBatch(sealed.epoch(), bytes, sealed.signature()).toJson();
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "UPDATE batches SET operations = ? WHERE doc_id = 'secret' AND first_revision = ?")) {
+        s.setString(1, String.join("\n", lines));
+        s.setLong(2, revision);
+        assertThat(s.executeUpdate()).isEqualTo(1);
+      }
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "UPDATE log SET payload = ? WHERE doc_id = 'secret' AND revision = ?")) {
+        s.setString(1, lines[0]);
+        s.setLong(2, revision);
+        s.executeUpdate();
+      }
+    }
+  }
+
+  @Test
+  void aMembersNewDevice_getsTheKeyFromAnotherMembersClient() throws Exception {
+    bob.stop(); // only Alice's client is there to seal the key for Bob's new device
+    TestClient bobLaptop = client("bob-laptop", bobToken, "bob");
+    DocumentSession onLaptop = joined(bobLaptop);
+    assertThat(bobLaptop.text(onLaptop)).isEqualTo(alice.text(onAlice));
+    // It edits, and Alice reads it.
+    bobLaptop.edit(onLaptop, 0, 0, "laptop: ");
+    TestClient.await("alice has it", () -> alice.text(onAlice).startsWith("laptop: hello"));
+    List<WireBatch> batches = new ArrayList<>();
+    stored().forEach(ws -> batches.add(ws.batch()));
+    assertThat(batches).allMatch(b -> b.operations().get(0).startsWith("{\"epoch\":"));
+  }
+}

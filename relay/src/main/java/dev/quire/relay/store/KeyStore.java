@@ -1,0 +1,58 @@
+package dev.quire.relay.store;
+
+import dev.quire.ot.protocol.Device;
+import dev.quire.ot.protocol.DeviceKeys;
+import dev.quire.ot.protocol.KeyEnvelope;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the relay keeps for end-to-end encrypted documents (protocol 6), none of it secret: each
+ * device's public keys, each encrypted document's current key epoch, and the document keys sealed
+ * to devices, opaque to the relay. Implementations are thread-safe; each method is one transaction.
+ * Every method throws {@link StoreException} when the storage fails.
+ */
+public interface KeyStore {
+  /**
+   * Registers {@code keys} for the device ({@code user}, {@code clientId}) unless it has keys
+   * already, and returns the device's keys: {@code keys} when they were new or the same, the ones
+   * registered before otherwise (nothing changed then: a device's keys never change).
+   */
+  DeviceKeys register(String user, String clientId, DeviceKeys keys);
+
+  /** The device's registered keys, if any. */
+  Optional<DeviceKeys> device(String user, String clientId);
+
+  /** The document's current key epoch: 1 until it is rotated. */
+  long epoch(String doc);
+
+  /**
+   * The registered devices of every user with a role on the document, and those that sent batches
+   * of it (a former member's), by user then client id, each saying whether it holds an envelope of
+   * the key of {@code epoch} and whether its user has a role now.
+   */
+  List<Device> devices(String doc, long epoch);
+
+  /**
+   * The envelopes sealed to the device, by epoch; each names its sender in {@code user} and {@code
+   * clientId}.
+   */
+  List<KeyEnvelope> envelopesFor(String doc, String user, String clientId);
+
+  /**
+   * Stores envelopes of the key of {@code epoch}, sealed by the device ({@code fromUser}, {@code
+   * fromClient}); each names its recipient. An envelope for a device that has one of that epoch
+   * already is left out (the first stays). With {@code rotate}, {@code epoch} becomes the current
+   * epoch in the same transaction, provided the current one is {@code epoch - 1}.
+   *
+   * @return false when {@code rotate} and the current epoch is not {@code epoch - 1}: nothing was
+   *     stored
+   */
+  boolean seal(
+      String doc,
+      long epoch,
+      boolean rotate,
+      String fromUser,
+      String fromClient,
+      List<KeyEnvelope> envelopes);
+}

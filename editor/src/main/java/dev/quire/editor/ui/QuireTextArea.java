@@ -279,7 +279,7 @@ public final class QuireTextArea extends RSyntaxTextArea {
         continue;
       }
       Rectangle near = new Rectangle(caret.x - 4, caret.y, caret.width + 8, caret.height);
-      if (near.contains(point) || flagBounds(caret).contains(point)) {
+      if (near.contains(point) || flag(caret, p.name()).contains(point)) {
         return p;
       }
     }
@@ -364,7 +364,11 @@ public final class QuireTextArea extends RSyntaxTextArea {
         g.setComposite(AlphaComposite.SrcOver);
       }
       Rectangle2D r = modelToView2D(head);
-      if (r == null || (clip != null && !clip.intersects(r.getBounds().union(flagBounds(r))))) {
+      if (r == null) {
+        return;
+      }
+      Rectangle flag = flag(r.getBounds(), p.name());
+      if (clip != null && !clip.intersects(r.getBounds().union(flag))) {
         return;
       }
       int x = (int) r.getX();
@@ -376,24 +380,31 @@ public final class QuireTextArea extends RSyntaxTextArea {
         return;
       }
       // A small name flag above the caret, like the carets of shared documents people know.
-      Font font = getFont().deriveFont(Font.BOLD, Math.max(9f, getFont().getSize2D() * 0.72f));
-      g.setFont(font);
-      FontMetrics fm = g.getFontMetrics();
-      String name = p.name();
-      int w = fm.stringWidth(name) + 8;
-      int fh = fm.getAscent() + 2;
-      int fy = y - fh >= 0 ? y - fh : y + h;
-      g.fillRoundRect(x - 1, fy, w, fh, 4, 4);
+      g.setFont(flagFont());
+      g.fillRoundRect(flag.x, flag.y, flag.width, flag.height, 4, 4);
       g.setColor(Colours.readableOn(colour));
-      g.drawString(name, x + 3, fy + fm.getAscent());
+      g.drawString(p.name(), flag.x + 4, flag.y + g.getFontMetrics().getAscent());
     } catch (BadLocationException e) {
       // a caret outside the text (it is being updated): skip it this frame
     }
   }
 
-  private Rectangle flagBounds(Rectangle2D caret) {
-    int fh = getFontMetrics(getFont()).getAscent() + 2;
-    return new Rectangle((int) caret.getX() - 1, (int) caret.getY() - fh, 200, fh);
+  private Font flagFont() {
+    return getFont().deriveFont(Font.BOLD, Math.max(9f, getFont().getSize2D() * 0.72f));
+  }
+
+  /**
+   * Where {@code name}'s flag goes for a caret at {@code caret}: above it (below on the first
+   * line), moved left when it would reach past the right edge of the view.
+   */
+  Rectangle flag(Rectangle caret, String name) {
+    FontMetrics fm = getFontMetrics(flagFont());
+    int w = fm.stringWidth(name) + 8;
+    int fh = fm.getAscent() + 2;
+    int fy = caret.y - fh >= 0 ? caret.y - fh : caret.y + caret.height;
+    Rectangle view = getVisibleRect();
+    int fx = Math.max(view.x, Math.min(caret.x - 1, view.x + view.width - w));
+    return new Rectangle(fx, fy, w, fh);
   }
 
   /** Fills the rectangles a text range covers, line by line. */

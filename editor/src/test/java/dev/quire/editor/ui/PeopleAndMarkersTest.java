@@ -203,6 +203,20 @@ class PeopleAndMarkersTest {
     Gui.await("the flag back when he moves again", () -> bobColourIn(moved));
   }
 
+  @Test
+  void aFlagNearTheRightEdge_isMovedLeftToShowWhole() {
+    QuireTextArea a = w.alice.textArea();
+    Rectangle view = Gui.onEdt(a::getVisibleRect);
+    Rectangle atEdge = new Rectangle(view.x + view.width - 3, 100, 2, 16);
+    Rectangle flag = Gui.onEdt(() -> a.flag(atEdge, "Bob Marley-Ångström"));
+    assertThat(flag.x + flag.width).isLessThanOrEqualTo(view.x + view.width);
+    assertThat(flag.width).isGreaterThan(40);
+    Rectangle inside = new Rectangle(view.x + 10, 100, 2, 16);
+    assertThat(Gui.onEdt(() -> a.flag(inside, "Bob")).x)
+        .as("where the caret is")
+        .isEqualTo(view.x + 9);
+  }
+
   /** A whole repaint per caret move of every collaborator would hold up painting their edits. */
   @Test
   void aCollaboratorsCaretMoveRepaintsOnlyTheLinesItWasAndIsOn() {

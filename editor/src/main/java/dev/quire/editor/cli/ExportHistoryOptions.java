@@ -8,6 +8,7 @@ import dev.quire.editor.history.Signatures;
 import dev.quire.editor.store.LocalDocument;
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.Revision;
+import dev.quire.editor.ui.KnownPeople;
 import dev.quire.ot.protocol.RelaySignature;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -125,7 +126,8 @@ final class ExportHistoryOptions {
           if (history != null) {
             writeHistory(store, d, stream, s);
           } else {
-            HtmlTimeline t = new HtmlTimeline(stream, d.id(), d.title());
+            HtmlTimeline t =
+                new HtmlTimeline(stream, d.id(), d.title(), KnownPeople.inProfile(store.dir()));
             eachRevision(store, d, t::revision);
             t.finish();
           }

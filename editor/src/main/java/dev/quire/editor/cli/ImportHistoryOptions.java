@@ -6,6 +6,7 @@ import dev.quire.editor.history.HistoryVerifier;
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.OutboxChange;
 import dev.quire.editor.store.Revision;
+import dev.quire.ot.operation.Component;
 import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.text.GapBuffer;
 import java.io.IOException;
@@ -24,13 +25,23 @@ import picocli.CommandLine.Option;
  * {@code quire import FILE --history}: a new local document holding a history file's revisions,
  * authors and times as they are in the file. Revisions reach the profile only once a checkpoint (or
  * the end) after them verified; a file that does not verify leaves nothing behind, unless {@code
- * --force} keeps its verified prefix.
+ * --force} keeps its verified prefix. The revisions waiting for their checkpoint are held in
+ * memory, up to {@link #maxPendingChars()}: a file with more between two checkpoints is refused
+ * there rather than running out of memory.
  */
 final class ImportHistoryOptions {
   /**
    * Revisions held until the next checkpoint verifies; a file with rarer checkpoints is refused.
    */
   static final int MAX_CHECKPOINT_EVERY = 100_000;
+
+  /**
+   * The most characters of inserted text held while waiting for a checkpoint: an eighth of the
+   * memory this JVM may use (a quarter of it, as a character may take two bytes).
+   */
+  static long maxPendingChars() {
+    return Runtime.getRuntime().maxMemory() / 8;
+  }
 
   @Option(
       names = "--history",
@@ -97,6 +108,8 @@ final class ImportHistoryOptions {
     String docId;
     final List<Revision> pending = new ArrayList<>();
     final List<LocalStore.Checkpoint> checkpoints = new ArrayList<>();
+    final long maxPendingChars = maxPendingChars();
+    long pendingChars;
     CompletableFuture<?> written = CompletableFuture.completedFuture(null);
 
     Importer(LocalStore store, String id, String title) {
@@ -146,8 +159,26 @@ final class ImportHistoryOptions {
               r.operation(),
               r.original(),
               r.notes()));
+      pendingChars += 16; // a revision's own members
+      for (Component c : r.operation().components()) {
+        if (c instanceof Component.Insert i) {
+          pendingChars += i.text().length();
+        }
+      }
       if (r.revision() % LocalStore.CHECKPOINT_INTERVAL == 0) {
         checkpoints.add(new LocalStore.Checkpoint(r.revision(), text.toString()));
+        pendingChars += text.length();
+      }
+      if (pendingChars > maxPendingChars) {
+        throw new HistoryFileException(
+            -1,
+            r.revision(),
+            String.format(
+                "revision %d: the revisions since the last checkpoint hold more than %,d"
+                    + " characters, more than import keeps in memory until a checkpoint confirms"
+                    + " them (an eighth of the memory Java may use; QUIRE_JAVA_OPTS=-Xmx4g gives"
+                    + " it more)",
+                r.revision(), maxPendingChars));
       }
     }
 
@@ -156,11 +187,13 @@ final class ImportHistoryOptions {
       if (pending.isEmpty()) {
         return;
       }
+      ProfileCommand.await(written); // one write in memory at a time
       written =
           store.received(
               docId, List.copyOf(pending), List.copyOf(checkpoints), OutboxChange.unchanged());
       pending.clear();
       checkpoints.clear();
+      pendingChars = 0;
     }
 
     /** Deletes the document begun, if any: a refused import leaves the profile as it was. */

@@ -17,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * A document's history as one self-contained HTML page (no scripts, no links out): a timeline of
@@ -38,7 +39,14 @@ public final class HtmlTimeline {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
           .withZone(ZoneOffset.UTC);
 
+  /**
+   * How a person is shown: their chosen name and colour ({@code #rrggbb}), as the editor shows
+   * them.
+   */
+  public record Author(String name, String colour) {}
+
   private final Writer out;
+  private final Function<String, Author> people;
   private final GapBuffer text = new GapBuffer("");
   private Session session;
   private long revisions;
@@ -75,6 +83,16 @@ public final class HtmlTimeline {
   }
 
   public HtmlTimeline(OutputStream stream, String documentId, String title) {
+    this(stream, documentId, title, user -> null);
+  }
+
+  /**
+   * @param people how each user (login) is shown, or null for one the profile never saw: shown by
+   *     login in a colour of its own
+   */
+  public HtmlTimeline(
+      OutputStream stream, String documentId, String title, Function<String, Author> people) {
+    this.people = people;
     out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
     write(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>"
@@ -208,15 +226,18 @@ public final class HtmlTimeline {
     session = null;
     sessions++;
     StringBuilder b = new StringBuilder(512);
+    Author shown = people.apply(s.author);
     b.append("<li class=\"session\" style=\"--c:")
-        .append(colour(s.author))
+        .append(shown != null ? shown.colour() : colour(s.author))
         .append("\">")
         .append("<div class=\"meta\"><time datetime=\"")
         .append(Instant.ofEpochMilli(s.firstMillis))
         .append("\">")
         .append(TIME.format(Instant.ofEpochMilli(s.firstMillis)))
-        .append("</time> \u00b7 <span class=\"author\">")
+        .append("</time> \u00b7 <span class=\"author\" title=\"")
         .append(escape(s.author))
+        .append("\">")
+        .append(escape(shown != null ? shown.name() : s.author))
         .append("</span> \u00b7 <span class=\"revs\">")
         .append(
             s.firstRevision == s.lastRevision

@@ -126,6 +126,9 @@ final class WriteQueue {
               result.completeExceptionally(new StoreException("reading failed: " + e, e));
             } catch (RuntimeException e) {
               result.completeExceptionally(e);
+            } catch (Error e) { // the heap ran out: fail this read rather than leave it unanswered
+              result.completeExceptionally(
+                  new StoreException("reading failed: " + e.getMessage(), e));
             }
           });
     } catch (RejectedExecutionException e) {
@@ -153,7 +156,7 @@ final class WriteQueue {
         group.get(i).write().apply(connection, skips.get(i));
       }
       connection.commit();
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) { // Error: leave no write unanswered
       rollback();
       StoreException err =
           e instanceof StoreException se

@@ -9,9 +9,13 @@ import java.awt.Graphics;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
+import java.awt.event.MouseAdapter;
+import java.awt.event.MouseEvent;
 import java.awt.geom.Rectangle2D;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.swing.event.UndoableEditEvent;
 import javax.swing.text.BadLocationException;
 import org.fife.ui.rsyntaxtextarea.RSyntaxTextArea;
@@ -21,6 +25,9 @@ import org.fife.ui.rtextarea.RUndoManager;
  * The editing surface: RSyntaxTextArea with collaborators' carets and selections drawn over the
  * text, each in its owner's colour with their name, and with undo and redo of the user's own edits
  * only (RSyntaxTextArea's own undo would also undo what others typed).
+ *
+ * <p>A caret's name flag covers part of the line above it, so it shows only for a moment after its
+ * owner moves or types, and while the pointer is over the caret or its flag.
  */
 public final class QuireTextArea extends RSyntaxTextArea {
   static {
@@ -39,6 +46,13 @@ public final class QuireTextArea extends RSyntaxTextArea {
   private SessionBinding binding;
   private List<RemotePresence> carets = List.of();
   private Runnable whenPainted; // once, at the next paint (start-up timing)
+
+  /** How long a name flag stays after its owner's caret last moved. */
+  static final int FLAG_SHOWN_MILLIS = 2500;
+
+  private final Map<String, Long> flagUntil = new HashMap<>(); // by session, in nanoTime
+  private final javax.swing.Timer flagTimer = new javax.swing.Timer(0, e -> hideExpiredFlags());
+  private String hovered; // the session whose caret or flag the pointer is over
 
   public QuireTextArea() {
     super(30, 100);
@@ -64,6 +78,21 @@ public final class QuireTextArea extends RSyntaxTextArea {
             getCaret().setSelectionVisible(true); // also before the window was ever focused
           }
         });
+    flagTimer.setRepeats(false);
+    MouseAdapter pointer =
+        new MouseAdapter() {
+          @Override
+          public void mouseMoved(MouseEvent e) {
+            hover(presenceAt(e.getPoint()));
+          }
+
+          @Override
+          public void mouseExited(MouseEvent e) {
+            hover(null);
+          }
+        };
+    addMouseMotionListener(pointer);
+    addMouseListener(pointer);
   }
 
   /**
@@ -144,6 +173,8 @@ public final class QuireTextArea extends RSyntaxTextArea {
   void bind(SessionBinding binding) {
     this.binding = binding;
     this.carets = List.of();
+    flagUntil.clear();
+    hovered = null;
     repaint();
   }
 
@@ -155,6 +186,17 @@ public final class QuireTextArea extends RSyntaxTextArea {
   void showPresences(Collection<RemotePresence> presences) {
     List<RemotePresence> before = carets;
     carets = List.copyOf(presences);
+    Map<String, RemotePresence> was = new HashMap<>();
+    before.forEach(p -> was.put(p.session(), p));
+    long until = System.nanoTime() + FLAG_SHOWN_MILLIS * 1_000_000L;
+    flagUntil.keySet().retainAll(carets.stream().map(RemotePresence::session).toList());
+    for (RemotePresence p : carets) {
+      RemotePresence old = was.get(p.session());
+      if (old == null || !old.selection().equals(p.selection())) {
+        flagUntil.put(p.session(), until);
+      }
+    }
+    scheduleFlagTimer();
     // Only the lines where carets were and are: a whole repaint for every caret move of every
     // collaborator would hold up the painting of their edits.
     before.forEach(this::repaintAround);
@@ -186,6 +228,62 @@ public final class QuireTextArea extends RSyntaxTextArea {
 
   List<RemotePresence> shownPresences() {
     return carets;
+  }
+
+  /** Whether {@code p}'s name flag is drawn now. */
+  boolean flagShown(RemotePresence p) {
+    Long until = flagUntil.get(p.session());
+    return p.session().equals(hovered) || (until != null && until - System.nanoTime() > 0);
+  }
+
+  private void hideExpiredFlags() {
+    long now = System.nanoTime();
+    for (RemotePresence p : carets) {
+      Long until = flagUntil.get(p.session());
+      if (until != null && until - now <= 0) {
+        flagUntil.remove(p.session());
+        repaintAround(p);
+      }
+    }
+    scheduleFlagTimer();
+  }
+
+  private void scheduleFlagTimer() {
+    long now = System.nanoTime();
+    if (flagUntil.isEmpty()) {
+      flagTimer.stop();
+      return;
+    }
+    long next = flagUntil.values().stream().mapToLong(u -> u - now).min().orElseThrow();
+    flagTimer.setInitialDelay((int) Math.max(1, (next + 999_999) / 1_000_000));
+    flagTimer.restart();
+  }
+
+  private void hover(RemotePresence p) {
+    String session = p == null ? null : p.session();
+    if (java.util.Objects.equals(session, hovered)) {
+      return;
+    }
+    carets.stream().filter(c -> c.session().equals(hovered)).forEach(this::repaintAround);
+    hovered = session;
+    if (p != null) {
+      repaintAround(p);
+    }
+  }
+
+  /** The collaborator whose caret (give or take a few pixels) or flag is at {@code point}. */
+  private RemotePresence presenceAt(java.awt.Point point) {
+    for (RemotePresence p : carets) {
+      Rectangle caret = Carets.rectangle(this, p);
+      if (caret == null) {
+        continue;
+      }
+      Rectangle near = new Rectangle(caret.x - 4, caret.y, caret.width + 8, caret.height);
+      if (near.contains(point) || flag(caret, p.name()).contains(point)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   @Override
@@ -266,7 +364,11 @@ public final class QuireTextArea extends RSyntaxTextArea {
         g.setComposite(AlphaComposite.SrcOver);
       }
       Rectangle2D r = modelToView2D(head);
-      if (r == null || (clip != null && !clip.intersects(r.getBounds().union(flagBounds(r))))) {
+      if (r == null) {
+        return;
+      }
+      Rectangle flag = flag(r.getBounds(), p.name());
+      if (clip != null && !clip.intersects(r.getBounds().union(flag))) {
         return;
       }
       int x = (int) r.getX();
@@ -274,25 +376,35 @@ public final class QuireTextArea extends RSyntaxTextArea {
       int h = (int) r.getHeight();
       g.setColor(colour);
       g.fillRect(x - 1, y, 2, h);
+      if (!flagShown(p)) {
+        return;
+      }
       // A small name flag above the caret, like the carets of shared documents people know.
-      Font font = getFont().deriveFont(Font.BOLD, Math.max(9f, getFont().getSize2D() * 0.72f));
-      g.setFont(font);
-      FontMetrics fm = g.getFontMetrics();
-      String name = p.name();
-      int w = fm.stringWidth(name) + 8;
-      int fh = fm.getAscent() + 2;
-      int fy = y - fh >= 0 ? y - fh : y + h;
-      g.fillRoundRect(x - 1, fy, w, fh, 4, 4);
+      g.setFont(flagFont());
+      g.fillRoundRect(flag.x, flag.y, flag.width, flag.height, 4, 4);
       g.setColor(Colours.readableOn(colour));
-      g.drawString(name, x + 3, fy + fm.getAscent());
+      g.drawString(p.name(), flag.x + 4, flag.y + g.getFontMetrics().getAscent());
     } catch (BadLocationException e) {
       // a caret outside the text (it is being updated): skip it this frame
     }
   }
 
-  private Rectangle flagBounds(Rectangle2D caret) {
-    int fh = getFontMetrics(getFont()).getAscent() + 2;
-    return new Rectangle((int) caret.getX() - 1, (int) caret.getY() - fh, 200, fh);
+  private Font flagFont() {
+    return getFont().deriveFont(Font.BOLD, Math.max(9f, getFont().getSize2D() * 0.72f));
+  }
+
+  /**
+   * Where {@code name}'s flag goes for a caret at {@code caret}: above it (below on the first
+   * line), moved left when it would reach past the right edge of the view.
+   */
+  Rectangle flag(Rectangle caret, String name) {
+    FontMetrics fm = getFontMetrics(flagFont());
+    int w = fm.stringWidth(name) + 8;
+    int fh = fm.getAscent() + 2;
+    int fy = caret.y - fh >= 0 ? caret.y - fh : caret.y + caret.height;
+    Rectangle view = getVisibleRect();
+    int fx = Math.max(view.x, Math.min(caret.x - 1, view.x + view.width - w));
+    return new Rectangle(fx, fy, w, fh);
   }
 
   /** Fills the rectangles a text range covers, line by line. */

@@ -276,9 +276,27 @@ class HistoryFileCommandsTest {
     // alice wrote 1..99, bob 100..199, ...: 26 sessions, the first one's keystrokes in one change
     assertThat(html.split("<li class=\"session\"", -1)).hasSize(26 + 1);
     assertThat(html).contains("revisions 1\u201399");
-    assertThat(html).contains("<span class=\"author\">bob</span>");
+    assertThat(html).contains("<span class=\"author\" title=\"bob\">bob</span>");
     assertThat(html).contains("\u2039U+000B\u203a");
     assertThat(html).contains("2500 revision(s) in 26 session(s)");
+  }
+
+  /** One name and colour per person everywhere: the page shows people as the editor does. */
+  @Test
+  void exportHtml_showsPeopleByTheNameAndColourTheEditorShowsThem() throws Exception {
+    Files.writeString(
+        dir.resolve("a").resolve("editor.properties"),
+        "person.alice=#e11d48 Alice Ångström\n",
+        StandardCharsets.ISO_8859_1);
+    Path file = dir.resolve("doc.html");
+    assertThat(run("export", "--profile", profile("a"), "doc", "--html", file.toString()))
+        .as(err.toString())
+        .isZero();
+    String html = Files.readString(file, StandardCharsets.UTF_8);
+    assertThat(html)
+        .contains("style=\"--c:#e11d48\"")
+        .contains("<span class=\"author\" title=\"alice\">Alice Ångström</span>");
+    assertThat(html).as("bob, never seen: his login").contains(">bob</span>");
   }
 
   @Test

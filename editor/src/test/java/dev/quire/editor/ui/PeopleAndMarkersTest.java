@@ -176,6 +176,50 @@ class PeopleAndMarkersTest {
     Gui.await("nothing left where it was", () -> !bobColourIn(was));
   }
 
+  /**
+   * A name flag drawn over the line above the caret hides that text: it shows while its owner moves
+   * and under the pointer, and gives the text back otherwise.
+   */
+  @Test
+  void aNameFlagShowsWhenTheCaretMoves_thenLeavesTheTextAlone_andShowsAgainUnderThePointer() {
+    Gui.run(() -> w.alice.textArea().setCaretPosition(0));
+    moveBobTo(lineStart(6));
+    Rectangle flag =
+        Gui.onEdt(() -> flagOnScreen(Carets.rectangle(w.alice.textArea(), bobAtAlices())));
+    // Shown for a moment only: asked of the text area at once rather than read off the screen.
+    assertThat(Gui.onEdt(() -> w.alice.textArea().flagShown(bobAtAlices())))
+        .as("Bob's name flag above his caret as he moves")
+        .isTrue();
+    Gui.await(
+        "the flag gone a moment after he stopped",
+        java.time.Duration.ofSeconds(15),
+        () -> !bobColourIn(flag));
+
+    Gui.run(() -> hover(Carets.rectangle(w.alice.textArea(), bobAtAlices())));
+    Gui.await("the flag back under Alice's pointer", () -> bobColourIn(flag));
+    Gui.run(() -> hover(new Rectangle(400, 400, 2, 10)));
+    Gui.await("the flag gone when the pointer leaves", () -> !bobColourIn(flag));
+
+    moveBobTo(lineStart(6) + 3);
+    assertThat(Gui.onEdt(() -> w.alice.textArea().flagShown(bobAtAlices())))
+        .as("the flag back when he moves again")
+        .isTrue();
+  }
+
+  @Test
+  void aFlagNearTheRightEdge_isMovedLeftToShowWhole() {
+    QuireTextArea a = w.alice.textArea();
+    Rectangle view = Gui.onEdt(a::getVisibleRect);
+    Rectangle atEdge = new Rectangle(view.x + view.width - 3, 100, 2, 16);
+    Rectangle flag = Gui.onEdt(() -> a.flag(atEdge, "Bob Marley-Ångström"));
+    assertThat(flag.x + flag.width).isLessThanOrEqualTo(view.x + view.width);
+    assertThat(flag.width).isGreaterThan(40);
+    Rectangle inside = new Rectangle(view.x + 10, 100, 2, 16);
+    assertThat(Gui.onEdt(() -> a.flag(inside, "Bob")).x)
+        .as("where the caret is")
+        .isEqualTo(view.x + 9);
+  }
+
   /** A whole repaint per caret move of every collaborator would hold up painting their edits. */
   @Test
   void aCollaboratorsCaretMoveRepaintsOnlyTheLinesItWasAndIsOn() {
@@ -210,6 +254,27 @@ class PeopleAndMarkersTest {
   }
 
   // ---- helpers ----
+
+  /** The inside of the name flag drawn on the line above {@code caret}, on screen. */
+  private Rectangle flagOnScreen(Rectangle caret) {
+    java.awt.Point p = w.alice.textArea().getLocationOnScreen();
+    return new Rectangle(p.x + caret.x + 2, p.y + caret.y - 6, 10, 4);
+  }
+
+  /** Moves the pointer over Alice's text area to the middle of {@code r}. */
+  private void hover(Rectangle r) {
+    QuireTextArea a = w.alice.textArea();
+    a.dispatchEvent(
+        new MouseEvent(
+            a,
+            MouseEvent.MOUSE_MOVED,
+            System.currentTimeMillis(),
+            0,
+            r.x + r.width / 2,
+            r.y + r.height / 2,
+            0,
+            false));
+  }
 
   private Rectangle onScreen(Rectangle inArea) {
     java.awt.Point p = w.alice.textArea().getLocationOnScreen();

@@ -23,7 +23,8 @@ import java.util.function.Function;
  * A document's history as one self-contained HTML page (no scripts, no links out): a timeline of
  * sessions, each one author's consecutive revisions with less than {@link #SESSION_GAP_MILLIS}
  * between them, showing when, who, which revisions, and the text inserted and deleted, keystrokes
- * typed in a row shown as one change. Written as the revisions stream by.
+ * typed in a row shown as one change, and what the batches' notes did (comments, replies, resolves,
+ * named versions and their removal) at their revision. Written as the revisions stream by.
  */
 public final class HtmlTimeline {
   /** Revisions of one author further apart than this start a new session. */
@@ -31,6 +32,9 @@ public final class HtmlTimeline {
 
   /** A session shows at most this many changes; the rest are counted. */
   static final int CHANGES_SHOWN = 12;
+
+  /** A session shows at most this many revisions' notes; the rest are counted. */
+  public static final int NOTES_SHOWN = 20;
 
   /** A change's text is cut to this many code points. */
   static final int TEXT_SHOWN = 400;
@@ -52,8 +56,11 @@ public final class HtmlTimeline {
   private long revisions;
   private int sessions;
 
+  /** What a session shows, in revision order: changes to the text and notes. */
+  private sealed interface Item permits Change, Notes {}
+
   /** One change: at a position, text deleted and text inserted. */
-  private static final class Change {
+  private static final class Change implements Item {
     int position;
     final StringBuilder deleted = new StringBuilder();
     final StringBuilder inserted = new StringBuilder();
@@ -64,6 +71,9 @@ public final class HtmlTimeline {
     }
   }
 
+  /** What one revision's notes did, in words. */
+  private record Notes(long revision, String description) implements Item {}
+
   private static final class Session {
     final String author;
     final long firstRevision;
@@ -72,8 +82,11 @@ public final class HtmlTimeline {
     long lastMillis;
     int insertedTotal;
     int deletedTotal;
-    final List<Change> changes = new ArrayList<>();
+    final List<Item> items = new ArrayList<>();
+    int changesShown;
     int changesHidden;
+    int notesShown;
+    int notesHidden;
 
     Session(Revision r) {
       author = r.author();
@@ -112,12 +125,15 @@ public final class HtmlTimeline {
             + "border:1px solid #e4e4e4;border-radius:4px}\n"
             + ".at{color:#888;margin-right:.6em}ins{background:#d7f5dd;text-decoration:none}\n"
             + "del{background:#fbd9d9;color:#8a1f1f}.more{color:#777;font-style:italic}\n"
+            + ".note{margin:.25em 0;padding:.2em .5em;border-left:3px solid var(--c);"
+            + "background:#f4f4f2;white-space:pre-wrap;word-break:break-word}\n"
             + "footer{color:#666;margin-top:2em;border-top:1px solid #ddd;padding-top:.5em}\n"
             + "</style></head><body>\n<h1>"
             + escape(title)
             + "</h1>\n<p class=\"sub\">History of document <code>"
             + escape(documentId)
-            + "</code>, newest last. Green text was inserted, red text deleted.</p>\n"
+            + "</code>, newest last. Green text was inserted, red text deleted; comments, replies and named"
+            + " versions show at their revision (r<i>N</i>).</p>\n"
             + "<ol class=\"timeline\">\n");
   }
 
@@ -150,6 +166,14 @@ public final class HtmlTimeline {
       }
     }
     text.apply(r.operation());
+    if (!r.notes().isEmpty()) {
+      if (session.notesShown < NOTES_SHOWN) {
+        session.items.add(new Notes(r.revision(), NotesDescription.of(r.notes())));
+        session.notesShown++;
+      } else {
+        session.notesHidden++;
+      }
+    }
     revisions++;
   }
 
@@ -158,8 +182,9 @@ public final class HtmlTimeline {
    * continues there, else a new one.
    */
   private ChangeEdit change(int position) {
-    List<Change> list = session.changes;
-    Change last = list.isEmpty() ? null : list.get(list.size() - 1);
+    List<Item> list = session.items;
+    // Notes between two changes keep them apart: each shows at its place in the session.
+    Change last = list.isEmpty() ? null : list.get(list.size() - 1) instanceof Change c ? c : null;
     return new ChangeEdit(last, position);
   }
 
@@ -211,12 +236,13 @@ public final class HtmlTimeline {
     }
 
     private Change start(int at) {
-      if (session.changes.size() >= CHANGES_SHOWN) {
+      if (session.changesShown >= CHANGES_SHOWN) {
         session.changesHidden++;
         return null;
       }
       Change c = new Change(at);
-      session.changes.add(c);
+      session.items.add(c);
+      session.changesShown++;
       return c;
     }
   }
@@ -227,6 +253,7 @@ public final class HtmlTimeline {
     sessions++;
     StringBuilder b = new StringBuilder(512);
     Author shown = people.apply(s.author);
+    String name = escape(shown != null ? shown.name() : s.author);
     b.append("<li class=\"session\" style=\"--c:")
         .append(shown != null ? shown.colour() : colour(s.author))
         .append("\">")
@@ -237,7 +264,7 @@ public final class HtmlTimeline {
         .append("</time> \u00b7 <span class=\"author\" title=\"")
         .append(escape(s.author))
         .append("\">")
-        .append(escape(shown != null ? shown.name() : s.author))
+        .append(name)
         .append("</span> \u00b7 <span class=\"revs\">")
         .append(
             s.firstRevision == s.lastRevision
@@ -248,7 +275,18 @@ public final class HtmlTimeline {
         .append(" \u2212")
         .append(s.deletedTotal)
         .append("</span></div>\n");
-    for (Change c : s.changes) {
+    for (Item item : s.items) {
+      if (item instanceof Notes n) {
+        b.append("<div class=\"note\"><span class=\"at\">r")
+            .append(n.revision())
+            .append("</span><span class=\"author\">")
+            .append(name)
+            .append("</span> ")
+            .append(escape(n.description()))
+            .append("</div>\n");
+        continue;
+      }
+      Change c = (Change) item;
       if (c.inserted.length() == 0 && c.deleted.length() == 0) {
         continue;
       }
@@ -265,6 +303,11 @@ public final class HtmlTimeline {
       b.append("<div class=\"more\">and ")
           .append(s.changesHidden)
           .append(" more change(s)</div>\n");
+    }
+    if (s.notesHidden > 0) {
+      b.append("<div class=\"more\">and ")
+          .append(s.notesHidden)
+          .append(" more revision(s) with notes</div>\n");
     }
     write(b.append("</li>\n").toString());
   }

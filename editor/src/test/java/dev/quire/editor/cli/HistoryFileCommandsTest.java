@@ -2,9 +2,11 @@ package dev.quire.editor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.editor.history.HtmlTimeline;
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.store.OutboxChange;
 import dev.quire.editor.store.Revision;
+import dev.quire.ot.note.Note;
 import dev.quire.ot.operation.TextOperation;
 import dev.quire.ot.text.GapBuffer;
 import java.io.PrintWriter;
@@ -279,6 +281,40 @@ class HistoryFileCommandsTest {
     assertThat(html).contains("<span class=\"author\" title=\"bob\">bob</span>");
     assertThat(html).contains("\u2039U+000B\u203a");
     assertThat(html).contains("2500 revision(s) in 26 session(s)");
+  }
+
+  /** Every revision's notes show at their revision, up to a bound per session; the rest counted. */
+  @Test
+  void exportHtml_showsNotesAtTheirRevision_andCountsThoseBeyondTheBound() throws Exception {
+    int notes = HtmlTimeline.NOTES_SHOWN + 5;
+    try (LocalStore store = LocalStore.open(dir.resolve("a"))) {
+      store.createDocument("talk", "Talk", EPOCH, true, List.of()).get();
+      List<Revision> revs = new ArrayList<>();
+      TextOperation hello = TextOperation.splice(0, 0, 0, "hello");
+      revs.add(new Revision(1, 0, 1, "carol", "c-carol", 1, EPOCH, hello, hello));
+      for (int r = 2; r <= notes + 1; r++) {
+        TextOperation none = TextOperation.identity(5);
+        Note note = new Note.Comment("c" + r, 0, 5, "comment & <b>" + r + "</b>");
+        long time = EPOCH + r * 1000L;
+        revs.add(
+            new Revision(
+                r, r - 1, r, "carol", "c-carol", r, time, time, none, none, List.of(note)));
+      }
+      store.received("talk", revs, List.of(), OutboxChange.unchanged()).get();
+    }
+    Path file = dir.resolve("talk.html");
+    assertThat(run("export", "--profile", profile("a"), "talk", "--html", file.toString()))
+        .as(err.toString())
+        .isZero();
+    String html = Files.readString(file, StandardCharsets.UTF_8);
+    assertThat(html.split("<li class=\"session\"", -1)).hasSize(1 + 1);
+    assertThat(html)
+        .contains(
+            "<div class=\"note\"><span class=\"at\">r2</span><span class=\"author\">carol</span>"
+                + " commented \u201ccomment &amp; &lt;b&gt;2&lt;/b&gt;\u201d</div>")
+        .doesNotContain("<b>");
+    assertThat(html.split("<div class=\"note\">", -1)).hasSize(HtmlTimeline.NOTES_SHOWN + 1);
+    assertThat(html).contains("and 5 more revision(s) with notes");
   }
 
   /** One name and colour per person everywhere: the page shows people as the editor does. */

@@ -63,6 +63,10 @@ class HtmlTimelineBrowserTest {
     try (LocalStore store = LocalStore.open(profile)) {
       TimelineSample.write(store, "trip");
     }
+    Files.writeString(
+        profile.resolve("editor.properties"),
+        "person.alice=#c2410c Alice\nperson.bob=#1d4ed8 Bob\n",
+        StandardCharsets.ISO_8859_1);
     Path html = dir.resolve("trip.html");
     assertThat(
             QuireCli.commandLine()
@@ -72,9 +76,25 @@ class HtmlTimelineBrowserTest {
 
     String dom = browse(chromium, "--dump-dom", html.toUri().toString());
     assertThat(dom).contains("<h1>Trip to Lisbon</h1>");
-    assertThat(dom.split("<li class=\"session\"", -1)).hasSize(4 + 1);
+    assertThat(dom.split("<li class=\"session\"", -1)).hasSize(5 + 1);
     assertThat(dom).contains("<del> the camera \ud83d\udcf7,</del>");
     assertThat(dom).contains("&lt;confirmed&gt;");
+    assertThat(dom)
+        .contains("<span class=\"author\">Alice</span> named version \u201cfirst draft\u201d")
+        .contains("<span class=\"author\">Bob</span> replied to a comment: \u201cFine by me")
+        .contains("<span class=\"author\">Bob</span> resolved a comment")
+        .contains("<span class=\"author\">Bob</span> named version \u201csent to Carla\u201d")
+        .contains(
+            "<span class=\"author\">Alice</span> removed the name \u201cfirst draft\u201d of"
+                + " revision");
+    assertThat(dom)
+        .as("the comment's markup is text in the page, never a script that runs")
+        .contains(
+            "<span class=\"author\">Alice</span> commented \u201cToo early?"
+                + " &lt;script&gt;document.title='run'&lt;/script&gt;\u201d")
+        .doesNotContain("<script")
+        .contains("<title>Trip to Lisbon \u2014 history</title>");
+    assertThat(dom).as("notes in their author's colour").contains("style=\"--c:#1d4ed8\"");
 
     Path png = dir.resolve("history-timeline.png");
     browse(chromium, "--screenshot=" + png, "--window-size=1200,900", html.toUri().toString());

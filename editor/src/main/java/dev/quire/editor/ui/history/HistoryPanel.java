@@ -1,5 +1,6 @@
 package dev.quire.editor.ui.history;
 
+import dev.quire.editor.history.NotesDescription;
 import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.sync.DocumentListener;
 import dev.quire.editor.sync.DocumentSession;

@@ -1,22 +1,22 @@
-package dev.quire.editor.ui.history;
+package dev.quire.editor.history;
 
 import dev.quire.ot.note.Note;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a revision's notes did, in words for the history window: "commented “Is this right?”; named
- * version “sent to the client”". A batch that only carries notes changes no text, so this is all
- * there is to say about its revision.
+ * What a revision's notes did, in words for the history window and the HTML timeline: "commented
+ * “Is this right?”; named version “sent to the client”". A batch that only carries notes changes no
+ * text, so this is all there is to say about its revision.
  */
-final class NotesDescription {
+public final class NotesDescription {
   /** Texts longer than this are cut, with an ellipsis. */
   static final int MAX_QUOTE = 60;
 
   private NotesDescription() {}
 
   /** The notes' actions, in order, joined by "; "; empty for none. */
-  static String of(List<Note> notes) {
+  public static String of(List<Note> notes) {
     List<String> parts = new ArrayList<>(notes.size());
     for (Note n : notes) {
       parts.add(action(n));

@@ -210,6 +210,9 @@ public final class HistoryPanel extends JPanel {
     top.setAlignmentX(LEFT_ALIGNMENT);
     legend.setAlignmentX(LEFT_ALIGNMENT);
     notesLine.setName("history.notes");
+    // Both lines hold people's display names and comment text: never drawn as HTML.
+    info.putClientProperty("html.disable", Boolean.TRUE);
+    notesLine.putClientProperty("html.disable", Boolean.TRUE);
     notesLine.setAlignmentX(LEFT_ALIGNMENT);
     notesLine.setVisible(false);
     p.add(top);

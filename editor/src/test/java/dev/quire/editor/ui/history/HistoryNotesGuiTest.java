@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import javax.swing.JFrame;
 import javax.swing.JLabel;
 import javax.swing.SwingUtilities;
+import javax.swing.plaf.basic.BasicHTML;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,32 @@ class HistoryNotesGuiTest {
         5,
         "Alice removed the name “first draft” of revision 3 (the text is unchanged)",
         ALICE);
+  }
+
+  @Test
+  void aDisplayNameThatLooksLikeHtml_isShownAsText_notRendered() throws Exception {
+    store = LocalStore.open(dir);
+    Histories.write(
+        store,
+        "doc",
+        "Notes",
+        List.of(
+            new Histories.Edit("alice", TextOperation.splice(0, 0, 0, "text\n")),
+            new Histories.Edit(
+                "bob", TextOperation.identity(5), List.of(new Note.Comment("c1", 0, 4, "hm")))));
+    DocumentSession session =
+        DocumentSession.open(store, "doc", SwingUtilities::invokeLater, 1000)
+            .get(30, TimeUnit.SECONDS);
+    String html = "<html><b>Bob</b>";
+    window =
+        onEdt(() -> HistoryPanel.showWindow(null, store, session, user -> new Person(html, BOB)));
+    HistoryPanel panel = (HistoryPanel) window.getContentPane().getComponent(0);
+    waitUntil(() -> panel.shownRevision() == 2);
+    JLabel line = onEdt(panel::notesLine);
+    assertThat(onEdt(line::getText)).startsWith(html + " commented");
+    // Swing keeps a rendered view under this key for text it draws as HTML.
+    assertThat(onEdt(() -> line.getClientProperty(BasicHTML.propertyKey))).isNull();
+    assertThat(onEdt(() -> panel.infoLabel().getClientProperty(BasicHTML.propertyKey))).isNull();
   }
 
   /** Shows {@code revision} and checks its notes line: hidden when {@code expected} is null. */

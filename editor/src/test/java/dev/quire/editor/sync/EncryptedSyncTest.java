@@ -197,6 +197,83 @@ class EncryptedSyncTest {
   }
 
   @Test
+  void aBatchSealedBeforeARotation_isRefusedAsStale_thenSealedAgainUnderTheNewKey_sentOnce()
+      throws Exception {
+    alice.awaitSettled();
+    bob.awaitSettled();
+    relay.user("carol"); // a member to remove: the removal rotates the key
+    call(alice, () -> alice.engine.share("secret", "carol", Role.EDITOR));
+    long[] sealedSeq = {-1};
+    bob.owner.run(
+        () -> {
+          // Sealed under epoch 1 here; it goes to the relay only after this task, so the rotation
+          // below always comes between the sealing and the sending.
+          onBob.splice(0, 0, "[bob] ");
+          sealedSeq[0] = onBob.sync().inFlight().orElseThrow().batchSeq();
+          assertThat(bob.engine.keyring().key("secret", 2)).isEmpty();
+          try {
+            call(alice, () -> alice.engine.share("secret", "carol", null));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertThat(relay.relay().store().keys().epoch("secret")).isEqualTo(2);
+    TestClient.await("alice has bob's edit", () -> alice.text(onAlice).startsWith("[bob] hello"));
+    bob.awaitSettled();
+    alice.awaitSettled();
+    assertThat(alice.text(onAlice))
+        .isEqualTo(bob.text(onBob))
+        .isEqualTo("[bob] hello " + TEXT_MARKER);
+    List<WireSequenced> bobs = byBob();
+    assertThat(bobs).hasSize(1);
+    assertThat(bobs.get(0).batch().batchSeq()).isEqualTo(sealedSeq[0]);
+    assertThat(BatchContent.sealedOf(bobs.get(0).batch()).epoch()).isEqualTo(2);
+    assertThat(bob.engine.keyring().key("secret", 2)).isPresent();
+    assertThat(alice.problems).isEmpty();
+    assertThat(bob.problems).isEmpty();
+  }
+
+  @Test
+  void aBatchSealedOfflineBeforeARotation_reachesTheOtherMemberAfterReconnecting()
+      throws Exception {
+    alice.awaitSettled();
+    bob.awaitSettled();
+    relay.user("carol"); // a member to remove: the removal rotates the key
+    call(alice, () -> alice.engine.share("secret", "carol", Role.EDITOR));
+    long[] sealedSeq = {-1};
+    bob.owner.run(
+        () -> {
+          onBob.splice(0, 0, "[bob offline] "); // sealed under epoch 1, and never sent:
+          sealedSeq[0] = onBob.sync().inFlight().orElseThrow().batchSeq();
+          bob.engine.stop(); // the connection goes before the send
+        });
+    call(alice, () -> alice.engine.share("secret", "carol", null));
+    assertThat(relay.relay().store().keys().epoch("secret")).isEqualTo(2);
+    alice.edit(onAlice, alice.text(onAlice).length(), 0, " [alice]");
+    alice.awaitSettled();
+    assertThat(byBob()).isEmpty();
+    bob.start();
+    TestClient.await(
+        "alice has bob's offline edit", () -> alice.text(onAlice).startsWith("[bob offline] "));
+    bob.awaitSettled();
+    alice.awaitSettled();
+    assertThat(alice.text(onAlice))
+        .isEqualTo(bob.text(onBob))
+        .isEqualTo("[bob offline] hello " + TEXT_MARKER + " [alice]");
+    List<WireSequenced> bobs = byBob();
+    assertThat(bobs).hasSize(1);
+    assertThat(bobs.get(0).batch().batchSeq()).isEqualTo(sealedSeq[0]);
+    assertThat(BatchContent.sealedOf(bobs.get(0).batch()).epoch()).isEqualTo(2);
+    assertThat(alice.problems).isEmpty();
+    assertThat(bob.problems).isEmpty();
+  }
+
+  /** The batches the relay stores from Bob. */
+  private List<WireSequenced> byBob() {
+    return stored().stream().filter(ws -> ws.author().equals("bob")).toList();
+  }
+
+  @Test
   void aCiphertextChangedOnTheRelay_isRefusedNamingItsRevision_andTheLocalTextStays()
       throws Exception {
     alice.awaitSettled();

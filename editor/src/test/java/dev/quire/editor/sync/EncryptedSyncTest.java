@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * End-to-end encrypted documents through the sync engine and a real relay: members co-edit online
  * and offline and converge, while the relay holds no plaintext of the text or the comments; a
- * removed member reads nothing after the rotation; a ciphertext changed on the relay is refused; a
- * member's new device gets the key from another member's client.
+ * removed member reads nothing after the rotation; a batch sealed before a rotation is sealed again
+ * under the new key and stored once; a ciphertext changed on the relay is refused; a member's new
+ * device gets the key from another member's client.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class EncryptedSyncTest {
@@ -194,6 +195,128 @@ class EncryptedSyncTest {
     DocumentSession onDave = joined(dave);
     TestClient.await("dave converges", () -> dave.text(onDave).equals(alice.text(onAlice)));
     assertThat(dave.problems).isEmpty();
+  }
+
+  @Test
+  void aBatchSealedBeforeARotation_isRefusedAsStale_thenSealedAgainUnderTheNewKey_sentOnce()
+      throws Exception {
+    alice.awaitSettled();
+    bob.awaitSettled();
+    relay.user("carol"); // a member to remove: the removal rotates the key
+    call(alice, () -> alice.engine.share("secret", "carol", Role.EDITOR));
+    long[] sealedSeq = {-1};
+    bob.owner.run(
+        () -> {
+          // Sealed under epoch 1 here; it goes to the relay only after this task, so the rotation
+          // below always comes between the sealing and the sending.
+          onBob.splice(0, 0, "[bob] ");
+          sealedSeq[0] = onBob.sync().inFlight().orElseThrow().batchSeq();
+          assertThat(bob.engine.keyring().key("secret", 2)).isEmpty();
+          try {
+            call(alice, () -> alice.engine.share("secret", "carol", null));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertThat(relay.relay().store().keys().epoch("secret")).isEqualTo(2);
+    TestClient.await("alice has bob's edit", () -> alice.text(onAlice).startsWith("[bob] hello"));
+    bob.awaitSettled();
+    alice.awaitSettled();
+    assertThat(alice.text(onAlice))
+        .isEqualTo(bob.text(onBob))
+        .isEqualTo("[bob] hello " + TEXT_MARKER);
+    List<WireSequenced> bobs = byBob();
+    assertThat(bobs).hasSize(1);
+    assertThat(bobs.get(0).batch().batchSeq()).isEqualTo(sealedSeq[0]);
+    assertThat(BatchContent.sealedOf(bobs.get(0).batch()).epoch()).isEqualTo(2);
+    assertThat(bob.engine.keyring().key("secret", 2)).isPresent();
+    assertThat(alice.problems).isEmpty();
+    assertThat(bob.problems).isEmpty();
+  }
+
+  @Test
+  void aBatchSealedOfflineBeforeARotation_reachesTheOtherMemberAfterReconnecting()
+      throws Exception {
+    alice.awaitSettled();
+    bob.awaitSettled();
+    relay.user("carol"); // a member to remove: the removal rotates the key
+    call(alice, () -> alice.engine.share("secret", "carol", Role.EDITOR));
+    long[] sealedSeq = {-1};
+    bob.owner.run(
+        () -> {
+          onBob.splice(0, 0, "[bob offline] "); // sealed under epoch 1, and never sent:
+          sealedSeq[0] = onBob.sync().inFlight().orElseThrow().batchSeq();
+          bob.engine.stop(); // the connection goes before the send
+        });
+    call(alice, () -> alice.engine.share("secret", "carol", null));
+    assertThat(relay.relay().store().keys().epoch("secret")).isEqualTo(2);
+    alice.edit(onAlice, alice.text(onAlice).length(), 0, " [alice]");
+    alice.awaitSettled();
+    assertThat(byBob()).isEmpty();
+    bob.start();
+    TestClient.await(
+        "alice has bob's offline edit", () -> alice.text(onAlice).startsWith("[bob offline] "));
+    bob.awaitSettled();
+    alice.awaitSettled();
+    assertThat(alice.text(onAlice))
+        .isEqualTo(bob.text(onBob))
+        .isEqualTo("[bob offline] hello " + TEXT_MARKER + " [alice]");
+    List<WireSequenced> bobs = byBob();
+    assertThat(bobs).hasSize(1);
+    assertThat(bobs.get(0).batch().batchSeq()).isEqualTo(sealedSeq[0]);
+    assertThat(BatchContent.sealedOf(bobs.get(0).batch()).epoch()).isEqualTo(2);
+    assertThat(alice.problems).isEmpty();
+    assertThat(bob.problems).isEmpty();
+  }
+
+  @Test
+  void aBatchStoredBeforeARotation_whoseAckWasLost_isNotSentAgain() throws Exception {
+    alice.awaitSettled();
+    bob.awaitSettled();
+    relay.user("carol");
+    call(alice, () -> alice.engine.share("secret", "carol", Role.EDITOR));
+    boolean[] ackLost = {false};
+    java.util.concurrent.CountDownLatch offline = new java.util.concurrent.CountDownLatch(1);
+    bob.owner.run(
+        () -> {
+          onBob.splice(0, 0, "[bob] "); // sealed under epoch 1
+          // Its send is queued on this thread once the batch and its sealed form are saved;
+          // queued after it, this task waits for the relay to store it and drops the connection
+          // before the acknowledgement is read.
+          bob.store.flush().join();
+          bob.owner.execute(
+              () -> {
+                try {
+                  TestClient.await("the relay stores bob's batch", () -> byBob().size() == 1);
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+                bob.engine.stop();
+                ackLost[0] = onBob.sync().inFlight().isPresent();
+                offline.countDown();
+              });
+        });
+    assertThat(offline.await(90, TimeUnit.SECONDS)).as("bob went offline").isTrue();
+    assertThat(ackLost[0]).as("the acknowledgement was not read").isTrue();
+    call(alice, () -> alice.engine.share("secret", "carol", null));
+    assertThat(relay.relay().store().keys().epoch("secret")).isEqualTo(2);
+    bob.start();
+    bob.awaitSettled();
+    TestClient.await("alice has bob's edit", () -> alice.text(onAlice).startsWith("[bob] hello"));
+    alice.awaitSettled();
+    assertThat(bob.text(onBob))
+        .isEqualTo(alice.text(onAlice))
+        .isEqualTo("[bob] hello " + TEXT_MARKER);
+    List<WireSequenced> bobs = byBob();
+    assertThat(bobs).hasSize(1);
+    assertThat(BatchContent.sealedOf(bobs.get(0).batch()).epoch()).isEqualTo(1);
+    assertThat(alice.problems).isEmpty();
+    assertThat(bob.problems).isEmpty();
+  }
+
+  /** The batches the relay stores from Bob. */
+  private List<WireSequenced> byBob() {
+    return stored().stream().filter(ws -> ws.author().equals("bob")).toList();
   }
 
   @Test

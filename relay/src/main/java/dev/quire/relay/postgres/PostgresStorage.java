@@ -13,6 +13,7 @@ import dev.quire.relay.store.StoreException;
 import dev.quire.relay.store.UserStore;
 import dev.quire.relay.store.sql.SqlClientIds;
 import dev.quire.relay.store.sql.SqlDocuments;
+import dev.quire.relay.store.sql.SqlKeys;
 import dev.quire.relay.store.sql.SqlSignatures;
 import dev.quire.relay.store.sql.SqlUploads;
 import dev.quire.relay.store.sql.SqlUsers;
@@ -35,7 +36,7 @@ public final class PostgresStorage implements RelayStorage {
   private final SqlDocuments documents;
   private final PgHistory history;
   private final SqlClientIds clientIds;
-  private final PgKeys keys;
+  private final SqlKeys keys;
   private final SqlUploads uploads;
   private final SqlSignatures signatures;
   private final Duration feedPoll;
@@ -49,7 +50,7 @@ public final class PostgresStorage implements RelayStorage {
     this.documents = new SqlDocuments(db, PgDatabase.HISTORY_TABLES);
     this.history = new PgHistory(db);
     this.clientIds = new SqlClientIds(db);
-    this.keys = new PgKeys(db);
+    this.keys = new SqlKeys(db);
     this.uploads = new SqlUploads(db, PgUploadRows.INSTANCE);
     this.signatures = new SqlSignatures(db);
     this.feedPoll = feedPoll;

@@ -2,6 +2,7 @@ package dev.quire.relay.store;
 
 import dev.quire.relay.store.sql.SqlClientIds;
 import dev.quire.relay.store.sql.SqlDocuments;
+import dev.quire.relay.store.sql.SqlKeys;
 import dev.quire.relay.store.sql.SqlSignatures;
 import dev.quire.relay.store.sql.SqlUploads;
 import dev.quire.relay.store.sql.SqlUsers;
@@ -29,7 +30,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
   private final SqlClientIds clientIds;
   private final SqlUploads uploads;
   private final SqlSignatures signatures;
-  private final H2KeyStore keys;
+  private final SqlKeys keys;
   private volatile String identity; // read once
 
   private EmbeddedStorage(Database db, Journal journal) {
@@ -41,7 +42,7 @@ public final class EmbeddedStorage implements RelayStorage, StorageBackups {
     this.clientIds = new SqlClientIds(db);
     this.uploads = new SqlUploads(db, H2UploadRows.INSTANCE);
     this.signatures = new SqlSignatures(db);
-    this.keys = new H2KeyStore(db);
+    this.keys = new SqlKeys(db);
   }
 
   /**

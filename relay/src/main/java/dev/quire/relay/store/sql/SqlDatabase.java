@@ -5,9 +5,10 @@ import java.sql.SQLException;
 
 /**
  * What the stores both storages share ({@link SqlDocuments}, {@link SqlUsers}, {@link
- * SqlClientIds}, {@link SqlSignatures}) need of a database: reads, changes in one transaction, and
- * the few places where the SQL of the embedded H2 and of PostgreSQL differ ({@link SqlDialect}).
- * Every failure surfaces as a {@link dev.quire.relay.store.StoreException} naming what failed.
+ * SqlClientIds}, {@link SqlSignatures}, {@link SqlUploads}, {@link SqlKeys}) need of a database:
+ * reads, changes in one transaction, and the few places where the SQL of the embedded H2 and of
+ * PostgreSQL differ ({@link SqlDialect}). Every failure surfaces as a {@link
+ * dev.quire.relay.store.StoreException} naming what failed.
  */
 public interface SqlDatabase {
 

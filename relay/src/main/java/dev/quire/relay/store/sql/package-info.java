@@ -3,8 +3,9 @@
  * dev.quire.relay.store.sql.SqlDocuments}), users and tokens ({@link
  * dev.quire.relay.store.sql.SqlUsers}), client ids ({@link
  * dev.quire.relay.store.sql.SqlClientIds}), the relay's signatures ({@link
- * dev.quire.relay.store.sql.SqlSignatures}) and uploaded histories ({@link
- * dev.quire.relay.store.sql.SqlUploads}). They reach their database through {@link
+ * dev.quire.relay.store.sql.SqlSignatures}), uploaded histories ({@link
+ * dev.quire.relay.store.sql.SqlUploads}) and the keys of encrypted documents ({@link
+ * dev.quire.relay.store.sql.SqlKeys}). They reach their database through {@link
  * dev.quire.relay.store.sql.SqlDatabase}, which the embedded H2 database and PostgreSQL both
  * provide; where their SQL differs is named in {@link dev.quire.relay.store.sql.SqlDialect}.
  */

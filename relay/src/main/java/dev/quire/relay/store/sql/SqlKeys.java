@@ -1,8 +1,9 @@
-package dev.quire.relay.store;
+package dev.quire.relay.store.sql;
 
 import dev.quire.ot.protocol.Device;
 import dev.quire.ot.protocol.DeviceKeys;
 import dev.quire.ot.protocol.KeyEnvelope;
+import dev.quire.relay.store.KeyStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,15 +14,17 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link KeyStore} in the embedded H2 database. Device keys never change once registered, so they
- * are cached once read; every write goes through {@link Database#change}, journaled like any other
- * change.
+ * {@link KeyStore} in either storage's database. Device keys never change once registered, so they
+ * are cached once read. A rotation locks the document's epoch row (where the database has row
+ * locks), so two relays of one PostgreSQL rotating at once move it once.
  */
-final class H2KeyStore implements KeyStore {
-  private final Database db;
+public final class SqlKeys implements KeyStore {
+  private static final String DUPLICATE_KEY = "23505";
+
+  private final SqlDatabase db;
   private final ConcurrentHashMap<String, DeviceKeys> devices = new ConcurrentHashMap<>();
 
-  H2KeyStore(Database db) {
+  public SqlKeys(SqlDatabase db) {
     this.db = db;
   }
 
@@ -35,24 +38,35 @@ final class H2KeyStore implements KeyStore {
     if (known.isPresent()) {
       return known.get();
     }
+    // The insert does nothing when the device has keys, even registered by another relay at the
+    // same moment; the select then reads the ones that stay.
     DeviceKeys registered =
         db.change(
-            Database.Scope.NONE,
+            Scope.NONE,
             "registering the keys of device " + clientId,
             changes -> {
-              DeviceKeys found = read(changes.connection(), user, clientId);
-              if (found != null) {
-                return found;
+              try {
+                changes.update(
+                    db.dialect()
+                        .insertIfAbsent(
+                            "devices",
+                            "user_name, client_id",
+                            "user_name, client_id, signing_key, agreement_key, registered_at"),
+                    user,
+                    clientId,
+                    keys.signingKey(),
+                    keys.agreementKey(),
+                    System.currentTimeMillis());
+              } catch (SQLException e) {
+                if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+                  throw e;
+                } // H2: another registration inserted it after this one looked
               }
-              changes.update(
-                  "INSERT INTO devices (user_name, client_id, signing_key, agreement_key,"
-                      + " registered_at) VALUES (?, ?, ?, ?, ?)",
-                  user,
-                  clientId,
-                  keys.signingKey(),
-                  keys.agreementKey(),
-                  System.currentTimeMillis());
-              return keys;
+              DeviceKeys stored = read(changes.connection(), user, clientId);
+              if (stored == null) {
+                throw new SQLException("device " + clientId + " has no keys after registering");
+              }
+              return stored;
             });
     devices.putIfAbsent(cacheKey(user, clientId), registered);
     return registered;
@@ -65,10 +79,7 @@ final class H2KeyStore implements KeyStore {
       return Optional.of(cached);
     }
     DeviceKeys read =
-        db.read(
-            Database.Scope.NONE,
-            "reading the keys of device " + clientId,
-            c -> read(c, user, clientId));
+        db.read(Scope.NONE, "reading the keys of device " + clientId, c -> read(c, user, clientId));
     if (read != null) {
       devices.putIfAbsent(cacheKey(user, clientId), read);
     }
@@ -89,12 +100,13 @@ final class H2KeyStore implements KeyStore {
 
   @Override
   public long epoch(String doc) {
-    return db.read(Database.Scope.NONE, "reading the key epoch of " + doc, c -> epoch(c, doc));
+    return db.read(Scope.NONE, "reading the key epoch of " + doc, c -> epoch(c, doc, ""));
   }
 
-  private static long epoch(Connection c, String doc) throws SQLException {
+  /** The document's epoch, with {@code lock} appended to the SELECT ("" or the dialect's lock). */
+  private static long epoch(Connection c, String doc, String lock) throws SQLException {
     try (PreparedStatement s =
-        c.prepareStatement("SELECT epoch FROM document_epochs WHERE doc_id = ?")) {
+        c.prepareStatement("SELECT epoch FROM document_epochs WHERE doc_id = ?" + lock)) {
       s.setString(1, doc);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 1;
@@ -104,8 +116,9 @@ final class H2KeyStore implements KeyStore {
 
   @Override
   public List<Device> devices(String doc, long epoch) {
+    SqlDialect dialect = db.dialect();
     return db.read(
-        Database.Scope.document(doc), // the latest batches tell which devices sent some
+        Scope.document(doc), // the latest batches tell which devices sent some
         "reading the devices of " + doc,
         c -> {
           try (PreparedStatement s =
@@ -120,7 +133,10 @@ final class H2KeyStore implements KeyStore {
                       + " WHERE r.doc_id = ? AND r.user_name = d.user_name)"
                       + " OR EXISTS (SELECT 1 FROM latest_batches b WHERE b.doc_id = ?"
                       + " AND b.author = d.user_name AND b.client_id = d.client_id)"
-                      + " ORDER BY d.user_name, d.client_id")) {
+                      + " ORDER BY "
+                      + dialect.textOrder("d.user_name")
+                      + ", "
+                      + dialect.textOrder("d.client_id"))) {
             s.setString(1, doc);
             s.setLong(2, epoch);
             s.setString(3, doc);
@@ -146,7 +162,7 @@ final class H2KeyStore implements KeyStore {
   @Override
   public List<KeyEnvelope> envelopesFor(String doc, String user, String clientId) {
     return db.read(
-        Database.Scope.NONE,
+        Scope.NONE,
         "reading the key envelopes of " + doc,
         c -> {
           try (PreparedStatement s =
@@ -177,32 +193,40 @@ final class H2KeyStore implements KeyStore {
       String fromUser,
       String fromClient,
       List<KeyEnvelope> envelopes) {
+    SqlDialect dialect = db.dialect();
     return db.change(
-        Database.Scope.NONE,
+        Scope.NONE,
         "storing key envelopes of " + doc,
         changes -> {
           if (rotate) {
-            long current = epoch(changes.connection(), doc);
+            long current = epoch(changes.connection(), doc, dialect.lockRow());
             if (current != epoch - 1) {
               return false;
             }
             if (changes.update(
-                    "UPDATE document_epochs SET epoch = ? WHERE doc_id = ? AND epoch = ?",
-                    epoch,
-                    doc,
-                    current)
-                == 0) {
-              changes.update(
-                  "INSERT INTO document_epochs (doc_id, epoch) VALUES (?, ?)", doc, epoch);
+                        "UPDATE document_epochs SET epoch = ? WHERE doc_id = ? AND epoch = ?",
+                        epoch,
+                        doc,
+                        current)
+                    == 0
+                && changes.update(
+                        dialect.insertIfAbsent("document_epochs", "doc_id", "doc_id, epoch"),
+                        doc,
+                        epoch)
+                    == 0) {
+              return false; // another relay rotated it meanwhile; nothing was written
             }
           }
           long now = System.currentTimeMillis();
+          String insert =
+              dialect.insertIfAbsent(
+                  "key_envelopes",
+                  "doc_id, epoch, user_name, client_id",
+                  "doc_id, epoch, user_name, client_id, sender_user, sender_client, envelope,"
+                      + " sealed_at");
           for (KeyEnvelope e : envelopes) {
             changes.update(
-                "INSERT INTO key_envelopes (doc_id, epoch, user_name, client_id, sender_user,"
-                    + " sender_client, envelope, sealed_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?"
-                    + " WHERE NOT EXISTS (SELECT 1 FROM key_envelopes WHERE doc_id = ?"
-                    + " AND epoch = ? AND user_name = ? AND client_id = ?)",
+                insert,
                 doc,
                 epoch,
                 e.user(),
@@ -210,11 +234,7 @@ final class H2KeyStore implements KeyStore {
                 fromUser,
                 fromClient,
                 e.envelope(),
-                now,
-                doc,
-                epoch,
-                e.user(),
-                e.clientId());
+                now);
           }
           return true;
         });

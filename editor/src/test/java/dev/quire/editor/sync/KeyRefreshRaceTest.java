@@ -123,4 +123,32 @@ class KeyRefreshRaceTest {
     assertThat(bob.problems).isEmpty();
     assertThat(alice.problems).isEmpty();
   }
+
+  @Test
+  void anEditWhileTheRefreshAfterAStaleEpochRuns_startsNoSecondRefresh() throws Exception {
+    call(alice, () -> alice.engine.share("secret", "carol", null)); // rotates to epoch 2
+    proxy.hold("keys");
+    TestClient.await("bob's key check asked for the keys", () -> proxy.held() == 1);
+    bob.edit(onBob, 0, 0, "[bob] "); // sealed under epoch 1: refused as stale
+    TestClient.await("bob's refresh after the refusal asked for the keys", () -> proxy.held() == 2);
+    long devicesAsked = proxy.count("devices");
+    bob.edit(onBob, bob.text(onBob).length(), 0, " [more]");
+    // A request sent after the edit on the same connection: once the proxy has it, whatever the
+    // edit made the client send has passed the proxy too.
+    long listsAsked = proxy.count("list");
+    bob.owner.call(bob.engine::syncAllDocuments);
+    TestClient.await("the later request passed", () -> proxy.count("list") == listsAsked + 1);
+    List<String> upToIt = List.copyOf(proxy.requestTypes);
+    upToIt = upToIt.subList(0, upToIt.lastIndexOf("list"));
+    assertThat(upToIt.stream().filter("devices"::equals).count()).isEqualTo(devicesAsked);
+    proxy.release();
+    TestClient.await(
+        "alice has bob's edits", () -> alice.text(onAlice).equals("[bob] hello [more]"));
+    bob.awaitSettled();
+    for (WireSequenced ws : byBob()) {
+      assertThat(BatchContent.sealedOf(ws.batch()).epoch()).isEqualTo(2);
+    }
+    assertThat(bobProblems).isEmpty();
+    assertThat(bob.problems).isEmpty();
+  }
 }

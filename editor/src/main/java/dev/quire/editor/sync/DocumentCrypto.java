@@ -77,7 +77,8 @@ final class DocumentCrypto {
                 return;
               }
               keyring.markEncrypted(doc()); // the relay says so
-              epoch = d.epoch();
+              // The epoch moves only with the keys answer below: moved here, an edit typed before
+              // that answer would find no key for it and pause sync as if none had been sealed.
               devices = d.devices();
               engine.request(
                   conn,

@@ -64,6 +64,7 @@ final class DocumentLink {
   private final DocumentCrypto crypto; // keys and ciphertext, for an encrypted document
   private boolean keysFresh; // devices and keys read from the relay on this connection
   private boolean fetchingKeys; // reading them: messages wait in the backlog meanwhile
+  private final List<Runnable> afterKeys = new ArrayList<>(); // what waits for that reading
   private boolean keysRetried; // read again for a batch that lacked a key: not again for it
   private RelayConnection keyChecksOn; // the connection the periodic key check runs on
 
@@ -113,6 +114,7 @@ final class DocumentLink {
     waitingForOwner = false;
     keysFresh = false;
     fetchingKeys = false;
+    afterKeys.clear();
     if (!session.document().onRelay() && session.revision() > 0) {
       startUpload(); // an imported history: the relay gets it whole, authors and times kept
       return;
@@ -330,9 +332,14 @@ final class DocumentLink {
 
   /**
    * Reads the document's devices and keys from the relay (once this device's keys are registered),
-   * holding incoming messages meanwhile, then takes them and runs {@code then}.
+   * holding incoming messages meanwhile, then takes them and runs {@code then}. One reading at a
+   * time: asked again meanwhile, it runs {@code then} too when the one under way is done.
    */
   private void refreshKeys(Runnable then) {
+    afterKeys.add(then);
+    if (fetchingKeys) {
+      return;
+    }
     RelayConnection on = conn;
     fetchingKeys = true;
     engine
@@ -344,6 +351,7 @@ final class DocumentLink {
               }
               if (e != null) {
                 fetchingKeys = false;
+                afterKeys.clear();
                 fail("this device's keys are not registered with the relay: " + e.getMessage());
                 return;
               }
@@ -355,13 +363,16 @@ final class DocumentLink {
                     }
                     keysFresh = true;
                     fetchingKeys = false;
+                    List<Runnable> waiting = List.copyOf(afterKeys);
+                    afterKeys.clear();
                     List<Incoming> again = List.copyOf(backlog);
                     backlog.clear();
                     again.forEach(this::receive);
-                    then.run();
+                    waiting.forEach(Runnable::run);
                   },
                   why -> {
                     fetchingKeys = false;
+                    afterKeys.clear();
                     if (conn == on) {
                       fail(why + "; the local text is kept");
                     }

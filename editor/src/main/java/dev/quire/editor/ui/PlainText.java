@@ -1,10 +1,13 @@
 package dev.quire.editor.ui;
 
+import java.awt.Component;
+import java.awt.Container;
 import javax.swing.Icon;
 import javax.swing.JButton;
 import javax.swing.JComponent;
 import javax.swing.JLabel;
 import javax.swing.JList;
+import javax.swing.JRootPane;
 import javax.swing.JToolTip;
 import javax.swing.ListModel;
 
@@ -67,6 +70,38 @@ public final class PlainText {
     JToolTip tip = mark(new JToolTip());
     tip.setComponent(owner);
     return tip;
+  }
+
+  /**
+   * Keeps {@code root}'s title bar showing the window title as typed. FlatLaf draws the title bar
+   * itself, with a label, so a document title starting with {@code <html>} would be rendered there;
+   * a new look and feel makes a new title bar, which is marked again.
+   */
+  public static void titleBar(JRootPane root) {
+    markTitleBar(root);
+    root.addPropertyChangeListener("UI", e -> markTitleBar(root));
+  }
+
+  private static void markTitleBar(JRootPane root) {
+    for (Component c : root.getLayeredPane().getComponents()) {
+      if (c != root.getContentPane() && c != root.getJMenuBar() && c instanceof Container bar) {
+        markLabels(bar);
+      }
+    }
+  }
+
+  private static void markLabels(Container c) {
+    for (Component child : c.getComponents()) {
+      if (child instanceof JLabel l && l.getClientProperty(HTML_DISABLE) != Boolean.TRUE) {
+        mark(l);
+        String text = l.getText();
+        l.setText(null); // the label renders again only when its text changes
+        l.setText(text);
+      }
+      if (child instanceof Container inner) {
+        markLabels(inner);
+      }
+    }
   }
 
   private static final class Label extends JLabel {

@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.swing.JComponent;
 import javax.swing.JDialog;
+import javax.swing.JFrame;
 import javax.swing.JLabel;
 import javax.swing.JList;
 import javax.swing.JPanel;
+import javax.swing.JRootPane;
 import javax.swing.JTextField;
 import javax.swing.JToolTip;
 import javax.swing.plaf.basic.BasicHTML;
@@ -108,6 +110,16 @@ class HtmlLookingTextGuiTest {
                     .orElseThrow();
             assertShownAsText(title, HTML);
             assertTooltipShownAsText(list, HTML);
+            // The window's title starts with the document's; FlatLaf draws it with a label.
+            if (JFrame.isDefaultLookAndFeelDecorated()) {
+              JRootPane root = one.window.getRootPane();
+              List<JLabel> titleBar =
+                  Gui.find(root.getLayeredPane(), JLabel.class).stream()
+                      .filter(l -> l.getText() != null && l.getText().startsWith(HTML))
+                      .toList();
+              assertThat(titleBar).isNotEmpty();
+              titleBar.forEach(l -> assertShownAsText(l, l.getText()));
+            }
           });
     }
   }

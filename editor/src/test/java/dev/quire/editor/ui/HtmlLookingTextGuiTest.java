@@ -16,7 +16,6 @@ import javax.swing.JFrame;
 import javax.swing.JLabel;
 import javax.swing.JList;
 import javax.swing.JPanel;
-import javax.swing.JRootPane;
 import javax.swing.JTextField;
 import javax.swing.JToolTip;
 import javax.swing.plaf.basic.BasicHTML;
@@ -110,18 +109,27 @@ class HtmlLookingTextGuiTest {
                     .orElseThrow();
             assertShownAsText(title, HTML);
             assertTooltipShownAsText(list, HTML);
-            // The window's title starts with the document's; FlatLaf draws it with a label.
-            if (JFrame.isDefaultLookAndFeelDecorated()) {
-              JRootPane root = one.window.getRootPane();
-              List<JLabel> titleBar =
-                  Gui.find(root.getLayeredPane(), JLabel.class).stream()
-                      .filter(l -> l.getText() != null && l.getText().startsWith(HTML))
-                      .toList();
-              assertThat(titleBar).isNotEmpty();
-              titleBar.forEach(l -> assertShownAsText(l, l.getText()));
-            }
           });
+      if (Gui.onEdt(JFrame::isDefaultLookAndFeelDecorated)) {
+        assertTitleBarShowsAsText(one.window);
+        try {
+          Gui.run(() -> Themes.switchTo(true)); // a new look makes a new title bar
+          assertTitleBarShowsAsText(one.window);
+        } finally {
+          Gui.run(() -> Themes.switchTo(false));
+        }
+      }
     }
+  }
+
+  /** The window's title starts with the document's; FlatLaf draws the title bar with a label. */
+  private static void assertTitleBarShowsAsText(JFrame window) {
+    List<JLabel> titleBar =
+        Gui.find(window.getRootPane().getLayeredPane(), JLabel.class).stream()
+            .filter(l -> Gui.onEdt(l::getText) != null && Gui.onEdt(l::getText).startsWith(HTML))
+            .toList();
+    assertThat(titleBar).isNotEmpty();
+    Gui.run(() -> titleBar.forEach(l -> assertShownAsText(l, l.getText())));
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.awt.Component;
 import java.awt.Container;
 import javax.swing.Icon;
 import javax.swing.JButton;
+import javax.swing.JComboBox;
 import javax.swing.JComponent;
 import javax.swing.JLabel;
 import javax.swing.JList;
@@ -58,6 +59,27 @@ public final class PlainText {
    */
   public static <T> JList<T> list(ListModel<T> model) {
     return new JList<>(model) {
+      @Override
+      public JToolTip createToolTip() {
+        return toolTip(this);
+      }
+    };
+  }
+
+  /**
+   * A combo box whose items are shown as typed, in the box and in its popup; its renderer, which
+   * the look and feel replaces on a theme change, is marked each time.
+   */
+  public static <T> JComboBox<T> comboBox() {
+    return new JComboBox<>() {
+      @Override
+      public void updateUI() {
+        super.updateUI();
+        if (getRenderer() instanceof JComponent r) {
+          mark(r);
+        }
+      }
+
       @Override
       public JToolTip createToolTip() {
         return toolTip(this);

@@ -10,6 +10,7 @@ import java.awt.Rectangle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.swing.JComboBox;
 import javax.swing.JComponent;
 import javax.swing.JDialog;
 import javax.swing.JFrame;
@@ -81,6 +82,26 @@ class HtmlLookingTextGuiTest {
           assertThat(row.getText()).startsWith(HTML);
           assertShownAsText(row, row.getText());
           assertTooltipShownAsText(list, row.getToolTipText());
+        });
+  }
+
+  @Test
+  void aPlainComboBoxShowsItsItemsAsText_alsoAfterAThemeChange() {
+    Gui.requireDisplay();
+    Gui.run(
+        () -> {
+          JComboBox<String> box = PlainText.comboBox(); // the history's named versions
+          box.addItem(HTML);
+          for (int theme = 0; theme < 2; theme++) {
+            JList<String> popupList = new JList<>(new String[] {HTML});
+            JLabel cell =
+                (JLabel)
+                    box.getRenderer()
+                        .getListCellRendererComponent(popupList, HTML, 0, false, false);
+            assertThat(cell.getText()).isEqualTo(HTML);
+            assertShownAsText(cell, HTML);
+            box.updateUI(); // as a theme change does: a new renderer
+          }
         });
   }
 

@@ -213,7 +213,7 @@ final class CommentsPanel extends JPanel {
         BorderFactory.createCompoundBorder(
             BorderFactory.createMatteBorder(0, 4, 0, 0, author.colour()),
             BorderFactory.createEmptyBorder(4, 8, 4, 4)));
-    JLabel quote = new JLabel("“" + abbreviate(quote(c), 40) + "”");
+    JLabel quote = PlainText.label("“" + abbreviate(quote(c), 40) + "”");
     quote.setName("comment.quote");
     quote.setFont(quote.getFont().deriveFont(Font.ITALIC));
     quote.setCursor(Cursor.getPredefinedCursor(Cursor.HAND_CURSOR));
@@ -254,7 +254,7 @@ final class CommentsPanel extends JPanel {
   }
 
   private JLabel byline(Person p, String state) {
-    JLabel l = new JLabel(p.name() + state);
+    JLabel l = PlainText.label(p.name() + state);
     l.setForeground(p.colour());
     l.setFont(l.getFont().deriveFont(Font.BOLD));
     return l;

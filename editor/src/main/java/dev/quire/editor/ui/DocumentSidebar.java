@@ -28,7 +28,7 @@ import javax.swing.UIManager;
  */
 final class DocumentSidebar extends JPanel {
   private final DefaultListModel<LocalDocument> model = new DefaultListModel<>();
-  private final JList<LocalDocument> list = new JList<>(model);
+  private final JList<LocalDocument> list = PlainText.list(model);
   private boolean updating;
 
   DocumentSidebar(
@@ -142,7 +142,7 @@ final class DocumentSidebar extends JPanel {
   }
 
   private static final class Renderer extends JPanel implements ListCellRenderer<LocalDocument> {
-    private final JLabel title = new JLabel();
+    private final JLabel title = PlainText.label("");
     private final JLabel state = new JLabel();
     private final java.util.function.Predicate<String> encrypted;
 

@@ -105,6 +105,7 @@ public final class EditorWindow extends JFrame {
             status::showConnection,
             why -> Dialogs.confirmRefill(this, why),
             this::refreshTrashIfShown);
+    PlainText.titleBar(getRootPane()); // the title holds the document's title
     setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
     addWindowListener(
         new WindowAdapter() {

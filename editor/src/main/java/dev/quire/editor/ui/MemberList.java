@@ -85,7 +85,7 @@ final class MemberList extends JPanel {
     for (Member m : members) {
       c.gridy++;
       c.gridx = 0;
-      JLabel name = new JLabel(m.user() + (m.user().equals(me) ? " (you)" : ""));
+      JLabel name = PlainText.label(m.user() + (m.user().equals(me) ? " (you)" : ""));
       name.setName("share.member." + m.user());
       add(name, c);
       c.gridx = 1;

@@ -35,10 +35,10 @@ import javax.swing.ListSelectionModel;
  */
 final class PeopleList extends JPanel {
   private final DefaultListModel<RemotePresence> model = new DefaultListModel<>();
-  private final JList<RemotePresence> list = new JList<>(model);
-  private final JLabel self = new JLabel();
+  private final JList<RemotePresence> list = PlainText.list(model);
+  private final JLabel self = PlainText.label("");
   private final JToggleButton follow = new JToggleButton("Follow");
-  private final JLabel state = new JLabel(" ");
+  private final JLabel state = PlainText.label(" "); // may name who is followed
   private final ToIntFunction<RemotePresence> lineOf;
   private String followed; // the session followed, or null
 
@@ -162,6 +162,10 @@ final class PeopleList extends JPanel {
 
   /** A collaborator's row: their colour, name and line, and whether they are followed. */
   private final class Row extends DefaultListCellRenderer {
+    Row() {
+      PlainText.mark(this);
+    }
+
     @Override
     public Component getListCellRendererComponent(
         JList<?> l, Object value, int index, boolean selected, boolean focused) {

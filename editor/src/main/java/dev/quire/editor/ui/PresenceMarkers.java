@@ -208,7 +208,7 @@ final class PresenceMarkers extends JLayeredPane {
   }
 
   private JButton newMarker() {
-    JButton b = new JButton();
+    JButton b = PlainText.button();
     b.setName("presence-marker");
     b.setFocusable(false); // a click leaves the keyboard in the text
     b.setOpaque(true);

@@ -123,7 +123,7 @@ final class ProblemBanners extends JPanel {
         BorderFactory.createCompoundBorder(
             BorderFactory.createMatteBorder(0, 0, 1, 0, BACKGROUND.darker()),
             BorderFactory.createEmptyBorder(4, 10, 4, 4)));
-    JLabel text = new JLabel("⚠  " + p.message());
+    JLabel text = PlainText.label("⚠  " + p.message()); // may quote a title or the relay
     text.setForeground(FOREGROUND);
     text.setToolTipText(p.message()); // the whole message when the window cuts it short
     text.setMinimumSize(new Dimension(0, 0)); // a long message must not push the close button out

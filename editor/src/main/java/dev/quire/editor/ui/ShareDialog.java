@@ -65,7 +65,7 @@ final class ShareDialog extends JDialog {
     problem.setName("share.problem");
     problem.setForeground(new Color(0xb91c1c));
     JPanel form = new JPanel(new GridLayout(0, 1, 0, 4));
-    form.add(new JLabel("Share \"" + title + "\" with the relay user:"));
+    form.add(PlainText.label("Share \"" + title + "\" with the relay user:"));
     form.add(user);
     form.add(new JLabel("who may:"));
     form.add(role);

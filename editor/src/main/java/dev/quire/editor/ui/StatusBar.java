@@ -33,7 +33,7 @@ final class StatusBar extends JPanel {
   private final JLabel unsent = new JLabel();
   private final JLabel revision = new JLabel();
   private final JLabel caret = new JLabel();
-  private final JLabel hint = new JLabel();
+  private final JLabel hint = PlainText.label(""); // may quote a collaborator's name
   private final javax.swing.Timer hintTimer = new javax.swing.Timer(5000, e -> hint.setText(""));
 
   /** The widest a collaborator's name is shown; longer names end in "…" (full in the tooltip). */
@@ -140,7 +140,7 @@ final class StatusBar extends JPanel {
     Map<String, RemotePresence> byUser = new LinkedHashMap<>();
     presences.forEach(p -> byUser.putIfAbsent(p.user() + "\u0000" + p.name(), p));
     for (RemotePresence p : byUser.values()) {
-      JLabel who = new JLabel(p.name(), new Dot(Colours.parse(p.colour())), JLabel.LEFT);
+      JLabel who = PlainText.label(p.name(), new Dot(Colours.parse(p.colour())), JLabel.LEFT);
       who.setToolTipText(p.name() + " (" + p.user() + ") is here");
       Dimension size = who.getPreferredSize();
       who.setPreferredSize(new Dimension(Math.min(size.width, NAME_WIDTH), size.height));

@@ -48,7 +48,7 @@ final class TrashView extends JPanel {
 
   private final RelayTrash relay;
   private final DefaultListModel<TrashedDocument> model = new DefaultListModel<>();
-  private final JList<TrashedDocument> list = new JList<>(model);
+  private final JList<TrashedDocument> list = PlainText.list(model);
   private final JLabel message = new JLabel(" ");
   private final JButton restore = new JButton("Restore");
   private final JButton purge = new JButton("Delete forever");
@@ -212,7 +212,7 @@ final class TrashView extends JPanel {
   }
 
   private static final class Renderer extends JPanel implements ListCellRenderer<TrashedDocument> {
-    private final JLabel title = new JLabel();
+    private final JLabel title = PlainText.label("");
     private final JLabel dates = new JLabel();
 
     Renderer() {

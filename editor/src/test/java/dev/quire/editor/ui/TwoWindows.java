@@ -30,12 +30,24 @@ final class TwoWindows implements AutoCloseable {
 
   TwoWindows(
       Path dir, String title, String initialText, Rectangle aliceBounds, Rectangle bobBounds) {
+    this(dir, title, initialText, aliceBounds, bobBounds, "Alice");
+  }
+
+  /** As above, with Alice showing as {@code aliceName} to everyone. */
+  TwoWindows(
+      Path dir,
+      String title,
+      String initialText,
+      Rectangle aliceBounds,
+      Rectangle bobBounds,
+      String aliceName) {
     relay = TestRelay.start(dir.resolve("relay"));
     String aliceToken = relay.user("alice");
     String bobToken = relay.user("bob");
     relay.titledDocument("doc", title, "alice", "bob");
-    alice = window(dir.resolve("alice"), aliceToken, "Alice", "#e11d48", aliceBounds);
-    bob = window(dir.resolve("bob"), bobToken, "Bob", "#2563eb", bobBounds);
+    aliceStore = LocalStore.open(dir.resolve("alice"));
+    alice = window(aliceStore, aliceToken, aliceName, "#e11d48", aliceBounds);
+    bob = window(LocalStore.open(dir.resolve("bob")), bobToken, "Bob", "#2563eb", bobBounds);
     Gui.await("both windows showing doc", () -> showing(alice) && showing(bob));
     if (!initialText.isEmpty()) {
       Gui.run(() -> alice.textArea().replaceRange(initialText, 0, 0));
@@ -45,11 +57,7 @@ final class TwoWindows implements AutoCloseable {
   }
 
   private EditorWindow window(
-      Path profile, String token, String name, String colour, Rectangle bounds) {
-    LocalStore store = LocalStore.open(profile);
-    if (name.equals("Alice")) {
-      aliceStore = store;
-    }
+      LocalStore store, String token, String name, String colour, Rectangle bounds) {
     Settings s = Settings.of(relay.uri().toString(), token, name, colour);
     store.saveSettings(s).join();
     return EditorApp.show(store, s, bounds, false, null);

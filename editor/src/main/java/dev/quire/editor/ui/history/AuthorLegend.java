@@ -1,5 +1,6 @@
 package dev.quire.editor.ui.history;
 
+import dev.quire.editor.ui.PlainText;
 import java.awt.Color;
 import java.awt.Component;
 import java.awt.FlowLayout;
@@ -41,7 +42,7 @@ final class AuthorLegend extends JPanel {
       String text =
           String.format(Locale.ROOT, "%s %s", name, share < 1 ? "<1%" : Math.round(share) + "%");
       key.append(text).append('\n');
-      JLabel l = new JLabel(text, new Swatch(person.colour()), JLabel.LEFT);
+      JLabel l = PlainText.label(text, new Swatch(person.colour()), JLabel.LEFT);
       l.setToolTipText(name + ": " + counts[a] + " characters of " + c.attribution().length());
       labels.add(l);
     }

@@ -5,6 +5,7 @@ import dev.quire.editor.store.LocalStore;
 import dev.quire.editor.sync.DocumentListener;
 import dev.quire.editor.sync.DocumentSession;
 import dev.quire.editor.sync.SyncStatus;
+import dev.quire.editor.ui.PlainText;
 import dev.quire.ot.operation.TextOperation;
 import java.awt.BorderLayout;
 import java.awt.Component;
@@ -211,8 +212,8 @@ public final class HistoryPanel extends JPanel {
     legend.setAlignmentX(LEFT_ALIGNMENT);
     notesLine.setName("history.notes");
     // Both lines hold people's display names and comment text: never drawn as HTML.
-    info.putClientProperty("html.disable", Boolean.TRUE);
-    notesLine.putClientProperty("html.disable", Boolean.TRUE);
+    PlainText.mark(info);
+    PlainText.mark(notesLine);
     notesLine.setAlignmentX(LEFT_ALIGNMENT);
     notesLine.setVisible(false);
     p.add(top);

@@ -1,6 +1,7 @@
 package dev.quire.editor.ui.history;
 
 import dev.quire.editor.sync.DocumentSession;
+import dev.quire.editor.ui.PlainText;
 import dev.quire.ot.note.NamedVersion;
 import dev.quire.ot.note.Note;
 import dev.quire.ot.protocol.Ids;
@@ -38,7 +39,7 @@ final class VersionsBar extends JPanel {
   private final DocumentSession session;
   private final LongSupplier shownRevision;
   private final LongConsumer jumpTo;
-  private final JComboBox<Item> list = new JComboBox<>();
+  private final JComboBox<Item> list = PlainText.comboBox(); // names given by anyone
   private final JButton name = new JButton("Name this revision…");
   private final JButton remove = new JButton("Remove name…");
   private final Supplier<String> me; // this profile's relay user, or null when not known

@@ -68,7 +68,7 @@ final class DocumentView {
   }
 
   boolean wordWrap() {
-    return area.getLineWrap();
+    return area.chosenLineWrap();
   }
 
   void setWordWrap(boolean wrap) {

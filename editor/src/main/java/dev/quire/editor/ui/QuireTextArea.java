@@ -43,6 +43,7 @@ public final class QuireTextArea extends RSyntaxTextArea {
 
   private String chosenSyntax; // null while RSyntaxTextArea's constructor runs
   private boolean plainForSize;
+  private boolean chosenWrap;
   private SessionBinding binding;
   private List<RemotePresence> carets = List.of();
   private Runnable whenPainted; // once, at the next paint (start-up timing)
@@ -109,6 +110,21 @@ public final class QuireTextArea extends RSyntaxTextArea {
     applySize();
   }
 
+  /**
+   * Wraps long lines as chosen, except while the document is shown plain for its size: wrapping
+   * measures every line's width at each layout, minutes of the event thread for tens of megabytes.
+   */
+  @Override
+  public void setLineWrap(boolean wrap) {
+    chosenWrap = wrap;
+    super.setLineWrap(wrap && !plainForSize);
+  }
+
+  /** The word wrap chosen for the document, even while it is shown unwrapped for its size. */
+  boolean chosenLineWrap() {
+    return chosenWrap;
+  }
+
   /** The syntax style chosen for the document, even while it is shown plain for its size. */
   String chosenSyntax() {
     return chosenSyntax;
@@ -168,6 +184,7 @@ public final class QuireTextArea extends RSyntaxTextArea {
     }
     setCodeFoldingEnabled(!plainForSize);
     setMarkOccurrences(!plainForSize);
+    super.setLineWrap(chosenWrap && !plainForSize);
   }
 
   void bind(SessionBinding binding) {

@@ -62,6 +62,7 @@ final class DocumentLink {
   private boolean waitingForOwner; // the relay lacks the document; its owner may upload it
   private boolean refillPending; // stopped until the user confirms refilling the relay
   private final DocumentCrypto crypto; // keys and ciphertext, for an encrypted document
+  private WireBatch lastSealed; // the encrypted batch last sent, kept in the chain once acked
   private boolean keysFresh; // devices and keys read from the relay on this connection
   private boolean fetchingKeys; // reading them: messages wait in the backlog meanwhile
   private final List<Runnable> afterKeys = new ArrayList<>(); // what waits for that reading
@@ -418,6 +419,7 @@ final class DocumentLink {
       return null;
     }
     keysRetried = false;
+    engine.store().saveSealedBatches(id(), batches); // the ciphertext chain, as sequenced
     ServerMessage plain =
         m instanceof ServerMessage.History h
             ? new ServerMessage.History(h.doc(), opened, h.head(), h.complete())
@@ -796,6 +798,7 @@ final class DocumentLink {
               }
               durableSeq = Math.max(durableSeq, batch.batchSeq());
               if (conn == sentOn && phase == Phase.LIVE) {
+                lastSealed = wire;
                 send(new ClientMessage.Submit(id(), wire));
               } else {
                 session.sync().connectionLost(); // not sent: the next connection sends it
@@ -839,6 +842,19 @@ final class DocumentLink {
       gap(a.firstRevision());
       return;
     }
+    if (lastSealed != null && lastSealed.batchSeq() == a.batchSeq()) {
+      // Our own batch as the relay sequenced it: the ack is all of it the relay sends us.
+      engine
+          .store()
+          .saveSealedBatches(
+              id(),
+              List.of(
+                  new WireSequenced(
+                      a.firstRevision(),
+                      engine.user(),
+                      a.timestampMillis(),
+                      lastSealed.withMadeAt(madeAtAsStored(lastSealed, a.timestampMillis())))));
+    }
     var inFlight = session.sync().inFlight();
     if (d.status() == Delivery.Status.DUPLICATE
         && inFlight.isPresent()
@@ -847,6 +863,14 @@ final class DocumentLink {
       return;
     }
     acknowledged();
+  }
+
+  /** The most an author's clock may be ahead of the relay's before the relay uses its own time. */
+  private static final long MAX_MADE_AHEAD_MILLIS = 24L * 60 * 60 * 1000;
+
+  /** A batch's {@code madeAt} as the relay stores it (docs/protocol.md, submit). */
+  private static long madeAtAsStored(WireBatch b, long sequencedMillis) {
+    return b.madeAt() > sequencedMillis + MAX_MADE_AHEAD_MILLIS ? sequencedMillis : b.madeAt();
   }
 
   /** An error about {@code request} (matched by its id), or about one the relay could not read. */

@@ -398,6 +398,26 @@ public final class LocalStore implements AutoCloseable {
         });
   }
 
+  /** The (author, client id) of every device whose batches of {@code doc} are kept, sorted. */
+  public CompletableFuture<List<Map.Entry<String, String>>> sealedDevices(String doc) {
+    return read(
+        c -> {
+          List<Map.Entry<String, String>> out = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT DISTINCT author, client_id FROM sealed_history WHERE doc_id = ? ORDER BY"
+                      + " author, client_id")) {
+            s.setString(1, doc);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(Map.entry(rs.getString(1), rs.getString(2)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
   private static final String DEVICE_KEY = "device.key";
 
   /**

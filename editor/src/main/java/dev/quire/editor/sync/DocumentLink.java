@@ -520,9 +520,6 @@ final class DocumentLink {
    * so a synced copy has them up to the head it last caught up to or passed a checkpoint at.
    */
   private void askSignatures(long from) {
-    if (crypto.encrypted()) {
-      return; // they sign the ciphertext chain, which this profile does not keep
-    }
     signaturesPending = true;
     signaturesAsked = session.revision();
     signaturesFrom = from;

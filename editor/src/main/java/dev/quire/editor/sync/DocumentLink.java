@@ -57,7 +57,7 @@ final class DocumentLink {
   private long signaturesFrom; // the revision they were last asked after
   private int signatureInterval = Integer.MAX_VALUE; // the relay's, once it answered
   private final ArrayDeque<Incoming> backlog = new ArrayDeque<>();
-  private HistoryPages uploading; // the history being uploaded, while UPLOADING
+  private UploadPages uploading; // the history being uploaded, while UPLOADING
   private List<Member> uploadMembers = List.of();
   private boolean waitingForOwner; // the relay lacks the document; its owner may upload it
   private boolean refillPending; // stopped until the user confirms refilling the relay
@@ -504,6 +504,28 @@ final class DocumentLink {
             done.completeExceptionally(
                 new IllegalArgumentException("the member was removed, but " + why));
           }
+        });
+  }
+
+  /**
+   * An encrypted document just uploaded to a relay that had lost it: the relay is at epoch 1 with
+   * no keys, so seal the keys this profile holds for the members' devices, epoch by epoch up to its
+   * last, before anything new is sealed under an old epoch; then live.
+   */
+  private void restoreEpochs() {
+    RelayConnection on = conn;
+    crypto.restoreEpochs(
+        on,
+        why -> {
+          if (conn != on) {
+            return;
+          }
+          if (why != null) {
+            fail(why + "; the local text is kept");
+            return;
+          }
+          keysFresh = false;
+          startCatchUp();
         });
   }
 
@@ -1116,7 +1138,10 @@ final class DocumentLink {
                 return;
               }
               uploadMembers = members;
-              uploading = new HistoryPages(engine.store(), id(), head, pageRoom(members));
+              uploading =
+                  crypto.encrypted()
+                      ? new SealedHistoryPages(engine.store(), id(), head, pageRoom(members))
+                      : new HistoryPages(engine.store(), id(), head, pageRoom(members));
               sendUploadPage();
             },
             engine.owner());
@@ -1136,7 +1161,7 @@ final class DocumentLink {
 
   private void sendUploadPage() {
     RelayConnection on = conn;
-    HistoryPages pages = uploading;
+    UploadPages pages = uploading;
     pages
         .next()
         .whenCompleteAsync(
@@ -1152,7 +1177,13 @@ final class DocumentLink {
               LocalDocument d = session.document();
               send(
                   new ClientMessage.Upload(
-                      id(), d.title(), d.createdMillis(), pages.head(), uploadMembers, page));
+                      id(),
+                      d.title(),
+                      d.createdMillis(),
+                      pages.head(),
+                      uploadMembers,
+                      page,
+                      crypto.encrypted()));
             },
             engine.owner());
   }
@@ -1166,6 +1197,10 @@ final class DocumentLink {
     if (u.complete() || (uploading.done() && u.head() >= head)) {
       uploading = null;
       engine.uploaded(session, u.head());
+      if (crypto.encrypted()) {
+        restoreEpochs(); // then live, as below
+        return;
+      }
       startCatchUp(); // live from here: what was unsent goes out after it
       return;
     }

@@ -78,6 +78,9 @@ final class SealedExport {
           throw missing(d, next);
         }
         if (b.lastRevision() > d.head()) {
+          if (b.firstRevision() <= d.head()) {
+            throw missing(d, next); // a kept batch across the head: not this copy's history
+          }
           break; // received, not applied yet: after this copy's head
         }
         w.batch(b);

@@ -126,5 +126,22 @@ class EncryptedHistoryFileTest {
     assertThat(out.toString())
         .contains("verified: document secret \"Plans\", revisions 1.." + head);
     assertThat(run("verify", "--decrypt", plain.toString())).isEqualTo(ExitCodes.USAGE);
+
+    // A profile that lacks the ciphertext of a revision (received before it kept ciphertext):
+    // export refuses, naming it, and writes nothing.
+    try (LocalStore store = LocalStore.open(dir.resolve("desk"))) {
+      store
+          .keyringWrite(
+              "DELETE FROM sealed_history WHERE doc_id = ? AND first_revision = 1", "secret")
+          .get();
+    }
+    Path partial = dir.resolve("partial.history");
+    assertThat(run("export", "--profile", desk, "secret", "--history", partial.toString()))
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("does not keep the ciphertext of revision 1 of secret");
+    assertThat(partial).doesNotExist();
+    try (var left = Files.list(dir)) {
+      assertThat(left).noneMatch(p -> p.getFileName().toString().endsWith(".part"));
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.quire.relay;
 
+import dev.quire.ot.crypto.SealedBatch;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
@@ -83,6 +84,9 @@ final class DocumentUpload {
     }
     if (!creating) {
       actor.requireRole(s, Role.EDITOR);
+      if (m.encrypted() && !row.encrypted()) {
+        throw new Refusal(ErrorCode.NOT_ENCRYPTED, id + " is not an encrypted document");
+      }
       if (row.encrypted()) {
         // Uploaded batches would skip the device and epoch checks: not taken.
         throw new Refusal(
@@ -95,15 +99,18 @@ final class DocumentUpload {
     long head = creating ? 0 : row.head();
     List<WireSequenced> batches = m.batches();
     requireSizes(batches);
+    if (creating && m.encrypted()) {
+      requireSealed(batches);
+    }
     List<WireSequenced> fresh = freshBatches(batches, head);
     if (fresh.isEmpty() && !creating) {
       // A resend, or a page the relay has all of: nothing to store.
       s.answer(rid, new ServerMessage.Uploaded(id, head, head >= m.head()));
       return;
     }
-    SequencerState state = creating ? emptyState() : actor.sequencerState();
-    PayloadPolicy policy =
-        creating ? PayloadPolicy.of(ctx.config().payloadKind(), interval()) : actor.policy();
+    PayloadKind kind = m.encrypted() ? PayloadKind.ENCRYPTED : ctx.config().payloadKind();
+    SequencerState state = creating ? emptyState(kind) : actor.sequencerState();
+    PayloadPolicy policy = creating ? PayloadPolicy.of(kind, interval()) : actor.policy();
     List<Append> appends;
     try {
       appends = prepare(state, policy, fresh, head);
@@ -114,8 +121,7 @@ final class DocumentUpload {
     }
     HistoryUploads.NewDocument create =
         creating
-            ? new HistoryUploads.NewDocument(
-                m.title(), s.user(), m.created(), ctx.config().payloadKind(), m.members())
+            ? new HistoryUploads.NewDocument(m.title(), s.user(), m.created(), kind, m.members())
             : null;
     HistoryUploads.Page page =
         new HistoryUploads.Page(
@@ -182,6 +188,29 @@ final class DocumentUpload {
       if (!member.user().equals(s.user())) {
         DocumentInfo info = row.info(member.role());
         ctx.userSessions().send(member.user(), new ServerMessage.Available(info), null);
+      }
+    }
+  }
+
+  /**
+   * Each batch of an encrypted upload is a sealed element and placeholders, as a submit's is; its
+   * device signature and epoch are the uploader's word (docs/protocol.md, upload).
+   */
+  private static void requireSealed(List<WireSequenced> batches) {
+    for (WireSequenced b : batches) {
+      List<String> ops = b.batch().operations();
+      try {
+        SealedBatch.parse(ops.get(0));
+      } catch (IllegalArgumentException e) {
+        throw new Refusal(
+            ErrorCode.MALFORMED, "revision " + b.firstRevision() + ": " + e.getMessage());
+      }
+      for (int i = 1; i < ops.size(); i++) {
+        if (!"0".equals(ops.get(i))) {
+          throw new Refusal(
+              ErrorCode.MALFORMED,
+              "revision " + (b.firstRevision() + i) + ": an encrypted batch's placeholder is 0");
+        }
       }
     }
   }
@@ -329,10 +358,10 @@ final class DocumentUpload {
     return appends;
   }
 
-  /** The state of a document with no history yet, in the relay's mode for new documents. */
-  private SequencerState emptyState() {
+  /** The state of a document with no history yet, of payload {@code kind}. */
+  private SequencerState emptyState(PayloadKind kind) {
     Sequencer sequencer = new Sequencer(0, new HashMap<>());
-    if (ctx.config().payloadKind() == PayloadKind.OPAQUE) {
+    if (kind.opaque()) {
       return new SequencerState(null, null, sequencer);
     }
     return new SequencerState(

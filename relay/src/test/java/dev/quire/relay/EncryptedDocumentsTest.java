@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quire.ot.crypto.BatchCipher;
 import dev.quire.ot.crypto.SealedBatch;
 import dev.quire.ot.history.Ed25519;
+import dev.quire.ot.history.HistoryChain;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.DeviceKeys;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.KeyEnvelope;
+import dev.quire.ot.protocol.RelaySignature;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
@@ -122,6 +124,49 @@ class EncryptedDocumentsTest {
             false,
             List.of(envelope(1, "alice", "alice-laptop"), envelope(1, "bob", "bob-desk"))));
     assertThat(alice.expect(ServerMessage.Sealed.class).epoch()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"embedded", "postgres"})
+  void theRelaySignsTheCiphertextChain_withoutATextHash(String storage) throws Exception {
+    start(storage);
+    encryptedDocument();
+    WireBatch first = sealedBatch(key1, 1, aliceDevice, "alice-laptop", 1, 0, "one");
+    WireBatch two = sealedBatch(key1, 1, bobDevice, "bob-desk", 1, 1, "two");
+    two = new WireBatch("bob-desk", 1, 1, List.of(two.operations().get(0), "0"), 2_000L);
+    alice.send(new ClientMessage.Submit("secret", first));
+    assertThat(alice.expectAck().firstRevision()).isEqualTo(1);
+    bob.send(new ClientMessage.Submit("secret", two));
+    assertThat(bob.expectAck().firstRevision()).isEqualTo(2);
+
+    carol.send(new ClientMessage.Signatures("secret", 0));
+    ServerMessage.Signatures sg = carol.expect(ServerMessage.Signatures.class);
+    assertThat(sg.complete()).isTrue();
+    assertThat(sg.signatures()).extracting(RelaySignature::revision).containsExactly(3L);
+    RelaySignature atHead = sg.signatures().get(0);
+    assertThat(atHead.textHash()).isNull(); // the relay cannot read the text
+    carol.send(new ClientMessage.Open("secret", 0, false));
+    List<WireSequenced> stored = carol.expect(ServerMessage.History.class).batches();
+    String chain = HistoryChain.GENESIS;
+    for (WireSequenced w : stored) {
+      for (int i = 0; i < w.batch().size(); i++) {
+        chain =
+            HistoryChain.next(
+                chain,
+                new HistoryChain.Revision(
+                    w.firstRevision() + i,
+                    w.batch().baseRevision(),
+                    w.firstRevision(),
+                    w.author(),
+                    w.batch().clientId(),
+                    w.batch().batchSeq(),
+                    w.timestampMillis(),
+                    w.batch().madeAt(),
+                    w.batch().operations().get(i)));
+      }
+    }
+    assertThat(atHead.chain()).isEqualTo(chain); // over the sealed elements and placeholders
+    assertThat(Ed25519.verify(sg.key(), atHead.statement("secret"), atHead.signature())).isTrue();
   }
 
   @ParameterizedTest

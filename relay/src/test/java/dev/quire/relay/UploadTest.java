@@ -292,6 +292,53 @@ class UploadTest {
   }
 
   @Test
+  void anEncryptedUpload_createsAnEncryptedDocument_ofSealedBatchesOnly() throws Exception {
+    java.security.KeyPair device = dev.quire.ot.history.Ed25519.generate();
+    dev.quire.ot.crypto.SealedBatch sealed =
+        dev.quire.ot.crypto.SealedBatch.seal(
+            dev.quire.ot.crypto.BatchCipher.newKey(),
+            3,
+            device.getPrivate(),
+            "doc",
+            "ca",
+            1,
+            0,
+            "{\"operations\":[[\"a\"],[1,\"b\"]]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    WireSequenced ok =
+        new WireSequenced(
+            1, "alice", CREATED, new WireBatch("ca", 1, 0, List.of(sealed.toJson(), "0"), CREATED));
+    WireSequenced plain = new WireSequenced(1, "alice", CREATED, append("ca", 1, 0, 0, "x"));
+    ServerMessage.Error notSealed =
+        refused(
+            alice,
+            new ClientMessage.Upload("doc", "Notes", CREATED, 1, List.of(), List.of(plain), true));
+    assertThat(notSealed.code()).isEqualTo(ErrorCode.MALFORMED);
+    assertThat(notSealed.message()).contains("revision 1");
+    assertThat(relay.store().documents().find("doc")).isEmpty();
+
+    ServerMessage.Uploaded done =
+        upload(
+            alice,
+            new ClientMessage.Upload("doc", "Notes", CREATED, 2, List.of(), List.of(ok), true));
+    assertThat(done.complete()).isTrue();
+    assertThat(relay.store().documents().find("doc").orElseThrow().payload())
+        .isEqualTo(dev.quire.relay.store.PayloadKind.ENCRYPTED);
+    assertThat(relay.store().history().page("doc", 0, 10)).containsExactly(ok);
+    // An encrypted document the relay holds takes no upload; nor a plain one an encrypted upload.
+    assertThat(refused(alice, page(List.of(ok), 2)).code()).isEqualTo(ErrorCode.FORBIDDEN);
+    alice.send(new ClientMessage.Create("plain", "Plain", false));
+    alice.expect(ServerMessage.Created.class);
+    assertThat(
+            refused(
+                    alice,
+                    new ClientMessage.Upload(
+                        "plain", "Plain", CREATED, 2, List.of(), List.of(ok), true))
+                .code())
+        .isEqualTo(ErrorCode.NOT_ENCRYPTED);
+  }
+
+  @Test
   void aPageOverTheMessageLimit_closesTheConnection_andStoresNothing() throws Exception {
     List<WireSequenced> big = new ArrayList<>();
     String text = "y".repeat(20_000);

@@ -68,6 +68,13 @@ final class ExportHistoryOptions {
   boolean countersign;
 
   @Option(
+      names = "--plaintext",
+      description =
+          "with --history, for an encrypted document: write its plaintext history (as for any"
+              + " other document) instead of its ciphertext chain")
+  boolean plaintext;
+
+  @Option(
       names = "--checkpoint-every",
       paramLabel = "N",
       description = "with --history: a checkpoint record every N revisions (default: 1000)")
@@ -94,6 +101,9 @@ final class ExportHistoryOptions {
     if (signingKey != null && countersign) {
       throw new CliException(ExitCodes.USAGE, "--sign and --countersign go one at a time");
     }
+    if (plaintext && history == null) {
+      throw new CliException(ExitCodes.USAGE, "--plaintext goes with --history");
+    }
     if (file != null && revision == null) {
       throw new CliException(ExitCodes.USAGE, "FILE goes with --rev, or without an option");
     }
@@ -103,6 +113,23 @@ final class ExportHistoryOptions {
     }
     if (checkpointEvery < 1) {
       throw new CliException(ExitCodes.USAGE, "--checkpoint-every must be at least 1");
+    }
+    LocalStore.KeyringRows keyring = ProfileCommand.await(store.keyring());
+    if (history != null && !plaintext && keyring.encrypted().contains(d.id())) {
+      if (signingKey != null || countersign) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            d.id()
+                + " is encrypted: its ciphertext chain carries its devices' and the relay's"
+                + " signatures; --sign and --countersign go with its plaintext history"
+                + " (--plaintext)");
+      }
+      writeAtomically(history, stream -> SealedExport.write(store, d, keyring, stream));
+      err.println(
+          "quire export: wrote the ciphertext chain of encrypted document "
+              + d.id()
+              + " (checkable without the key; --plaintext writes the plaintext history)");
+      return ExitCodes.OK;
     }
     Signatures.Signer signer = null;
     if (signingKey != null) {
@@ -197,11 +224,16 @@ final class ExportHistoryOptions {
       if (kept.isEmpty()) {
         return new RelayRecords(null, Map.of());
       }
-      String key = kept.get(kept.size() - 1).relayKey();
+      List<LocalStore.RelaySigned> overText =
+          kept.stream().filter(k -> k.signature().textHash() != null).toList();
+      if (overText.isEmpty()) {
+        return new RelayRecords(null, Map.of()); // an encrypted document's: over its ciphertext
+      }
+      String key = overText.get(overText.size() - 1).relayKey();
       Map<Long, HistoryRecord.RelayRecord> by = new HashMap<>();
       for (LocalStore.RelaySigned k : kept) {
         RelaySignature s = k.signature();
-        if (k.relayKey().equals(key) && s.revision() <= d.head()) {
+        if (k.relayKey().equals(key) && s.revision() <= d.head() && s.textHash() != null) {
           by.put(
               s.revision(),
               new HistoryRecord.RelayRecord(
@@ -248,7 +280,7 @@ final class ExportHistoryOptions {
   }
 
   /** Writes to a temporary file beside {@code target}, then moves it in place. */
-  private static void writeAtomically(Path target, Consumer<OutputStream> write) {
+  static void writeAtomically(Path target, Consumer<OutputStream> write) {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = null;
     try {

@@ -1,6 +1,7 @@
 package dev.quire.editor.cli;
 
 import dev.quire.editor.history.HistoryVerifier;
+import dev.quire.editor.history.SealedHistoryVerifier;
 import dev.quire.editor.history.Signatures;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -82,10 +84,37 @@ final class VerifyCommand implements Callable<Integer> {
               + " record must carry one (repeatable)")
   List<Path> trust = List.of();
 
+  @Option(
+      names = "--decrypt",
+      description =
+          "for an encrypted document's ciphertext chain: also decrypt every batch with the"
+              + " document's keys from the profile, replay it, and compare the text at the end"
+              + " with the profile's copy")
+  boolean decrypt;
+
+  @Mixin ProfileOption profileOption;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    boolean sealed;
+    try (InputStream in = Files.newInputStream(file)) {
+      sealed = SealedHistoryVerifier.isSealed(in);
+    } catch (IOException e) {
+      err.println("quire verify: " + file + ": cannot read: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (sealed) {
+      return new SealedVerify(file, decrypt, profileOption, out, err).run();
+    }
+    if (decrypt) {
+      err.println(
+          "quire verify: "
+              + file
+              + ": --decrypt goes with an encrypted document's ciphertext chain");
+      return ExitCodes.USAGE;
+    }
     Set<String> keys = new HashSet<>();
     try {
       for (Path k : trust) {

@@ -15,6 +15,13 @@ public final class HistoryFormat {
    */
   public static final int VERSION = 3;
 
+  /**
+   * The version of the ciphertext chain of an encrypted document: its revisions hold the sealed
+   * batches as the relay sequenced them, its {@code device} records the devices' signing keys
+   * ({@link SealedHistoryWriter}). Plaintext histories stay at {@link #VERSION}.
+   */
+  public static final int SEALED_VERSION = 4;
+
   /** The oldest version this build reads. */
   public static final int FIRST_VERSION = 1;
 

@@ -18,16 +18,8 @@ import dev.quire.ot.codec.OperationCodec;
 import dev.quire.ot.note.Note;
 import dev.quire.ot.note.NoteCodec;
 import dev.quire.ot.operation.MalformedOperationException;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -72,19 +64,8 @@ public final class HistoryReader implements AutoCloseable {
   private static final Set<String> TEXT_CHECK =
       Set.of("type", "revision", "length", "textHash", "prev", "hash", "signatures");
 
-  private final InputStream in;
-  private final int maxRecordBytes;
+  private final RecordLines lines;
   private final ObjectMapper mapper;
-  private final CharsetDecoder utf8 =
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-  private byte[] buffer = new byte[8192];
-  private final byte[] chunk = new byte[1 << 16];
-  private int pos;
-  private int limit;
-  private long line;
   private int version = HistoryFormat.VERSION; // the header's, once read
 
   /**
@@ -99,8 +80,15 @@ public final class HistoryReader implements AutoCloseable {
 
   /** With a smaller record limit (tests). */
   public HistoryReader(InputStream in, int maxRecordBytes) {
-    this.in = in;
-    this.maxRecordBytes = maxRecordBytes;
+    this.lines = new RecordLines(in, maxRecordBytes);
+    this.mapper = mapper(maxRecordBytes);
+  }
+
+  /**
+   * The strict JSON reader of records: nesting no deeper than a record's, strings no longer than a
+   * record, no trailing tokens, no duplicate members.
+   */
+  static ObjectMapper mapper(int maxRecordBytes) {
     JsonFactory factory =
         JsonFactory.builder()
             .streamReadConstraints(
@@ -110,20 +98,19 @@ public final class HistoryReader implements AutoCloseable {
                     .maxNumberLength(20)
                     .build())
             .build();
-    this.mapper =
-        new ObjectMapper(factory)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    return new ObjectMapper(factory)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   }
 
   /** The line number of the record last read (1 is the header). */
   public long line() {
-    return line;
+    return lines.line();
   }
 
   /** The next record, or null at the end of the file. */
   public Entry next() {
-    String text = readLine();
+    String text = lines.next();
     if (text == null) {
       return null;
     }
@@ -150,7 +137,7 @@ public final class HistoryReader implements AutoCloseable {
           default -> throw bad("has an unknown type '" + type + "'");
         };
     if (record instanceof RelayRecord) {
-      return new Entry(line, record, null, null, null);
+      return new Entry(lines.line(), record, null, null, null);
     }
     String hash = hex(o, "hash");
     String prev = o.has("prev") ? hex(o, "prev") : null;
@@ -160,11 +147,11 @@ public final class HistoryReader implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw bad("has no canonical form: " + e.getMessage());
     }
-    return new Entry(line, record, prev, hash, HistoryFormat.sha256(canonical.toString()));
+    return new Entry(lines.line(), record, prev, hash, HistoryFormat.sha256(canonical.toString()));
   }
 
   /** The canonical JSON of {@code o} without its {@code hash} and {@code signatures}. */
-  private static void appendHashed(StringBuilder out, ObjectNode o) {
+  static void appendHashed(StringBuilder out, ObjectNode o) {
     List<String> names = new ArrayList<>(o.size());
     for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
       String name = it.next();
@@ -191,6 +178,13 @@ public final class HistoryReader implements AutoCloseable {
       throw bad("is not a Quire history header (format is not '" + HistoryFormat.NAME + "')");
     }
     long v = integer(o, "version");
+    if (v == HistoryFormat.SEALED_VERSION) {
+      throw bad(
+          "is the header of an encrypted document's ciphertext chain (version "
+              + v
+              + "): 'quire verify' checks it; a plaintext history (export --history FILE"
+              + " --plaintext) is what this reads");
+    }
     if (v < HistoryFormat.FIRST_VERSION || v > HistoryFormat.VERSION) {
       throw bad(
           "has format version "
@@ -351,81 +345,19 @@ public final class HistoryReader implements AutoCloseable {
     return true;
   }
 
-  // ---- lines ----
-
-  /** The next line's text without its line break, or null at the end of the file. */
-  private String readLine() {
-    int n = 0;
-    try {
-      if (!fill()) {
-        return null;
-      }
-      line++;
-      while (true) {
-        int nl = -1;
-        for (int i = pos; i < limit; i++) {
-          if (chunk[i] == '\n') {
-            nl = i;
-            break;
-          }
-        }
-        int end = nl >= 0 ? nl : limit;
-        int take = end - pos;
-        if ((long) n + take > maxRecordBytes) {
-          throw bad("is longer than " + maxRecordBytes + " bytes: refused without reading it");
-        }
-        if (n + take > buffer.length) {
-          buffer =
-              Arrays.copyOf(
-                  buffer, (int) Math.min(maxRecordBytes, Math.max(2L * buffer.length, n + take)));
-        }
-        System.arraycopy(chunk, pos, buffer, n, take);
-        n += take;
-        pos = end;
-        if (nl >= 0) {
-          pos++;
-          break;
-        }
-        if (!fill()) {
-          throw bad("ends without a line break: the file is truncated");
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading line " + line + ": " + e.getMessage(), e);
-    }
-    try {
-      return utf8.decode(ByteBuffer.wrap(buffer, 0, n)).toString();
-    } catch (CharacterCodingException e) {
-      throw bad("is not UTF-8 text");
-    }
-  }
-
-  /** True when there are bytes to read in {@code chunk}, reading more if needed. */
-  private boolean fill() throws IOException {
-    if (pos < limit) {
-      return true;
-    }
-    int got = in.read(chunk, 0, chunk.length);
-    pos = 0;
-    limit = Math.max(got, 0);
-    return got > 0;
-  }
-
   private HistoryFileException bad(String what) {
+    long line = lines.line();
     return new HistoryFileException(line, -1, "line " + line + ": the record " + what);
   }
 
   private HistoryFileException bad(long revision, String what) {
+    long line = lines.line();
     return new HistoryFileException(
         line, revision, "line " + line + ": the record of revision " + revision + " " + what);
   }
 
   @Override
   public void close() {
-    try {
-      in.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    lines.close();
   }
 }

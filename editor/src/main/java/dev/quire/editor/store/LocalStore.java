@@ -8,6 +8,8 @@ import dev.quire.ot.protocol.Ids;
 import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.RelaySignature;
 import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.ot.sync.Batch;
 import dev.quire.ot.sync.ClientState;
 import dev.quire.ot.text.GapBuffer;
@@ -273,8 +275,8 @@ public final class LocalStore implements AutoCloseable {
   }
 
   /**
-   * Keeps the relay's signatures of {@code doc} by {@code relayKey}; those without a text hash
-   * (documents the relay does not read) are left out, and those kept already stay as they are.
+   * Keeps the relay's signatures of {@code doc} by {@code relayKey} (without a text hash for a
+   * document the relay does not read); those kept already stay as they are.
    */
   public CompletableFuture<Void> saveRelaySignatures(
       String doc, String relayKey, List<RelaySignature> signatures) {
@@ -285,9 +287,6 @@ public final class LocalStore implements AutoCloseable {
                   "MERGE INTO relay_signatures (doc_id, revision, relay_key, chain, text_hash,"
                       + " signature) KEY (doc_id, revision, relay_key) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (RelaySignature r : signatures) {
-              if (r.textHash() == null) {
-                continue;
-              }
               s.setString(1, doc);
               s.setLong(2, r.revision());
               s.setString(3, relayKey);
@@ -318,6 +317,100 @@ public final class LocalStore implements AutoCloseable {
                         rs.getString(1),
                         new RelaySignature(
                             rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5))));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  // ---- the ciphertext chain of encrypted documents ----
+
+  /**
+   * Keeps batches of an encrypted document as the relay sequenced them: the sealed element and how
+   * many revisions the batch took (its other operations are placeholders). A batch kept already
+   * (the same first revision) stays as it is.
+   */
+  public CompletableFuture<Void> saveSealedBatches(String doc, List<WireSequenced> batches) {
+    if (batches.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return writes.submit(
+        (c, skip) -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "MERGE INTO sealed_history (doc_id, first_revision, size, base_revision, author,"
+                      + " client_id, batch_seq, time_millis, made_at, sealed) KEY (doc_id,"
+                      + " first_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (WireSequenced w : batches) {
+              WireBatch b = w.batch();
+              s.setString(1, doc);
+              s.setLong(2, w.firstRevision());
+              s.setInt(3, b.size());
+              s.setLong(4, b.baseRevision());
+              s.setString(5, w.author());
+              s.setString(6, b.clientId());
+              s.setLong(7, b.batchSeq());
+              s.setLong(8, w.timestampMillis());
+              s.setLong(9, b.madeAt());
+              s.setString(10, b.operations().get(0));
+              s.addBatch();
+            }
+            s.executeBatch();
+          }
+        });
+  }
+
+  /**
+   * The kept batches of an encrypted document whose first revision is in {@code from..to}, in
+   * order, each with its placeholders as it travelled.
+   */
+  public CompletableFuture<List<WireSequenced>> sealedBatches(String doc, long from, long to) {
+    return read(
+        c -> {
+          List<WireSequenced> out = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT first_revision, size, base_revision, author, client_id, batch_seq,"
+                      + " time_millis, made_at, sealed FROM sealed_history WHERE doc_id = ? AND"
+                      + " first_revision BETWEEN ? AND ? ORDER BY first_revision")) {
+            s.setString(1, doc);
+            s.setLong(2, from);
+            s.setLong(3, to);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                List<String> ops = new ArrayList<>(rs.getInt(2));
+                ops.add(rs.getString(9));
+                for (int i = 1; i < rs.getInt(2); i++) {
+                  ops.add("0");
+                }
+                out.add(
+                    new WireSequenced(
+                        rs.getLong(1),
+                        rs.getString(4),
+                        rs.getLong(7),
+                        new WireBatch(
+                            rs.getString(5), rs.getLong(6), rs.getLong(3), ops, rs.getLong(8))));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /** The (author, client id) of every device whose batches of {@code doc} are kept, sorted. */
+  public CompletableFuture<List<Map.Entry<String, String>>> sealedDevices(String doc) {
+    return read(
+        c -> {
+          List<Map.Entry<String, String>> out = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT DISTINCT author, client_id FROM sealed_history WHERE doc_id = ? ORDER BY"
+                      + " author, client_id")) {
+            s.setString(1, doc);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(Map.entry(rs.getString(1), rs.getString(2)));
               }
             }
           }
@@ -610,6 +703,7 @@ public final class LocalStore implements AutoCloseable {
                   Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
                   Queries.update(c, "DELETE FROM document_members WHERE doc_id = ?", id);
                   Queries.update(c, "DELETE FROM relay_signatures WHERE doc_id = ?", id);
+                  Queries.update(c, "DELETE FROM sealed_history WHERE doc_id = ?", id);
                   NotesSnapshot.delete(c, id);
                   Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
                   if (d.get().onRelay()) {

@@ -9,6 +9,7 @@ import dev.quire.ot.crypto.UnreadableBatchException;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.Device;
 import dev.quire.ot.protocol.DeviceKeys;
+import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.KeyEnvelope;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
@@ -16,6 +17,7 @@ import dev.quire.ot.protocol.WireSequenced;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -67,6 +69,10 @@ final class DocumentCrypto {
             conn,
             new ClientMessage.Devices(doc()),
             m -> {
+              if (m instanceof ServerMessage.Error e && e.code() == ErrorCode.UNKNOWN_DOCUMENT) {
+                done.run(); // the relay lost it: no keys to read; the catch-up finds out the rest
+                return;
+              }
               if (!(m instanceof ServerMessage.Devices d)) {
                 fail.accept("the relay did not list the document's devices: " + describe(m));
                 return;
@@ -239,6 +245,46 @@ final class DocumentCrypto {
               });
         },
         done);
+  }
+
+  /**
+   * After a refill, brings the relay's epochs back to this profile's last: reads the devices and
+   * keys (sealing the current epoch's key for devices lacking it), then, one epoch at a time, seals
+   * the key this profile holds for the next epoch for every member's device, rotating to it. {@code
+   * done} gets null, or why it stopped.
+   */
+  void restoreEpochs(RelayConnection conn, Consumer<String> done) {
+    refresh(conn, () -> restoreFrom(conn, done), done);
+  }
+
+  private void restoreFrom(RelayConnection conn, Consumer<String> done) {
+    NavigableMap<Long, byte[]> held = keyring.keys(doc());
+    if (held.isEmpty() || epoch >= held.lastKey()) {
+      done.accept(null);
+      return;
+    }
+    long next = epoch + 1;
+    byte[] key = held.get(next);
+    if (key == null) {
+      done.accept("this profile lacks the key of epoch " + next + " to give the relay back");
+      return;
+    }
+    engine.request(
+        conn,
+        new ClientMessage.Seal(
+            doc(),
+            next,
+            true,
+            envelopesFor(devices.stream().filter(Device::member).toList(), next, key)),
+        m -> {
+          if (m instanceof ServerMessage.Sealed s) {
+            epoch = s.epoch();
+            restoreFrom(conn, done);
+          } else {
+            done.accept(
+                "the relay did not take back the key of epoch " + next + ": " + describe(m));
+          }
+        });
   }
 
   /** The relay moved to another epoch (a stale batch): fetch its key before sealing again. */

@@ -57,11 +57,12 @@ final class DocumentLink {
   private long signaturesFrom; // the revision they were last asked after
   private int signatureInterval = Integer.MAX_VALUE; // the relay's, once it answered
   private final ArrayDeque<Incoming> backlog = new ArrayDeque<>();
-  private HistoryPages uploading; // the history being uploaded, while UPLOADING
+  private UploadPages uploading; // the history being uploaded, while UPLOADING
   private List<Member> uploadMembers = List.of();
   private boolean waitingForOwner; // the relay lacks the document; its owner may upload it
   private boolean refillPending; // stopped until the user confirms refilling the relay
   private final DocumentCrypto crypto; // keys and ciphertext, for an encrypted document
+  private WireBatch lastSealed; // the encrypted batch last sent, kept in the chain once acked
   private boolean keysFresh; // devices and keys read from the relay on this connection
   private boolean fetchingKeys; // reading them: messages wait in the backlog meanwhile
   private final List<Runnable> afterKeys = new ArrayList<>(); // what waits for that reading
@@ -418,6 +419,7 @@ final class DocumentLink {
       return null;
     }
     keysRetried = false;
+    engine.store().saveSealedBatches(id(), batches); // the ciphertext chain, as sequenced
     ServerMessage plain =
         m instanceof ServerMessage.History h
             ? new ServerMessage.History(h.doc(), opened, h.head(), h.complete())
@@ -505,6 +507,28 @@ final class DocumentLink {
         });
   }
 
+  /**
+   * An encrypted document just uploaded to a relay that had lost it: the relay is at epoch 1 with
+   * no keys, so seal the keys this profile holds for the members' devices, epoch by epoch up to its
+   * last, before anything new is sealed under an old epoch; then live.
+   */
+  private void restoreEpochs() {
+    RelayConnection on = conn;
+    crypto.restoreEpochs(
+        on,
+        why -> {
+          if (conn != on) {
+            return;
+          }
+          if (why != null) {
+            fail(why + "; the local text is kept");
+            return;
+          }
+          keysFresh = false;
+          startCatchUp();
+        });
+  }
+
   // ---- the relay's signatures ----
 
   /** True while the relay's signatures of this history were asked for and have not come. */
@@ -518,9 +542,6 @@ final class DocumentLink {
    * so a synced copy has them up to the head it last caught up to or passed a checkpoint at.
    */
   private void askSignatures(long from) {
-    if (crypto.encrypted()) {
-      return; // they sign the ciphertext chain, which this profile does not keep
-    }
     signaturesPending = true;
     signaturesAsked = session.revision();
     signaturesFrom = from;
@@ -796,6 +817,7 @@ final class DocumentLink {
               }
               durableSeq = Math.max(durableSeq, batch.batchSeq());
               if (conn == sentOn && phase == Phase.LIVE) {
+                lastSealed = wire;
                 send(new ClientMessage.Submit(id(), wire));
               } else {
                 session.sync().connectionLost(); // not sent: the next connection sends it
@@ -839,6 +861,19 @@ final class DocumentLink {
       gap(a.firstRevision());
       return;
     }
+    if (lastSealed != null && lastSealed.batchSeq() == a.batchSeq()) {
+      // Our own batch as the relay sequenced it: the ack is all of it the relay sends us.
+      engine
+          .store()
+          .saveSealedBatches(
+              id(),
+              List.of(
+                  new WireSequenced(
+                      a.firstRevision(),
+                      engine.user(),
+                      a.timestampMillis(),
+                      lastSealed.withMadeAt(madeAtAsStored(lastSealed, a.timestampMillis())))));
+    }
     var inFlight = session.sync().inFlight();
     if (d.status() == Delivery.Status.DUPLICATE
         && inFlight.isPresent()
@@ -847,6 +882,14 @@ final class DocumentLink {
       return;
     }
     acknowledged();
+  }
+
+  /** The most an author's clock may be ahead of the relay's before the relay uses its own time. */
+  private static final long MAX_MADE_AHEAD_MILLIS = 24L * 60 * 60 * 1000;
+
+  /** A batch's {@code madeAt} as the relay stores it (docs/protocol.md, submit). */
+  private static long madeAtAsStored(WireBatch b, long sequencedMillis) {
+    return b.madeAt() > sequencedMillis + MAX_MADE_AHEAD_MILLIS ? sequencedMillis : b.madeAt();
   }
 
   /** An error about {@code request} (matched by its id), or about one the relay could not read. */
@@ -1095,7 +1138,10 @@ final class DocumentLink {
                 return;
               }
               uploadMembers = members;
-              uploading = new HistoryPages(engine.store(), id(), head, pageRoom(members));
+              uploading =
+                  crypto.encrypted()
+                      ? new SealedHistoryPages(engine.store(), id(), head, pageRoom(members))
+                      : new HistoryPages(engine.store(), id(), head, pageRoom(members));
               sendUploadPage();
             },
             engine.owner());
@@ -1115,7 +1161,7 @@ final class DocumentLink {
 
   private void sendUploadPage() {
     RelayConnection on = conn;
-    HistoryPages pages = uploading;
+    UploadPages pages = uploading;
     pages
         .next()
         .whenCompleteAsync(
@@ -1131,7 +1177,13 @@ final class DocumentLink {
               LocalDocument d = session.document();
               send(
                   new ClientMessage.Upload(
-                      id(), d.title(), d.createdMillis(), pages.head(), uploadMembers, page));
+                      id(),
+                      d.title(),
+                      d.createdMillis(),
+                      pages.head(),
+                      uploadMembers,
+                      page,
+                      crypto.encrypted()));
             },
             engine.owner());
   }
@@ -1145,6 +1197,10 @@ final class DocumentLink {
     if (u.complete() || (uploading.done() && u.head() >= head)) {
       uploading = null;
       engine.uploaded(session, u.head());
+      if (crypto.encrypted()) {
+        restoreEpochs(); // then live, as below
+        return;
+      }
       startCatchUp(); // live from here: what was unsent goes out after it
       return;
     }

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * with its author, client id, batch sequence number, the relay's timestamp and the author's time.
  * Reads the log a bounded number of revisions at a time. Not thread-safe: one page at a time.
  */
-final class HistoryPages {
+final class HistoryPages implements UploadPages {
   /** Revisions read from the profile at a time. */
   static final int READ_REVISIONS = 2_000;
 
@@ -38,12 +38,13 @@ final class HistoryPages {
     this.maxPageBytes = maxPageBytes;
   }
 
-  long head() {
+  @Override
+  public long head() {
     return head;
   }
 
-  /** True when every batch up to the head was handed out. */
-  boolean done() {
+  @Override
+  public boolean done() {
     return readUpTo >= head && unread.isEmpty();
   }
 
@@ -51,7 +52,8 @@ final class HistoryPages {
    * The next page: whole batches following the last page's; empty once {@link #done()}. Completes
    * exceptionally when the profile's log lacks revisions or has half a batch.
    */
-  CompletableFuture<List<WireSequenced>> next() {
+  @Override
+  public CompletableFuture<List<WireSequenced>> next() {
     return fill(false)
         .thenCompose(
             v -> {

@@ -241,13 +241,16 @@ class HistoryVerifierTest {
   }
 
   @Test
-  void newerVersion_isNamed() {
+  void newerVersion_isNamed_andACiphertextChainToo() {
     List<String> lines = lines();
-    lines.set(0, lines.get(0).replace("\"version\":3", "\"version\":4"));
+    lines.set(0, lines.get(0).replace("\"version\":3", "\"version\":5"));
     assertThat(verify(join(lines)).problem().getMessage())
         .isEqualTo(
-            "line 1: the record has format version 4; this Quire reads versions 1 to 3 (the file"
+            "line 1: the record has format version 5; this Quire reads versions 1 to 3 (the file"
                 + " is from a newer Quire)");
+    lines.set(0, lines.get(0).replace("\"version\":5", "\"version\":4"));
+    assertThat(verify(join(lines)).problem().getMessage())
+        .startsWith("line 1: the record is the header of an encrypted document's ciphertext chain");
   }
 
   @Test

@@ -189,6 +189,35 @@ class LocalStoreTest {
   }
 
   @Test
+  void sealedBatches_areKeptOncePerFirstRevision_readBackAsTheyTravelled_andDeletedWithTheDocument()
+      throws Exception {
+    store.createDocument("secret", "S", 1, true, List.of()).get();
+    store.createDocument("other", "O", 2, true, List.of()).get();
+    String sealed = "{\"epoch\":1,\"sealed\":\"AAAA\",\"signature\":\"BBBB\"}";
+    dev.quire.ot.protocol.WireSequenced one =
+        new dev.quire.ot.protocol.WireSequenced(
+            1,
+            "alice",
+            10,
+            new dev.quire.ot.protocol.WireBatch("dev-a", 1, 0, List.of(sealed, "0", "0"), 9));
+    dev.quire.ot.protocol.WireSequenced two =
+        new dev.quire.ot.protocol.WireSequenced(
+            4, "bob", 20, new dev.quire.ot.protocol.WireBatch("dev-b", 7, 3, List.of(sealed), 19));
+    store.saveSealedBatches("secret", List.of(one, two)).get();
+    store.saveSealedBatches("secret", List.of(two)).get(); // received again: kept once
+    store.saveSealedBatches("other", List.of(one)).get();
+    reopen();
+    assertThat(store.sealedBatches("secret", 1, 10).get()).containsExactly(one, two);
+    assertThat(store.sealedBatches("secret", 2, 10).get()).containsExactly(two);
+    assertThat(store.sealedDevices("secret").get())
+        .containsExactly(
+            java.util.Map.entry("alice", "dev-a"), java.util.Map.entry("bob", "dev-b"));
+    assertThat(store.deleteDocument("secret", 5).get()).isTrue();
+    assertThat(store.sealedBatches("secret", 1, 10).get()).isEmpty();
+    assertThat(store.sealedBatches("other", 1, 10).get()).containsExactly(one);
+  }
+
+  @Test
   void deleteDocument_removesItsRowsOnlyAndRemembersTheRelayDelete() throws Exception {
     store.createDocument("shared", "S", 1, true, List.of()).get();
     store.createDocument("mine", "M", 2, false, List.of(append(0, "local"))).get();

@@ -351,8 +351,20 @@ public sealed interface ClientMessage {
       long created,
       long head,
       List<Member> members,
-      List<WireSequenced> batches)
+      List<WireSequenced> batches,
+      boolean encrypted)
       implements ClientMessage {
+    /** An upload of a document that is not end-to-end encrypted. */
+    public Upload(
+        String doc,
+        String title,
+        long created,
+        long head,
+        List<Member> members,
+        List<WireSequenced> batches) {
+      this(doc, title, created, head, members, batches, false);
+    }
+
     public Upload {
       Ids.requireDocumentId(doc);
       Ids.requireTitle(title);

@@ -258,13 +258,20 @@ final class MessageReader {
               Shape.of(
                   v ->
                       new ClientMessage.Upload(
-                          str(v[0]), str(v[1]), (Long) v[2], (Long) v[3], list(v[4]), list(v[5])),
+                          str(v[0]),
+                          str(v[1]),
+                          (Long) v[2],
+                          (Long) v[3],
+                          list(v[4]),
+                          list(v[5]),
+                          (Boolean) v[6]),
                   string("doc"),
                   string("title"),
                   longValue("created", Long.MIN_VALUE),
                   longValue("head", 0),
                   array("members", MEMBER),
-                  array("batches", SEQUENCED))),
+                  array("batches", SEQUENCED),
+                  optionalBool("encrypted", false))),
           Map.entry(
               "signatures",
               Shape.of(

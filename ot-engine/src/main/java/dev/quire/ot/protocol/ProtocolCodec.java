@@ -32,7 +32,8 @@ import java.util.function.UnaryOperator;
  */
 public final class ProtocolCodec {
   /**
-   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 5
+   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 7:
+   * {@code upload} may carry {@code encrypted}, to bring an encrypted document back. Version 5
    * (among others): batches may carry {@code notes} (comments and named versions); {@code welcome}
    * carries the relay's signing key and {@code signatures} asks for its signed checkpoints of a
    * history. Version 4: batches carry {@code madeAt}, the author's time; {@code welcome} names the
@@ -40,7 +41,7 @@ public final class ProtocolCodec {
    * {@code id} and every answer and error the id it answers. Version 2: {@code sequenced} carries
    * several batches and includes the subscriber's own.
    */
-  public static final int VERSION = 6;
+  public static final int VERSION = 7;
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -103,6 +104,9 @@ public final class ProtocolCodec {
     } else if (m instanceof ClientMessage.Upload u) {
       o.put("doc", u.doc()).put("title", u.title()).put("created", u.created());
       o.put("head", u.head());
+      if (u.encrypted()) {
+        o.put("encrypted", true);
+      }
       ArrayNode members = o.putArray("members");
       u.members()
           .forEach(x -> members.addObject().put("user", x.user()).put("role", x.role().wireName()));

@@ -266,6 +266,18 @@ class ProtocolCodecTest {
             "d", "Notes", 3, 7, List.of(new Member("bob", Role.EDITOR)), List.of(first));
     Request read = ProtocolCodec.decodeRequest(ProtocolCodec.encode("r1", up));
     assertThat(read.message()).isEqualTo(up);
+    assertThat(ProtocolCodec.encode("r1", up)).doesNotContain("encrypted"); // left out: false
+    ClientMessage.Upload sealed =
+        new ClientMessage.Upload("d", "Notes", 3, 7, List.of(), List.of(first), true);
+    String sealedJson = ProtocolCodec.encode("r1", sealed);
+    assertThat(sealedJson).contains("\"encrypted\":true");
+    assertThat(ProtocolCodec.decodeRequest(sealedJson).message()).isEqualTo(sealed);
+    assertThatThrownBy(
+            () ->
+                ProtocolCodec.decodeRequest(
+                    sealedJson.replace("\"encrypted\":true", "\"encrypted\":\"yes\"")))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("upload.encrypted");
     ServerMessage.Uploaded done = new ServerMessage.Uploaded("d", 7, true);
     assertThat(ProtocolCodec.decodeReply(ProtocolCodec.encode(done, "r1")).message())
         .isEqualTo(done);

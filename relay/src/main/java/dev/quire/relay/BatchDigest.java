@@ -16,14 +16,26 @@ import java.security.NoSuchAlgorithmException;
  * before, and a batch sent before an upgrade and resent after it is the same batch.
  */
 final class BatchDigest {
+  // Copied for each batch: looking SHA-256 up among the security providers cost more than hashing
+  // a small batch.
+  private static final MessageDigest SHA_256 = sha256();
+
   private BatchDigest() {}
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
 
   static byte[] of(WireBatch batch) {
     MessageDigest md;
     try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
+      md = (MessageDigest) SHA_256.clone(); // never updated itself, so each copy starts empty
+    } catch (CloneNotSupportedException e) {
+      md = sha256(); // a provider whose digests cannot be copied
     }
     md.update(Long.toString(batch.baseRevision()).getBytes(StandardCharsets.UTF_8));
     for (String op : batch.operations()) {

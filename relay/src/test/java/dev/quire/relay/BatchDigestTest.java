@@ -3,36 +3,54 @@ package dev.quire.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.ot.protocol.WireBatch;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class BatchDigestTest {
-
-  @Test
-  void escapeCase_doesNotChangeTheDigest() {
-    // The same batch as written before (Jackson, upper case) and now (RFC 8785, lower case).
-    WireBatch before = new WireBatch("c-1", 1, 0, List.of("[\"a\\u000Bb\\u001F\"]"), 1_000L);
-    WireBatch now = new WireBatch("c-1", 1, 0, List.of("[\"a\\u000bb\\u001f\"]"), 1_000L);
-    assertThat(BatchDigest.of(now)).isEqualTo(BatchDigest.of(before));
+  private static byte[] sha256(String text) throws Exception {
+    return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
-  void differentContent_changesTheDigest() {
-    WireBatch a = new WireBatch("c-1", 1, 0, List.of("[\"a\\u000bb\"]"), 1_000L);
-    WireBatch b = new WireBatch("c-1", 1, 0, List.of("[\"a\\u000cb\"]"), 1_000L);
-    WireBatch c = new WireBatch("c-1", 1, 0, List.of("[\"a\\\\u000bb\"]"), 1_000L);
-    assertThat(BatchDigest.of(a)).isNotEqualTo(BatchDigest.of(b)).isNotEqualTo(BatchDigest.of(c));
+  void aBatchsDigestIsTheSha256OfItsBaseAndOperations_everyTime() throws Exception {
+    WireBatch a = new WireBatch("c", 1, 7, List.of("[7,\"x\"]", "[8,\"\\u00e9\"]"), 1);
+    WireBatch b = new WireBatch("c", 2, 9, List.of("[9,\"y\"]"), 1);
+    byte[] expectedA = sha256("7\n[7,\"x\"]\n[8,\"\\u00E9\"]");
+    assertThat(BatchDigest.of(a)).isEqualTo(expectedA);
+    assertThat(BatchDigest.of(b)).isEqualTo(sha256("9\n[9,\"y\"]"));
+    assertThat(BatchDigest.of(a)).isEqualTo(expectedA); // nothing of the last batch carries over
   }
 
   @Test
-  void anEscapedBackslash_isNotTheStartOfAnEscape() {
-    assertThat(BatchDigest.withUpperCaseEscapes("[\"\\\\u00ab\\u00ab\"]"))
-        .isEqualTo("[\"\\\\u00ab\\u00AB\"]");
-  }
-
-  @Test
-  void theAuthorsTime_isNotPartOfTheDigest() {
-    WireBatch first = new WireBatch("c-1", 1, 0, List.of("[\"a\"]"), 5_000L);
-    assertThat(BatchDigest.of(first.withMadeAt(9_000L))).isEqualTo(BatchDigest.of(first));
+  void digestsTakenOnManyThreadsAtOnce_areEachTheirBatchs() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> checks = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        checks.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 2_000; i++) {
+                    String op = "[" + i + ",\"" + thread + "\"]";
+                    WireBatch batch = new WireBatch("c", 1, i, List.of(op), 1);
+                    if (!MessageDigest.isEqual(BatchDigest.of(batch), sha256(i + "\n" + op))) {
+                      return false;
+                    }
+                  }
+                  return true;
+                }));
+      }
+      for (Future<Boolean> check : checks) {
+        assertThat(check.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

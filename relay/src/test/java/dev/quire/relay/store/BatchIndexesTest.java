@@ -3,18 +3,24 @@ package dev.quire.relay.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quire.ot.protocol.WireBatch;
+import dev.quire.ot.protocol.WireSequenced;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The indexes of the embedded relay's {@code batches} (migration V13): the sender's batches are
  * found through a plain index, which H2 need not check on every insert, while a second batch at one
- * revision is still refused by the database.
+ * revision is still refused by the database. Since V20 neither {@code batches} nor {@code
+ * latest_batches} has a foreign key (and its index): an append to a document that is missing or
+ * deleted is still refused, by the update of the document's head.
  */
 class BatchIndexesTest {
   @TempDir Path dir;
@@ -60,5 +66,63 @@ class BatchIndexesTest {
           .isInstanceOf(SQLException.class)
           .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23505"));
     }
+  }
+
+  @Test
+  void theHistoryTablesKeepOnlyTheIndexesTheRelayReadsBy() throws Exception {
+    try (Database db = Database.open(dir, 2);
+        Connection c = db.connection()) {
+      assertThat(indexes(c, "BATCHES"))
+          .containsExactlyInAnyOrder("BATCHES_BY_REVISION", "BATCHES_BY_CLIENT");
+      assertThat(indexes(c, "LATEST_BATCHES")).singleElement().asString().startsWith("PRIMARY_KEY");
+    }
+  }
+
+  @Test
+  void anAppendToAMissingOrDeletedDocument_isRefused_andStoresNothing() throws Exception {
+    try (Database db = Database.open(dir, 2);
+        Connection c = db.connection();
+        AppendWriter w = new AppendWriter(c)) {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "INSERT INTO documents (id, title, owner, created_at, head, last_change, deleted_at)"
+                  + " VALUES ('gone', 'gone', 'alice', 1, 0, 1, 2)")) {
+        s.executeUpdate();
+      }
+      c.setAutoCommit(false);
+      for (String doc : List.of("missing", "gone")) {
+        WireSequenced e =
+            new WireSequenced(1, "alice", 5, new WireBatch("c", 1, 0, List.of("[1]"), 5));
+        w.add(new HistoryStore.Append(doc, e, null, new byte[32], null));
+        assertThatThrownBy(w::flush)
+            .isInstanceOf(StoreException.class)
+            .hasMessageContaining("document " + doc + " is not at revision 0");
+        w.clear();
+        c.rollback();
+      }
+      try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT (SELECT COUNT(*) FROM batches) + (SELECT COUNT(*) FROM latest_batches)");
+          ResultSet rs = s.executeQuery()) {
+        rs.next();
+        assertThat(rs.getLong(1)).isZero();
+      }
+    }
+  }
+
+  private static List<String> indexes(Connection c, String table) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES"
+                + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = ?")) {
+      s.setString(1, table);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+    }
+    return names;
   }
 }

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.postgresql.PGStatement;
 
 /**
  * Commits a group of appends, of any documents, in one PostgreSQL transaction and one round trip,
@@ -46,24 +45,8 @@ final class PgAppendGroup {
           + " FROM quire_append_group(?::int[], ?::varchar[], ?::bigint[], ?::bigint[],"
           + " ?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[],"
           + " ?::text[], ?::boolean[], ?::text[], ?::bytea[], ?::text[], ?::bytea[], ?, ?)";
-  // Locks a document's row for a turn and reads, under that lock, the batches after an expected
-  // head up to the document's head (in the columns of quire_append_group's rows, then the deleted
-  // flag), with their running size to stop at MAX_MISSED_BYTES: one row with no batch when none
-  // is read. Parameters: document, expected head, MAX_MISSED_REVISIONS, MAX_MISSED_BYTES.
-  private static final String LOCK_FOR_TURN =
-      "WITH d AS MATERIALIZED (SELECT id, head, deleted_at IS NOT NULL AS deleted FROM documents"
-          + " WHERE id = ? FOR NO KEY UPDATE), k AS (SELECT ?::bigint AS after, ?::bigint AS most)"
-          + " SELECT 0, 'missed', 0, d.head, m.first_revision, m.base_revision, m.author,"
-          + " m.client_id, m.batch_seq, m.created_at, cardinality(m.operations), m.operations,"
-          + " m.made, m.canonical, m.digest, m.notes, d.deleted FROM d CROSS JOIN k"
-          + " LEFT JOIN LATERAL (SELECT b.first_revision, b.base_revision, b.author, b.client_id,"
-          + " b.batch_seq, b.created_at, b.operations, COALESCE(b.made_at, b.created_at) AS made,"
-          + " b.canonical, b.digest, b.notes,"
-          + " sum(pg_column_size(b.operations) + COALESCE(pg_column_size(b.canonical), 0))"
-          + " OVER (ORDER BY b.first_revision) AS bytes FROM batches b WHERE NOT d.deleted"
-          + " AND d.head > k.after AND d.head - k.after <= k.most AND b.doc_id = d.id"
-          + " AND b.first_revision > k.after AND b.first_revision <= d.head) m ON m.bytes <= ?"
-          + " ORDER BY m.first_revision";
+  // Locks a document's row for a turn, until the transaction ends.
+  private static final String LOCK = "SELECT 1 FROM documents WHERE id = ? FOR NO KEY UPDATE";
   // A conflict's missed batches come with it up to this many revisions and stored bytes; beyond,
   // the losing relay reads them itself, in pages.
   static final long MAX_MISSED_REVISIONS = 2048;
@@ -175,53 +158,14 @@ final class PgAppendGroup {
         entry, canonical == null ? null : PgHistory.texts(canonical), rs.getBytes(15));
   }
 
-  /** A document's row locked for a turn: its head and the batches after an expected head. */
-  record Locked(long head, List<HistoryStore.StoredEntry> missed) {}
-
   /**
-   * Locks {@code doc}'s row in the transaction open on {@code c} and reads the batches after {@code
-   * expectedHead} up to its head; null when the document is gone, did not move past {@code
-   * expectedHead}, or moved too far for the batches to be read at once.
+   * Locks {@code doc}'s row in the transaction open on {@code c}, as {@code quire_append_group}
+   * does: other transactions' appends to it wait until this one ends.
    */
-  static Locked lockForTurn(Connection c, String doc, long expectedHead) throws SQLException {
-    Long head = null;
-    boolean deleted = false;
-    List<HistoryStore.StoredEntry> missed = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(LOCK_FOR_TURN)) {
-      plannedEachTime(s);
+  static void lock(Connection c, String doc) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(LOCK)) {
       s.setString(1, doc);
-      s.setLong(2, expectedHead);
-      s.setLong(3, MAX_MISSED_REVISIONS);
-      s.setLong(4, MAX_MISSED_BYTES);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          head = rs.getLong(4);
-          deleted = rs.getBoolean(17);
-          if (rs.getObject(5) != null) {
-            missed.add(missedEntry(rs));
-          }
-        }
-      }
+      s.executeQuery().close();
     }
-    if (head == null
-        || deleted
-        || head <= expectedHead
-        || head - expectedHead > MAX_MISSED_REVISIONS) {
-      return null;
-    }
-    if (missed.isEmpty() || missed.get(missed.size() - 1).entry().lastRevision() != head) {
-      return null; // cut short by the byte bound
-    }
-    return new Locked(head, missed);
-  }
-
-  /**
-   * Has {@code s} planned at each execution, for the batches stored by then. A join of {@code
-   * batches} with arrays of keys gets, as a prepared statement's generic plan made while the table
-   * was small, a scan of every stored batch, kept until autovacuum analyses the table. ({@code
-   * quire_append_group} plans its joins at each call for the same reason.)
-   */
-  private static void plannedEachTime(PreparedStatement s) throws SQLException {
-    s.unwrap(PGStatement.class).setPrepareThreshold(0);
   }
 }

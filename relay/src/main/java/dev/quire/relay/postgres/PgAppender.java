@@ -45,6 +45,9 @@ final class PgAppender implements BatchAppender {
   // and how long one waits for that run.
   private static final int MAX_TURNS = 2;
   static final long TURN_MILLIS = 500;
+  // A turn whose run conflicts (another relay stored first, before the row was locked) keeps the
+  // lock for the run placed after those batches, this many times in all.
+  private static final int MAX_TURN_ROUNDS = 3;
   private final Semaphore turns = new Semaphore(MAX_TURNS);
   private final ExecutorService turnThreads =
       Executors.newCachedThreadPool(
@@ -179,10 +182,11 @@ final class PgAppender implements BatchAppender {
       RunOutcome r = results.get(i);
       if (r.committed() == 0
           && group.get(i).turns()
-          && r.stop() instanceof AppendOutcome.Conflict
+          && r.stop() instanceof AppendOutcome.Conflict conflict
+          && !conflict.missed().isEmpty()
           && !closed
           && turns.tryAcquire()) {
-        holdTurn(group.get(i), r);
+        holdTurn(group.get(i), conflict);
       } else {
         tell(group.get(i), r);
       }
@@ -190,51 +194,67 @@ final class PgAppender implements BatchAppender {
   }
 
   /**
-   * Holds the next turn of a conflicting run's document for its relay, on a thread of its own: a
-   * transaction locks the document's row (after the transactions waiting for it already), reads
-   * what the run missed, and tells the relay so with the turn; the relay's next run, placed after
-   * those batches, is then stored in that transaction, before any other relay's. Without a turn,
-   * the relay that won would mostly win again, its next run ready before the loser's retry.
+   * Holds the next turn of a conflicting run's document for its relay: the relay is told the
+   * conflict at once, with the batches the run missed (read by the group's call, under the lock),
+   * while a transaction on a thread and connection of its own locks the document's row (after the
+   * transactions waiting for it already). The relay takes in the missed batches and sequences its
+   * run again meanwhile; the run, given through the turn, is stored in that transaction, before any
+   * other relay's append of the document that queued behind it. Without a turn, the relay that won
+   * would mostly win again, its next run ready before the loser's retry.
    */
-  private void holdTurn(Item item, RunOutcome conflict) {
+  private void holdTurn(Item item, AppendOutcome.Conflict conflict) {
+    PgTurn turn = new PgTurn(this);
+    String doc = item.run().get(0).doc();
     try {
-      turnThreads.execute(() -> turn(item, conflict));
+      turnThreads.execute(() -> turn(doc, turn));
     } catch (RuntimeException e) { // stopping
       turns.release();
-      tell(item, conflict);
+      tell(item, new RunOutcome(0, conflict));
+      return;
     }
+    tell(
+        item,
+        new RunOutcome(0, new AppendOutcome.Conflict(conflict.head(), conflict.missed(), turn)));
   }
 
-  private void turn(Item item, RunOutcome conflict) {
-    HistoryStore.Append first = item.run().get(0);
-    boolean told = false;
+  private void turn(String doc, PgTurn first) {
+    PgTurn turn = first;
     PgTurn.Given given = null;
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
       try {
-        PgAppendGroup.Locked locked =
-            PgAppendGroup.lockForTurn(c, first.doc(), first.expectedHead());
-        if (locked == null) {
-          c.rollback();
-        } else {
-          PgTurn turn = new PgTurn(this);
-          told = true;
-          tell(
-              item,
-              new RunOutcome(0, new AppendOutcome.Conflict(locked.head(), locked.missed(), turn)));
+        PgAppendGroup.lock(c, doc);
+        turn.locked();
+        for (int round = 1; ; round++) {
           given = turn.await(TURN_MILLIS);
           if (given == null) {
             c.rollback();
-          } else {
-            pending.incrementAndGet();
-            long start = System.nanoTime();
-            List<RunOutcome> r = PgAppendGroup.decideAndWrite(c, List.of(given.run()));
-            c.commit();
-            commitNanos.accept(System.nanoTime() - start);
-            PgTurn.Given g = given;
-            given = null;
-            tellRun(g.callback(), r.get(0));
+            return;
           }
+          pending.incrementAndGet();
+          long start = System.nanoTime();
+          RunOutcome r = PgAppendGroup.decideAndWrite(c, List.of(given.run())).get(0);
+          PgTurn.Given g = given;
+          given = null;
+          if (r.committed() == 0
+              && r.stop() instanceof AppendOutcome.Conflict conflict
+              && !conflict.missed().isEmpty()
+              && round < MAX_TURN_ROUNDS
+              && !closed) {
+            // Another relay stored batches before the row was locked; nothing was written, and
+            // the row stays locked for the run placed after them.
+            turn = new PgTurn(this);
+            turn.locked();
+            tellRun(
+                g.callback(),
+                new RunOutcome(
+                    0, new AppendOutcome.Conflict(conflict.head(), conflict.missed(), turn)));
+            continue;
+          }
+          c.commit();
+          commitNanos.accept(System.nanoTime() - start);
+          tellRun(g.callback(), r);
+          return;
         }
       } catch (SQLException | RuntimeException | InterruptedException e) {
         PgDatabase.rollbackQuietly(c);
@@ -244,20 +264,19 @@ final class PgAppender implements BatchAppender {
       }
     } catch (SQLException | RuntimeException | InterruptedException e) {
       if (!(e instanceof InterruptedException)) {
-        log.warn("A turn of {} failed: {}", first.doc(), e.toString());
+        log.warn("A turn of {} failed: {}", doc, e.toString());
       }
       if (given != null) {
         StoreException failure =
             e instanceof SQLException sql
-                ? PgDatabase.failure("appending to " + first.doc(), sql)
-                : new StoreException("appending to " + first.doc() + " failed: " + e, e);
+                ? PgDatabase.failure("appending to " + doc, sql)
+                : new StoreException("appending to " + doc + " failed: " + e, e);
         tellRun(given.callback(), new RunOutcome(0, new AppendOutcome.Failed(failure)));
+      } else {
+        turn.giveUp(); // not held: a run given to it goes to the queue
       }
     } finally {
       turns.release();
-      if (!told) {
-        tell(item, conflict);
-      }
     }
   }
 

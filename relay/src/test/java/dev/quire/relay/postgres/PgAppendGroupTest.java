@@ -253,6 +253,7 @@ class PgAppendGroupTest {
       AppendOutcome.Conflict conflict = (AppendOutcome.Conflict) lost.stop();
       assertThat(conflict.turn()).isNotNull();
       assertThat(conflict.missed()).hasSize(1);
+      ((PgTurn) conflict.turn()).whenLocked().get(30, TimeUnit.SECONDS);
 
       // The winner's next append waits while the turn is held...
       CompletableFuture<RunOutcome> winnersNext = new CompletableFuture<>();

@@ -2,7 +2,9 @@ package dev.quire.relay.postgres;
 
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.DocumentStore;
 import dev.quire.relay.store.HistoryStore;
+import dev.quire.relay.store.sql.SqlDocuments;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -144,36 +146,86 @@ final class PgHistory implements HistoryStore {
           List<StoredEntry> out = new ArrayList<>();
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT first_revision, base_revision, author, client_id, batch_seq, created_at,"
-                      + " operations, COALESCE(made_at, created_at), canonical, digest FROM batches"
-                      + " WHERE doc_id = ? AND first_revision > ? AND last_revision <= ?"
-                      + " ORDER BY first_revision")) {
+                  "SELECT "
+                      + ENTRY_COLUMNS
+                      + " FROM batches b WHERE b.doc_id = ?"
+                      + " AND b.first_revision > ? AND b.last_revision <= ?"
+                      + " ORDER BY b.first_revision")) {
             s.setString(1, doc);
             s.setLong(2, afterRevision);
             s.setLong(3, toRevision);
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
-                WireSequenced entry =
-                    new WireSequenced(
-                        rs.getLong(1),
-                        rs.getString(3),
-                        rs.getLong(6),
-                        new WireBatch(
-                            rs.getString(4),
-                            rs.getLong(5),
-                            rs.getLong(2),
-                            texts(rs.getArray(7)),
-                            rs.getLong(8)));
-                Array canonical = rs.getArray(9);
-                out.add(
-                    new StoredEntry(
-                        entry, canonical == null ? null : texts(canonical), rs.getBytes(10)));
+                out.add(entry(rs, 1));
               }
             }
           }
           return out;
         });
   }
+
+  /** A batch in full, of {@code batches b}, as {@link #entry} reads it. */
+  private static final String ENTRY_COLUMNS =
+      "b.first_revision, b.base_revision, b.author, b.client_id, b.batch_seq, b.created_at,"
+          + " b.operations, COALESCE(b.made_at, b.created_at), b.canonical, b.digest, b.notes";
+
+  /** The batch in the columns of {@code rs} from {@code column} on, selected as ENTRY_COLUMNS. */
+  private static StoredEntry entry(ResultSet rs, int column) throws SQLException {
+    WireSequenced entry =
+        new WireSequenced(
+            rs.getLong(column),
+            rs.getString(column + 2),
+            rs.getLong(column + 5),
+            new WireBatch(
+                rs.getString(column + 3),
+                rs.getLong(column + 4),
+                rs.getLong(column + 1),
+                texts(rs.getArray(column + 6)),
+                rs.getLong(column + 7),
+                rs.getString(column + 10)));
+    Array canonical = rs.getArray(column + 8);
+    return new StoredEntry(
+        entry, canonical == null ? null : texts(canonical), rs.getBytes(column + 9));
+  }
+
+  /** One statement: the row, joined with the batches after the revision when they are wanted. */
+  @Override
+  public RowAndEntries rowAndEntriesAfter(String doc, long afterRevision, long maxRevisions) {
+    return db.read(
+        "reading document " + doc + " and its history",
+        c -> {
+          DocumentStore.DocumentRow row = null;
+          List<StoredEntry> entries = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT "
+                      + SqlDocuments.COLUMNS
+                      + ", "
+                      + ENTRY_COLUMNS
+                      + " FROM documents d"
+                      + " LEFT JOIN batches b ON d.deleted_at IS NULL AND d.head - ? <= ?"
+                      + " AND b.doc_id = d.id AND b.first_revision > ?"
+                      + " AND b.last_revision <= d.head WHERE d.id = ? ORDER BY b.first_revision")) {
+            s.setLong(1, afterRevision);
+            s.setLong(2, maxRevisions);
+            s.setLong(3, afterRevision);
+            s.setString(4, doc);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                if (row == null) {
+                  row = SqlDocuments.row(rs);
+                }
+                if (rs.getObject(ROW_COLUMN_COUNT + 1) != null) {
+                  entries.add(entry(rs, ROW_COLUMN_COUNT + 1));
+                }
+              }
+            }
+          }
+          return new RowAndEntries(row, entries);
+        });
+  }
+
+  private static final int ROW_COLUMN_COUNT = SqlDocuments.COLUMNS.split(",").length;
 
   /** The latest checkpoint revision at or before {@code revision}, if any. */
   @Override

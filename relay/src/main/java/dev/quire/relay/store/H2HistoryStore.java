@@ -2,6 +2,7 @@ package dev.quire.relay.store;
 
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
+import dev.quire.relay.store.sql.SqlDocuments;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -115,6 +116,35 @@ public final class H2HistoryStore implements HistoryStore {
           }
           return readPage(c, doc, start, pageSize, maxBytes);
         });
+  }
+
+  /**
+   * The row, then the batches after {@code afterRevision} read as {@link #entries} reads them (the
+   * embedded storage's relay is its only writer: nothing moves in between).
+   */
+  @Override
+  public RowAndEntries rowAndEntriesAfter(String doc, long afterRevision, long maxRevisions) {
+    DocumentStore.DocumentRow row =
+        db.read(
+            Database.Scope.document(doc),
+            "reading document " + doc,
+            c -> {
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "SELECT " + SqlDocuments.COLUMNS + " FROM documents d WHERE d.id = ?")) {
+                s.setString(1, doc);
+                try (ResultSet rs = s.executeQuery()) {
+                  return rs.next() ? SqlDocuments.row(rs) : null;
+                }
+              }
+            });
+    if (row == null
+        || row.deleted()
+        || row.head() <= afterRevision
+        || row.head() - afterRevision > maxRevisions) {
+      return new RowAndEntries(row, List.of());
+    }
+    return new RowAndEntries(row, entries(doc, afterRevision, row.head()));
   }
 
   /**

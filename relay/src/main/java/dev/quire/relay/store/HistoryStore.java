@@ -151,6 +151,21 @@ public interface HistoryStore {
     return out;
   }
 
+  /** A document's row and the batches stored after a revision, as one read saw them. */
+  record RowAndEntries(DocumentStore.DocumentRow row, List<StoredEntry> entries) {
+    public RowAndEntries {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * The document's row (null when there is none) and, when it is live and its head is past {@code
+   * afterRevision} by at most {@code maxRevisions}, the batches after {@code afterRevision} up to
+   * that head, in full and in order as {@link #entries} gives them; otherwise no batches. What a
+   * relay reads to take in the batches other writers stored after the head it holds.
+   */
+  RowAndEntries rowAndEntriesAfter(String doc, long afterRevision, long maxRevisions);
+
   /** The latest checkpoint revision at or before {@code revision}, if any. */
   OptionalLong checkpointAtOrBefore(String doc, long revision);
 

@@ -22,16 +22,16 @@ import java.util.Map;
  * deciding each one alone: an append whose document moved past its expected head is a conflict and
  * a resent batch a duplicate, and neither stops the others.
  *
- * <p>The database function {@code quire_append_group} (migration V7) does the whole of it: it locks
- * the rows of the group's documents (in id order, so two relays locking overlapping groups cannot
- * deadlock) and reads the stored batches whose keys the group's appends carry. Under those locks no
- * other relay can commit to these documents, so what it reads decides: a batch already stored is a
- * duplicate (answered with its original revisions), an append at a head that is not the document's
- * is a conflict, and everything else is written, the head of each document moved by the conditional
- * update {@code head = new WHERE head = expected}. The primary key on (document, first revision)
- * and the unique key on (document, author, client id, batch seq) stand behind that: should anything
- * get past the lock (or one group hold one batch twice), the whole transaction fails instead of
- * storing a second batch at one revision or key.
+ * <p>The database function {@code quire_append_group} (migrations V7 and V15) does the whole of it:
+ * it locks the rows of the group's documents (in id order, so two relays locking overlapping groups
+ * cannot deadlock) and reads the stored batches whose keys the group's appends carry. Under those
+ * locks no other relay can commit to these documents, so what it reads decides: a batch already
+ * stored is a duplicate (answered with its original revisions), an append at a head that is not the
+ * document's is a conflict, and everything else is written, the head of each document moved by the
+ * conditional update {@code head = new WHERE head = expected}. The primary key on (document, first
+ * revision) and the unique key on (document, author, client id, batch seq) stand behind that:
+ * should anything get past the lock (or one group hold one batch twice), the whole transaction
+ * fails instead of storing a second batch at one revision or key.
  *
  * <p>Appends come in runs ({@link BatchAppender#appendRun}): a run's appends are decided in order
  * and the first one not stored ends it (the rest were placed after it). For a run that conflicts,
@@ -44,7 +44,8 @@ final class PgAppendGroup {
           + " batch_seq, created_at, op_count, operations, made_at, canonical, digest, notes"
           + " FROM quire_append_group(?::int[], ?::varchar[], ?::bigint[], ?::bigint[],"
           + " ?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[],"
-          + " ?::text[], ?::boolean[], ?::text[], ?::bytea[], ?::text[], ?::bytea[], ?, ?)";
+          + " ?::text[], ?::boolean[], ?::text[], ?::bytea[], ?::text[], ?::bytea[], ?::bigint[],"
+          + " ?, ?)";
   // Locks a document's row for a turn, until the transaction ends.
   private static final String LOCK = "SELECT 1 FROM documents WHERE id = ? FOR NO KEY UPDATE";
   // A conflict's missed batches come with it up to this many revisions and stored bytes; beyond,
@@ -80,8 +81,8 @@ final class PgAppendGroup {
     Map<Integer, List<HistoryStore.StoredEntry>> missed = new HashMap<>();
     try (PreparedStatement s = c.prepareStatement(APPEND_GROUP)) {
       arrays.bind(c, s);
-      s.setLong(17, MAX_MISSED_REVISIONS);
-      s.setLong(18, MAX_MISSED_BYTES);
+      s.setLong(18, MAX_MISSED_REVISIONS);
+      s.setLong(19, MAX_MISSED_BYTES);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           int run = rs.getInt(1);
@@ -119,6 +120,7 @@ final class PgAppendGroup {
         switch (kind) {
           case "committed" -> AppendOutcome.COMMITTED;
           case "conflict" -> new AppendOutcome.Conflict(rs.getLong(4));
+          case "stale" -> new AppendOutcome.StaleEpoch(rs.getLong(4));
           case "duplicate" ->
               new AppendOutcome.Duplicate(
                   new HistoryStore.StoredBatch(

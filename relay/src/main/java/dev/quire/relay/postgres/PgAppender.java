@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,6 +51,10 @@ final class PgAppender implements BatchAppender {
   // lock for the run placed after those batches, this many times in all.
   private static final int MAX_TURN_ROUNDS = 3;
   private final Semaphore turns = new Semaphore(MAX_TURNS);
+  // Documents whose runs conflicted in the last CONTENDED_NANOS, when: their runs go to a turn.
+  private static final long CONTENDED_NANOS = 1_000_000_000L;
+  private static final int MAX_CONTENDED = 1024;
+  private final Map<String, Long> contended = new ConcurrentHashMap<>();
   private final ExecutorService turnThreads =
       Executors.newCachedThreadPool(
           r -> {
@@ -79,10 +85,40 @@ final class PgAppender implements BatchAppender {
     enqueue(List.of(append), outcome -> callback.done(outcome.stop()), false);
   }
 
-  /** A run that conflicts holds its document's next turn ({@link Turn}) for its caller. */
+  /**
+   * A run that conflicts holds its document's next turn ({@link Turn}) for its caller. A run of a
+   * document that conflicted lately (another relay writes it too) is written in a transaction of
+   * its own, which holds the row's lock when it conflicts: its turn comes without a second lock.
+   */
   @Override
   public void appendRun(List<HistoryStore.Append> run, RunCallback callback) {
+    String doc = run.isEmpty() ? null : run.get(0).doc();
+    Long conflicted = doc == null ? null : contended.get(doc);
+    if (conflicted != null
+        && System.nanoTime() - conflicted < CONTENDED_NANOS
+        && run.stream().allMatch(a -> PgText.check(a) == null)
+        && !closed
+        && turns.tryAcquire()) {
+      PgTurn.Given given = new PgTurn.Given(List.copyOf(run), callback);
+      pending.incrementAndGet();
+      try {
+        turnThreads.execute(() -> turn(doc, null, given));
+        return;
+      } catch (RuntimeException e) { // stopping: refused by the queue as any other
+        pending.decrementAndGet();
+        turns.release();
+      }
+    }
     enqueue(run, callback, true);
+  }
+
+  /** Remembers that a run of {@code doc} conflicted: another relay writes it too. */
+  private void conflicted(String doc) {
+    if (contended.size() >= MAX_CONTENDED) {
+      long now = System.nanoTime();
+      contended.values().removeIf(at -> now - at >= CONTENDED_NANOS);
+    }
+    contended.put(doc, System.nanoTime());
   }
 
   private void enqueue(List<HistoryStore.Append> run, RunCallback callback, boolean turns) {
@@ -180,6 +216,9 @@ final class PgAppender implements BatchAppender {
     }
     for (int i = 0; i < group.size(); i++) {
       RunOutcome r = results.get(i);
+      if (r.stop() instanceof AppendOutcome.Conflict) {
+        conflicted(group.get(i).run().get(0).doc());
+      }
       if (r.committed() == 0
           && group.get(i).turns()
           && r.stop() instanceof AppendOutcome.Conflict conflict
@@ -206,7 +245,7 @@ final class PgAppender implements BatchAppender {
     PgTurn turn = new PgTurn(this);
     String doc = item.run().get(0).doc();
     try {
-      turnThreads.execute(() -> turn(doc, turn));
+      turnThreads.execute(() -> turn(doc, turn, null));
     } catch (RuntimeException e) { // stopping
       turns.release();
       tell(item, new RunOutcome(0, conflict));
@@ -217,32 +256,43 @@ final class PgAppender implements BatchAppender {
         new RunOutcome(0, new AppendOutcome.Conflict(conflict.head(), conflict.missed(), turn)));
   }
 
-  private void turn(String doc, PgTurn first) {
+  /**
+   * Holds a turn of {@code doc}: locks its row, then stores the run given through {@code first} in
+   * that transaction; or, given {@code run} (counted as pending), stores it at once, the call
+   * taking the lock. A run that conflicts there keeps the lock for the run placed after what it
+   * missed, given through the next turn it is handed.
+   */
+  private void turn(String doc, PgTurn first, PgTurn.Given run) {
     PgTurn turn = first;
-    PgTurn.Given given = null;
+    PgTurn.Given given = run;
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
       try {
-        PgAppendGroup.lock(c, doc);
-        turn.locked();
+        if (given == null) {
+          PgAppendGroup.lock(c, doc);
+          turn.locked();
+        }
         for (int round = 1; ; round++) {
-          given = turn.await(TURN_MILLIS);
           if (given == null) {
-            c.rollback();
-            return;
+            given = turn.await(TURN_MILLIS);
+            if (given == null) {
+              c.rollback();
+              return;
+            }
+            pending.incrementAndGet();
           }
-          pending.incrementAndGet();
           long start = System.nanoTime();
           RunOutcome r = PgAppendGroup.decideAndWrite(c, List.of(given.run())).get(0);
-          PgTurn.Given g = given;
-          given = null;
           if (r.committed() == 0
               && r.stop() instanceof AppendOutcome.Conflict conflict
               && !conflict.missed().isEmpty()
               && round < MAX_TURN_ROUNDS
               && !closed) {
-            // Another relay stored batches before the row was locked; nothing was written, and
-            // the row stays locked for the run placed after them.
+            // Another relay stored batches first; nothing was written, and the row stays locked
+            // for the run placed after them.
+            conflicted(doc);
+            PgTurn.Given g = given;
+            given = null;
             turn = new PgTurn(this);
             turn.locked();
             tellRun(
@@ -253,6 +303,8 @@ final class PgAppender implements BatchAppender {
           }
           c.commit();
           commitNanos.accept(System.nanoTime() - start);
+          PgTurn.Given g = given;
+          given = null;
           tellRun(g.callback(), r);
           return;
         }
@@ -272,7 +324,7 @@ final class PgAppender implements BatchAppender {
                 ? PgDatabase.failure("appending to " + doc, sql)
                 : new StoreException("appending to " + doc + " failed: " + e, e);
         tellRun(given.callback(), new RunOutcome(0, new AppendOutcome.Failed(failure)));
-      } else {
+      } else if (turn != null) {
         turn.giveUp(); // not held: a run given to it goes to the queue
       }
     } finally {

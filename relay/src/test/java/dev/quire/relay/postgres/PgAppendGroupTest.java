@@ -318,6 +318,38 @@ class PgAppendGroupTest {
   }
 
   @Test
+  void aRunOfADocumentThatConflictedLately_holdsTheLockWhenItConflictsAgain() throws Exception {
+    try (PostgresStorage other = PostgresStorage.open(url, 4);
+        BatchAppender theirs = other.startAppender(nanos -> {})) {
+      assertThat(appendRun(appender, append("d1", 1, "c1", 1, "[\"a\"]")).isComplete()).isTrue();
+      ((AppendOutcome.Conflict) appendRun(theirs, append("d1", 1, "c2", 1, "[\"x\"]")).stop())
+          .turn()
+          .release();
+      assertThat(appendRun(appender, append("d1", 2, "c1", 2, "[1,\"b\"]")).isComplete()).isTrue();
+
+      // d1 conflicted at theirs lately: the run is written in a transaction of its own, which
+      // keeps the row locked as it hands the conflict back.
+      AppendOutcome.Conflict lost =
+          (AppendOutcome.Conflict) appendRun(theirs, append("d1", 2, "c2", 1, "[\"x\"]")).stop();
+      assertThat(lost.missed()).extracting(e -> e.entry().firstRevision()).containsExactly(2L);
+      assertThat(((PgTurn) lost.turn()).whenLocked().isDone()).isTrue();
+      CompletableFuture<RunOutcome> winnersNext = new CompletableFuture<>();
+      appender.appendRun(List.of(append("d1", 3, "c1", 3, "[2,\"c\"]")), winnersNext::complete);
+      assertThatThrownBy(() -> winnersNext.get(300, TimeUnit.MILLISECONDS))
+          .isInstanceOf(TimeoutException.class);
+      assertThat(appendRun(lost.turn(), append("d1", 3, "c2", 1, "[2,\"x\"]")))
+          .isEqualTo(RunOutcome.allCommitted(1));
+      ((AppendOutcome.Conflict) winnersNext.get(30, TimeUnit.SECONDS).stop()).turn().release();
+      // One that does not conflict is simply stored.
+      assertThat(appendRun(theirs, append("d1", 4, "c2", 2, "[3,\"y\"]")))
+          .isEqualTo(RunOutcome.allCommitted(1));
+    }
+    assertThat(storage.history().page("d1", 0, 10, Long.MAX_VALUE))
+        .extracting(e -> e.batch().clientId())
+        .containsExactly("c1", "c1", "c2", "c2");
+  }
+
+  @Test
   void aTurnNotUsedIsGivenUpAfterAWhile_andOneAppendNeverHoldsOne() throws Exception {
     try (PostgresStorage other = PostgresStorage.open(url, 4);
         BatchAppender theirs = other.startAppender(nanos -> {})) {

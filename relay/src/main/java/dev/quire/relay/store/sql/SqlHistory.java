@@ -112,11 +112,14 @@ public abstract class SqlHistory implements HistoryStore {
         Scope.document(doc),
         "reading the history of " + doc,
         c -> {
-          long start = batchStart(c, doc, afterRevision + 1);
-          if (start < 0) {
-            return List.of();
+          // Readers page by whole batches: the next revision usually starts one, read at once.
+          long next = afterRevision + 1;
+          List<WireSequenced> page = readPage(c, doc, next, pageSize, maxBytes);
+          if (!page.isEmpty() && page.get(0).firstRevision() == next) {
+            return page;
           }
-          return readPage(c, doc, start, pageSize, maxBytes);
+          long start = batchStart(c, doc, next);
+          return start < 0 ? List.of() : readPage(c, doc, start, pageSize, maxBytes);
         });
   }
 

@@ -89,9 +89,6 @@ final class DocumentCatchUp {
     return true;
   }
 
-  /** The row and the batches after a revision, read on a loader thread. */
-  private record Missed(DocumentRow row, List<HistoryStore.StoredEntry> entries) {}
-
   /**
    * Reads the row and the batches other writers stored after revision {@code from} (the head of the
    * sequencer's state), and takes them in, sending them to the subscribers; reads the whole state
@@ -102,7 +99,7 @@ final class DocumentCatchUp {
     long readIn = actor.epoch();
     try {
       scheduler.loadFirst(
-          () -> readMissed(from),
+          () -> ctx.store().history().rowAndEntriesAfter(id, from, MAX_TAKE_IN_REVISIONS),
           m -> {
             DocumentRow r = m.row();
             if (actor.loadedState() == readFor
@@ -121,14 +118,6 @@ final class DocumentCatchUp {
       log.warn("Document {}: catching up failed: {}", id, e.toString());
       actor.invalidate();
     }
-  }
-
-  private Missed readMissed(long from) {
-    DocumentRow r = ctx.loader().row(id).orElse(null);
-    if (r == null || r.deleted() || r.head() - from > MAX_TAKE_IN_REVISIONS) {
-      return new Missed(r, List.of());
-    }
-    return new Missed(r, ctx.store().history().entries(id, from, r.head()));
   }
 
   /** What the document looked like after other writers' batches, read on a loader thread. */

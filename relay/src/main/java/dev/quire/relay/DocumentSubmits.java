@@ -100,7 +100,7 @@ final class DocumentSubmits {
       if (sealed != null) {
         actor.keys().requireCurrentEpoch(sealed); // after resends: they are answered as before
       }
-      sequence(s, rid, wb, digest, key);
+      sequence(s, rid, wb, digest, key, sealed == null ? 0 : sealed.epoch());
     } catch (Refusal r) {
       ctx.metrics().rejected(r.code(), size);
       throw r;
@@ -114,7 +114,8 @@ final class DocumentSubmits {
    * meanwhile go to the appender together, as one run ({@link #handOver}), once the run before them
    * is decided.
    */
-  private void sequence(Session s, String rid, WireBatch wb, byte[] digest, ClientKey key) {
+  private void sequence(
+      Session s, String rid, WireBatch wb, byte[] digest, ClientKey key, long keyEpoch) {
     SequencerState st = actor.sequencerState();
     PayloadPolicy policy = actor.policy();
     boolean shared = !ctx.appender().isOnlyWriter();
@@ -127,7 +128,8 @@ final class DocumentSubmits {
     HistoryStore.StoredBatch previous = sequencer.latest(key);
     WireSequenced entry = sequencer.assign(key, wb, digest, System.currentTimeMillis());
     HistoryStore.Append append =
-        new HistoryStore.Append(id, entry, prepared.canonicalJson(), digest, prepared.checkpoint());
+        new HistoryStore.Append(
+            id, entry, prepared.canonicalJson(), digest, prepared.checkpoint(), keyEpoch);
     long sequencedIn = actor.epoch();
     scheduler.commitStarted();
     DocumentRow before = actor.row();
@@ -272,11 +274,14 @@ final class DocumentSubmits {
 
   /**
    * The batches of a run from the first one not stored. When the storage failed, their senders are
-   * told so. When another writer took the revisions (or had stored the first of them, sent to it
-   * before), the document takes back what it placed, takes in what it missed (sending it to its
-   * subscribers), and the submits run again, first in line: placed after those batches with the
-   * next revisions, or answered as the resends they are. The missed batches come with a conflict
-   * when the storage read them while deciding; otherwise they are read on a loader thread.
+   * told so. When the first was sealed under a key epoch the storage found stale (another relay
+   * rotated the key), the document learns the current epoch, takes the run back and the submits run
+   * again, first in line: that one is refused as stale, the others placed anew. When another writer
+   * took the revisions (or had stored the first of them, sent to it before), the document takes
+   * back what it placed, takes in what it missed (sending it to its subscribers), and the submits
+   * run again, first in line: placed after those batches with the next revisions, or answered as
+   * the resends they are. The missed batches come with a conflict when the storage read them while
+   * deciding; otherwise they are read on a loader thread.
    */
   private void notStored(List<Placed> rest, AppendOutcome stop) {
     Placed first = rest.get(0);
@@ -287,6 +292,9 @@ final class DocumentSubmits {
       return;
     }
     log.debug("Document {}: revisions from {} were {}", id, first.entry().firstRevision(), stop);
+    if (stop instanceof AppendOutcome.StaleEpoch stale) {
+      actor.keyEpochChanged(stale.current()); // the submits are checked against it again
+    }
     for (int i = rest.size() - 1; i >= 0; i--) { // each first in line: the last one first
       Placed p = rest.get(i);
       ClientMessage.Submit again = new ClientMessage.Submit(id, p.entry().batch());
@@ -302,7 +310,11 @@ final class DocumentSubmits {
       actor.invalidate(); // read again meanwhile: the submit reads it once more, up to date
       return;
     }
-    if (takeBack(rest)
+    boolean takenBack = takeBack(rest);
+    if (takenBack && stop instanceof AppendOutcome.StaleEpoch) {
+      return; // the document did not move: the submits go again as they are
+    }
+    if (takenBack
         && stop instanceof AppendOutcome.Conflict conflict
         && actor.catchUp().takeIn(conflict.missed(), conflict.head())) {
       if (turn != null) {

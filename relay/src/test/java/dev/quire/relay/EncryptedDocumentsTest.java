@@ -17,6 +17,7 @@ import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.postgres.PgUrl;
 import dev.quire.relay.postgres.PostgresServer;
+import dev.quire.relay.postgres.PostgresStorage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -263,6 +265,41 @@ class EncryptedDocumentsTest {
     ServerMessage.Error stale = bob.expectError(ErrorCode.STALE_EPOCH);
     assertThat(stale.retry()).isTrue();
     assertThat(stale.message()).contains("is 2");
+    WireBatch again = sealedBatch(BatchCipher.newKey(), 2, bobDevice, "bob-desk", 2, 1, "y");
+    bob.send(new ClientMessage.Submit("secret", again));
+    assertThat(bob.expectAck().firstRevision()).isEqualTo(2);
+  }
+
+  @Test
+  void onPostgres_aRotationThroughAnotherRelay_makesABatchAtTheOldEpochStale_beforeThisRelayHears()
+      throws Exception {
+    start("postgres");
+    encryptedDocument();
+    alice.send(new ClientMessage.Open("secret", 0, false)); // keeps the document in memory
+    alice.expect(ServerMessage.History.class);
+    bob.send(
+        new ClientMessage.Submit("secret", sealedBatch(key1, 1, bobDevice, "bob-desk", 1, 0, "x")));
+    assertThat(bob.expectAck().firstRevision()).isEqualTo(1); // this relay holds epoch 1 now
+    // Another relay on the same database rotates the key; its notice has not come here (none is
+    // sent through the storage alone).
+    try (PostgresStorage other = PostgresStorage.open(PgUrl.of(pgUrl, Map.of()), 2)) {
+      assertThat(
+              other
+                  .keys()
+                  .seal(
+                      "secret",
+                      2,
+                      true,
+                      "alice",
+                      "alice-laptop",
+                      List.of(envelope(2, "bob", "bob-desk"))))
+          .isTrue();
+    }
+
+    bob.send(
+        new ClientMessage.Submit("secret", sealedBatch(key1, 1, bobDevice, "bob-desk", 2, 1, "y")));
+    assertThat(bob.expectError(ErrorCode.STALE_EPOCH).message()).contains("is 2");
+    assertThat(relay.store().documents().find("secret").orElseThrow().head()).isEqualTo(1);
     WireBatch again = sealedBatch(BatchCipher.newKey(), 2, bobDevice, "bob-desk", 2, 1, "y");
     bob.send(new ClientMessage.Submit("secret", again));
     assertThat(bob.expectAck().firstRevision()).isEqualTo(2);

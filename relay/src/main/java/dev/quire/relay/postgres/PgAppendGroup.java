@@ -16,23 +16,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.postgresql.PGStatement;
 
 /**
  * Commits a group of appends, of any documents, in one PostgreSQL transaction and one round trip,
  * deciding each one alone: an append whose document moved past its expected head is a conflict and
  * a resent batch a duplicate, and neither stops the others.
  *
- * <p>The database function {@code quire_append_group} (migration V7) does the whole of it: it locks
- * the rows of the group's documents (in id order, so two relays locking overlapping groups cannot
- * deadlock) and reads the stored batches whose keys the group's appends carry. Under those locks no
- * other relay can commit to these documents, so what it reads decides: a batch already stored is a
- * duplicate (answered with its original revisions), an append at a head that is not the document's
- * is a conflict, and everything else is written, the head of each document moved by the conditional
- * update {@code head = new WHERE head = expected}. The primary key on (document, first revision)
- * and the unique key on (document, author, client id, batch seq) stand behind that: should anything
- * get past the lock (or one group hold one batch twice), the whole transaction fails instead of
- * storing a second batch at one revision or key.
+ * <p>The database function {@code quire_append_group} (migrations V7 and V15) does the whole of it:
+ * it locks the rows of the group's documents (in id order, so two relays locking overlapping groups
+ * cannot deadlock) and reads the stored batches whose keys the group's appends carry. Under those
+ * locks no other relay can commit to these documents, so what it reads decides: a batch already
+ * stored is a duplicate (answered with its original revisions), an append at a head that is not the
+ * document's is a conflict, and everything else is written, the head of each document moved by the
+ * conditional update {@code head = new WHERE head = expected}. The primary key on (document, first
+ * revision) and the unique key on (document, author, client id, batch seq) stand behind that:
+ * should anything get past the lock (or one group hold one batch twice), the whole transaction
+ * fails instead of storing a second batch at one revision or key.
  *
  * <p>Appends come in runs ({@link BatchAppender#appendRun}): a run's appends are decided in order
  * and the first one not stored ends it (the rest were placed after it). For a run that conflicts,
@@ -45,25 +44,10 @@ final class PgAppendGroup {
           + " batch_seq, created_at, op_count, operations, made_at, canonical, digest, notes"
           + " FROM quire_append_group(?::int[], ?::varchar[], ?::bigint[], ?::bigint[],"
           + " ?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[],"
-          + " ?::text[], ?::boolean[], ?::text[], ?::bytea[], ?::text[], ?::bytea[], ?, ?)";
-  // Locks a document's row for a turn and reads, under that lock, the batches after an expected
-  // head up to the document's head (in the columns of quire_append_group's rows, then the deleted
-  // flag), with their running size to stop at MAX_MISSED_BYTES: one row with no batch when none
-  // is read. Parameters: document, expected head, MAX_MISSED_REVISIONS, MAX_MISSED_BYTES.
-  private static final String LOCK_FOR_TURN =
-      "WITH d AS MATERIALIZED (SELECT id, head, deleted_at IS NOT NULL AS deleted FROM documents"
-          + " WHERE id = ? FOR NO KEY UPDATE), k AS (SELECT ?::bigint AS after, ?::bigint AS most)"
-          + " SELECT 0, 'missed', 0, d.head, m.first_revision, m.base_revision, m.author,"
-          + " m.client_id, m.batch_seq, m.created_at, cardinality(m.operations), m.operations,"
-          + " m.made, m.canonical, m.digest, m.notes, d.deleted FROM d CROSS JOIN k"
-          + " LEFT JOIN LATERAL (SELECT b.first_revision, b.base_revision, b.author, b.client_id,"
-          + " b.batch_seq, b.created_at, b.operations, COALESCE(b.made_at, b.created_at) AS made,"
-          + " b.canonical, b.digest, b.notes,"
-          + " sum(pg_column_size(b.operations) + COALESCE(pg_column_size(b.canonical), 0))"
-          + " OVER (ORDER BY b.first_revision) AS bytes FROM batches b WHERE NOT d.deleted"
-          + " AND d.head > k.after AND d.head - k.after <= k.most AND b.doc_id = d.id"
-          + " AND b.first_revision > k.after AND b.first_revision <= d.head) m ON m.bytes <= ?"
-          + " ORDER BY m.first_revision";
+          + " ?::text[], ?::boolean[], ?::text[], ?::bytea[], ?::text[], ?::bytea[], ?::bigint[],"
+          + " ?, ?)";
+  // Locks a document's row for a turn, until the transaction ends.
+  private static final String LOCK = "SELECT 1 FROM documents WHERE id = ? FOR NO KEY UPDATE";
   // A conflict's missed batches come with it up to this many revisions and stored bytes; beyond,
   // the losing relay reads them itself, in pages.
   static final long MAX_MISSED_REVISIONS = 2048;
@@ -97,8 +81,8 @@ final class PgAppendGroup {
     Map<Integer, List<HistoryStore.StoredEntry>> missed = new HashMap<>();
     try (PreparedStatement s = c.prepareStatement(APPEND_GROUP)) {
       arrays.bind(c, s);
-      s.setLong(17, MAX_MISSED_REVISIONS);
-      s.setLong(18, MAX_MISSED_BYTES);
+      s.setLong(18, MAX_MISSED_REVISIONS);
+      s.setLong(19, MAX_MISSED_BYTES);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           int run = rs.getInt(1);
@@ -136,6 +120,7 @@ final class PgAppendGroup {
         switch (kind) {
           case "committed" -> AppendOutcome.COMMITTED;
           case "conflict" -> new AppendOutcome.Conflict(rs.getLong(4));
+          case "stale" -> new AppendOutcome.StaleEpoch(rs.getLong(4));
           case "duplicate" ->
               new AppendOutcome.Duplicate(
                   new HistoryStore.StoredBatch(
@@ -175,53 +160,14 @@ final class PgAppendGroup {
         entry, canonical == null ? null : PgHistory.texts(canonical), rs.getBytes(15));
   }
 
-  /** A document's row locked for a turn: its head and the batches after an expected head. */
-  record Locked(long head, List<HistoryStore.StoredEntry> missed) {}
-
   /**
-   * Locks {@code doc}'s row in the transaction open on {@code c} and reads the batches after {@code
-   * expectedHead} up to its head; null when the document is gone, did not move past {@code
-   * expectedHead}, or moved too far for the batches to be read at once.
+   * Locks {@code doc}'s row in the transaction open on {@code c}, as {@code quire_append_group}
+   * does: other transactions' appends to it wait until this one ends.
    */
-  static Locked lockForTurn(Connection c, String doc, long expectedHead) throws SQLException {
-    Long head = null;
-    boolean deleted = false;
-    List<HistoryStore.StoredEntry> missed = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(LOCK_FOR_TURN)) {
-      plannedEachTime(s);
+  static void lock(Connection c, String doc) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(LOCK)) {
       s.setString(1, doc);
-      s.setLong(2, expectedHead);
-      s.setLong(3, MAX_MISSED_REVISIONS);
-      s.setLong(4, MAX_MISSED_BYTES);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          head = rs.getLong(4);
-          deleted = rs.getBoolean(17);
-          if (rs.getObject(5) != null) {
-            missed.add(missedEntry(rs));
-          }
-        }
-      }
+      s.executeQuery().close();
     }
-    if (head == null
-        || deleted
-        || head <= expectedHead
-        || head - expectedHead > MAX_MISSED_REVISIONS) {
-      return null;
-    }
-    if (missed.isEmpty() || missed.get(missed.size() - 1).entry().lastRevision() != head) {
-      return null; // cut short by the byte bound
-    }
-    return new Locked(head, missed);
-  }
-
-  /**
-   * Has {@code s} planned at each execution, for the batches stored by then. A join of {@code
-   * batches} with arrays of keys gets, as a prepared statement's generic plan made while the table
-   * was small, a scan of every stored batch, kept until autovacuum analyses the table. ({@code
-   * quire_append_group} plans its joins at each call for the same reason.)
-   */
-  private static void plannedEachTime(PreparedStatement s) throws SQLException {
-    s.unwrap(PGStatement.class).setPrepareThreshold(0);
   }
 }

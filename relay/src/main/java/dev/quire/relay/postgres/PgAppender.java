@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,7 +47,14 @@ final class PgAppender implements BatchAppender {
   // and how long one waits for that run.
   private static final int MAX_TURNS = 2;
   static final long TURN_MILLIS = 500;
+  // A turn whose run conflicts (another relay stored first, before the row was locked) keeps the
+  // lock for the run placed after those batches, this many times in all.
+  private static final int MAX_TURN_ROUNDS = 3;
   private final Semaphore turns = new Semaphore(MAX_TURNS);
+  // Documents whose runs conflicted in the last CONTENDED_NANOS, when: their runs go to a turn.
+  private static final long CONTENDED_NANOS = 1_000_000_000L;
+  private static final int MAX_CONTENDED = 1024;
+  private final Map<String, Long> contended = new ConcurrentHashMap<>();
   private final ExecutorService turnThreads =
       Executors.newCachedThreadPool(
           r -> {
@@ -76,10 +85,40 @@ final class PgAppender implements BatchAppender {
     enqueue(List.of(append), outcome -> callback.done(outcome.stop()), false);
   }
 
-  /** A run that conflicts holds its document's next turn ({@link Turn}) for its caller. */
+  /**
+   * A run that conflicts holds its document's next turn ({@link Turn}) for its caller. A run of a
+   * document that conflicted lately (another relay writes it too) is written in a transaction of
+   * its own, which holds the row's lock when it conflicts: its turn comes without a second lock.
+   */
   @Override
   public void appendRun(List<HistoryStore.Append> run, RunCallback callback) {
+    String doc = run.isEmpty() ? null : run.get(0).doc();
+    Long conflicted = doc == null ? null : contended.get(doc);
+    if (conflicted != null
+        && System.nanoTime() - conflicted < CONTENDED_NANOS
+        && run.stream().allMatch(a -> PgText.check(a) == null)
+        && !closed
+        && turns.tryAcquire()) {
+      PgTurn.Given given = new PgTurn.Given(List.copyOf(run), callback);
+      pending.incrementAndGet();
+      try {
+        turnThreads.execute(() -> turn(doc, null, given));
+        return;
+      } catch (RuntimeException e) { // stopping: refused by the queue as any other
+        pending.decrementAndGet();
+        turns.release();
+      }
+    }
     enqueue(run, callback, true);
+  }
+
+  /** Remembers that a run of {@code doc} conflicted: another relay writes it too. */
+  private void conflicted(String doc) {
+    if (contended.size() >= MAX_CONTENDED) {
+      long now = System.nanoTime();
+      contended.values().removeIf(at -> now - at >= CONTENDED_NANOS);
+    }
+    contended.put(doc, System.nanoTime());
   }
 
   private void enqueue(List<HistoryStore.Append> run, RunCallback callback, boolean turns) {
@@ -177,12 +216,16 @@ final class PgAppender implements BatchAppender {
     }
     for (int i = 0; i < group.size(); i++) {
       RunOutcome r = results.get(i);
+      if (r.stop() instanceof AppendOutcome.Conflict) {
+        conflicted(group.get(i).run().get(0).doc());
+      }
       if (r.committed() == 0
           && group.get(i).turns()
-          && r.stop() instanceof AppendOutcome.Conflict
+          && r.stop() instanceof AppendOutcome.Conflict conflict
+          && !conflict.missed().isEmpty()
           && !closed
           && turns.tryAcquire()) {
-        holdTurn(group.get(i), r);
+        holdTurn(group.get(i), conflict);
       } else {
         tell(group.get(i), r);
       }
@@ -190,51 +233,80 @@ final class PgAppender implements BatchAppender {
   }
 
   /**
-   * Holds the next turn of a conflicting run's document for its relay, on a thread of its own: a
-   * transaction locks the document's row (after the transactions waiting for it already), reads
-   * what the run missed, and tells the relay so with the turn; the relay's next run, placed after
-   * those batches, is then stored in that transaction, before any other relay's. Without a turn,
-   * the relay that won would mostly win again, its next run ready before the loser's retry.
+   * Holds the next turn of a conflicting run's document for its relay: the relay is told the
+   * conflict at once, with the batches the run missed (read by the group's call, under the lock),
+   * while a transaction on a thread and connection of its own locks the document's row (after the
+   * transactions waiting for it already). The relay takes in the missed batches and sequences its
+   * run again meanwhile; the run, given through the turn, is stored in that transaction, before any
+   * other relay's append of the document that queued behind it. Without a turn, the relay that won
+   * would mostly win again, its next run ready before the loser's retry.
    */
-  private void holdTurn(Item item, RunOutcome conflict) {
+  private void holdTurn(Item item, AppendOutcome.Conflict conflict) {
+    PgTurn turn = new PgTurn(this);
+    String doc = item.run().get(0).doc();
     try {
-      turnThreads.execute(() -> turn(item, conflict));
+      turnThreads.execute(() -> turn(doc, turn, null));
     } catch (RuntimeException e) { // stopping
       turns.release();
-      tell(item, conflict);
+      tell(item, new RunOutcome(0, conflict));
+      return;
     }
+    tell(
+        item,
+        new RunOutcome(0, new AppendOutcome.Conflict(conflict.head(), conflict.missed(), turn)));
   }
 
-  private void turn(Item item, RunOutcome conflict) {
-    HistoryStore.Append first = item.run().get(0);
-    boolean told = false;
-    PgTurn.Given given = null;
+  /**
+   * Holds a turn of {@code doc}: locks its row, then stores the run given through {@code first} in
+   * that transaction; or, given {@code run} (counted as pending), stores it at once, the call
+   * taking the lock. A run that conflicts there keeps the lock for the run placed after what it
+   * missed, given through the next turn it is handed.
+   */
+  private void turn(String doc, PgTurn first, PgTurn.Given run) {
+    PgTurn turn = first;
+    PgTurn.Given given = run;
     try (Connection c = db.connection()) {
       c.setAutoCommit(false);
       try {
-        PgAppendGroup.Locked locked =
-            PgAppendGroup.lockForTurn(c, first.doc(), first.expectedHead());
-        if (locked == null) {
-          c.rollback();
-        } else {
-          PgTurn turn = new PgTurn(this);
-          told = true;
-          tell(
-              item,
-              new RunOutcome(0, new AppendOutcome.Conflict(locked.head(), locked.missed(), turn)));
-          given = turn.await(TURN_MILLIS);
+        if (given == null) {
+          PgAppendGroup.lock(c, doc);
+          turn.locked();
+        }
+        for (int round = 1; ; round++) {
           if (given == null) {
-            c.rollback();
-          } else {
+            given = turn.await(TURN_MILLIS);
+            if (given == null) {
+              c.rollback();
+              return;
+            }
             pending.incrementAndGet();
-            long start = System.nanoTime();
-            List<RunOutcome> r = PgAppendGroup.decideAndWrite(c, List.of(given.run()));
-            c.commit();
-            commitNanos.accept(System.nanoTime() - start);
+          }
+          long start = System.nanoTime();
+          RunOutcome r = PgAppendGroup.decideAndWrite(c, List.of(given.run())).get(0);
+          if (r.committed() == 0
+              && r.stop() instanceof AppendOutcome.Conflict conflict
+              && !conflict.missed().isEmpty()
+              && round < MAX_TURN_ROUNDS
+              && !closed) {
+            // Another relay stored batches first; nothing was written, and the row stays locked
+            // for the run placed after them.
+            conflicted(doc);
             PgTurn.Given g = given;
             given = null;
-            tellRun(g.callback(), r.get(0));
+            turn = new PgTurn(this);
+            turn.locked();
+            tellRun(
+                g.callback(),
+                new RunOutcome(
+                    0, new AppendOutcome.Conflict(conflict.head(), conflict.missed(), turn)));
+            continue;
           }
+          c.commit();
+          commitNanos.accept(System.nanoTime() - start);
+          PgTurn.Given g = given;
+          given = null;
+          tellRun(g.callback(), r);
+          return;
         }
       } catch (SQLException | RuntimeException | InterruptedException e) {
         PgDatabase.rollbackQuietly(c);
@@ -244,20 +316,19 @@ final class PgAppender implements BatchAppender {
       }
     } catch (SQLException | RuntimeException | InterruptedException e) {
       if (!(e instanceof InterruptedException)) {
-        log.warn("A turn of {} failed: {}", first.doc(), e.toString());
+        log.warn("A turn of {} failed: {}", doc, e.toString());
       }
       if (given != null) {
         StoreException failure =
             e instanceof SQLException sql
-                ? PgDatabase.failure("appending to " + first.doc(), sql)
-                : new StoreException("appending to " + first.doc() + " failed: " + e, e);
+                ? PgDatabase.failure("appending to " + doc, sql)
+                : new StoreException("appending to " + doc + " failed: " + e, e);
         tellRun(given.callback(), new RunOutcome(0, new AppendOutcome.Failed(failure)));
+      } else if (turn != null) {
+        turn.giveUp(); // not held: a run given to it goes to the queue
       }
     } finally {
       turns.release();
-      if (!told) {
-        tell(item, conflict);
-      }
     }
   }
 

@@ -29,6 +29,7 @@ final class PgGroupArrays {
   private final byte[][] digests;
   private final Object[] notes;
   private final byte[][] checkpoints;
+  private final Object[] keyEpochs;
   private final List<String> operations = new ArrayList<>();
   private final List<String> canonical = new ArrayList<>();
 
@@ -47,6 +48,7 @@ final class PgGroupArrays {
     digests = new byte[n][];
     notes = new Object[n];
     checkpoints = new byte[n][];
+    keyEpochs = new Object[n];
   }
 
   static PgGroupArrays of(List<List<HistoryStore.Append>> runs) {
@@ -85,9 +87,10 @@ final class PgGroupArrays {
     notes[i] = e.batch().notes();
     checkpoints[i] =
         a.checkpoint() == null ? null : a.checkpoint().getBytes(StandardCharsets.UTF_8);
+    keyEpochs[i] = a.keyEpoch() == 0 ? null : a.keyEpoch();
   }
 
-  /** Sets the function's first 16 parameters, in its order. */
+  /** Sets the function's first 17 parameters, in its order. */
   void bind(Connection c, PreparedStatement s) throws SQLException {
     s.setArray(1, c.createArrayOf("int4", runOf));
     s.setArray(2, c.createArrayOf("varchar", docs));
@@ -105,5 +108,6 @@ final class PgGroupArrays {
     s.setArray(14, c.createArrayOf("bytea", digests));
     s.setArray(15, c.createArrayOf("text", notes));
     s.setArray(16, c.createArrayOf("bytea", checkpoints));
+    s.setArray(17, c.createArrayOf("int8", keyEpochs));
   }
 }

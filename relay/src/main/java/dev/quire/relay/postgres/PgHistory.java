@@ -1,8 +1,6 @@
 package dev.quire.relay.postgres;
 
-import dev.quire.ot.protocol.WireBatch;
-import dev.quire.ot.protocol.WireSequenced;
-import dev.quire.relay.store.HistoryStore;
+import dev.quire.relay.store.sql.SqlHistory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -11,276 +9,45 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Reads each document's history from PostgreSQL (one row per batch, its operations and canonical
- * operations as text arrays), and fills in what a relay derives from opaque revisions. Appends go
+ * Each document's history in PostgreSQL: a batch's operations and canonical operations are text
+ * arrays, a checkpoint's text is UTF-8 bytes. The reads are {@link SqlHistory}'s; appends go
  * through {@link PgAppender}. A read sees every append reported committed before it began.
  */
-final class PgHistory implements HistoryStore {
-  private final PgDatabase db;
+final class PgHistory extends SqlHistory {
+  private final PgDatabase pg;
 
   PgHistory(PgDatabase db) {
-    this.db = db;
-  }
-
-  /** The latest batch of every (author, client id) that wrote to {@code doc}. */
-  @Override
-  public List<LatestBatch> latestBatches(String doc) {
-    return db.read(
-        "reading the batches of " + doc,
-        c -> {
-          List<LatestBatch> out = new ArrayList<>();
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT author, client_id, batch_seq, first_revision, op_count, created_at,"
-                      + " digest FROM latest_batches WHERE doc_id = ?")) {
-            s.setString(1, doc);
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                out.add(new LatestBatch(rs.getString(1), rs.getString(2), StoredBatch.read(rs, 3)));
-              }
-            }
-          }
-          return out;
-        });
-  }
-
-  /**
-   * The batch {@code author} sent as ({@code clientId}, {@code seq}) if it was sequenced, else the
-   * first later batch of that client, if any.
-   */
-  @Override
-  public Optional<StoredBatch> findBatchAtOrAfter(
-      String doc, String author, String clientId, long seq) {
-    return db.read(
-        "looking up a batch of " + doc,
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT batch_seq, first_revision, cardinality(operations), created_at, digest"
-                      + " FROM batches WHERE doc_id = ? AND author = ? AND client_id = ?"
-                      + " AND batch_seq >= ? ORDER BY batch_seq LIMIT 1")) {
-            s.setString(1, doc);
-            s.setString(2, author);
-            s.setString(3, clientId);
-            s.setLong(4, seq);
-            try (ResultSet rs = s.executeQuery()) {
-              return rs.next() ? Optional.of(StoredBatch.read(rs, 1)) : Optional.empty();
-            }
-          }
-        });
-  }
-
-  /**
-   * Whole batches holding the revisions after {@code afterRevision}, in order, about {@code
-   * pageSize} revisions and at most {@code maxBytes} on the wire ({@link
-   * WireSequenced#wireBytesBound}) unless a single batch is larger: then it comes alone. The first
-   * batch may start at or before {@code afterRevision} when that revision is inside it.
-   */
-  @Override
-  public List<WireSequenced> page(String doc, long afterRevision, int pageSize, long maxBytes) {
-    return db.read(
-        "reading the history of " + doc,
-        c -> {
-          List<WireSequenced> out = new ArrayList<>();
-          long bytes = 0;
-          // Batches do not overlap, so in last-revision order (an index) the first one ending
-          // after afterRevision holds afterRevision + 1, and the ones after it follow on.
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT first_revision, base_revision, author, client_id, batch_seq,"
-                      + " created_at, operations, COALESCE(made_at, created_at), notes FROM batches"
-                      + " WHERE doc_id = ?"
-                      + " AND last_revision > ? AND first_revision <= ? + ?"
-                      + " ORDER BY last_revision")) {
-            s.setString(1, doc);
-            s.setLong(2, afterRevision);
-            s.setLong(3, afterRevision);
-            s.setLong(4, pageSize);
-            try (ResultSet rs = s.executeQuery()) {
-              long start = -1;
-              while (rs.next()) {
-                long first = rs.getLong(1);
-                List<String> ops = texts(rs.getArray(7));
-                if (start < 0) {
-                  start = first;
-                } else if (first + ops.size() - start > pageSize) {
-                  break;
-                }
-                WireSequenced entry =
-                    new WireSequenced(
-                        first,
-                        rs.getString(3),
-                        rs.getLong(6),
-                        new WireBatch(
-                            rs.getString(4),
-                            rs.getLong(5),
-                            rs.getLong(2),
-                            ops,
-                            rs.getLong(8),
-                            rs.getString(9)));
-                bytes += entry.wireBytesBound();
-                if (!out.isEmpty() && bytes > maxBytes) {
-                  break;
-                }
-                out.add(entry);
-              }
-            }
-          }
-          return out;
-        });
+    super(db);
+    this.pg = db;
   }
 
   @Override
-  public List<StoredEntry> entries(String doc, long afterRevision, long toRevision) {
-    return db.read(
-        "reading the history of " + doc,
-        c -> {
-          List<StoredEntry> out = new ArrayList<>();
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT first_revision, base_revision, author, client_id, batch_seq, created_at,"
-                      + " operations, COALESCE(made_at, created_at), canonical, digest FROM batches"
-                      + " WHERE doc_id = ? AND first_revision > ? AND last_revision <= ?"
-                      + " ORDER BY first_revision")) {
-            s.setString(1, doc);
-            s.setLong(2, afterRevision);
-            s.setLong(3, toRevision);
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                WireSequenced entry =
-                    new WireSequenced(
-                        rs.getLong(1),
-                        rs.getString(3),
-                        rs.getLong(6),
-                        new WireBatch(
-                            rs.getString(4),
-                            rs.getLong(5),
-                            rs.getLong(2),
-                            texts(rs.getArray(7)),
-                            rs.getLong(8)));
-                Array canonical = rs.getArray(9);
-                out.add(
-                    new StoredEntry(
-                        entry, canonical == null ? null : texts(canonical), rs.getBytes(10)));
-              }
-            }
-          }
-          return out;
-        });
+  protected String opCount() {
+    return "cardinality(b.operations)";
   }
 
-  /** The latest checkpoint revision at or before {@code revision}, if any. */
   @Override
-  public OptionalLong checkpointAtOrBefore(String doc, long revision) {
-    return aggregate(
-        "finding a checkpoint of " + doc,
-        "SELECT MAX(revision) FROM checkpoints WHERE doc_id = ? AND revision <= ?",
-        doc,
-        revision);
+  protected List<String> operations(
+      Connection c, ResultSet rs, int column, String doc, long first, int count)
+      throws SQLException {
+    return texts(rs.getArray(column));
   }
 
-  /** The checkpoint at exactly {@code revision}. */
   @Override
-  public Optional<Checkpoint> checkpoint(String doc, long revision) {
-    return db.read(
-        "reading a checkpoint of " + doc,
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT text FROM checkpoints WHERE doc_id = ? AND revision = ?")) {
-            s.setString(1, doc);
-            s.setLong(2, revision);
-            try (ResultSet rs = s.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(
-                      new Checkpoint(revision, new String(rs.getBytes(1), StandardCharsets.UTF_8)))
-                  : Optional.empty();
-            }
-          }
-        });
+  protected @Nullable List<String> canonical(
+      Connection c, ResultSet rs, int column, String doc, long first, int count)
+      throws SQLException {
+    Array canonical = rs.getArray(column);
+    return canonical == null ? null : texts(canonical);
   }
 
-  /** The smallest base revision of the batches placed after {@code revision}, if any. */
   @Override
-  public OptionalLong minBaseAfter(String doc, long revision) {
-    return aggregate(
-        "reading the history of " + doc,
-        "SELECT MIN(base_revision) FROM batches WHERE doc_id = ? AND first_revision > ?",
-        doc,
-        revision);
-  }
-
-  private OptionalLong aggregate(String what, String sql, String doc, long revision) {
-    return db.read(
-        what,
-        c -> {
-          try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, doc);
-            s.setLong(2, revision);
-            try (ResultSet rs = s.executeQuery()) {
-              rs.next();
-              long r = rs.getLong(1);
-              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(r);
-            }
-          }
-        });
-  }
-
-  /** The canonical operations (JSON, null where not computed) of revisions {@code from..to}. */
-  @Override
-  public List<String> canonical(String doc, long from, long to) {
-    return db.read(
-        "reading the history of " + doc,
-        c -> {
-          List<String> out = new ArrayList<>((int) Math.max(0, Math.min(to - from + 1, 1 << 16)));
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT first_revision, cardinality(operations), canonical FROM batches"
-                      + " WHERE doc_id = ? AND last_revision >= ? AND first_revision <= ?"
-                      + " ORDER BY last_revision")) {
-            s.setString(1, doc);
-            s.setLong(2, from);
-            s.setLong(3, to);
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                long first = rs.getLong(1);
-                int count = rs.getInt(2);
-                Array canonical = rs.getArray(3);
-                List<String> ops =
-                    canonical == null ? Collections.nCopies(count, null) : texts(canonical);
-                for (int i = 0; i < count; i++) {
-                  long r = first + i;
-                  if (r >= from && r <= to) {
-                    out.add(ops.get(i));
-                  }
-                }
-              }
-            }
-          }
-          return out;
-        });
-  }
-
-  /** Number of revisions whose canonical operation was not computed (written opaque). */
-  @Override
-  public long missingCanonical(String doc) {
-    return db.read(
-        "reading the history of " + doc,
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement("SELECT missing_canonical FROM documents WHERE id = ?")) {
-            s.setString(1, doc);
-            try (ResultSet rs = s.executeQuery()) {
-              return rs.next() ? rs.getLong(1) : 0L;
-            }
-          }
-        });
+  protected String checkpointText(ResultSet rs, int column) throws SQLException {
+    return new String(rs.getBytes(column), StandardCharsets.UTF_8);
   }
 
   /**
@@ -291,7 +58,7 @@ final class PgHistory implements HistoryStore {
   @Override
   public void fillDerived(
       String doc, long firstRevision, List<String> canonical, List<Checkpoint> checkpoints) {
-    db.inTransaction(
+    pg.inTransaction(
         "filling in derived history of " + doc,
         c -> {
           long last = firstRevision + canonical.size() - 1;

@@ -12,14 +12,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A document's next turn, held for a relay whose run conflicted: a transaction of {@link
- * PgAppender} keeps the document's row locked (other relays' appends to it wait) until the run
- * placed after what it missed comes through {@link #appendRun}, or the turn is released or over.
+ * PgAppender} locks the document's row and keeps it locked (other relays' appends to it wait) until
+ * the run placed after what it missed comes through {@link #appendRun}, or the turn is released or
+ * over. The run may come before the row is locked: it waits for the lock.
  */
 final class PgTurn implements BatchAppender.Turn {
   /** A run given in the turn. */
   record Given(List<HistoryStore.Append> run, BatchAppender.RunCallback callback) {}
 
   private final CompletableFuture<@Nullable Given> next = new CompletableFuture<>();
+  private final CompletableFuture<Void> locked = new CompletableFuture<>();
   private final BatchAppender otherwise;
 
   /** {@code otherwise} takes a run given once the turn is over. */
@@ -41,6 +43,29 @@ final class PgTurn implements BatchAppender.Turn {
   @Override
   public void release() {
     next.complete(null);
+  }
+
+  /** The document's row is locked for this turn. */
+  void locked() {
+    locked.complete(null);
+  }
+
+  /** Completes once the document's row is locked for this turn (for tests). */
+  CompletableFuture<Void> whenLocked() {
+    return locked;
+  }
+
+  /**
+   * The turn could not be held (the row was never locked): it is over, and a run given to it
+   * already goes to the appender's queue, as one given later does.
+   */
+  void giveUp() {
+    if (!next.complete(null)) {
+      Given given = next.getNow(null);
+      if (given != null) {
+        otherwise.appendRun(given.run(), given.callback());
+      }
+    }
   }
 
   /**

@@ -53,6 +53,13 @@ public sealed interface AppendOutcome {
   }
 
   /**
+   * Nothing was stored: the batch is sealed under another key epoch than the encrypted document's
+   * current one, {@code current}, as the storage decided the append (another relay rotated the key
+   * meanwhile). The sender seals it again under the current epoch.
+   */
+  record StaleEpoch(long current) implements AppendOutcome {}
+
+  /**
    * Nothing was stored, or it is not known to be: the storage failed ({@code cause} says how). The
    * caller may try again later after reading the document's head.
    */

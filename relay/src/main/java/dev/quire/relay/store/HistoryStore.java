@@ -26,9 +26,23 @@ public interface HistoryStore {
    * @param digest identifies the batch's content, to tell a resend from a conflicting reuse
    * @param checkpoint the text after the batch to keep as a checkpoint at its last revision, or
    *     null
+   * @param keyEpoch the key epoch an encrypted document's batch is sealed under, 0 for a batch that
+   *     is not sealed: a storage shared by relays refuses it ({@link AppendOutcome.StaleEpoch})
+   *     when it is not the document's current epoch as it decides the append
    */
   record Append(
-      String doc, WireSequenced entry, List<String> canonical, byte[] digest, String checkpoint) {
+      String doc,
+      WireSequenced entry,
+      List<String> canonical,
+      byte[] digest,
+      String checkpoint,
+      long keyEpoch) {
+    /** A batch that is not sealed. */
+    public Append(
+        String doc, WireSequenced entry, List<String> canonical, byte[] digest, String checkpoint) {
+      this(doc, entry, canonical, digest, checkpoint, 0);
+    }
+
     public Append {
       Objects.requireNonNull(doc, "doc == null");
       Objects.requireNonNull(entry, "entry == null");
@@ -150,6 +164,21 @@ public interface HistoryStore {
     }
     return out;
   }
+
+  /** A document's row and the batches stored after a revision, as one read saw them. */
+  record RowAndEntries(DocumentStore.DocumentRow row, List<StoredEntry> entries) {
+    public RowAndEntries {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * The document's row (null when there is none) and, when it is live and its head is past {@code
+   * afterRevision} by at most {@code maxRevisions}, the batches after {@code afterRevision} up to
+   * that head, in full and in order as {@link #entries} gives them; otherwise no batches. What a
+   * relay reads to take in the batches other writers stored after the head it holds.
+   */
+  RowAndEntries rowAndEntriesAfter(String doc, long afterRevision, long maxRevisions);
 
   /** The latest checkpoint revision at or before {@code revision}, if any. */
   OptionalLong checkpointAtOrBefore(String doc, long revision);

@@ -235,6 +235,13 @@ class PgAppendGroupTest {
     assertThat(storage.documents().find("d1").orElseThrow().head()).isEqualTo(1);
   }
 
+  private static RunOutcome appendRun(BatchAppender.Turn to, HistoryStore.Append... run)
+      throws Exception {
+    CompletableFuture<RunOutcome> r = new CompletableFuture<>();
+    to.appendRun(List.of(run), r::complete);
+    return r.get(30, TimeUnit.SECONDS);
+  }
+
   private static RunOutcome appendRun(BatchAppender to, HistoryStore.Append... run)
       throws Exception {
     CompletableFuture<RunOutcome> r = new CompletableFuture<>();
@@ -253,6 +260,7 @@ class PgAppendGroupTest {
       AppendOutcome.Conflict conflict = (AppendOutcome.Conflict) lost.stop();
       assertThat(conflict.turn()).isNotNull();
       assertThat(conflict.missed()).hasSize(1);
+      ((PgTurn) conflict.turn()).whenLocked().get(30, TimeUnit.SECONDS);
 
       // The winner's next append waits while the turn is held...
       CompletableFuture<RunOutcome> winnersNext = new CompletableFuture<>();
@@ -271,6 +279,74 @@ class PgAppendGroupTest {
     assertThat(storage.history().page("d1", 0, 10, Long.MAX_VALUE))
         .extracting(e -> e.batch().clientId())
         .containsExactly("c1", "c2");
+  }
+
+  @Test
+  void aTurnWhoseRunConflicts_keepsTheRowLocked_andHandsOverANewTurnWithWhatItMissed()
+      throws Exception {
+    try (PostgresStorage other = PostgresStorage.open(url, 4);
+        BatchAppender theirs = other.startAppender(nanos -> {})) {
+      assertThat(appendRun(appender, append("d1", 1, "c1", 1, "[\"a\"]")).isComplete()).isTrue();
+      AppendOutcome.Conflict first =
+          (AppendOutcome.Conflict) appendRun(theirs, append("d1", 1, "c2", 1, "[\"x\"]")).stop();
+      ((PgTurn) first.turn()).whenLocked().get(30, TimeUnit.SECONDS);
+
+      // A run placed at a head the document has left (as when another relay stored batches
+      // between the group's decision and the lock) conflicts in the turn...
+      RunOutcome inTurn = appendRun(first.turn(), append("d1", 1, "c2", 1, "[\"x\"]"));
+      assertThat(inTurn.committed()).isZero();
+      AppendOutcome.Conflict again = (AppendOutcome.Conflict) inTurn.stop();
+      assertThat(again.head()).isEqualTo(1);
+      assertThat(again.missed())
+          .extracting(e -> e.entry().batch().clientId())
+          .containsExactly("c1");
+      assertThat(again.turn()).isNotNull();
+      // ...and the row stays locked: the winner's next append waits for the new turn's run.
+      CompletableFuture<RunOutcome> winnersNext = new CompletableFuture<>();
+      appender.appendRun(List.of(append("d1", 2, "c1", 2, "[1,\"b\"]")), winnersNext::complete);
+      assertThatThrownBy(() -> winnersNext.get(300, TimeUnit.MILLISECONDS))
+          .isInstanceOf(TimeoutException.class);
+      assertThat(appendRun(again.turn(), append("d1", 2, "c2", 1, "[1,\"x\"]")))
+          .isEqualTo(RunOutcome.allCommitted(1));
+      RunOutcome second = winnersNext.get(30, TimeUnit.SECONDS);
+      assertThat(second.committed()).isZero();
+      ((AppendOutcome.Conflict) second.stop()).turn().release();
+    }
+    assertThat(storage.history().page("d1", 0, 10, Long.MAX_VALUE))
+        .extracting(e -> e.batch().clientId())
+        .containsExactly("c1", "c2");
+  }
+
+  @Test
+  void aRunOfADocumentThatConflictedLately_holdsTheLockWhenItConflictsAgain() throws Exception {
+    try (PostgresStorage other = PostgresStorage.open(url, 4);
+        BatchAppender theirs = other.startAppender(nanos -> {})) {
+      assertThat(appendRun(appender, append("d1", 1, "c1", 1, "[\"a\"]")).isComplete()).isTrue();
+      ((AppendOutcome.Conflict) appendRun(theirs, append("d1", 1, "c2", 1, "[\"x\"]")).stop())
+          .turn()
+          .release();
+      assertThat(appendRun(appender, append("d1", 2, "c1", 2, "[1,\"b\"]")).isComplete()).isTrue();
+
+      // d1 conflicted at theirs lately: the run is written in a transaction of its own, which
+      // keeps the row locked as it hands the conflict back.
+      AppendOutcome.Conflict lost =
+          (AppendOutcome.Conflict) appendRun(theirs, append("d1", 2, "c2", 1, "[\"x\"]")).stop();
+      assertThat(lost.missed()).extracting(e -> e.entry().firstRevision()).containsExactly(2L);
+      assertThat(((PgTurn) lost.turn()).whenLocked().isDone()).isTrue();
+      CompletableFuture<RunOutcome> winnersNext = new CompletableFuture<>();
+      appender.appendRun(List.of(append("d1", 3, "c1", 3, "[2,\"c\"]")), winnersNext::complete);
+      assertThatThrownBy(() -> winnersNext.get(300, TimeUnit.MILLISECONDS))
+          .isInstanceOf(TimeoutException.class);
+      assertThat(appendRun(lost.turn(), append("d1", 3, "c2", 1, "[2,\"x\"]")))
+          .isEqualTo(RunOutcome.allCommitted(1));
+      ((AppendOutcome.Conflict) winnersNext.get(30, TimeUnit.SECONDS).stop()).turn().release();
+      // One that does not conflict is simply stored.
+      assertThat(appendRun(theirs, append("d1", 4, "c2", 2, "[3,\"y\"]")))
+          .isEqualTo(RunOutcome.allCommitted(1));
+    }
+    assertThat(storage.history().page("d1", 0, 10, Long.MAX_VALUE))
+        .extracting(e -> e.batch().clientId())
+        .containsExactly("c1", "c1", "c2", "c2");
   }
 
   @Test

@@ -386,4 +386,56 @@ public abstract class AppendAndHistoryContract {
         .containsExactly(1L, 2L, 4L);
     assertThat(storage.history().entries("doc", 0, 1).get(0).canonical()).isNull();
   }
+
+  @Test
+  void entriesKeepTheirNotes() throws Exception {
+    String notes = "[{\"kind\":\"comment\",\"id\":\"c1\",\"from\":0,\"to\":1,\"text\":\"x\"}]";
+    Append plain = batch("doc", 1, "alice", "c1", 1, "[\"a\"]");
+    WireSequenced withNotes =
+        new WireSequenced(2, "alice", 1002, new WireBatch("c1", 2, 1, List.of("[1]"), 902, notes));
+    append(plain);
+    assertThat(append(new Append("doc", withNotes, null, plain.digest(), null)))
+        .isEqualTo(AppendOutcome.COMMITTED);
+
+    assertThat(storage.history().entries("doc", 0, 2))
+        .extracting(e -> e.entry().batch().notes())
+        .containsExactly(null, notes);
+  }
+
+  @Test
+  void theRowAndTheBatchesAfterARevision_areReadTogether() throws Exception {
+    String notes = "[{\"kind\":\"version\",\"name\":\"v1\"}]";
+    Append a = batch("doc", 1, "alice", "c1", 1, "[\"a\"]");
+    Append b = batch("doc", 2, "bob", "c2", 1, "[1,\"b\"]", "[2,\"c\"]");
+    Append withCanonical =
+        new Append(b.doc(), b.entry(), List.of("[1,\"B\"]", "[2,\"C\"]"), b.digest(), null);
+    WireSequenced noted =
+        new WireSequenced(
+            4, "alice", 1004, new WireBatch("c1", 2, 3, List.of("[3,\"d\"]"), 904, notes));
+    append(a);
+    append(withCanonical);
+    append(new Append("doc", noted, null, a.digest(), null));
+    storage.documents().rename("doc", "Renamed", 2_000);
+
+    HistoryStore.RowAndEntries read = storage.history().rowAndEntriesAfter("doc", 1, 100);
+    assertThat(read.row().title()).isEqualTo("Renamed");
+    assertThat(read.row().head()).isEqualTo(4);
+    assertThat(read.entries())
+        .extracting(HistoryStore.StoredEntry::entry)
+        .containsExactly(b.entry(), noted);
+    assertThat(read.entries().get(0).canonical()).containsExactly("[1,\"B\"]", "[2,\"C\"]");
+    assertThat(read.entries().get(0).digest()).isEqualTo(b.digest());
+    assertThat(read.entries().get(1).canonical()).isNull();
+
+    // Too far behind to read at once, nothing after the head, no such document, a deleted one.
+    assertThat(storage.history().rowAndEntriesAfter("doc", 0, 3).entries()).isEmpty();
+    assertThat(storage.history().rowAndEntriesAfter("doc", 0, 3).row().head()).isEqualTo(4);
+    assertThat(storage.history().rowAndEntriesAfter("doc", 4, 100).entries()).isEmpty();
+    assertThat(storage.history().rowAndEntriesAfter("nothing", 0, 100).row()).isNull();
+    assertThat(storage.history().rowAndEntriesAfter("nothing", 0, 100).entries()).isEmpty();
+    storage.documents().markDeleted("doc", 3_000);
+    HistoryStore.RowAndEntries deleted = storage.history().rowAndEntriesAfter("doc", 1, 100);
+    assertThat(deleted.row().deleted()).isTrue();
+    assertThat(deleted.entries()).isEmpty();
+  }
 }

@@ -275,7 +275,7 @@ class HistoryStoreTest {
     assertThat(c2.digest()[0]).isEqualTo((byte) perClient);
     // What H2 reads to answer, counted by EXPLAIN ANALYZE: rows per client, not per batch (the
     // correlated MAX read every batch of the client once per batch: quadratic in its history).
-    assertThat(rowsScanned(H2HistoryStore.LATEST_BATCHES_SQL, "doc"))
+    assertThat(rowsScanned(dev.quire.relay.store.sql.SqlHistory.LATEST_BATCHES_SQL, "doc"))
         .as("rows H2 scans for %d clients with %d batches each", clients, perClient)
         .isLessThanOrEqualTo(2L * clients);
   }

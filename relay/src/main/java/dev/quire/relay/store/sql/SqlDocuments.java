@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * to its owner's trash (see {@link DocumentStore}); its id is not reused. Thread-safe.
  */
 public final class SqlDocuments implements DocumentStore {
-  private static final String COLUMNS =
+  /** The columns of a document's row, of {@code documents d}, as {@link #row} reads them. */
+  public static final String COLUMNS =
       "d.id, d.title, d.owner, d.created_at, d.head, d.last_change, d.deleted_at, d.payload_kind";
 
   private final SqlDatabase db;
@@ -294,7 +295,8 @@ public final class SqlDocuments implements DocumentStore {
         role.wireName());
   }
 
-  private static DocumentRow row(ResultSet rs) throws SQLException {
+  /** The document's row in the first columns of {@code rs}, selected as {@link #COLUMNS}. */
+  public static DocumentRow row(ResultSet rs) throws SQLException {
     long deleted = rs.getLong(7);
     Long deletedAt = rs.wasNull() ? null : deleted;
     String payload = rs.getString(8);

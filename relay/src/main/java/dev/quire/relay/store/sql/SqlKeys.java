@@ -199,6 +199,16 @@ public final class SqlKeys implements KeyStore {
         "storing key envelopes of " + doc,
         changes -> {
           if (rotate) {
+            // The document's row first: appends decide under its lock, and PostgreSQL's check of
+            // each sealed batch's epoch there then sees this rotation once it is committed.
+            try (PreparedStatement s =
+                changes
+                    .connection()
+                    .prepareStatement(
+                        "SELECT id FROM documents WHERE id = ?" + dialect.lockRow())) {
+              s.setString(1, doc);
+              s.executeQuery().close();
+            }
             long current = epoch(changes.connection(), doc, dialect.lockRow());
             if (current != epoch - 1) {
               return false;

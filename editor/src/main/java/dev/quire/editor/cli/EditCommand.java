@@ -68,8 +68,8 @@ final class EditCommand extends ProfileCommand {
     if (!changed.equals(s)) {
       await(store.saveSettings(changed));
     }
-    if (doc != null) {
-      document(store, doc);
+    if (doc != null && changed.relays().isEmpty()) {
+      document(store, doc); // with a relay, the window waits for its list to bring DOC
     }
     EditorWindow w = EditorApp.show(store, changed, where, dark, doc);
     try {

@@ -74,6 +74,7 @@ public final class LocalStore implements AutoCloseable {
   private final ExecutorService executor;
   private final WriteQueue writes;
   private final Map<String, CompletableFuture<Void>> deadRowDeletions = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Void>> purges = new ConcurrentHashMap<>();
   private final List<DocumentsListener> listeners = new CopyOnWriteArrayList<>();
 
   /**
@@ -121,6 +122,7 @@ public final class LocalStore implements AutoCloseable {
               });
       LocalStore store = new LocalStore(db, clientId, executor, backupPolicy(db.connection()));
       store.relayIdentity = Queries.settings(db.connection()).get(RELAY_IDENTITY);
+      store.resumePurges();
       return store;
     } catch (SQLException | RuntimeException e) {
       db.close();
@@ -683,9 +685,12 @@ public final class LocalStore implements AutoCloseable {
 
   /**
    * Deletes a document from the profile: its row, its log, its checkpoints and its outbox (unsent
-   * edits included), in one transaction. When the relay has the document, the profile remembers to
-   * ask the relay to delete it too ({@link #pendingRelayDeletes}). Completes with false, and
-   * changes nothing, when there is no such document.
+   * edits included). The document is gone for every reader from the first commit; its log,
+   * checkpoints and outbox then go a few megabytes per commit ({@link DocumentPurge}), so that a
+   * document of any size is deleted in bounded memory, and the future completes once they are gone.
+   * When the relay has the document, the profile remembers to ask the relay to delete it too
+   * ({@link #pendingRelayDeletes}). Completes with false, and changes nothing, when there is no
+   * such document.
    */
   public CompletableFuture<Boolean> deleteDocument(String id, long requestedMillis) {
     Objects.requireNonNull(id, "id == null");
@@ -698,9 +703,7 @@ public final class LocalStore implements AutoCloseable {
                   if (d.isEmpty()) {
                     return;
                   }
-                  Outbox.delete(c, id);
-                  LogBlocks.delete(c, id);
-                  Queries.update(c, "DELETE FROM checkpoints WHERE doc_id = ?", id);
+                  DocumentPurge.begin(c, id);
                   Queries.update(c, "DELETE FROM document_members WHERE doc_id = ?", id);
                   Queries.update(c, "DELETE FROM relay_signatures WHERE doc_id = ?", id);
                   Queries.update(c, "DELETE FROM sealed_history WHERE doc_id = ?", id);
@@ -716,8 +719,57 @@ public final class LocalStore implements AutoCloseable {
                   writes.resetSeqs(id);
                   deleted[0] = true;
                 })
+            .thenCompose(v -> deleted[0] ? purge(id) : CompletableFuture.completedFuture(null))
             .thenApply(v -> deleted[0]),
         done -> done);
+  }
+
+  /**
+   * Purges the rows of deleted document {@code id}, one bounded step per commit; completes when
+   * none are left. A purge already under way is joined, not started again.
+   */
+  private CompletableFuture<Void> purge(String id) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = purges.putIfAbsent(id, mine);
+    if (running != null) {
+      return running;
+    }
+    purgeSteps(id)
+        .whenComplete(
+            (v, e) -> {
+              purges.remove(id, mine);
+              if (e != null) {
+                mine.completeExceptionally(e);
+              } else {
+                mine.complete(null);
+              }
+            });
+    return mine;
+  }
+
+  private CompletableFuture<Void> purgeSteps(String id) {
+    boolean[] more = new boolean[1];
+    return writes
+        .submit((c, skip) -> more[0] = DocumentPurge.step(c, id))
+        .thenCompose(v -> more[0] ? purgeSteps(id) : CompletableFuture.completedFuture(null));
+  }
+
+  /** Resumes the purges a previous run of the profile left unfinished. */
+  private void resumePurges() {
+    read(DocumentPurge::pending)
+        .thenAccept(ids -> ids.forEach(this::purge))
+        .exceptionally(
+            e -> {
+              log.warn("Profile {}: resuming deletions failed: {}", dir(), e.toString());
+              return null;
+            });
+  }
+
+  /** Completes once every purge under way has finished (for tests). */
+  CompletableFuture<Void> purgesDone() {
+    return flush()
+        .thenCompose(
+            v -> CompletableFuture.allOf(purges.values().toArray(CompletableFuture[]::new)));
   }
 
   /** Documents deleted locally that the relay is still to be asked to delete, oldest first. */

@@ -114,10 +114,6 @@ final class LogBlocks {
         && r.clientId().equals(head.clientId());
   }
 
-  static void delete(Connection c, String doc) throws SQLException {
-    Queries.update(c, "DELETE FROM log_blocks WHERE doc_id = ?", doc);
-  }
-
   // ---- reading ----
 
   /** Revisions {@code from..to} (inclusive, clipped to the log), in order. */

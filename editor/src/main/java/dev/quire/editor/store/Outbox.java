@@ -183,12 +183,6 @@ final class Outbox {
     dropRows(c, doc, m.floor(), left);
   }
 
-  /** Deletes the whole outbox, dead rows included. */
-  static void delete(Connection c, String doc) throws SQLException {
-    Queries.update(c, "DELETE FROM pending_ops WHERE doc_id = ?", doc);
-    Queries.update(c, "DELETE FROM outbox_blocks WHERE doc_id = ?", doc);
-  }
-
   // ---- helpers ----
 
   /** The document's marks; a document that is not there has an empty outbox. */

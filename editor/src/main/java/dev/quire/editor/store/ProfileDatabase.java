@@ -121,8 +121,24 @@ final class ProfileDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * H2's file system for profile files: {@code file:}, or a wrapper of it a test puts in front
+   * (H2's {@code rec:} records every write, so a test can count what a command writes to the file).
+   */
+  static volatile String fileSystem = "file:";
+
+  /**
+   * {@code MAX_COMPACT_TIME=0}: H2 does not compact the file when it closes. That compaction moves
+   * whole chunks to the start of the file, a large document's among them, so closing the profile
+   * after any command rewrote megabytes the command never touched (and, cut short by its time limit
+   * on a slow machine, left the file larger by the chunks it had moved). Space freed in the file is
+   * reused by later writes instead.
+   */
   static String url(Path dir) {
-    return "jdbc:h2:file:" + dir.resolve(DB_NAME) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    return "jdbc:h2:"
+        + fileSystem
+        + dir.resolve(DB_NAME)
+        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0";
   }
 
   private static long sizeOf(Path file) {

@@ -87,8 +87,9 @@ final class Queries {
 
   static boolean insertDocument(
       Connection c, String id, String title, long created, boolean onRelay) throws SQLException {
-    if (document(c, id).isPresent() || relayDeletePending(c, id)) {
-      return false; // an id being deleted on the relay stays taken until the relay answers
+    if (document(c, id).isPresent() || relayDeletePending(c, id) || DocumentPurge.pending(c, id)) {
+      // an id being deleted on the relay, or whose rows are still being purged, stays taken
+      return false;
     }
     try (PreparedStatement s =
         c.prepareStatement(

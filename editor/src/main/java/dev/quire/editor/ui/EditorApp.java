@@ -25,7 +25,8 @@ public final class EditorApp {
    *
    * @param bounds where to put it, or null for where it was last time
    * @param dark the look for a profile that has none yet, or null for its own
-   * @param docId a document to open, or null for the last one
+   * @param docId a document to open, or null for the last one: one the profile does not have yet is
+   *     waited for in the relay's list ({@link EditorWindow#openWhenListed})
    */
   public static EditorWindow show(
       LocalStore store, Settings settings, Rectangle bounds, Boolean dark, String docId) {
@@ -43,7 +44,7 @@ public final class EditorApp {
           }
           w.setVisible(true);
           if (docId != null) {
-            w.openDocument(docId);
+            w.openWhenListed(docId);
           }
           window.set(w);
         });

@@ -75,6 +75,8 @@ public final class EditorWindow extends JFrame {
   private CompletableFuture<DocumentSession> opening;
   private Runnable onClosed = () -> {};
   private Set<String> listedIds; // the ids in the last list from the store, null before the first
+  private String awaitedId; // a document asked for before the profile had it, or null
+  private javax.swing.Timer awaitLimit; // when to stop waiting for it
   private final Set<String> deletedIds = new HashSet<>(); // deleted from this window
 
   /** Builds the window; call on the event thread. {@code settings} as read from the profile. */
@@ -178,6 +180,9 @@ public final class EditorWindow extends JFrame {
 
   /** Opens a document of the profile (it must exist locally). Event thread only. */
   public CompletableFuture<DocumentSession> openDocument(String id) {
+    if (awaitedId != null && !id.equals(awaitedId)) {
+      stopAwaiting(); // the user chose another one meanwhile
+    }
     if (id.equals(openId) && binding != null) {
       return CompletableFuture.completedFuture(binding.session());
     }
@@ -209,6 +214,70 @@ public final class EditorWindow extends JFrame {
                   shown.complete(session);
                 }));
     return shown;
+  }
+
+  /** How long a document asked for is waited for in the relay's list when the profile lacks it. */
+  static final java.time.Duration LISTING_WAIT = java.time.Duration.ofSeconds(30);
+
+  /**
+   * Opens a document the profile may not have yet (asked for by id at start): at once when it has
+   * it; else when the relay's list of documents brings it, waiting up to {@link #LISTING_WAIT};
+   * else a banner says why it is not there. Event thread only.
+   */
+  public void openWhenListed(String id) {
+    openWhenListed(id, LISTING_WAIT);
+  }
+
+  void openWhenListed(String id, java.time.Duration wait) {
+    stopAwaiting();
+    awaitedId = id;
+    awaitLimit =
+        new javax.swing.Timer(
+            (int) wait.toMillis(),
+            e -> {
+              if (id.equals(awaitedId)) {
+                stopAwaiting();
+                problem(
+                    "No document "
+                        + id
+                        + ": not in this profile, and the relay did not list it within "
+                        + wait.toSeconds()
+                        + " s (it is not shared with you there, or the relay is not reachable)");
+              }
+            });
+    awaitLimit.setRepeats(false);
+    awaitLimit.start();
+    store
+        .document(id)
+        .whenComplete(
+            (d, error) ->
+                SwingUtilities.invokeLater(
+                    () -> {
+                      if (error == null && d.isPresent()) {
+                        openAwaited(id);
+                      } else if (id.equals(awaitedId) && sync.engine() == null) {
+                        stopAwaiting();
+                        problem("No document " + id + " in this profile, and no relay to ask");
+                      } else if (id.equals(awaitedId)) {
+                        hint("Waiting for " + id + " from the relay…");
+                      }
+                    }));
+  }
+
+  /** Opens {@code id} if it is the document awaited, and stops waiting. */
+  private void openAwaited(String id) {
+    if (id.equals(awaitedId)) {
+      stopAwaiting();
+      openDocument(id);
+    }
+  }
+
+  private void stopAwaiting() {
+    awaitedId = null;
+    if (awaitLimit != null) {
+      awaitLimit.stop();
+      awaitLimit = null;
+    }
   }
 
   /** The open document's session, or null. */
@@ -390,7 +459,10 @@ public final class EditorWindow extends JFrame {
         .filter(d -> binding != null && d.id().equals(openId) && !d.title().equals(shownTitle))
         .findFirst()
         .ifPresent(d -> showTitle(d.title())); // renamed, here or by someone else
-    if (openId == null && openingId == null && !docs.isEmpty()) {
+    if (awaitedId != null && docs.stream().anyMatch(d -> d.id().equals(awaitedId))) {
+      openAwaited(awaitedId);
+    }
+    if (openId == null && openingId == null && awaitedId == null && !docs.isEmpty()) {
       String last = prefs.lastDocument();
       String first = docs.stream().anyMatch(d -> d.id().equals(last)) ? last : docs.get(0).id();
       openId = first; // once: the user's later choice wins

@@ -517,6 +517,28 @@ abstract class RelayStorageContract {
     assertThat(docs.create("doc", "again", "alice", 70, PayloadKind.READABLE)).isFalse();
   }
 
+  @Test
+  void purgingALongHistory_removesEveryRowOfIt_aFewPerTransaction() throws Exception {
+    // More batches and checkpoints than one transaction of a purge deletes (16 batches, one
+    // checkpoint): the purge goes on until none are left.
+    int batches = 40;
+    for (int b = 1; b <= batches; b++) {
+      assertThat(appendAndWait(appender, batch("alice", b, b, 1, b % 10 == 0 ? "text " + b : null)))
+          .isSameAs(AppendOutcome.COMMITTED);
+    }
+    assertThat(storage.history().checkpointAtOrBefore("doc", batches)).isPresent();
+    DocumentStore docs = storage.documents();
+    docs.markDeleted("doc", 30);
+    assertThat(docs.purge("doc", 40)).isTrue();
+    assertThat(docs.purge("doc", 50)).isFalse();
+    assertThat(docs.find("doc").orElseThrow().head()).isZero();
+    assertThat(storage.history().page("doc", 0, 1000)).isEmpty();
+    assertThat(storage.history().latestBatches("doc")).isEmpty();
+    for (long r = 0; r <= batches; r += 10) {
+      assertThat(storage.history().checkpointAtOrBefore("doc", r)).isEmpty();
+    }
+  }
+
   // ---- encrypted documents (protocol 6) ----
 
   private static final dev.quire.ot.protocol.DeviceKeys ALICE_LAPTOP =

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -258,27 +259,73 @@ public final class SqlDocuments implements DocumentStore {
 
   @Override
   public boolean purge(String id, long nowMillis) {
-    return db.change(
-        Scope.document(id),
-        "purging " + id,
-        changes -> {
-          if (changes.update(
-                  "UPDATE documents SET purged_at = ?, head = 0, title = id, missing_canonical = 0"
-                      + " WHERE id = ? AND deleted_at IS NOT NULL AND purged_at IS NULL",
-                  nowMillis,
-                  id)
-              != 1) {
-            return false;
-          }
-          for (String table : historyTables) {
-            changes.update("DELETE FROM " + table + " WHERE doc_id = ?", id);
-          }
-          // an encrypted document's keys go with it (both storages keep them in these tables)
-          changes.update("DELETE FROM key_envelopes WHERE doc_id = ?", id);
-          changes.update("DELETE FROM document_epochs WHERE doc_id = ?", id);
-          changes.update("DELETE FROM document_roles WHERE doc_id = ?", id);
-          return true;
-        });
+    boolean marked =
+        db.change(
+            Scope.document(id),
+            "purging " + id,
+            changes -> {
+              if (changes.update(
+                      "UPDATE documents SET purged_at = ?, head = 0, title = id,"
+                          + " missing_canonical = 0"
+                          + " WHERE id = ? AND deleted_at IS NOT NULL AND purged_at IS NULL",
+                      nowMillis,
+                      id)
+                  != 1) {
+                return false;
+              }
+              // an encrypted document's keys go with it (both storages keep them in these tables)
+              changes.update("DELETE FROM key_envelopes WHERE doc_id = ?", id);
+              changes.update("DELETE FROM document_epochs WHERE doc_id = ?", id);
+              changes.update("DELETE FROM document_roles WHERE doc_id = ?", id);
+              return true;
+            });
+    if (marked) {
+      for (String table : historyTables) {
+        purgeRows(id, table);
+      }
+    }
+    return marked;
+  }
+
+  /**
+   * How many rows of each history table one transaction of a purge deletes, and by which column: a
+   * batch row holds up to a message's operations twice, a checkpoint the whole text. In one
+   * transaction, H2 held every deleted value of a large document in memory at once.
+   */
+  private record PurgeStep(String key, int rows) {}
+
+  private static final Map<String, PurgeStep> PURGE_STEPS =
+      Map.of(
+          "log", new PurgeStep("revision", 256),
+          "batches", new PurgeStep("first_revision", 16),
+          "latest_batches", new PurgeStep("client_id", 256),
+          "checkpoints", new PurgeStep("revision", 1));
+
+  /**
+   * Deletes the rows of purged document {@code id} from {@code table} a few per transaction. The
+   * document is purged for every reader from the first one (its row says so), so a relay stopped
+   * half-way leaves only rows nothing reads.
+   */
+  private void purgeRows(String id, String table) {
+    PurgeStep step = PURGE_STEPS.getOrDefault(table, new PurgeStep("doc_id", Integer.MAX_VALUE));
+    String sql =
+        "DELETE FROM "
+            + table
+            + " WHERE doc_id = ? AND "
+            + step.key()
+            + " IN (SELECT "
+            + step.key()
+            + " FROM "
+            + table
+            + " WHERE doc_id = ? ORDER BY "
+            + step.key()
+            + " LIMIT "
+            + step.rows()
+            + ")";
+    while (db.change(Scope.NONE, "purging " + id + " from " + table, c -> c.update(sql, id, id))
+        > 0) {
+      // the next few rows
+    }
   }
 
   /** Changes the row of {@code id} once its appends are in (its head is written with them). */

@@ -34,7 +34,8 @@ final class DocumentPurge {
               "LENGTH(operations) + COALESCE(LENGTH(originals), 0)"),
           new Table("checkpoints", "revision", "LENGTH(content)"),
           new Table("outbox_blocks", "block_no", "LENGTH(operations)"),
-          new Table("pending_ops", "seq", "LENGTH(operation)"));
+          new Table("pending_ops", "seq", "LENGTH(operation)"),
+          new Table("sealed_history", "first_revision", "LENGTH(sealed)"));
 
   private DocumentPurge() {}
 

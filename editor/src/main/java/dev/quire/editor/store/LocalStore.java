@@ -684,13 +684,13 @@ public final class LocalStore implements AutoCloseable {
   }
 
   /**
-   * Deletes a document from the profile: its row, its log, its checkpoints and its outbox (unsent
-   * edits included). The document is gone for every reader from the first commit; its log,
-   * checkpoints and outbox then go a few megabytes per commit ({@link DocumentPurge}), so that a
-   * document of any size is deleted in bounded memory, and the future completes once they are gone.
-   * When the relay has the document, the profile remembers to ask the relay to delete it too
-   * ({@link #pendingRelayDeletes}). Completes with false, and changes nothing, when there is no
-   * such document.
+   * Deletes a document from the profile: its row, its log, its checkpoints, its outbox (unsent
+   * edits included) and its kept ciphertext. The document is gone for every reader from the first
+   * commit; its log, checkpoints, outbox and ciphertext then go a few megabytes per commit ({@link
+   * DocumentPurge}), so that a document of any size is deleted in bounded memory, and the future
+   * completes once they are gone. When the relay has the document, the profile remembers to ask the
+   * relay to delete it too ({@link #pendingRelayDeletes}). Completes with false, and changes
+   * nothing, when there is no such document.
    */
   public CompletableFuture<Boolean> deleteDocument(String id, long requestedMillis) {
     Objects.requireNonNull(id, "id == null");
@@ -706,7 +706,6 @@ public final class LocalStore implements AutoCloseable {
                   DocumentPurge.begin(c, id);
                   Queries.update(c, "DELETE FROM document_members WHERE doc_id = ?", id);
                   Queries.update(c, "DELETE FROM relay_signatures WHERE doc_id = ?", id);
-                  Queries.update(c, "DELETE FROM sealed_history WHERE doc_id = ?", id);
                   NotesSnapshot.delete(c, id);
                   Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
                   if (d.get().onRelay()) {

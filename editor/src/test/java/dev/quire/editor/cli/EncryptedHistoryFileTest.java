@@ -74,7 +74,15 @@ class EncryptedHistoryFileTest {
     String tail = text.substring(Math.max(0, text.length() - 30)).strip();
     assertThat(String.join("\n", lines)).doesNotContain(tail); // ciphertext only
 
-    assertThat(run("verify", chain.toString())).as(err.toString()).isZero();
+    System.setProperty("quire.progress.millis", "1");
+    try {
+      assertThat(run("verify", chain.toString())).as(err.toString()).isZero();
+    } finally {
+      System.clearProperty("quire.progress.millis");
+    }
+    assertThat(err.toString()) // what it is doing, as for any history file
+        .contains("quire verify secret.history: checking")
+        .doesNotContain("\r");
     assertThat(out.toString())
         .contains("ciphertext chain of encrypted document secret \"Plans\", revisions 1.." + head)
         .contains("signed by 1 device(s)")

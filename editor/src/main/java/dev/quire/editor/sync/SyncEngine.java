@@ -129,6 +129,13 @@ public final class SyncEngine implements AutoCloseable {
     default void problem(String doc, String message) {}
 
     /**
+     * A document's session opened in this engine, asked for or by {@link #syncAllDocuments}: its
+     * own problems (a batch that does not decrypt, a key that is missing) reach its {@link
+     * DocumentListener}s, not {@link #problem}.
+     */
+    default void opened(DocumentSession session) {}
+
+    /**
      * The relay refuses the user's edits to {@code doc} (a viewer's copy holding unsent edits):
      * they are held, not sent, until discarded or the role allows them. A problem by default.
      */
@@ -264,6 +271,7 @@ public final class SyncEngine implements AutoCloseable {
                       fireStatus();
                     }
                   });
+              listeners.forEach(l -> l.opened(s));
               fireStatus();
               return s;
             });

@@ -103,10 +103,17 @@ final class SealedBackfill {
     }
   }
 
-  /** Why {@code b} is not the batch this profile's history holds at its revisions, or null. */
   private static String differs(LocalStore store, LocalDocument d, WireSequenced b) {
-    List<Revision> mine =
-        ProfileCommand.await(store.revisions(d.id(), b.firstRevision(), b.lastRevision() + 1));
+    return differs(
+        ProfileCommand.await(store.revisions(d.id(), b.firstRevision(), b.lastRevision() + 1)), b);
+  }
+
+  /**
+   * Why {@code b} is not the batch this profile's history holds at its revisions, or null.
+   *
+   * @param mine the profile's revisions from {@code b}'s first to the one after its last
+   */
+  static String differs(List<Revision> mine, WireSequenced b) {
     WireBatch w = b.batch();
     Revision first = mine.isEmpty() ? null : mine.get(0);
     long inBatch = mine.stream().filter(r -> r.batchFirst() == b.firstRevision()).count();

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fetches the part of an encrypted document's ciphertext chain that a profile does not keep (it
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeoutException;
  * relay's signatures of the chain from there are fetched too.
  */
 final class SealedBackfill {
-  /** How long to wait for the relay's welcome, and then for the history. */
+  /** How long to wait for the relay's welcome, and then for each page of the history. */
   static final long WAIT_SECONDS = 20;
 
   private SealedBackfill() {}
@@ -39,6 +40,7 @@ final class SealedBackfill {
     }
     List<CompletableFuture<Void>> saved = new ArrayList<>();
     String[] mismatch = {null};
+    AtomicLong lastPage = new AtomicLong(System.nanoTime());
     try (OwnerThread owner = OwnerThread.start("quire-backfill")) {
       SyncEngine engine = new SyncEngine(store, owner, config);
       try {
@@ -62,6 +64,7 @@ final class SealedBackfill {
                         from,
                         d.head(),
                         page -> {
+                          lastPage.set(System.nanoTime());
                           List<WireSequenced> keep = new ArrayList<>();
                           for (WireSequenced b : page) {
                             if (b.lastRevision() > d.head() || b.lastRevision() < from) {
@@ -78,7 +81,16 @@ final class SealedBackfill {
                             saved.add(store.saveSealedBatches(d.id(), keep));
                           }
                         }));
-        read.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        while (true) { // a long history takes many pages: wait as long as they come
+          try {
+            read.get(1, TimeUnit.SECONDS);
+            break;
+          } catch (TimeoutException e) {
+            if (System.nanoTime() - lastPage.get() > TimeUnit.SECONDS.toNanos(WAIT_SECONDS)) {
+              throw e;
+            }
+          }
+        }
         if (mismatch[0] == null) {
           // and the relay's signatures of that chain, which a copy synced back then may lack
           owner
@@ -92,7 +104,7 @@ final class SealedBackfill {
       } catch (ExecutionException e) {
         return String.valueOf(e.getCause().getMessage());
       } catch (TimeoutException e) {
-        return "the relay did not send the history within " + WAIT_SECONDS + " s";
+        return "the relay sent no page of the history for " + WAIT_SECONDS + " s";
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CliException(ExitCodes.FAILED, "interrupted");

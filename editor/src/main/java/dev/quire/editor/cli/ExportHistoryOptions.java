@@ -124,7 +124,26 @@ final class ExportHistoryOptions {
                 + " signatures; --sign and --countersign go with its plaintext history"
                 + " (--plaintext)");
       }
-      writeAtomically(history, stream -> SealedExport.write(store, d, keyring, stream));
+      try {
+        writeAtomically(history, stream -> SealedExport.write(store, d, keyring, stream));
+      } catch (SealedExport.Gap gap) {
+        // Received before the profile kept ciphertext: the relay stores it.
+        String why = SealedBackfill.fetch(store, d, gap.revision);
+        if (why != null) {
+          throw SealedExport.refusal(d, gap.revision, why);
+        }
+        err.println(
+            "quire export: fetched the ciphertext of revisions "
+                + gap.revision
+                + ".."
+                + d.head()
+                + " from the relay and kept it");
+        try {
+          writeAtomically(history, stream -> SealedExport.write(store, d, keyring, stream));
+        } catch (SealedExport.Gap still) {
+          throw SealedExport.refusal(d, still.revision, "the relay does not hold it either");
+        }
+      }
       err.println(
           "quire export: wrote the ciphertext chain of encrypted document "
               + d.id()

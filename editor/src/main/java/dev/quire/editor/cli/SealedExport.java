@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code export --history} of an encrypted document: its ciphertext chain as the profile keeps it
  * (docs/history-format.md, version 4), with the keys of the devices that sealed its batches and the
  * relay's signatures of the chain. Refuses, writing nothing, when the profile does not keep every
- * batch up to its head.
+ * batch up to its head ({@link Gap}).
  */
 final class SealedExport {
   private static final int PAGE = 10_000;
@@ -90,14 +90,35 @@ final class SealedExport {
     w.finish();
   }
 
-  private static CliException missing(LocalDocument d, long revision) {
+  /** The profile does not keep the ciphertext of {@code revision}; nothing was written. */
+  static final class Gap extends RuntimeException {
+    final long revision;
+
+    Gap(long revision) {
+      super("no kept ciphertext of revision " + revision, null, false, false);
+      this.revision = revision;
+    }
+  }
+
+  private static Gap missing(LocalDocument d, long revision) {
+    return new Gap(revision);
+  }
+
+  /**
+   * The refusal for a profile that lacks the ciphertext of {@code revision}.
+   *
+   * @param why why the relay could not give it
+   */
+  static CliException refusal(LocalDocument d, long revision, String why) {
     return new CliException(
         ExitCodes.FAILED,
         "this profile does not keep the ciphertext of revision "
             + revision
             + " of "
             + d.id()
-            + " (it received it before it kept ciphertext); nothing was written."
+            + " (it received it before it kept ciphertext) and could not fetch it ("
+            + why
+            + "); nothing was written."
             + " --plaintext writes the plaintext history");
   }
 }

@@ -88,7 +88,13 @@ final class SealedVerify {
       keys = epoch -> Optional.ofNullable(byEpoch.get(epoch));
     }
     SealedHistoryVerifier.Result r;
-    try (InputStream in = Files.newInputStream(file)) {
+    Progress.Meter meter = new Progress.Meter();
+    try (Progress shown = Progress.start(err, meter::step);
+        InputStream in = new VerifyCommand.Metered(Files.newInputStream(file), meter)) {
+      meter.phase(
+          "verify " + file.getFileName() + (keys == null ? ": checking" : ": checking, decrypting"),
+          Files.size(file),
+          "bytes");
       r = new SealedHistoryVerifier(keys).verify(in);
     } catch (HistoryFileException e) {
       err.println("quire verify: " + file + ": " + e.getMessage());

@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
     })
 final class VerifyCommand implements Callable<Integer> {
   /** The file as read, counted on {@code meter}: how far the check is. */
-  private static final class Metered extends java.io.FilterInputStream {
+  static final class Metered extends java.io.FilterInputStream {
     private final Progress.Meter meter;
     private long read;
 

@@ -550,13 +550,7 @@ final class DocumentLink {
 
   /** Keeps the signatures that verify with the key the relay named; asks for more if it said so. */
   private void signatures(ServerMessage.Signatures sg) {
-    List<RelaySignature> valid = new ArrayList<>();
-    for (RelaySignature r : sg.signatures()) {
-      if (Ed25519.verify(sg.key(), r.statement(id()), r.signature())) {
-        valid.add(r);
-      }
-    }
-    engine.store().saveRelaySignatures(id(), sg.key(), valid);
+    engine.store().saveRelaySignatures(id(), sg.key(), verified(sg));
     signatureInterval = sg.interval();
     if (!sg.complete() && conn != null) {
       List<RelaySignature> got = sg.signatures();
@@ -564,6 +558,17 @@ final class DocumentLink {
     } else {
       signaturesPending = false;
     }
+  }
+
+  /** The signatures of {@code sg} that verify with the key the relay named. */
+  static List<RelaySignature> verified(ServerMessage.Signatures sg) {
+    List<RelaySignature> valid = new ArrayList<>();
+    for (RelaySignature r : sg.signatures()) {
+      if (Ed25519.verify(sg.key(), r.statement(sg.doc()), r.signature())) {
+        valid.add(r);
+      }
+    }
+    return valid;
   }
 
   /** Batches just sequenced; our own in-flight batch among them is its acknowledgement. */

@@ -14,6 +14,7 @@ import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.TrashedDocument;
+import dev.quire.ot.protocol.WireSequenced;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -126,6 +127,13 @@ public final class SyncEngine implements AutoCloseable {
     default void documentAdded(LocalDocument document) {}
 
     default void problem(String doc, String message) {}
+
+    /**
+     * A document's session opened in this engine, asked for or by {@link #syncAllDocuments}: its
+     * own problems (a batch that does not decrypt, a key that is missing) reach its {@link
+     * DocumentListener}s, not {@link #problem}.
+     */
+    default void opened(DocumentSession session) {}
 
     /**
      * The relay refuses the user's edits to {@code doc} (a viewer's copy holding unsent edits):
@@ -263,6 +271,7 @@ public final class SyncEngine implements AutoCloseable {
                       fireStatus();
                     }
                   });
+              listeners.forEach(l -> l.opened(s));
               fireStatus();
               return s;
             });
@@ -431,6 +440,128 @@ public final class SyncEngine implements AutoCloseable {
     }
     owe(answer);
     return answer;
+  }
+
+  /**
+   * Reads revisions {@code from..to} of a document's history from the relay as it stores them (an
+   * encrypted document's sealed batches, placeholders and all), page by page, handing each page's
+   * batches to {@code page} on the owner thread: for a profile that lacks part of its ciphertext
+   * chain. The first batch handed over may start before {@code from}. Not for a document open in
+   * this engine: the read ends its subscription. Completes on the owner thread once the relay sent
+   * revision {@code to} or its head, or exceptionally with the reason (not connected, refused).
+   */
+  public CompletableFuture<Void> readHistory(
+      String doc, long from, long to, Consumer<List<WireSequenced>> page) {
+    CompletableFuture<Void> answer = new CompletableFuture<>();
+    if (!welcomed) {
+      answer.completeExceptionally(
+          new IllegalArgumentException("not connected to the relay: the history is there"));
+      return answer;
+    }
+    if (links.containsKey(doc)) {
+      answer.completeExceptionally(new IllegalStateException(doc + " is open in this engine"));
+      return answer;
+    }
+    historyPage(conn, doc, from - 1, to, page, answer);
+    owe(answer);
+    return answer;
+  }
+
+  /**
+   * Asks the relay for its signed checkpoints of a document after {@code from} (protocol 5), page
+   * by page, and keeps those that verify, as a synced document's link does. Completes on the owner
+   * thread once they are kept, or exceptionally with the reason (not connected, refused).
+   */
+  public CompletableFuture<Void> readSignatures(String doc, long from) {
+    CompletableFuture<Void> answer = new CompletableFuture<>();
+    if (!welcomed) {
+      answer.completeExceptionally(
+          new IllegalArgumentException("not connected to the relay: the signatures are there"));
+      return answer;
+    }
+    signaturesPage(conn, doc, from, answer);
+    owe(answer);
+    return answer;
+  }
+
+  private void signaturesPage(
+      RelayConnection c, String doc, long from, CompletableFuture<Void> answer) {
+    boolean sent =
+        request(
+            c,
+            new ClientMessage.Signatures(doc, from),
+            m -> {
+              if (!(m instanceof ServerMessage.Signatures sg)) {
+                answer.completeExceptionally(
+                    new IllegalArgumentException(
+                        m instanceof ServerMessage.Error e
+                            ? "the relay did not send its signatures: " + e.message()
+                            : "the relay answered " + m.type()));
+                return;
+              }
+              CompletableFuture<Void> kept =
+                  store.saveRelaySignatures(doc, sg.key(), DocumentLink.verified(sg));
+              List<dev.quire.ot.protocol.RelaySignature> got = sg.signatures();
+              if (sg.complete()) {
+                kept.whenCompleteAsync(
+                    (v, e) -> {
+                      if (e != null) {
+                        answer.completeExceptionally(e);
+                      } else {
+                        answer.complete(null);
+                      }
+                    },
+                    owner);
+              } else {
+                signaturesPage(
+                    c, doc, got.isEmpty() ? from : got.get(got.size() - 1).revision(), answer);
+              }
+            });
+    if (!sent) {
+      answer.completeExceptionally(new IllegalArgumentException("the connection closed"));
+    }
+  }
+
+  private void historyPage(
+      RelayConnection c,
+      String doc,
+      long after,
+      long to,
+      Consumer<List<WireSequenced>> page,
+      CompletableFuture<Void> answer) {
+    boolean sent =
+        request(
+            c,
+            new ClientMessage.Open(doc, after, false),
+            m -> {
+              if (m instanceof ServerMessage.Snapshot) {
+                return; // not asked for; the history page follows
+              }
+              if (!(m instanceof ServerMessage.History h)) {
+                answer.completeExceptionally(
+                    new IllegalArgumentException(
+                        m instanceof ServerMessage.Error e
+                            ? "the relay did not send the history: " + e.message()
+                            : "the relay answered " + m.type()));
+                return;
+              }
+              long last = after;
+              if (!h.batches().isEmpty()) {
+                last = h.batches().get(h.batches().size() - 1).lastRevision();
+                page.accept(h.batches());
+              }
+              if (h.complete()) {
+                request(c, new ClientMessage.Unsubscribe(doc), unsubscribed -> {});
+              }
+              if (h.complete() || last >= to || last == after) {
+                answer.complete(null);
+              } else {
+                historyPage(c, doc, last, to, page, answer);
+              }
+            });
+    if (!sent) {
+      answer.completeExceptionally(new IllegalArgumentException("the connection closed"));
+    }
   }
 
   /**

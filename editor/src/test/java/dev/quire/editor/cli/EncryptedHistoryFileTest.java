@@ -74,7 +74,15 @@ class EncryptedHistoryFileTest {
     String tail = text.substring(Math.max(0, text.length() - 30)).strip();
     assertThat(String.join("\n", lines)).doesNotContain(tail); // ciphertext only
 
-    assertThat(run("verify", chain.toString())).as(err.toString()).isZero();
+    System.setProperty("quire.progress.millis", "1");
+    try {
+      assertThat(run("verify", chain.toString())).as(err.toString()).isZero();
+    } finally {
+      System.clearProperty("quire.progress.millis");
+    }
+    assertThat(err.toString()) // what it is doing, as for any history file
+        .contains("quire verify secret.history: checking")
+        .doesNotContain("\r");
     assertThat(out.toString())
         .contains("ciphertext chain of encrypted document secret \"Plans\", revisions 1.." + head)
         .contains("signed by 1 device(s)")
@@ -143,5 +151,77 @@ class EncryptedHistoryFileTest {
     try (var left = Files.list(dir)) {
       assertThat(left).noneMatch(p -> p.getFileName().toString().endsWith(".part"));
     }
+  }
+
+  @Test
+  void aProfileLackingPartOfItsCiphertextChain_fetchesItFromTheRelay_andOfflineRefusesNamingIt()
+      throws Exception {
+    String desk = dir.resolve("desk").toString();
+    assertThat(run("new", "--profile", desk, "--encrypted", "--id", "secret", "--title", "Plans"))
+        .as(err.toString())
+        .isZero();
+    Path chain = dir.resolve("secret.history");
+    long head;
+    String forget;
+    long gapFrom;
+    try (TestRelay relay = TestRelay.start(dir.resolve("relay"))) {
+      String[] online = {"--relay", relay.uri().toString(), "--token", relay.user("alice")};
+      assertThat(run(concat(new String[] {"sync", "--profile", desk}, online)))
+          .as(err.toString())
+          .isZero();
+      Path trace = Traces.path("seph-blog1.json.gz");
+      String[] type = {
+        "type", "--profile", desk, "secret", trace.toString(), "--limit", "300", "--rate", "150"
+      };
+      assertThat(run(concat(type, online))).as(err.toString()).isZero(); // live: many batches
+      try (LocalStore store = LocalStore.open(dir.resolve("desk"))) {
+        head = store.document("secret").get().orElseThrow().head();
+        List<Long> firsts =
+            store.sealedBatches("secret", 1, head).get().stream()
+                .map(b -> b.firstRevision())
+                .toList();
+        assertThat(firsts).hasSizeGreaterThan(3);
+        gapFrom = firsts.get(1);
+        // as if synced before it kept ciphertext: all but the first and the last batch
+        forget =
+            "DELETE FROM sealed_history WHERE doc_id = ? AND first_revision BETWEEN "
+                + gapFrom
+                + " AND "
+                + firsts.get(firsts.size() - 2);
+        store.keyringWrite(forget, "secret").get();
+      }
+
+      assertThat(run("export", "--profile", desk, "secret", "--history", chain.toString()))
+          .as(err.toString())
+          .isZero();
+      assertThat(err.toString()).contains("fetched the ciphertext of revisions " + gapFrom + "..");
+    }
+    assertThat(run("verify", chain.toString())).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("ciphertext chain of encrypted document secret \"Plans\", revisions 1.." + head)
+        .contains(": revisions 1.." + head + " signed (");
+    assertThat(run("verify", "--decrypt", "--profile", desk, chain.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString())
+        .contains("text at revision " + head + " matches this profile's copy");
+
+    // Offline: the same gap is refused, naming its first revision and why, and nothing is written.
+    try (LocalStore store = LocalStore.open(dir.resolve("desk"))) {
+      store.keyringWrite(forget, "secret").get();
+    }
+    Path offline = dir.resolve("offline.history");
+    assertThat(run("export", "--profile", desk, "secret", "--history", offline.toString()))
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString())
+        .contains("does not keep the ciphertext of revision " + gapFrom + " of secret")
+        .contains("the relay could not be reached");
+    assertThat(offline).doesNotExist();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 }

@@ -58,6 +58,7 @@ class KeyRefreshRaceTest {
     onBob = bob.open("secret");
     TestClient.await("bob has the text", () -> bob.text(onBob).equals("hello"));
     bob.awaitSettled();
+    bob.forgetTheWaitForTheKey(); // bob's device was not known when alice shared the document
     bob.owner.run(
         () ->
             onBob.addListener(

@@ -19,7 +19,14 @@ final class TestClient implements AutoCloseable {
   final LocalStore store;
   final OwnerThread owner;
   final SyncEngine engine;
+
+  /**
+   * The problems the engine reported and those of each document it opened ({@code "doc: ..."}), in
+   * order; a problem the engine reports for every document is listed once.
+   */
   final List<String> problems = new CopyOnWriteArrayList<>();
+
+  private final java.util.Set<String> engineWide = new java.util.HashSet<>(); // owner thread
 
   TestClient(Path profile, URI relay, String token, String name) {
     this(profile, new SyncEngine.Config(relay, token, name, "#112233", 20, 500));
@@ -36,9 +43,50 @@ final class TestClient implements AutoCloseable {
                 new SyncEngine.Listener() {
                   @Override
                   public void problem(String doc, String message) {
-                    problems.add((doc == null ? "" : doc + ": ") + message);
+                    if (doc == null) {
+                      engineWide.add(message); // and handed to every open document
+                    }
+                    record((doc == null ? "" : doc + ": ") + message);
+                  }
+
+                  @Override
+                  public void opened(DocumentSession s) {
+                    s.addListener(
+                        new DocumentListener() {
+                          @Override
+                          public void problem(String message) {
+                            if (!engineWide.contains(message)) {
+                              record(s.id() + ": " + message);
+                            }
+                          }
+                        });
                   }
                 }));
+  }
+
+  /**
+   * Lists {@code problem} unless it is the one just listed (a stop reaches engine and document).
+   */
+  private void record(String problem) {
+    if (problems.isEmpty() || !problems.get(problems.size() - 1).equals(problem)) {
+      problems.add(problem);
+    }
+  }
+
+  /**
+   * Checks that the problems so far are at most the wait of a device that opened an encrypted
+   * document before a member's device had sealed its key for it (docs/encryption.md: "until then it
+   * waits and says so"), then forgets them, so that later checks see only what came after.
+   */
+  void forgetTheWaitForTheKey() {
+    assertThat(problems)
+        .as("the problems while joining")
+        .allMatch(
+            p ->
+                p.matches(
+                    "[^:]+: revision \\d+ needs the key of epoch \\d+: waiting for a member's"
+                        + " device to give this one the key"));
+    problems.clear();
   }
 
   /** Adds a local document that already exists on the relay. */

@@ -241,14 +241,25 @@ final class DocumentActor {
     }
   }
 
-  /** The row just read: what was read with the one before is stale. */
+  /**
+   * The row just read: what was read with the one before is stale. A document found gone that was
+   * live tells its subscribers, whichever read found it: a read of another relay's rename or share
+   * may have been made stale by the time the delete is read.
+   */
   void installRow(DocumentRow r) {
+    boolean wasLive = exists;
     row = r;
     policy =
         r == null
             ? null
             : PayloadPolicy.of(ctx.config().payloadKindOf(r), ctx.config().checkpointInterval());
     exists = row != null && !row.deleted();
+    if (wasLive && !exists && fanout.count() > 0) {
+      fanout.broadcast(ProtocolCodec.encode(new ServerMessage.Deleted(id)), null);
+      for (Session sub : fanout.snapshot()) {
+        fanout.unsubscribe(sub);
+      }
+    }
     state = null;
     upload.forgetTarget(); // an upload may have moved it too: read again when a submit needs it
     epoch++;

@@ -43,7 +43,8 @@ class LargeDocumentGuiTest {
 
   private int run(String... args) {
     CommandLine cmd = QuireCli.commandLine();
-    cmd.setOut(new PrintWriter(new StringWriter(), true));
+    // Both streams into one, so that a failed command's message shows in the assertion.
+    cmd.setOut(new PrintWriter(err, true));
     cmd.setErr(new PrintWriter(err, true));
     return cmd.execute(args);
   }

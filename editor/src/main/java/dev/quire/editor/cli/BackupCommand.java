@@ -45,7 +45,11 @@ final class BackupCommand extends ProfileCommand {
     }
     await(store.saveBackupPolicy(p));
     out.println(
-        "backups: every " + p.every().toMinutes() + " minute(s) while changed, keep " + p.keep());
+        (p.every().isZero()
+                ? "backups: never on their own ('quire backup' takes one)"
+                : "backups: every " + p.every().toMinutes() + " minute(s) while changed")
+            + ", keep "
+            + p.keep());
     return ExitCodes.OK;
   }
 }

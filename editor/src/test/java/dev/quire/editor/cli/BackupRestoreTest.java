@@ -154,7 +154,8 @@ class BackupRestoreTest {
     Path profile = dir.resolve("p");
     assertThat(run("backup", "--profile", profile.toString(), "--every", "0", "--keep", "3"))
         .isZero();
-    assertThat(out.toString()).isEqualTo("backups: every 0 minute(s) while changed, keep 3\n");
+    assertThat(out.toString())
+        .isEqualTo("backups: never on their own ('quire backup' takes one), keep 3\n");
     assertThat(
             run(
                 "import",

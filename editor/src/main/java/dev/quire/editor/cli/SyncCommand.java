@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -75,6 +76,9 @@ final class SyncCommand extends ProfileCommand {
     PrintWriter err = spec.commandLine().getErr();
     try (OwnerThread owner = OwnerThread.start("quire-owner")) {
       SyncEngine engine = new SyncEngine(store, owner, config);
+      // Completes once every local document is open in the engine: until then an engine that
+      // looks settled may simply not hold a large document yet.
+      CompletableFuture<CompletableFuture<Void>> opening = new CompletableFuture<>();
       try {
         owner.run(
             () -> {
@@ -84,7 +88,7 @@ final class SyncCommand extends ProfileCommand {
                 engine.confirmRefill();
               }
               engine.start();
-              engine.syncAllDocuments();
+              opening.complete(engine.syncAllDocuments());
             });
         if (watch) {
           if (!watchUntilTimeout(store)) {
@@ -96,7 +100,11 @@ final class SyncCommand extends ProfileCommand {
         SyncProgress doing = new SyncProgress(engine);
         try (Progress progress = Progress.start(err, () -> owner.call(doing::step))) {
           activeProgress = progress;
-          settled = waitSettled(owner, engine);
+          settled = waitSettled(owner, engine, opening.join());
+          Throwable notOpened = opening.join().handle((v, e) -> e).getNow(null);
+          if (notOpened != null) {
+            err.println("quire sync: a document could not be opened: " + rootMessage(notOpened));
+          }
         } finally {
           activeProgress = null;
         }
@@ -339,7 +347,8 @@ final class SyncCommand extends ProfileCommand {
     };
   }
 
-  private boolean waitSettled(OwnerThread owner, SyncEngine engine) {
+  private boolean waitSettled(
+      OwnerThread owner, SyncEngine engine, CompletableFuture<Void> opening) {
     long deadline = startNanos + timeoutSeconds * 1_000_000_000L; // from the command's start
     while (System.nanoTime() < deadline) {
       if (asking) { // the timeout counts from the user's answer
@@ -347,7 +356,8 @@ final class SyncCommand extends ProfileCommand {
       } else if (refillRefused) {
         return false;
       }
-      if (owner.call(engine::isSettled) || owner.call(engine::fatalError) != null) {
+      if (owner.call(engine::fatalError) != null
+          || (opening.isDone() && owner.call(engine::isSettled))) {
         awaitSignatures(owner, engine, deadline);
         return owner.call(engine::fatalError) == null;
       }
@@ -390,6 +400,14 @@ final class SyncCommand extends ProfileCommand {
       Runtime.getRuntime().removeShutdownHook(closeOnExit);
       return false;
     }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? root.getMessage() : root.toString();
   }
 
   static void sleep(long millis) {

@@ -137,11 +137,8 @@ public final class EditorWindow extends JFrame {
     menus.bindKeys(area);
     javax.swing.UIManager.addPropertyChangeListener(lookChanged);
 
-    JPanel overText = new JPanel(new BorderLayout());
-    overText.add(banners, BorderLayout.NORTH);
-    overText.add(search.findBar(), BorderLayout.SOUTH);
     JPanel editorCard = new JPanel(new BorderLayout());
-    editorCard.add(overText, BorderLayout.NORTH);
+    editorCard.add(search.findBar(), BorderLayout.NORTH);
     editorCard.add(collaborators.view(), BorderLayout.CENTER);
     comments =
         new CommentsPanel(
@@ -158,7 +155,11 @@ public final class EditorWindow extends JFrame {
     JSplitPane side = new JSplitPane(JSplitPane.VERTICAL_SPLIT, sideCards, collaborators.list());
     side.setResizeWeight(1); // the documents take what the people list does not need
     side.setBorder(BorderFactory.createEmptyBorder());
-    JSplitPane split = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, side, centre);
+    // The banners sit above both cards: a window's problem shows also while no document is open.
+    JPanel bannersOverCentre = new JPanel(new BorderLayout());
+    bannersOverCentre.add(banners, BorderLayout.NORTH);
+    bannersOverCentre.add(centre, BorderLayout.CENTER);
+    JSplitPane split = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, side, bannersOverCentre);
     split.setDividerLocation(230);
     split.setBorder(BorderFactory.createEmptyBorder());
     getContentPane().add(split, BorderLayout.CENTER);

@@ -50,6 +50,12 @@ class OpenUnlistedDocumentGuiTest {
     return Gui.onEdt(() -> w.shownProblems().stream().anyMatch(m -> m.contains(text)));
   }
 
+  /** Whether a label on screen (not only the banners' model) shows {@code text}. */
+  private static boolean showsOnScreen(EditorWindow w, String text) {
+    return Gui.find(w, javax.swing.JLabel.class).stream()
+        .anyMatch(l -> Gui.onEdt(l::getText).contains(text));
+  }
+
   @Test
   void aDocumentOnlyTheRelayHas_opensOnceItsListBringsIt() throws Exception {
     Gui.requireDisplay();
@@ -102,6 +108,9 @@ class OpenUnlistedDocumentGuiTest {
         assertThat(says(w, "nowhere")).as("still waiting").isFalse();
         Gui.await("the document named as missing", () -> says(w, "No document nowhere"));
         assertThat(says(w, "the relay did not list it within 2 s")).isTrue();
+        assertThat(showsOnScreen(w, "No document nowhere"))
+            .as("the banner is on screen while no document is open")
+            .isTrue();
       } finally {
         close(w);
       }
@@ -118,6 +127,9 @@ class OpenUnlistedDocumentGuiTest {
       Gui.await(
           "the document named as missing",
           () -> says(w, "No document nowhere in this profile, and no relay to ask"));
+      assertThat(showsOnScreen(w, "No document nowhere"))
+          .as("the banner is on screen while no document is open")
+          .isTrue();
     } finally {
       close(w);
     }

@@ -117,20 +117,11 @@ final class SealedVerify {
             + " device(s)");
     if (r.relaySignatures() > 0) {
       out.println(
-          "sequenced by the relay with key "
-              + dev.quire.ot.history.Ed25519.fingerprint(r.relayKey())
-              + ": revisions 1.."
-              + r.relaySignedUpTo()
-              + " signed ("
-              + r.relaySignatures()
-              + " relay signature(s) verified)"
-              + (r.relaySignedUpTo() < r.head()
-                  ? "; revisions "
-                      + (r.relaySignedUpTo() + 1)
-                      + ".."
-                      + r.head()
-                      + " are not covered by a relay signature"
-                  : ""));
+          VerifyCommand.relayCoverage(
+              dev.quire.ot.history.Ed25519.fingerprint(r.relayKey()),
+              r.relaySignedUpTo(),
+              r.relaySignatures(),
+              r.head()));
     } else {
       out.println("no relay signature is in the file");
     }

@@ -157,20 +157,11 @@ final class VerifyCommand implements Callable<Integer> {
             + (r.signers().isEmpty() ? "unsigned" : "signed by " + String.join(", ", r.signers())));
     if (r.relaySignatures() > 0) {
       out.println(
-          "sequenced by the relay with key "
-              + Signatures.fingerprint(r.header().relayKey())
-              + ": revisions 1.."
-              + r.relaySignedUpTo()
-              + " signed ("
-              + r.relaySignatures()
-              + " relay signature(s) verified)"
-              + (r.relaySignedUpTo() < r.head()
-                  ? "; revisions "
-                      + (r.relaySignedUpTo() + 1)
-                      + ".."
-                      + r.head()
-                      + " are not covered by a relay signature"
-                  : ""));
+          relayCoverage(
+              Signatures.fingerprint(r.header().relayKey()),
+              r.relaySignedUpTo(),
+              r.relaySignatures(),
+              r.head()));
     } else if (r.header().relayKey() != null) {
       out.println(
           "the header names the relay key "
@@ -178,5 +169,23 @@ final class VerifyCommand implements Callable<Integer> {
               + ", but no relay signature is in the file");
     }
     return ExitCodes.OK;
+  }
+
+  /** What the relay's signatures in a history file cover, as verify prints it. */
+  static String relayCoverage(String keyFingerprint, long signedUpTo, long signatures, long head) {
+    return "sequenced by the relay with key "
+        + keyFingerprint
+        + ": revisions 1.."
+        + signedUpTo
+        + " signed ("
+        + signatures
+        + " relay signature(s) verified)"
+        + (signedUpTo < head
+            ? "; revisions "
+                + (signedUpTo + 1)
+                + ".."
+                + head
+                + " are not covered by a relay signature"
+            : "");
   }
 }

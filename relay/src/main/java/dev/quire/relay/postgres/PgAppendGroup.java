@@ -7,6 +7,7 @@ import dev.quire.relay.store.BatchAppender;
 import dev.quire.relay.store.HistoryStore;
 import dev.quire.relay.store.RunOutcome;
 import dev.quire.relay.store.StoreException;
+import dev.quire.relay.store.StoredCanonical;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -157,7 +158,11 @@ final class PgAppendGroup {
                 rs.getString(16)));
     Array canonical = rs.getArray(14);
     return new HistoryStore.StoredEntry(
-        entry, canonical == null ? null : PgHistory.texts(canonical), rs.getBytes(15));
+        entry,
+        canonical == null
+            ? null
+            : StoredCanonical.resolve(entry.batch().operations(), PgHistory.texts(canonical)),
+        rs.getBytes(15));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.quire.relay.postgres;
 
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.store.HistoryStore;
+import dev.quire.relay.store.StoredCanonical;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -81,7 +82,7 @@ final class PgGroupArrays {
     operations.addAll(e.batch().operations());
     hasCanonical[i] = a.canonical() != null;
     if (a.canonical() != null) {
-      canonical.addAll(a.canonical());
+      canonical.addAll(StoredCanonical.compact(e.batch().operations(), a.canonical()));
     }
     digests[i] = a.digest();
     notes[i] = e.batch().notes();

@@ -1,5 +1,6 @@
 package dev.quire.relay.postgres;
 
+import dev.quire.relay.store.StoredCanonical;
 import dev.quire.relay.store.sql.SqlHistory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -14,8 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Each document's history in PostgreSQL: a batch's operations and canonical operations are text
- * arrays, a checkpoint's text is UTF-8 bytes. The reads are {@link SqlHistory}'s; appends go
- * through {@link PgAppender}. A read sees every append reported committed before it began.
+ * arrays (a canonical one equal to the operation as sent is a NULL element), a checkpoint's text is
+ * UTF-8 bytes. The reads are {@link SqlHistory}'s; appends go through {@link PgAppender}. A read
+ * sees every append reported committed before it began.
  */
 final class PgHistory extends SqlHistory {
   private final PgDatabase pg;
@@ -37,12 +39,27 @@ final class PgHistory extends SqlHistory {
     return texts(rs.getArray(column));
   }
 
+  /** A text array, a NULL element for one equal to the operation as sent (schema V16). */
   @Override
   protected @Nullable List<String> canonical(
-      Connection c, ResultSet rs, int column, String doc, long first, int count)
+      Connection c, ResultSet rs, int column, Sent sent, String doc, long first, int count)
       throws SQLException {
     Array canonical = rs.getArray(column);
-    return canonical == null ? null : texts(canonical);
+    if (canonical == null) {
+      return null;
+    }
+    List<String> stored = texts(canonical);
+    return stored.contains(null) ? StoredCanonical.resolve(sent.operations(), stored) : stored;
+  }
+
+  /** The canonical operations as a batch row holds them: NULL for each equal to the one sent. */
+  static Object[] storedCanonical(List<String> sent, List<String> canonical) {
+    return StoredCanonical.compact(sent, canonical).toArray();
+  }
+
+  @Override
+  protected String textLength(String column) {
+    return "COALESCE(length(array_to_string(" + column + ", '')), 0)";
   }
 
   @Override
@@ -63,9 +80,10 @@ final class PgHistory extends SqlHistory {
         c -> {
           long last = firstRevision + canonical.size() - 1;
           List<long[]> batches = new ArrayList<>();
+          List<List<String>> sent = new ArrayList<>();
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT first_revision, last_revision FROM batches WHERE doc_id = ?"
+                  "SELECT first_revision, last_revision, operations FROM batches WHERE doc_id = ?"
                       + " AND first_revision >= ? AND last_revision <= ? AND canonical IS NULL")) {
             s.setString(1, doc);
             s.setLong(2, firstRevision);
@@ -73,6 +91,7 @@ final class PgHistory extends SqlHistory {
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
                 batches.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                sent.add(texts(rs.getArray(3)));
               }
             }
           }
@@ -80,10 +99,14 @@ final class PgHistory extends SqlHistory {
               c.prepareStatement(
                   "UPDATE batches SET canonical = ? WHERE doc_id = ? AND first_revision = ?"
                       + " AND canonical IS NULL")) {
-            for (long[] b : batches) {
+            for (int i = 0; i < batches.size(); i++) {
+              long[] b = batches.get(i);
               int from = (int) (b[0] - firstRevision);
               int to = (int) (b[1] - firstRevision) + 1;
-              s.setArray(1, c.createArrayOf("text", canonical.subList(from, to).toArray()));
+              s.setArray(
+                  1,
+                  c.createArrayOf(
+                      "text", storedCanonical(sent.get(i), canonical.subList(from, to))));
               s.setString(2, doc);
               s.setLong(3, b[0]);
               s.addBatch();

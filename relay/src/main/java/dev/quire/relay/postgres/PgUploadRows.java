@@ -68,7 +68,11 @@ final class PgUploadRows implements SqlUploads.PageRows {
         s.setLong(8, e.timestampMillis());
         s.setArray(9, c.createArrayOf("text", e.batch().operations().toArray()));
         s.setArray(
-            10, a.canonical() == null ? null : c.createArrayOf("text", a.canonical().toArray()));
+            10,
+            a.canonical() == null
+                ? null
+                : c.createArrayOf(
+                    "text", PgHistory.storedCanonical(e.batch().operations(), a.canonical())));
         s.setBytes(11, a.digest());
         s.setLong(12, e.batch().madeAt());
         s.setString(13, page.uploader());

@@ -13,12 +13,12 @@ import java.util.Map;
 /**
  * Writes appends on one connection with statements prepared once: H2 parses SQL on every {@code
  * prepareStatement}, which cost more than the inserts themselves. A batch is one row of {@code
- * batches} (schema V5), its operations and canonical operations one per line, and its client's row
- * of {@code latest_batches} (V6); only a batch whose operations cannot be held so gets log rows.
- * Each document's row and each client's row of {@code latest_batches} is written once per {@link
- * #flush}, however many of its batches came since: a group of many batches of few documents costs
- * H2 one row update per document, not one per batch. Not thread-safe; the caller owns the
- * transaction.
+ * batches} (schema V5), its operations and canonical operations one per line (a canonical one equal
+ * to the operation as sent as an empty line, V21), and its client's row of {@code latest_batches}
+ * (V6); only a batch whose operations cannot be held so gets log rows. Each document's row and each
+ * client's row of {@code latest_batches} is written once per {@link #flush}, however many of its
+ * batches came since: a group of many batches of few documents costs H2 one row update per
+ * document, not one per batch. Not thread-safe; the caller owns the transaction.
  */
 final class AppendWriter implements AutoCloseable {
   private final PreparedStatement head;
@@ -76,7 +76,8 @@ final class AppendWriter implements AutoCloseable {
       move.follow(a);
     }
     String operations = H2HistoryStore.joinOperations(b.operations());
-    String canonical = a.canonical() == null ? null : H2HistoryStore.joinOperations(a.canonical());
+    String canonical =
+        a.canonical() == null ? null : H2HistoryStore.joinCanonical(b.operations(), a.canonical());
     if (operations == null || (a.canonical() != null && canonical == null)) {
       // Cannot be held one per line: the log keeps them, a row each.
       for (int i = 0; i < b.size(); i++) {

@@ -37,15 +37,29 @@ public final class H2HistoryStore extends SqlHistory {
     return ops != null ? ops : logOperations(c, doc, first, count);
   }
 
+  /**
+   * One text, one operation per line, an empty line for one equal to the operation as sent (schema
+   * V21); the log's rows where it has none (written before V5), which hold each one in full.
+   */
   @Override
   protected @Nullable List<String> canonical(
-      Connection c, ResultSet rs, int column, String doc, long first, int count)
+      Connection c, ResultSet rs, int column, Sent sent, String doc, long first, int count)
       throws SQLException {
     List<String> ops = splitOperations(rs.getString(column), count);
     if (ops == null) { // not computed, or held in the log (written before V5)
       ops = logColumn(c, "canonical", doc, first, first + count - 1);
+      return ops.size() == count ? ops : null;
     }
-    return ops.size() == count ? ops : null;
+    List<String> stored = new ArrayList<>(count);
+    for (String op : ops) {
+      stored.add(op.isEmpty() ? null : op);
+    }
+    return stored.contains(null) ? StoredCanonical.resolve(sent.operations(), stored) : stored;
+  }
+
+  @Override
+  protected String textLength(String column) {
+    return "COALESCE(LENGTH(" + column + "), 0)";
   }
 
   @Override
@@ -83,6 +97,18 @@ public final class H2HistoryStore extends SqlHistory {
       }
     }
     return String.join("\n", operations);
+  }
+
+  /**
+   * A batch's canonical operations as {@code batches.canonical} holds them: one per line, an empty
+   * line for each equal to the operation as sent; null when one has a line break.
+   */
+  static String joinCanonical(List<String> sent, List<String> canonical) {
+    List<String> lines = new ArrayList<>(canonical.size());
+    for (String op : StoredCanonical.compact(sent, canonical)) {
+      lines.add(op == null ? "" : op);
+    }
+    return joinOperations(lines);
   }
 
   /** The lines of {@code joined}, or null when it is null or does not hold {@code count}. */
@@ -168,9 +194,10 @@ public final class H2HistoryStore extends SqlHistory {
       Connection c, String doc, long firstRevision, List<String> canonical) throws SQLException {
     long last = firstRevision + canonical.size() - 1;
     List<long[]> batches = new ArrayList<>();
+    List<List<String>> sent = new ArrayList<>();
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT first_revision, op_count FROM batches WHERE doc_id = ?"
+            "SELECT first_revision, op_count, operations FROM batches WHERE doc_id = ?"
                 + " AND first_revision >= ? AND first_revision <= ? AND canonical IS NULL")) {
       s.setString(1, doc);
       s.setLong(2, firstRevision);
@@ -178,19 +205,23 @@ public final class H2HistoryStore extends SqlHistory {
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           batches.add(new long[] {rs.getLong(1), rs.getInt(2)});
+          sent.add(splitOperations(rs.getString(3), rs.getInt(2)));
         }
       }
     }
     try (PreparedStatement s =
         c.prepareStatement(
             "UPDATE batches SET canonical = ? WHERE doc_id = ? AND first_revision = ?")) {
-      for (long[] b : batches) {
+      for (int i = 0; i < batches.size(); i++) {
+        long[] b = batches.get(i);
         int from = (int) (b[0] - firstRevision);
         int to = from + (int) b[1];
         if (to > canonical.size()) {
           continue; // only part of it given: it stays uncomputed
         }
-        String joined = joinOperations(canonical.subList(from, to));
+        List<String> ops = canonical.subList(from, to);
+        // Operations held in the log (written before V5) are not compared: kept in full.
+        String joined = sent.get(i) == null ? joinOperations(ops) : joinCanonical(sent.get(i), ops);
         if (joined != null) {
           s.setString(1, joined);
           s.setString(2, doc);

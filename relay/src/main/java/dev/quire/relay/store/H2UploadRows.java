@@ -53,7 +53,8 @@ final class H2UploadRows implements SqlUploads.PageRows {
     WireSequenced e = a.entry();
     WireBatch b = e.batch();
     String operations = H2HistoryStore.joinOperations(b.operations());
-    String canonical = a.canonical() == null ? null : H2HistoryStore.joinOperations(a.canonical());
+    String canonical =
+        a.canonical() == null ? null : H2HistoryStore.joinCanonical(b.operations(), a.canonical());
     if (operations == null || (a.canonical() != null && canonical == null)) {
       for (int i = 0; i < b.size(); i++) { // cannot be held one per line: a log row each
         changes.update(

@@ -199,6 +199,18 @@ public interface HistoryStore {
    */
   List<String> canonical(String doc, long from, long to);
 
+  /**
+   * What a document's history takes in the store: the length of its operations as sent, of its
+   * canonical operations as stored (those equal to the operations as sent take none), and of its
+   * checkpoints' texts, in characters (a checkpoint's in UTF-8 bytes on PostgreSQL).
+   */
+  record StoredSize(long operations, long canonical, long checkpoints, long checkpointCount) {}
+
+  /**
+   * The sizes of {@code doc}'s history as stored: a row-size query of its batches and checkpoints.
+   */
+  StoredSize storedSize(String doc);
+
   /** Number of revisions of {@code doc} whose canonical operation was not computed (opaque). */
   long missingCanonical(String doc);
 

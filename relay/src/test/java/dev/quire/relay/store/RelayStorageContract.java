@@ -409,7 +409,11 @@ abstract class RelayStorageContract {
     assertThat(page.get(2).batch().notes())
         .as("an uploaded batch keeps its notes")
         .isEqualTo(NOTES);
-    assertThat(storage.history().canonical("up", 1, 3)).hasSize(3);
+    assertThat(storage.history().canonical("up", 1, 3))
+        .containsExactly("[0,\"x\"]", "[1,\"x\"]", "[2,\"x\"]");
+    assertThat(storage.history().storedSize("up").canonical())
+        .as("canonical operations equal to those sent are stored once")
+        .isZero();
     assertThat(up.uploadedBy("up", 3)).isEqualTo("bob");
     assertThat(storage.history().latestBatches("up"))
         .extracting(LatestBatch::clientId)

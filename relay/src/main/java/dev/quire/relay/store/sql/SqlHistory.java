@@ -53,11 +53,21 @@ public abstract class SqlHistory implements HistoryStore {
 
   /**
    * The canonical operations of that batch from column {@code column} (selected as {@code
-   * b.canonical}), null where one was not computed; null when none was.
+   * b.canonical}), null where one was not computed; null when none was. Those stored as "same as
+   * sent" ({@link dev.quire.relay.store.StoredCanonical}) are taken from {@code sent}.
    */
   protected abstract @Nullable List<String> canonical(
-      Connection c, ResultSet rs, int column, String doc, long first, int count)
+      Connection c, ResultSet rs, int column, Sent sent, String doc, long first, int count)
       throws SQLException;
+
+  /** A batch's operations as sent, read when a stored canonical operation refers to them. */
+  @FunctionalInterface
+  protected interface Sent {
+    List<String> operations() throws SQLException;
+  }
+
+  /** The length of the text (or texts) a batch's {@code column} holds, as an SQL expression. */
+  protected abstract String textLength(String column);
 
   /** A checkpoint's text from column {@code column} of {@code rs}. */
   protected abstract String checkpointText(ResultSet rs, int column) throws SQLException;
@@ -183,7 +193,14 @@ public abstract class SqlHistory implements HistoryStore {
       throws SQLException {
     WireSequenced entry = sequenced(c, rs, column, doc);
     List<String> canonical =
-        canonical(c, rs, column + 8, doc, entry.firstRevision(), entry.batch().size());
+        canonical(
+            c,
+            rs,
+            column + 8,
+            () -> entry.batch().operations(),
+            doc,
+            entry.firstRevision(),
+            entry.batch().size());
     if (canonical != null
         && (canonical.size() != entry.batch().size()
             || canonical.stream().anyMatch(Objects::isNull))) {
@@ -333,7 +350,7 @@ public abstract class SqlHistory implements HistoryStore {
               c.prepareStatement(
                   "SELECT b.first_revision, "
                       + opCount()
-                      + ", b.canonical FROM batches b WHERE b.doc_id = ?"
+                      + ", b.canonical, b.operations FROM batches b WHERE b.doc_id = ?"
                       + " AND b.first_revision >= ? AND b.first_revision <= ?"
                       + " ORDER BY b.first_revision")) {
             s.setString(1, doc);
@@ -343,7 +360,9 @@ public abstract class SqlHistory implements HistoryStore {
               while (rs.next()) {
                 long first = rs.getLong(1);
                 int count = rs.getInt(2);
-                List<String> ops = canonical(c, rs, 3, doc, first, count);
+                List<String> ops =
+                    canonical(
+                        c, rs, 3, () -> operations(c, rs, 4, doc, first, count), doc, first, count);
                 if (ops == null || ops.size() != count) {
                   ops = Collections.nCopies(count, null);
                 }
@@ -357,6 +376,33 @@ public abstract class SqlHistory implements HistoryStore {
             }
           }
           return out;
+        });
+  }
+
+  @Override
+  public StoredSize storedSize(String doc) {
+    return db.read(
+        Scope.document(doc),
+        "measuring the history of " + doc,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT (SELECT COALESCE(SUM("
+                      + textLength("b.operations")
+                      + "), 0) FROM batches b WHERE b.doc_id = ?),"
+                      + " (SELECT COALESCE(SUM("
+                      + textLength("b.canonical")
+                      + "), 0) FROM batches b WHERE b.doc_id = ?),"
+                      + " (SELECT COALESCE(SUM(LENGTH(text)), 0) FROM checkpoints WHERE doc_id = ?),"
+                      + " (SELECT COUNT(*) FROM checkpoints WHERE doc_id = ?)")) {
+            for (int i = 1; i <= 4; i++) {
+              s.setString(i, doc);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next();
+              return new StoredSize(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            }
+          }
         });
   }
 

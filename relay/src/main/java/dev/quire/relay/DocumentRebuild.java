@@ -32,6 +32,9 @@ final class DocumentRebuild {
     String text = "";
     List<String> canonical = new ArrayList<>();
     List<HistoryStore.Checkpoint> checkpoints = new ArrayList<>();
+    CheckpointPolicy policy = new CheckpointPolicy(checkpointInterval);
+    long checkpointAt = 0;
+    long sizeSince = 0;
     long after = 0;
     while (after < head) {
       List<WireSequenced> page = history.page(doc, after, 1000);
@@ -45,9 +48,12 @@ final class DocumentRebuild {
         for (TextOperation op : ops) {
           text = op.apply(text);
           canonical.add(OperationCodec.toJson(op));
+          sizeSince += CheckpointPolicy.size(op);
         }
-        if (b.lastRevision() / checkpointInterval > (b.firstRevision() - 1) / checkpointInterval) {
+        if (policy.due(b.lastRevision() - checkpointAt, sizeSince, text.length())) {
           checkpoints.add(new HistoryStore.Checkpoint(b.lastRevision(), text));
+          checkpointAt = b.lastRevision();
+          sizeSince = 0;
         }
         after = b.lastRevision();
       }

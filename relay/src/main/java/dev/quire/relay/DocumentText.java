@@ -31,6 +31,12 @@ final class DocumentText implements CanonicalLog {
   // Canonical operations placed after head but not yet stored (several writers: they may be taken
   // back). Batches are canonicalised against them, and they reach the text once stored.
   private final List<TextOperation> pending = new ArrayList<>();
+  // The latest checkpoint at or before head, and the size of the operations after it up to head
+  // (CheckpointPolicy.size): what decides the next one.
+  private long checkpointAt;
+  private long sizeSinceCheckpoint;
+  // The revisions after head of checkpoints placed with pending batches, in order.
+  private final List<Long> pendingCheckpoints = new ArrayList<>();
 
   private DocumentText(String doc, HistoryStore history, int keep, String text, long revision) {
     this.doc = doc;
@@ -39,6 +45,7 @@ final class DocumentText implements CanonicalLog {
     this.text = new GapBuffer(text);
     this.head = revision;
     this.windowStart = revision + 1;
+    this.checkpointAt = revision;
   }
 
   /**
@@ -54,6 +61,7 @@ final class DocumentText implements CanonicalLog {
     for (TextOperation op : ops) {
       t.text.apply(op);
       t.window.add(op);
+      t.sizeSinceCheckpoint += CheckpointPolicy.size(op);
     }
     t.head = head;
     return t;
@@ -122,14 +130,62 @@ final class DocumentText implements CanonicalLog {
   /** The pending operations were not stored: the head returns to the text's. */
   void takeBackPending() {
     pending.clear();
+    pendingCheckpoints.clear();
+  }
+
+  /**
+   * True when {@code policy} wants a checkpoint after {@code canonical}, placed at revisions {@link
+   * #head()} + 1 onwards.
+   */
+  boolean checkpointDue(CheckpointPolicy policy, List<TextOperation> canonical) {
+    long at = checkpointAt;
+    long size = sizeSinceCheckpoint;
+    long r = head;
+    int next = 0; // the next pending checkpoint
+    for (TextOperation op : pending) {
+      r++;
+      size += CheckpointPolicy.size(op);
+      if (next < pendingCheckpoints.size() && pendingCheckpoints.get(next) == r) {
+        at = r;
+        size = 0;
+        next++;
+      }
+    }
+    for (TextOperation op : canonical) {
+      size += CheckpointPolicy.size(op);
+    }
+    long length =
+        !canonical.isEmpty()
+            ? canonical.get(canonical.size() - 1).targetLength()
+            : !pending.isEmpty() ? pending.get(pending.size() - 1).targetLength() : text.length();
+    return policy.due(head() + canonical.size() - at, size, length);
+  }
+
+  /**
+   * A checkpoint of the text at {@link #head()} goes with the batch just applied or placed: the
+   * next one is counted from there.
+   */
+  void checkpointed() {
+    if (pending.isEmpty()) {
+      checkpointAt = head;
+      sizeSinceCheckpoint = 0;
+    } else {
+      pendingCheckpoints.add(head());
+    }
   }
 
   private void apply(List<TextOperation> canonical) {
     for (TextOperation op : canonical) {
       text.apply(op);
       window.add(op);
+      head++;
+      sizeSinceCheckpoint += CheckpointPolicy.size(op);
+      if (!pendingCheckpoints.isEmpty() && pendingCheckpoints.get(0) == head) {
+        pendingCheckpoints.remove(0);
+        checkpointAt = head;
+        sizeSinceCheckpoint = 0;
+      }
     }
-    head += canonical.size();
     if (window.size() > 2 * retain) {
       int drop = window.size() - retain;
       window.subList(0, drop).clear();

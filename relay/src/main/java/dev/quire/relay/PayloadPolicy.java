@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * What the relay does with a document's operations, by the document's {@link PayloadKind}: readable
  * documents have each batch validated and canonicalised against the head text, with a checkpoint of
- * the text now and then; opaque ones are stored and served as sent. Stateless.
+ * the text when {@link CheckpointPolicy} says so; opaque ones are stored and served as sent.
+ * Stateless.
  */
 abstract class PayloadPolicy {
 
@@ -26,9 +27,13 @@ abstract class PayloadPolicy {
 
   static final PayloadPolicy OPAQUE = new Opaque();
 
-  /** The policy for {@code kind}, readable ones keeping a checkpoint every {@code interval}. */
+  /**
+   * The policy for {@code kind}, readable ones keeping checkpoints at least {@code
+   * checkpointInterval} revisions apart unless the operations since outgrow the text ({@link
+   * CheckpointPolicy}).
+   */
   static PayloadPolicy of(PayloadKind kind, int checkpointInterval) {
-    return kind.opaque() ? OPAQUE : new Readable(checkpointInterval);
+    return kind.opaque() ? OPAQUE : new Readable(new CheckpointPolicy(checkpointInterval));
   }
 
   /** True when the relay reads the document's operations (and keeps its head text). */
@@ -84,10 +89,10 @@ abstract class PayloadPolicy {
   }
 
   private static final class Readable extends PayloadPolicy {
-    private final int checkpointInterval;
+    private final CheckpointPolicy checkpoints;
 
-    Readable(int checkpointInterval) {
-      this.checkpointInterval = checkpointInterval;
+    Readable(CheckpointPolicy checkpoints) {
+      this.checkpoints = checkpoints;
     }
 
     @Override
@@ -106,22 +111,24 @@ abstract class PayloadPolicy {
       for (TextOperation op : canonical) {
         json.add(OperationCodec.toJson(op));
       }
-      String checkpoint = null;
-      long last = head + wb.size();
-      if (last / checkpointInterval > head / checkpointInterval) {
-        checkpoint = t.textAfter(canonical);
-      }
+      String checkpoint = t.checkpointDue(checkpoints, canonical) ? t.textAfter(canonical) : null;
       return new Prepared(canonical, json, checkpoint);
     }
 
     @Override
     void placed(SequencerState state, Prepared prepared) {
       state.text().applied(prepared.canonical());
+      if (prepared.checkpoint() != null) {
+        state.text().checkpointed();
+      }
     }
 
     @Override
     void placedPending(SequencerState state, Prepared prepared) {
       state.text().placed(prepared.canonical());
+      if (prepared.checkpoint() != null) {
+        state.text().checkpointed();
+      }
     }
 
     @Override

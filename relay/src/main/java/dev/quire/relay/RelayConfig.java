@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param dataDir where the database lives
  * @param limits the limits told to clients
  * @param maxOutgoingBytes how much a connection may have queued unsent before it is disconnected
- * @param checkpointInterval a checkpoint of the text is stored every this many revisions
+ * @param checkpointInterval checkpoints of the text are at least this many revisions apart, unless
+ *     the edits since outgrow the text (see {@code CheckpointPolicy})
  * @param opaque sequence payloads without reading them (no validation, head text or checkpoints)
  * @param openMode no authentication: everybody is the user {@code guest}, an editor of everything
  * @param allowOpenOnNetwork allow {@code openMode} on an address other than loopback

@@ -121,7 +121,7 @@ public final class RelayMain implements Callable<Integer> {
       names = "--checkpoint-interval",
       defaultValue = "${env:QUIRE_RELAY_CHECKPOINT_INTERVAL:-1000}",
       description =
-          "Store the text every this many revisions (default ${DEFAULT-VALUE}) [QUIRE_RELAY_CHECKPOINT_INTERVAL].")
+          "Store the whole text at most every this many revisions, once the edits since amount to half of it (default ${DEFAULT-VALUE}) [QUIRE_RELAY_CHECKPOINT_INTERVAL].")
   int checkpointInterval;
 
   @Option(

@@ -39,6 +39,27 @@ final class TrashBin {
     this.purged = purged;
     long every = sweepIntervalMillis(ctx.config().trashRetentionMillis());
     ctx.timer().scheduleWithFixedDelay(this::sweepLater, every, every, TimeUnit.MILLISECONDS);
+    try {
+      ctx.loadPool().execute(this::finishPurges);
+    } catch (RejectedExecutionException e) {
+      // stopping: the next start finishes them
+    }
+  }
+
+  /**
+   * Finishes the purges a stop cut short: their documents' history rows go. Their rows said they
+   * were purged before this relay started, so none is held here; other relays sharing the storage
+   * hear of each once more.
+   */
+  void finishPurges() {
+    try {
+      for (String doc : ctx.store().documents().finishPurges()) {
+        log.info("Purged document {}: the rest of its history, left when the relay stopped", doc);
+        ctx.store().feed().changed(doc);
+      }
+    } catch (RuntimeException e) { // tried again at the next start
+      log.warn("Finishing interrupted purges failed: {}", e.getMessage());
+    }
   }
 
   /** How often to look for documents due: often enough that none stays long past its time. */

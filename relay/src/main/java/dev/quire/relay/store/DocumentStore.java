@@ -110,4 +110,22 @@ public interface DocumentStore {
    * @return false when it is not in the trash (live, purged already, or unknown): nothing changed
    */
   boolean purge(String id, long nowMillis);
+
+  /**
+   * The first step of {@link #purge}, in one transaction: the document is purged for every reader
+   * (its row says so, its roles and keys are gone); its history and checkpoints are still to be
+   * removed, a few rows per transaction, by {@link #purge} or, when the relay stopped before they
+   * all were, by {@link #finishPurges}.
+   *
+   * @return false when it is not in the trash (live, purged already, or unknown): nothing changed
+   */
+  boolean markPurged(String id, long nowMillis);
+
+  /**
+   * Removes the history rows that purges cut short left (the relay stopped between their steps), a
+   * few per transaction; the relay runs it as it starts.
+   *
+   * @return the ids of the documents it finished purging, in order
+   */
+  List<String> finishPurges();
 }

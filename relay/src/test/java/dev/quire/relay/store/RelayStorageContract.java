@@ -543,6 +543,29 @@ abstract class RelayStorageContract {
     }
   }
 
+  @Test
+  void aPurgeCutShortAfterItsFirstStep_isFinished_andOnlyPurgedDocumentsAreTouched()
+      throws Exception {
+    for (int b = 1; b <= 20; b++) {
+      appendAndWait(appender, batch("alice", b, b, 1, b % 10 == 0 ? "text " + b : null));
+    }
+    DocumentStore docs = storage.documents();
+    docs.create("kept", "Kept", "alice", 5, PayloadKind.READABLE);
+    docs.markDeleted("doc", 30);
+    assertThat(docs.markPurged("doc", 40)).isTrue();
+    assertThat(docs.markPurged("doc", 41)).isFalse();
+    assertThat(storage.history().storedSize("doc").operations())
+        .as("left by a stop here")
+        .isPositive();
+
+    assertThat(docs.finishPurges()).containsExactly("doc");
+    assertThat(storage.history().storedSize("doc"))
+        .isEqualTo(new HistoryStore.StoredSize(0, 0, 0, 0));
+    assertThat(storage.history().latestBatches("doc")).isEmpty();
+    assertThat(docs.finishPurges()).isEmpty();
+    assertThat(docs.find("kept")).isPresent();
+  }
+
   // ---- encrypted documents (protocol 6) ----
 
   private static final dev.quire.ot.protocol.DeviceKeys ALICE_LAPTOP =

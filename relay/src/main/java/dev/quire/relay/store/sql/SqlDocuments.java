@@ -259,32 +259,73 @@ public final class SqlDocuments implements DocumentStore {
 
   @Override
   public boolean purge(String id, long nowMillis) {
-    boolean marked =
-        db.change(
-            Scope.document(id),
-            "purging " + id,
-            changes -> {
-              if (changes.update(
-                      "UPDATE documents SET purged_at = ?, head = 0, title = id,"
-                          + " missing_canonical = 0"
-                          + " WHERE id = ? AND deleted_at IS NOT NULL AND purged_at IS NULL",
-                      nowMillis,
-                      id)
-                  != 1) {
-                return false;
-              }
-              // an encrypted document's keys go with it (both storages keep them in these tables)
-              changes.update("DELETE FROM key_envelopes WHERE doc_id = ?", id);
-              changes.update("DELETE FROM document_epochs WHERE doc_id = ?", id);
-              changes.update("DELETE FROM document_roles WHERE doc_id = ?", id);
-              return true;
-            });
+    boolean marked = markPurged(id, nowMillis);
     if (marked) {
-      for (String table : historyTables) {
-        purgeRows(id, table);
-      }
+      removePurgedHistory(id);
     }
     return marked;
+  }
+
+  @Override
+  public boolean markPurged(String id, long nowMillis) {
+    return db.change(
+        Scope.document(id),
+        "purging " + id,
+        changes -> {
+          if (changes.update(
+                  "UPDATE documents SET purged_at = ?, head = 0, title = id,"
+                      + " missing_canonical = 0"
+                      + " WHERE id = ? AND deleted_at IS NOT NULL AND purged_at IS NULL",
+                  nowMillis,
+                  id)
+              != 1) {
+            return false;
+          }
+          // an encrypted document's keys go with it (both storages keep them in these tables)
+          changes.update("DELETE FROM key_envelopes WHERE doc_id = ?", id);
+          changes.update("DELETE FROM document_epochs WHERE doc_id = ?", id);
+          changes.update("DELETE FROM document_roles WHERE doc_id = ?", id);
+          return true;
+        });
+  }
+
+  @Override
+  public List<String> finishPurges() {
+    List<String> unfinished = new ArrayList<>();
+    for (String table : historyTables) {
+      // One index lookup per purged document and table: each table's key starts with doc_id.
+      unfinished.addAll(
+          db.read(
+              Scope.NONE,
+              "looking for purges to finish",
+              c -> {
+                List<String> ids = new ArrayList<>();
+                try (PreparedStatement s =
+                        c.prepareStatement(
+                            "SELECT d.id FROM documents d WHERE d.purged_at IS NOT NULL"
+                                + " AND EXISTS (SELECT 1 FROM "
+                                + table
+                                + " t WHERE t.doc_id = d.id)");
+                    ResultSet rs = s.executeQuery()) {
+                  while (rs.next()) {
+                    ids.add(rs.getString(1));
+                  }
+                }
+                return ids;
+              }));
+    }
+    List<String> finished = unfinished.stream().distinct().sorted().toList();
+    for (String id : finished) {
+      removePurgedHistory(id);
+    }
+    return finished;
+  }
+
+  /** Removes a purged document's rows from every history table, a few per transaction. */
+  private void removePurgedHistory(String id) {
+    for (String table : historyTables) {
+      purgeRows(id, table);
+    }
   }
 
   /**

@@ -133,7 +133,9 @@ class TwoRelaysLiveTest {
           assertThat(cp.get().text()).as("checkpoint at %d", r).isEqualTo(text.toString());
         }
       }
-      assertThat(checkpoints).isGreaterThanOrEqualTo((int) head / 10);
+      // Checkpoints come once the operations since the last amount to half the text
+      // (CheckpointPolicy), further apart as the text grows: a handful in this history.
+      assertThat(checkpoints).isGreaterThanOrEqualTo(5);
       String end = text.toString();
       for (int i = 0; i < 2 * AUTHORS_PER_RELAY; i++) {
         for (long seq = 1; seq <= BATCHES; seq++) {

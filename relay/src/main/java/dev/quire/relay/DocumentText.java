@@ -57,15 +57,16 @@ final class DocumentText implements CanonicalLog {
     long from = history.checkpointAtOrBefore(doc, head).orElse(0);
     String start = from == 0 ? "" : history.checkpoint(doc, from).orElseThrow().text();
     DocumentText t = new DocumentText(doc, history, keep, start, from);
-    List<TextOperation> ops = t.readCanonical(from + 1, head);
-    for (TextOperation op : ops) {
-      t.text.apply(op);
-      t.window.add(op);
-      t.sizeSinceCheckpoint += CheckpointPolicy.size(op);
+    // In pages: the operations since the checkpoint may be many small ones (CheckpointPolicy
+    // bounds their size, not their count); the window keeps the latest of them.
+    for (long r = from + 1; r <= head; r += LOAD_PAGE) {
+      t.apply(t.readCanonical(r, Math.min(head, r + LOAD_PAGE - 1)));
     }
-    t.head = head;
     return t;
   }
+
+  /** How many revisions {@link #load} reads at a time. */
+  private static final int LOAD_PAGE = 10_000;
 
   @Override
   public long head() {

@@ -20,7 +20,8 @@ import org.flywaydb.core.api.migration.Context;
  * because the lines are compared one by one.
  */
 public final class V21__canonical_same_as_sent extends BaseJavaMigration {
-  private static final int PAGE = 500;
+  // Rows read at a time: a batch row holds up to a message's operations twice (a megabyte or two).
+  private static final int PAGE = 16;
 
   @Override
   public void migrate(Context context) throws SQLException {

@@ -126,12 +126,32 @@ class HistoryStoreTest {
               + " ('doc', 'alice', 'c', 4, 6, 1, 5, 40, "
               + digest
               + ", '[6,\"w\"]', NULL)");
+      for (int r = 7; r <= 46; r++) { // more than the migration reads at a time
+        String op = "'[" + (r - 1) + ",\"v\"]'";
+        s.execute(
+            columns
+                + "('doc', 'alice', 'c', "
+                + (r - 2)
+                + ", "
+                + r
+                + ", 1, "
+                + (r - 1)
+                + ", 50, "
+                + digest
+                + ", "
+                + op
+                + ", "
+                + op
+                + ")");
+      }
+      s.execute("UPDATE documents SET head = 46 WHERE id = 'doc'");
     }
     store = EmbeddedStorage.open(old, 2);
 
     assertThat(store.history().canonical("doc", 1, 6))
         .containsExactly("[\"ab\"]", "[2,\"c\"]", "[3,\"x\"]", "[1,\"y\"]", "[5,\"Z\"]", null);
     assertThat(store.history().missingCanonical("doc")).isEqualTo(1);
+    assertThat(store.history().canonical("doc", 46, 46)).containsExactly("[45,\"v\"]");
     assertThat(store.history().entries("doc", 0, 4))
         .extracting(HistoryStore.StoredEntry::canonical)
         .containsExactly(List.of("[\"ab\"]", "[2,\"c\"]"), List.of("[3,\"x\"]", "[1,\"y\"]"));
@@ -144,7 +164,8 @@ class HistoryStoreTest {
       while (rs.next()) {
         stored.add(rs.getString(1));
       }
-      assertThat(stored).containsExactly("\n", "[3,\"x\"]\n", "[5,\"Z\"]", null);
+      assertThat(stored.subList(0, 4)).containsExactly("\n", "[3,\"x\"]\n", "[5,\"Z\"]", null);
+      assertThat(stored.subList(4, stored.size())).hasSize(40).containsOnly("");
     }
     store = EmbeddedStorage.open(old, 2);
   }

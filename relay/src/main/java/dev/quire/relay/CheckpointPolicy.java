@@ -15,17 +15,24 @@ import dev.quire.ot.operation.TextOperation;
  *       whatever the count of revisions,
  * </ul>
  *
- * <p>where an operation's {@link #size} is the number of characters it inserts plus one per
- * component, never more than the length of its JSON text. Each checkpoint so costs at most twice
- * the operations that came before it: all of a document's checkpoints together hold at most twice
- * its operations' size, wherever its revisions came from (a large import in many revisions, or
- * years of typing). And the operations after the latest checkpoint, which loading the document and
- * answering a history at a revision replay, stay under twice the text (or {@value #FORCED_MINIMUM})
- * plus the last batch's.
+ * <p>where the operations' size is, per operation, the number of characters it inserts plus one per
+ * component ({@link #size}, never more than the length of its JSON text), plus {@value
+ * #REVISION_WEIGHT} per revision: a revision costs a stored row and a step of the replay whatever
+ * it inserts, so a large text typed into one keystroke at a time gets a checkpoint every few
+ * hundred thousand revisions rather than only after millions. Each checkpoint so costs at most
+ * twice the revisions that came before it, counted so: all of a document's checkpoints together
+ * hold at most twice its operations' size plus {@value #REVISION_WEIGHT} per revision (about what
+ * its rows take), wherever its revisions came from (a large import in many revisions, or years of
+ * typing). And the operations after the latest checkpoint, which loading the document and answering
+ * a history at a revision replay, stay under twice the text (or {@value #FORCED_MINIMUM}) plus the
+ * last batch's.
  */
 final class CheckpointPolicy {
   /** The size of operations that forces a checkpoint of a short text, whatever their count. */
   static final long FORCED_MINIMUM = 64 * 1024;
+
+  /** What one revision counts for beside its operation's size: about its stored row's bytes. */
+  static final long REVISION_WEIGHT = 100;
 
   private final int interval;
 
@@ -38,10 +45,11 @@ final class CheckpointPolicy {
 
   /**
    * True when a checkpoint is due after {@code revisions} revisions since the last one (or since
-   * the start), whose operations have {@code size} together, the text being {@code textLength} long
-   * after them.
+   * the start), whose operations have {@code operationsSize} together, the text being {@code
+   * textLength} long after them.
    */
-  boolean due(long revisions, long size, long textLength) {
+  boolean due(long revisions, long operationsSize, long textLength) {
+    long size = operationsSize + REVISION_WEIGHT * revisions;
     return (revisions >= interval && 2 * size >= textLength)
         || size >= Math.max(2 * textLength, FORCED_MINIMUM);
   }

@@ -14,7 +14,7 @@ class CheckpointPolicyTest {
     CheckpointPolicy p = new CheckpointPolicy(100);
     assertThat(p.due(100, 500, 1_000)).isTrue();
     assertThat(p.due(99, 500, 1_000)).as("too few revisions").isFalse();
-    assertThat(p.due(100_000, 499_999, 1_000_000)).as("too little of the text").isFalse();
+    assertThat(p.due(1_000, 399_999, 1_000_000)).as("too little of the text").isFalse();
     assertThat(p.due(3, 2_000_000, 1_000_000)).as("operations twice the text").isTrue();
     assertThat(p.due(3, 60_000, 10)).as("a short text: at least the minimum").isFalse();
     assertThat(p.due(3, CheckpointPolicy.FORCED_MINIMUM, 10)).isTrue();
@@ -29,9 +29,22 @@ class CheckpointPolicyTest {
   }
 
   /**
+   * A 20 MiB text typed into one character at a time: each revision counts for its row too, so a
+   * checkpoint comes within about a hundred thousand revisions (what loading the document replays),
+   * not after the millions that half the text in one-character inserts would take.
+   */
+  @Test
+  void aLargeTextTypedIntoKeyByKey_getsACheckpointWithinAboutAHundredThousandRevisions() {
+    CheckpointPolicy p = new CheckpointPolicy(1_000);
+    long text = 20L << 20;
+    assertThat(p.due(90_000, 90_000 * 3L, text)).isFalse();
+    assertThat(p.due(110_000, 110_000 * 3L, text)).isTrue();
+  }
+
+  /**
    * A 20 MiB import in revisions of 17,600 characters, then typing, with a checkpoint interval of
-   * 100: the checkpoints hold at most twice the operations, and the operations after the last one
-   * stay within twice the text (what loading the document replays).
+   * 100: the checkpoints hold at most twice the operations as the policy counts them, and the
+   * operations after the last one stay within twice the text (what loading the document replays).
    */
   @Test
   void aLargeImportAndTyping_keepCheckpointsWithinTwiceTheOperations_andReplayWithinTheText() {
@@ -56,9 +69,10 @@ class CheckpointPolicyTest {
       }
       maxReplay = Math.max(maxReplay, sizeSince);
     }
-    assertThat(checkpoints).isLessThanOrEqualTo(2 * operations);
+    long counted = operations + CheckpointPolicy.REVISION_WEIGHT * revisions;
+    assertThat(checkpoints).isLessThanOrEqualTo(2 * counted);
     assertThat(maxReplay).isLessThanOrEqualTo(2 * text);
-    // The old rule (the whole text every 100 revisions) stored about ten times the operations.
-    assertThat(checkpoints).isLessThan(operations * 3 / 2);
+    // The whole text every 100 revisions would store hundreds of times the operations.
+    assertThat(checkpoints).isLessThan(operations * 5 / 2);
   }
 }

@@ -53,11 +53,11 @@ import org.java_websocket.server.WebSocketServer;
 /**
  * Load generator for the relay: latency, throughput, hot document, catch-up and wake scenarios (all
  * of them by default), and idle connections (only when named), each printing its figures and the
- * relay process's CPU-seconds per 1,000 operations. Starts its own relay process (free loopback
- * port, temporary data directory, rate limit raised so the generator is not throttled), and a fresh
- * one for each of the throughput and idle scenarios, unless given {@code --url} and {@code --token}
- * (and {@code --relay-pid} for the CPU figures). All traffic goes to 127.0.0.1; every scenario is
- * bounded in count and time.
+ * relay process's CPU-seconds per 1,000 operations (the throughput scenario the generator's own
+ * too). Starts its own relay process (free loopback port, temporary data directory, rate limit
+ * raised so the generator is not throttled), and a fresh one for each of the throughput and idle
+ * scenarios, unless given {@code --url} and {@code --token} (and {@code --relay-pid} for the CPU
+ * figures). All traffic goes to 127.0.0.1; every scenario is bounded in count and time.
  *
  * <pre>
  * bench/relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake|idle] [--seconds N]
@@ -77,6 +77,7 @@ public final class LoadGenerator {
   private String token;
   private RelayCpu cpu; // the CPU time of the relay at url
   private RelayCpu databaseCpu = RelayCpu.of(-1); // the PostgreSQL mode's server
+  private final RelayCpu generatorCpu = RelayCpu.ofGenerator(); // this process
   private final String runId = Long.toString(System.currentTimeMillis() % 100000, 36);
 
   private LoadGenerator(Map<String, String> opts) {
@@ -643,11 +644,13 @@ public final class LoadGenerator {
     long a0 = acked.get();
     RelayCpu.Reading c0 = cpu.read();
     RelayCpu.Reading d0 = databaseCpu.read();
+    RelayCpu.Reading g0 = generatorCpu.read();
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L); // the measured window
     long a1 = acked.get();
     RelayCpu.Reading c1 = cpu.read();
     RelayCpu.Reading d1 = databaseCpu.read();
+    RelayCpu.Reading g1 = generatorCpu.read();
     long t1 = System.nanoTime();
     // Acknowledged means in the relay's journal; a read waits until its database holds it all. How
     // long that takes at the end shows whether the database kept up, or the rate leans on a
@@ -676,6 +679,8 @@ public final class LoadGenerator {
     if (!relayUrls.isEmpty()) {
       System.out.println(d0.per1000("throughput", d1, a1 - a0, "acknowledged operations"));
     }
+    System.out.println(g0.per1000("throughput", g1, a1 - a0, "acknowledged operations"));
+    System.out.println("load average after the window: " + loadAverage());
     Thread.sleep(500); // lets the last acknowledgements in flight arrive before the writers close
     for (Writer w : all) {
       w.ws.close();

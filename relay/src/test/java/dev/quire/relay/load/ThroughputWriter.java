@@ -8,8 +8,6 @@ import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,22 +20,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * the batch's number of operations.
  *
  * <p>The generator shares the relay's cores, so a writer is lean: every writer runs on the JDK's
- * WebSocket client, whose connections share one selector thread and one callback thread (no thread
- * per connection), each submit is written into a reused buffer with only its numbers changing
- * (checked once against {@link ProtocolCodec}), and an incoming message is scanned for the fields
- * the writer checks instead of parsed.
+ * WebSocket client, whose connections share one selector thread that also runs every callback (no
+ * thread per connection, no hand-over per message), each submit is written into a reused buffer
+ * with only its numbers changing (checked once against {@link ProtocolCodec}), and an incoming
+ * message is scanned for the fields the writer checks instead of parsed.
  */
 final class ThroughputWriter implements WebSocket.Listener {
-  // Every writer's callbacks run on this one thread, in turn: a busy generator hands messages over
-  // in runs, not with a thread switch each.
-  private static final ExecutorService CALLBACKS =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "throughput-writers");
-            t.setDaemon(true);
-            return t;
-          });
-  private static final HttpClient HTTP = HttpClient.newBuilder().executor(CALLBACKS).build();
+  // Every writer's callbacks run on the client's selector thread, which reads the sockets: no
+  // hand-over to another thread per message.
+  private static final HttpClient HTTP = HttpClient.newBuilder().executor(Runnable::run).build();
   private static final long MADE_AT = 1_000L;
 
   private final String doc;
@@ -53,7 +44,7 @@ final class ThroughputWriter implements WebSocket.Listener {
   private volatile boolean running = true;
   private WebSocket ws;
   private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
-  // Written on the callback thread only, once live.
+  // Guarded by this, once live.
   private long known; // the latest revision seen
   private long seq; // the batch in flight
 
@@ -78,7 +69,7 @@ final class ThroughputWriter implements WebSocket.Listener {
     if (!probe.equals(codec)) {
       throw new IllegalStateException("submit frame " + probe + " is not the codec's " + codec);
     }
-    live = true; // from here every message is the callback thread's, which also sends
+    live = true; // from here every message is taken on the selector thread, which also sends
   }
 
   private void request(ClientMessage m, String type) throws Exception {
@@ -99,7 +90,9 @@ final class ThroughputWriter implements WebSocket.Listener {
 
   /** Sends the first batch; each answered batch sends the next until {@link #stop}. */
   void go() {
-    CALLBACKS.execute(this::sendNext);
+    synchronized (this) {
+      sendNext();
+    }
   }
 
   void stop() {
@@ -125,7 +118,9 @@ final class ThroughputWriter implements WebSocket.Listener {
       m = data.toString();
     }
     if (live) {
-      onMessage(m);
+      synchronized (this) { // go() sends the first batch from another thread
+        onMessage(m);
+      }
     } else {
       replies.add(m);
     }

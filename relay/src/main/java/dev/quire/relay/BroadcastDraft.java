@@ -6,6 +6,7 @@ import java.util.List;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.framing.Framedata;
+import org.java_websocket.framing.TextFrame;
 import org.java_websocket.handshake.Handshakedata;
 import org.java_websocket.handshake.ServerHandshake;
 
@@ -46,6 +47,19 @@ final class BroadcastDraft extends Draft_6455 {
       return List.of(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
     }
     return super.createHandshake(handshake);
+  }
+
+  /**
+   * A text frame of {@code text}, without the UTF-8 check Java-WebSocket runs on every outgoing
+   * text (a second pass over all of it): Java encodes any string as valid UTF-8, an unpaired
+   * surrogate as {@code ?}, so the check cannot fail. The same frame otherwise.
+   */
+  @Override
+  public List<Framedata> createFrames(String text, boolean mask) {
+    TextFrame frame = new TextFrame();
+    frame.setPayload(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    frame.setTransferemasked(mask);
+    return List.of(frame);
   }
 
   @Override

@@ -41,4 +41,20 @@ class BroadcastDraftTest {
     Framedata a2 = draft.createFrames("first message", false).get(0);
     assertThat(bytes(draft.createBinaryFrame(a2))).isEqualTo(ofA);
   }
+
+  @Test
+  void textFrames_areJavaWebSocketsOwn_forAnyString() {
+    String[] texts = {
+      "", "{\"type\":\"ack\"}", "é ✓ 𝄞", "unpaired \uD834 surrogate", "x".repeat(70_000)
+    };
+    for (String text : texts) {
+      Framedata ours = new BroadcastDraft(1 << 20).createFrames(text, false).get(0);
+      Framedata theirs = new Draft_6455().createFrames(text, false).get(0);
+      assertThat(ours.getOpcode()).isEqualTo(theirs.getOpcode());
+      assertThat(ours.isFin()).isEqualTo(theirs.isFin());
+      assertThat(bytes(new Draft_6455().createBinaryFrame(ours)))
+          .as(text.length() > 40 ? text.length() + " characters" : text)
+          .isEqualTo(bytes(new Draft_6455().createBinaryFrame(theirs)));
+    }
+  }
 }

@@ -28,11 +28,37 @@ public final class Ids {
   private Ids() {}
 
   public static String requireDocumentId(String doc) {
-    return requireMatch("document id", doc, DOCUMENT_ID);
+    Objects.requireNonNull(doc, "document id == null");
+    return isName(doc, 64, true) ? doc : refuse("document id", doc, DOCUMENT_ID);
   }
 
   public static String requireUserName(String user) {
-    return requireMatch("user name", user, USER_NAME);
+    Objects.requireNonNull(user, "user name == null");
+    return isName(user, 32, false) ? user : refuse("user name", user, USER_NAME);
+  }
+
+  /**
+   * Whether {@code s} matches {@link #DOCUMENT_ID} ({@code upperCase}) or {@link #USER_NAME}: the
+   * same test without a regular expression, which the relay would otherwise run several times on
+   * every message (every message record checks its document id).
+   */
+  static boolean isName(String s, int max, boolean upperCase) {
+    int n = s.length();
+    if (n == 0 || n > max) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || (upperCase && c >= 'A' && c <= 'Z')
+              || (i > 0 && (c == '.' || c == '_' || c == '-'));
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static String requireColour(String colour) {
@@ -68,11 +94,12 @@ public final class Ids {
 
   private static String requireMatch(String what, String value, Pattern pattern) {
     Objects.requireNonNull(value, what + " == null");
-    if (!pattern.matcher(value).matches()) {
-      throw new IllegalArgumentException(
-          what + " \"" + abbreviate(value) + "\" does not match " + pattern.pattern());
-    }
-    return value;
+    return pattern.matcher(value).matches() ? value : refuse(what, value, pattern);
+  }
+
+  private static String refuse(String what, String value, Pattern pattern) {
+    throw new IllegalArgumentException(
+        what + " \"" + abbreviate(value) + "\" does not match " + pattern.pattern());
   }
 
   static String abbreviate(String s) {

@@ -51,6 +51,7 @@ final class Journal implements AutoCloseable {
   private final boolean sync;
   private long size;
   private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+  private final CRC32C crc = new CRC32C(); // reset for each record written
 
   private Journal(Path file, FileChannel channel, FileLock lock, boolean sync, long size) {
     this.file = file;
@@ -147,7 +148,7 @@ final class Journal implements AutoCloseable {
         encode((StoredChange) r);
       }
       int length = buffer.position() - start - RECORD_HEAD;
-      CRC32C crc = new CRC32C();
+      crc.reset();
       crc.update(buffer.array(), start + RECORD_HEAD, length);
       buffer.putInt(start, length);
       buffer.putInt(start + 4, (int) crc.getValue());

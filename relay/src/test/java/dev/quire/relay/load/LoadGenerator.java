@@ -53,11 +53,11 @@ import org.java_websocket.server.WebSocketServer;
 /**
  * Load generator for the relay: latency, throughput, hot document, catch-up and wake scenarios (all
  * of them by default), and idle connections (only when named), each printing its figures and the
- * relay process's CPU-seconds per 1,000 operations. Starts its own relay process (free loopback
- * port, temporary data directory, rate limit raised so the generator is not throttled), and a fresh
- * one for each of the throughput and idle scenarios, unless given {@code --url} and {@code --token}
- * (and {@code --relay-pid} for the CPU figures). All traffic goes to 127.0.0.1; every scenario is
- * bounded in count and time.
+ * relay process's CPU-seconds per 1,000 operations (the throughput scenario the generator's own
+ * too). Starts its own relay process (free loopback port, temporary data directory, rate limit
+ * raised so the generator is not throttled), and a fresh one for each of the throughput and idle
+ * scenarios, unless given {@code --url} and {@code --token} (and {@code --relay-pid} for the CPU
+ * figures). All traffic goes to 127.0.0.1; every scenario is bounded in count and time.
  *
  * <pre>
  * bench/relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake|idle] [--seconds N]
@@ -77,6 +77,7 @@ public final class LoadGenerator {
   private String token;
   private RelayCpu cpu; // the CPU time of the relay at url
   private RelayCpu databaseCpu = RelayCpu.of(-1); // the PostgreSQL mode's server
+  private final RelayCpu generatorCpu = RelayCpu.ofGenerator(); // this process
   private final String runId = Long.toString(System.currentTimeMillis() % 100000, 36);
 
   private LoadGenerator(Map<String, String> opts) {
@@ -624,18 +625,19 @@ public final class LoadGenerator {
     admin.close();
     AtomicLong acked = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    List<Writer> all = new ArrayList<>();
+    List<ThroughputWriter> all = new ArrayList<>();
     for (int d = 0; d < docs; d++) {
       for (int w = 0; w < writers; w++) {
-        Writer wr =
-            new Writer(doc("tp", d), "tp-" + runId + "-" + d + "-" + w, batchSize, acked, errors);
+        ThroughputWriter wr =
+            new ThroughputWriter(
+                doc("tp", d), "tp-" + runId + "-" + d + "-" + w, batchSize, acked, errors);
         all.add(wr);
       }
     }
     for (int i = 0; i < all.size(); i++) {
       all.get(i).start(relayUrls.isEmpty() ? url : urlFor(i), token);
     }
-    for (Writer w : all) {
+    for (ThroughputWriter w : all) {
       w.go();
     }
     Client probe = Client.connect(url, token, "tp-probe-" + runId);
@@ -643,11 +645,13 @@ public final class LoadGenerator {
     long a0 = acked.get();
     RelayCpu.Reading c0 = cpu.read();
     RelayCpu.Reading d0 = databaseCpu.read();
+    RelayCpu.Reading g0 = generatorCpu.read();
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L); // the measured window
     long a1 = acked.get();
     RelayCpu.Reading c1 = cpu.read();
     RelayCpu.Reading d1 = databaseCpu.read();
+    RelayCpu.Reading g1 = generatorCpu.read();
     long t1 = System.nanoTime();
     // Acknowledged means in the relay's journal; a read waits until its database holds it all. How
     // long that takes at the end shows whether the database kept up, or the rate leans on a
@@ -655,7 +659,7 @@ public final class LoadGenerator {
     probe.request(new ClientMessage.ListDocuments(), "documents");
     long caughtUp = System.nanoTime();
     probe.close();
-    for (Writer w : all) {
+    for (ThroughputWriter w : all) {
       w.stop();
     }
     System.out.printf(
@@ -676,80 +680,11 @@ public final class LoadGenerator {
     if (!relayUrls.isEmpty()) {
       System.out.println(d0.per1000("throughput", d1, a1 - a0, "acknowledged operations"));
     }
+    System.out.println(g0.per1000("throughput", g1, a1 - a0, "acknowledged operations"));
+    System.out.println("load average after the window: " + loadAverage());
     Thread.sleep(500); // lets the last acknowledgements in flight arrive before the writers close
-    for (Writer w : all) {
-      w.ws.close();
-    }
-  }
-
-  /**
-   * One writer of one document, subscribed to it: one batch in flight, the next sent as soon as the
-   * last is answered. A subscriber's submit is answered by its batch in the next {@code sequenced}
-   * message, not by an {@code ack}.
-   */
-  private static final class Writer {
-    final String doc;
-    final String clientId;
-    final int batchSize;
-    final AtomicLong acked;
-    final AtomicLong errors;
-    volatile boolean running = true;
-    long known; // latest revision seen (socket thread)
-    long seq;
-    Client ws;
-
-    Writer(String doc, String clientId, int batchSize, AtomicLong acked, AtomicLong errors) {
-      this.doc = doc;
-      this.clientId = clientId;
-      this.batchSize = batchSize;
-      this.acked = acked;
-      this.errors = errors;
-    }
-
-    void start(String url, String token) throws Exception {
-      ws = Client.connect(url, token, clientId);
-      ws.request(new ClientMessage.Open(doc, 0, false), "history");
-      ws.listener = this::onMessage;
-    }
-
-    void go() {
-      synchronized (this) {
-        sendNext();
-      }
-    }
-
-    void stop() {
-      running = false;
-    }
-
-    private void onMessage(String m) {
-      if (m.startsWith("{\"type\":\"ack\"")) {
-        known = Math.max(known, field(m, "firstRevision") + batchSize - 1);
-        acked.addAndGet(batchSize);
-        if (running) {
-          sendNext();
-        }
-      } else if (m.startsWith("{\"type\":\"sequenced\"")) {
-        for (Entry e : entries(m)) {
-          known = Math.max(known, e.lastRevision());
-          if (e.clientId().equals(clientId)) { // our own batch: its acknowledgement
-            acked.addAndGet(batchSize);
-            if (running) {
-              sendNext();
-            }
-          }
-        }
-      } else if (m.startsWith("{\"type\":\"error\"")) {
-        errors.incrementAndGet();
-        System.out.println(clientId + ": " + m);
-      }
-    }
-
-    private void sendNext() {
-      seq++;
-      ws.send(
-          ProtocolCodec.encode(
-              nextId(), new ClientMessage.Submit(doc, batch(clientId, seq, known, batchSize))));
+    for (ThroughputWriter w : all) {
+      w.close();
     }
   }
 

@@ -12,7 +12,8 @@ import java.util.Optional;
  * scenario can say what the relay spent per operation (the generator's own CPU is not in it).
  * Unknown when the relay runs elsewhere and its process id was not given. Also reads a local
  * PostgreSQL server's CPU time ({@link #ofDatabase}), so that the PostgreSQL mode says what the
- * database spent per operation too.
+ * database spent per operation too, and the generator's own ({@link #ofGenerator}), so that the
+ * throughput scenario shows how much of the shared cores the generator took.
  */
 final class RelayCpu {
   // Linux reports CPU times in /proc in clock ticks of this many per second (USER_HZ).
@@ -37,6 +38,14 @@ final class RelayCpu {
    */
   static RelayCpu ofDatabase(ProcessHandle postmaster) {
     return new RelayCpu(postmaster, "database", true);
+  }
+
+  /**
+   * This process, the load generator: its CPU time competes with the relay's for the same cores, so
+   * a lighter generator leaves more of them to the relay.
+   */
+  static RelayCpu ofGenerator() {
+    return new RelayCpu(ProcessHandle.current(), "generator", false);
   }
 
   /** The relay process {@code pid}, or an unknown relay for a negative one. */

@@ -7,8 +7,9 @@
 # it, opens it and shows it whole (compared with the file); a keystroke typed there is synced;
 # A's window, opened again, syncs it; File › Export from A, compared byte for byte with the file
 # plus the keystroke. Prints each step's time, the editor JVM's peak heap in use and its peak
-# resident memory. The editor JVM gets the heap `./quire edit` gives (QUIRE_EDITOR_HEAP of the
-# launcher); BENCH_JAVA_OPTS adds options. Needs a display; without one it runs itself under
+# resident memory (both profiles' windows run in that one JVM, one after the other; the relay has
+# a process of its own). The editor JVM runs with -Xmx2g (bench/run-editor-main.sh);
+# BENCH_JAVA_OPTS=-Xmx... sets another. Needs a display; without one it runs itself under
 # xvfb-run. Everything is made in temporary directories, deleted at the end.
 set -euo pipefail
 

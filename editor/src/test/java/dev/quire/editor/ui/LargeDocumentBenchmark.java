@@ -32,7 +32,9 @@ public final class LargeDocumentBenchmark {
     long mb = Long.parseLong(args[0]);
     URI relay = URI.create(args[1]);
     String token = args[2];
-    AtomicLong peakHeap = watchPeakHeap();
+    AtomicLong peakHeap = new AtomicLong();
+    AtomicLong peakLive = new AtomicLong();
+    watchHeap(peakHeap, peakLive);
     String text = LargeDocumentFlow.text(mb << 20);
     System.out.printf(
         "%d MiB: %,d bytes of UTF-8, %,d chars; java %s, max heap %d MiB, %d cores%n%n",
@@ -60,17 +62,19 @@ public final class LargeDocumentBenchmark {
     }
     long heapNow = heapUsed();
     System.out.printf(
-        "peak heap in use %d MiB (just before a collection); peak resident memory (VmHWM) %s%n",
-        Math.max(peakHeap.get(), heapNow) >> 20, peakResident());
+        "heap in use: at most %d MiB (just before a collection), at most %d MiB live (just after"
+            + " one); peak resident memory (VmHWM) %s%n",
+        Math.max(peakHeap.get(), heapNow) >> 20, peakLive.get() >> 20, peakResident());
     System.exit(0);
   }
 
   /**
-   * The most heap in use so far, as each collection finds it before collecting: the heap in use
-   * only falls at a collection, so its peaks are the figures taken just before them.
+   * Keeps the most heap in use, as each collection finds it before collecting ({@code peak}: the
+   * heap in use only falls at a collection, so its peaks are the figures taken just before them),
+   * and the most left after one ({@code live}: what the program held, whatever the collector let
+   * pile up before collecting).
    */
-  private static AtomicLong watchPeakHeap() {
-    AtomicLong peak = new AtomicLong();
+  private static void watchHeap(AtomicLong peak, AtomicLong live) {
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       ((NotificationEmitter) gc)
           .addNotificationListener(
@@ -79,23 +83,24 @@ public final class LargeDocumentBenchmark {
                     n.getType())) {
                   return;
                 }
-                Map<String, MemoryUsage> before =
+                var info =
                     GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData())
-                        .getGcInfo()
-                        .getMemoryUsageBeforeGc();
-                long used =
-                    ManagementFactory.getMemoryPoolMXBeans().stream()
-                        .filter(p -> p.getType() == MemoryType.HEAP)
-                        .map(p -> before.get(p.getName()))
-                        .filter(u -> u != null)
-                        .mapToLong(MemoryUsage::getUsed)
-                        .sum();
-                peak.accumulateAndGet(used, Math::max);
+                        .getGcInfo();
+                peak.accumulateAndGet(heapOf(info.getMemoryUsageBeforeGc()), Math::max);
+                live.accumulateAndGet(heapOf(info.getMemoryUsageAfterGc()), Math::max);
               },
               null,
               null);
     }
-    return peak;
+  }
+
+  private static long heapOf(Map<String, MemoryUsage> pools) {
+    return ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP)
+        .map(p -> pools.get(p.getName()))
+        .filter(u -> u != null)
+        .mapToLong(MemoryUsage::getUsed)
+        .sum();
   }
 
   private static long heapUsed() {

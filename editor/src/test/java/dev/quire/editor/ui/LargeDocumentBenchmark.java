@@ -62,7 +62,7 @@ public final class LargeDocumentBenchmark {
     }
     long heapNow = heapUsed();
     System.out.printf(
-        "heap in use: at most %d MiB (just before a collection), at most %d MiB live (just after"
+        "heap in use: at most %d MiB (just before a collection), at most %d MiB left (just after"
             + " one); peak resident memory (VmHWM) %s%n",
         Math.max(peakHeap.get(), heapNow) >> 20, peakLive.get() >> 20, peakResident());
     System.exit(0);

@@ -5,6 +5,7 @@ import dev.quire.ot.crypto.BatchCipher;
 import dev.quire.ot.history.Ed25519;
 import dev.quire.ot.protocol.DeviceKeys;
 import dev.quire.ot.protocol.WireBatch;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.MessageDigest;
@@ -72,8 +73,41 @@ public final class Keyring {
                                 new DeviceKeys(p.signingKey(), p.agreementKey()));
                           }
                           rows.sealed().forEach(s -> r.sealed.put(s.doc(), s));
+                          store.addPurgeListener(new ForgetPurged(store, r));
                           return r;
                         }));
+  }
+
+  /**
+   * Forgets a deleted document once the profile has purged it, for as long as the keyring is in
+   * use: keyrings have no end of their own (each window, sync engine and command loads one), so the
+   * store holds this, not the keyring, and it leaves the store with the keyring.
+   */
+  private static final class ForgetPurged implements LocalStore.PurgeListener {
+    private final LocalStore store;
+    private final WeakReference<Keyring> keyring;
+
+    ForgetPurged(LocalStore store, Keyring keyring) {
+      this.store = store;
+      this.keyring = new WeakReference<>(keyring);
+    }
+
+    @Override
+    public void purged(String id) {
+      Keyring k = keyring.get();
+      if (k == null) {
+        store.removePurgeListener(this);
+      } else {
+        k.forget(id);
+      }
+    }
+  }
+
+  /** Drops what is kept of {@code doc}: the profile deleted it, with its keys. */
+  private void forget(String doc) {
+    encrypted.remove(doc);
+    keys.remove(doc);
+    sealed.remove(doc);
   }
 
   // ---- this device ----

@@ -10,11 +10,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Removes a deleted document's rows a bounded amount per commit. Deleting a document first takes
- * its {@code documents} row away and records the purge ({@link #begin}), in one small transaction:
- * from then on the document is gone for every reader, and its id stays taken. Each {@link #step}
- * then deletes up to {@link #STEP_CHARS} characters of its log, checkpoints and outbox, and the
- * last one forgets the purge. A profile closed or killed half-way resumes on the next open, so a
- * half-deleted document never comes back as a damaged one.
+ * its {@code documents} row and its small rows (its members, notes snapshot and keys: {@link
+ * #forgetKeys}) away and records the purge ({@link #begin}), in one small transaction: from then on
+ * the document is gone for every reader, and its id stays taken. Each {@link #step} then deletes up
+ * to {@link #STEP_CHARS} characters of its log, checkpoints, outbox, kept ciphertext and relay
+ * signatures, and the last one forgets the purge. A profile closed or killed half-way resumes on
+ * the next open, so a half-deleted document never comes back as a damaged one, and a document
+ * created later with the same id starts with nothing of it.
  */
 final class DocumentPurge {
   /** About this many characters of log, checkpoints or outbox are deleted per commit. */
@@ -35,13 +37,26 @@ final class DocumentPurge {
           new Table("checkpoints", "revision", "LENGTH(content)"),
           new Table("outbox_blocks", "block_no", "LENGTH(operations)"),
           new Table("pending_ops", "seq", "LENGTH(operation)"),
-          new Table("sealed_history", "first_revision", "LENGTH(sealed)"));
+          new Table("sealed_history", "first_revision", "LENGTH(sealed)"),
+          // Rows of one revision by several relays go together: a handful at most.
+          new Table("relay_signatures", "revision", "LENGTH(chain) + LENGTH(signature)"));
 
   private DocumentPurge() {}
 
   /** Records that {@code doc}'s rows are to be purged. */
   static void begin(Connection c, String doc) throws SQLException {
     Queries.update(c, "MERGE INTO document_purges (doc_id) KEY (doc_id) VALUES (?)", doc);
+  }
+
+  /**
+   * Deletes what the profile keeps to read and write {@code doc} encrypted: whether it is, its keys
+   * by epoch and its sealed batch in flight. A few small rows; a document created later with the
+   * same id must not find them (it would be taken for encrypted, or sealed with the old key).
+   */
+  static void forgetKeys(Connection c, String doc) throws SQLException {
+    Queries.update(c, "DELETE FROM encrypted_documents WHERE doc_id = ?", doc);
+    Queries.update(c, "DELETE FROM document_keys WHERE doc_id = ?", doc);
+    Queries.update(c, "DELETE FROM sealed_batches WHERE doc_id = ?", doc);
   }
 
   /** Whether {@code doc}'s rows are still being purged. */
@@ -80,6 +95,9 @@ final class DocumentPurge {
         return true;
       }
     }
+    // Again: a key that arrived for the document while it was being deleted (the sync engine keeps
+    // keys as they come) must not outlive it.
+    forgetKeys(c, doc);
     Queries.update(c, "DELETE FROM document_purges WHERE doc_id = ?", doc);
     return false;
   }

@@ -87,6 +87,18 @@ public final class LocalStore implements AutoCloseable {
     void documentsChanged();
   }
 
+  /**
+   * Told when a deleted document's rows are all gone and its id is free again, so that what is kept
+   * of it in memory (its keys in a {@link dev.quire.editor.crypto.Keyring}) goes too. Called on the
+   * store's thread, inside the transaction that frees the id: keep it short, and do not wait on the
+   * store.
+   */
+  public interface PurgeListener {
+    void purged(String id);
+  }
+
+  private final List<PurgeListener> purgeListeners = new CopyOnWriteArrayList<>();
+
   private final ProfileBackups backups;
 
   private LocalStore(
@@ -587,6 +599,14 @@ public final class LocalStore implements AutoCloseable {
     listeners.remove(l);
   }
 
+  public void addPurgeListener(PurgeListener l) {
+    purgeListeners.add(Objects.requireNonNull(l, "listener == null"));
+  }
+
+  public void removePurgeListener(PurgeListener l) {
+    purgeListeners.remove(l);
+  }
+
   /**
    * {@code write}, completing once the listeners were told of it (if {@code changed} says it
    * changed the documents), so that whoever waits for the write finds them told.
@@ -685,12 +705,13 @@ public final class LocalStore implements AutoCloseable {
 
   /**
    * Deletes a document from the profile: its row, its log, its checkpoints, its outbox (unsent
-   * edits included) and its kept ciphertext. The document is gone for every reader from the first
-   * commit; its log, checkpoints, outbox and ciphertext then go a few megabytes per commit ({@link
-   * DocumentPurge}), so that a document of any size is deleted in bounded memory, and the future
-   * completes once they are gone. When the relay has the document, the profile remembers to ask the
-   * relay to delete it too ({@link #pendingRelayDeletes}). Completes with false, and changes
-   * nothing, when there is no such document.
+   * edits included), its keys and kept ciphertext, and the relay's signatures of it. The document
+   * and its keys are gone for every reader from the first commit; its log, checkpoints, outbox,
+   * ciphertext and signatures then go a few megabytes per commit ({@link DocumentPurge}), so that a
+   * document of any size is deleted in bounded memory, and the future completes once they are gone
+   * (the {@link PurgeListener}s told). When the relay has the document, the profile remembers to
+   * ask the relay to delete it too ({@link #pendingRelayDeletes}). Completes with false, and
+   * changes nothing, when there is no such document.
    */
   public CompletableFuture<Boolean> deleteDocument(String id, long requestedMillis) {
     Objects.requireNonNull(id, "id == null");
@@ -705,8 +726,8 @@ public final class LocalStore implements AutoCloseable {
                   }
                   DocumentPurge.begin(c, id);
                   Queries.update(c, "DELETE FROM document_members WHERE doc_id = ?", id);
-                  Queries.update(c, "DELETE FROM relay_signatures WHERE doc_id = ?", id);
                   NotesSnapshot.delete(c, id);
+                  DocumentPurge.forgetKeys(c, id);
                   Queries.update(c, "DELETE FROM documents WHERE id = ?", id);
                   if (d.get().onRelay()) {
                     Queries.update(
@@ -749,7 +770,14 @@ public final class LocalStore implements AutoCloseable {
   private CompletableFuture<Void> purgeSteps(String id) {
     boolean[] more = new boolean[1];
     return writes
-        .submit((c, skip) -> more[0] = DocumentPurge.step(c, id))
+        .submit(
+            (c, skip) -> {
+              more[0] = DocumentPurge.step(c, id);
+              if (!more[0]) {
+                // In the last step's transaction: before a write after it can take the id again.
+                purgeListeners.forEach(l -> l.purged(id));
+              }
+            })
         .thenCompose(v -> more[0] ? purgeSteps(id) : CompletableFuture.completedFuture(null));
   }
 

@@ -104,7 +104,11 @@ final class DocumentView {
   private void applyZoom() {
     float size = normalFont.getSize2D() * zoom() / 100f;
     Font f = normalFont.deriveFont(size);
-    area.setFont(f);
+    if (!f.equals(area.getFont())) {
+      // Setting even the same font measures every line again: seconds for a large document, at
+      // each document shown.
+      area.setFont(f);
+    }
     scroll.getGutter().setLineNumberFont(f);
   }
 

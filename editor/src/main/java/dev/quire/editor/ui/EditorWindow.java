@@ -443,9 +443,11 @@ public final class EditorWindow extends JFrame {
     if (binding != null) {
       view.leave();
       binding.session().removeListener(sessionListener);
+      sessionListener = null; // it holds the session, and with it the text
       comments.bind(null, null);
       binding.dispose();
       binding = null;
+      area.bind(null);
       collaborators.documentChanged(List.of());
     }
   }
@@ -870,6 +872,10 @@ public final class EditorWindow extends JFrame {
     historyWindows.forEach(JFrame::dispose); // they read this profile's store
     unbind();
     sync.stop();
+    // A disposed window may stay referenced (Swing's focus manager keeps the last focused one until
+    // another takes the focus): it keeps neither its session nor its view's document, which hold
+    // the text several times over.
+    area.dropText();
     dispose();
     // Closing the store waits for its last group commit: off the event thread.
     CompletableFuture.runAsync(store::close)

@@ -187,6 +187,14 @@ public final class QuireTextArea extends RSyntaxTextArea {
     super.setLineWrap(chosenWrap && !plainForSize);
   }
 
+  /**
+   * Takes an empty document for the one shown, whose lines and text can then go: the window is
+   * closing, and Swing may keep a closed window until another one takes the focus.
+   */
+  void dropText() {
+    setDocument(createDefaultModel());
+  }
+
   void bind(SessionBinding binding) {
     this.binding = binding;
     this.carets = List.of();

@@ -161,6 +161,18 @@ public final class QuireTextArea extends RSyntaxTextArea {
     }
   }
 
+  /**
+   * Shows the text plain now if an edit about to be made leaves it {@code chars} long, above {@link
+   * #PLAIN_ABOVE_CHARS}. The switch that follows a change comes after the event (see {@link
+   * #sizeChanged}): a burst of edits in one event, a large document catching up in a window, would
+   * otherwise be laid out wrapped and coloured, every line again at each edit.
+   */
+  void aboutToHold(long chars) {
+    if (chosenSyntax != null && !plainForSize && chars > PLAIN_ABOVE_CHARS) {
+      applyPlain(true);
+    }
+  }
+
   /** Replaces the text, shown plain from the start when it is large (before it is coloured). */
   @Override
   public void setText(String text) {

@@ -272,6 +272,15 @@ public final class SessionBinding {
 
   /** Applies {@code op}, already in the session, to the Swing document. */
   private void applyToView(TextOperation op) {
+    if (area instanceof QuireTextArea quire) {
+      long inserted = 0;
+      for (Component c : op.components()) {
+        if (c instanceof Component.Insert ins) {
+          inserted += ins.text().length();
+        }
+      }
+      quire.aboutToHold(doc.getLength() + inserted);
+    }
     applyToView(op, doc::insertString, doc::remove);
   }
 

@@ -220,6 +220,32 @@ class SessionBindingTest {
     assertThat(Gui.onEdt(() -> area.getText())).isEqualTo("😃a😀b\n");
   }
 
+  /**
+   * An edit made elsewhere (as a remote one is) that takes the text past {@link
+   * QuireTextArea#PLAIN_ABOVE_CHARS} reaches a view already plain and unwrapped, within the same
+   * event: switching only after the event laid each edit of a long burst out wrapped and coloured,
+   * every line again (half a minute for a 20 MiB document catching up in a window).
+   */
+  @Test
+  void anEditTakingTheTextPastThePlainSize_reachesAPlainUnwrappedView() {
+    Gui.run(() -> area.setLineWrap(true));
+    assertThat(Gui.onEdt(area::plainForSize)).isFalse();
+    assertThat(Gui.onEdt(area::getLineWrap)).isTrue();
+    String large = "words on a line\n".repeat(QuireTextArea.PLAIN_ABOVE_CHARS / 16 + 1);
+    boolean[] right = new boolean[2];
+    Gui.run(
+        () -> {
+          DocumentSession s = window.session();
+          s.edit(dev.quire.ot.operation.TextOperation.builder().retain(4).insert(large).build());
+          right[0] = area.plainForSize();
+          right[1] = area.getLineWrap();
+        });
+    assertThat(right[0]).as("plain right after the edit").isTrue();
+    assertThat(right[1]).as("wrapped right after the edit").isFalse();
+    assertThat(Gui.onEdt(() -> area.getText())).isEqualTo("a😀b\n" + large);
+    assertThat(Gui.onEdt(area::chosenLineWrap)).isTrue();
+  }
+
   @Test
   void theHistoryOpensFromTheWindowOnTheOpenDocument() {
     javax.swing.JFrame history = Gui.onEdt(() -> window.showHistory());

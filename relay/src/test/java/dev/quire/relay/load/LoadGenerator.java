@@ -61,7 +61,8 @@ import org.java_websocket.server.WebSocketServer;
  *
  * <pre>
  * bench/relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake|idle] [--seconds N]
- *                     [--throughput-warmup N] [--docs N] [--writers N] [--batch N]
+ *                     [--throughput-warmup N] [--warm-window 0|1] [--jit-settle-limit N]
+ *                     [--docs N] [--writers N] [--batch N]
  *                     [--authors N] [--rate N] [--trace FILE]
  *                     [--idle N] [--idle-warmup N] [--idle-count N] [--idle-quiet-seconds N]
  *                     [--url ws://127.0.0.1:PORT/ --token TOKEN [--relay-pid PID]]
@@ -99,7 +100,8 @@ public final class LoadGenerator {
         System.out.println(
             "usage: relay-load.sh [--scenario all|latency|throughput|hot|catchup|wake|idle]"
                 + " [--seconds N]"
-                + " [--throughput-warmup 5] [--docs 100] [--writers 2] [--batch 1] [--authors 300]"
+                + " [--throughput-warmup 5] [--warm-window 1] [--jit-settle-limit 120]"
+                + " [--docs 100] [--writers 2] [--batch 1] [--authors 300]"
                 + " [--rate 5] [--trace FILE] [--idle 10000] [--idle-warmup 2000]"
                 + " [--idle-count 5000] [--idle-quiet-seconds 5] [--url ws://127.0.0.1:PORT/ --token TOKEN [--relay-pid PID]]");
         return;
@@ -642,7 +644,51 @@ public final class LoadGenerator {
     }
     Client probe = Client.connect(url, token, "tp-probe-" + runId);
     Thread.sleep(warmupSeconds * 1000L); // the warm-up window, not measured
+    throughputWindow("throughput", seconds, batchSize, acked, errors, probe, cpu);
+    if (intOpt("warm-window", 1) != 0) {
+      // The same writers go on until the relay's JIT compiler has compiled what they run, then
+      // the same window again: what a relay that has been serving for a while sustains.
+      int limit = intOpt("jit-settle-limit", 120);
+      long waited = awaitJitSettled(cpu, limit);
+      if (waited == JIT_UNKNOWN) {
+        System.out.println(
+            "the relay's JIT compiler CPU is unknown (give --relay-pid): one window");
+      } else if (waited == JIT_BUSY) {
+        System.out.println("the relay's JIT compiler did not settle within " + limit + " s");
+        throughputWindow("throughput later", seconds, batchSize, acked, errors, probe, cpu);
+      } else {
+        System.out.printf(
+            Locale.ROOT,
+            "the relay's JIT compiler settled %.0f s after the first window%n",
+            waited / 1e9);
+        throughputWindow("throughput once compiled", seconds, batchSize, acked, errors, probe, cpu);
+      }
+    }
+    probe.close();
+    for (ThroughputWriter w : all) {
+      w.stop();
+    }
+    Thread.sleep(500); // lets the last acknowledgements in flight arrive before the writers close
+    for (ThroughputWriter w : all) {
+      w.close();
+    }
+  }
+
+  /**
+   * Counts what is acknowledged over {@code seconds} and prints the rate and the CPU of the relay,
+   * the database (in the PostgreSQL mode) and the generator per 1,000 acknowledged operations.
+   */
+  private void throughputWindow(
+      String name,
+      int seconds,
+      int batchSize,
+      AtomicLong acked,
+      AtomicLong errors,
+      Client probe,
+      RelayCpu cpu)
+      throws Exception {
     long a0 = acked.get();
+    long e0 = errors.get();
     RelayCpu.Reading c0 = cpu.read();
     RelayCpu.Reading d0 = databaseCpu.read();
     RelayCpu.Reading g0 = generatorCpu.read();
@@ -658,10 +704,6 @@ public final class LoadGenerator {
     // backlog.
     probe.request(new ClientMessage.ListDocuments(), "documents");
     long caughtUp = System.nanoTime();
-    probe.close();
-    for (ThroughputWriter w : all) {
-      w.stop();
-    }
     System.out.printf(
         Locale.ROOT,
         "a read at the end of the window waited %.0f ms for the relay's database to hold every"
@@ -670,22 +712,49 @@ public final class LoadGenerator {
     double rate = (a1 - a0) / ((t1 - t0) / 1e9);
     System.out.printf(
         Locale.ROOT,
-        "acknowledged committed operations: %d in %.2f s = %.0f ops/s (%.0f batches/s); errors %d%n",
+        "%s: acknowledged committed operations: %d in %.2f s = %.0f ops/s (%.0f batches/s);"
+            + " errors %d%n",
+        name,
         a1 - a0,
         (t1 - t0) / 1e9,
         rate,
         rate / batchSize,
-        errors.get());
-    System.out.println(c0.per1000("throughput", c1, a1 - a0, "acknowledged operations"));
+        errors.get() - e0);
+    System.out.println(c0.per1000(name, c1, a1 - a0, "acknowledged operations"));
     if (!relayUrls.isEmpty()) {
-      System.out.println(d0.per1000("throughput", d1, a1 - a0, "acknowledged operations"));
+      System.out.println(d0.per1000(name, d1, a1 - a0, "acknowledged operations"));
     }
-    System.out.println(g0.per1000("throughput", g1, a1 - a0, "acknowledged operations"));
+    System.out.println(g0.per1000(name, g1, a1 - a0, "acknowledged operations"));
     System.out.println("load average after the window: " + loadAverage());
-    Thread.sleep(500); // lets the last acknowledgements in flight arrive before the writers close
-    for (ThroughputWriter w : all) {
-      w.close();
+  }
+
+  private static final long JIT_UNKNOWN = -1;
+  private static final long JIT_BUSY = -2;
+
+  /**
+   * Waits until the relay's JIT compiler threads used less than a twentieth of a core over 2 s, at
+   * most {@code limitSeconds}: the nanoseconds waited, {@link #JIT_BUSY} when they did not settle,
+   * or {@link #JIT_UNKNOWN} when their CPU cannot be read.
+   */
+  private static long awaitJitSettled(RelayCpu cpu, int limitSeconds) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(limitSeconds);
+    RelayCpu.Reading before = cpu.read();
+    if (before.jitNanos() < 0) {
+      return JIT_UNKNOWN;
     }
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(2000); // the interval the compiler's CPU is read over
+      RelayCpu.Reading now = cpu.read();
+      if (now.jitNanos() < 0) {
+        return JIT_UNKNOWN;
+      }
+      if (now.jitNanos() - before.jitNanos() < TimeUnit.MILLISECONDS.toNanos(100)) {
+        return System.nanoTime() - start;
+      }
+      before = now;
+    }
+    return JIT_BUSY;
   }
 
   // ---------------------------------------------------------------- hot document

@@ -70,7 +70,35 @@ final class RelayCpu {
     } else {
       cpu = relay.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
-    return new Reading(label, cpu, System.nanoTime());
+    long jit = relay == null || tree ? -1 : compilerCpuNanos(relay.pid());
+    return new Reading(label, cpu, jit, System.nanoTime());
+  }
+
+  /**
+   * The CPU time of the process's JIT compiler threads (HotSpot names them "C1 CompilerThread" and
+   * "C2 CompilerThread"), or -1 when it cannot be read (not Linux). A fresh relay compiles its hot
+   * code while it serves: on two cores under full load that takes its first half minute or so, and
+   * that CPU is in the relay's figure. A compiler thread that HotSpot ends when idle takes its time
+   * with it, which can only make the share read lower.
+   */
+  private static long compilerCpuNanos(long pid) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    long ticks = 0;
+    try (var threads = Files.list(tasks)) {
+      for (Path t : (Iterable<Path>) threads::iterator) {
+        try {
+          if (Files.readString(t.resolve("comm")).contains("CompilerThre")) {
+            String stat = Files.readString(t.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (IOException e) { // the thread ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) { // ended, or not Linux
+      return -1;
+    }
+    return ticks * (1_000_000_000L / TICKS_PER_SECOND);
   }
 
   private static long treeCpuNanos(ProcessHandle root) {
@@ -102,8 +130,11 @@ final class RelayCpu {
     }
   }
 
-  /** The relay's (or database's) CPU time (-1: unknown) at a moment of the generator's clock. */
-  record Reading(String label, long cpuNanos, long wallNanos) {
+  /**
+   * The relay's (or database's) CPU time and its JIT compiler threads' share of it (-1: unknown) at
+   * a moment of the generator's clock.
+   */
+  record Reading(String label, long cpuNanos, long jitNanos, long wallNanos) {
     /**
      * One line: the relay's CPU-seconds per 1,000 {@code what} from this reading to {@code end} in
      * {@code scenario}, and the cores it used meanwhile.
@@ -114,9 +145,19 @@ final class RelayCpu {
       }
       double cpu = (end.cpuNanos - cpuNanos) / 1e9;
       double wall = (end.wallNanos - wallNanos) / 1e9;
+      String jit =
+          jitNanos < 0 || end.jitNanos < 0
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "; its JIT compiler %.2f CPU-s of them, %.3f s per 1,000 without it",
+                  (end.jitNanos - jitNanos) / 1e9,
+                  operations > 0
+                      ? (cpu - (end.jitNanos - jitNanos) / 1e9) * 1000 / operations
+                      : Double.NaN);
       return String.format(
           Locale.ROOT,
-          "%s CPU in %s: %.3f s per 1,000 %s (%.2f CPU-s in %.2f s = %.2f cores, %d %s)",
+          "%s CPU in %s: %.3f s per 1,000 %s (%.2f CPU-s in %.2f s = %.2f cores, %d %s%s)",
           label,
           scenario,
           operations > 0 ? cpu * 1000 / operations : Double.NaN,
@@ -125,7 +166,8 @@ final class RelayCpu {
           wall,
           wall > 0 ? cpu / wall : Double.NaN,
           operations,
-          what);
+          what,
+          jit);
     }
   }
 }

@@ -449,10 +449,12 @@ final class MessageReader {
           Map.entry(
               "devices",
               Shape.of(
-                  v -> new ServerMessage.Devices(str(v[0]), (Long) v[1], list(v[2])),
+                  v ->
+                      new ServerMessage.Devices(str(v[0]), (Long) v[1], list(v[2]), (Boolean) v[3]),
                   string("doc"),
                   longValue("epoch", 1),
-                  array("devices", DEVICE))),
+                  array("devices", DEVICE),
+                  optionalBool("rotationDue", false))),
           Map.entry(
               "keys",
               Shape.of(

@@ -32,7 +32,8 @@ import java.util.function.UnaryOperator;
  */
 public final class ProtocolCodec {
   /**
-   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 7:
+   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 8:
+   * {@code devices} answers may carry {@code rotationDue}, for the owner's client. Version 7:
    * {@code upload} may carry {@code encrypted}, to bring an encrypted document back. Version 5
    * (among others): batches may carry {@code notes} (comments and named versions); {@code welcome}
    * carries the relay's signing key and {@code signatures} asks for its signed checkpoints of a
@@ -41,7 +42,7 @@ public final class ProtocolCodec {
    * {@code id} and every answer and error the id it answers. Version 2: {@code sequenced} carries
    * several batches and includes the subscriber's own.
    */
-  public static final int VERSION = 7;
+  public static final int VERSION = 8;
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -279,6 +280,9 @@ public final class ProtocolCodec {
             .put("agreementKey", x.keys().agreementKey())
             .put("sealed", x.sealed())
             .put("member", x.member());
+      }
+      if (d.rotationDue()) {
+        o.put("rotationDue", true); // optional: left out when false
       }
     } else if (m instanceof ServerMessage.Keys k) {
       o.put("doc", k.doc()).put("epoch", k.epoch());

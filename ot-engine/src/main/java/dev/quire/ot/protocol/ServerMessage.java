@@ -281,12 +281,19 @@ public sealed interface ServerMessage {
 
   /**
    * Answer to {@code devices}: the registered devices of the document's members, and its current
-   * key epoch. Protocol 6.
+   * key epoch. Protocol 6. {@code rotationDue} (protocol 8): a member's role was removed since the
+   * key last rotated, so the owner's client is to rotate it.
    */
-  record Devices(String doc, long epoch, List<Device> devices) implements ServerMessage {
+  record Devices(String doc, long epoch, List<Device> devices, boolean rotationDue)
+      implements ServerMessage {
     public Devices {
       Ids.requireDocumentId(doc);
       devices = List.copyOf(devices);
+    }
+
+    /** An answer with no rotation due. */
+    public Devices(String doc, long epoch, List<Device> devices) {
+      this(doc, epoch, devices, false);
     }
 
     @Override

@@ -96,6 +96,7 @@ class ProtocolCodecTest {
                 new Device("alice", "laptop-7f3a", DEVICE_KEYS, true, true),
                 new Device("bob", "desk-11", DEVICE_KEYS, false, false))),
         new ServerMessage.Devices("d", 1, List.of()),
+        new ServerMessage.Devices("d", 2, List.of(), true),
         new ServerMessage.Keys("d", 2, List.of(ENVELOPE, new KeyEnvelope(1, "a", "c", "eA=="))),
         new ServerMessage.Sealed("d", 4),
         ServerMessage.Error.of(ErrorCode.STALE_EPOCH, "epoch 2 is current", "d", "submit"),
@@ -288,6 +289,23 @@ class ProtocolCodecTest {
     assertThatThrownBy(() -> ProtocolCodec.decodeRequest(holed))
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("follow each other");
+  }
+
+  @Test
+  void devices_carriesRotationDueOnlyWhenTrue_andAnAnswerWithoutItHasNoneDue() {
+    ServerMessage.Devices none = new ServerMessage.Devices("d", 2, List.of());
+    String plain = ProtocolCodec.encode(none, "r1");
+    assertThat(plain).doesNotContain("rotationDue"); // left out: false (a version 7 answer)
+    assertThat(((ServerMessage.Devices) ProtocolCodec.decodeServer(plain)).rotationDue()).isFalse();
+    String due = ProtocolCodec.encode(new ServerMessage.Devices("d", 2, List.of(), true), "r1");
+    assertThat(due).contains("\"rotationDue\":true");
+    assertThat(((ServerMessage.Devices) ProtocolCodec.decodeServer(due)).rotationDue()).isTrue();
+    assertThatThrownBy(
+            () ->
+                ProtocolCodec.decodeServer(
+                    due.replace("\"rotationDue\":true", "\"rotationDue\":1")))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("devices.rotationDue");
   }
 
   private static String sequencedJson(long firstRevision) {

@@ -344,6 +344,77 @@ class EncryptedDocumentsTest {
         .containsExactly("plain=false", "secret=true");
   }
 
+  /** Runs {@code quire relay ARGS} on this relay's storage; its exit code, its error output. */
+  private String relayCommand(String... args) {
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cmd = RelayMain.commandLine();
+    cmd.setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
+    cmd.setErr(new java.io.PrintWriter(err, true));
+    List<String> all = new ArrayList<>();
+    if (pgUrl != null) {
+      all.addAll(List.of("--database", pgUrl));
+    } else {
+      all.addAll(List.of("--data", dir.resolve("data").toString()));
+    }
+    all.addAll(List.of(args));
+    int code = cmd.execute(all.toArray(String[]::new));
+    return code + " " + err;
+  }
+
+  private boolean rotationDue(TestClient c) throws Exception {
+    c.send(new ClientMessage.Devices("secret"));
+    return c.expect(ServerMessage.Devices.class).rotationDue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"embedded", "postgres"})
+  void anAdministratorsRemoval_makesTheKeyDueToRotate_untilTheOwnerRotatesIt(String storage)
+      throws Exception {
+    start(storage);
+    encryptedDocument();
+    RelayFixture.create(alice, "plain");
+    assertThat(relayCommand("grant", "plain", "bob", "editor")).startsWith("0 ");
+    assertThat(relayCommand("grant", "plain", "bob", "none"))
+        .startsWith("0 ")
+        .doesNotContain("rotates");
+    assertThat(relay.store().keys().rotationDue("plain")).isFalse();
+    assertThat(rotationDue(alice)).isFalse();
+    // Removing a user who has no role changes nothing.
+    relay.store().users().add("dave");
+    assertThat(relayCommand("grant", "secret", "dave", "none"))
+        .startsWith("0 ")
+        .doesNotContain("rotates");
+    assertThat(rotationDue(alice)).isFalse();
+
+    assertThat(relayCommand("grant", "secret", "carol", "none"))
+        .startsWith("0 ")
+        .contains("carol is now none of secret")
+        .contains("its key rotates when its owner's client next connects");
+    assertThat(rotationDue(alice)).isTrue();
+    assertThat(rotationDue(bob)).isTrue();
+    // Until the owner rotates, the members go on under the current epoch.
+    bob.send(
+        new ClientMessage.Submit("secret", sealedBatch(key1, 1, bobDevice, "bob-desk", 1, 0, "b")));
+    assertThat(bob.expectAck().firstRevision()).isEqualTo(1);
+    // Bad input is refused; a refused rotation clears nothing.
+    assertThat(relayCommand("grant", "nodoc", "carol", "none"))
+        .startsWith("1 ")
+        .contains("no document nodoc");
+    alice.send(new ClientMessage.Seal("secret", 3, true, List.of()));
+    alice.expectError(ErrorCode.STALE_EPOCH);
+    assertThat(rotationDue(alice)).isTrue();
+
+    alice.send(
+        new ClientMessage.Seal(
+            "secret",
+            2,
+            true,
+            List.of(envelope(2, "alice", "alice-laptop"), envelope(2, "bob", "bob-desk"))));
+    assertThat(alice.expect(ServerMessage.Sealed.class).epoch()).isEqualTo(2);
+    assertThat(rotationDue(alice)).isFalse();
+    assertThat(relay.store().keys().rotationDue("secret")).isFalse();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"embedded", "postgres"})
   void theRelaysStoredDataHoldsNoPlaintext(String storage) throws Exception {

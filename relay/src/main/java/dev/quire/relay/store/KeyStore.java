@@ -27,6 +27,13 @@ public interface KeyStore {
   long epoch(String doc);
 
   /**
+   * Whether the document's key must rotate (protocol 8): a member's role was removed ({@link
+   * DocumentStore#setRole} marks it, in the same transaction) and no rotation was stored since
+   * ({@link #seal} with {@code rotate} clears it, in its transaction).
+   */
+  boolean rotationDue(String doc);
+
+  /**
    * The registered devices of every user with a role on the document, and those that sent batches
    * of it (a former member's), by user then client id, each saying whether it holds an envelope of
    * the key of {@code epoch} and whether its user has a role now.
@@ -43,7 +50,8 @@ public interface KeyStore {
    * Stores envelopes of the key of {@code epoch}, sealed by the device ({@code fromUser}, {@code
    * fromClient}); each names its recipient. An envelope for a device that has one of that epoch
    * already is left out (the first stays). With {@code rotate}, {@code epoch} becomes the current
-   * epoch in the same transaction, provided the current one is {@code epoch - 1}.
+   * epoch in the same transaction, provided the current one is {@code epoch - 1}, and no rotation
+   * is due any more.
    *
    * @return false when {@code rotate} and the current epoch is not {@code epoch - 1}: nothing was
    *     stored

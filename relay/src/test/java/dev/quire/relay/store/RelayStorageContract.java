@@ -685,4 +685,62 @@ abstract class RelayStorageContract {
     assertThat(storage.keys().envelopesFor("secret", "alice", "laptop")).isEmpty();
     assertThat(storage.keys().epoch("secret")).isEqualTo(1);
   }
+
+  @Test
+  void keys_removingAMemberOfAnEncryptedDocument_makesARotationDue_thatOnlyARotationClears()
+      throws Exception {
+    assertThat(storage.documents().create("secret", "S", "alice", 10, PayloadKind.ENCRYPTED))
+        .isTrue();
+    storage.users().add("carol");
+    storage.documents().setRole("secret", "bob", Role.EDITOR);
+    storage.documents().setRole("secret", "carol", Role.VIEWER);
+    storage.documents().setRole("doc", "bob", Role.EDITOR);
+    KeyStore keys = storage.keys();
+    keys.register("alice", "laptop", ALICE_LAPTOP);
+
+    // Not for a readable document, a lesser role, or a user who had none.
+    storage.documents().setRole("doc", "bob", null);
+    storage.documents().setRole("secret", "bob", Role.VIEWER);
+    storage.documents().setRole("secret", "dave", null);
+    storage.documents().setRole("secret", "alice", null); // the owner's role stays
+    assertThat(keys.rotationDue("doc")).isFalse();
+    assertThat(keys.rotationDue("secret")).isFalse();
+
+    storage.documents().setRole("secret", "carol", null);
+    assertThat(keys.rotationDue("secret")).isTrue();
+    // Sealing without rotating, or a rotation to the wrong epoch, leaves it due.
+    keys.seal("secret", 1, false, "alice", "laptop", List.of(envelope(1, "alice", "laptop", "k")));
+    assertThat(keys.seal("secret", 3, true, "alice", "laptop", List.of())).isFalse();
+    assertThat(keys.rotationDue("secret")).isTrue();
+    storage.documents().setRole("secret", "bob", null); // due already: stays due
+    assertThat(keys.rotationDue("secret")).isTrue();
+
+    Optional<RelayStorage> other = openAnotherWriter();
+    try (RelayStorage second = other.orElse(null)) {
+      KeyStore rotating = second == null ? keys : second.keys();
+      assertThat(rotating.rotationDue("secret")).isTrue();
+      assertThat(
+              rotating.seal(
+                  "secret",
+                  2,
+                  true,
+                  "alice",
+                  "laptop",
+                  List.of(envelope(2, "alice", "laptop", "2"))))
+          .isTrue();
+    }
+    assertThat(keys.rotationDue("secret")).isFalse();
+    assertThat(keys.epoch("secret")).isEqualTo(2);
+
+    storage.documents().setRole("secret", "carol", Role.EDITOR);
+    storage.documents().setRole("secret", "carol", null);
+    appender.close();
+    storage.close();
+    storage = reopen();
+    appender = storage.startAppender(nanos -> {});
+    assertThat(storage.keys().rotationDue("secret")).isTrue(); // durable
+    storage.documents().markDeleted("secret", 20);
+    assertThat(storage.documents().purge("secret", 30)).isTrue();
+    assertThat(storage.keys().rotationDue("secret")).isFalse(); // a purge takes it away
+  }
 }

@@ -103,6 +103,22 @@ public final class SqlKeys implements KeyStore {
     return db.read(Scope.NONE, "reading the key epoch of " + doc, c -> epoch(c, doc, ""));
   }
 
+  @Override
+  public boolean rotationDue(String doc) {
+    return db.read(
+        Scope.NONE,
+        "reading whether the key of " + doc + " must rotate",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT 1 FROM key_rotations_due WHERE doc_id = ?")) {
+            s.setString(1, doc);
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
+  }
+
   /** The document's epoch, with {@code lock} appended to the SELECT ("" or the dialect's lock). */
   private static long epoch(Connection c, String doc, String lock) throws SQLException {
     try (PreparedStatement s =
@@ -226,6 +242,7 @@ public final class SqlKeys implements KeyStore {
                     == 0) {
               return false; // another relay rotated it meanwhile; nothing was written
             }
+            changes.update("DELETE FROM key_rotations_due WHERE doc_id = ?", doc);
           }
           long now = System.currentTimeMillis();
           String insert =

@@ -417,6 +417,63 @@ class EncryptedDocumentsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"embedded", "postgres"})
+  void aRevokedDevice_isRefused_getsNoKey_andTheKeyIsDueToRotate(String storage) throws Exception {
+    start(storage);
+    encryptedDocument();
+    String bobToken = relay.store().users().issueToken("bob");
+    TestClient phone = login(bobToken, "bob-phone");
+    register(phone, keysOf(Ed25519.generate(), 5));
+    alice.send(
+        new ClientMessage.Seal("secret", 1, false, List.of(envelope(1, "bob", "bob-phone"))));
+    alice.expect(ServerMessage.Sealed.class);
+    bob.send(new ClientMessage.UserDevices());
+    assertThat(bob.expect(ServerMessage.UserDevices.class).devices())
+        .extracting(d -> d.clientId())
+        .containsExactly("bob-desk", "bob-phone");
+
+    // Bad input: the asking device itself, a device Bob does not have.
+    bob.send(new ClientMessage.RevokeDevice("bob-desk"));
+    assertThat(bob.expectError(ErrorCode.FORBIDDEN).message()).contains("another of your devices");
+    bob.send(new ClientMessage.RevokeDevice("alice-laptop"));
+    bob.expectError(ErrorCode.UNKNOWN_DEVICE);
+
+    bob.send(new ClientMessage.RevokeDevice("bob-phone"));
+    assertThat(bob.expect(ServerMessage.DeviceRevoked.class).documents()).isEqualTo(1);
+    ServerMessage.Error closed = phone.expect(ServerMessage.Error.class);
+    assertThat(closed.code()).isEqualTo(ErrorCode.DEVICE_REVOKED);
+    TestClient again = TestClient.connect(relay.port());
+    clients.add(again);
+    again.send(
+        new ClientMessage.Hello(
+            dev.quire.ot.protocol.ProtocolCodec.VERSION, bobToken, "bob-phone"));
+    assertThat(again.expectError(ErrorCode.DEVICE_REVOKED).message()).contains("revoked");
+    bob.send(new ClientMessage.UserDevices());
+    assertThat(bob.expect(ServerMessage.UserDevices.class).devices())
+        .extracting(d -> d.clientId())
+        .containsExactly("bob-desk");
+    assertThat(relay.store().keys().envelopesFor("secret", "bob", "bob-phone")).isEmpty();
+
+    // The owner's client is told; nothing is sealed for the revoked device any more.
+    alice.send(new ClientMessage.Devices("secret"));
+    ServerMessage.Devices devices = alice.expect(ServerMessage.Devices.class);
+    assertThat(devices.rotationDue()).isTrue();
+    assertThat(devices.devices())
+        .extracting(d -> d.clientId())
+        .containsExactly("alice-laptop", "bob-desk");
+    alice.send(new ClientMessage.Seal("secret", 2, true, List.of(envelope(2, "bob", "bob-phone"))));
+    alice.expectError(ErrorCode.UNKNOWN_DEVICE);
+    alice.send(
+        new ClientMessage.Seal(
+            "secret",
+            2,
+            true,
+            List.of(envelope(2, "alice", "alice-laptop"), envelope(2, "bob", "bob-desk"))));
+    alice.expect(ServerMessage.Sealed.class);
+    assertThat(rotationDue(alice)).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"embedded", "postgres"})
   void theRelaysStoredDataHoldsNoPlaintext(String storage) throws Exception {
     start(storage);
     encryptedDocument();

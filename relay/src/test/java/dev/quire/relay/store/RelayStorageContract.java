@@ -743,4 +743,60 @@ abstract class RelayStorageContract {
     assertThat(storage.documents().purge("secret", 30)).isTrue();
     assertThat(storage.keys().rotationDue("secret")).isFalse(); // a purge takes it away
   }
+
+  @Test
+  void keys_aRevokedDevice_losesItsEnvelopesAndMembership_andMakesItsUsersEncryptedKeysDue()
+      throws Exception {
+    assertThat(storage.documents().create("secret", "S", "alice", 10, PayloadKind.ENCRYPTED))
+        .isTrue();
+    assertThat(storage.documents().create("other", "O", "bob", 10, PayloadKind.ENCRYPTED)).isTrue();
+    storage.documents().setRole("secret", "bob", Role.EDITOR);
+    storage.documents().setRole("doc", "bob", Role.EDITOR); // readable: nothing to rotate
+    KeyStore keys = storage.keys();
+    keys.register("alice", "laptop", ALICE_LAPTOP);
+    keys.register("bob", "desk", BOB_DESK);
+    keys.register("bob", "phone", BOB_DESK);
+    keys.seal(
+        "secret",
+        1,
+        false,
+        "alice",
+        "laptop",
+        List.of(envelope(1, "bob", "desk", "d"), envelope(1, "bob", "phone", "p")));
+    assertThat(keys.devicesOf("bob"))
+        .extracting(d -> d.clientId())
+        .containsExactly("desk", "phone");
+
+    assertThat(keys.revoke("bob", "nope", 50)).isEmpty();
+    assertThat(keys.revoke("alice", "phone", 50)).isEmpty(); // another user's device
+    assertThat(keys.revoke("bob", "phone", 50)).hasValue(2); // "secret" and "other"
+    assertThat(keys.revoke("bob", "phone", 60)).isEmpty(); // revoked already
+
+    assertThat(keys.revoked("bob", "phone")).isTrue();
+    assertThat(keys.revoked("bob", "desk")).isFalse();
+    assertThat(keys.devicesOf("bob")).extracting(d -> d.clientId()).containsExactly("desk");
+    assertThat(keys.envelopesFor("secret", "bob", "phone")).isEmpty();
+    assertThat(keys.envelopesFor("secret", "bob", "desk")).hasSize(1);
+    assertThat(keys.rotationDue("secret")).isTrue();
+    assertThat(keys.rotationDue("other")).isTrue();
+    assertThat(keys.rotationDue("doc")).isFalse();
+    assertThat(keys.devices("secret", 1))
+        .extracting(d -> d.user() + "/" + d.clientId() + "/" + d.member())
+        .containsExactly("alice/laptop/true", "bob/desk/true");
+    // Its keys stay, to verify what it sent: it is listed, not as a member's, once it sent some.
+    WireSequenced byPhone =
+        new WireSequenced(1, "bob", 100, new WireBatch("phone", 1, 0, List.of("[\"x\"]"), 1L));
+    assertThat(appendAndWait(appender, new Append("secret", byPhone, null, new byte[32], null)))
+        .isEqualTo(AppendOutcome.COMMITTED);
+    assertThat(keys.devices("secret", 1))
+        .extracting(d -> d.user() + "/" + d.clientId() + "/" + d.member())
+        .containsExactly("alice/laptop/true", "bob/desk/true", "bob/phone/false");
+    assertThat(keys.device("bob", "phone")).contains(BOB_DESK);
+
+    appender.close();
+    storage.close();
+    storage = reopen();
+    appender = storage.startAppender(nanos -> {});
+    assertThat(storage.keys().revoked("bob", "phone")).isTrue(); // durable
+  }
 }

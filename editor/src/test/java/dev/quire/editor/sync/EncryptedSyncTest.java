@@ -262,6 +262,43 @@ class EncryptedSyncTest {
   }
 
   @Test
+  void aRevokedDevice_isRefused_andTheOwnersClientRotatesTheKeyWithoutIt() throws Exception {
+    TestClient bobLaptop = client("bob-laptop", bobToken, "bob");
+    DocumentSession onLaptop = joined(bobLaptop);
+    String laptopId = bobLaptop.store.clientId();
+    alice.awaitSettled();
+    var keys = relay.relay().store().keys();
+    assertThat(call(bob, bob.engine::userDevices))
+        .extracting(dev.quire.ot.protocol.UserDevice::clientId)
+        .containsExactlyInAnyOrder(bob.store.clientId(), laptopId);
+
+    // Bob revokes his lost laptop from his desk; Alice's client, online, rotates the key.
+    assertThat(call(bob, () -> bob.engine.revokeDevice(laptopId))).isEqualTo(1);
+    TestClient.await(
+        "the laptop is refused", () -> bobLaptop.onOwner(bobLaptop.engine::fatalError) != null);
+    assertThat(bobLaptop.onOwner(bobLaptop.engine::fatalError))
+        .contains("DEVICE_REVOKED")
+        .contains("revoked by its user");
+    TestClient.await("the key rotated", () -> keys.epoch("secret") == 2);
+    assertThat(keys.rotationDue("secret")).isFalse();
+    assertThat(keys.envelopesFor("secret", "bob", laptopId)).isEmpty();
+    assertThat(keys.envelopesFor("secret", "bob", bob.store.clientId()))
+        .extracting(dev.quire.ot.protocol.KeyEnvelope::epoch)
+        .contains(2L);
+
+    // Bob's desk and Alice co-edit under epoch 2; the laptop gets none of it.
+    bob.edit(onBob, 0, 0, "desk: ");
+    TestClient.await("alice has it", () -> alice.text(onAlice).startsWith("desk: hello"));
+    assertThat(lastStoredEpoch()).isEqualTo(2);
+    alice.edit(onAlice, 0, 0, "alice: ");
+    TestClient.await("bob has it", () -> bob.text(onBob).startsWith("alice: desk: "));
+    assertThat(bobLaptop.onOwner(() -> bobLaptop.engine.keyring().key("secret", 2))).isEmpty();
+    assertThat(bobLaptop.text(onLaptop)).doesNotContain("desk: ");
+    assertThat(alice.problems).isEmpty();
+    assertThat(bob.problems).isEmpty();
+  }
+
+  @Test
   void aBatchSealedBeforeARotation_isRefusedAsStale_thenSealedAgainUnderTheNewKey_sentOnce()
       throws Exception {
     alice.awaitSettled();

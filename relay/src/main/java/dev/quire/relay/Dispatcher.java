@@ -509,6 +509,10 @@ final class Dispatcher {
    * document the user has a role on is due to rotate its key.
    */
   private void revokeDevice(Session s, String rid, RequestHeader about, String clientId) {
+    if (ctx.config().openMode()) { // everybody is guest: one would lock the others out
+      s.error(ErrorCode.FORBIDDEN, "devices cannot be revoked in open mode", about);
+      return;
+    }
     if (clientId.equals(s.clientId())) {
       s.error(
           ErrorCode.FORBIDDEN,

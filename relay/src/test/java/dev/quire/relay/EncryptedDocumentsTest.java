@@ -472,6 +472,17 @@ class EncryptedDocumentsTest {
     assertThat(rotationDue(alice)).isFalse();
   }
 
+  @Test
+  void inOpenMode_devicesCannotBeRevoked() throws Exception {
+    relay = RelayFixture.start(dir, b -> b.openMode(true));
+    TestClient one = login("", "guest-one");
+    TestClient two = login("", "guest-two");
+    register(two, keysOf(Ed25519.generate(), 6));
+    one.send(new ClientMessage.RevokeDevice("guest-two"));
+    assertThat(one.expectError(ErrorCode.FORBIDDEN).message()).contains("open mode");
+    assertThat(relay.store().keys().revoked(RelayContext.GUEST, "guest-two")).isFalse();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"embedded", "postgres"})
   void theRelaysStoredDataHoldsNoPlaintext(String storage) throws Exception {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -380,6 +381,19 @@ final class Dispatcher {
           about);
       return;
     }
+    try {
+      if (ctx.store().keys().revoked(user.get(), hello.clientId())) {
+        s.error(
+            ErrorCode.DEVICE_REVOKED,
+            "device " + hello.clientId() + " of " + user.get() + " was revoked by its user",
+            about);
+        return;
+      }
+    } catch (StoreException e) {
+      log.error("Checking whether a device is revoked failed", e);
+      s.error(ErrorCode.INTERNAL, "the relay could not check the device", about);
+      return;
+    }
     s.authenticated(user.get(), hello.clientId());
     log.debug("Session {} is {} ({})", s.id(), user.get(), hello.clientId());
     s.welcome(
@@ -423,6 +437,10 @@ final class Dispatcher {
       onDocument(sh.doc(), s, about, (a, x) -> a.admin().share(x, id, sh));
     } else if (m instanceof ClientMessage.RegisterDevice d) {
       ctx.loadPool().execute(() -> registerDevice(s, id, about, d));
+    } else if (m instanceof ClientMessage.UserDevices) {
+      ctx.loadPool().execute(() -> userDevices(s, id, about));
+    } else if (m instanceof ClientMessage.RevokeDevice rv) {
+      ctx.loadPool().execute(() -> revokeDevice(s, id, about, rv.clientId()));
     } else if (m instanceof ClientMessage.Devices dv) {
       onDocument(dv.doc(), s, about, (a, x) -> a.keys().devices(x, id));
     } else if (m instanceof ClientMessage.Keys k) {
@@ -473,6 +491,49 @@ final class Dispatcher {
     } catch (RuntimeException e) {
       log.error("Registering the keys of device {} failed", s.clientId(), e);
       s.error(ErrorCode.INTERNAL, "the relay could not store the device's keys", about);
+    }
+  }
+
+  /** Answers {@code myDevices}: the connection's user's devices. */
+  private void userDevices(Session s, String rid, RequestHeader about) {
+    try {
+      s.answer(rid, new ServerMessage.UserDevices(ctx.store().keys().devicesOf(s.user())));
+    } catch (StoreException e) {
+      log.error("Listing the devices of {} failed", s.user(), e);
+      s.error(ErrorCode.INTERNAL, "the relay could not list the devices", about);
+    }
+  }
+
+  /**
+   * Revokes another device of the connection's user: its connections close, and every encrypted
+   * document the user has a role on is due to rotate its key.
+   */
+  private void revokeDevice(Session s, String rid, RequestHeader about, String clientId) {
+    if (ctx.config().openMode()) { // everybody is guest: one would lock the others out
+      s.error(ErrorCode.FORBIDDEN, "devices cannot be revoked in open mode", about);
+      return;
+    }
+    if (clientId.equals(s.clientId())) {
+      s.error(
+          ErrorCode.FORBIDDEN,
+          "device " + clientId + " is this connection's: revoke it from another of your devices",
+          about);
+      return;
+    }
+    try {
+      OptionalLong due = ctx.store().keys().revoke(s.user(), clientId, System.currentTimeMillis());
+      if (due.isEmpty()) {
+        s.error(
+            ErrorCode.UNKNOWN_DEVICE,
+            s.user() + " has no device " + clientId + " with keys registered, or revoked it",
+            about);
+        return;
+      }
+      ctx.userSessions().revoked(s.user(), clientId);
+      s.answer(rid, new ServerMessage.DeviceRevoked(clientId, due.getAsLong()));
+    } catch (StoreException e) {
+      log.error("Revoking device {} of {} failed", clientId, s.user(), e);
+      s.error(ErrorCode.INTERNAL, "the relay could not revoke the device", about);
     }
   }
 

@@ -40,7 +40,9 @@ final class DocumentKeys {
     actor.requireRole(s, Role.VIEWER);
     requireEncrypted();
     long epoch = actor.keyEpoch();
-    s.answer(rid, new ServerMessage.Devices(id, epoch, keys().devices(id, epoch)));
+    s.answer(
+        rid,
+        new ServerMessage.Devices(id, epoch, keys().devices(id, epoch), keys().rotationDue(id)));
   }
 
   void keys(Session s, String rid) {

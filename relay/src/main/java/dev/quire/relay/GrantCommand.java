@@ -71,5 +71,15 @@ final class GrantCommand implements Callable<Integer> {
     }
     store.documents().setRole(doc, user, r);
     spec.commandLine().getErr().println(user + " is now " + role + " of " + doc);
+    if (r == null && row.encrypted() && store.keys().rotationDue(doc)) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              doc
+                  + " is encrypted: its key rotates when its owner's client next connects;"
+                  + " until then "
+                  + user
+                  + "'s devices hold the current key");
+    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.quire.relay;
 
+import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.ProtocolCodec;
+import dev.quire.ot.protocol.RequestHeader;
 import dev.quire.ot.protocol.ServerMessage;
 import java.util.HashSet;
 import java.util.Set;
@@ -46,6 +48,25 @@ final class UserSessions {
     for (Session s : sessions) {
       if (s != except) {
         s.sendJson(json);
+      }
+    }
+  }
+
+  /**
+   * Refuses every connection of the device ({@code user}, {@code clientId}): each is sent {@code
+   * DEVICE_REVOKED} and closes.
+   */
+  void revoked(String user, String clientId) {
+    Set<Session> sessions = byUser.get(user);
+    if (sessions == null) {
+      return;
+    }
+    for (Session s : sessions) {
+      if (clientId.equals(s.clientId())) {
+        s.error(
+            ErrorCode.DEVICE_REVOKED,
+            "device " + clientId + " of " + user + " was revoked",
+            RequestHeader.NONE);
       }
     }
   }

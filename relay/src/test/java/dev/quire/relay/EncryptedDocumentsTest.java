@@ -344,6 +344,145 @@ class EncryptedDocumentsTest {
         .containsExactly("plain=false", "secret=true");
   }
 
+  /** Runs {@code quire relay ARGS} on this relay's storage; its exit code, its error output. */
+  private String relayCommand(String... args) {
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cmd = RelayMain.commandLine();
+    cmd.setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
+    cmd.setErr(new java.io.PrintWriter(err, true));
+    List<String> all = new ArrayList<>();
+    if (pgUrl != null) {
+      all.addAll(List.of("--database", pgUrl));
+    } else {
+      all.addAll(List.of("--data", dir.resolve("data").toString()));
+    }
+    all.addAll(List.of(args));
+    int code = cmd.execute(all.toArray(String[]::new));
+    return code + " " + err;
+  }
+
+  private boolean rotationDue(TestClient c) throws Exception {
+    c.send(new ClientMessage.Devices("secret"));
+    return c.expect(ServerMessage.Devices.class).rotationDue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"embedded", "postgres"})
+  void anAdministratorsRemoval_makesTheKeyDueToRotate_untilTheOwnerRotatesIt(String storage)
+      throws Exception {
+    start(storage);
+    encryptedDocument();
+    RelayFixture.create(alice, "plain");
+    assertThat(relayCommand("grant", "plain", "bob", "editor")).startsWith("0 ");
+    assertThat(relayCommand("grant", "plain", "bob", "none"))
+        .startsWith("0 ")
+        .doesNotContain("rotates");
+    assertThat(relay.store().keys().rotationDue("plain")).isFalse();
+    assertThat(rotationDue(alice)).isFalse();
+    // Removing a user who has no role changes nothing.
+    relay.store().users().add("dave");
+    assertThat(relayCommand("grant", "secret", "dave", "none"))
+        .startsWith("0 ")
+        .doesNotContain("rotates");
+    assertThat(rotationDue(alice)).isFalse();
+
+    assertThat(relayCommand("grant", "secret", "carol", "none"))
+        .startsWith("0 ")
+        .contains("carol is now none of secret")
+        .contains("its key rotates when its owner's client next connects");
+    assertThat(rotationDue(alice)).isTrue();
+    assertThat(rotationDue(bob)).isTrue();
+    // Until the owner rotates, the members go on under the current epoch.
+    bob.send(
+        new ClientMessage.Submit("secret", sealedBatch(key1, 1, bobDevice, "bob-desk", 1, 0, "b")));
+    assertThat(bob.expectAck().firstRevision()).isEqualTo(1);
+    // Bad input is refused; a refused rotation clears nothing.
+    assertThat(relayCommand("grant", "nodoc", "carol", "none"))
+        .startsWith("1 ")
+        .contains("no document nodoc");
+    alice.send(new ClientMessage.Seal("secret", 3, true, List.of()));
+    alice.expectError(ErrorCode.STALE_EPOCH);
+    assertThat(rotationDue(alice)).isTrue();
+
+    alice.send(
+        new ClientMessage.Seal(
+            "secret",
+            2,
+            true,
+            List.of(envelope(2, "alice", "alice-laptop"), envelope(2, "bob", "bob-desk"))));
+    assertThat(alice.expect(ServerMessage.Sealed.class).epoch()).isEqualTo(2);
+    assertThat(rotationDue(alice)).isFalse();
+    assertThat(relay.store().keys().rotationDue("secret")).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"embedded", "postgres"})
+  void aRevokedDevice_isRefused_getsNoKey_andTheKeyIsDueToRotate(String storage) throws Exception {
+    start(storage);
+    encryptedDocument();
+    String bobToken = relay.store().users().issueToken("bob");
+    TestClient phone = login(bobToken, "bob-phone");
+    register(phone, keysOf(Ed25519.generate(), 5));
+    alice.send(
+        new ClientMessage.Seal("secret", 1, false, List.of(envelope(1, "bob", "bob-phone"))));
+    alice.expect(ServerMessage.Sealed.class);
+    bob.send(new ClientMessage.UserDevices());
+    assertThat(bob.expect(ServerMessage.UserDevices.class).devices())
+        .extracting(d -> d.clientId())
+        .containsExactly("bob-desk", "bob-phone");
+
+    // Bad input: the asking device itself, a device Bob does not have.
+    bob.send(new ClientMessage.RevokeDevice("bob-desk"));
+    assertThat(bob.expectError(ErrorCode.FORBIDDEN).message()).contains("another of your devices");
+    bob.send(new ClientMessage.RevokeDevice("alice-laptop"));
+    bob.expectError(ErrorCode.UNKNOWN_DEVICE);
+
+    bob.send(new ClientMessage.RevokeDevice("bob-phone"));
+    assertThat(bob.expect(ServerMessage.DeviceRevoked.class).documents()).isEqualTo(1);
+    ServerMessage.Error closed = phone.expect(ServerMessage.Error.class);
+    assertThat(closed.code()).isEqualTo(ErrorCode.DEVICE_REVOKED);
+    TestClient again = TestClient.connect(relay.port());
+    clients.add(again);
+    again.send(
+        new ClientMessage.Hello(
+            dev.quire.ot.protocol.ProtocolCodec.VERSION, bobToken, "bob-phone"));
+    assertThat(again.expectError(ErrorCode.DEVICE_REVOKED).message()).contains("revoked");
+    bob.send(new ClientMessage.UserDevices());
+    assertThat(bob.expect(ServerMessage.UserDevices.class).devices())
+        .extracting(d -> d.clientId())
+        .containsExactly("bob-desk");
+    assertThat(relay.store().keys().envelopesFor("secret", "bob", "bob-phone")).isEmpty();
+
+    // The owner's client is told; nothing is sealed for the revoked device any more.
+    alice.send(new ClientMessage.Devices("secret"));
+    ServerMessage.Devices devices = alice.expect(ServerMessage.Devices.class);
+    assertThat(devices.rotationDue()).isTrue();
+    assertThat(devices.devices())
+        .extracting(d -> d.clientId())
+        .containsExactly("alice-laptop", "bob-desk");
+    alice.send(new ClientMessage.Seal("secret", 2, true, List.of(envelope(2, "bob", "bob-phone"))));
+    alice.expectError(ErrorCode.UNKNOWN_DEVICE);
+    alice.send(
+        new ClientMessage.Seal(
+            "secret",
+            2,
+            true,
+            List.of(envelope(2, "alice", "alice-laptop"), envelope(2, "bob", "bob-desk"))));
+    alice.expect(ServerMessage.Sealed.class);
+    assertThat(rotationDue(alice)).isFalse();
+  }
+
+  @Test
+  void inOpenMode_devicesCannotBeRevoked() throws Exception {
+    relay = RelayFixture.start(dir, b -> b.openMode(true));
+    TestClient one = login("", "guest-one");
+    TestClient two = login("", "guest-two");
+    register(two, keysOf(Ed25519.generate(), 6));
+    one.send(new ClientMessage.RevokeDevice("guest-two"));
+    assertThat(one.expectError(ErrorCode.FORBIDDEN).message()).contains("open mode");
+    assertThat(relay.store().keys().revoked(RelayContext.GUEST, "guest-two")).isFalse();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"embedded", "postgres"})
   void theRelaysStoredDataHoldsNoPlaintext(String storage) throws Exception {

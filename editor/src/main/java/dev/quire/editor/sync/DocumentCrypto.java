@@ -11,6 +11,7 @@ import dev.quire.ot.protocol.Device;
 import dev.quire.ot.protocol.DeviceKeys;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.KeyEnvelope;
+import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * One encrypted document's keys and ciphertext, for its {@link DocumentLink}: fetches the members'
  * devices (pinning their keys on first sight, refusing changed ones) and the envelopes sealed to
  * this device, seals the current keys for members' devices that lack them, rotates the key when the
- * owner removes a member, seals outgoing batches and opens incoming ones. Owner thread only.
+ * owner removes a member or the relay says a removal left it due, seals outgoing batches and opens
+ * incoming ones. Owner thread only.
  */
 final class DocumentCrypto {
   private final SyncEngine engine;
@@ -34,6 +36,8 @@ final class DocumentCrypto {
   private final Keyring keyring;
   private long epoch; // the relay's current epoch, as last heard; 0 before
   private List<Device> devices = List.of();
+  private List<Consumer<String>> rotationWaiters; // while a rotation is under way, who waits for it
+  private RelayConnection rotationOn; // the connection that rotation was asked on
 
   /** An incoming batch needs a key or a device this profile does not have yet. */
   static final class MissingKey extends Exception {
@@ -60,17 +64,45 @@ final class DocumentCrypto {
 
   /**
    * Reads the devices and this device's envelopes from the relay, then seals the keys this profile
-   * has for the members' devices that lack the current one; {@code done} runs after, or {@code
-   * fail} with the reason (a changed device key, a refusal).
+   * has for the members' devices that lack the current one, and, on the owner's client, rotates the
+   * key when the relay says a removal left it due (protocol 8: an administrator's {@code grant ...
+   * none}, or a removal whose rotation did not happen); {@code done} runs after, or {@code fail}
+   * with the reason (a changed device key, a refusal). A rotation the relay refuses is reported as
+   * a problem and tried again at the next reading.
    */
   void refresh(RelayConnection conn, Runnable done, Consumer<String> fail) {
+    read(
+        conn,
+        rotationDue -> {
+          if (!rotationDue || session.role() != Role.OWNER) {
+            done.run();
+            return;
+          }
+          rotateNow(
+              conn,
+              why -> {
+                if (why != null) {
+                  session.problem("a member was removed and the key is due to rotate, but " + why);
+                }
+                done.run();
+              });
+        },
+        fail);
+  }
+
+  /**
+   * Reads the devices and this device's envelopes, seals for the members' devices lacking the
+   * current key, then gives {@code then} whether the relay says a rotation is due.
+   */
+  private void read(RelayConnection conn, Consumer<Boolean> then, Consumer<String> fail) {
     boolean sent =
         engine.request(
             conn,
             new ClientMessage.Devices(doc()),
             m -> {
               if (m instanceof ServerMessage.Error e && e.code() == ErrorCode.UNKNOWN_DOCUMENT) {
-                done.run(); // the relay lost it: no keys to read; the catch-up finds out the rest
+                // the relay lost it: no keys to read; the catch-up finds out the rest
+                then.accept(false);
                 return;
               }
               if (!(m instanceof ServerMessage.Devices d)) {
@@ -96,7 +128,7 @@ final class DocumentCrypto {
                     }
                     epoch = keys.epoch();
                     openEnvelopes(keys.envelopes());
-                    sealForDevicesLacking(conn, done);
+                    sealForDevicesLacking(conn, () -> then.accept(d.rotationDue()));
                   });
             });
     if (!sent) {
@@ -222,29 +254,56 @@ final class DocumentCrypto {
    * member was removed), in one request; {@code done} gets null, or the reason it failed.
    */
   void rotate(RelayConnection conn, Consumer<String> done) {
-    refresh(
-        conn,
-        () -> {
-          long next = epoch + 1;
-          byte[] key = BatchCipher.newKey();
-          keyring.putKey(doc(), next, key);
-          engine.request(
-              conn,
-              new ClientMessage.Seal(
-                  doc(),
-                  next,
-                  true,
-                  envelopesFor(devices.stream().filter(Device::member).toList(), next, key)),
-              m -> {
-                if (m instanceof ServerMessage.Sealed s) {
-                  epoch = s.epoch();
-                  done.accept(null);
-                } else {
-                  done.accept("the relay did not rotate the key: " + describe(m));
-                }
-              });
-        },
-        done);
+    read(conn, rotationDue -> rotateNow(conn, done), done);
+  }
+
+  /**
+   * Rotates from the epoch just read. The new key is kept only once the relay took the rotation:
+   * kept before, a refused one (another device of the owner rotated first) would shadow the key of
+   * that epoch which the other device sealed for this one.
+   */
+  private void rotateNow(RelayConnection conn, Consumer<String> done) {
+    if (rotationWaiters != null && rotationOn == conn) {
+      rotationWaiters.add(done); // a removal's and a due rotation at once: one rotation serves both
+      return;
+    }
+    if (rotationWaiters != null) { // its connection closed: the answer will not come
+      List<Consumer<String>> lost = rotationWaiters;
+      rotationWaiters = null;
+      lost.forEach(w -> w.accept("the connection closed"));
+    }
+    List<Consumer<String>> waiting = new ArrayList<>(List.of(done));
+    rotationWaiters = waiting;
+    rotationOn = conn;
+    Consumer<String> all =
+        why -> {
+          if (rotationWaiters == waiting) {
+            rotationWaiters = null;
+          }
+          waiting.forEach(w -> w.accept(why));
+        };
+    long next = epoch + 1;
+    byte[] key = BatchCipher.newKey();
+    boolean sent =
+        engine.request(
+            conn,
+            new ClientMessage.Seal(
+                doc(),
+                next,
+                true,
+                envelopesFor(devices.stream().filter(Device::member).toList(), next, key)),
+            m -> {
+              if (m instanceof ServerMessage.Sealed s) {
+                keyring.putKey(doc(), next, key);
+                epoch = s.epoch();
+                all.accept(null);
+              } else {
+                all.accept("the relay did not rotate the key: " + describe(m));
+              }
+            });
+    if (!sent) {
+      all.accept("the connection closed");
+    }
   }
 
   /**
@@ -254,7 +313,7 @@ final class DocumentCrypto {
    * done} gets null, or why it stopped.
    */
   void restoreEpochs(RelayConnection conn, Consumer<String> done) {
-    refresh(conn, () -> restoreFrom(conn, done), done);
+    read(conn, rotationDue -> restoreFrom(conn, done), done);
   }
 
   private void restoreFrom(RelayConnection conn, Consumer<String> done) {

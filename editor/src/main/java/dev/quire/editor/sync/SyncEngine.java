@@ -14,6 +14,7 @@ import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.Role;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.TrashedDocument;
+import dev.quire.ot.protocol.UserDevice;
 import dev.quire.ot.protocol.WireSequenced;
 import java.net.URI;
 import java.util.ArrayList;
@@ -684,9 +685,57 @@ public final class SyncEngine implements AutoCloseable {
       String what,
       CompletableFuture<?> answer,
       Consumer<ServerMessage> onDone) {
+    relayRequest(request, what, "the trash is kept there", answer, onDone);
+  }
+
+  // ---- this user's devices (protocol 8) ----
+
+  /**
+   * This user's devices that registered keys with the relay and are not revoked, by client id;
+   * asked once this device's own registration is answered, so that the list has it.
+   */
+  public CompletableFuture<List<UserDevice>> userDevices() {
+    CompletableFuture<List<UserDevice>> answer = new CompletableFuture<>();
+    deviceRegistered.whenCompleteAsync(
+        (v, e) ->
+            relayRequest(
+                new ClientMessage.UserDevices(),
+                "list the devices",
+                "the devices are listed there",
+                answer,
+                m -> answer.complete(((ServerMessage.UserDevices) m).devices())),
+        owner);
+    return answer;
+  }
+
+  /**
+   * Revokes another device of this user on the relay; completes with how many encrypted documents'
+   * keys are due to rotate because of it.
+   */
+  public CompletableFuture<Long> revokeDevice(String clientId) {
+    CompletableFuture<Long> answer = new CompletableFuture<>();
+    relayRequest(
+        new ClientMessage.RevokeDevice(clientId),
+        "revoke device " + clientId,
+        "devices are revoked there",
+        answer,
+        m -> answer.complete(((ServerMessage.DeviceRevoked) m).documents()));
+    return answer;
+  }
+
+  /**
+   * Sends {@code request}; {@code onDone} gets the answer, or {@code answer} fails with the
+   * refusal, or with why it was not sent ({@code offline} says what is kept on the relay).
+   */
+  private void relayRequest(
+      ClientMessage request,
+      String what,
+      String offline,
+      CompletableFuture<?> answer,
+      Consumer<ServerMessage> onDone) {
     if (!welcomed) {
       answer.completeExceptionally(
-          new IllegalStateException("not connected to the relay: the trash is kept there"));
+          new IllegalStateException("not connected to the relay: " + offline));
       return;
     }
     boolean sent =
@@ -1348,14 +1397,20 @@ public final class SyncEngine implements AutoCloseable {
     if (e.code() == ErrorCode.UNAUTHORIZED
         || e.code() == ErrorCode.PROTOCOL_VERSION
         || e.code() == ErrorCode.HELLO_REQUIRED
-        || e.code() == ErrorCode.CLIENT_ID_TAKEN) {
+        || e.code() == ErrorCode.CLIENT_ID_TAKEN
+        || e.code() == ErrorCode.DEVICE_REVOKED) {
       fatal =
           "the relay refused this client ("
               + what
-              + (e.code() == ErrorCode.CLIENT_ID_TAKEN
-                  ? "); this profile's client id is another user's on that relay: use a profile"
-                      + " of your own"
-                  : "); check the relay URL and token");
+              + switch (e.code()) {
+                case CLIENT_ID_TAKEN ->
+                    "); this profile's client id is another user's on that relay: use a profile"
+                        + " of your own";
+                case DEVICE_REVOKED ->
+                    "); this device was revoked by its user and cannot sync with that relay"
+                        + " again: use a new profile";
+                default -> "); check the relay URL and token";
+              };
       report(null, fatal);
       running = false;
       conn.close();

@@ -76,4 +76,60 @@ class EncryptedCommandsTest {
         .matches("this\\t\\S+\\t[0-9a-f]{4}( [0-9a-f]{4}){4}");
     assertThat(out.toString().lines()).anyMatch(l -> l.startsWith("alice\t"));
   }
+
+  private String clientIdOf(String profile) {
+    assertThat(run("devices", "--profile", profile)).isZero();
+    return out.toString().lines().findFirst().orElseThrow().split("\t")[1];
+  }
+
+  @Test
+  void devicesListAndRevoke_revokeAnotherDeviceOfTheUser_andRefuseBadInput() {
+    String desk = dir.resolve("desk").toString();
+    String laptop = dir.resolve("laptop").toString();
+    String token = relay.user("alice");
+    String[] at = {"--relay", relay.uri().toString(), "--token", token};
+    assertThat(run(with(new String[] {"sync", "--profile", laptop}, at)))
+        .as(err.toString())
+        .isZero();
+    assertThat(run("new", "--profile", desk, "--encrypted", "--id", "secret")).isZero();
+    assertThat(run(with(new String[] {"sync", "--profile", desk}, at))).as(err.toString()).isZero();
+    String deskId = clientIdOf(desk);
+    String laptopId = clientIdOf(laptop);
+
+    assertThat(run(with(new String[] {"devices", "list", "--profile", desk}, at)))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString().lines())
+        .hasSize(2)
+        .anyMatch(l -> l.matches(java.util.regex.Pattern.quote(deskId) + "\t\\S+Z\tthis"))
+        .anyMatch(l -> l.matches(java.util.regex.Pattern.quote(laptopId) + "\t\\S+Z"));
+
+    // Bad input: this device, an unknown one, a missing CLIENT_ID, an unknown action.
+    assertThat(run(with(new String[] {"devices", "revoke", deskId, "--profile", desk}, at)))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("is this device");
+    assertThat(run(with(new String[] {"devices", "revoke", "nope", "--profile", desk}, at)))
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("UNKNOWN_DEVICE");
+    assertThat(run("devices", "revoke", "--profile", desk)).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("devices", "forget", "--profile", desk)).isEqualTo(ExitCodes.USAGE);
+
+    assertThat(run(with(new String[] {"devices", "revoke", laptopId, "--profile", desk}, at)))
+        .as(err.toString())
+        .isZero();
+    assertThat(out.toString()).contains("revoked " + laptopId).contains("key of 1 encrypted");
+    assertThat(relay.relay().store().keys().rotationDue("secret")).isTrue();
+    assertThat(run(with(new String[] {"devices", "list", "--profile", desk}, at))).isZero();
+    assertThat(out.toString().lines()).hasSize(1).allMatch(l -> l.startsWith(deskId + "\t"));
+    // The revoked device is refused with a clear error.
+    assertThat(run(with(new String[] {"sync", "--profile", laptop}, at)))
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("DEVICE_REVOKED").contains("revoked by its user");
+  }
+
+  private static String[] with(String[] args, String[] more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
 }

@@ -198,6 +198,106 @@ class EncryptedSyncTest {
     assertThat(dave.problems).isEmpty();
   }
 
+  /** Runs {@code quire relay grant ARGS} on the running relay; its exit code and error output. */
+  private String grant(String... args) {
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cmd = dev.quire.relay.RelayMain.commandLine();
+    cmd.setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
+    cmd.setErr(new java.io.PrintWriter(err, true));
+    List<String> all = new ArrayList<>(List.of("--data", dir.resolve("relay").toString(), "grant"));
+    all.addAll(List.of(args));
+    return cmd.execute(all.toArray(String[]::new)) + " " + err;
+  }
+
+  private long lastStoredEpoch() {
+    List<WireSequenced> all = stored();
+    return BatchContent.sealedOf(all.get(all.size() - 1).batch()).epoch();
+  }
+
+  @Test
+  void anAdministratorsRemoval_rotatesTheKeyWhenTheOwnersClientConnects_withoutTheRemovedDevice()
+      throws Exception {
+    String carolToken = relay.user("carol");
+    call(alice, () -> alice.engine.share("secret", "carol", Role.EDITOR));
+    TestClient carol = client("carol", carolToken, "carol");
+    DocumentSession onCarol = joined(carol);
+    alice.awaitSettled();
+    alice.stop();
+    var keys = relay.relay().store().keys();
+
+    // The relay's administrator removes Bob while the owner's client is offline.
+    assertThat(grant("secret", "bob", "none"))
+        .startsWith("0 ")
+        .contains("its key rotates when its owner's client next connects");
+    assertThat(keys.rotationDue("secret")).isTrue();
+    // Until the owner's client connects, Carol goes on under the current epoch.
+    carol.edit(onCarol, 0, 0, "before ");
+    carol.awaitSettled();
+    assertThat(lastStoredEpoch()).isEqualTo(1);
+    assertThat(keys.epoch("secret")).isEqualTo(1);
+
+    alice.start();
+    TestClient.await("the key rotated", () -> keys.epoch("secret") == 2);
+    assertThat(keys.rotationDue("secret")).isFalse();
+    assertThat(keys.envelopesFor("secret", "bob", bob.store.clientId()))
+        .extracting(dev.quire.ot.protocol.KeyEnvelope::epoch)
+        .containsExactly(1L);
+    assertThat(keys.envelopesFor("secret", "carol", carol.store.clientId()))
+        .extracting(dev.quire.ot.protocol.KeyEnvelope::epoch)
+        .contains(2L);
+    TestClient.await("alice has carol's edit", () -> alice.text(onAlice).startsWith("before "));
+
+    // Carol and Alice co-edit under epoch 2; Bob reads none of it.
+    carol.edit(onCarol, 0, 0, "carol: ");
+    TestClient.await("alice has it", () -> alice.text(onAlice).startsWith("carol: before "));
+    assertThat(lastStoredEpoch()).isEqualTo(2);
+    alice.edit(onAlice, 0, 0, "alice: ");
+    TestClient.await("carol has it", () -> carol.text(onCarol).startsWith("alice: carol: "));
+    assertThat(lastStoredEpoch()).isEqualTo(2);
+    assertThat(keys.epoch("secret")).isEqualTo(2); // one rotation, not one per connection
+    assertThat(bob.onOwner(() -> bob.engine.keyring().key("secret", 2))).isEmpty();
+    assertThat(bob.text(onBob)).doesNotContain("carol: ");
+    assertThat(alice.problems).isEmpty();
+    assertThat(carol.problems).isEmpty();
+  }
+
+  @Test
+  void aRevokedDevice_isRefused_andTheOwnersClientRotatesTheKeyWithoutIt() throws Exception {
+    TestClient bobLaptop = client("bob-laptop", bobToken, "bob");
+    DocumentSession onLaptop = joined(bobLaptop);
+    String laptopId = bobLaptop.store.clientId();
+    alice.awaitSettled();
+    var keys = relay.relay().store().keys();
+    assertThat(call(bob, bob.engine::userDevices))
+        .extracting(dev.quire.ot.protocol.UserDevice::clientId)
+        .containsExactlyInAnyOrder(bob.store.clientId(), laptopId);
+
+    // Bob revokes his lost laptop from his desk; Alice's client, online, rotates the key.
+    assertThat(call(bob, () -> bob.engine.revokeDevice(laptopId))).isEqualTo(1);
+    TestClient.await(
+        "the laptop is refused", () -> bobLaptop.onOwner(bobLaptop.engine::fatalError) != null);
+    assertThat(bobLaptop.onOwner(bobLaptop.engine::fatalError))
+        .contains("DEVICE_REVOKED")
+        .contains("revoked by its user");
+    TestClient.await("the key rotated", () -> keys.epoch("secret") == 2);
+    assertThat(keys.rotationDue("secret")).isFalse();
+    assertThat(keys.envelopesFor("secret", "bob", laptopId)).isEmpty();
+    assertThat(keys.envelopesFor("secret", "bob", bob.store.clientId()))
+        .extracting(dev.quire.ot.protocol.KeyEnvelope::epoch)
+        .contains(2L);
+
+    // Bob's desk and Alice co-edit under epoch 2; the laptop gets none of it.
+    bob.edit(onBob, 0, 0, "desk: ");
+    TestClient.await("alice has it", () -> alice.text(onAlice).startsWith("desk: hello"));
+    assertThat(lastStoredEpoch()).isEqualTo(2);
+    alice.edit(onAlice, 0, 0, "alice: ");
+    TestClient.await("bob has it", () -> bob.text(onBob).startsWith("alice: desk: "));
+    assertThat(bobLaptop.onOwner(() -> bobLaptop.engine.keyring().key("secret", 2))).isEmpty();
+    assertThat(bobLaptop.text(onLaptop)).doesNotContain("desk: ");
+    assertThat(alice.problems).isEmpty();
+    assertThat(bob.problems).isEmpty();
+  }
+
   @Test
   void aBatchSealedBeforeARotation_isRefusedAsStale_thenSealedAgainUnderTheNewKey_sentOnce()
       throws Exception {

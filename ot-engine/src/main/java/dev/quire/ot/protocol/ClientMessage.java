@@ -185,6 +185,30 @@ public sealed interface ClientMessage {
     }
   }
 
+  /** Asks for the asking user's devices that have keys registered. Protocol 8. */
+  record UserDevices() implements ClientMessage {
+    @Override
+    public String type() {
+      return "myDevices";
+    }
+  }
+
+  /**
+   * Revokes another device of the asking user: the relay refuses its connections from then on,
+   * forgets the document keys sealed to it, and marks a rotation due on every encrypted document
+   * the user has a role on. Protocol 8.
+   */
+  record RevokeDevice(String clientId) implements ClientMessage {
+    public RevokeDevice {
+      Ids.requireText("clientId", clientId, Ids.MAX_NAME);
+    }
+
+    @Override
+    public String type() {
+      return "revokeDevice";
+    }
+  }
+
   /** Asks for the registered devices of an encrypted document's members. Protocol 6. */
   record Devices(String doc) implements ClientMessage {
     public Devices {

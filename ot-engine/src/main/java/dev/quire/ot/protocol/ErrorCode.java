@@ -79,6 +79,12 @@ public enum ErrorCode {
   /** Protocol 6: {@code device} with other keys than the ones registered for the device. */
   DEVICE_KEY_CHANGED(false, false),
   /**
+   * Protocol 8: the connection's device was revoked by its user ({@code revokeDevice}); the relay
+   * takes nothing more from it. Sent in answer to {@code hello}, or to a connection of the device
+   * when it is revoked, and the connection closes.
+   */
+  DEVICE_REVOKED(false, true),
+  /**
    * Protocol 6: a key request ({@code devices}, {@code keys}, {@code seal}) for a readable
    * document.
    */

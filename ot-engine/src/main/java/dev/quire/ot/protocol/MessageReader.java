@@ -151,6 +151,12 @@ final class MessageReader {
           string("clientId"),
           string("envelope"));
 
+  private static final Shape USER_DEVICE =
+      Shape.of(
+          v -> new UserDevice(str(v[0]), (Long) v[1]),
+          string("clientId"),
+          longValue("registered", Long.MIN_VALUE));
+
   private static final Shape DEVICE =
       Shape.of(
           v ->
@@ -202,6 +208,10 @@ final class MessageReader {
           Map.entry("restore", Shape.of(v -> new ClientMessage.Restore(str(v[0])), string("doc"))),
           Map.entry("purge", Shape.of(v -> new ClientMessage.Purge(str(v[0])), string("doc"))),
           Map.entry("emptyTrash", Shape.of(v -> new ClientMessage.EmptyTrash())),
+          Map.entry("myDevices", Shape.of(v -> new ClientMessage.UserDevices())),
+          Map.entry(
+              "revokeDevice",
+              Shape.of(v -> new ClientMessage.RevokeDevice(str(v[0])), string("clientId"))),
           Map.entry(
               "share",
               Shape.of(
@@ -449,10 +459,22 @@ final class MessageReader {
           Map.entry(
               "devices",
               Shape.of(
-                  v -> new ServerMessage.Devices(str(v[0]), (Long) v[1], list(v[2])),
+                  v ->
+                      new ServerMessage.Devices(str(v[0]), (Long) v[1], list(v[2]), (Boolean) v[3]),
                   string("doc"),
                   longValue("epoch", 1),
-                  array("devices", DEVICE))),
+                  array("devices", DEVICE),
+                  optionalBool("rotationDue", false))),
+          Map.entry(
+              "myDevices",
+              Shape.of(
+                  v -> new ServerMessage.UserDevices(list(v[0])), array("devices", USER_DEVICE))),
+          Map.entry(
+              "deviceRevoked",
+              Shape.of(
+                  v -> new ServerMessage.DeviceRevoked(str(v[0]), (Long) v[1]),
+                  string("clientId"),
+                  longValue("documents", 0))),
           Map.entry(
               "keys",
               Shape.of(

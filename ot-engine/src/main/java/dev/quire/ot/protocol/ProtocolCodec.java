@@ -32,16 +32,18 @@ import java.util.function.UnaryOperator;
  */
 public final class ProtocolCodec {
   /**
-   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 7:
-   * {@code upload} may carry {@code encrypted}, to bring an encrypted document back. Version 5
-   * (among others): batches may carry {@code notes} (comments and named versions); {@code welcome}
-   * carries the relay's signing key and {@code signatures} asks for its signed checkpoints of a
-   * history. Version 4: batches carry {@code madeAt}, the author's time; {@code welcome} names the
-   * relay; {@code members} lists who has a role on a document. Version 3: every request carries an
-   * {@code id} and every answer and error the id it answers. Version 2: {@code sequenced} carries
-   * several batches and includes the subscriber's own.
+   * The protocol version this codec speaks; {@code hello} and {@code welcome} carry it. Version 8:
+   * {@code devices} answers may carry {@code rotationDue}, for the owner's client; {@code
+   * myDevices} and {@code revokeDevice} list and revoke a user's devices. Version 7: {@code upload}
+   * may carry {@code encrypted}, to bring an encrypted document back. Version 5 (among others):
+   * batches may carry {@code notes} (comments and named versions); {@code welcome} carries the
+   * relay's signing key and {@code signatures} asks for its signed checkpoints of a history.
+   * Version 4: batches carry {@code madeAt}, the author's time; {@code welcome} names the relay;
+   * {@code members} lists who has a role on a document. Version 3: every request carries an {@code
+   * id} and every answer and error the id it answers. Version 2: {@code sequenced} carries several
+   * batches and includes the subscriber's own.
    */
-  public static final int VERSION = 7;
+  public static final int VERSION = 8;
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -80,6 +82,8 @@ public final class ProtocolCodec {
       }
       ArrayNode list = o.putArray("envelopes");
       se.envelopes().forEach(e -> list.add(envelopeTree(e)));
+    } else if (m instanceof ClientMessage.RevokeDevice rv) {
+      o.put("clientId", rv.clientId());
     } else if (m instanceof ClientMessage.ListDocuments l) {
       if (l.after() != null) {
         o.put("after", l.after());
@@ -280,6 +284,16 @@ public final class ProtocolCodec {
             .put("sealed", x.sealed())
             .put("member", x.member());
       }
+      if (d.rotationDue()) {
+        o.put("rotationDue", true); // optional: left out when false
+      }
+    } else if (m instanceof ServerMessage.UserDevices u) {
+      ArrayNode list = o.putArray("devices");
+      for (UserDevice x : u.devices()) {
+        list.addObject().put("clientId", x.clientId()).put("registered", x.registeredMillis());
+      }
+    } else if (m instanceof ServerMessage.DeviceRevoked r) {
+      o.put("clientId", r.clientId()).put("documents", r.documents());
     } else if (m instanceof ServerMessage.Keys k) {
       o.put("doc", k.doc()).put("epoch", k.epoch());
       ArrayNode list = o.putArray("envelopes");

@@ -279,14 +279,51 @@ public sealed interface ServerMessage {
     }
   }
 
+  /** Answer to {@code myDevices}: the user's devices, by client id. Protocol 8. */
+  record UserDevices(List<UserDevice> devices) implements ServerMessage {
+    public UserDevices {
+      devices = List.copyOf(devices);
+    }
+
+    @Override
+    public String type() {
+      return "myDevices";
+    }
+  }
+
+  /**
+   * Answer to {@code revokeDevice}: the device is revoked, and the key of {@code documents}
+   * encrypted documents is due to rotate. Protocol 8.
+   */
+  record DeviceRevoked(String clientId, long documents) implements ServerMessage {
+    public DeviceRevoked {
+      Ids.requireText("clientId", clientId, Ids.MAX_NAME);
+      if (documents < 0) {
+        throw new IllegalArgumentException("documents must not be negative, was " + documents);
+      }
+    }
+
+    @Override
+    public String type() {
+      return "deviceRevoked";
+    }
+  }
+
   /**
    * Answer to {@code devices}: the registered devices of the document's members, and its current
-   * key epoch. Protocol 6.
+   * key epoch. Protocol 6. {@code rotationDue} (protocol 8): a member's role was removed since the
+   * key last rotated, so the owner's client is to rotate it.
    */
-  record Devices(String doc, long epoch, List<Device> devices) implements ServerMessage {
+  record Devices(String doc, long epoch, List<Device> devices, boolean rotationDue)
+      implements ServerMessage {
     public Devices {
       Ids.requireDocumentId(doc);
       devices = List.copyOf(devices);
+    }
+
+    /** An answer with no rotation due. */
+    public Devices(String doc, long epoch, List<Device> devices) {
+      this(doc, epoch, devices, false);
     }
 
     @Override

@@ -43,6 +43,8 @@ class ProtocolCodecTest {
         new ClientMessage.Create("secret-1", "Secret", true),
         new ClientMessage.RegisterDevice(DEVICE_KEYS),
         new ClientMessage.Devices("d"),
+        new ClientMessage.UserDevices(),
+        new ClientMessage.RevokeDevice("laptop-7f3a"),
         new ClientMessage.Keys("d"),
         new ClientMessage.Seal("d", 2, false, List.of(ENVELOPE)),
         new ClientMessage.Seal("d", 2, true, List.of(ENVELOPE, ENVELOPE)),
@@ -96,6 +98,12 @@ class ProtocolCodecTest {
                 new Device("alice", "laptop-7f3a", DEVICE_KEYS, true, true),
                 new Device("bob", "desk-11", DEVICE_KEYS, false, false))),
         new ServerMessage.Devices("d", 1, List.of()),
+        new ServerMessage.Devices("d", 2, List.of(), true),
+        new ServerMessage.UserDevices(
+            List.of(new UserDevice("desk-11", 1_795_000_000_000L), new UserDevice("l", 0))),
+        new ServerMessage.UserDevices(List.of()),
+        new ServerMessage.DeviceRevoked("laptop-7f3a", 3),
+        ServerMessage.Error.of(ErrorCode.DEVICE_REVOKED, "revoked", null, null),
         new ServerMessage.Keys("d", 2, List.of(ENVELOPE, new KeyEnvelope(1, "a", "c", "eA=="))),
         new ServerMessage.Sealed("d", 4),
         ServerMessage.Error.of(ErrorCode.STALE_EPOCH, "epoch 2 is current", "d", "submit"),
@@ -288,6 +296,23 @@ class ProtocolCodecTest {
     assertThatThrownBy(() -> ProtocolCodec.decodeRequest(holed))
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("follow each other");
+  }
+
+  @Test
+  void devices_carriesRotationDueOnlyWhenTrue_andAnAnswerWithoutItHasNoneDue() {
+    ServerMessage.Devices none = new ServerMessage.Devices("d", 2, List.of());
+    String plain = ProtocolCodec.encode(none, "r1");
+    assertThat(plain).doesNotContain("rotationDue"); // left out: false (a version 7 answer)
+    assertThat(((ServerMessage.Devices) ProtocolCodec.decodeServer(plain)).rotationDue()).isFalse();
+    String due = ProtocolCodec.encode(new ServerMessage.Devices("d", 2, List.of(), true), "r1");
+    assertThat(due).contains("\"rotationDue\":true");
+    assertThat(((ServerMessage.Devices) ProtocolCodec.decodeServer(due)).rotationDue()).isTrue();
+    assertThatThrownBy(
+            () ->
+                ProtocolCodec.decodeServer(
+                    due.replace("\"rotationDue\":true", "\"rotationDue\":1")))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("devices.rotationDue");
   }
 
   private static String sequencedJson(long firstRevision) {

@@ -49,6 +49,7 @@ class ProtocolDocExamplesTest {
     assertThat(read).contains("trash", "restore", "restored", "purge", "purged", "emptyTrash");
     assertThat(read).contains("trashEmptied");
     assertThat(read).contains("device", "devices", "keys", "seal", "sealed");
+    assertThat(read).contains("myDevices", "revokeDevice", "deviceRevoked");
   }
 
   /**
@@ -64,6 +65,7 @@ class ProtocolDocExamplesTest {
       case "device" -> !m.has("user");
       case "devices" -> !m.has("devices");
       case "keys" -> !m.has("envelopes");
+      case "myDevices" -> !m.has("devices");
       default -> !MessageReader.SERVER.containsKey(type);
     };
   }

@@ -685,4 +685,118 @@ abstract class RelayStorageContract {
     assertThat(storage.keys().envelopesFor("secret", "alice", "laptop")).isEmpty();
     assertThat(storage.keys().epoch("secret")).isEqualTo(1);
   }
+
+  @Test
+  void keys_removingAMemberOfAnEncryptedDocument_makesARotationDue_thatOnlyARotationClears()
+      throws Exception {
+    assertThat(storage.documents().create("secret", "S", "alice", 10, PayloadKind.ENCRYPTED))
+        .isTrue();
+    storage.users().add("carol");
+    storage.documents().setRole("secret", "bob", Role.EDITOR);
+    storage.documents().setRole("secret", "carol", Role.VIEWER);
+    storage.documents().setRole("doc", "bob", Role.EDITOR);
+    KeyStore keys = storage.keys();
+    keys.register("alice", "laptop", ALICE_LAPTOP);
+
+    // Not for a readable document, a lesser role, or a user who had none.
+    storage.documents().setRole("doc", "bob", null);
+    storage.documents().setRole("secret", "bob", Role.VIEWER);
+    storage.documents().setRole("secret", "dave", null);
+    storage.documents().setRole("secret", "alice", null); // the owner's role stays
+    assertThat(keys.rotationDue("doc")).isFalse();
+    assertThat(keys.rotationDue("secret")).isFalse();
+
+    storage.documents().setRole("secret", "carol", null);
+    assertThat(keys.rotationDue("secret")).isTrue();
+    // Sealing without rotating, or a rotation to the wrong epoch, leaves it due.
+    keys.seal("secret", 1, false, "alice", "laptop", List.of(envelope(1, "alice", "laptop", "k")));
+    assertThat(keys.seal("secret", 3, true, "alice", "laptop", List.of())).isFalse();
+    assertThat(keys.rotationDue("secret")).isTrue();
+    storage.documents().setRole("secret", "bob", null); // due already: stays due
+    assertThat(keys.rotationDue("secret")).isTrue();
+
+    Optional<RelayStorage> other = openAnotherWriter();
+    try (RelayStorage second = other.orElse(null)) {
+      KeyStore rotating = second == null ? keys : second.keys();
+      assertThat(rotating.rotationDue("secret")).isTrue();
+      assertThat(
+              rotating.seal(
+                  "secret",
+                  2,
+                  true,
+                  "alice",
+                  "laptop",
+                  List.of(envelope(2, "alice", "laptop", "2"))))
+          .isTrue();
+    }
+    assertThat(keys.rotationDue("secret")).isFalse();
+    assertThat(keys.epoch("secret")).isEqualTo(2);
+
+    storage.documents().setRole("secret", "carol", Role.EDITOR);
+    storage.documents().setRole("secret", "carol", null);
+    appender.close();
+    storage.close();
+    storage = reopen();
+    appender = storage.startAppender(nanos -> {});
+    assertThat(storage.keys().rotationDue("secret")).isTrue(); // durable
+    storage.documents().markDeleted("secret", 20);
+    assertThat(storage.documents().purge("secret", 30)).isTrue();
+    assertThat(storage.keys().rotationDue("secret")).isFalse(); // a purge takes it away
+  }
+
+  @Test
+  void keys_aRevokedDevice_losesItsEnvelopesAndMembership_andMakesItsUsersEncryptedKeysDue()
+      throws Exception {
+    assertThat(storage.documents().create("secret", "S", "alice", 10, PayloadKind.ENCRYPTED))
+        .isTrue();
+    assertThat(storage.documents().create("other", "O", "bob", 10, PayloadKind.ENCRYPTED)).isTrue();
+    storage.documents().setRole("secret", "bob", Role.EDITOR);
+    storage.documents().setRole("doc", "bob", Role.EDITOR); // readable: nothing to rotate
+    KeyStore keys = storage.keys();
+    keys.register("alice", "laptop", ALICE_LAPTOP);
+    keys.register("bob", "desk", BOB_DESK);
+    keys.register("bob", "phone", BOB_DESK);
+    keys.seal(
+        "secret",
+        1,
+        false,
+        "alice",
+        "laptop",
+        List.of(envelope(1, "bob", "desk", "d"), envelope(1, "bob", "phone", "p")));
+    assertThat(keys.devicesOf("bob"))
+        .extracting(d -> d.clientId())
+        .containsExactly("desk", "phone");
+
+    assertThat(keys.revoke("bob", "nope", 50)).isEmpty();
+    assertThat(keys.revoke("alice", "phone", 50)).isEmpty(); // another user's device
+    assertThat(keys.revoke("bob", "phone", 50)).hasValue(2); // "secret" and "other"
+    assertThat(keys.revoke("bob", "phone", 60)).isEmpty(); // revoked already
+
+    assertThat(keys.revoked("bob", "phone")).isTrue();
+    assertThat(keys.revoked("bob", "desk")).isFalse();
+    assertThat(keys.devicesOf("bob")).extracting(d -> d.clientId()).containsExactly("desk");
+    assertThat(keys.envelopesFor("secret", "bob", "phone")).isEmpty();
+    assertThat(keys.envelopesFor("secret", "bob", "desk")).hasSize(1);
+    assertThat(keys.rotationDue("secret")).isTrue();
+    assertThat(keys.rotationDue("other")).isTrue();
+    assertThat(keys.rotationDue("doc")).isFalse();
+    assertThat(keys.devices("secret", 1))
+        .extracting(d -> d.user() + "/" + d.clientId() + "/" + d.member())
+        .containsExactly("alice/laptop/true", "bob/desk/true");
+    // Its keys stay, to verify what it sent: it is listed, not as a member's, once it sent some.
+    WireSequenced byPhone =
+        new WireSequenced(1, "bob", 100, new WireBatch("phone", 1, 0, List.of("[\"x\"]"), 1L));
+    assertThat(appendAndWait(appender, new Append("secret", byPhone, null, new byte[32], null)))
+        .isEqualTo(AppendOutcome.COMMITTED);
+    assertThat(keys.devices("secret", 1))
+        .extracting(d -> d.user() + "/" + d.clientId() + "/" + d.member())
+        .containsExactly("alice/laptop/true", "bob/desk/true", "bob/phone/false");
+    assertThat(keys.device("bob", "phone")).contains(BOB_DESK);
+
+    appender.close();
+    storage.close();
+    storage = reopen();
+    appender = storage.startAppender(nanos -> {});
+    assertThat(storage.keys().revoked("bob", "phone")).isTrue(); // durable
+  }
 }

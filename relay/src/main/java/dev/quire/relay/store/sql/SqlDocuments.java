@@ -186,15 +186,38 @@ public final class SqlDocuments implements DocumentStore {
         "sharing " + id,
         changes -> {
           if (role == null) {
-            changes.update(
-                "DELETE FROM document_roles WHERE doc_id = ? AND user_name = ? AND role <> 'owner'",
-                id,
-                user);
+            if (changes.update(
+                        "DELETE FROM document_roles WHERE doc_id = ? AND user_name = ?"
+                            + " AND role <> 'owner'",
+                        id,
+                        user)
+                    > 0
+                && encrypted(changes, id)) {
+              // the removed member holds the current key: it rotates when the owner's client
+              // next reads the devices (protocol 8)
+              changes.update(
+                  dialect.insertIfAbsent("key_rotations_due", "doc_id", "doc_id, due_since"),
+                  id,
+                  System.currentTimeMillis());
+            }
           } else {
             putRole(changes, id, user, role);
           }
           return null;
         });
+  }
+
+  private static boolean encrypted(SqlDatabase.Changes changes, String id) throws SQLException {
+    try (PreparedStatement s =
+        changes
+            .connection()
+            .prepareStatement("SELECT 1 FROM documents WHERE id = ? AND payload_kind = ?")) {
+      s.setString(1, id);
+      s.setString(2, PayloadKind.ENCRYPTED.name().toLowerCase(Locale.ROOT));
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   @Override
@@ -284,6 +307,7 @@ public final class SqlDocuments implements DocumentStore {
           // an encrypted document's keys go with it (both storages keep them in these tables)
           changes.update("DELETE FROM key_envelopes WHERE doc_id = ?", id);
           changes.update("DELETE FROM document_epochs WHERE doc_id = ?", id);
+          changes.update("DELETE FROM key_rotations_due WHERE doc_id = ?", id);
           changes.update("DELETE FROM document_roles WHERE doc_id = ?", id);
           return true;
         });

@@ -3,6 +3,7 @@ package dev.quire.relay.store.sql;
 import dev.quire.ot.protocol.Device;
 import dev.quire.ot.protocol.DeviceKeys;
 import dev.quire.ot.protocol.KeyEnvelope;
+import dev.quire.ot.protocol.UserDevice;
 import dev.quire.relay.store.KeyStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -103,6 +105,104 @@ public final class SqlKeys implements KeyStore {
     return db.read(Scope.NONE, "reading the key epoch of " + doc, c -> epoch(c, doc, ""));
   }
 
+  @Override
+  public List<UserDevice> devicesOf(String user) {
+    return db.read(
+        Scope.NONE,
+        "reading the devices of " + user,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT client_id, registered_at FROM devices WHERE user_name = ?"
+                      + " AND revoked_at IS NULL ORDER BY "
+                      + db.dialect().textOrder("client_id"))) {
+            s.setString(1, user);
+            List<UserDevice> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                out.add(new UserDevice(rs.getString(1), rs.getLong(2)));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public boolean revoked(String user, String clientId) {
+    return db.read(
+        Scope.NONE,
+        "reading whether device " + clientId + " is revoked",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT 1 FROM devices WHERE user_name = ? AND client_id = ?"
+                      + " AND revoked_at IS NOT NULL")) {
+            s.setString(1, user);
+            s.setString(2, clientId);
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
+  }
+
+  @Override
+  public OptionalLong revoke(String user, String clientId, long nowMillis) {
+    return db.change(
+        Scope.NONE,
+        "revoking device " + clientId + " of " + user,
+        changes -> {
+          if (changes.update(
+                  "UPDATE devices SET revoked_at = ? WHERE user_name = ? AND client_id = ?"
+                      + " AND revoked_at IS NULL",
+                  nowMillis,
+                  user,
+                  clientId)
+              == 0) {
+            return OptionalLong.empty();
+          }
+          changes.update(
+              "DELETE FROM key_envelopes WHERE user_name = ? AND client_id = ?", user, clientId);
+          changes.update(
+              "INSERT INTO key_rotations_due (doc_id, due_since) SELECT r.doc_id, ?"
+                  + " FROM document_roles r JOIN documents d ON d.id = r.doc_id"
+                  + " WHERE r.user_name = ? AND d.payload_kind = 'encrypted'"
+                  + " AND NOT EXISTS (SELECT 1 FROM key_rotations_due k"
+                  + " WHERE k.doc_id = r.doc_id)",
+              nowMillis,
+              user);
+          try (PreparedStatement s =
+              changes
+                  .connection()
+                  .prepareStatement(
+                      "SELECT COUNT(*) FROM document_roles r JOIN documents d ON d.id = r.doc_id"
+                          + " WHERE r.user_name = ? AND d.payload_kind = 'encrypted'")) {
+            s.setString(1, user);
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next();
+              return OptionalLong.of(rs.getLong(1));
+            }
+          }
+        });
+  }
+
+  @Override
+  public boolean rotationDue(String doc) {
+    return db.read(
+        Scope.NONE,
+        "reading whether the key of " + doc + " must rotate",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT 1 FROM key_rotations_due WHERE doc_id = ?")) {
+            s.setString(1, doc);
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
+  }
+
   /** The document's epoch, with {@code lock} appended to the SELECT ("" or the dialect's lock). */
   private static long epoch(Connection c, String doc, String lock) throws SQLException {
     try (PreparedStatement s =
@@ -127,10 +227,10 @@ public final class SqlKeys implements KeyStore {
                       + " EXISTS (SELECT 1 FROM key_envelopes e WHERE e.doc_id = ?"
                       + " AND e.epoch = ? AND e.user_name = d.user_name"
                       + " AND e.client_id = d.client_id),"
-                      + " EXISTS (SELECT 1 FROM document_roles r WHERE r.doc_id = ?"
-                      + " AND r.user_name = d.user_name)"
-                      + " FROM devices d WHERE EXISTS (SELECT 1 FROM document_roles r"
+                      + " d.revoked_at IS NULL AND EXISTS (SELECT 1 FROM document_roles r"
                       + " WHERE r.doc_id = ? AND r.user_name = d.user_name)"
+                      + " FROM devices d WHERE d.revoked_at IS NULL AND EXISTS (SELECT 1"
+                      + " FROM document_roles r WHERE r.doc_id = ? AND r.user_name = d.user_name)"
                       + " OR EXISTS (SELECT 1 FROM latest_batches b WHERE b.doc_id = ?"
                       + " AND b.author = d.user_name AND b.client_id = d.client_id)"
                       + " ORDER BY "
@@ -226,6 +326,7 @@ public final class SqlKeys implements KeyStore {
                     == 0) {
               return false; // another relay rotated it meanwhile; nothing was written
             }
+            changes.update("DELETE FROM key_rotations_due WHERE doc_id = ?", doc);
           }
           long now = System.currentTimeMillis();
           String insert =

@@ -335,26 +335,6 @@ class HistoryStoreTest {
     assertThat(history.findBatchAtOrAfter("doc", "alice", "c3", 1)).isEmpty();
   }
 
-  @Test
-  void batches_areIndexedByRevisionOnly() throws Exception {
-    // Each index of batches is one more B-tree insert per sequenced batch on the commit thread;
-    // the relay reads batches by revision (a client's older batch too: V22).
-    try (java.sql.Connection c =
-            java.sql.DriverManager.getConnection(
-                "jdbc:h2:file:" + dir.resolve("relay").toAbsolutePath(), "quire", "");
-        java.sql.ResultSet rs =
-            c.createStatement()
-                .executeQuery(
-                    "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES"
-                        + " WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = 'BATCHES'")) {
-      List<String> names = new ArrayList<>();
-      while (rs.next()) {
-        names.add(rs.getString(1));
-      }
-      assertThat(names).containsExactly("BATCHES_BY_REVISION");
-    }
-  }
-
   /** Appends a one-operation batch of {@code clientId} (author alice) at the head. */
   private WireSequenced appendAs(String clientId, long seq) {
     long first = store.documents().find("doc").orElseThrow().head() + 1;

@@ -105,8 +105,9 @@ public abstract class SqlHistory implements HistoryStore {
                       + ", b.created_at, b.digest FROM batches b WHERE b.doc_id = ?"
                       + " AND b.author = ? AND b.client_id = ? AND b.batch_seq >= ?"
                       // A client's batches are in revision order as in number order; so the
-                      // embedded storage, which has no index by client, stops at the first one.
-                      + " ORDER BY b.first_revision LIMIT 1")) {
+                      // embedded storage, which has no index by client, reads its index by
+                      // revision in order and stops at the first one (BatchIndexesTest).
+                      + " ORDER BY b.doc_id, b.first_revision LIMIT 1")) {
             s.setString(1, doc);
             s.setString(2, author);
             s.setString(3, clientId);

@@ -2,7 +2,6 @@ package dev.quire.editor.cli;
 
 import dev.quire.editor.crypto.Keyring;
 import dev.quire.editor.store.LocalStore;
-import dev.quire.editor.sync.OwnerThread;
 import dev.quire.editor.sync.SyncEngine;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.UserDevice;
@@ -10,11 +9,6 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -91,31 +85,22 @@ final class DevicesCommand extends ProfileCommand {
       requireAnotherDevice(store);
     }
     SyncEngine.Config config = relayOptions.config(store, true);
-    try (OwnerThread owner = OwnerThread.start("quire-owner")) {
-      SyncEngine engine = new SyncEngine(store, owner, config);
-      try {
-        owner.run(engine::start);
-        awaitConnected(owner, engine, System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds));
-        if (revoke) {
-          long documents = answer(owner, () -> engine.revokeDevice(clientId));
-          out.println(
-              "revoked "
-                  + clientId
-                  + "; the key of "
-                  + documents
-                  + " encrypted document(s) rotates when its owner's client next connects");
-        } else {
-          list(answer(owner, engine::userDevices), store.clientId(), out);
-        }
-        return ExitCodes.OK;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliException(ExitCodes.FAILED, "interrupted");
-      } finally {
-        owner.run(engine::stop);
-        engine.close();
-        await(store.flush());
+    try (RelayRequests relay = RelayRequests.connect(store, config, timeoutSeconds)) {
+      if (revoke) {
+        long documents = relay.answer(e -> e.revokeDevice(clientId));
+        out.println(
+            "revoked "
+                + clientId
+                + "; the key of "
+                + documents
+                + " encrypted document(s) rotates when its owner's client next connects");
+      } else {
+        list(relay.answer(SyncEngine::userDevices), store.clientId(), out);
       }
+      return ExitCodes.OK;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.FAILED, "interrupted");
     }
   }
 
@@ -145,38 +130,6 @@ final class DevicesCommand extends ProfileCommand {
       String registered =
           Instant.ofEpochMilli(d.registeredMillis()).truncatedTo(ChronoUnit.SECONDS).toString();
       out.println(d.clientId() + "\t" + registered + (d.clientId().equals(self) ? "\tthis" : ""));
-    }
-  }
-
-  /** The relay's answer to the request {@code ask} sends, within the timeout. */
-  private <T> T answer(OwnerThread owner, Supplier<CompletableFuture<T>> ask)
-      throws InterruptedException {
-    try {
-      return owner.call(ask::get).get(timeoutSeconds, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new CliException(ExitCodes.FAILED, e.getCause().getMessage());
-    } catch (TimeoutException e) {
-      throw new CliException(ExitCodes.FAILED, "the relay did not answer");
-    }
-  }
-
-  private void awaitConnected(OwnerThread owner, SyncEngine engine, long deadline)
-      throws InterruptedException {
-    while (!owner.call(engine::isConnected)) {
-      String fatal = owner.call(engine::fatalError);
-      if (fatal != null) {
-        throw new CliException(ExitCodes.FAILED, fatal);
-      }
-      if (System.nanoTime() > deadline) {
-        String why = owner.call(engine::offlineReason);
-        throw new CliException(
-            ExitCodes.FAILED,
-            "not connected to the relay after "
-                + timeoutSeconds
-                + " s"
-                + (why == null ? "" : ": " + why));
-      }
-      Thread.sleep(20); // bounded poll (deadline above): the engine signals no one thread
     }
   }
 }

@@ -8,11 +8,6 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,34 +71,24 @@ final class TrashCommand extends ProfileCommand {
               : "DOC is only for restore and purge");
     }
     SyncEngine.Config config = relayOptions.config(store, true);
-    try (OwnerThread owner = OwnerThread.start("quire-owner")) {
-      SyncEngine engine = new SyncEngine(store, owner, config);
-      try {
-        owner.run(engine::start);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        awaitConnected(owner, engine, deadline);
-        switch (action) {
-          case "list" -> list(answer(owner, engine::trash), out);
-          case "restore" -> {
-            answer(owner, () -> engine.restore(doc));
-            awaitSettled(owner, engine, deadline); // its history comes to this profile
-            out.println("restored " + doc);
-          }
-          case "purge" -> {
-            answer(owner, () -> engine.purge(doc));
-            out.println("purged " + doc);
-          }
-          default -> out.println("purged " + answer(owner, engine::emptyTrash) + " document(s)");
+    try (RelayRequests relay = RelayRequests.connect(store, config, timeoutSeconds)) {
+      switch (action) {
+        case "list" -> list(relay.answer(SyncEngine::trash), out);
+        case "restore" -> {
+          relay.answer(e -> e.restore(doc));
+          awaitSettled(relay); // its history comes to this profile
+          out.println("restored " + doc);
         }
-        return ExitCodes.OK;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliException(ExitCodes.FAILED, "interrupted");
-      } finally {
-        owner.run(engine::stop);
-        engine.close();
-        await(store.flush());
+        case "purge" -> {
+          relay.answer(e -> e.purge(doc));
+          out.println("purged " + doc);
+        }
+        default -> out.println("purged " + relay.answer(SyncEngine::emptyTrash) + " document(s)");
       }
+      return ExitCodes.OK;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.FAILED, "interrupted");
     }
   }
 
@@ -126,46 +111,15 @@ final class TrashCommand extends ProfileCommand {
     return Instant.ofEpochMilli(millis).truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
-  /** The relay's answer to the request {@code ask} sends, within the timeout. */
-  private <T> T answer(OwnerThread owner, Supplier<CompletableFuture<T>> ask)
-      throws InterruptedException {
-    try {
-      return owner.call(ask::get).get(timeoutSeconds, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new CliException(ExitCodes.FAILED, e.getCause().getMessage());
-    } catch (TimeoutException e) {
-      throw new CliException(ExitCodes.FAILED, "the relay did not answer");
-    }
-  }
-
-  private void awaitConnected(OwnerThread owner, SyncEngine engine, long deadline)
-      throws InterruptedException {
-    while (!owner.call(engine::isConnected)) {
-      String fatal = owner.call(engine::fatalError);
-      if (fatal != null) {
-        throw new CliException(ExitCodes.FAILED, fatal);
-      }
-      if (System.nanoTime() > deadline) {
-        String why = owner.call(engine::offlineReason);
-        throw new CliException(
-            ExitCodes.FAILED,
-            "not connected to the relay after "
-                + timeoutSeconds
-                + " s"
-                + (why == null ? "" : ": " + why));
-      }
-      Thread.sleep(20); // bounded poll (deadline above): the engine signals no one thread
-    }
-  }
-
-  private void awaitSettled(OwnerThread owner, SyncEngine engine, long deadline)
-      throws InterruptedException {
+  private static void awaitSettled(RelayRequests relay) throws InterruptedException {
+    OwnerThread owner = relay.owner();
+    SyncEngine engine = relay.engine();
     while (!owner.call(engine::isSettled)) {
-      if (System.nanoTime() > deadline) {
+      if (relay.pastDeadline()) {
         throw new CliException(
             ExitCodes.FAILED,
             "restored, but not synced here after "
-                + timeoutSeconds
+                + relay.timeoutSeconds()
                 + " s: "
                 + owner.call(() -> engine.status().describe())
                 + "; the next sync brings it");

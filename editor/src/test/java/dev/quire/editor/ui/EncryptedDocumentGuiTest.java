@@ -74,9 +74,7 @@ class EncryptedDocumentGuiTest {
             Gui.find(ask.getContentPane(), JTextField.class).get(0).setText("Okapi plans.md");
             Gui.button(ask.getContentPane(), "OK").doClick();
           });
-      Gui.await(
-          "opened",
-          () -> Gui.onEdt(() -> two.alice.getTitle()).startsWith("Okapi plans.md"));
+      Gui.await("opened", () -> Gui.onEdt(() -> two.alice.getTitle()).startsWith("Okapi plans.md"));
       String id = Gui.onEdt(() -> two.alice.session().id());
       var documents = two.relay.relay().store().documents();
       Gui.await(
@@ -96,7 +94,8 @@ class EncryptedDocumentGuiTest {
                           .anyMatch(d -> d.id().equals(id) && d.title().equals("Okapi plans.md"))));
       assertThat(Gui.onEdt(() -> two.bob.isEncrypted(id))).isTrue();
       assertThat(
-              Gui.onEdt(() -> two.bob.listedDocuments().stream().map(LocalDocument::title).toList()))
+              Gui.onEdt(
+                  () -> two.bob.listedDocuments().stream().map(LocalDocument::title).toList()))
           .doesNotContain(dev.quire.ot.protocol.SealedTitle.PLACEHOLDER);
     }
   }

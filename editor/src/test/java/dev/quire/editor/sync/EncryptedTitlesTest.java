@@ -182,4 +182,21 @@ class EncryptedTitlesTest {
     assertThat(dave.onOwner(() -> onDave.document().title())).isEqualTo(SealedTitle.PLACEHOLDER);
     assertThat(dave.problems).isEmpty();
   }
+
+  @Test
+  void theTrash_showsThePlaceholder_andARestoreBringsTheTitleBackDecrypted() throws Exception {
+    assertThat(call(alice, () -> alice.engine.delete("secret"))).isTrue();
+    TestClient.await("deleted on the relay", () -> onRelay("secret").deleted());
+    // The local copy went with its keys: the trash, read from the relay, cannot open the title.
+    List<dev.quire.ot.protocol.TrashedDocument> trash = call(alice, alice.engine::trash);
+    assertThat(trash)
+        .singleElement()
+        .satisfies(d -> assertThat(d.title()).isEqualTo(SealedTitle.PLACEHOLDER));
+    call(alice, () -> alice.engine.restore("secret"));
+    TestClient.await(
+        "restored with its title", () -> alice.store.document("secret").join().isPresent());
+    TestClient.await("the title opened", () -> title(alice, "secret").equals(TITLE));
+    assertThat(onRelay("secret").title()).isEqualTo(SealedTitle.PLACEHOLDER);
+    assertThat(alice.problems).isEmpty();
+  }
 }

@@ -12,6 +12,7 @@ import dev.quire.relay.store.PayloadKind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -266,8 +267,7 @@ final class DocumentAdmin {
       actor.invalidate(); // restored elsewhere: read afresh when next asked
       return;
     }
-    if (!r.title().equals(row.title())
-        || !java.util.Objects.equals(r.sealedTitle(), row.sealedTitle())) {
+    if (!r.title().equals(row.title()) || !Objects.equals(r.sealedTitle(), row.sealedTitle())) {
       // Only the title: the head stays what this relay has sequenced and sent.
       actor.rowChanged(r.withHead(row.head(), row.lastChangeMillis()));
       fanout.broadcast(

@@ -43,6 +43,9 @@ final class Dispatcher {
   private final TrashBin trash;
   private volatile boolean shuttingDown;
 
+  /** At least the bytes of a sealed title's names and epoch, besides its ciphertext. */
+  static final int SEALED_TITLE_BYTES = 60;
+
   /** At least the bytes of a listed document besides its id and title: names, numbers, role. */
   private static final int DOCUMENT_FIELDS_BYTES = 160;
 
@@ -566,7 +569,13 @@ final class Dispatcher {
         if (after != null && d.doc().compareTo(after) <= 0) {
           continue; // listed in id order: these came in an earlier page
         }
-        room -= Utf8.jsonLength(d.doc()) + Utf8.jsonLength(d.title()) + DOCUMENT_FIELDS_BYTES;
+        room -=
+            Utf8.jsonLength(d.doc())
+                + Utf8.jsonLength(d.title())
+                + (d.sealedTitle() == null
+                    ? 0
+                    : SEALED_TITLE_BYTES + d.sealedTitle().sealed().length())
+                + DOCUMENT_FIELDS_BYTES;
         if (room < 0 && !page.isEmpty()) {
           complete = false;
           break;

@@ -12,6 +12,7 @@ import dev.quire.relay.store.PayloadKind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +52,12 @@ final class DocumentAdmin {
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }
     long now = System.currentTimeMillis();
+    if (m.sealedTitle() != null && !m.encrypted()) {
+      throw new Refusal(
+          ErrorCode.NOT_ENCRYPTED, "a sealed title is for an encrypted document only");
+    }
     PayloadKind kind = m.encrypted() ? PayloadKind.ENCRYPTED : ctx.config().payloadKind();
-    if (!ctx.store().documents().create(id, m.title(), user, now, kind)) {
+    if (!ctx.store().documents().create(id, m.title(), user, now, kind, m.sealedTitle())) {
       actor.invalidate();
       throw new Refusal(ErrorCode.DOCUMENT_EXISTS, "a document with id " + id + " exists already");
     }
@@ -67,11 +72,19 @@ final class DocumentAdmin {
 
   void rename(Session s, String rid, ClientMessage.Rename m) {
     actor.requireRole(s, Role.EDITOR);
+    if (m.sealedTitle() != null && !actor.row().encrypted()) {
+      throw new Refusal(
+          ErrorCode.NOT_ENCRYPTED, "document " + id + " is not encrypted: its title is not sealed");
+    }
     long now = System.currentTimeMillis();
-    ctx.store().documents().rename(id, m.title(), now);
-    actor.rowChanged(ctx.store().documents().find(id).orElse(null));
+    ctx.store().documents().rename(id, m.title(), m.sealedTitle(), now);
+    DocumentRow renamedRow = ctx.store().documents().find(id).orElse(null);
+    actor.rowChanged(renamedRow);
     ctx.store().feed().changed(id);
-    ServerMessage.Renamed renamed = new ServerMessage.Renamed(id, m.title());
+    ServerMessage.Renamed renamed =
+        renamedRow == null
+            ? new ServerMessage.Renamed(id, m.title())
+            : new ServerMessage.Renamed(id, renamedRow.title(), renamedRow.sealedTitle());
     actor.fanout().sendToAll(renamed, s, rid);
   }
 
@@ -254,10 +267,11 @@ final class DocumentAdmin {
       actor.invalidate(); // restored elsewhere: read afresh when next asked
       return;
     }
-    if (!r.title().equals(row.title())) {
+    if (!r.title().equals(row.title()) || !Objects.equals(r.sealedTitle(), row.sealedTitle())) {
       // Only the title: the head stays what this relay has sequenced and sent.
       actor.rowChanged(r.withHead(row.head(), row.lastChangeMillis()));
-      fanout.broadcast(ProtocolCodec.encode(new ServerMessage.Renamed(id, r.title())), null);
+      fanout.broadcast(
+          ProtocolCodec.encode(new ServerMessage.Renamed(id, r.title(), r.sealedTitle())), null);
     }
     a.roles().forEach(actor.roles()::known);
     for (Session sub : fanout.snapshot()) {

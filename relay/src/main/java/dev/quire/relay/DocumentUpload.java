@@ -102,6 +102,10 @@ final class DocumentUpload {
     if (creating && m.encrypted()) {
       requireSealed(batches);
     }
+    if (m.sealedTitle() != null && !m.encrypted()) {
+      throw new Refusal(
+          ErrorCode.NOT_ENCRYPTED, "a sealed title is for an encrypted document only");
+    }
     List<WireSequenced> fresh = freshBatches(batches, head);
     if (fresh.isEmpty() && !creating) {
       // A resend, or a page the relay has all of: nothing to store.
@@ -121,7 +125,8 @@ final class DocumentUpload {
     }
     HistoryUploads.NewDocument create =
         creating
-            ? new HistoryUploads.NewDocument(m.title(), s.user(), m.created(), kind, m.members())
+            ? new HistoryUploads.NewDocument(
+                m.title(), s.user(), m.created(), kind, m.members(), m.sealedTitle())
             : null;
     HistoryUploads.Page page =
         new HistoryUploads.Page(

@@ -81,6 +81,9 @@ final class TrashBin {
         room -=
             Dispatcher.Utf8.jsonLength(r.id())
                 + Dispatcher.Utf8.jsonLength(r.title())
+                + (r.sealedTitle() == null
+                    ? 0
+                    : Dispatcher.SEALED_TITLE_BYTES + r.sealedTitle().sealed().length())
                 + DOCUMENT_FIELDS_BYTES;
         if (room < 0 && !page.isEmpty()) {
           complete = false;
@@ -88,7 +91,12 @@ final class TrashBin {
         }
         page.add(
             new TrashedDocument(
-                r.id(), r.title(), r.head(), r.deletedMillis(), r.deletedMillis() + retention));
+                r.id(),
+                r.title(),
+                r.head(),
+                r.deletedMillis(),
+                r.deletedMillis() + retention,
+                r.sealedTitle()));
       }
       s.answer(rid, new ServerMessage.Trash(page, complete));
     } catch (RuntimeException e) { // the storage failed: the request is answered all the same

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.ot.crypto.BatchCipher;
 import dev.quire.ot.crypto.SealedBatch;
+import dev.quire.ot.crypto.TitleCipher;
 import dev.quire.ot.history.Ed25519;
 import dev.quire.ot.history.HistoryChain;
 import dev.quire.ot.protocol.ClientMessage;
 import dev.quire.ot.protocol.DeviceKeys;
+import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.KeyEnvelope;
 import dev.quire.ot.protocol.RelaySignature;
 import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.SealedTitle;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
@@ -513,6 +516,63 @@ class EncryptedDocumentsTest {
     String stored = storage.equals("postgres") ? tableContents() : dataFiles();
     assertThat(stored).contains("Secret").contains("alice-laptop"); // it read the data
     assertThat(stored).doesNotContain(marker);
+    relay = null;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"embedded", "postgres"})
+  void sealedTitles_areStoredAndServedAsSent_neverInPlainText(String storage) throws Exception {
+    start(storage);
+    register(alice, keysOf(aliceDevice, 1));
+    SealedTitle first = TitleCipher.seal("titled", 1, key1, "Quokka plans");
+    alice.send(new ClientMessage.Create("titled", SealedTitle.PLACEHOLDER, true, first));
+    DocumentInfo created = alice.expect(ServerMessage.Created.class).document();
+    assertThat(created.title()).isEqualTo(SealedTitle.PLACEHOLDER);
+    assertThat(created.sealedTitle()).isEqualTo(first);
+    alice.send(new ClientMessage.Share("titled", "bob", Role.EDITOR));
+    alice.expect(ServerMessage.Shared.class);
+    DocumentInfo available =
+        bob.await(ServerMessage.Available.class, a -> a.document().doc().equals("titled"))
+            .document();
+    assertThat(TitleCipher.open("titled", key1, available.sealedTitle())).isEqualTo("Quokka plans");
+
+    // An editor renames it: the subscribers get the sealed title, the listing serves it.
+    alice.send(new ClientMessage.Open("titled", 0, false));
+    alice.expect(ServerMessage.History.class);
+    SealedTitle second = TitleCipher.seal("titled", 1, key1, "Wombat plans");
+    bob.send(new ClientMessage.Rename("titled", SealedTitle.PLACEHOLDER, second));
+    assertThat(bob.expect(ServerMessage.Renamed.class).sealedTitle()).isEqualTo(second);
+    ServerMessage.Renamed told = alice.expect(ServerMessage.Renamed.class);
+    assertThat(told.title()).isEqualTo(SealedTitle.PLACEHOLDER);
+    assertThat(TitleCipher.open("titled", key1, told.sealedTitle())).isEqualTo("Wombat plans");
+    bob.send(new ClientMessage.ListDocuments());
+    DocumentInfo listed = bob.expect(ServerMessage.Documents.class).documents().get(0);
+    assertThat(listed.title()).isEqualTo(SealedTitle.PLACEHOLDER);
+    assertThat(listed.sealedTitle()).isEqualTo(second);
+
+    // A sealed title only for an encrypted document; one not well formed is refused.
+    alice.send(new ClientMessage.Create("readable", "Readable", false, first));
+    assertThat(alice.expectError(ErrorCode.NOT_ENCRYPTED).message()).contains("sealed title");
+    alice.send(new ClientMessage.Create("readable", "Readable"));
+    alice.expect(ServerMessage.Created.class);
+    alice.send(new ClientMessage.Rename("readable", SealedTitle.PLACEHOLDER, first));
+    alice.expectError(ErrorCode.NOT_ENCRYPTED);
+    alice.send(
+        "{\"type\":\"rename\",\"id\":\"bad\",\"doc\":\"titled\",\"title\":\"t\","
+            + "\"sealedTitle\":{\"epoch\":1,\"sealed\":\"Wombat plans\"}}");
+    assertThat(alice.expectError(ErrorCode.MALFORMED).message())
+        .contains("sealedTitle.sealed must be base64");
+    alice.send(new ClientMessage.Rename("readable", "Readable, renamed"));
+    assertThat(alice.expect(ServerMessage.Renamed.class).sealedTitle()).isNull();
+    assertThat(relay.store().documents().find("readable").orElseThrow().title())
+        .isEqualTo("Readable, renamed");
+    assertThat(relay.store().documents().find("titled").orElseThrow().sealedTitle())
+        .isEqualTo(second);
+
+    relay.close();
+    String stored = storage.equals("postgres") ? tableContents() : dataFiles();
+    assertThat(stored).contains("Readable, renamed").contains(second.sealed().substring(0, 20));
+    assertThat(stored).doesNotContain("Quokka").doesNotContain("Wombat");
     relay = null;
   }
 

@@ -317,13 +317,36 @@ class UploadTest {
     assertThat(notSealed.message()).contains("revision 1");
     assertThat(relay.store().documents().find("doc")).isEmpty();
 
+    // A sealed title (protocol 8) only with encrypted: true; kept instead of the title sent.
+    dev.quire.ot.protocol.SealedTitle sealedTitle =
+        dev.quire.ot.crypto.TitleCipher.seal(
+            "doc", 3, dev.quire.ot.crypto.BatchCipher.newKey(), "Notes");
+    assertThat(
+            refused(
+                    alice,
+                    new ClientMessage.Upload(
+                        "doc", "Notes", CREATED, 2, List.of(), List.of(), false, sealedTitle))
+                .code())
+        .isEqualTo(ErrorCode.NOT_ENCRYPTED);
     ServerMessage.Uploaded done =
         upload(
             alice,
-            new ClientMessage.Upload("doc", "Notes", CREATED, 2, List.of(), List.of(ok), true));
+            new ClientMessage.Upload(
+                "doc",
+                dev.quire.ot.protocol.SealedTitle.PLACEHOLDER,
+                CREATED,
+                2,
+                List.of(),
+                List.of(ok),
+                true,
+                sealedTitle));
     assertThat(done.complete()).isTrue();
     assertThat(relay.store().documents().find("doc").orElseThrow().payload())
         .isEqualTo(dev.quire.relay.store.PayloadKind.ENCRYPTED);
+    assertThat(relay.store().documents().find("doc").orElseThrow().sealedTitle())
+        .isEqualTo(sealedTitle);
+    assertThat(relay.store().documents().find("doc").orElseThrow().title())
+        .isEqualTo(dev.quire.ot.protocol.SealedTitle.PLACEHOLDER);
     assertThat(relay.store().history().page("doc", 0, 10)).containsExactly(ok);
     // An encrypted document the relay holds takes no upload; nor a plain one an encrypted upload.
     assertThat(refused(alice, page(List.of(ok), 2)).code()).isEqualTo(ErrorCode.FORBIDDEN);

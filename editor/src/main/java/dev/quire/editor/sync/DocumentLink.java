@@ -1,5 +1,6 @@
 package dev.quire.editor.sync;
 
+import dev.quire.editor.crypto.TitleSeal;
 import dev.quire.editor.store.LocalDocument;
 import dev.quire.ot.history.Ed25519;
 import dev.quire.ot.protocol.ClientMessage;
@@ -7,6 +8,7 @@ import dev.quire.ot.protocol.ErrorCode;
 import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.RelaySignature;
 import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.SealedTitle;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
@@ -64,6 +66,9 @@ final class DocumentLink {
   private final DocumentCrypto crypto; // keys and ciphertext, for an encrypted document
   private WireBatch lastSealed; // the encrypted batch last sent, kept in the chain once acked
   private boolean keysFresh; // devices and keys read from the relay on this connection
+  private boolean relayTitleKnown; // relaySealedTitle is what the relay holds (protocol 8)
+  private SealedTitle relaySealedTitle; // the relay's sealed title, null when it holds plain text
+  private boolean titleUnread; // relaySealedTitle did not open here: tried again with new keys
   private boolean fetchingKeys; // reading them: messages wait in the backlog meanwhile
   private final List<Runnable> afterKeys = new ArrayList<>(); // what waits for that reading
   private boolean keysRetried; // read again for a batch that lacked a key: not again for it
@@ -123,11 +128,11 @@ final class DocumentLink {
     if (!session.document().onRelay()) {
       phase = Phase.CREATING;
       session.setStatus(SyncStatus.of(SyncStatus.State.CATCHING_UP, 0));
-      send(new ClientMessage.Create(id(), session.document().title(), crypto.encrypted()));
+      send(createMessage());
       return;
     }
-    if (!session.document().titleSynced()) {
-      send(new ClientMessage.Rename(id(), session.document().title()));
+    if (!session.document().titleSynced() && !crypto.encrypted()) {
+      sendTitle(); // an encrypted document's goes once its keys are read (startCatchUp)
     }
     startCatchUp();
   }
@@ -233,29 +238,107 @@ final class DocumentLink {
     }
     engine.documentOnRelay(session, true);
     engine.roleOnRelay(session, c.document().role()); // the creator's: owner, for a refill
+    relayTitleKnown = true;
+    relaySealedTitle = c.document().sealedTitle();
     startCatchUp();
   }
 
   private void renamed(ServerMessage.Renamed r) {
-    if (r.title().equals(session.document().title())) {
-      engine.titleSynced(session);
-    } else if (session.document().titleSynced()) {
-      engine.titleFromRelay(session, r.title()); // someone else renamed it
+    relayTitle(r.title(), r.sealedTitle());
+  }
+
+  /**
+   * The title the relay holds (from {@code renamed}, or a listing): taken as this copy's when it
+   * changed elsewhere, or marks this copy's as synced when it is the same. A sealed title this
+   * profile cannot open leaves the local title as it is (a document new here shows the
+   * placeholder), and is tried again when keys arrive. On the owner's client, a title held in plain
+   * text or sealed under an older epoch is sealed under the newest key.
+   */
+  void relayTitle(String title, SealedTitle sealed) {
+    relayTitleKnown = true;
+    relaySealedTitle = sealed;
+    Optional<String> shown =
+        sealed == null ? Optional.of(title) : TitleSeal.open(engine.keyring(), id(), sealed);
+    titleUnread = shown.isEmpty();
+    LocalDocument local = session.document();
+    if (shown.isPresent() && shown.get().equals(local.title())) {
+      if (!local.titleSynced()) {
+        engine.titleSynced(session);
+      }
+    } else if (shown.isPresent() && local.titleSynced()) {
+      engine.titleFromRelay(session, shown.get()); // someone else renamed it
     }
+    sealTitleIfStale();
+  }
+
+  /**
+   * Keys were read or rotated: a title that did not open may now, and the owner's client seals a
+   * title held in plain text or under an older epoch.
+   */
+  private void keysChanged() {
+    if (titleUnread && relaySealedTitle != null) {
+      relayTitle(SealedTitle.PLACEHOLDER, relaySealedTitle);
+    } else {
+      sealTitleIfStale();
+    }
+  }
+
+  private void sealTitleIfStale() {
+    if (conn == null
+        || !relayTitleKnown
+        || !crypto.encrypted()
+        || session.role() != Role.OWNER
+        || !session.document().titleSynced()
+        || titleUnread
+        || !TitleSeal.stale(engine.keyring(), id(), relaySealedTitle)) {
+      return;
+    }
+    relayTitleKnown = false; // until the relay answers: sealed once
+    sendTitle();
   }
 
   /** The title changed locally (told by the session, see {@link SyncEngine#open}). */
   void renamedLocally() {
     if (conn != null && phase == Phase.LIVE) {
-      send(new ClientMessage.Rename(id(), session.document().title()));
+      sendTitle();
     }
     updateLiveStatus();
+  }
+
+  /** The create request: an encrypted document's title sealed, never in plain text. */
+  private ClientMessage.Create createMessage() {
+    String title = session.document().title();
+    if (!crypto.encrypted()) {
+      return new ClientMessage.Create(id(), title, false);
+    }
+    return new ClientMessage.Create(
+        id(),
+        SealedTitle.PLACEHOLDER,
+        true,
+        TitleSeal.seal(engine.keyring(), id(), title).orElse(null));
+  }
+
+  /**
+   * Sends this copy's title: an encrypted document's sealed under the newest key held, or not at
+   * all while this profile holds none (it goes once the keys are read).
+   */
+  private void sendTitle() {
+    String title = session.document().title();
+    if (!crypto.encrypted()) {
+      send(new ClientMessage.Rename(id(), title));
+      return;
+    }
+    TitleSeal.seal(engine.keyring(), id(), title)
+        .ifPresent(s -> send(new ClientMessage.Rename(id(), SealedTitle.PLACEHOLDER, s)));
   }
 
   private void startCatchUp() {
     if (crypto.encrypted() && !keysFresh) {
       refreshKeys(this::startCatchUp);
       return;
+    }
+    if (crypto.encrypted() && !session.document().titleSynced()) {
+      sendTitle();
     }
     session.takeLeaving(); // a new subscription: the relay has no caret of ours to drop
     phase = Phase.CATCHING_UP;
@@ -364,6 +447,7 @@ final class DocumentLink {
                     }
                     keysFresh = true;
                     fetchingKeys = false;
+                    keysChanged();
                     List<Runnable> waiting = List.copyOf(afterKeys);
                     afterKeys.clear();
                     List<Incoming> again = List.copyOf(backlog);
@@ -455,7 +539,14 @@ final class DocumentLink {
             return;
           }
           if (phase == Phase.LIVE && !fetchingKeys) {
-            crypto.refresh(on, () -> {}, why -> fail(why + "; the local text is kept"));
+            crypto.refresh(
+                on,
+                () -> {
+                  if (conn == on) {
+                    keysChanged();
+                  }
+                },
+                why -> fail(why + "; the local text is kept"));
           }
           scheduleKeyCheck(on);
         },
@@ -499,6 +590,7 @@ final class DocumentLink {
         conn,
         why -> {
           if (why == null) {
+            keysChanged(); // the title goes under the new key
             done.complete(null);
           } else {
             done.completeExceptionally(
@@ -1158,6 +1250,9 @@ final class DocumentLink {
    */
   private long pageRoom(List<Member> members) {
     long fields = WireSequenced.PAGE_OVERHEAD_BYTES + 6L * session.document().title().length();
+    if (crypto.encrypted()) {
+      fields += SealedTitle.MAX_SEALED + 60; // the sealed title, its names and epoch
+    }
     for (Member m : members) {
       fields += 6L * m.user().length() + 40;
     }
@@ -1183,12 +1278,15 @@ final class DocumentLink {
               send(
                   new ClientMessage.Upload(
                       id(),
-                      d.title(),
+                      crypto.encrypted() ? SealedTitle.PLACEHOLDER : d.title(),
                       d.createdMillis(),
                       pages.head(),
                       uploadMembers,
                       page,
-                      crypto.encrypted()));
+                      crypto.encrypted(),
+                      crypto.encrypted()
+                          ? TitleSeal.seal(engine.keyring(), id(), d.title()).orElse(null)
+                          : null));
             },
             engine.owner());
   }

@@ -1,6 +1,7 @@
 package dev.quire.editor.sync;
 
 import dev.quire.editor.crypto.Keyring;
+import dev.quire.editor.crypto.TitleSeal;
 import dev.quire.editor.store.LocalDocument;
 import dev.quire.editor.store.LocalStore;
 import dev.quire.ot.protocol.ClientMessage;
@@ -12,6 +13,7 @@ import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.ProtocolCodec;
 import dev.quire.ot.protocol.Reply;
 import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.SealedTitle;
 import dev.quire.ot.protocol.ServerMessage;
 import dev.quire.ot.protocol.TrashedDocument;
 import dev.quire.ot.protocol.UserDevice;
@@ -599,6 +601,17 @@ public final class SyncEngine implements AutoCloseable {
     return answer;
   }
 
+  /** A trashed document with its sealed title opened here, or the placeholder (protocol 8). */
+  private TrashedDocument withOpenedTitle(TrashedDocument d) {
+    if (d.sealedTitle() == null) {
+      return d;
+    }
+    String title =
+        TitleSeal.open(keyring, d.doc(), d.sealedTitle()).orElse(SealedTitle.PLACEHOLDER);
+    return new TrashedDocument(
+        d.doc(), title, d.head(), d.deletedMillis(), d.purgeAtMillis(), d.sealedTitle());
+  }
+
   private void trashPage(
       RelayConnection c,
       String after,
@@ -615,7 +628,7 @@ public final class SyncEngine implements AutoCloseable {
             new ClientMessage.Trash(after),
             m -> {
               if (m instanceof ServerMessage.Trash t) {
-                read.addAll(t.documents());
+                t.documents().forEach(d -> read.add(withOpenedTitle(d)));
                 if (t.complete()) {
                   answer.complete(List.copyOf(read));
                 } else {
@@ -1496,17 +1509,20 @@ public final class SyncEngine implements AutoCloseable {
       if (linked.stoppedAsGone()) {
         linked.resume(welcomed ? conn : null); // restored from the trash, or shared again
       }
-      LocalDocument local = linked.session().document();
-      if (local.titleSynced() && !local.title().equals(d.title())) {
-        titleFromRelay(linked.session(), d.title()); // renamed elsewhere while we were away
-      }
+      linked.relayTitle(d.title(), d.sealedTitle()); // renamed elsewhere while we were away
       return CompletableFuture.completedFuture(null);
     }
     if (!add) {
       return CompletableFuture.completedFuture(null);
     }
+    // An encrypted document's sealed title, opened here: the placeholder until this profile has
+    // its key (its link opens it then).
+    String title =
+        d.sealedTitle() == null
+            ? d.title()
+            : TitleSeal.open(keyring, d.doc(), d.sealedTitle()).orElse(SealedTitle.PLACEHOLDER);
     return store
-        .createDocument(d.doc(), d.title(), d.createdMillis(), true, List.of())
+        .createDocument(d.doc(), title, d.createdMillis(), true, List.of())
         .thenCompose(created -> store.setRelayRole(d.doc(), d.role()).thenApply(v -> created))
         .thenCombine(store.document(d.doc()), Map::entry)
         .thenComposeAsync(
@@ -1517,7 +1533,16 @@ public final class SyncEngine implements AutoCloseable {
               }
               // Not here: deleted locally, its delete not yet done on the relay.
               return add && found.isPresent()
-                  ? open(d.doc()).thenApply(s -> null)
+                  ? open(d.doc())
+                      .thenApplyAsync(
+                          s -> {
+                            DocumentLink link = links.get(d.doc());
+                            if (link != null) {
+                              link.relayTitle(d.title(), d.sealedTitle());
+                            }
+                            return null;
+                          },
+                          owner)
                   : CompletableFuture.completedFuture(null);
             },
             owner);

@@ -71,6 +71,39 @@ class EncryptedCommandsTest {
         .extracting(d -> d.user() + "/" + d.sealed())
         .containsExactly("alice/true");
 
+    // The title is sealed: the relay holds the placeholder, never "Plans".
+    assertThat(relay.relay().store().documents().find("secret").orElseThrow().title())
+        .isEqualTo(dev.quire.ot.protocol.SealedTitle.PLACEHOLDER);
+    assertThat(relay.relay().store().documents().find("secret").orElseThrow().sealedTitle())
+        .isNotNull();
+
+    // A member's `docs` shows it decrypted.
+    String bobProfile = dir.resolve("bob").toString();
+    String[] asBob = {"--relay", relay.uri().toString(), "--token", relay.user("bob")};
+    assertThat(run(with(new String[] {"sync", "--profile", bobProfile}, asBob)))
+        .as(err.toString())
+        .isZero(); // registers bob's device, so that the share seals the key for it
+    assertThat(
+            run(
+                "share",
+                "--profile",
+                desk,
+                "--relay",
+                relay.uri().toString(),
+                "--token",
+                token,
+                "secret",
+                "bob",
+                "editor"))
+        .as(err.toString())
+        .isZero();
+    assertThat(run(with(new String[] {"sync", "--profile", bobProfile}, asBob)))
+        .as(err.toString())
+        .isZero();
+    assertThat(run("docs", "--profile", bobProfile)).isZero();
+    assertThat(out.toString().lines())
+        .anyMatch(l -> l.startsWith("secret\t") && l.endsWith("\tPlans\tencrypted"));
+
     assertThat(run("devices", "--profile", desk)).isZero();
     assertThat(out.toString().lines().findFirst().orElseThrow())
         .matches("this\\t\\S+\\t[0-9a-f]{4}( [0-9a-f]{4}){4}");

@@ -114,6 +114,10 @@ class EncryptedRefillTest {
       assertThat(relay.relay().store().documents().find("secret").orElseThrow().payload())
           .isEqualTo(PayloadKind.ENCRYPTED);
       assertThat(relay.relay().store().keys().epoch("secret")).isEqualTo(2);
+      // The title comes back sealed, never in plain text (protocol 8).
+      var refilled = relay.relay().store().documents().find("secret").orElseThrow();
+      assertThat(refilled.title()).isEqualTo(dev.quire.ot.protocol.SealedTitle.PLACEHOLDER);
+      assertThat(refilled.sealedTitle()).isNotNull();
 
       assertThat(
               quire(

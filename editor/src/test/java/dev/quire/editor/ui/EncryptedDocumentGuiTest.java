@@ -64,6 +64,43 @@ class EncryptedDocumentGuiTest {
   }
 
   @Test
+  void anEncryptedDocumentsTitle_isSealedOnTheRelay_andAMembersSidebarShowsItDecrypted()
+      throws Exception {
+    try (TwoWindows two = new TwoWindows(dir.resolve("two"), "")) {
+      Gui.clickMenu(two.alice, "File", "New encrypted document…");
+      JDialog ask = Gui.awaitDialog("New document");
+      Gui.run(
+          () -> {
+            Gui.find(ask.getContentPane(), JTextField.class).get(0).setText("Okapi plans.md");
+            Gui.button(ask.getContentPane(), "OK").doClick();
+          });
+      Gui.await("opened", () -> Gui.onEdt(() -> two.alice.getTitle()).startsWith("Okapi plans.md"));
+      String id = Gui.onEdt(() -> two.alice.session().id());
+      var documents = two.relay.relay().store().documents();
+      Gui.await(
+          "created on the relay, its title sealed",
+          () -> documents.find(id).map(r -> r.sealedTitle() != null).orElse(false));
+      assertThat(documents.find(id).orElseThrow().title())
+          .isEqualTo(dev.quire.ot.protocol.SealedTitle.PLACEHOLDER);
+
+      Gui.onEdt(() -> two.alice.share(id, "bob", dev.quire.ot.protocol.Role.EDITOR))
+          .get(30, TimeUnit.SECONDS);
+      Gui.await(
+          "bob's sidebar shows the title decrypted",
+          () ->
+              Gui.onEdt(
+                  () ->
+                      two.bob.listedDocuments().stream()
+                          .anyMatch(d -> d.id().equals(id) && d.title().equals("Okapi plans.md"))));
+      assertThat(Gui.onEdt(() -> two.bob.isEncrypted(id))).isTrue();
+      assertThat(
+              Gui.onEdt(
+                  () -> two.bob.listedDocuments().stream().map(LocalDocument::title).toList()))
+          .doesNotContain(dev.quire.ot.protocol.SealedTitle.PLACEHOLDER);
+    }
+  }
+
+  @Test
   void newEncryptedDocument_isCreatedEncrypted_andShowsALock() throws Exception {
     Gui.clickMenu(w.window, "File", "New encrypted document…");
     JDialog ask = Gui.awaitDialog("New document");

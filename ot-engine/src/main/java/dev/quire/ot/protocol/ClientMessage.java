@@ -40,14 +40,22 @@ public sealed interface ClientMessage {
 
   /**
    * Creates a document; {@code doc} is the id the client chose, or null for the relay to pick.
-   * {@code encrypted} (protocol 6) makes it an end-to-end encrypted document.
+   * {@code encrypted} (protocol 6) makes it an end-to-end encrypted document; {@code sealedTitle}
+   * (protocol 8, encrypted documents only, or null) is its title sealed with its key, {@code title}
+   * then being a placeholder.
    */
-  record Create(String doc, String title, boolean encrypted) implements ClientMessage {
+  record Create(String doc, String title, boolean encrypted, @Nullable SealedTitle sealedTitle)
+      implements ClientMessage {
     public Create {
       if (doc != null) {
         Ids.requireDocumentId(doc);
       }
       Ids.requireTitle(title);
+    }
+
+    /** A document whose title is not sealed. */
+    public Create(String doc, String title, boolean encrypted) {
+      this(doc, title, encrypted, null);
     }
 
     /** A document the relay may read (as its mode says). */
@@ -83,11 +91,21 @@ public sealed interface ClientMessage {
     }
   }
 
-  /** Gives a document a new title (owner and editors). */
-  record Rename(String doc, String title) implements ClientMessage {
+  /**
+   * Gives a document a new title (owner and editors); {@code sealedTitle} (protocol 8, encrypted
+   * documents only, or null) is the title sealed with the document's key, {@code title} then being
+   * a placeholder.
+   */
+  record Rename(String doc, String title, @Nullable SealedTitle sealedTitle)
+      implements ClientMessage {
     public Rename {
       Ids.requireDocumentId(doc);
       Ids.requireTitle(title);
+    }
+
+    /** A title in plain text. */
+    public Rename(String doc, String title) {
+      this(doc, title, null);
     }
 
     @Override
@@ -376,8 +394,21 @@ public sealed interface ClientMessage {
       long head,
       List<Member> members,
       List<WireSequenced> batches,
-      boolean encrypted)
+      boolean encrypted,
+      @Nullable SealedTitle sealedTitle)
       implements ClientMessage {
+    /** An upload whose title is not sealed. */
+    public Upload(
+        String doc,
+        String title,
+        long created,
+        long head,
+        List<Member> members,
+        List<WireSequenced> batches,
+        boolean encrypted) {
+      this(doc, title, created, head, members, batches, encrypted, null);
+    }
+
     /** An upload of a document that is not end-to-end encrypted. */
     public Upload(
         String doc,

@@ -1,6 +1,7 @@
 package dev.quire.ot.protocol;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A document as {@code list} and {@code created} describe it to one user.
@@ -12,6 +13,8 @@ import java.util.Objects;
  * @param lastChangeMillis when its last batch was sequenced (or it was created or renamed)
  * @param role the requesting user's role
  * @param encrypted whether it is end-to-end encrypted (protocol 6)
+ * @param sealedTitle its title sealed by a member's client, or null when {@code title} is its title
+ *     (protocol 8); {@code title} is then {@link SealedTitle#PLACEHOLDER}
  */
 public record DocumentInfo(
     String doc,
@@ -20,12 +23,25 @@ public record DocumentInfo(
     long head,
     long lastChangeMillis,
     Role role,
-    boolean encrypted) {
+    boolean encrypted,
+    @Nullable SealedTitle sealedTitle) {
 
   /** A document that is not end-to-end encrypted. */
   public DocumentInfo(
       String doc, String title, long createdMillis, long head, long lastChangeMillis, Role role) {
     this(doc, title, createdMillis, head, lastChangeMillis, role, false);
+  }
+
+  /** A document whose title is not sealed. */
+  public DocumentInfo(
+      String doc,
+      String title,
+      long createdMillis,
+      long head,
+      long lastChangeMillis,
+      Role role,
+      boolean encrypted) {
+    this(doc, title, createdMillis, head, lastChangeMillis, role, encrypted, null);
   }
 
   public DocumentInfo {

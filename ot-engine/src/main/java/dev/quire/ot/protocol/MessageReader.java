@@ -8,6 +8,7 @@ import static dev.quire.ot.protocol.Shape.longValue;
 import static dev.quire.ot.protocol.Shape.object;
 import static dev.quire.ot.protocol.Shape.operations;
 import static dev.quire.ot.protocol.Shape.optionalBool;
+import static dev.quire.ot.protocol.Shape.optionalObject;
 import static dev.quire.ot.protocol.Shape.optionalRawArray;
 import static dev.quire.ot.protocol.Shape.optionalString;
 import static dev.quire.ot.protocol.Shape.role;
@@ -107,6 +108,10 @@ final class MessageReader {
           intValue("ratePerSecond", 1),
           intValue("rateBurst", 1));
 
+  private static final Shape SEALED_TITLE =
+      Shape.of(
+          v -> new SealedTitle((Long) v[0], str(v[1])), longValue("epoch", 1), string("sealed"));
+
   private static final Shape DOCUMENT =
       Shape.of(
           v ->
@@ -117,14 +122,16 @@ final class MessageReader {
                   (Long) v[3],
                   (Long) v[4],
                   (Role) v[5],
-                  (Boolean) v[6]),
+                  (Boolean) v[6],
+                  (SealedTitle) v[7]),
           string("doc"),
           string("title"),
           longValue("created", Long.MIN_VALUE),
           longValue("head", 0),
           longValue("lastChange", Long.MIN_VALUE),
           role("role", false),
-          optionalBool("encrypted", false));
+          optionalBool("encrypted", false),
+          optionalObject("sealedTitle", SEALED_TITLE));
 
   private static final Shape RELAY_SIGNATURE =
       Shape.of(
@@ -136,12 +143,15 @@ final class MessageReader {
 
   private static final Shape TRASHED =
       Shape.of(
-          v -> new TrashedDocument(str(v[0]), str(v[1]), (Long) v[2], (Long) v[3], (Long) v[4]),
+          v ->
+              new TrashedDocument(
+                  str(v[0]), str(v[1]), (Long) v[2], (Long) v[3], (Long) v[4], (SealedTitle) v[5]),
           string("doc"),
           string("title"),
           longValue("head", 0),
           longValue("deleted", Long.MIN_VALUE),
-          longValue("purgeAt", Long.MIN_VALUE));
+          longValue("purgeAt", Long.MIN_VALUE),
+          optionalObject("sealedTitle", SEALED_TITLE));
 
   private static final Shape ENVELOPE =
       Shape.of(
@@ -189,19 +199,23 @@ final class MessageReader {
           Map.entry(
               "create",
               Shape.of(
-                  v -> new ClientMessage.Create(str(v[0]), str(v[1]), (Boolean) v[2]),
+                  v ->
+                      new ClientMessage.Create(
+                          str(v[0]), str(v[1]), (Boolean) v[2], (SealedTitle) v[3]),
                   optionalString("doc"),
                   string("title"),
-                  optionalBool("encrypted", false))),
+                  optionalBool("encrypted", false),
+                  optionalObject("sealedTitle", SEALED_TITLE))),
           Map.entry(
               "list",
               Shape.of(v -> new ClientMessage.ListDocuments(str(v[0])), optionalString("after"))),
           Map.entry(
               "rename",
               Shape.of(
-                  v -> new ClientMessage.Rename(str(v[0]), str(v[1])),
+                  v -> new ClientMessage.Rename(str(v[0]), str(v[1]), (SealedTitle) v[2]),
                   string("doc"),
-                  string("title"))),
+                  string("title"),
+                  optionalObject("sealedTitle", SEALED_TITLE))),
           Map.entry("delete", Shape.of(v -> new ClientMessage.Delete(str(v[0])), string("doc"))),
           Map.entry(
               "trash", Shape.of(v -> new ClientMessage.Trash(str(v[0])), optionalString("after"))),
@@ -274,14 +288,16 @@ final class MessageReader {
                           (Long) v[3],
                           list(v[4]),
                           list(v[5]),
-                          (Boolean) v[6]),
+                          (Boolean) v[6],
+                          (SealedTitle) v[7]),
                   string("doc"),
                   string("title"),
                   longValue("created", Long.MIN_VALUE),
                   longValue("head", 0),
                   array("members", MEMBER),
                   array("batches", SEQUENCED),
-                  optionalBool("encrypted", false))),
+                  optionalBool("encrypted", false),
+                  optionalObject("sealedTitle", SEALED_TITLE))),
           Map.entry(
               "signatures",
               Shape.of(
@@ -344,9 +360,10 @@ final class MessageReader {
           Map.entry(
               "renamed",
               Shape.of(
-                  v -> new ServerMessage.Renamed(str(v[0]), str(v[1])),
+                  v -> new ServerMessage.Renamed(str(v[0]), str(v[1]), (SealedTitle) v[2]),
                   string("doc"),
-                  string("title"))),
+                  string("title"),
+                  optionalObject("sealedTitle", SEALED_TITLE))),
           Map.entry("deleted", Shape.of(v -> new ServerMessage.Deleted(str(v[0])), string("doc"))),
           Map.entry(
               "trash",
@@ -805,7 +822,10 @@ final class MessageReader {
             case INT -> r.intValue(name, (int) f.min());
             case BOOL -> f.optional() ? r.optionalBool(name, f.absent()) : r.bool(name);
             case ROLE -> r.role(name, f.noneAllowed());
-            case OBJECT -> fromTree(r.object(name, f.shape().names), f.shape());
+            case OBJECT ->
+                f.optional() && !r.has(name)
+                    ? null
+                    : fromTree(r.object(name, f.shape().names), f.shape());
             case ARRAY -> items(r, f);
             case ARRAY_LAST -> r.array(name); // checked now, its items read below
             case OPERATIONS -> treeOperations(r, name);

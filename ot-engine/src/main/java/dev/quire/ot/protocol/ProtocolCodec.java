@@ -73,6 +73,7 @@ public final class ProtocolCodec {
       if (c.encrypted()) {
         o.put("encrypted", true);
       }
+      putSealedTitle(o, c.sealedTitle());
     } else if (m instanceof ClientMessage.RegisterDevice d) {
       o.put("signingKey", d.keys().signingKey()).put("agreementKey", d.keys().agreementKey());
     } else if (m instanceof ClientMessage.Seal se) {
@@ -94,6 +95,7 @@ public final class ProtocolCodec {
       }
     } else if (m instanceof ClientMessage.Rename r) {
       o.put("doc", r.doc()).put("title", r.title());
+      putSealedTitle(o, r.sealedTitle());
     } else if (m instanceof ClientMessage.Share s) {
       o.put("doc", s.doc()).put("user", s.user()).put("role", roleName(s.role()));
     } else if (m instanceof ClientMessage.Members mb) {
@@ -111,6 +113,7 @@ public final class ProtocolCodec {
       if (u.encrypted()) {
         o.put("encrypted", true);
       }
+      putSealedTitle(o, u.sealedTitle());
       ArrayNode members = o.putArray("members");
       u.members()
           .forEach(x -> members.addObject().put("user", x.user()).put("role", x.role().wireName()));
@@ -228,6 +231,7 @@ public final class ProtocolCodec {
       o.put("complete", d.complete());
     } else if (m instanceof ServerMessage.Renamed r) {
       o.put("doc", r.doc()).put("title", r.title());
+      putSealedTitle(o, r.sealedTitle());
     } else if (m instanceof ServerMessage.Deleted d) {
       o.put("doc", d.doc());
     } else if (m instanceof ServerMessage.Trash t) {
@@ -410,7 +414,14 @@ public final class ProtocolCodec {
     if (d.encrypted()) {
       o.put("encrypted", true);
     }
+    putSealedTitle(o, d.sealedTitle());
     return o;
+  }
+
+  private static void putSealedTitle(ObjectNode o, SealedTitle t) {
+    if (t != null) {
+      o.putObject("sealedTitle").put("epoch", t.epoch()).put("sealed", t.sealed());
+    }
   }
 
   private static ObjectNode envelopeTree(KeyEnvelope e) {
@@ -424,6 +435,7 @@ public final class ProtocolCodec {
     ObjectNode o = NODES.objectNode();
     o.put("doc", d.doc()).put("title", d.title()).put("head", d.head());
     o.put("deleted", d.deletedMillis()).put("purgeAt", d.purgeAtMillis());
+    putSealedTitle(o, d.sealedTitle());
     return o;
   }
 

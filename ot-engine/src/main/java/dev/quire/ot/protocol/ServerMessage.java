@@ -130,11 +130,20 @@ public sealed interface ServerMessage {
     }
   }
 
-  /** A document's title changed; sent to the requester and the document's subscribers. */
-  record Renamed(String doc, String title) implements ServerMessage {
+  /**
+   * A document's title changed; sent to the requester and the document's subscribers. {@code
+   * sealedTitle} is the title sealed by a member's client (protocol 8), or null.
+   */
+  record Renamed(String doc, String title, @Nullable SealedTitle sealedTitle)
+      implements ServerMessage {
     public Renamed {
       Ids.requireDocumentId(doc);
       Ids.requireTitle(title);
+    }
+
+    /** A title in plain text. */
+    public Renamed(String doc, String title) {
+      this(doc, title, null);
     }
 
     @Override

@@ -129,6 +129,10 @@ final class Shape {
     return new Field(name, Kind.OBJECT, false, 0, false, false, shape, null);
   }
 
+  static Field optionalObject(String name, Shape shape) {
+    return new Field(name, Kind.OBJECT, true, 0, false, false, shape, null);
+  }
+
   static Field array(String name, Shape element) {
     return new Field(name, Kind.ARRAY, false, 0, false, false, element, null);
   }

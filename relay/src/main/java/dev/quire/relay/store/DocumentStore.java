@@ -3,6 +3,7 @@ package dev.quire.relay.store;
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.SealedTitle;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +22,8 @@ public interface DocumentStore {
    * @param payload how the relay treats the document's operations, or null for documents created
    *     before it was recorded: those take the relay's configured default
    * @param deletedMillis null while it is live
+   * @param sealedTitle an encrypted document's title sealed by a member's client (protocol 8), or
+   *     null; {@code title} is then {@link SealedTitle#PLACEHOLDER}
    */
   record DocumentRow(
       String id,
@@ -30,7 +33,21 @@ public interface DocumentStore {
       long head,
       long lastChangeMillis,
       Long deletedMillis,
-      PayloadKind payload) {
+      PayloadKind payload,
+      SealedTitle sealedTitle) {
+
+    /** A row whose title is not sealed. */
+    public DocumentRow(
+        String id,
+        String title,
+        String owner,
+        long createdMillis,
+        long head,
+        long lastChangeMillis,
+        Long deletedMillis,
+        PayloadKind payload) {
+      this(id, title, owner, createdMillis, head, lastChangeMillis, deletedMillis, payload, null);
+    }
 
     public boolean deleted() {
       return deletedMillis != null;
@@ -38,7 +55,14 @@ public interface DocumentStore {
 
     public DocumentInfo info(Role role) {
       return new DocumentInfo(
-          id, title, createdMillis, head, lastChangeMillis, role, payload == PayloadKind.ENCRYPTED);
+          id,
+          title,
+          createdMillis,
+          head,
+          lastChangeMillis,
+          role,
+          payload == PayloadKind.ENCRYPTED,
+          sealedTitle);
     }
 
     /** This row at a new head, changed at {@code lastChangeMillis}. */
@@ -48,7 +72,15 @@ public interface DocumentStore {
 
     public DocumentRow withHead(long head, long lastChangeMillis) {
       return new DocumentRow(
-          id, title, owner, createdMillis, head, lastChangeMillis, deletedMillis, payload);
+          id,
+          title,
+          owner,
+          createdMillis,
+          head,
+          lastChangeMillis,
+          deletedMillis,
+          payload,
+          sealedTitle);
     }
   }
 
@@ -59,7 +91,23 @@ public interface DocumentStore {
    *     default (as documents stored before it was recorded do)
    * @return false when the id is taken, by a live or a deleted document (nothing changed)
    */
-  boolean create(String id, String title, String owner, long nowMillis, PayloadKind payload);
+  default boolean create(
+      String id, String title, String owner, long nowMillis, PayloadKind payload) {
+    return create(id, title, owner, nowMillis, payload, null);
+  }
+
+  /**
+   * {@link #create(String, String, String, long, PayloadKind)} with the title sealed by the
+   * creator's client: {@code sealedTitle} is kept and {@code title} is {@link
+   * SealedTitle#PLACEHOLDER} (the relay keeps no plaintext of it).
+   */
+  boolean create(
+      String id,
+      String title,
+      String owner,
+      long nowMillis,
+      PayloadKind payload,
+      SealedTitle sealedTitle);
 
   /** Creates a document that follows the relay's configured payload kind (tools, tests). */
   default boolean create(String id, String title, String owner, long nowMillis) {
@@ -78,8 +126,16 @@ public interface DocumentStore {
   /** Live documents {@code user} has a role on, or every live one when {@code all}. */
   List<DocumentInfo> list(String user, boolean all);
 
-  /** Sets the document's title. */
-  void rename(String id, String title, long nowMillis);
+  /** Sets the document's title in plain text (a sealed one is dropped). */
+  default void rename(String id, String title, long nowMillis) {
+    rename(id, title, null, nowMillis);
+  }
+
+  /**
+   * Sets the document's title: {@code sealedTitle} when not null (the title kept is then {@link
+   * SealedTitle#PLACEHOLDER}), otherwise {@code title}.
+   */
+  void rename(String id, String title, SealedTitle sealedTitle, long nowMillis);
 
   /** Marks the document deleted (nothing happens when it is already). */
   void markDeleted(String id, long nowMillis);
@@ -88,7 +144,12 @@ public interface DocumentStore {
   void setRole(String id, String user, Role role);
 
   /** A document in its owner's trash: deleted, its history kept, not purged. */
-  record TrashRow(String id, String title, long head, long deletedMillis) {}
+  record TrashRow(String id, String title, long head, long deletedMillis, SealedTitle sealedTitle) {
+    /** A document whose title is not sealed. */
+    public TrashRow(String id, String title, long head, long deletedMillis) {
+      this(id, title, head, deletedMillis, null);
+    }
+  }
 
   /** The documents {@code owner} deleted and that are not purged, by id. */
   List<TrashRow> trash(String owner);

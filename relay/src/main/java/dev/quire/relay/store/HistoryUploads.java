@@ -1,10 +1,12 @@
 package dev.quire.relay.store;
 
 import dev.quire.ot.protocol.Member;
+import dev.quire.ot.protocol.SealedTitle;
 import dev.quire.relay.store.HistoryStore.Append;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Histories uploaded by clients (protocol 5's {@code upload}), to refill a relay that lost its data
@@ -23,9 +25,22 @@ public interface HistoryUploads {
    * @param owner the uploader, who becomes its owner
    * @param members the other roles to give, as the uploader's copy knows them: users the relay does
    *     not know are left out, and so is any entry for the owner
+   * @param sealedTitle its title sealed by the uploader's client (protocol 8), or null; {@code
+   *     title} is then not kept
    */
   record NewDocument(
-      String title, String owner, long createdMillis, PayloadKind payload, List<Member> members) {
+      String title,
+      String owner,
+      long createdMillis,
+      PayloadKind payload,
+      List<Member> members,
+      @Nullable SealedTitle sealedTitle) {
+    /** A document whose title is not sealed. */
+    public NewDocument(
+        String title, String owner, long createdMillis, PayloadKind payload, List<Member> members) {
+      this(title, owner, createdMillis, payload, members, null);
+    }
+
     public NewDocument {
       Objects.requireNonNull(title, "title == null");
       Objects.requireNonNull(owner, "owner == null");

@@ -8,6 +8,7 @@ import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.RelaySignature;
 import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.SealedTitle;
 import dev.quire.ot.protocol.WireBatch;
 import dev.quire.ot.protocol.WireSequenced;
 import dev.quire.relay.store.DocumentStore.DocumentRow;
@@ -590,6 +591,74 @@ abstract class RelayStorageContract {
         client,
         java.util.Base64.getEncoder()
             .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void sealedTitles_areKeptAndServedAsSent_withAPlaceholderTitle_andDropWhenRenamedPlainOrPurged() {
+    SealedTitle one =
+        new SealedTitle(1, java.util.Base64.getEncoder().encodeToString(new byte[40]));
+    SealedTitle two =
+        new SealedTitle(2, java.util.Base64.getEncoder().encodeToString(new byte[50]));
+    DocumentStore docs = storage.documents();
+    assertThat(docs.create("secret", "Plans", "alice", 10, PayloadKind.ENCRYPTED, one)).isTrue();
+    DocumentRow row = docs.find("secret").orElseThrow();
+    assertThat(row.title()).isEqualTo(SealedTitle.PLACEHOLDER); // never the title sent beside it
+    assertThat(row.sealedTitle()).isEqualTo(one);
+    assertThat(docs.list("alice", false))
+        .filteredOn(d -> d.doc().equals("secret"))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.title()).isEqualTo(SealedTitle.PLACEHOLDER);
+              assertThat(d.sealedTitle()).isEqualTo(one);
+              assertThat(d.encrypted()).isTrue();
+            });
+
+    docs.rename("secret", "Ignored", two, 20);
+    row = docs.find("secret").orElseThrow();
+    assertThat(row.title()).isEqualTo(SealedTitle.PLACEHOLDER);
+    assertThat(row.sealedTitle()).isEqualTo(two);
+    assertThat(row.lastChangeMillis()).isEqualTo(20);
+
+    docs.markDeleted("secret", 30);
+    assertThat(docs.trash("alice"))
+        .containsExactly(new DocumentStore.TrashRow("secret", SealedTitle.PLACEHOLDER, 0, 30, two));
+    assertThat(docs.restore("secret")).isTrue();
+
+    docs.rename("secret", "Plain again", 40); // an older client's rename
+    row = docs.find("secret").orElseThrow();
+    assertThat(row.title()).isEqualTo("Plain again");
+    assertThat(row.sealedTitle()).isNull();
+
+    docs.rename("secret", "x", one, 50);
+    docs.markDeleted("secret", 60);
+    assertThat(docs.purge("secret", 70)).isTrue();
+    assertThat(docs.find("secret").orElseThrow().sealedTitle()).isNull();
+
+    // A readable document's title is as it was.
+    assertThat(docs.find("doc").orElseThrow().title()).isEqualTo("T");
+    assertThat(docs.find("doc").orElseThrow().sealedTitle()).isNull();
+  }
+
+  @Test
+  void anUploadCreatingAnEncryptedDocument_keepsItsSealedTitle() {
+    SealedTitle sealed =
+        new SealedTitle(3, java.util.Base64.getEncoder().encodeToString(new byte[33]));
+    storage
+        .uploads()
+        .store(
+            new HistoryUploads.Page(
+                "up",
+                new HistoryUploads.NewDocument(
+                    "Plans", "alice", 77, PayloadKind.ENCRYPTED, List.of(), sealed),
+                "alice",
+                0,
+                List.of(),
+                0,
+                true));
+    DocumentRow row = storage.documents().find("up").orElseThrow();
+    assertThat(row.title()).isEqualTo(SealedTitle.PLACEHOLDER);
+    assertThat(row.sealedTitle()).isEqualTo(sealed);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.quire.relay.store.sql;
 import dev.quire.ot.protocol.DocumentInfo;
 import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.SealedTitle;
 import dev.quire.relay.store.DocumentStore;
 import dev.quire.relay.store.PayloadKind;
 import java.sql.PreparedStatement;
@@ -22,7 +23,10 @@ import org.jspecify.annotations.Nullable;
 public final class SqlDocuments implements DocumentStore {
   /** The columns of a document's row, of {@code documents d}, as {@link #row} reads them. */
   public static final String COLUMNS =
-      "d.id, d.title, d.owner, d.created_at, d.head, d.last_change, d.deleted_at, d.payload_kind";
+      "d.id, d.title, d.owner, d.created_at, d.head, d.last_change, d.deleted_at, d.payload_kind,"
+          + " d.title_epoch, d.sealed_title";
+
+  private static final int ROW_COLUMNS = SqlDialect.names(COLUMNS).size();
 
   private final SqlDatabase db;
   private final SqlDialect dialect;
@@ -40,8 +44,14 @@ public final class SqlDocuments implements DocumentStore {
 
   @Override
   public boolean create(
-      String id, String title, String owner, long nowMillis, @Nullable PayloadKind payload) {
-    dialect.requireText("a title", title);
+      String id,
+      String title,
+      String owner,
+      long nowMillis,
+      @Nullable PayloadKind payload,
+      @Nullable SealedTitle sealedTitle) {
+    String kept = sealedTitle == null ? title : SealedTitle.PLACEHOLDER;
+    dialect.requireText("a title", kept);
     return db.change(
         Scope.NONE, // a new document has no appends to wait for
         "creating document " + id,
@@ -50,14 +60,17 @@ public final class SqlDocuments implements DocumentStore {
                   dialect.insertIfAbsent(
                       "documents",
                       "id",
-                      "id, title, owner, created_at, head, last_change, payload_kind"),
+                      "id, title, owner, created_at, head, last_change, payload_kind,"
+                          + " title_epoch, sealed_title"),
                   id,
-                  title,
+                  kept,
                   owner,
                   nowMillis,
                   0L,
                   nowMillis,
-                  payload == null ? null : payload.name().toLowerCase(Locale.ROOT))
+                  payload == null ? null : payload.name().toLowerCase(Locale.ROOT),
+                  sealedTitle == null ? null : sealedTitle.epoch(),
+                  sealedTitle == null ? null : sealedTitle.sealed())
               == 0) {
             return false;
           }
@@ -148,7 +161,7 @@ public final class SqlDocuments implements DocumentStore {
             }
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
-                out.add(row(rs).info(Role.fromWire(rs.getString(9))));
+                out.add(row(rs).info(Role.fromWire(rs.getString(ROW_COLUMNS + 1))));
               }
             }
           }
@@ -157,13 +170,17 @@ public final class SqlDocuments implements DocumentStore {
   }
 
   @Override
-  public void rename(String id, String title, long nowMillis) {
-    dialect.requireText("a title", title);
+  public void rename(String id, String title, @Nullable SealedTitle sealedTitle, long nowMillis) {
+    String kept = sealedTitle == null ? title : SealedTitle.PLACEHOLDER;
+    dialect.requireText("a title", kept);
     update(
         id,
         "renaming " + id,
-        "UPDATE documents SET title = ?, last_change = ? WHERE id = ?",
-        title,
+        "UPDATE documents SET title = ?, title_epoch = ?, sealed_title = ?, last_change = ?"
+            + " WHERE id = ?",
+        kept,
+        sealedTitle == null ? null : sealedTitle.epoch(),
+        sealedTitle == null ? null : sealedTitle.sealed(),
         nowMillis,
         id);
   }
@@ -228,7 +245,8 @@ public final class SqlDocuments implements DocumentStore {
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT id, title, head, deleted_at FROM documents WHERE owner = ?"
+                  "SELECT id, title, head, deleted_at, title_epoch, sealed_title FROM documents"
+                      + " WHERE owner = ?"
                       + " AND deleted_at IS NOT NULL AND purged_at IS NULL ORDER BY "
                       + dialect.textOrder("id"))) {
             s.setString(1, owner);
@@ -236,7 +254,12 @@ public final class SqlDocuments implements DocumentStore {
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
                 out.add(
-                    new TrashRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                    new TrashRow(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        sealedTitle(rs, 5)));
               }
             }
             return out;
@@ -296,7 +319,8 @@ public final class SqlDocuments implements DocumentStore {
         "purging " + id,
         changes -> {
           if (changes.update(
-                  "UPDATE documents SET purged_at = ?, head = 0, title = id,"
+                  "UPDATE documents SET purged_at = ?, head = 0, title = id, title_epoch = NULL,"
+                      + " sealed_title = NULL,"
                       + " missing_canonical = 0"
                       + " WHERE id = ? AND deleted_at IS NOT NULL AND purged_at IS NULL",
                   nowMillis,
@@ -420,6 +444,14 @@ public final class SqlDocuments implements DocumentStore {
         rs.getLong(5),
         rs.getLong(6),
         deletedAt,
-        payload == null ? null : PayloadKind.valueOf(payload.toUpperCase(Locale.ROOT)));
+        payload == null ? null : PayloadKind.valueOf(payload.toUpperCase(Locale.ROOT)),
+        sealedTitle(rs, 9));
+  }
+
+  /** The sealed title in columns {@code epochColumn} and the next, or null when there is none. */
+  static @Nullable SealedTitle sealedTitle(ResultSet rs, int epochColumn) throws SQLException {
+    long epoch = rs.getLong(epochColumn);
+    String sealed = rs.getString(epochColumn + 1);
+    return rs.wasNull() || sealed == null ? null : new SealedTitle(epoch, sealed);
   }
 }

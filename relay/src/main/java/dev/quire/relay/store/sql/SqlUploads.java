@@ -2,6 +2,7 @@ package dev.quire.relay.store.sql;
 
 import dev.quire.ot.protocol.Member;
 import dev.quire.ot.protocol.Role;
+import dev.quire.ot.protocol.SealedTitle;
 import dev.quire.relay.store.HistoryStore.Append;
 import dev.quire.relay.store.HistoryUploads;
 import java.sql.Connection;
@@ -109,20 +110,24 @@ public final class SqlUploads implements HistoryUploads {
   /** Inserts the document's row and roles; false when the id is taken, live or deleted. */
   private boolean create(SqlDatabase.Changes changes, Page page) throws SQLException {
     NewDocument d = page.create();
-    dialect.requireText("a title", d.title());
+    String title = d.sealedTitle() == null ? d.title() : SealedTitle.PLACEHOLDER;
+    dialect.requireText("a title", title);
     if (changes.update(
             dialect.insertIfAbsent(
                 "documents",
                 "id",
-                "id, title, owner, created_at, head, last_change, payload_kind, upload_target"),
+                "id, title, owner, created_at, head, last_change, payload_kind, upload_target,"
+                    + " title_epoch, sealed_title"),
             page.doc(),
-            d.title(),
+            title,
             d.owner(),
             d.createdMillis(),
             0L,
             d.createdMillis(),
             d.payload() == null ? null : d.payload().name().toLowerCase(Locale.ROOT),
-            page.target())
+            page.target(),
+            d.sealedTitle() == null ? null : d.sealedTitle().epoch(),
+            d.sealedTitle() == null ? null : d.sealedTitle().sealed())
         == 0) {
       return false;
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Relay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Relay.class);
+  // How long a stop waits for running tasks (a document load, a hello) before interrupting them.
+  private static final long STRAGGLER_SECONDS = 10;
 
   private final RelayContext ctx;
   private final Dispatcher dispatcher;
@@ -86,8 +89,10 @@ public final class Relay implements AutoCloseable {
     ExecutorService pool = Executors.newFixedThreadPool(config.workerThreads(), named("quire-doc"));
     ExecutorService loadPool = Executors.newFixedThreadPool(loaders, named("quire-load"));
     DocumentLoader loader = around.apply(new StoreDocumentLoader(store, config));
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(named("quire-relay-timer"));
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(1, named("quire-relay-timer"));
+    // A stop drops what is scheduled for later and waits only for a task already running.
+    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     AtomicInteger pending = new AtomicInteger();
     AtomicInteger openDocs = new AtomicInteger();
     RelayServer[] serverRef = new RelayServer[1];
@@ -321,11 +326,30 @@ public final class Relay implements AutoCloseable {
     if (http != null) {
       http.close();
     }
-    pool.shutdownNow();
-    loadPool.shutdownNow();
-    timer.shutdownNow();
+    // Let running tasks end before the store closes. Interrupting a thread inside H2's file I/O
+    // closes H2's file channel for the whole database (ClosedByInterruptException), which breaks it
+    // for every later user in this JVM, a relay started again on the same directory included.
+    stopWithoutInterrupting(timer);
+    stopWithoutInterrupting(pool);
+    stopWithoutInterrupting(loadPool);
     appender.close();
     store.close();
+  }
+
+  /**
+   * Takes no more tasks and waits a little for the running ones; interrupts only the stragglers.
+   */
+  static void stopWithoutInterrupting(ExecutorService executor) {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(STRAGGLER_SECONDS, TimeUnit.SECONDS)) {
+        log.warn("Tasks still running {} s after the stop; interrupting them", STRAGGLER_SECONDS);
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static ThreadFactory named(String prefix) {

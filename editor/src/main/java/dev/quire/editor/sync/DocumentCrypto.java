@@ -287,11 +287,7 @@ final class DocumentCrypto {
     boolean sent =
         engine.request(
             conn,
-            new ClientMessage.Seal(
-                doc(),
-                next,
-                true,
-                envelopesFor(devices.stream().filter(Device::member).toList(), next, key)),
+            rotationTo(next, key),
             m -> {
               if (m instanceof ServerMessage.Sealed s) {
                 keyring.putKey(doc(), next, key);
@@ -304,6 +300,17 @@ final class DocumentCrypto {
     if (!sent) {
       all.accept("the connection closed");
     }
+  }
+
+  /**
+   * The request making {@code next} the current epoch, its key sealed for every member's device.
+   */
+  private ClientMessage.Seal rotationTo(long next, byte[] key) {
+    return new ClientMessage.Seal(
+        doc(),
+        next,
+        true,
+        envelopesFor(devices.stream().filter(Device::member).toList(), next, key));
   }
 
   /**
@@ -330,11 +337,7 @@ final class DocumentCrypto {
     }
     engine.request(
         conn,
-        new ClientMessage.Seal(
-            doc(),
-            next,
-            true,
-            envelopesFor(devices.stream().filter(Device::member).toList(), next, key)),
+        rotationTo(next, key),
         m -> {
           if (m instanceof ServerMessage.Sealed s) {
             epoch = s.epoch();
